@@ -1,0 +1,22 @@
+import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { loadConfig } from '../../shared/config.js';
+import { apiHandler, jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
+import { idempotencyKey } from '../../shared/schemas/common.js';
+import { createPayoutBody } from '../../shared/schemas/payouts.js';
+import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
+
+const createPayout = createPayoutUseCase(createDynamoAdapters(loadConfig()));
+
+/** POST /v1/payouts */
+export const handler = apiHandler({ body: {} }, async (request) => {
+  const key = requireIdempotencyKey(request, idempotencyKey);
+  const body = parse(createPayoutBody, request.json);
+  const { response, replayed } = await createPayout({
+    tenantId: request.principal.tenantId,
+    idempotencyKey: key,
+    rawBody: request.json,
+    body,
+    source: 'api',
+  });
+  return jsonResponse(response.statusCode, response.body, replayed ? { 'idempotent-replayed': 'true' } : {});
+});

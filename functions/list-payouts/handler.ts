@@ -1,0 +1,13 @@
+import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { loadConfig } from '../../shared/config.js';
+import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { listPayoutsQuery } from '../../shared/schemas/payouts.js';
+import { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
+
+const listPayouts = listPayoutsUseCase(createDynamoAdapters(loadConfig()));
+
+/** GET /v1/payouts */
+export const handler = apiHandler({}, async (request) => {
+  const query = parse(listPayoutsQuery, request.queryStringParameters ?? {});
+  return jsonResponse(200, await listPayouts(request.principal.tenantId, query));
+});

@@ -1,0 +1,14 @@
+import type { Config } from '../../config.js';
+import { createDocumentClient } from './client.js';
+import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';
+import { createDynamoTenantRepository } from './tenant-repository.js';
+
+/** The DynamoDB adapters a function needs, built once per cold start. */
+export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>) {
+  const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
+  return {
+    payouts: createDynamoPayoutRepository(deps),
+    idempotency: createDynamoIdempotencyStore(deps),
+    tenants: createDynamoTenantRepository(deps),
+  };
+}

@@ -1,0 +1,94 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ApiKey, Tenant, TenantRepository } from '../../ports/tenant-repository.js';
+import { GSI1, keys } from './keys.js';
+
+const notExists = 'attribute_not_exists(pk)';
+
+function apiKeyItem(key: ApiKey) {
+  return { ...keys.apiKey(key.hash), gsi1pk: keys.apiKeysOfTenant(key.tenantId), gsi1sk: key.id, entity: 'api_key', ...key };
+}
+
+function toApiKey(item: Record<string, unknown>): ApiKey {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...key } = item;
+  return key as unknown as ApiKey;
+}
+
+export function createDynamoTenantRepository(deps: { client: DynamoDBDocumentClient; table: string }): TenantRepository {
+  const { client, table } = deps;
+  return {
+    async createTenant(tenant, firstKey) {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { ...keys.tenant(tenant.id), entity: 'tenant', ...tenant }, ConditionExpression: notExists } },
+            { Put: { TableName: table, Item: apiKeyItem(firstKey), ConditionExpression: notExists } },
+          ],
+        }),
+      );
+    },
+
+    async getTenant(tenantId) {
+      const { Item } = await client.send(new GetCommand({ TableName: table, Key: keys.tenant(tenantId), ConsistentRead: true }));
+      if (!Item) return undefined;
+      return { id: Item.id, name: Item.name, status: Item.status, createdAt: Item.createdAt };
+    },
+
+    async addApiKey(key) {
+      await client.send(new PutCommand({ TableName: table, Item: apiKeyItem(key), ConditionExpression: notExists }));
+    },
+
+    async findApiKeyByHash(hash) {
+      // Consistent, so that a revoked key stops working on the very next request.
+      const { Item } = await client.send(new GetCommand({ TableName: table, Key: keys.apiKey(hash), ConsistentRead: true }));
+      return Item ? toApiKey(Item) : undefined;
+    },
+
+    async listApiKeys(tenantId) {
+      const found: ApiKey[] = [];
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: GSI1,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.apiKeysOfTenant(tenantId) },
+            ExclusiveStartKey: cursor,
+          }),
+        );
+        found.push(...(page.Items ?? []).map(toApiKey));
+        cursor = page.LastEvaluatedKey;
+      } while (cursor);
+      return found;
+    },
+
+    async revokeApiKey(tenantId, keyId, now) {
+      const key = (await this.listApiKeys(tenantId)).find((candidate) => candidate.id === keyId);
+      if (!key) return false;
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.apiKey(key.hash),
+            UpdateExpression: 'SET #status = :revoked, revokedAt = :now',
+            ConditionExpression: '#status = :active AND tenantId = :tenant',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': now, ':tenant': tenantId },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+}

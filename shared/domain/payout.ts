@@ -1,0 +1,151 @@
+import { IllegalTransitionError } from './errors.js';
+
+/**
+ * The payout state machine. This table is the only place that says which status may follow which;
+ * every write in the repositories is conditioned on the expected status and version on top of it.
+ *
+ *   pending_approval ─► queued ─► processing ─► paid | failed
+ *         │  └─► rejected | expired        │
+ *         └──────────► canceled ◄──────────┘ (from pending_approval or queued only)
+ */
+export const PAYOUT_STATUSES = [
+  'pending_approval',
+  'queued',
+  'processing',
+  'paid',
+  'failed',
+  'rejected',
+  'expired',
+  'canceled',
+] as const;
+export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
+
+const TRANSITIONS: Readonly<Record<PayoutStatus, readonly PayoutStatus[]>> = {
+  pending_approval: ['queued', 'rejected', 'expired', 'canceled'],
+  queued: ['processing', 'canceled'],
+  processing: ['paid', 'failed'],
+  paid: [],
+  failed: [],
+  rejected: [],
+  expired: [],
+  canceled: [],
+};
+
+export function canTransition(from: PayoutStatus, to: PayoutStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Statuses from which `to` may be reached: the expected-status set of a conditional write. */
+export function statusesLeadingTo(to: PayoutStatus): PayoutStatus[] {
+  return PAYOUT_STATUSES.filter((from) => canTransition(from, to));
+}
+
+export function isTerminal(status: PayoutStatus): boolean {
+  return TRANSITIONS[status].length === 0;
+}
+
+export function assertTransition(from: PayoutStatus, to: PayoutStatus): void {
+  if (!canTransition(from, to)) {
+    throw new IllegalTransitionError(from, to, to === 'canceled' ? 'payout_not_cancelable' : 'illegal_transition');
+  }
+}
+
+export const PAYOUT_PURPOSES = [
+  'payroll',
+  'refund',
+  'reward',
+  'support_credit',
+  'one_time_refund',
+  'other',
+] as const;
+export type PayoutPurpose = (typeof PAYOUT_PURPOSES)[number];
+
+export const PAYOUT_SOURCES = ['api', 'portal', 'batch', 'event'] as const;
+export type PayoutSource = (typeof PAYOUT_SOURCES)[number];
+
+export type Destination =
+  | { type: 'bank_account'; account_holder_name: string; iban: string; bic?: string }
+  | { type: 'email'; email: string };
+
+export interface ApprovalState {
+  required: number;
+  approvals: { user_id: string; name: string; at: string; comment: string | null }[];
+  rejected_by: { user_id: string; name: string; at: string; comment: string | null } | null;
+  expires_at: string;
+}
+
+/** A payout as the platform stores it. The destination is complete here; the API masks it. */
+export interface Payout {
+  id: string;
+  tenantId: string;
+  status: PayoutStatus;
+  amount: number;
+  currency: string;
+  destination: Destination;
+  reference: string;
+  purpose: PayoutPurpose;
+  description: string | null;
+  metadata: Record<string, string>;
+  source: PayoutSource;
+  batchId: string | null;
+  approval: ApprovalState | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  providerReference: string | null;
+  createdAt: string;
+  updatedAt: string;
+  paidAt: string | null;
+  /** Incremented on every write; every conditional write names the version it read. */
+  version: number;
+}
+
+/** The fields a caller supplies to create a payout (already validated). */
+export interface PayoutRequest {
+  amount: number;
+  currency: string;
+  destination: Destination;
+  reference: string;
+  purpose: PayoutPurpose;
+  description?: string | null;
+  metadata?: Record<string, string>;
+}
+
+/** A new payout that needs no approval starts `queued` (approval policies arrive with the approvals issue). */
+export function newPayout(input: {
+  id: string;
+  tenantId: string;
+  request: PayoutRequest;
+  source: PayoutSource;
+  batchId?: string | null;
+  now: string;
+}): Payout {
+  const { request } = input;
+  return {
+    id: input.id,
+    tenantId: input.tenantId,
+    status: 'queued',
+    amount: request.amount,
+    currency: request.currency,
+    destination: request.destination,
+    reference: request.reference,
+    purpose: request.purpose,
+    description: request.description ?? null,
+    metadata: request.metadata ?? {},
+    source: input.source,
+    batchId: input.batchId ?? null,
+    approval: null,
+    failureCode: null,
+    failureMessage: null,
+    providerReference: null,
+    createdAt: input.now,
+    updatedAt: input.now,
+    paidAt: null,
+    version: 1,
+  };
+}
+
+/** The payout after a legal status change, with its version bumped. Throws on an illegal one. */
+export function transition(payout: Payout, to: PayoutStatus, now: string, changes: Partial<Payout> = {}): Payout {
+  assertTransition(payout.status, to);
+  return { ...payout, ...changes, status: to, updatedAt: now, version: payout.version + 1 };
+}

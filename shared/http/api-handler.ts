@@ -1,0 +1,167 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type {
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type * as z from 'zod';
+import { AppError, AuthenticationError, ValidationError } from '../domain/errors.js';
+import { toFieldProblems } from '../schemas/common.js';
+import type { ApiPrincipal } from '../use-cases/tenants.js';
+import { logger } from './logger.js';
+
+/** What the API authorizer puts in `requestContext.authorizer.lambda`. */
+export type AuthorizerContext = Partial<ApiPrincipal>;
+export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+/** The event after the middlewares ran: the principal and the parsed JSON body are attached. */
+export interface ApiRequest extends ApiEvent {
+  principal: ApiPrincipal;
+  json: unknown;
+}
+
+/** Payout bodies are small (a maximal valid one is ~30 KB); anything above 64 KiB is refused. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+  return {
+    statusCode,
+    headers: { ...JSON_HEADERS, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
+}
+
+function requestIdOf(event: ApiEvent): string {
+  return event.requestContext?.requestId ?? 'unknown';
+}
+
+/** Maps the typed error hierarchy to the API's error format; anything else is an opaque 500. */
+function apiErrors(): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    after: async (request) => {
+      if (request.response) {
+        request.response.headers = { ...request.response.headers, 'request-id': requestIdOf(request.event) };
+      }
+    },
+    onError: async (request) => {
+      const requestId = requestIdOf(request.event);
+      const error = request.error;
+      if (error instanceof AppError) {
+        request.response = jsonResponse(
+          error.statusCode,
+          {
+            error: {
+              type: error.type,
+              code: error.code,
+              message: error.message,
+              ...(error.param ? { param: error.param } : {}),
+              request_id: requestId,
+              ...(error.details ? { details: error.details } : {}),
+              ...error.extra,
+            },
+          },
+          { 'request-id': requestId },
+        );
+        return;
+      }
+      logger.error('Unhandled error', { error: error as Error, requestId });
+      request.response = jsonResponse(
+        500,
+        {
+          error: {
+            type: 'api_error',
+            code: 'internal_error',
+            message: 'Something went wrong on our side. It is safe to retry with the same Idempotency-Key.',
+            request_id: requestId,
+          },
+        },
+        { 'request-id': requestId },
+      );
+    },
+  };
+}
+
+/**
+ * The authorizer lets every request through and says who the caller is (so that a bad key gets the
+ * API's own 401 body, which HTTP API authorizers cannot shape); this middleware enforces it.
+ */
+function apiKeyPrincipal(): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    before: async (request) => {
+      const context = request.event.requestContext?.authorizer?.lambda;
+      if (!context?.tenantId || !context.apiKeyId || !context.mode) throw new AuthenticationError();
+      (request.event as ApiRequest).principal = {
+        tenantId: context.tenantId,
+        apiKeyId: context.apiKeyId,
+        mode: context.mode,
+      };
+    },
+  };
+}
+
+function jsonBody(maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    before: async (request) => {
+      const { event } = request;
+      const raw = event.body ?? '';
+      const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+        throw new AppError('invalid_request_error', 'payload_too_large', `The body is larger than ${maxBytes} bytes.`, {
+          statusCode: 413,
+        });
+      }
+      try {
+        (event as ApiRequest).json = text.length === 0 ? undefined : JSON.parse(text);
+      } catch {
+        throw new AppError('invalid_request_error', 'invalid_json', 'The body is not valid JSON.', { param: 'body' });
+      }
+    },
+  };
+}
+
+export interface ApiHandlerOptions {
+  /** Require an API key (default true). */
+  auth?: boolean;
+  /** Parse a JSON body no larger than this many bytes. */
+  body?: { maxBytes?: number };
+}
+
+/** Middleware first, handler last: every API function is built here, so none repeats the plumbing. */
+export function apiHandler(
+  options: ApiHandlerOptions,
+  handler: (request: ApiRequest, context: Context) => Promise<ApiResult>,
+) {
+  const chain = middy<ApiEvent, ApiResult>().use(injectLambdaContext(logger)).use(apiErrors());
+  if (options.auth !== false) chain.use(apiKeyPrincipal());
+  if (options.body) chain.use(jsonBody(options.body.maxBytes ?? DEFAULT_MAX_BODY_BYTES));
+  return chain.handler((event, context) => handler(event as ApiRequest, context));
+}
+
+/** Validates `value` against `schema` or throws a 400 naming every bad field. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+  const result = schema.safeParse(value ?? (prefix ? {} : undefined));
+  if (!result.success) throw new ValidationError(toFieldProblems(result.error, prefix));
+  return result.data;
+}
+
+/** The `Idempotency-Key` header, required on every creating POST. */
+export function requireIdempotencyKey(event: ApiEvent, schema: z.ZodType<string>): string {
+  const value = event.headers?.['idempotency-key'];
+  if (value === undefined || value === '') {
+    throw new AppError(
+      'invalid_request_error',
+      'idempotency_key_missing',
+      'The Idempotency-Key header is required: send a unique value per payout (e.g. a UUID).',
+      { param: 'Idempotency-Key' },
+    );
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new ValidationError([{ param: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'is invalid' }]);
+  }
+  return result.data;
+}

@@ -1,0 +1,33 @@
+export type ApiKeyMode = 'test' | 'live';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  status: 'active' | 'disabled';
+  createdAt: string;
+}
+
+export interface ApiKey {
+  id: string;
+  tenantId: string;
+  name: string;
+  mode: ApiKeyMode;
+  /** sha256 of the secret key; the key itself is never stored. */
+  hash: string;
+  /** `sk_test_…` plus the last 4 characters, for display. */
+  hint: string;
+  status: 'active' | 'revoked';
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** Tenants and their API keys. */
+export interface TenantRepository {
+  createTenant(tenant: Tenant, firstKey: ApiKey): Promise<void>;
+  getTenant(tenantId: string): Promise<Tenant | undefined>;
+  addApiKey(key: ApiKey): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKey | undefined>;
+  listApiKeys(tenantId: string): Promise<ApiKey[]>;
+  /** @returns false when no active key of that id exists for the tenant */
+  revokeApiKey(tenantId: string, keyId: string, now: string): Promise<boolean>;
+}

@@ -1,0 +1,85 @@
+import * as z from 'zod';
+import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import { errorBody, idempotencyKey } from './common.js';
+import { createPayoutBody, listPayoutsQuery, payoutIdParams, payoutList, payoutResource } from './payouts.js';
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const error = (description: string) => ({ description, ...json(errorBody) });
+const authErrors = { '401': error('Missing, invalid or revoked API key') };
+
+/** Every operation of the API, keyed `METHOD path` exactly as the topology's routes. */
+export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
+  'GET /v1/health': {
+    operationId: 'getHealth',
+    summary: 'Liveness check (no auth)',
+    security: [],
+    responses: { '200': { description: 'OK', ...json(z.object({ status: z.literal('ok') })) } },
+  },
+  'GET /v1/openapi.json': {
+    operationId: 'getOpenApi',
+    summary: 'This document (no auth)',
+    security: [],
+    responses: { '200': { description: 'OpenAPI 3.1 document' } },
+  },
+  'POST /v1/payouts': {
+    operationId: 'createPayout',
+    summary: 'Create a payout (idempotent)',
+    requestParams: { header: z.object({ 'Idempotency-Key': idempotencyKey }) },
+    requestBody: json(createPayoutBody),
+    responses: {
+      '201': {
+        description: 'Created; a retry with the same key and body replays it with `Idempotent-Replayed: true`',
+        ...json(payoutResource),
+      },
+      '400': error('Invalid body or missing Idempotency-Key (every problem listed in `details`)'),
+      ...authErrors,
+      '409': error('`idempotency_key_in_use` or `reference_already_used` (with `payout_id`)'),
+      '413': error('Body too large'),
+      '422': error('`idempotency_key_reused`: same key, different body'),
+    },
+  },
+  'GET /v1/payouts': {
+    operationId: 'listPayouts',
+    summary: 'List payouts, newest first',
+    requestParams: { query: listPayoutsQuery },
+    responses: { '200': { description: 'A page of payouts', ...json(payoutList) }, '400': error('Bad filter'), ...authErrors },
+  },
+  'GET /v1/payouts/{id}': {
+    operationId: 'getPayout',
+    summary: 'Retrieve a payout',
+    requestParams: { path: payoutIdParams },
+    responses: { '200': { description: 'The payout', ...json(payoutResource) }, ...authErrors, '404': error('No such payout') },
+  },
+  'POST /v1/payouts/{id}/cancel': {
+    operationId: 'cancelPayout',
+    summary: 'Cancel a payout that is pending approval or queued',
+    requestParams: { path: payoutIdParams },
+    responses: {
+      '200': { description: 'The canceled payout', ...json(payoutResource) },
+      ...authErrors,
+      '404': error('No such payout'),
+      '409': error('`payout_not_cancelable`: already processing or final'),
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+export function openApiDocument() {
+  const paths: Record<string, Record<string, ZodOpenApiOperationObject>> = {};
+  for (const [route, operation] of Object.entries(OPERATIONS)) {
+    const [method, path] = route.split(' ') as [string, string];
+    paths[path] = { ...paths[path], [method.toLowerCase()]: operation };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Payouts API',
+      version: '1.0.0',
+      description: 'Self-hosted serverless payouts platform. Amounts are integers in minor units.',
+    },
+    servers: [{ url: '/' }],
+    security: [{ apiKey: [] }],
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…' } } },
+    paths,
+  });
+}

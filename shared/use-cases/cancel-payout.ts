@@ -1,0 +1,43 @@
+import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { transition } from '../domain/payout.js';
+import type { PayoutRepository } from '../ports/payout-repository.js';
+import { type PayoutResource, toPayoutResource } from '../schemas/payouts.js';
+
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Cancels a payout that is `pending_approval` or `queued`. The write is conditioned on the status and
+ * version just read; if an executor or approver moved the payout meanwhile, read again and re-decide
+ * (the domain then answers 409 payout_not_cancelable if it is too late).
+ */
+export function cancelPayoutUseCase(deps: { payouts: PayoutRepository; now?: () => number }) {
+  const now = deps.now ?? Date.now;
+  return async function cancelPayout(tenantId: string, payoutId: string): Promise<PayoutResource> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await deps.payouts.get(tenantId, payoutId);
+      if (!current) throw new NotFoundError('payout', payoutId);
+      const time = now();
+      const next = transition(current, 'canceled', new Date(time).toISOString());
+      const resource = toPayoutResource(next);
+      try {
+        await deps.payouts.transition({
+          current,
+          next,
+          event: {
+            id: newId('evt', time),
+            tenantId,
+            type: 'payout.canceled',
+            createdAt: next.updatedAt,
+            payoutId,
+            payoutVersion: next.version,
+            data: resource,
+          },
+        });
+        return resource;
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  };
+}

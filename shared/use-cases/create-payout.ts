@@ -1,0 +1,120 @@
+import {
+  AppError,
+  IdempotencyKeyTakenError,
+  ReferenceTakenError,
+  WriteConflictError,
+} from '../domain/errors.js';
+import { requestFingerprint } from '../domain/fingerprint.js';
+import { newId } from '../domain/ids.js';
+import { newPayout, type PayoutSource } from '../domain/payout.js';
+import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
+import { type CreatePayoutBody, toPayoutResource } from '../schemas/payouts.js';
+
+/** Idempotency keys are kept 72 hours (the contract's minimum). */
+export const IDEMPOTENCY_TTL_SECONDS = 72 * 3600;
+
+export interface CreatePayoutInput {
+  tenantId: string;
+  idempotencyKey: string;
+  /** The body exactly as parsed from JSON, before defaults: what the fingerprint covers. */
+  rawBody: unknown;
+  body: CreatePayoutBody;
+  source: PayoutSource;
+}
+
+export interface CreatePayoutResult {
+  response: StoredResponse;
+  replayed: boolean;
+}
+
+/**
+ * Creates a payout exactly once per idempotency key and reference.
+ *
+ *   request A ──► TransactWrite{ key, reference, payout, event } ──► 201 (stored with the key)
+ *   request A' (retry, same body) ──► write fails on the key ──► replay the stored 201
+ *   request A'' (same key, other body) ──► write fails on the key ──► 422
+ *   request B (new key, same reference) ──► write fails on the reference ──► 409 + payout_id
+ *   A and A' at the same instant ──► one commits; the other sees TransactionConflict, reads the key
+ *     (strongly consistent): committed → replay, not yet visible → 409 idempotency_key_in_use
+ *
+ * A crash at any point leaves either nothing or all four items: there is no in-between to recover.
+ */
+export function createPayoutUseCase(deps: {
+  payouts: PayoutRepository;
+  idempotency: IdempotencyStore;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+
+  function answerFromRecord(record: { fingerprint: string; response: StoredResponse }, fingerprint: string) {
+    if (record.fingerprint !== fingerprint) {
+      throw new AppError(
+        'idempotency_error',
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
+        { param: 'Idempotency-Key' },
+      );
+    }
+    return { response: record.response, replayed: true };
+  }
+
+  return async function createPayout(input: CreatePayoutInput): Promise<CreatePayoutResult> {
+    const time = now();
+    const createdAt = new Date(time).toISOString();
+    const fingerprint = requestFingerprint('payouts.create', input.rawBody);
+    const payout = newPayout({
+      id: newId('po', time),
+      tenantId: input.tenantId,
+      request: input.body,
+      source: input.source,
+      now: createdAt,
+    });
+    const resource = toPayoutResource(payout);
+    const response: StoredResponse = { statusCode: 201, body: JSON.stringify(resource) };
+
+    try {
+      await deps.payouts.create({
+        payout,
+        event: {
+          id: newId('evt', time),
+          tenantId: input.tenantId,
+          type: 'payout.created',
+          createdAt,
+          payoutId: payout.id,
+          payoutVersion: payout.version,
+          data: resource,
+        },
+        idempotency: {
+          tenantId: input.tenantId,
+          key: input.idempotencyKey,
+          fingerprint,
+          response,
+          createdAt,
+          expiresAt: Math.floor(time / 1000) + IDEMPOTENCY_TTL_SECONDS,
+        },
+      });
+      return { response, replayed: false };
+    } catch (error) {
+      if (error instanceof IdempotencyKeyTakenError) return answerFromRecord(error.record, fingerprint);
+      if (error instanceof ReferenceTakenError) {
+        throw new AppError(
+          'conflict_error',
+          'reference_already_used',
+          `The reference '${payout.reference}' is already used by payout ${error.payoutId}.`,
+          { param: 'reference', extra: { payout_id: error.payoutId } },
+        );
+      }
+      if (error instanceof WriteConflictError) {
+        const record = await deps.idempotency.get(input.tenantId, input.idempotencyKey, Math.floor(time / 1000));
+        if (record) return answerFromRecord(record, fingerprint);
+        throw new AppError(
+          'conflict_error',
+          'idempotency_key_in_use',
+          'A request with this Idempotency-Key is still in progress. Retry after it completes.',
+          { param: 'Idempotency-Key' },
+        );
+      }
+      throw error;
+    }
+  };
+}
