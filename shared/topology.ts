@@ -26,6 +26,8 @@ export interface RouteSpec {
 }
 
 export const AUTHORIZER_FUNCTION = 'api-authorizer';
+/** Answers every request that matches no route (the HTTP API's `$default` route). */
+export const NOT_FOUND_FUNCTION = 'route-not-found';
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: AUTHORIZER_FUNCTION, description: 'Resolves an API key to its tenant', table: 'read' },
@@ -35,6 +37,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: 'cancel-payout', description: 'POST /v1/payouts/{id}/cancel', table: 'read-write' },
   { name: 'get-health', description: 'GET /v1/health' },
   { name: 'get-openapi', description: 'GET /v1/openapi.json' },
+  { name: NOT_FOUND_FUNCTION, description: 'Unknown routes ($default)' },
 ];
 
 export const ROUTES: readonly RouteSpec[] = [
