@@ -103,7 +103,8 @@ export function createLocalApiGateway(options: LocalApiGatewayOptions): Server {
       if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
     }
     const query: Record<string, string> = {};
-    for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+    for (const [name, value] of url.searchParams)
+      query[name] = name in query ? `${query[name]},${value}` : value;
     const now = new Date();
     const routeKey = route?.routeKey ?? '$default';
     const requestContext = {

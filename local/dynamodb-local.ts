@@ -44,7 +44,10 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
   return new DynamoDBClient({
     endpoint,
     region: LOCAL_AWS_ENV.AWS_REGION,
-    credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+    credentials: {
+      accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
   });
 }
 
@@ -54,7 +57,9 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
   try {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) {
-        throw new LocalRuntimeError(`DynamoDB Local exited with code ${child.exitCode}: ${output().trim().slice(-500)}`);
+        throw new LocalRuntimeError(
+          `DynamoDB Local exited with code ${child.exitCode}: ${output().trim().slice(-500)}`,
+        );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -74,7 +79,9 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
  * loopback port, in memory or persisted under `dbPath`. The Java process is killed when `stop()` is
  * called or when this Node process exits, so Ctrl-C leaves no orphan behind.
  */
-export async function startDynamoDbLocal(options: { dbPath?: string; port?: number } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(
+  options: { dbPath?: string; port?: number } = {},
+): Promise<DynamoDbLocal> {
   assertJava();
   const directory = emulatorDirectory();
   const port = options.port ?? (await findFreePort());

@@ -1,5 +1,11 @@
 import type { Server } from 'node:http';
-import { AUTHORIZER_FUNCTION, FUNCTIONS, handlerEntry, NOT_FOUND_FUNCTION, ROUTES } from '../shared/topology.js';
+import {
+  AUTHORIZER_FUNCTION,
+  FUNCTIONS,
+  handlerEntry,
+  NOT_FOUND_FUNCTION,
+  ROUTES,
+} from '../shared/topology.js';
 import { createLocalApiGateway, type LambdaHandler } from './api-gateway.js';
 import { type DynamoDbLocal, ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalRuntimeError } from './errors.js';
@@ -29,7 +35,9 @@ const repositoryRoot = new URL('..', import.meta.url);
 async function loadHandlers(): Promise<Map<string, LambdaHandler>> {
   const handlers = new Map<string, LambdaHandler>();
   for (const spec of FUNCTIONS) {
-    const module = (await import(new URL(handlerEntry(spec.name), repositoryRoot).href)) as { handler: LambdaHandler };
+    const module = (await import(new URL(handlerEntry(spec.name), repositoryRoot).href)) as {
+      handler: LambdaHandler;
+    };
     handlers.set(spec.name, module.handler);
   }
   return handlers;

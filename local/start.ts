@@ -3,14 +3,16 @@ import { join } from 'node:path';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { LocalRuntimeError } from './errors.js';
-import { runtimeFilePath } from './runtime-file.js';
 import { startLocalPlatform } from './runtime.js';
+import { runtimeFilePath } from './runtime-file.js';
 
 /**
  * `npm start`: the whole platform on this machine. Env: PORT (3000), PAYOUTS_DATA_DIR (.data),
  * PAYOUTS_IN_MEMORY=1 (or --in-memory) for a throwaway database, PAYOUTS_QUIET=1 to hide request lines.
  */
 async function main(): Promise<void> {
+  // Node 20 is supported here; Lambda runs Node 22. The SDK's upgrade notice is noise in a terminal.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = process.env.PAYOUTS_DATA_DIR ?? '.data';
   const inMemory = process.argv.includes('--in-memory') || process.env.PAYOUTS_IN_MEMORY === '1';
   const quiet = process.env.PAYOUTS_QUIET === '1';
@@ -29,7 +31,16 @@ async function main(): Promise<void> {
   const runtimeFile = runtimeFilePath(dataDir);
   writeFileSync(
     runtimeFile,
-    JSON.stringify({ url: platform.url, dynamodbEndpoint: platform.dynamodbEndpoint, tableName: platform.tableName, pid: process.pid }, null, 2),
+    JSON.stringify(
+      {
+        url: platform.url,
+        dynamodbEndpoint: platform.dynamodbEndpoint,
+        tableName: platform.tableName,
+        pid: process.pid,
+      },
+      null,
+      2,
+    ),
   );
 
   console.log(`

@@ -1,4 +1,7 @@
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { loadConfig } from '../../shared/config.js';
 import type { AuthorizerContext } from '../../shared/http/api-handler.js';

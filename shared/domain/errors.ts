@@ -64,10 +64,15 @@ export class AppError extends Error {
 export class ValidationError extends AppError {
   constructor(details: FieldProblem[]) {
     const first = details[0];
-    super('invalid_request_error', 'validation_failed', first ? `${first.param}: ${first.message}` : 'Invalid request', {
-      param: first?.param,
-      details,
-    });
+    super(
+      'invalid_request_error',
+      'validation_failed',
+      first ? `${first.param}: ${first.message}` : 'Invalid request',
+      {
+        param: first?.param,
+        details,
+      },
+    );
     this.name = 'ValidationError';
   }
 }

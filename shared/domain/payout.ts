@@ -46,7 +46,11 @@ export function isTerminal(status: PayoutStatus): boolean {
 
 export function assertTransition(from: PayoutStatus, to: PayoutStatus): void {
   if (!canTransition(from, to)) {
-    throw new IllegalTransitionError(from, to, to === 'canceled' ? 'payout_not_cancelable' : 'illegal_transition');
+    throw new IllegalTransitionError(
+      from,
+      to,
+      to === 'canceled' ? 'payout_not_cancelable' : 'illegal_transition',
+    );
   }
 }
 
@@ -145,7 +149,12 @@ export function newPayout(input: {
 }
 
 /** The payout after a legal status change, with its version bumped. Throws on an illegal one. */
-export function transition(payout: Payout, to: PayoutStatus, now: string, changes: Partial<Payout> = {}): Payout {
+export function transition(
+  payout: Payout,
+  to: PayoutStatus,
+  now: string,
+  changes: Partial<Payout> = {},
+): Payout {
   assertTransition(payout.status, to);
   return { ...payout, ...changes, status: to, updatedAt: now, version: payout.version + 1 };
 }

@@ -1,5 +1,5 @@
-import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -27,7 +27,11 @@ export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): ApiResult {
   return {
     statusCode,
     headers: { ...JSON_HEADERS, ...headers },
@@ -110,14 +114,21 @@ function jsonBody(maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> {
       const raw = event.body ?? '';
       const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
       if (Buffer.byteLength(text, 'utf8') > maxBytes) {
-        throw new AppError('invalid_request_error', 'payload_too_large', `The body is larger than ${maxBytes} bytes.`, {
-          statusCode: 413,
-        });
+        throw new AppError(
+          'invalid_request_error',
+          'payload_too_large',
+          `The body is larger than ${maxBytes} bytes.`,
+          {
+            statusCode: 413,
+          },
+        );
       }
       try {
         (event as ApiRequest).json = text.length === 0 ? undefined : JSON.parse(text);
       } catch {
-        throw new AppError('invalid_request_error', 'invalid_json', 'The body is not valid JSON.', { param: 'body' });
+        throw new AppError('invalid_request_error', 'invalid_json', 'The body is not valid JSON.', {
+          param: 'body',
+        });
       }
     },
   };
@@ -161,7 +172,9 @@ export function requireIdempotencyKey(event: ApiEvent, schema: z.ZodType<string>
   }
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new ValidationError([{ param: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'is invalid' }]);
+    throw new ValidationError([
+      { param: 'Idempotency-Key', message: result.error.issues[0]?.message ?? 'is invalid' },
+    ]);
   }
   return result.data;
 }

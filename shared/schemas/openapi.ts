@@ -28,7 +28,8 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     requestBody: json(createPayoutBody),
     responses: {
       '201': {
-        description: 'Created; a retry with the same key and body replays it with `Idempotent-Replayed: true`',
+        description:
+          'Created; a retry with the same key and body replays it with `Idempotent-Replayed: true`',
         ...json(payoutResource),
       },
       '400': error('Invalid body or missing Idempotency-Key (every problem listed in `details`)'),
@@ -42,13 +43,21 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     operationId: 'listPayouts',
     summary: 'List payouts, newest first',
     requestParams: { query: listPayoutsQuery },
-    responses: { '200': { description: 'A page of payouts', ...json(payoutList) }, '400': error('Bad filter'), ...authErrors },
+    responses: {
+      '200': { description: 'A page of payouts', ...json(payoutList) },
+      '400': error('Bad filter'),
+      ...authErrors,
+    },
   },
   'GET /v1/payouts/{id}': {
     operationId: 'getPayout',
     summary: 'Retrieve a payout',
     requestParams: { path: payoutIdParams },
-    responses: { '200': { description: 'The payout', ...json(payoutResource) }, ...authErrors, '404': error('No such payout') },
+    responses: {
+      '200': { description: 'The payout', ...json(payoutResource) },
+      ...authErrors,
+      '404': error('No such payout'),
+    },
   },
   'POST /v1/payouts/{id}/cancel': {
     operationId: 'cancelPayout',
@@ -79,7 +88,9 @@ export function openApiDocument() {
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…' } } },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'sk_test_… or sk_live_…' } },
+    },
     paths,
   });
 }

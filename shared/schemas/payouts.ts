@@ -31,12 +31,14 @@ const emailDestination = z
   .meta({ id: 'EmailDestination' });
 
 export const destinationInput = z.discriminatedUnion('type', [bankAccountDestination, emailDestination], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? "must have type 'bank_account' or 'email'" : undefined,
+  error: (issue) => (issue.code === 'invalid_union' ? "must have type 'bank_account' or 'email'" : undefined),
 });
 
 export const metadata = z
-  .record(z.string().min(1).max(40, 'keys are at most 40 characters'), z.string().max(500, 'values are at most 500 characters'))
+  .record(
+    z.string().min(1).max(40, 'keys are at most 40 characters'),
+    z.string().max(500, 'values are at most 500 characters'),
+  )
   .refine((value) => Object.keys(value).length <= 50, 'has at most 50 keys')
   .meta({ description: 'Up to 50 keys of at most 40 characters, string values of at most 500 characters.' });
 
@@ -121,7 +123,10 @@ export const listPayoutsQuery = z.strictObject({
   created_gte: timestamp.optional(),
   created_lt: timestamp.optional(),
   limit: z.coerce.number().int('must be an integer').min(1).max(100).default(20),
-  starting_after: z.string().regex(/^po_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a payout id (next_cursor)').optional(),
+  starting_after: z
+    .string()
+    .regex(/^po_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a payout id (next_cursor)')
+    .optional(),
 });
 export type ListPayoutsQuery = z.output<typeof listPayoutsQuery>;
 

@@ -10,6 +10,15 @@ import { newPayout, type PayoutSource } from '../domain/payout.js';
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
 import { type CreatePayoutBody, toPayoutResource } from '../schemas/payouts.js';
 
+function referenceAlreadyUsed(reference: string, payoutId: string): AppError {
+  return new AppError(
+    'conflict_error',
+    'reference_already_used',
+    `The reference '${reference}' is already used by payout ${payoutId}.`,
+    { param: 'reference', extra: { payout_id: payoutId } },
+  );
+}
+
 /** Idempotency keys are kept 72 hours (the contract's minimum). */
 export const IDEMPOTENCY_TTL_SECONDS = 72 * 3600;
 
@@ -96,17 +105,17 @@ export function createPayoutUseCase(deps: {
       return { response, replayed: false };
     } catch (error) {
       if (error instanceof IdempotencyKeyTakenError) return answerFromRecord(error.record, fingerprint);
-      if (error instanceof ReferenceTakenError) {
-        throw new AppError(
-          'conflict_error',
-          'reference_already_used',
-          `The reference '${payout.reference}' is already used by payout ${error.payoutId}.`,
-          { param: 'reference', extra: { payout_id: error.payoutId } },
-        );
-      }
+      if (error instanceof ReferenceTakenError) throw referenceAlreadyUsed(payout.reference, error.payoutId);
       if (error instanceof WriteConflictError) {
-        const record = await deps.idempotency.get(input.tenantId, input.idempotencyKey, Math.floor(time / 1000));
+        // Another transaction touched the key or the reference: answer from whichever committed.
+        const record = await deps.idempotency.get(
+          input.tenantId,
+          input.idempotencyKey,
+          Math.floor(time / 1000),
+        );
         if (record) return answerFromRecord(record, fingerprint);
+        const holder = await deps.payouts.findIdByReference(input.tenantId, payout.reference);
+        if (holder) throw referenceAlreadyUsed(payout.reference, holder);
         throw new AppError(
           'conflict_error',
           'idempotency_key_in_use',

@@ -9,7 +9,12 @@ export interface ApiPrincipal {
   mode: ApiKeyMode;
 }
 
-function newApiKey(tenantId: string, name: string, mode: ApiKeyMode, now: string): { key: ApiKey; secret: string } {
+function newApiKey(
+  tenantId: string,
+  name: string,
+  mode: ApiKeyMode,
+  now: string,
+): { key: ApiKey; secret: string } {
   const secret = generateApiKey(mode);
   return {
     secret,
@@ -60,9 +65,9 @@ export function authenticateApiKeyUseCase(deps: { tenants: TenantRepository }) {
     const secret = match?.[1];
     if (!secret || !looksLikeApiKey(secret)) return undefined;
     const key = await deps.tenants.findApiKeyByHash(hashApiKey(secret));
-    if (!key || key.status !== 'active') return undefined;
+    if (key?.status !== 'active') return undefined;
     const tenant = await deps.tenants.getTenant(key.tenantId);
-    if (!tenant || tenant.status !== 'active') return undefined;
+    if (tenant?.status !== 'active') return undefined;
     return { tenantId: key.tenantId, apiKeyId: key.id, mode: key.mode };
   };
 }

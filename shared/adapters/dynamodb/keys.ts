@@ -18,9 +18,15 @@ export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
   apiKeysOfTenant: (tenantId: string) => `TENANT#${tenantId}#KEYS`,
-  payout: (tenantId: string, payoutId: string) => ({ pk: `TENANT#${tenantId}#PAYOUT#${payoutId}`, sk: 'PAYOUT' }),
+  payout: (tenantId: string, payoutId: string) => ({
+    pk: `TENANT#${tenantId}#PAYOUT#${payoutId}`,
+    sk: 'PAYOUT',
+  }),
   payoutsOfTenant: (tenantId: string) => `TENANT#${tenantId}#PAYOUTS`,
-  reference: (tenantId: string, reference: string) => ({ pk: `TENANT#${tenantId}#REF#${reference}`, sk: 'REF' }),
+  reference: (tenantId: string, reference: string) => ({
+    pk: `TENANT#${tenantId}#REF#${reference}`,
+    sk: 'REF',
+  }),
   idempotency: (tenantId: string, key: string) => ({ pk: `TENANT#${tenantId}#IDEM#${key}`, sk: 'IDEM' }),
   event: (tenantId: string, eventId: string) => ({ pk: `TENANT#${tenantId}#EVENT#${eventId}`, sk: 'EVENT' }),
   eventsOfTenant: (tenantId: string) => `TENANT#${tenantId}#EVENTS`,

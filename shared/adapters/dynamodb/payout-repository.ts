@@ -56,7 +56,12 @@ export function eventItem(event: PayoutEvent) {
 
 function idempotencyItem(record: IdempotencyRecord) {
   const { expiresAt, ...rest } = record;
-  return { ...keys.idempotency(record.tenantId, record.key), entity: 'idempotency', ...rest, expires_at: expiresAt };
+  return {
+    ...keys.idempotency(record.tenantId, record.key),
+    entity: 'idempotency',
+    ...rest,
+    expires_at: expiresAt,
+  };
 }
 
 function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
@@ -71,7 +76,10 @@ function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
 }
 
 /** `CancellationReasons[i].Item` arrives in wire format: lib-dynamodb does not unmarshall it. */
-function cancellationItem(error: TransactionCanceledException, index: number): Record<string, unknown> | undefined {
+function cancellationItem(
+  error: TransactionCanceledException,
+  index: number,
+): Record<string, unknown> | undefined {
   const item = error.CancellationReasons?.[index]?.Item;
   return item ? unmarshall(item as Parameters<typeof unmarshall>[0]) : undefined;
 }
@@ -112,7 +120,11 @@ export function createDynamoPayoutRepository(deps: {
               {
                 Put: {
                   TableName: table,
-                  Item: { ...keys.reference(payout.tenantId, payout.reference), entity: 'reference', payoutId: payout.id },
+                  Item: {
+                    ...keys.reference(payout.tenantId, payout.reference),
+                    entity: 'reference',
+                    payoutId: payout.id,
+                  },
                   ConditionExpression: itemIsNew,
                   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
                 },
@@ -171,7 +183,11 @@ export function createDynamoPayoutRepository(deps: {
       if (upper <= lower) return { items: [], hasMore: false };
 
       const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':pk': keys.payoutsOfTenant(tenantId), ':lower': lower, ':upper': upper };
+      const values: Record<string, unknown> = {
+        ':pk': keys.payoutsOfTenant(tenantId),
+        ':lower': lower,
+        ':upper': upper,
+      };
       const conditions: string[] = [];
       if (filter.status) {
         names['#status'] = 'status';
@@ -221,7 +237,10 @@ export function createDynamoPayoutRepository(deps: {
                   Item: payoutItem(next),
                   ConditionExpression: payoutIsUnchanged,
                   ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-                  ExpressionAttributeValues: { ':expectedStatus': current.status, ':expectedVersion': current.version },
+                  ExpressionAttributeValues: {
+                    ':expectedStatus': current.status,
+                    ':expectedVersion': current.version,
+                  },
                 },
               },
               { Put: { TableName: table, Item: eventItem(event), ConditionExpression: itemIsNew } },
@@ -233,11 +252,13 @@ export function createDynamoPayoutRepository(deps: {
         throw error;
       }
     },
-
   };
 }
 
-export function createDynamoIdempotencyStore(deps: { client: DynamoDBDocumentClient; table: string }): IdempotencyStore {
+export function createDynamoIdempotencyStore(deps: {
+  client: DynamoDBDocumentClient;
+  table: string;
+}): IdempotencyStore {
   const { client, table } = deps;
   return {
     async get(tenantId, key, nowSeconds) {

@@ -7,13 +7,19 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApiKey, Tenant, TenantRepository } from '../../ports/tenant-repository.js';
+import type { ApiKey, TenantRepository } from '../../ports/tenant-repository.js';
 import { GSI1, keys } from './keys.js';
 
 const notExists = 'attribute_not_exists(pk)';
 
 function apiKeyItem(key: ApiKey) {
-  return { ...keys.apiKey(key.hash), gsi1pk: keys.apiKeysOfTenant(key.tenantId), gsi1sk: key.id, entity: 'api_key', ...key };
+  return {
+    ...keys.apiKey(key.hash),
+    gsi1pk: keys.apiKeysOfTenant(key.tenantId),
+    gsi1sk: key.id,
+    entity: 'api_key',
+    ...key,
+  };
 }
 
 function toApiKey(item: Record<string, unknown>): ApiKey {
@@ -21,14 +27,23 @@ function toApiKey(item: Record<string, unknown>): ApiKey {
   return key as unknown as ApiKey;
 }
 
-export function createDynamoTenantRepository(deps: { client: DynamoDBDocumentClient; table: string }): TenantRepository {
+export function createDynamoTenantRepository(deps: {
+  client: DynamoDBDocumentClient;
+  table: string;
+}): TenantRepository {
   const { client, table } = deps;
   return {
     async createTenant(tenant, firstKey) {
       await client.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: table, Item: { ...keys.tenant(tenant.id), entity: 'tenant', ...tenant }, ConditionExpression: notExists } },
+            {
+              Put: {
+                TableName: table,
+                Item: { ...keys.tenant(tenant.id), entity: 'tenant', ...tenant },
+                ConditionExpression: notExists,
+              },
+            },
             { Put: { TableName: table, Item: apiKeyItem(firstKey), ConditionExpression: notExists } },
           ],
         }),
@@ -36,18 +51,24 @@ export function createDynamoTenantRepository(deps: { client: DynamoDBDocumentCli
     },
 
     async getTenant(tenantId) {
-      const { Item } = await client.send(new GetCommand({ TableName: table, Key: keys.tenant(tenantId), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table, Key: keys.tenant(tenantId), ConsistentRead: true }),
+      );
       if (!Item) return undefined;
       return { id: Item.id, name: Item.name, status: Item.status, createdAt: Item.createdAt };
     },
 
     async addApiKey(key) {
-      await client.send(new PutCommand({ TableName: table, Item: apiKeyItem(key), ConditionExpression: notExists }));
+      await client.send(
+        new PutCommand({ TableName: table, Item: apiKeyItem(key), ConditionExpression: notExists }),
+      );
     },
 
     async findApiKeyByHash(hash) {
       // Consistent, so that a revoked key stops working on the very next request.
-      const { Item } = await client.send(new GetCommand({ TableName: table, Key: keys.apiKey(hash), ConsistentRead: true }));
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table, Key: keys.apiKey(hash), ConsistentRead: true }),
+      );
       return Item ? toApiKey(Item) : undefined;
     },
 
@@ -81,7 +102,12 @@ export function createDynamoTenantRepository(deps: { client: DynamoDBDocumentCli
             UpdateExpression: 'SET #status = :revoked, revokedAt = :now',
             ConditionExpression: '#status = :active AND tenantId = :tenant',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':revoked': 'revoked', ':active': 'active', ':now': now, ':tenant': tenantId },
+            ExpressionAttributeValues: {
+              ':revoked': 'revoked',
+              ':active': 'active',
+              ':now': now,
+              ':tenant': tenantId,
+            },
           }),
         );
         return true;
