@@ -1,12 +1,19 @@
 import { decodeTime, encodeTime, monotonicFactory } from 'ulid';
 
-const nextUlid = monotonicFactory();
+let factoryTime = Number.NaN;
+let factory = monotonicFactory();
 
 /** Prefixed, time-sortable ids (`po_01J…`): sorting by id sorts by creation time. */
 export type IdPrefix = 'po' | 'evt' | 'ten' | 'ak';
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
-  return `${prefix}_${nextUlid(now)}`;
+  // Monotonic within one millisecond (ids minted in a burst keep their order), but never carried
+  // forward: ulid's factory would stamp an earlier time with the latest time it has seen.
+  if (now !== factoryTime) {
+    factory = monotonicFactory();
+    factoryTime = now;
+  }
+  return `${prefix}_${factory(now)}`;
 }
 
 /** The creation time encoded in a prefixed ULID. */

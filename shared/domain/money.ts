@@ -5,6 +5,8 @@ export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
 
 /** Number of minor-unit digits of an ISO 4217 currency, or undefined for an unknown or non-monetary code. */
 export function currencyExponent(code: string): number | undefined {
+  // currency-codes matches case-insensitively; ISO 4217 codes are uppercase.
+  if (!/^[A-Z]{3}$/.test(code)) return undefined;
   const entry = currencyCodes.code(code);
   // Precious metals, bond units and testing codes (XAU, XTS, XXX…) are listed under pseudo-countries
   // named 'Zz…': they are not money anyone pays out.

@@ -1,0 +1,141 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../local/ports.js';
+import { apiClient, payoutBody } from '../helpers/platform.js';
+
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const running: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL');
+});
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Runs `npm start`'s entry point and resolves once it prints its banner. */
+async function start(env: Record<string, string>): Promise<Started> {
+  const child = spawn(tsx, ['local/start.ts'], { env: { ...process.env, PAYOUTS_QUIET: '1', ...env } });
+  running.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 45 s:\n${output}`)), 45_000);
+    child.stdout?.on('data', () => {
+      if (output.includes('Press Ctrl-C to stop.')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, output: () => output };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+async function isListening(url: string): Promise<boolean> {
+  try {
+    await fetch(url);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start', () => {
+  it('serves the API with a demo key, works with the CLI, persists data and stops everything on Ctrl-C', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'payouts-start-'));
+    const port = await findFreePort();
+    const env = { PORT: String(port), PAYOUTS_DATA_DIR: dataDir };
+
+    const first = await start(env);
+    const apiKey = /API key\s+(sk_test_\S+)/.exec(first.output())?.[1] as string;
+    expect(apiKey).toBeTruthy();
+    const url = `http://127.0.0.1:${port}`;
+    const runtime = JSON.parse(readFileSync(join(dataDir, 'local-runtime.json'), 'utf8'));
+    const demo = apiClient(url, 'demo', 'demo', apiKey);
+    const payout = await demo.createPayout(payoutBody());
+    expect(payout.status).toBe(201);
+
+    const { stdout } = await promisify(execFile)(
+      tsx,
+      ['cli/payouts.ts', 'tenants', 'create', '--name', 'Acme', '--json'],
+      {
+        env: { ...process.env, PAYOUTS_DATA_DIR: dataDir },
+      },
+    );
+    const created = JSON.parse(stdout);
+    expect(created.tenant).toMatchObject({ id: expect.stringMatching(/^ten_/), name: 'Acme' });
+    const acme = apiClient(url, created.tenant.id, '', created.api_key);
+    expect((await acme.request('GET', '/v1/payouts')).body.data).toEqual([]);
+    expect((await acme.request('GET', `/v1/payouts/${payout.body.id}`)).status).toBe(404);
+
+    expect(await stop(first.child)).toBe(0);
+    expect(await isListening(url)).toBe(false);
+    expect(await isListening(runtime.dynamodbEndpoint)).toBe(false);
+
+    const second = await start(env);
+    expect(second.output()).toContain(apiKey);
+    expect((await demo.request('GET', `/v1/payouts/${payout.body.id}`)).body.status).toBe('queued');
+    expect(await stop(second.child)).toBe(0);
+  }, 120_000);
+
+  it('explains a busy port in one line and starts nothing', async () => {
+    const blocker = createServer();
+    const port = await findFreePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const child = spawn(tsx, ['local/start.ts'], {
+        env: {
+          ...process.env,
+          PORT: String(port),
+          PAYOUTS_IN_MEMORY: '1',
+          PAYOUTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'p-')),
+        },
+      });
+      running.push(child);
+      let stderr = '';
+      child.stderr?.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([
+        `npm start: Port ${port} is already in use: stop what runs there or start with PORT=${port + 1} npm start.`,
+      ]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('tells the CLI user to start the platform when none is running', async () => {
+    const result = await promisify(execFile)(tsx, ['cli/payouts.ts', 'tenants', 'create', '--name', 'X'], {
+      env: { ...process.env, PAYOUTS_DATA_DIR: mkdtempSync(join(tmpdir(), 'p-')), PAYOUTS_TABLE_NAME: '' },
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('No local platform is running'),
+    });
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { apiKeyHint, generateApiKey, hashApiKey, looksLikeApiKey } from '../../shared/domain/api-keys.js';
+import { canonicalJson, requestFingerprint } from '../../shared/domain/fingerprint.js';
+import { idTime, idTimeBound, newId } from '../../shared/domain/ids.js';
+import { currencyExponent, formatMinorUnits, isKnownCurrency } from '../../shared/domain/money.js';
+
+describe('money', () => {
+  it.each([
+    [1050, 'EUR', '10.50'],
+    [5, 'EUR', '0.05'],
+    [500, 'JPY', '500'],
+    [1, 'KWD', '0.001'],
+    [1_000_000_000_000, 'USD', '10000000000.00'],
+    [-250, 'GBP', '-2.50'],
+  ])('formats %i %s as %s with the currency exponent', (amount, currency, expected) => {
+    expect(formatMinorUnits(amount, currency)).toBe(expected);
+  });
+
+  it('knows real currencies and refuses metals, test codes and made-up codes', () => {
+    expect(currencyExponent('EUR')).toBe(2);
+    expect(currencyExponent('JPY')).toBe(0);
+    expect(currencyExponent('BHD')).toBe(3);
+    for (const code of ['XAU', 'XTS', 'XXX', 'ABC', 'eur']) expect(isKnownCurrency(code)).toBe(false);
+  });
+
+  it('refuses to format a non-integer amount', () => {
+    expect(() => formatMinorUnits(10.5, 'EUR')).toThrow();
+  });
+});
+
+describe('ids', () => {
+  it('sort by creation time and carry it', () => {
+    const early = newId('po', 1_700_000_000_000);
+    const late = newId('po', 1_700_000_000_001);
+    expect(early < late).toBe(true);
+    expect(idTime(late)).toBe(1_700_000_000_001);
+  });
+
+  it('time bounds fall between ids of neighbouring milliseconds', () => {
+    const before = newId('po', 1_700_000_000_000);
+    const at = newId('po', 1_700_000_000_001);
+    const bound = idTimeBound('po', 1_700_000_000_001);
+    expect(before < bound && bound < at).toBe(true);
+  });
+});
+
+describe('request fingerprints', () => {
+  it('ignore key order at every depth but not values', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}',
+    );
+    expect(requestFingerprint('op', { a: 1, b: 2 })).toBe(requestFingerprint('op', { b: 2, a: 1 }));
+    expect(requestFingerprint('op', { a: 1 })).not.toBe(requestFingerprint('op', { a: 2 }));
+    expect(requestFingerprint('op', { a: 1 })).not.toBe(requestFingerprint('other', { a: 1 }));
+  });
+});
+
+describe('API keys', () => {
+  it('are sk_test_/sk_live_ with 192 random bits, hashed for storage, hinted for display', () => {
+    const key = generateApiKey('test');
+    expect(key).toMatch(/^sk_test_[A-Za-z0-9_-]{32}$/);
+    expect(looksLikeApiKey(key)).toBe(true);
+    expect(looksLikeApiKey(generateApiKey('live'))).toBe(true);
+    expect(generateApiKey('test')).not.toBe(key);
+    expect(hashApiKey(key)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashApiKey(key)).not.toContain(key.slice(8));
+    expect(apiKeyHint(key)).toBe(`sk_test_…${key.slice(-4)}`);
+  });
+});
