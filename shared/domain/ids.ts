@@ -1,10 +1,11 @@
-import { decodeTime, encodeTime, monotonicFactory } from 'ulid';
+import { createHash } from 'node:crypto';
+import { decodeTime, monotonicFactory } from 'ulid';
 
 let factoryTime = Number.NaN;
 let factory = monotonicFactory();
 
-/** Prefixed, time-sortable ids (`po_01J…`): sorting by id sorts by creation time. */
-export type IdPrefix = 'po' | 'evt' | 'ten' | 'ak';
+/** Prefixed, time-sortable ids (`ten_01J…`): sorting by id sorts by creation time. */
+export type IdPrefix = 'evt' | 'ten' | 'ak';
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   // Monotonic within one millisecond (ids minted in a burst keep their order), but never carried
@@ -21,11 +22,30 @@ export function idTime(id: string): number {
   return decodeTime(id.slice(id.indexOf('_') + 1));
 }
 
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
 /**
- * A key bound for time filters: the id prefix for `time` alone (a ULID's first 10 characters are its
- * time). Every id minted at `time` or later sorts above it, every earlier one below, and no real id
- * equals it.
+ * A payout's id is derived from its tenant and reference: `po_` and 26 Crockford base-32 characters
+ * (130 bits) of SHA-256. References are unique per tenant, so the payout item's own
+ * `attribute_not_exists` condition is the reference guard (no separate guard item), and every path
+ * that creates a payout for a reference (API, batches, event triggers) lands on the same item.
  */
-export function idTimeBound(prefix: IdPrefix, time: number): string {
-  return `${prefix}_${encodeTime(Math.max(0, Math.floor(time)), 10)}`;
+export function payoutIdFor(tenantId: string, reference: string): string {
+  const digest = createHash('sha256').update(JSON.stringify([tenantId, reference])).digest();
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of digest) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < 26) {
+      out += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+    if (out.length === 26) break;
+  }
+  return `po_${out}`;
 }
+
+export const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -1,5 +1,4 @@
 import type { Payout, PayoutStatus } from '../domain/payout.js';
-import type { PayoutResource } from '../schemas/payouts.js';
 
 /** A response kept with an idempotency key, replayed byte for byte on a retry. */
 export interface StoredResponse {
@@ -18,39 +17,13 @@ export interface IdempotencyRecord {
   expiresAt: number;
 }
 
-export const EVENT_TYPES = [
-  'payout.created',
-  'payout.approval_requested',
-  'payout.approved',
-  'payout.rejected',
-  'payout.expired',
-  'payout.queued',
-  'payout.processing',
-  'payout.paid',
-  'payout.failed',
-  'payout.canceled',
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
-
-/** An outbox entry: committed in the same transaction as the change it describes. */
-export interface PayoutEvent {
-  id: string;
-  tenantId: string;
-  type: EventType;
-  createdAt: string;
-  payoutId: string;
-  payoutVersion: number;
-  /** The payout as the API showed it right after the change. */
-  data: PayoutResource;
-}
-
 export interface ListPayoutsFilter {
   status?: PayoutStatus;
   purpose?: Payout['purpose'];
-  reference?: string;
   createdGte?: string;
   createdLt?: string;
   limit: number;
+  /** Id of the last payout of the previous page. */
   startingAfter?: string;
 }
 
@@ -59,21 +32,26 @@ export interface Page<T> {
   hasMore: boolean;
 }
 
-/** Payout storage. Every write is conditional; lost races surface as the errors below. */
+/**
+ * Payout storage. Every write is conditional; lost races surface as typed errors. The stream record
+ * of each payout write is the event it causes (the outbox): callers never publish events themselves.
+ */
 export interface PayoutRepository {
   /**
-   * Writes the idempotency record, the reference guard, the payout and its event atomically.
+   * Writes the idempotency record and the payout in one transaction. The payout id is derived from
+   * the reference, so the payout's own condition guards the reference.
    * @throws IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError
    */
-  create(input: { payout: Payout; event: PayoutEvent; idempotency: IdempotencyRecord }): Promise<void>;
+  create(input: { payout: Payout; idempotency: IdempotencyRecord }): Promise<void>;
+  /** Strongly consistent; another tenant's payout is simply not found. */
   get(tenantId: string, payoutId: string): Promise<Payout | undefined>;
-  findIdByReference(tenantId: string, reference: string): Promise<string | undefined>;
+  /** Newest first (created_at, then id). */
   list(tenantId: string, filter: ListPayoutsFilter): Promise<Page<Payout>>;
   /**
-   * Replaces `current` with `next` if the stored payout still has `current`'s status and version,
-   * and commits `event` with it. @throws ConcurrentModificationError
+   * Replaces `current` with `next` if the stored payout still has `current`'s status and version.
+   * @throws ConcurrentModificationError
    */
-  transition(input: { current: Payout; next: Payout; event: PayoutEvent }): Promise<void>;
+  transition(input: { current: Payout; next: Payout }): Promise<void>;
 }
 
 export interface IdempotencyStore {

@@ -1,5 +1,6 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import * as z from 'zod';
+import { PAYOUT_ID_PATTERN } from '../domain/ids.js';
 import { isKnownCurrency, MAX_AMOUNT_MINOR } from '../domain/money.js';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES, type Payout } from '../domain/payout.js';
 import { listOf, timestamp } from './common.js';

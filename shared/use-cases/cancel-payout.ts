@@ -1,5 +1,4 @@
 import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
 import { transition } from '../domain/payout.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import { type PayoutResource, toPayoutResource } from '../schemas/payouts.js';
@@ -19,22 +18,9 @@ export function cancelPayoutUseCase(deps: { payouts: PayoutRepository; now?: () 
       if (!current) throw new NotFoundError('payout', payoutId);
       const time = now();
       const next = transition(current, 'canceled', new Date(time).toISOString());
-      const resource = toPayoutResource(next);
       try {
-        await deps.payouts.transition({
-          current,
-          next,
-          event: {
-            id: newId('evt', time),
-            tenantId,
-            type: 'payout.canceled',
-            createdAt: next.updatedAt,
-            payoutId,
-            payoutVersion: next.version,
-            data: resource,
-          },
-        });
-        return resource;
+        await deps.payouts.transition({ current, next });
+        return toPayoutResource(next);
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw error;
       }

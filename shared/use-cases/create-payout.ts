@@ -5,7 +5,7 @@ import {
   WriteConflictError,
 } from '../domain/errors.js';
 import { requestFingerprint } from '../domain/fingerprint.js';
-import { newId } from '../domain/ids.js';
+import { payoutIdFor } from '../domain/ids.js';
 import { newPayout, type PayoutSource } from '../domain/payout.js';
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
 import { type CreatePayoutBody, toPayoutResource } from '../schemas/payouts.js';
@@ -39,14 +39,16 @@ export interface CreatePayoutResult {
 /**
  * Creates a payout exactly once per idempotency key and reference.
  *
- *   request A ──► TransactWrite{ key, reference, payout, event } ──► 201 (stored with the key)
+ *   request A ──► TransactWrite{ key, payout } ──► 201 (stored with the key)
  *   request A' (retry, same body) ──► write fails on the key ──► replay the stored 201
  *   request A'' (same key, other body) ──► write fails on the key ──► 422
  *   request B (new key, same reference) ──► write fails on the reference ──► 409 + payout_id
  *   A and A' at the same instant ──► one commits; the other sees TransactionConflict, reads the key
  *     (strongly consistent): committed → replay, not yet visible → 409 idempotency_key_in_use
  *
- * A crash at any point leaves either nothing or all four items: there is no in-between to recover.
+ * The payout id is derived from the reference, so the payout item guards the reference itself; its
+ * stream record is the `payout.created` event. A crash at any point leaves either nothing or both
+ * items: there is no in-between to recover.
  */
 export function createPayoutUseCase(deps: {
   payouts: PayoutRepository;
@@ -72,7 +74,7 @@ export function createPayoutUseCase(deps: {
     const createdAt = new Date(time).toISOString();
     const fingerprint = requestFingerprint('payouts.create', input.rawBody);
     const payout = newPayout({
-      id: newId('po', time),
+      id: payoutIdFor(input.tenantId, input.body.reference),
       tenantId: input.tenantId,
       request: input.body,
       source: input.source,
@@ -84,15 +86,6 @@ export function createPayoutUseCase(deps: {
     try {
       await deps.payouts.create({
         payout,
-        event: {
-          id: newId('evt', time),
-          tenantId: input.tenantId,
-          type: 'payout.created',
-          createdAt,
-          payoutId: payout.id,
-          payoutVersion: payout.version,
-          data: resource,
-        },
         idempotency: {
           tenantId: input.tenantId,
           key: input.idempotencyKey,
@@ -114,8 +107,7 @@ export function createPayoutUseCase(deps: {
           Math.floor(time / 1000),
         );
         if (record) return answerFromRecord(record, fingerprint);
-        const holder = await deps.payouts.findIdByReference(input.tenantId, payout.reference);
-        if (holder) throw referenceAlreadyUsed(payout.reference, holder);
+        if (await deps.payouts.get(input.tenantId, payout.id)) throw referenceAlreadyUsed(payout.reference, payout.id);
         throw new AppError(
           'conflict_error',
           'idempotency_key_in_use',

@@ -1,5 +1,7 @@
 import { NotFoundError } from '../domain/errors.js';
-import type { PayoutRepository } from '../ports/payout-repository.js';
+import { payoutIdFor } from '../domain/ids.js';
+import type { Payout } from '../domain/payout.js';
+import type { ListPayoutsFilter, Page, PayoutRepository } from '../ports/payout-repository.js';
 import { type ListPayoutsQuery, type PayoutResource, toPayoutResource } from '../schemas/payouts.js';
 
 export function getPayoutUseCase(deps: { payouts: PayoutRepository }) {
@@ -12,16 +14,31 @@ export function getPayoutUseCase(deps: { payouts: PayoutRepository }) {
 }
 
 export function listPayoutsUseCase(deps: { payouts: PayoutRepository }) {
+  /** A reference names at most one payout, found by key: the other filters then apply to it. */
+  async function findByReference(tenantId: string, reference: string, filter: ListPayoutsFilter): Promise<Page<Payout>> {
+    const payout = await deps.payouts.get(tenantId, payoutIdFor(tenantId, reference));
+    const matches =
+      payout &&
+      (!filter.status || payout.status === filter.status) &&
+      (!filter.purpose || payout.purpose === filter.purpose) &&
+      (!filter.createdGte || payout.createdAt >= filter.createdGte) &&
+      (!filter.createdLt || payout.createdAt < filter.createdLt) &&
+      payout.id !== filter.startingAfter;
+    return { items: matches ? [payout] : [], hasMore: false };
+  }
+
   return async function listPayouts(tenantId: string, query: ListPayoutsQuery) {
-    const page = await deps.payouts.list(tenantId, {
+    const filter = {
       status: query.status,
       purpose: query.purpose,
-      reference: query.reference,
       createdGte: query.created_gte,
       createdLt: query.created_lt,
       limit: query.limit,
       startingAfter: query.starting_after,
-    });
+    };
+    const page = query.reference
+      ? await findByReference(tenantId, query.reference, filter)
+      : await deps.payouts.list(tenantId, filter);
     const data = page.items.map(toPayoutResource);
     return {
       object: 'list' as const,

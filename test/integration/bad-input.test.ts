@@ -8,8 +8,8 @@ import {
   type TestPlatform,
 } from '../helpers/platform.js';
 
-/** Items one successful create writes: idempotency record, reference guard, payout, event. */
-const ITEMS_PER_PAYOUT = 4;
+/** Items one successful create writes: the idempotency record and the payout. */
+const ITEMS_PER_PAYOUT = 2;
 
 let platform: TestPlatform;
 let tenant: TenantClient;

@@ -167,7 +167,11 @@ describe('GET /v1/payouts', () => {
     } while (cursor);
 
     expect(pages).toBe(3);
-    expect(seen).toEqual([...created].reverse());
+    expect([...seen].sort()).toEqual([...created].sort());
+    // Newest first: created_at descending, the id breaking ties within a millisecond.
+    const payouts = await Promise.all(seen.map(async (id) => (await tenant.request('GET', `/v1/payouts/${id}`)).body));
+    const keys = payouts.map((payout) => `${payout.created_at}#${payout.id}`);
+    expect(keys).toEqual([...keys].sort().reverse());
   });
 
   it('filters by status, purpose, reference and creation time', async () => {

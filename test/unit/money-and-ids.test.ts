@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiKeyHint, generateApiKey, hashApiKey, looksLikeApiKey } from '../../shared/domain/api-keys.js';
 import { canonicalJson, requestFingerprint } from '../../shared/domain/fingerprint.js';
-import { idTime, idTimeBound, newId } from '../../shared/domain/ids.js';
+import { idTime, newId, PAYOUT_ID_PATTERN, payoutIdFor } from '../../shared/domain/ids.js';
 import { currencyExponent, formatMinorUnits, isKnownCurrency } from '../../shared/domain/money.js';
 
 describe('money', () => {
@@ -30,17 +30,22 @@ describe('money', () => {
 
 describe('ids', () => {
   it('sort by creation time and carry it', () => {
-    const early = newId('po', 1_700_000_000_000);
-    const late = newId('po', 1_700_000_000_001);
+    const early = newId('evt', 1_700_000_000_000);
+    const late = newId('evt', 1_700_000_000_001);
+    const again = newId('evt', 1_700_000_000_000);
     expect(early < late).toBe(true);
+    expect(again < late).toBe(true);
     expect(idTime(late)).toBe(1_700_000_000_001);
   });
 
-  it('time bounds fall between ids of neighbouring milliseconds', () => {
-    const before = newId('po', 1_700_000_000_000);
-    const at = newId('po', 1_700_000_000_001);
-    const bound = idTimeBound('po', 1_700_000_000_001);
-    expect(before < bound && bound < at).toBe(true);
+  it('derive a payout id from tenant and reference: the same pair, the same id; any other pair, another', () => {
+    const id = payoutIdFor('ten_A', 'refund-8812');
+    expect(id).toMatch(PAYOUT_ID_PATTERN);
+    expect(payoutIdFor('ten_A', 'refund-8812')).toBe(id);
+    expect(payoutIdFor('ten_B', 'refund-8812')).not.toBe(id);
+    expect(payoutIdFor('ten_A', 'refund-8813')).not.toBe(id);
+    // An unambiguous encoding keeps (tenant, reference) pairs from colliding by concatenation.
+    expect(payoutIdFor('ten_A\nx', 'y')).not.toBe(payoutIdFor('ten_A', 'x\ny'));
   });
 });
 

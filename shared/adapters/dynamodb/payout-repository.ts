@@ -1,7 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -13,14 +14,8 @@ import {
   ReferenceTakenError,
   WriteConflictError,
 } from '../../domain/errors.js';
-import { idTimeBound } from '../../domain/ids.js';
 import type { Payout } from '../../domain/payout.js';
-import type {
-  IdempotencyRecord,
-  IdempotencyStore,
-  PayoutEvent,
-  PayoutRepository,
-} from '../../ports/payout-repository.js';
+import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
 import { GSI1, keys } from './keys.js';
 
 const itemIsNew = 'attribute_not_exists(pk)';
@@ -28,11 +23,14 @@ const itemIsNew = 'attribute_not_exists(pk)';
 const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
 const payoutIsUnchanged = '#status = :expectedStatus AND #version = :expectedVersion';
 
+/** Sort key of the per-tenant listing: ISO timestamps sort as strings; the id breaks ties. */
+const listingKey = (payout: Pick<Payout, 'createdAt' | 'id'>) => `${payout.createdAt}#${payout.id}`;
+
 function payoutItem(payout: Payout) {
   return {
     ...keys.payout(payout.tenantId, payout.id),
     gsi1pk: keys.payoutsOfTenant(payout.tenantId),
-    gsi1sk: payout.id,
+    gsi1sk: listingKey(payout),
     entity: 'payout',
     ...payout,
   };
@@ -43,25 +41,9 @@ function toPayout(item: Record<string, unknown>): Payout {
   return payout as unknown as Payout;
 }
 
-/** The outbox item: its stream record is what the relay publishes. */
-export function eventItem(event: PayoutEvent) {
-  return {
-    ...keys.event(event.tenantId, event.id),
-    gsi1pk: keys.eventsOfTenant(event.tenantId),
-    gsi1sk: event.id,
-    entity: 'event',
-    ...event,
-  };
-}
-
 function idempotencyItem(record: IdempotencyRecord) {
   const { expiresAt, ...rest } = record;
-  return {
-    ...keys.idempotency(record.tenantId, record.key),
-    entity: 'idempotency',
-    ...rest,
-    expires_at: expiresAt,
-  };
+  return { ...keys.idempotency(record.tenantId, record.key), entity: 'idempotency', ...rest, expires_at: expiresAt };
 }
 
 function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
@@ -75,26 +57,17 @@ function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
   };
 }
 
-/** `CancellationReasons[i].Item` arrives in wire format: lib-dynamodb does not unmarshall it. */
-function cancellationItem(
-  error: TransactionCanceledException,
-  index: number,
-): Record<string, unknown> | undefined {
-  const item = error.CancellationReasons?.[index]?.Item;
-  return item ? unmarshall(item as Parameters<typeof unmarshall>[0]) : undefined;
+/** The item a failed condition returned (`ALL_OLD`); lib-dynamodb leaves it in wire format. */
+function failedConditionItem(error: TransactionCanceledException, index: number): Record<string, unknown> | undefined {
+  const reason = error.CancellationReasons?.[index];
+  if (reason?.Code !== 'ConditionalCheckFailed' || !reason.Item) return undefined;
+  return unmarshall(reason.Item as Parameters<typeof unmarshall>[0]);
 }
 
-function cancellationCode(error: TransactionCanceledException, index: number): string | undefined {
-  return error.CancellationReasons?.[index]?.Code;
-}
-
-export function createDynamoPayoutRepository(deps: {
-  client: DynamoDBDocumentClient;
-  table: string;
-}): PayoutRepository {
+export function createDynamoPayoutRepository(deps: { client: DynamoDBDocumentClient; table: string }): PayoutRepository {
   const { client, table } = deps;
 
-  async function getPayout(tenantId: string, payoutId: string): Promise<Payout | undefined> {
+  async function get(tenantId: string, payoutId: string): Promise<Payout | undefined> {
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: keys.payout(tenantId, payoutId), ConsistentRead: true }),
     );
@@ -102,7 +75,9 @@ export function createDynamoPayoutRepository(deps: {
   }
 
   return {
-    async create({ payout, event, idempotency }) {
+    get,
+
+    async create({ payout, idempotency }) {
       const nowSeconds = Math.floor(Date.parse(payout.createdAt) / 1000);
       try {
         await client.send(
@@ -120,32 +95,22 @@ export function createDynamoPayoutRepository(deps: {
               {
                 Put: {
                   TableName: table,
-                  Item: {
-                    ...keys.reference(payout.tenantId, payout.reference),
-                    entity: 'reference',
-                    payoutId: payout.id,
-                  },
+                  Item: payoutItem(payout),
                   ConditionExpression: itemIsNew,
                   ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
                 },
               },
-              { Put: { TableName: table, Item: payoutItem(payout), ConditionExpression: itemIsNew } },
-              { Put: { TableName: table, Item: eventItem(event), ConditionExpression: itemIsNew } },
             ],
           }),
         );
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        // Order matters: a retry of the same request fails on both the key and the reference,
+        // Order matters: a retry of the same request fails on both the key and the payout,
         // and must be answered from the key.
-        const existingKey = cancellationItem(error, 0);
-        if (cancellationCode(error, 0) === 'ConditionalCheckFailed' && existingKey) {
-          throw new IdempotencyKeyTakenError(toIdempotencyRecord(existingKey));
-        }
-        const existingReference = cancellationItem(error, 1);
-        if (cancellationCode(error, 1) === 'ConditionalCheckFailed' && existingReference) {
-          throw new ReferenceTakenError(existingReference.payoutId as string);
-        }
+        const existingKey = failedConditionItem(error, 0);
+        if (existingKey) throw new IdempotencyKeyTakenError(toIdempotencyRecord(existingKey));
+        const existingPayout = failedConditionItem(error, 1);
+        if (existingPayout) throw new ReferenceTakenError(existingPayout.id as string);
         if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) {
           throw new WriteConflictError(error);
         }
@@ -153,41 +118,20 @@ export function createDynamoPayoutRepository(deps: {
       }
     },
 
-    get: getPayout,
-
-    async findIdByReference(tenantId, reference) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: table, Key: keys.reference(tenantId, reference), ConsistentRead: true }),
-      );
-      return Item?.payoutId as string | undefined;
-    },
-
     async list(tenantId, filter) {
-      if (filter.reference !== undefined) {
-        const id = await this.findIdByReference(tenantId, filter.reference);
-        const payout = id ? await getPayout(tenantId, id) : undefined;
-        const matches =
-          payout &&
-          (!filter.status || payout.status === filter.status) &&
-          (!filter.purpose || payout.purpose === filter.purpose) &&
-          (!filter.createdGte || payout.createdAt >= filter.createdGte) &&
-          (!filter.createdLt || payout.createdAt < filter.createdLt) &&
-          (!filter.startingAfter || payout.id < filter.startingAfter);
-        return { items: matches ? [payout] : [], hasMore: false };
+      // [created_gte, created_lt) is a range of the sort key `{createdAt}#{id}`: a bare timestamp
+      // sorts before every key of that instant. The cursor narrows the upper end.
+      const lower = filter.createdGte ?? '0';
+      let upper = filter.createdLt ?? '9';
+      if (filter.startingAfter) {
+        const cursor = await get(tenantId, filter.startingAfter);
+        if (!cursor) return { items: [], hasMore: false };
+        if (listingKey(cursor) < upper) upper = listingKey(cursor);
       }
-
-      // Ids are ULIDs: the sort key range [created_gte, min(created_lt, cursor)] is a time range.
-      const lower = filter.createdGte ? idTimeBound('po', Date.parse(filter.createdGte)) : 'po_';
-      let upper = filter.createdLt ? idTimeBound('po', Date.parse(filter.createdLt)) : 'po_~';
-      if (filter.startingAfter && filter.startingAfter < upper) upper = filter.startingAfter;
       if (upper <= lower) return { items: [], hasMore: false };
 
       const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {
-        ':pk': keys.payoutsOfTenant(tenantId),
-        ':lower': lower,
-        ':upper': upper,
-      };
+      const values: Record<string, unknown> = { ':pk': keys.payoutsOfTenant(tenantId), ':lower': lower, ':upper': upper };
       const conditions: string[] = [];
       if (filter.status) {
         names['#status'] = 'status';
@@ -205,9 +149,7 @@ export function createDynamoPayoutRepository(deps: {
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lower AND :upper',
         ExpressionAttributeValues: values,
         ScanIndexForward: false,
-        ...(conditions.length > 0
-          ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
-          : {}),
+        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
       };
 
       // Filters apply after Limit, so keep reading pages until one more than asked is found.
@@ -218,47 +160,34 @@ export function createDynamoPayoutRepository(deps: {
           new QueryCommand({ ...query, ExclusiveStartKey: cursor, Limit: Math.max(filter.limit + 1, 25) }),
         );
         for (const item of page.Items ?? []) {
-          // BETWEEN is inclusive: the cursor itself is the last item of the previous page.
-          if (item.gsi1sk !== filter.startingAfter) items.push(toPayout(item));
+          // BETWEEN is inclusive: the cursor itself ends the previous page.
+          if (item.id !== filter.startingAfter) items.push(toPayout(item));
         }
         cursor = page.LastEvaluatedKey;
       } while (cursor && items.length <= filter.limit);
       return { items: items.slice(0, filter.limit), hasMore: items.length > filter.limit };
     },
 
-    async transition({ current, next, event }) {
+    async transition({ current, next }) {
       try {
         await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: payoutItem(next),
-                  ConditionExpression: payoutIsUnchanged,
-                  ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-                  ExpressionAttributeValues: {
-                    ':expectedStatus': current.status,
-                    ':expectedVersion': current.version,
-                  },
-                },
-              },
-              { Put: { TableName: table, Item: eventItem(event), ConditionExpression: itemIsNew } },
-            ],
+          new PutCommand({
+            TableName: table,
+            Item: payoutItem(next),
+            ConditionExpression: payoutIsUnchanged,
+            ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+            ExpressionAttributeValues: { ':expectedStatus': current.status, ':expectedVersion': current.version },
           }),
         );
       } catch (error) {
-        if (error instanceof TransactionCanceledException) throw new ConcurrentModificationError();
+        if (error instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError();
         throw error;
       }
     },
   };
 }
 
-export function createDynamoIdempotencyStore(deps: {
-  client: DynamoDBDocumentClient;
-  table: string;
-}): IdempotencyStore {
+export function createDynamoIdempotencyStore(deps: { client: DynamoDBDocumentClient; table: string }): IdempotencyStore {
   const { client, table } = deps;
   return {
     async get(tenantId, key, nowSeconds) {
