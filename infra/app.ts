@@ -1,0 +1,13 @@
+import { App } from 'aws-cdk-lib';
+import { PayoutsStack } from './payouts-stack.js';
+
+const app = new App();
+const stackName: unknown = app.node.tryGetContext('stackName') ?? 'Payouts';
+if (typeof stackName !== 'string' || stackName.length === 0) {
+  throw new Error(`Context 'stackName' must be a non-empty string, got ${JSON.stringify(stackName)}`);
+}
+
+// Environment-agnostic: the account and region come from the deploying credentials.
+new PayoutsStack(app, stackName, {
+  description: 'Serverless payouts platform: payouts API, authorizer and single table',
+});

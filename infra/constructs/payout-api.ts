@@ -1,0 +1,131 @@
+import { Duration } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { AUTHORIZER_FUNCTION, FUNCTIONS, NOT_FOUND_FUNCTION, ROUTES } from '../../shared/topology.js';
+import { PayoutsFunction } from './payouts-function.js';
+import type { PayoutsTable } from './payouts-table.js';
+
+export interface PayoutApiProps {
+  table: PayoutsTable;
+}
+
+/** `create-payout` → `CreatePayout`, for readable logical IDs. */
+const pascalCase = (name: string) =>
+  name.replace(/(^|-)([a-z0-9])/g, (_match, _dash, letter: string) => letter.toUpperCase());
+
+/**
+ * One access log line per request, as JSON. HTTP APIs substitute `-` for missing values, so every
+ * value is quoted to keep each line valid JSON.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    method: '$context.httpMethod',
+    path: '$context.path',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    latency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    tenantId: '$context.authorizer.tenantId',
+  }),
+);
+
+/**
+ * The payouts HTTP API: one Lambda function per topology entry, one route per topology route, and
+ * the `$default` route answering everything else in the API's error format.
+ */
+export class PayoutApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  /** Every topology function, by its topology name. */
+  readonly functions: ReadonlyMap<string, PayoutsFunction>;
+
+  constructor(scope: Construct, id: string, props: PayoutApiProps) {
+    super(scope, id);
+
+    const functions = new Map<string, PayoutsFunction>();
+    for (const spec of FUNCTIONS) {
+      const fn = new PayoutsFunction(this, pascalCase(spec.name), { spec });
+      if (spec.table) {
+        props.table.grantFor(fn, spec.table);
+        fn.bindEnvironment({ PAYOUTS_TABLE_NAME: props.table.tableName });
+      }
+      functions.set(spec.name, fn);
+    }
+    this.functions = functions;
+    const fn = (name: string) => {
+      const found = functions.get(name);
+      if (!found) throw new Error(`Route target '${name}' is not a topology function`);
+      return found;
+    };
+    const integration = (name: string) =>
+      new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn(name));
+
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Payouts API',
+      defaultIntegration: integration(NOT_FOUND_FUNCTION),
+      // The stage is created below, because only an explicit stage takes access log settings.
+      createDefaultStage: false,
+    });
+
+    // The authorizer always authorizes and passes the principal (or nothing) in its context; the
+    // handlers' middleware answers 401 in the API's error format. With an identity source, API Gateway
+    // would itself answer a bare 401 to requests without that header, so there is none, which in turn
+    // requires caching to be off (the identity source is the cache key).
+    const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', fn(AUTHORIZER_FUNCTION), {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+    const noAuthorizer = new HttpNoneAuthorizer();
+
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const route of ROUTES) {
+      let target = integrations.get(route.function);
+      if (!target) {
+        target = integration(route.function);
+        integrations.set(route.function, target);
+      }
+      const authorization: IHttpRouteAuthorizer = route.auth ? authorizer : noAuthorizer;
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: target,
+        authorizer: authorization,
+      });
+    }
+
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH }),
+        ),
+        format: ACCESS_LOG_FORMAT,
+      },
+    });
+  }
+
+  /** The API's base URL, ending with `/`. */
+  get url(): string {
+    return this.stage.url;
+  }
+}

@@ -1,0 +1,98 @@
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { type FunctionSpec, handlerEntry } from '../../shared/topology.js';
+
+/** The repository root: `handlerEntry()` paths are relative to it and esbuild runs from it. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const DEFAULT_MEMORY_MB = 256;
+const DEFAULT_TIMEOUT_SECONDS = 10;
+
+/**
+ * The AWS SDK v3 is left out of the bundle and taken from the Node.js 22 runtime. Bundled, it makes
+ * `create-payout` ~730 KB instead of ~185 KB (client-dynamodb, smithy, every credential provider),
+ * and the handlers use only long-stable DynamoDB APIs, so the runtime's SDK version (which lags the
+ * version pinned in package-lock.json) is not a risk worth 4x the code to load on cold start.
+ * Set this to `[]` to pin the SDK version in the bundle instead: the `require` banner keeps it working.
+ */
+const EXTERNAL_MODULES = ['@aws-sdk/*'];
+
+/**
+ * ESM output has no `require`; esbuild turns a CommonJS dependency's `require('node:…')` into a shim
+ * that throws "Dynamic require of … is not supported". Defining `require` up front makes those work.
+ */
+const REQUIRE_BANNER =
+  "import { createRequire as __payoutsCreateRequire } from 'node:module'; const require = __payoutsCreateRequire(import.meta.url);";
+
+export interface PayoutsFunctionProps {
+  /** The function's topology entry: its name locates `functions/<name>/handler.ts`. */
+  spec: FunctionSpec;
+  /** Extra variables, merged over the defaults (see {@link PayoutsFunction.bindEnvironment}). */
+  environment?: Record<string, string>;
+}
+
+/**
+ * A handler from `functions/` as a Lambda function with the project's defaults: Node.js 22 on arm64,
+ * an ESM bundle built by the local esbuild (minified, with source maps), its own log group with a
+ * retention period, and X-Ray tracing.
+ */
+export class PayoutsFunction extends NodejsFunction {
+  private readonly bound = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, props: PayoutsFunctionProps) {
+    const { spec } = props;
+    super(scope, id, {
+      entry: `${REPO_ROOT}${handlerEntry(spec.name)}`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      description: spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      tracing: Tracing.ACTIVE,
+      // An explicit log group, so its retention is part of the stack instead of "never expire".
+      logGroup: new LogGroup(scope, `${id}LogGroup`, { retention: RetentionDays.ONE_MONTH }),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Maps are only read by Node to rewrite stack traces; the sources themselves are not needed.
+        sourcesContent: false,
+        banner: REQUIRE_BANNER,
+        externalModules: EXTERNAL_MODULES,
+      },
+    });
+    this.bindEnvironment({
+      PAYOUTS_STAGE: 'aws',
+      POWERTOOLS_SERVICE_NAME: 'payouts',
+      // Stack traces point at the TypeScript sources instead of the minified bundle.
+      NODE_OPTIONS: '--enable-source-maps',
+      ...props.environment,
+    });
+  }
+
+  /**
+   * Adds variables to the function's environment, keeping those already set. Binding a variable
+   * again with a different value throws: two constructs disagreeing about a setting is a bug.
+   */
+  bindEnvironment(variables: Record<string, string>): this {
+    for (const [key, value] of Object.entries(variables)) {
+      const existing = this.bound.get(key);
+      if (existing !== undefined && existing !== value) {
+        throw new Error(
+          `${this.node.path}: environment variable ${key} is already bound to '${existing}', not '${value}'`,
+        );
+      }
+      this.bound.set(key, value);
+      this.addEnvironment(key, value);
+    }
+    return this;
+  }
+}

@@ -1,0 +1,43 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PayoutsStack } from '../../infra/payouts-stack.js';
+import { FUNCTIONS } from '../../shared/topology.js';
+
+/**
+ * Without the AWS SDK (taken from the Lambda runtime) every handler bundles to under 200 KB minified;
+ * bundling the SDK by mistake puts create-payout at ~730 KB.
+ */
+const BUNDLE_BUDGET_BYTES = 200 * 1024;
+
+describe('bundling', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'payouts-cdk-'));
+  let stack: PayoutsStack;
+  let assemblyDir: string;
+
+  beforeAll(() => {
+    // A normal App: NodejsFunction bundles every handler with the local esbuild, no Docker, no network.
+    const app = new App({ outdir });
+    stack = new PayoutsStack(app, 'Payouts');
+    assemblyDir = app.synth().directory;
+  }, 120_000);
+
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it.each(FUNCTIONS.map((spec) => [spec.name]))('%s is bundled offline into a small ESM module', (name) => {
+    const fn = stack.api.functions.get(name)!;
+    const code = (fn.node.defaultChild as CfnFunction).code as CfnFunction.CodeProperty;
+    const assetHash = String(stack.resolve(code.s3Key)).replace(/\.zip$/, '');
+    const assetDir = join(assemblyDir, `asset.${assetHash}`);
+
+    const files = readdirSync(assetDir).sort();
+    const size = statSync(join(assetDir, 'index.mjs')).size;
+
+    expect(files).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(size).toBeGreaterThan(1_000);
+    expect(size).toBeLessThan(BUNDLE_BUDGET_BYTES);
+  });
+});

@@ -1,0 +1,345 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { PayoutsFunction } from '../../infra/constructs/payouts-function.js';
+import { PayoutsStack } from '../../infra/payouts-stack.js';
+import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition.js';
+import {
+  AUTHORIZER_FUNCTION,
+  FUNCTIONS,
+  functionSpec,
+  NOT_FOUND_FUNCTION,
+  ROUTES,
+} from '../../shared/topology.js';
+
+// Skipping bundling keeps these template tests fast; bundling.test.ts covers the bundles.
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new PayoutsStack(app, 'Payouts');
+const template = Template.fromStack(stack);
+const resources: Record<string, any> = template.toJSON().Resources;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+/** The one resource of a type, as `[logicalId, resource]`. */
+function single(type: string): [string, any] {
+  const matches = ofType(type);
+  if (matches.length !== 1) throw new Error(`Expected one ${type}, found ${matches.length}`);
+  return matches[0]!;
+}
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Logical ID of a topology function's AWS::Lambda::Function. */
+function functionId(name: string): string {
+  const fn = stack.api.functions.get(name);
+  if (!fn) throw new Error(`No function for ${name}`);
+  return stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+}
+
+function lambdaOf(name: string): any {
+  return resources[functionId(name)];
+}
+
+/** Every IAM action granted to a function's execution role. */
+function actionsOf(name: string): string[] {
+  const roleId = lambdaOf(name).Properties.Role['Fn::GetAtt'][0];
+  return ofType('AWS::IAM::Policy')
+    .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement)
+    .flatMap((statement: any) => asArray(statement.Action));
+}
+
+const dynamoActions = (name: string) => actionsOf(name).filter((action) => action.startsWith('dynamodb:'));
+
+/** The function an API Gateway integration or authorizer URI invokes. */
+function invokedFunctionId(uri: any): string {
+  const getAtt = JSON.stringify(uri).match(/"Fn::GetAtt":\["([A-Za-z0-9]+)","Arn"\]/);
+  if (!getAtt?.[1]) throw new Error(`No function ARN in ${JSON.stringify(uri)}`);
+  return getAtt[1];
+}
+
+function routeNamed(routeKey: string): any {
+  const matches = ofType('AWS::ApiGatewayV2::Route').filter(
+    ([, route]) => route.Properties.RouteKey === routeKey,
+  );
+  expect(matches, `routes with key ${routeKey}`).toHaveLength(1);
+  return matches[0]![1].Properties;
+}
+
+function functionBehindRoute(route: any): string {
+  const integrationId = route.Target['Fn::Join'][1][1].Ref;
+  return invokedFunctionId(resources[integrationId].Properties.IntegrationUri);
+}
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+];
+
+describe('payouts table', () => {
+  const [tableId, table] = single('AWS::DynamoDB::GlobalTable');
+  const props = table.Properties;
+
+  it('is the only table, with the keys and index of TABLE_DEFINITION', () => {
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(0);
+    expect(props.KeySchema).toEqual([
+      { AttributeName: TABLE_DEFINITION.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE_DEFINITION.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(props.GlobalSecondaryIndexes).toEqual(
+      TABLE_DEFINITION.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+  });
+
+  it('streams both images, expires items on the TTL attribute and bills on demand', () => {
+    expect(props.StreamSpecification).toEqual({ StreamViewType: TABLE_DEFINITION.stream });
+    expect(props.TimeToLiveSpecification).toEqual({
+      AttributeName: TABLE_DEFINITION.ttlAttribute,
+      Enabled: true,
+    });
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+  });
+
+  it('survives stack deletion and accidents: retained, deletion-protected, point-in-time recoverable', () => {
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(props.Replicas).toHaveLength(1);
+    expect(props.Replicas[0]).toMatchObject({
+      DeletionProtectionEnabled: true,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('is encrypted with the AWS managed KMS key', () => {
+    expect(props.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
+  });
+
+  it('has its name in the TableName output', () => {
+    template.hasOutput('TableName', { Value: { Ref: tableId } });
+  });
+});
+
+describe('functions', () => {
+  it('creates exactly one Lambda function per topology entry', () => {
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
+    expect(new Set(FUNCTIONS.map((spec) => functionId(spec.name))).size).toBe(FUNCTIONS.length);
+  });
+
+  it.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))(
+    '%s runs on Node.js 22 / arm64 with tracing, its topology settings and a log group that expires',
+    (name, spec) => {
+      const props = lambdaOf(name).Properties;
+
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        Description: spec.description,
+        MemorySize: spec.memoryMb ?? 256,
+        Timeout: spec.timeoutSeconds ?? 10,
+      });
+      const logGroup = resources[props.LoggingConfig.LogGroup.Ref];
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))(
+    '%s gets the stage, and the table name only if it uses the table',
+    (name, spec) => {
+      const variables = lambdaOf(name).Properties.Environment.Variables;
+      const [tableId] = single('AWS::DynamoDB::GlobalTable');
+
+      expect(variables).toMatchObject({ PAYOUTS_STAGE: 'aws', POWERTOOLS_SERVICE_NAME: 'payouts' });
+      if (spec.table) expect(variables.PAYOUTS_TABLE_NAME).toEqual({ Ref: tableId });
+      else expect(variables).not.toHaveProperty('PAYOUTS_TABLE_NAME');
+    },
+  );
+});
+
+describe('permissions', () => {
+  it('grants no wildcard action anywhere', () => {
+    const statements = [
+      ...ofType('AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement),
+      ...ofType('AWS::IAM::Role').flatMap(([, role]) =>
+        (role.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement),
+      ),
+    ];
+    const actions = statements.flatMap((statement: any) => asArray(statement.Action));
+
+    expect(statements.length).toBeGreaterThan(0);
+    expect(actions).not.toContain('*');
+    expect(actions.filter((action) => /^dynamodb:\*|:\*$/.test(action))).toEqual([]);
+  });
+
+  it.each(FUNCTIONS.filter((spec) => !spec.table).map((spec) => [spec.name]))(
+    '%s, which declares no table access, gets no DynamoDB permission at all',
+    (name) => {
+      expect(dynamoActions(name)).toEqual([]);
+    },
+  );
+
+  it.each(FUNCTIONS.filter((spec) => spec.table === 'read').map((spec) => [spec.name]))(
+    '%s, a reader, can read the table and its index but write nothing',
+    (name) => {
+      const actions = dynamoActions(name);
+
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      expect(actions.filter((action) => !READ_ACTIONS.includes(action))).toEqual([]);
+      expect(actions.filter((action) => WRITE_ACTIONS.includes(action))).toEqual([]);
+    },
+  );
+
+  it.each(FUNCTIONS.filter((spec) => spec.table === 'read-write').map((spec) => [spec.name]))(
+    '%s, a writer, can read and write items but not manage the table',
+    (name) => {
+      const actions = dynamoActions(name);
+
+      expect(actions).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+      );
+      expect(
+        actions.filter((action) => !READ_ACTIONS.includes(action) && !WRITE_ACTIONS.includes(action)),
+      ).toEqual([]);
+    },
+  );
+});
+
+describe('HTTP API', () => {
+  const [authorizerId, authorizer] = single('AWS::ApiGatewayV2::Authorizer');
+
+  it('has one route per topology route plus $default, and no others', () => {
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
+
+    expect(routeKeys.sort()).toEqual(
+      [...ROUTES.map((route) => `${route.method} ${route.path}`), '$default'].sort(),
+    );
+  });
+
+  it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s invokes its function, behind the API key authorizer only if the topology says so',
+    (routeKey, spec) => {
+      const route = routeNamed(routeKey);
+
+      expect(functionBehindRoute(route)).toBe(functionId(spec.function));
+      if (spec.auth) {
+        expect(route.AuthorizationType).toBe('CUSTOM');
+        expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
+      } else {
+        expect(route.AuthorizationType).toBe('NONE');
+        expect(route).not.toHaveProperty('AuthorizerId');
+      }
+    },
+  );
+
+  it('answers unknown routes with the not-found function, without authorization', () => {
+    const route = routeNamed('$default');
+
+    expect(functionBehindRoute(route)).toBe(functionId(NOT_FOUND_FUNCTION));
+    expect(route.AuthorizationType).toBe('NONE');
+  });
+
+  it('reaches every function: through a route, as the authorizer or as $default', () => {
+    const reachable = new Set([AUTHORIZER_FUNCTION, NOT_FOUND_FUNCTION, ...ROUTES.map((r) => r.function)]);
+
+    expect(FUNCTIONS.map((spec) => spec.name).filter((name) => !reachable.has(name))).toEqual([]);
+    for (const route of ROUTES) expect(() => functionSpec(route.function)).not.toThrow();
+  });
+
+  it('calls the authorizer on every request, so requests without credentials reach the handlers', () => {
+    expect(invokedFunctionId(authorizer.Properties.AuthorizerUri)).toBe(functionId(AUTHORIZER_FUNCTION));
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+      // No identity source: API Gateway would answer 401 itself when it is missing. No cache: the
+      // identity source is the cache key, and a cached decision would outlive a revoked key.
+      IdentitySource: [],
+      AuthorizerResultTtlInSeconds: 0,
+    });
+  });
+
+  it('lets API Gateway invoke the authorizer and every routed function', () => {
+    const invokable = ofType('AWS::Lambda::Permission')
+      .filter(([, permission]) => permission.Properties.Principal === 'apigateway.amazonaws.com')
+      .map(([, permission]) => permission.Properties.FunctionName['Fn::GetAtt'][0]);
+    const expected = [AUTHORIZER_FUNCTION, NOT_FOUND_FUNCTION, ...ROUTES.map((r) => r.function)].map(
+      functionId,
+    );
+
+    expect(new Set(invokable)).toEqual(new Set(expected));
+  });
+
+  it('writes one JSON access log line per request to a log group that expires', () => {
+    const [, stage] = single('AWS::ApiGatewayV2::Stage');
+    const settings = stage.Properties.AccessLogSettings;
+
+    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
+    expect(JSON.parse(settings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      routeKey: '$context.routeKey',
+      latency: '$context.responseLatency',
+    });
+    const logGroup = resources[settings.DestinationArn['Fn::GetAtt'][0]];
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('publishes its URL in the ApiUrl output', () => {
+    const [apiId] = single('AWS::ApiGatewayV2::Api');
+
+    expect(JSON.stringify(template.toJSON().Outputs.ApiUrl.Value)).toContain(`{"Ref":"${apiId}"}`);
+  });
+});
+
+describe('PayoutsFunction.bindEnvironment', () => {
+  const makeFunction = () => {
+    const scratch = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Scratch');
+    return { scratch, fn: new PayoutsFunction(scratch, 'Fn', { spec: functionSpec('get-health') }) };
+  };
+
+  it('adds variables to those already bound instead of replacing them', () => {
+    const { scratch, fn } = makeFunction();
+
+    fn.bindEnvironment({ FIRST: '1' }).bindEnvironment({ SECOND: '2' });
+
+    const [lambda] = Object.values(Template.fromStack(scratch).findResources('AWS::Lambda::Function'));
+    expect(lambda?.Properties.Environment.Variables).toMatchObject({
+      PAYOUTS_STAGE: 'aws',
+      FIRST: '1',
+      SECOND: '2',
+    });
+  });
+
+  it('refuses to rebind a variable to a different value, and accepts the same value again', () => {
+    const { fn } = makeFunction();
+
+    fn.bindEnvironment({ FIRST: '1' });
+
+    expect(() => fn.bindEnvironment({ FIRST: '1' })).not.toThrow();
+    expect(() => fn.bindEnvironment({ FIRST: '2' })).toThrow(/FIRST is already bound/);
+  });
+});
