@@ -39,7 +39,11 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `count` operations with `concurrency` in flight; prints progress on one line. */
-async function measure(label: string, count: number, operation: (i: number) => Promise<boolean>): Promise<Run> {
+async function measure(
+  label: string,
+  count: number,
+  operation: (i: number) => Promise<boolean>,
+): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -57,7 +61,12 @@ async function measure(label: string, count: number, operation: (i: number) => P
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`\r  ${label}: ${count}/${count} done\n`);
   latencies.sort((a, b) => a - b);
-  return { perSecond: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return {
+    perSecond: count / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+  };
 }
 
 const format = (run: Run) =>
@@ -66,7 +75,11 @@ const format = (run: Run) =>
 async function main() {
   console.log(`bench:api — ${total} payouts, ${concurrency} in flight, ${warmup} warm-up requests each side`);
   const dynamo = await startDynamoDbLocal();
-  const platform = await startLocalPlatform({ port: 0, dynamodbEndpoint: dynamo.endpoint, tableName: 'bench' });
+  const platform = await startLocalPlatform({
+    port: 0,
+    dynamodbEndpoint: dynamo.endpoint,
+    tableName: 'bench',
+  });
   try {
     const admin = tenantAdministration(createDynamoAdapters({ PAYOUTS_TABLE_NAME: platform.tableName }));
     const { secret } = await admin.createTenant({ name: 'Bench' });
@@ -74,11 +87,19 @@ async function main() {
     const createPayout = async (i: number) => {
       const response = await fetch(`${platform.url}/v1/payouts`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'idempotency-key': `${run}-${i}` },
+        headers: {
+          authorization: `Bearer ${secret}`,
+          'content-type': 'application/json',
+          'idempotency-key': `${run}-${i}`,
+        },
         body: JSON.stringify({
           amount: 1050 + i,
           currency: 'EUR',
-          destination: { type: 'bank_account', account_holder_name: 'Ada Lovelace', iban: 'DE89370400440532013000' },
+          destination: {
+            type: 'bank_account',
+            account_holder_name: 'Ada Lovelace',
+            iban: 'DE89370400440532013000',
+          },
           reference: `${run}-${i}`,
           purpose: 'refund',
           metadata: { order_id: String(i) },
@@ -92,7 +113,12 @@ async function main() {
       await client.send(
         new PutItemCommand({
           TableName: platform.tableName,
-          Item: { pk: { S: `RAW#${run}#${i}` }, sk: { S: 'RAW' }, amount: { N: String(i) }, payload: { S: 'x'.repeat(600) } },
+          Item: {
+            pk: { S: `RAW#${run}#${i}` },
+            sk: { S: 'RAW' },
+            amount: { N: String(i) },
+            payload: { S: 'x'.repeat(600) },
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -31,7 +31,9 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * that creates a payout for a reference (API, batches, event triggers) lands on the same item.
  */
 export function payoutIdFor(tenantId: string, reference: string): string {
-  const digest = createHash('sha256').update(JSON.stringify([tenantId, reference])).digest();
+  const digest = createHash('sha256')
+    .update(JSON.stringify([tenantId, reference]))
+    .digest();
   let bits = 0;
   let value = 0;
   let out = '';

@@ -124,10 +124,7 @@ export const listPayoutsQuery = z.strictObject({
   created_gte: timestamp.optional(),
   created_lt: timestamp.optional(),
   limit: z.coerce.number().int('must be an integer').min(1).max(100).default(20),
-  starting_after: z
-    .string()
-    .regex(/^po_[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a payout id (next_cursor)')
-    .optional(),
+  starting_after: z.string().regex(PAYOUT_ID_PATTERN, 'must be a payout id (next_cursor)').optional(),
 });
 export type ListPayoutsQuery = z.output<typeof listPayoutsQuery>;
 

@@ -107,7 +107,8 @@ export function createPayoutUseCase(deps: {
           Math.floor(time / 1000),
         );
         if (record) return answerFromRecord(record, fingerprint);
-        if (await deps.payouts.get(input.tenantId, payout.id)) throw referenceAlreadyUsed(payout.reference, payout.id);
+        if (await deps.payouts.get(input.tenantId, payout.id))
+          throw referenceAlreadyUsed(payout.reference, payout.id);
         throw new AppError(
           'conflict_error',
           'idempotency_key_in_use',

@@ -15,7 +15,11 @@ export function getPayoutUseCase(deps: { payouts: PayoutRepository }) {
 
 export function listPayoutsUseCase(deps: { payouts: PayoutRepository }) {
   /** A reference names at most one payout, found by key: the other filters then apply to it. */
-  async function findByReference(tenantId: string, reference: string, filter: ListPayoutsFilter): Promise<Page<Payout>> {
+  async function findByReference(
+    tenantId: string,
+    reference: string,
+    filter: ListPayoutsFilter,
+  ): Promise<Page<Payout>> {
     const payout = await deps.payouts.get(tenantId, payoutIdFor(tenantId, reference));
     const matches =
       payout &&

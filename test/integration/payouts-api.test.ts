@@ -169,7 +169,9 @@ describe('GET /v1/payouts', () => {
     expect(pages).toBe(3);
     expect([...seen].sort()).toEqual([...created].sort());
     // Newest first: created_at descending, the id breaking ties within a millisecond.
-    const payouts = await Promise.all(seen.map(async (id) => (await tenant.request('GET', `/v1/payouts/${id}`)).body));
+    const payouts = await Promise.all(
+      seen.map(async (id) => (await tenant.request('GET', `/v1/payouts/${id}`)).body),
+    );
     const keys = payouts.map((payout) => `${payout.created_at}#${payout.id}`);
     expect(keys).toEqual([...keys].sort().reverse());
   });

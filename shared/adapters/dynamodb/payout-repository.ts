@@ -43,7 +43,12 @@ function toPayout(item: Record<string, unknown>): Payout {
 
 function idempotencyItem(record: IdempotencyRecord) {
   const { expiresAt, ...rest } = record;
-  return { ...keys.idempotency(record.tenantId, record.key), entity: 'idempotency', ...rest, expires_at: expiresAt };
+  return {
+    ...keys.idempotency(record.tenantId, record.key),
+    entity: 'idempotency',
+    ...rest,
+    expires_at: expiresAt,
+  };
 }
 
 function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
@@ -58,13 +63,19 @@ function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
 }
 
 /** The item a failed condition returned (`ALL_OLD`); lib-dynamodb leaves it in wire format. */
-function failedConditionItem(error: TransactionCanceledException, index: number): Record<string, unknown> | undefined {
+function failedConditionItem(
+  error: TransactionCanceledException,
+  index: number,
+): Record<string, unknown> | undefined {
   const reason = error.CancellationReasons?.[index];
   if (reason?.Code !== 'ConditionalCheckFailed' || !reason.Item) return undefined;
   return unmarshall(reason.Item as Parameters<typeof unmarshall>[0]);
 }
 
-export function createDynamoPayoutRepository(deps: { client: DynamoDBDocumentClient; table: string }): PayoutRepository {
+export function createDynamoPayoutRepository(deps: {
+  client: DynamoDBDocumentClient;
+  table: string;
+}): PayoutRepository {
   const { client, table } = deps;
 
   async function get(tenantId: string, payoutId: string): Promise<Payout | undefined> {
@@ -131,7 +142,11 @@ export function createDynamoPayoutRepository(deps: { client: DynamoDBDocumentCli
       if (upper <= lower) return { items: [], hasMore: false };
 
       const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':pk': keys.payoutsOfTenant(tenantId), ':lower': lower, ':upper': upper };
+      const values: Record<string, unknown> = {
+        ':pk': keys.payoutsOfTenant(tenantId),
+        ':lower': lower,
+        ':upper': upper,
+      };
       const conditions: string[] = [];
       if (filter.status) {
         names['#status'] = 'status';
@@ -149,7 +164,9 @@ export function createDynamoPayoutRepository(deps: { client: DynamoDBDocumentCli
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lower AND :upper',
         ExpressionAttributeValues: values,
         ScanIndexForward: false,
-        ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
+        ...(conditions.length > 0
+          ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
+          : {}),
       };
 
       // Filters apply after Limit, so keep reading pages until one more than asked is found.
@@ -176,7 +193,10 @@ export function createDynamoPayoutRepository(deps: { client: DynamoDBDocumentCli
             Item: payoutItem(next),
             ConditionExpression: payoutIsUnchanged,
             ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-            ExpressionAttributeValues: { ':expectedStatus': current.status, ':expectedVersion': current.version },
+            ExpressionAttributeValues: {
+              ':expectedStatus': current.status,
+              ':expectedVersion': current.version,
+            },
           }),
         );
       } catch (error) {
@@ -187,7 +207,10 @@ export function createDynamoPayoutRepository(deps: { client: DynamoDBDocumentCli
   };
 }
 
-export function createDynamoIdempotencyStore(deps: { client: DynamoDBDocumentClient; table: string }): IdempotencyStore {
+export function createDynamoIdempotencyStore(deps: {
+  client: DynamoDBDocumentClient;
+  table: string;
+}): IdempotencyStore {
   const { client, table } = deps;
   return {
     async get(tenantId, key, nowSeconds) {
