@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { tenantAdministration } from '../../shared/use-cases/tenants.js';
@@ -122,4 +122,18 @@ export async function countItems(platform: LocalPlatform): Promise<number> {
   } while (start);
   client.destroy();
   return total;
+}
+
+/**
+ * Registers hooks that start a test platform for this file and stop it after; the returned object's
+ * fields are filled in `beforeAll`.
+ */
+export function useTestPlatform(label: string): { platform: TestPlatform; tenant: TenantClient } {
+  const context = {} as { platform: TestPlatform; tenant: TenantClient };
+  beforeAll(async () => {
+    context.platform = await startTestPlatform(label);
+    context.tenant = await context.platform.newTenant();
+  });
+  afterAll(() => context.platform?.stop());
+  return context;
 }

@@ -1,24 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  countItems,
-  payoutBody,
-  startTestPlatform,
-  type TenantClient,
-  type TestPlatform,
-} from '../helpers/platform.js';
+import { describe, expect, it } from 'vitest';
+import { countItems, payoutBody, useTestPlatform } from '../helpers/platform.js';
 
 /** Items one successful create writes: the idempotency record and the payout. */
 const ITEMS_PER_PAYOUT = 2;
 
-let platform: TestPlatform;
-let tenant: TenantClient;
-
-beforeAll(async () => {
-  platform = await startTestPlatform('bad-input');
-  tenant = await platform.newTenant();
-});
-afterAll(() => platform?.stop());
+const ctx = useTestPlatform('bad-input');
 
 const bankAccount = (overrides: Record<string, unknown>) => ({
   type: 'bank_account',
@@ -97,9 +84,9 @@ describe('bad input gets a 4xx naming the field, and writes nothing', () => {
   ];
 
   it.each(cases)('%s', async (_label, change, code, param) => {
-    const before = await countItems(platform);
+    const before = await countItems(ctx.platform);
     const rawBody = typeof change === 'string' ? change : JSON.stringify(payoutBody(change));
-    const response = await tenant.request('POST', '/v1/payouts', {
+    const response = await ctx.tenant.request('POST', '/v1/payouts', {
       rawBody,
       headers: { 'idempotency-key': `bad-${_label}` },
     });
@@ -109,11 +96,11 @@ describe('bad input gets a 4xx naming the field, and writes nothing', () => {
     if (code === 'validation_failed') {
       expect(response.body.error.details).toContainEqual({ param, message: expect.any(String) });
     }
-    expect(await countItems(platform)).toBe(before);
+    expect(await countItems(ctx.platform)).toBe(before);
   });
 
   it('lists every problem of a body at once', async () => {
-    const response = await tenant.createPayout({
+    const response = await ctx.tenant.createPayout({
       amount: -5,
       currency: 'eur',
       destination: { type: 'email' },
@@ -126,23 +113,23 @@ describe('bad input gets a 4xx naming the field, and writes nothing', () => {
   });
 
   it('requires an Idempotency-Key and names it', async () => {
-    const before = await countItems(platform);
-    const response = await tenant.request('POST', '/v1/payouts', { body: payoutBody() });
-    const tooLong = await tenant.createPayout(payoutBody(), 'k'.repeat(256));
+    const before = await countItems(ctx.platform);
+    const response = await ctx.tenant.request('POST', '/v1/payouts', { body: payoutBody() });
+    const tooLong = await ctx.tenant.createPayout(payoutBody(), 'k'.repeat(256));
 
     expect(response.status).toBe(400);
     expect(response.body.error).toMatchObject({ code: 'idempotency_key_missing', param: 'Idempotency-Key' });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.error.param).toBe('Idempotency-Key');
-    expect(await countItems(platform)).toBe(before);
+    expect(await countItems(ctx.platform)).toBe(before);
   });
 
   it('answers 413 for a body above 64 KiB', async () => {
-    const before = await countItems(platform);
-    const response = await tenant.createPayout(payoutBody({ description: 'x'.repeat(70 * 1024) }));
+    const before = await countItems(ctx.platform);
+    const response = await ctx.tenant.createPayout(payoutBody({ description: 'x'.repeat(70 * 1024) }));
     expect(response.status).toBe(413);
     expect(response.body.error).toMatchObject({ type: 'invalid_request_error', code: 'payload_too_large' });
-    expect(await countItems(platform)).toBe(before);
+    expect(await countItems(ctx.platform)).toBe(before);
   });
 });
 
@@ -174,13 +161,13 @@ describe('generated bodies (property-based)', () => {
   const bodies = fc.oneof(mutatedBody, mutatedDestination, anyJson, anyText);
 
   it('never answers 5xx, and only 201s write anything', async () => {
-    const before = await countItems(platform);
+    const before = await countItems(ctx.platform);
     let created = 0;
     let runs = 0;
     await fc.assert(
       fc.asyncProperty(bodies, async (rawBody) => {
         runs += 1;
-        const response = await tenant.request('POST', '/v1/payouts', {
+        const response = await ctx.tenant.request('POST', '/v1/payouts', {
           rawBody,
           headers: { 'idempotency-key': `prop-${runs}` },
         });
@@ -190,6 +177,6 @@ describe('generated bodies (property-based)', () => {
       }),
       { numRuns: 1500 },
     );
-    expect(await countItems(platform)).toBe(before + created * ITEMS_PER_PAYOUT);
+    expect(await countItems(ctx.platform)).toBe(before + created * ITEMS_PER_PAYOUT);
   }, 120_000);
 });
