@@ -4,6 +4,15 @@ const environment = z.object({
   PAYOUTS_TABLE_NAME: z.string().min(1),
   /** `local` relaxes what only makes sense on a developer machine (e.g. loopback webhooks). */
   PAYOUTS_STAGE: z.enum(['local', 'aws']).default('aws'),
+  /** The platform's EventBridge bus (the outbox relay publishes to it). */
+  PAYOUTS_EVENT_BUS_NAME: z.string().min(1).default('payouts'),
+  /** The payout provider: `sandbox` (deterministic test outcomes) is the only one so far. */
+  PAYOUTS_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  /** How long one execution attempt owns a payout; must exceed the executor's timeout. */
+  PAYOUTS_EXECUTION_LEASE_SECONDS: z.coerce.number().positive().default(30),
+  /** Retry backoff of failed queue messages: capped exponential with full jitter. */
+  PAYOUTS_RETRY_BASE_SECONDS: z.coerce.number().positive().default(2),
+  PAYOUTS_RETRY_CAP_SECONDS: z.coerce.number().positive().default(300),
 });
 
 export type Config = z.infer<typeof environment>;

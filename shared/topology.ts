@@ -12,6 +12,10 @@ export interface FunctionSpec {
   timeoutSeconds?: number;
   /** Table access this function needs (least privilege). */
   table?: 'read' | 'read-write';
+  /** Publishes to the platform's event bus (events:PutEvents). */
+  publishesEvents?: boolean;
+  /** Changes the visibility of messages of these queues (backoff of retries). */
+  changesVisibilityOf?: readonly string[];
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -26,6 +30,8 @@ export interface RouteSpec {
 }
 
 export const AUTHORIZER_FUNCTION = 'api-authorizer';
+/** The function the table's stream feeds: publishes committed changes (the outbox relay). */
+export const OUTBOX_RELAY_FUNCTION = 'relay-outbox';
 /** Answers every request that matches no route (the HTTP API's `$default` route). */
 export const NOT_FOUND_FUNCTION = 'route-not-found';
 
@@ -38,6 +44,79 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: 'get-health', description: 'GET /v1/health' },
   { name: 'get-openapi', description: 'GET /v1/openapi.json' },
   { name: NOT_FOUND_FUNCTION, description: 'Unknown routes ($default)' },
+  { name: 'list-events', description: 'GET /v1/events', table: 'read' },
+  { name: 'get-event', description: 'GET /v1/events/{id}', table: 'read' },
+  {
+    name: OUTBOX_RELAY_FUNCTION,
+    description: 'Table stream → events feed + EventBridge (the outbox relay)',
+    table: 'read-write',
+    publishesEvents: true,
+    timeoutSeconds: 30,
+  },
+  {
+    name: 'execute-payout',
+    description: 'Execution queue → provider (queued → processing → paid | failed)',
+    table: 'read-write',
+    changesVisibilityOf: ['execution'],
+    timeoutSeconds: 20,
+  },
+];
+
+/** The platform's EventBridge bus and the `source` of every event the platform publishes. */
+export const EVENT_BUS = 'payouts';
+export const EVENT_SOURCE = 'payouts.platform';
+
+/** The table stream's event source mapping. */
+export const STREAM_CONSUMER = {
+  function: OUTBOX_RELAY_FUNCTION,
+  batchSize: 100,
+  /** A failing record is retried (with bisection) this many times, then sent to the stream DLQ. */
+  retryAttempts: 10,
+} as const;
+
+/**
+ * An SQS queue with its dead-letter queue and the Lambda that consumes it. Lambda's SQS event source
+ * deletes what the handler acknowledges and reports the rest (`reportBatchItemFailures`).
+ */
+export interface QueueSpec {
+  name: string;
+  /** ≥ 6× the consumer's timeout (AWS guidance for Lambda consumers). */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the DLQ (≥ 5). */
+  maxReceiveCount: number;
+  consumer: {
+    function: string;
+    batchSize: number;
+    /** Caps concurrent consumers: how the provider's rate limit is respected. */
+    maxConcurrency: number;
+  };
+}
+
+export const QUEUES: readonly QueueSpec[] = [
+  {
+    name: 'execution',
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 8,
+    consumer: { function: 'execute-payout', batchSize: 10, maxConcurrency: 5 },
+  },
+];
+
+/** An EventBridge rule on the platform bus, delivering matching events to a queue. */
+export interface RuleSpec {
+  name: string;
+  description: string;
+  /** EventBridge event pattern, evaluated by EventBridge in AWS and by the local emulator locally. */
+  eventPattern: Record<string, unknown>;
+  target: { queue: string };
+}
+
+export const RULES: readonly RuleSpec[] = [
+  {
+    name: 'queued-payouts-to-execution',
+    description: 'Every payout that becomes queued is executed',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout.queued'] },
+    target: { queue: 'execution' },
+  },
 ];
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -47,6 +126,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/payouts', function: 'list-payouts', auth: true },
   { method: 'GET', path: '/v1/payouts/{id}', function: 'get-payout', auth: true },
   { method: 'POST', path: '/v1/payouts/{id}/cancel', function: 'cancel-payout', auth: true },
+  { method: 'GET', path: '/v1/events', function: 'list-events', auth: true },
+  { method: 'GET', path: '/v1/events/{id}', function: 'get-event', auth: true },
 ];
 
 export function functionSpec(name: string): FunctionSpec {

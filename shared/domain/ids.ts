@@ -24,6 +24,24 @@ export function idTime(id: string): number {
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+/** 26 Crockford base-32 characters (130 bits) of SHA-256 over `parts`: stable, opaque ids. */
+export function stableId(parts: readonly string[]): string {
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest();
+  let out = '';
+  let value = 0;
+  let bits = 0;
+  for (const byte of digest) {
+    value = ((value << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5 && out.length < 26) {
+      out += CROCKFORD[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    if (out.length === 26) break;
+  }
+  return out;
+}
+
 /**
  * A payout's id is derived from its tenant and reference: `po_` and 26 Crockford base-32 characters
  * (130 bits) of SHA-256. References are unique per tenant, so the payout item's own
@@ -31,23 +49,7 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * that creates a payout for a reference (API, batches, event triggers) lands on the same item.
  */
 export function payoutIdFor(tenantId: string, reference: string): string {
-  const digest = createHash('sha256')
-    .update(JSON.stringify([tenantId, reference]))
-    .digest();
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && out.length < 26) {
-      out += CROCKFORD[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    value &= (1 << bits) - 1;
-    if (out.length === 26) break;
-  }
-  return `po_${out}`;
+  return `po_${stableId([tenantId, reference])}`;
 }
 
 export const PAYOUT_ID_PATTERN = /^po_[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -78,6 +78,13 @@ export interface ApprovalState {
   expires_at: string;
 }
 
+export interface ExecutionState {
+  /** How many executor attempts have taken the lease. The first attempt never asks the provider first. */
+  attempts: number;
+  /** Until when the current attempt owns the payout; an expired lease can be taken over. */
+  leaseExpiresAt: string;
+}
+
 /** A payout as the platform stores it. The destination is complete here; the API masks it. */
 export interface Payout {
   id: string;
@@ -99,6 +106,8 @@ export interface Payout {
   createdAt: string;
   updatedAt: string;
   paidAt: string | null;
+  /** Execution bookkeeping (not part of the API resource): attempts and the current lease. */
+  execution: ExecutionState | null;
   /** Incremented on every write; every conditional write names the version it read. */
   version: number;
 }
@@ -144,6 +153,7 @@ export function newPayout(input: {
     createdAt: input.now,
     updatedAt: input.now,
     paidAt: null,
+    execution: null,
     version: 1,
   };
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
 import { errorBody, idempotencyKey } from './common.js';
+import { eventIdParams, eventList, eventResource, listEventsQuery } from './events.js';
 import { createPayoutBody, listPayoutsQuery, payoutIdParams, payoutList, payoutResource } from './payouts.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -68,6 +69,26 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       ...authErrors,
       '404': error('No such payout'),
       '409': error('`payout_not_cancelable`: already processing or final'),
+    },
+  },
+  'GET /v1/events': {
+    operationId: 'listEvents',
+    summary: 'List events, newest first: the feed to catch up on missed webhooks',
+    requestParams: { query: listEventsQuery },
+    responses: {
+      '200': { description: 'A page of events', ...json(eventList) },
+      '400': error('Bad filter'),
+      ...authErrors,
+    },
+  },
+  'GET /v1/events/{id}': {
+    operationId: 'getEvent',
+    summary: 'Retrieve an event',
+    requestParams: { path: eventIdParams },
+    responses: {
+      '200': { description: 'The event', ...json(eventResource) },
+      ...authErrors,
+      '404': error('No such event'),
     },
   },
 };

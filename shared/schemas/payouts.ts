@@ -111,6 +111,7 @@ export const payoutResource = z
     created_at: timestamp,
     updated_at: timestamp,
     paid_at: timestamp.nullable(),
+    version: z.int().meta({ description: 'Incremented on every change: order events of one payout by it.' }),
   })
   .meta({ id: 'Payout' });
 export type PayoutResource = z.infer<typeof payoutResource>;
@@ -161,5 +162,6 @@ export function toPayoutResource(payout: Payout): PayoutResource {
     created_at: payout.createdAt,
     updated_at: payout.updatedAt,
     paid_at: payout.paidAt,
+    version: payout.version,
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import { createDocumentClient } from './client.js';
+import { createDynamoEventStore } from './event-store.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';
 import { createDynamoTenantRepository } from './tenant-repository.js';
 
@@ -10,5 +11,6 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     payouts: createDynamoPayoutRepository(deps),
     idempotency: createDynamoIdempotencyStore(deps),
     tenants: createDynamoTenantRepository(deps),
+    events: createDynamoEventStore(deps),
   };
 }

@@ -7,7 +7,8 @@
  * | API key         | APIKEY#{sha256(key)}                | APIKEY  | TENANT#{tenantId}#KEYS    | {keyId}             | authorize a request (one read); list a tenant's keys |
  * | payout          | TENANT#{tenantId}#PAYOUT#{payoutId} | PAYOUT  | TENANT#{tenantId}#PAYOUTS | {createdAt}#{payoutId} | get; reference lookup; list newest first |
  * | idempotency key | TENANT#{tenantId}#IDEM#{key}        | IDEM    |                           |                     | replay / conflict decisions (strongly consistent) |
- * | event           | TENANT#{tenantId}#EVENT#{eventId}   | EVENT   | TENANT#{tenantId}#EVENTS  | {eventId}           | events feed (written by the relay) |
+ * | event           | TENANT#{tenantId}#EVENT#{eventId}   | EVENT   | TENANT#{tenantId}#EVENTS  | {createdAt}#{eventId} | events feed (written by the relay) |
+ * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
  *
  * The payout id is derived from (tenant, reference) (see `payoutIdFor`), so the payout item is also
  * the reference guard, and a lookup by reference is a GetItem. The payout item's stream record is the
@@ -26,6 +27,7 @@ export const keys = {
   idempotency: (tenantId: string, key: string) => ({ pk: `TENANT#${tenantId}#IDEM#${key}`, sk: 'IDEM' }),
   event: (tenantId: string, eventId: string) => ({ pk: `TENANT#${tenantId}#EVENT#${eventId}`, sk: 'EVENT' }),
   eventsOfTenant: (tenantId: string) => `TENANT#${tenantId}#EVENTS`,
+  sandboxTransfer: (idempotencyKey: string) => ({ pk: `SANDBOX#TRANSFER#${idempotencyKey}`, sk: 'TRANSFER' }),
 } as const;
 
 export const GSI1 = 'gsi1';

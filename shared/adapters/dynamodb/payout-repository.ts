@@ -3,8 +3,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -16,15 +14,13 @@ import {
 } from '../../domain/errors.js';
 import type { Payout } from '../../domain/payout.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
-import { GSI1, keys } from './keys.js';
+import { keys } from './keys.js';
+import { listingKey, queryNewestFirst } from './newest-first.js';
 
 const itemIsNew = 'attribute_not_exists(pk)';
 /** A live idempotency record blocks the write; an expired one (TTL may lag by days) is overwritten. */
 const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
 const payoutIsUnchanged = '#status = :expectedStatus AND #version = :expectedVersion';
-
-/** Sort key of the per-tenant listing: ISO timestamps sort as strings; the id breaks ties. */
-const listingKey = (payout: Pick<Payout, 'createdAt' | 'id'>) => `${payout.createdAt}#${payout.id}`;
 
 function payoutItem(payout: Payout) {
   return {
@@ -130,59 +126,19 @@ export function createDynamoPayoutRepository(deps: {
     },
 
     async list(tenantId, filter) {
-      // [created_gte, created_lt) is a range of the sort key `{createdAt}#{id}`: a bare timestamp
-      // sorts before every key of that instant. The cursor narrows the upper end.
-      const lower = filter.createdGte ?? '0';
-      let upper = filter.createdLt ?? '9';
-      if (filter.startingAfter) {
-        const cursor = await get(tenantId, filter.startingAfter);
-        if (!cursor) return { items: [], hasMore: false };
-        if (listingKey(cursor) < upper) upper = listingKey(cursor);
-      }
-      if (upper <= lower) return { items: [], hasMore: false };
-
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {
-        ':pk': keys.payoutsOfTenant(tenantId),
-        ':lower': lower,
-        ':upper': upper,
-      };
-      const conditions: string[] = [];
-      if (filter.status) {
-        names['#status'] = 'status';
-        values[':status'] = filter.status;
-        conditions.push('#status = :status');
-      }
-      if (filter.purpose) {
-        names['#purpose'] = 'purpose';
-        values[':purpose'] = filter.purpose;
-        conditions.push('#purpose = :purpose');
-      }
-      const query: QueryCommandInput = {
-        TableName: table,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lower AND :upper',
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        ...(conditions.length > 0
-          ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
-          : {}),
-      };
-
-      // Filters apply after Limit, so keep reading pages until one more than asked is found.
-      const items: Payout[] = [];
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({ ...query, ExclusiveStartKey: cursor, Limit: Math.max(filter.limit + 1, 25) }),
-        );
-        for (const item of page.Items ?? []) {
-          // BETWEEN is inclusive: the cursor itself ends the previous page.
-          if (item.id !== filter.startingAfter) items.push(toPayout(item));
-        }
-        cursor = page.LastEvaluatedKey;
-      } while (cursor && items.length <= filter.limit);
-      return { items: items.slice(0, filter.limit), hasMore: items.length > filter.limit };
+      const cursor = filter.startingAfter ? await get(tenantId, filter.startingAfter) : undefined;
+      if (filter.startingAfter && !cursor) return { items: [], hasMore: false };
+      return queryNewestFirst({
+        client,
+        table,
+        partition: keys.payoutsOfTenant(tenantId),
+        createdGte: filter.createdGte,
+        createdLt: filter.createdLt,
+        cursor,
+        equals: { status: filter.status, purpose: filter.purpose },
+        limit: filter.limit,
+        toItem: toPayout,
+      });
     },
 
     async transition({ current, next }) {

@@ -1,0 +1,13 @@
+import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { loadConfig } from '../../shared/config.js';
+import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { listEventsQuery } from '../../shared/schemas/events.js';
+import { listEventsUseCase } from '../../shared/use-cases/read-events.js';
+
+const listEvents = listEventsUseCase(createDynamoAdapters(loadConfig()));
+
+/** GET /v1/events */
+export const handler = apiHandler({}, async (request) => {
+  const query = parse(listEventsQuery, request.queryStringParameters ?? {});
+  return jsonResponse(200, await listEvents(request.principal.tenantId, query));
+});

@@ -1,0 +1,40 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { createEventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
+import { loadConfig } from '../../shared/config.js';
+import type { Payout } from '../../shared/domain/payout.js';
+import { logger } from '../../shared/http/logger.js';
+import { EVENT_SOURCE } from '../../shared/topology.js';
+import { type PayoutChange, relayOutboxUseCase } from '../../shared/use-cases/relay-outbox.js';
+
+const config = loadConfig();
+const relay = relayOutboxUseCase({
+  events: createDynamoAdapters(config).events,
+  publisher: createEventBridgePublisher({ busName: config.PAYOUTS_EVENT_BUS_NAME, source: EVENT_SOURCE }),
+});
+
+type Image = Record<string, AttributeValue> | undefined;
+const payoutIn = (image: Image): Payout | undefined => {
+  if (!image) return undefined;
+  const item = unmarshall(image);
+  if (item.entity !== 'payout') return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...payout } = item;
+  return payout as Payout;
+};
+
+/**
+ * Table stream → events feed + EventBridge. A failure throws, so the batch is delivered again
+ * (bisected, in AWS) until it passes or goes to the stream's DLQ; every step is idempotent.
+ */
+export async function handler(event: DynamoDBStreamEvent): Promise<void> {
+  const changes: PayoutChange[] = [];
+  for (const record of event.Records) {
+    const after = payoutIn(record.dynamodb?.NewImage as Image);
+    if (after) changes.push({ before: payoutIn(record.dynamodb?.OldImage as Image), after });
+  }
+  const events = await relay(changes);
+  if (events.length > 0)
+    logger.info('Relayed events', { records: event.Records.length, events: events.length });
+}

@@ -1,0 +1,69 @@
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Page } from '../../ports/payout-repository.js';
+import { GSI1 } from './keys.js';
+
+/** Sort key of every per-tenant listing on gsi1: ISO timestamps sort as strings; the id breaks ties. */
+export const listingKey = (item: { createdAt: string; id: string }) => `${item.createdAt}#${item.id}`;
+
+export interface NewestFirstQuery<T> {
+  client: DynamoDBDocumentClient;
+  table: string;
+  /** The listing's gsi1 partition (`TENANT#…#PAYOUTS`). */
+  partition: string;
+  createdGte?: string;
+  createdLt?: string;
+  /** The last item of the previous page, already read (undefined: first page). */
+  cursor?: { createdAt: string; id: string };
+  /** Attribute equality filters (`{ status: 'paid' }`); undefined values are ignored. */
+  equals?: Record<string, string | undefined>;
+  limit: number;
+  toItem: (raw: Record<string, unknown>) => T;
+}
+
+/**
+ * One page of a per-tenant listing, newest first. `[created_gte, created_lt)` and the cursor are a
+ * range of the sort key `{createdAt}#{id}` (a bare timestamp sorts before every key of that instant);
+ * equality filters apply after DynamoDB's `Limit`, so pages are read until one more match than asked
+ * is found, which makes `hasMore` exact.
+ */
+export async function queryNewestFirst<T>(query: NewestFirstQuery<T>): Promise<Page<T>> {
+  const lower = query.createdGte ?? '0';
+  let upper = query.createdLt ?? '9';
+  const cursorKey = query.cursor ? listingKey(query.cursor) : undefined;
+  if (cursorKey && cursorKey < upper) upper = cursorKey;
+  if (upper <= lower) return { items: [], hasMore: false };
+
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': query.partition, ':lower': lower, ':upper': upper };
+  const conditions: string[] = [];
+  for (const [attribute, value] of Object.entries(query.equals ?? {})) {
+    if (value === undefined) continue;
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    conditions.push(`#${attribute} = :${attribute}`);
+  }
+  const input: QueryCommandInput = {
+    TableName: query.table,
+    IndexName: GSI1,
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lower AND :upper',
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+    ...(conditions.length > 0
+      ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
+      : {}),
+  };
+
+  const items: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await query.client.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: Math.max(query.limit + 1, 25) }),
+    );
+    for (const raw of page.Items ?? []) {
+      // BETWEEN is inclusive: the cursor itself ends the previous page.
+      if (raw.gsi1sk !== cursorKey) items.push(query.toItem(raw));
+    }
+    start = page.LastEvaluatedKey;
+  } while (start && items.length <= query.limit);
+  return { items: items.slice(0, query.limit), hasMore: items.length > query.limit };
+}

@@ -1,0 +1,98 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { TransferOutcome } from '../domain/execution.js';
+import type { Destination } from '../domain/payout.js';
+import { type PayoutProvider, ProviderTimeoutError, type TransferRequest } from '../ports/payout-provider.js';
+import { keys } from './dynamodb/keys.js';
+
+/**
+ * The sandbox provider: deterministic outcomes from a tag at the end of the destination (the email's
+ * local part, `ada+fail_account_closed@example.com`, or the holder name, `Ada Lovelace +timeout`), like
+ * a card network's test numbers. It keeps its own ledger of transfers by idempotency key in the table,
+ * so it behaves the same in every Lambda container and tests can count transfers.
+ *
+ * | tag                       | outcome |
+ * |---------------------------|---------|
+ * | none                      | paid |
+ * | +fail_account_closed      | failed, account_closed |
+ * | +fail_insufficient_funds  | failed, insufficient_funds |
+ * | +timeout                  | the first call records the transfer, then times out (outcome unknown) |
+ * | +slow                     | answers after 2 s |
+ */
+export interface SandboxLedgerEntry {
+  idempotencyKey: string;
+  amount: number;
+  currency: string;
+  outcome: TransferOutcome;
+  createdAt: string;
+}
+
+const FAILURES: Record<string, { failureCode: string; failureMessage: string }> = {
+  fail_account_closed: {
+    failureCode: 'account_closed',
+    failureMessage: 'The destination account is closed.',
+  },
+  fail_insufficient_funds: {
+    failureCode: 'insufficient_funds',
+    failureMessage: 'The platform balance cannot cover this payout.',
+  },
+};
+
+export function sandboxTag(destination: Destination): string | undefined {
+  const text =
+    destination.type === 'email' ? (destination.email.split('@')[0] ?? '') : destination.account_holder_name;
+  return /\+([a-z_]+)\s*$/.exec(text)?.[1];
+}
+
+export function createSandboxProvider(deps: {
+  client: DynamoDBDocumentClient;
+  table: string;
+  /** Delay of `+slow` destinations (2 s by default). */
+  slowMs?: number;
+  now?: () => number;
+}): PayoutProvider {
+  const { client, table } = deps;
+  const now = deps.now ?? Date.now;
+
+  async function findTransfer(idempotencyKey: string): Promise<TransferOutcome | undefined> {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: keys.sandboxTransfer(idempotencyKey), ConsistentRead: true }),
+    );
+    return (Item as SandboxLedgerEntry | undefined)?.outcome;
+  }
+
+  return {
+    findTransfer,
+    async createTransfer(request: TransferRequest) {
+      const tag = sandboxTag(request.destination);
+      if (tag === 'slow') await new Promise((resolve) => setTimeout(resolve, deps.slowMs ?? 2000));
+      const providerReference = `sbx_${request.idempotencyKey}`;
+      const failure = tag ? FAILURES[tag] : undefined;
+      const outcome: TransferOutcome = failure
+        ? { status: 'failed', providerReference, ...failure }
+        : { status: 'paid', providerReference };
+      const entry: SandboxLedgerEntry = {
+        idempotencyKey: request.idempotencyKey,
+        amount: request.amount,
+        currency: request.currency,
+        outcome,
+        createdAt: new Date(now()).toISOString(),
+      };
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: { ...keys.sandboxTransfer(request.idempotencyKey), entity: 'sandbox_transfer', ...entry },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // A repeated key: like a real provider, answer with the first outcome and move nothing.
+        return (await findTransfer(request.idempotencyKey)) as TransferOutcome;
+      }
+      if (tag === 'timeout') throw new ProviderTimeoutError(request.idempotencyKey);
+      return outcome;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { stableId } from './ids.js';
+import type { Payout, PayoutStatus } from './payout.js';
+
+export const EVENT_TYPES = [
+  'payout.created',
+  'payout.approval_requested',
+  'payout.approved',
+  'payout.rejected',
+  'payout.expired',
+  'payout.queued',
+  'payout.processing',
+  'payout.paid',
+  'payout.failed',
+  'payout.canceled',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The event a payout entering each status causes. */
+const STATUS_EVENT: Record<PayoutStatus, EventType> = {
+  pending_approval: 'payout.approval_requested',
+  queued: 'payout.queued',
+  processing: 'payout.processing',
+  paid: 'payout.paid',
+  failed: 'payout.failed',
+  rejected: 'payout.rejected',
+  expired: 'payout.expired',
+  canceled: 'payout.canceled',
+};
+
+/**
+ * The events one committed payout write causes, from the stream's old and new images:
+ * a new payout → `payout.created` and the event of its first status; a status change → the event of
+ * the new status; any other change (a lease renewal) → none.
+ */
+export function eventTypesForChange(before: Payout | undefined, after: Payout): EventType[] {
+  if (!before) return ['payout.created', STATUS_EVENT[after.status]];
+  if (before.status !== after.status) return [STATUS_EVENT[after.status]];
+  return [];
+}
+
+/**
+ * An event's id is derived from the payout, its version and the event type: the relay can publish
+ * a committed change any number of times (stream retries, a crash mid-batch) and consumers dedupe.
+ */
+export function eventIdFor(payoutId: string, version: number, type: EventType): string {
+  return `evt_${stableId([payoutId, String(version), type])}`;
+}
+
+export const EVENT_ID_PATTERN = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/;

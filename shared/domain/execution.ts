@@ -1,0 +1,58 @@
+import { AppError } from './errors.js';
+import { type Payout, transition } from './payout.js';
+
+/** What the provider says happened to a transfer. */
+export type TransferOutcome =
+  | { status: 'paid'; providerReference: string }
+  | { status: 'failed'; providerReference: string; failureCode: string; failureMessage: string };
+
+const iso = (time: number) => new Date(time).toISOString();
+
+export function leaseIsActive(payout: Payout, now: number): boolean {
+  return payout.execution !== null && Date.parse(payout.execution.leaseExpiresAt) > now;
+}
+
+/**
+ * Phase 1 of execution: `queued → processing`, taking the lease for the first attempt, or, for a
+ * payout left `processing` by an attempt that died (its lease expired), taking the lease over for a
+ * new attempt. Throws if another attempt holds a live lease or the payout is not executable.
+ */
+export function takeLease(payout: Payout, now: number, leaseSeconds: number): Payout {
+  const leaseExpiresAt = iso(now + leaseSeconds * 1000);
+  if (payout.status === 'processing') {
+    if (leaseIsActive(payout, now))
+      throw new LeaseHeldError(payout.id, payout.execution?.leaseExpiresAt ?? null);
+    const attempts = (payout.execution?.attempts ?? 0) + 1;
+    return {
+      ...payout,
+      execution: { attempts, leaseExpiresAt },
+      updatedAt: iso(now),
+      version: payout.version + 1,
+    };
+  }
+  // Anything but `queued` is refused by the state machine (IllegalTransitionError).
+  return transition(payout, 'processing', iso(now), { execution: { attempts: 1, leaseExpiresAt } });
+}
+
+/** Phase 3 of execution: `processing → paid | failed` with what the provider reported. */
+export function settle(payout: Payout, outcome: TransferOutcome, now: number): Payout {
+  if (outcome.status === 'paid') {
+    return transition(payout, 'paid', iso(now), {
+      providerReference: outcome.providerReference,
+      paidAt: iso(now),
+    });
+  }
+  return transition(payout, 'failed', iso(now), {
+    providerReference: outcome.providerReference,
+    failureCode: outcome.failureCode,
+    failureMessage: outcome.failureMessage,
+  });
+}
+
+/** Another attempt owns the payout right now; the message must come back later. */
+export class LeaseHeldError extends AppError {
+  constructor(payoutId: string, until: string | null) {
+    super('conflict_error', 'execution_in_progress', `Payout ${payoutId} is being executed until ${until}`);
+    this.name = 'LeaseHeldError';
+  }
+}

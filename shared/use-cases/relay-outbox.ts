@@ -1,0 +1,50 @@
+import { eventIdFor, eventTypesForChange } from '../domain/events.js';
+import type { Payout } from '../domain/payout.js';
+import type { EventPublisher, EventStore, StoredEvent } from '../ports/event-store.js';
+import { toPayoutResource } from '../schemas/payouts.js';
+
+/** One committed payout write, as the table's stream reports it. */
+export interface PayoutChange {
+  before: Payout | undefined;
+  after: Payout;
+}
+
+/** The events a batch of committed changes causes, with ids stable across redeliveries. */
+export function eventsForChanges(changes: readonly PayoutChange[]): StoredEvent[] {
+  return changes.flatMap(({ before, after }) =>
+    eventTypesForChange(before, after).map((type) => {
+      const id = eventIdFor(after.id, after.version, type);
+      return {
+        id,
+        tenantId: after.tenantId,
+        type,
+        createdAt: after.updatedAt,
+        resource: {
+          id,
+          object: 'event' as const,
+          type,
+          created_at: after.updatedAt,
+          data: { object: toPayoutResource(after) },
+        },
+      };
+    }),
+  );
+}
+
+/**
+ * The outbox relay: every committed payout change becomes events, first in the events feed, then on
+ * the bus. Both steps are idempotent, so the stream may deliver a batch again (a retry, a relay killed
+ * mid-batch) and nothing is lost or changed; consumers see a duplicate with the same event id.
+ *
+ *   stream batch ─► feed items (BatchWrite, same ids) ─► PutEvents ─► checkpoint advances
+ *        ▲ crash anywhere before the checkpoint: the batch is delivered again ─┘
+ */
+export function relayOutboxUseCase(deps: { events: EventStore; publisher: EventPublisher }) {
+  return async function relay(changes: readonly PayoutChange[]): Promise<StoredEvent[]> {
+    const events = eventsForChanges(changes);
+    if (events.length === 0) return events;
+    await deps.events.saveAll(events);
+    await deps.publisher.publish(events);
+    return events;
+  };
+}
