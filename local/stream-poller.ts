@@ -1,0 +1,133 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { lambdaContext } from './api-gateway.js';
+import { LOCAL_AWS_ENV, localDynamoClient } from './dynamodb-local.js';
+
+export interface StreamPollerOptions {
+  endpoint: string;
+  tableName: string;
+  functionName: string;
+  handler: (event: DynamoDBStreamEvent, context: Context) => Promise<unknown>;
+  batchSize: number;
+  pollIntervalMs?: number;
+  /**
+   * Chaos: the probability that an invocation is "killed" after the handler did its work but before
+   * the position advanced, so the same batch is delivered again (as after a Lambda crash).
+   */
+  killAfterHandlerRate?: number;
+  onError?: (error: unknown) => void;
+}
+
+interface ShardState {
+  iterator: string | undefined;
+  /** Records read but not yet acknowledged by the handler. */
+  pending: StreamRecord[];
+}
+
+function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const change = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: LOCAL_AWS_ENV.AWS_REGION,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ApproximateCreationDateTime: change.ApproximateCreationDateTime
+        ? Math.floor(change.ApproximateCreationDateTime.getTime() / 1000)
+        : undefined,
+      Keys: change.Keys as never,
+      NewImage: change.NewImage as never,
+      OldImage: change.OldImage as never,
+      SequenceNumber: change.SequenceNumber,
+      SizeBytes: change.SizeBytes,
+      StreamViewType: change.StreamViewType as never,
+    },
+  };
+}
+
+/**
+ * A local stand-in for Lambda's DynamoDB Streams event source mapping: reads DynamoDB Local's stream
+ * from the start (TRIM_HORIZON) and hands batches to the same relay handler Lambda runs, shard by
+ * shard, in order. A batch whose handler fails is delivered again, whole, after a short pause, and
+ * the shard does not advance until it passes: the at-least-once contract the relay relies on.
+ */
+export function startStreamPoller(options: StreamPollerOptions): { stop(): Promise<void> } {
+  const streams = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: LOCAL_AWS_ENV.AWS_REGION,
+    credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+  });
+  const dynamo = localDynamoClient(options.endpoint);
+  const shards = new Map<string, ShardState>();
+  const interval = options.pollIntervalMs ?? 100;
+  let stopped = false;
+  let streamArn: string | undefined;
+
+  async function discoverShards(): Promise<void> {
+    if (!streamArn) {
+      const table = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
+      streamArn = table.Table?.LatestStreamArn;
+      if (!streamArn) throw new Error(`Table ${options.tableName} has no stream`);
+    }
+    const description = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of description.StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || shards.has(shard.ShardId)) continue;
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
+      shards.set(shard.ShardId, { iterator: ShardIterator, pending: [] });
+    }
+  }
+
+  async function pollShard(state: ShardState): Promise<void> {
+    while (state.pending.length < options.batchSize && state.iterator) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }));
+      state.iterator = page.NextShardIterator;
+      state.pending.push(...(page.Records ?? []));
+      if ((page.Records ?? []).length === 0) break;
+    }
+    while (state.pending.length > 0 && !stopped) {
+      const batch = state.pending.slice(0, options.batchSize);
+      const event: DynamoDBStreamEvent = { Records: batch.map((record) => toLambdaRecord(record, streamArn as string)) };
+      await options.handler(event, lambdaContext(options.functionName));
+      if (Math.random() < (options.killAfterHandlerRate ?? 0)) {
+        throw new Error('chaos: relay killed after its work, before its position advanced');
+      }
+      state.pending.splice(0, batch.length);
+    }
+  }
+
+  const loop = (async () => {
+    let sinceDiscovery = Number.POSITIVE_INFINITY;
+    while (!stopped) {
+      try {
+        if (sinceDiscovery++ >= 20) {
+          await discoverShards();
+          sinceDiscovery = 0;
+        }
+        for (const state of shards.values()) await pollShard(state);
+      } catch (error) {
+        options.onError?.(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, interval));
+    }
+  })();
+
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      streams.destroy();
+      dynamo.destroy();
+    },
+  };
+}
