@@ -13,6 +13,8 @@ const environment = z.object({
   /** Retry backoff of failed queue messages: capped exponential with full jitter. */
   PAYOUTS_RETRY_BASE_SECONDS: z.coerce.number().positive().default(2),
   PAYOUTS_RETRY_CAP_SECONDS: z.coerce.number().positive().default(300),
+  /** Chaos runs only (`npm run chaos`): see createSandboxProvider. Never set in a deployment. */
+  PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).default(0),
 });
 
 export type Config = z.infer<typeof environment>;

@@ -49,6 +49,11 @@ export function createSandboxProvider(deps: {
   table: string;
   /** Delay of `+slow` destinations (2 s by default). */
   slowMs?: number;
+  /**
+   * Chaos testing only: the probability that the caller "dies" right after a transfer is recorded,
+   * before it hears the outcome (the worst moment for the executor). 0 in normal operation.
+   */
+  crashAfterTransferRate?: number;
   now?: () => number;
 }): PayoutProvider {
   const { client, table } = deps;
@@ -92,7 +97,18 @@ export function createSandboxProvider(deps: {
         return (await findTransfer(request.idempotencyKey)) as TransferOutcome;
       }
       if (tag === 'timeout') throw new ProviderTimeoutError(request.idempotencyKey);
+      if (Math.random() < (deps.crashAfterTransferRate ?? 0)) {
+        throw new SimulatedCrashError(request.idempotencyKey);
+      }
       return outcome;
     },
   };
+}
+
+/** Chaos testing: the executor is considered dead from here on (the invocation fails as a whole). */
+export class SimulatedCrashError extends Error {
+  constructor(idempotencyKey: string) {
+    super(`chaos: executor killed after transfer ${idempotencyKey} was made`);
+    this.name = 'SimulatedCrashError';
+  }
 }
