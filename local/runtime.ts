@@ -1,15 +1,23 @@
 import type { Server } from 'node:http';
 import {
   AUTHORIZER_FUNCTION,
+  EVENT_BUS,
   FUNCTIONS,
   handlerEntry,
   NOT_FOUND_FUNCTION,
+  QUEUES,
   ROUTES,
+  RULES,
+  STREAM_CONSUMER,
 } from '../shared/topology.js';
 import { createLocalApiGateway, type LambdaHandler } from './api-gateway.js';
+import { createAwsJsonEndpoint } from './aws/aws-json-endpoint.js';
+import { createLocalEventBridge } from './aws/local-eventbridge.js';
+import { createLocalSqs, type LocalSqs } from './aws/local-sqs.js';
 import { type DynamoDbLocal, ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalRuntimeError } from './errors.js';
 import { checkPortFree } from './ports.js';
+import { startStreamPoller } from './stream-poller.js';
 
 export interface LocalPlatformOptions {
   port?: number;
@@ -20,6 +28,22 @@ export interface LocalPlatformOptions {
   /** Use an already running DynamoDB Local instead of starting one (tests share one). */
   dynamodbEndpoint?: string;
   onRequest?: Parameters<typeof createLocalApiGateway>[0]['onRequest'];
+  /** Compress time and inject faults in execution (tests and chaos runs). */
+  execution?: ExecutionOptions;
+}
+
+export interface ExecutionOptions {
+  /** Overrides every queue's visibility timeout (seconds). */
+  visibilityTimeoutSeconds?: number;
+  leaseSeconds?: number;
+  retryBaseSeconds?: number;
+  retryCapSeconds?: number;
+  /** Every SQS receive also delivers the message a second time with this probability. */
+  duplicateDeliveryRate?: number;
+  /** The relay "dies" after its work, before the stream position advances, with this probability. */
+  relayKillRate?: number;
+  /** The executor "dies" right after the provider made the transfer, with this probability. */
+  executorKillRate?: number;
 }
 
 export interface LocalPlatform {
@@ -27,6 +51,8 @@ export interface LocalPlatform {
   port: number;
   dynamodbEndpoint: string;
   tableName: string;
+  /** The local SQS (queues, dead-letter queues), for inspection. */
+  sqs: LocalSqs;
   stop(): Promise<void>;
 }
 
@@ -77,17 +103,71 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
   const dynamodbEndpoint = options.dynamodbEndpoint ?? (dynamo as DynamoDbLocal).endpoint;
   try {
     await ensureTable(dynamodbEndpoint, tableName);
+    const execution = options.execution ?? {};
+
+    // SQS and EventBridge: in-process, reached by the handlers' own SDK clients through one endpoint.
+    let awsEndpoint = '';
+    const sqs = createLocalSqs({
+      duplicateDeliveryRate: execution.duplicateDeliveryRate,
+      endpoint: () => awsEndpoint,
+    });
+    const eventBridge = createLocalEventBridge({ sqs });
+    const awsServer = createAwsJsonEndpoint({ sqs, eventBridge });
+    awsEndpoint = `http://127.0.0.1:${await listen(awsServer, 0, '127.0.0.1')}`;
+    for (const queue of QUEUES) {
+      sqs.createQueue({ name: `${queue.name}-dlq`, visibilityTimeoutSeconds: 30 });
+      sqs.createQueue({
+        name: queue.name,
+        visibilityTimeoutSeconds: execution.visibilityTimeoutSeconds ?? queue.visibilityTimeoutSeconds,
+        maxReceiveCount: queue.maxReceiveCount,
+        deadLetterQueue: `${queue.name}-dlq`,
+      });
+    }
+    for (const rule of RULES) eventBridge.putRule({ bus: EVENT_BUS, ...rule });
+
     Object.assign(process.env, {
       ...LOCAL_AWS_ENV,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SQS: awsEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
       PAYOUTS_TABLE_NAME: tableName,
       PAYOUTS_STAGE: 'local',
+      PAYOUTS_EVENT_BUS_NAME: EVENT_BUS,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      ...definedStrings({
+        PAYOUTS_EXECUTION_LEASE_SECONDS: execution.leaseSeconds,
+        PAYOUTS_RETRY_BASE_SECONDS: execution.retryBaseSeconds,
+        PAYOUTS_RETRY_CAP_SECONDS: execution.retryCapSeconds,
+        PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: execution.executorKillRate,
+      }),
     });
     const handlers = await loadHandlers();
+    const handlerOf = (name: string) => handlers.get(name) as LambdaHandler;
+    const quietly = () => undefined;
+
+    for (const queue of QUEUES) {
+      sqs.addConsumer({
+        queue: queue.name,
+        functionName: queue.consumer.function,
+        batchSize: queue.consumer.batchSize,
+        maxConcurrency: queue.consumer.maxConcurrency,
+        handler: handlerOf(queue.consumer.function),
+        onError: quietly,
+      });
+    }
+    const poller = startStreamPoller({
+      endpoint: dynamodbEndpoint,
+      tableName,
+      functionName: STREAM_CONSUMER.function,
+      handler: handlerOf(STREAM_CONSUMER.function),
+      batchSize: STREAM_CONSUMER.batchSize,
+      killAfterHandlerRate: execution.relayKillRate,
+      onError: quietly,
+    });
+
     const server = createLocalApiGateway({
       routes: ROUTES,
-      handlerOf: (name) => handlers.get(name) as LambdaHandler,
+      handlerOf,
       authorizer: AUTHORIZER_FUNCTION,
       fallback: NOT_FOUND_FUNCTION,
       onRequest: options.onRequest,
@@ -98,9 +178,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       port,
       dynamodbEndpoint,
       tableName,
+      sqs,
       async stop() {
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
+        await poller.stop();
+        await sqs.stopAll();
+        awsServer.closeAllConnections();
+        await new Promise<void>((done) => awsServer.close(() => done()));
         await dynamo?.stop();
       },
     };
@@ -108,4 +193,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await dynamo?.stop();
     throw error;
   }
+}
+
+/** Environment entries for the options that are set, as strings. */
+function definedStrings(values: Record<string, number | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [key, String(value)]),
+  );
 }

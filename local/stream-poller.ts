@@ -64,7 +64,10 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
   const streams = new DynamoDBStreamsClient({
     endpoint: options.endpoint,
     region: LOCAL_AWS_ENV.AWS_REGION,
-    credentials: { accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+    credentials: {
+      accessKeyId: LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID,
+      secretAccessKey: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY,
+    },
   });
   const dynamo = localDynamoClient(options.endpoint);
   const shards = new Map<string, ShardState>();
@@ -82,7 +85,11 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
     for (const shard of description.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || shards.has(shard.ShardId)) continue;
       const { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
       );
       shards.set(shard.ShardId, { iterator: ShardIterator, pending: [] });
     }
@@ -90,14 +97,18 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
 
   async function pollShard(state: ShardState): Promise<void> {
     while (state.pending.length < options.batchSize && state.iterator) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }));
+      const page = await streams.send(
+        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }),
+      );
       state.iterator = page.NextShardIterator;
       state.pending.push(...(page.Records ?? []));
       if ((page.Records ?? []).length === 0) break;
     }
     while (state.pending.length > 0 && !stopped) {
       const batch = state.pending.slice(0, options.batchSize);
-      const event: DynamoDBStreamEvent = { Records: batch.map((record) => toLambdaRecord(record, streamArn as string)) };
+      const event: DynamoDBStreamEvent = {
+        Records: batch.map((record) => toLambdaRecord(record, streamArn as string)),
+      };
       await options.handler(event, lambdaContext(options.functionName));
       if (Math.random() < (options.killAfterHandlerRate ?? 0)) {
         throw new Error('chaos: relay killed after its work, before its position advanced');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type LocalPlatform, startLocalPlatform } from '../../local/runtime.js';
+import { type LocalPlatform, type LocalPlatformOptions, startLocalPlatform } from '../../local/runtime.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { tenantAdministration } from '../../shared/use-cases/tenants.js';
 
@@ -35,11 +35,15 @@ export function uniqueTableName(label: string): string {
 }
 
 /** Starts the local platform (same handlers, same HTTP layer) on a fresh table of the shared DynamoDB Local. */
-export async function startTestPlatform(label: string): Promise<TestPlatform> {
+export async function startTestPlatform(
+  label: string,
+  options: Partial<LocalPlatformOptions> = {},
+): Promise<TestPlatform> {
   const platform = await startLocalPlatform({
     port: 0,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     tableName: uniqueTableName(label),
+    ...options,
   });
   const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: platform.tableName });
   const admin = tenantAdministration(adapters);
@@ -128,12 +132,30 @@ export async function countItems(platform: LocalPlatform): Promise<number> {
  * Registers hooks that start a test platform for this file and stop it after; the returned object's
  * fields are filled in `beforeAll`.
  */
-export function useTestPlatform(label: string): { platform: TestPlatform; tenant: TenantClient } {
+export function useTestPlatform(
+  label: string,
+  options: Partial<LocalPlatformOptions> = {},
+): { platform: TestPlatform; tenant: TenantClient } {
   const context = {} as { platform: TestPlatform; tenant: TenantClient };
   beforeAll(async () => {
-    context.platform = await startTestPlatform(label);
+    context.platform = await startTestPlatform(label, options);
     context.tenant = await context.platform.newTenant();
   });
   afterAll(() => context.platform?.stop());
   return context;
+}
+
+/** Polls `read` until `done` holds (or fails the test after `timeoutMs`, showing the last value). */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

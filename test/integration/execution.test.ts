@@ -28,7 +28,9 @@ function fixture(wrap: (provider: PayoutProvider) => PayoutProvider = (provider)
       time += seconds * 1000;
     },
     async ledger(payoutId: string) {
-      const { Item } = await client.send(new GetCommand({ TableName: table, Key: keys.sandboxTransfer(payoutId) }));
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table, Key: keys.sandboxTransfer(payoutId) }),
+      );
       return Item;
     },
     async create(overrides: Record<string, unknown> = {}) {
@@ -51,7 +53,11 @@ describe('executing a payout', () => {
 
     expect(await f.payout(id)).toMatchObject({ status: 'paid', providerReference: `sbx_${id}`, version: 3 });
     expect((await f.payout(id))?.paidAt).toBeTruthy();
-    expect(await f.ledger(id)).toMatchObject({ idempotencyKey: id, amount: 1050, outcome: { status: 'paid' } });
+    expect(await f.ledger(id)).toMatchObject({
+      idempotencyKey: id,
+      amount: 1050,
+      outcome: { status: 'paid' },
+    });
   });
 
   it.each([
@@ -67,7 +73,13 @@ describe('executing a payout', () => {
 
   it('resolves a provider timeout by asking about the key, paying once', async () => {
     const f = fixture();
-    const id = await f.create({ destination: { type: 'bank_account', account_holder_name: 'Ada +timeout', iban: 'DE89370400440532013000' } });
+    const id = await f.create({
+      destination: {
+        type: 'bank_account',
+        account_holder_name: 'Ada +timeout',
+        iban: 'DE89370400440532013000',
+      },
+    });
 
     expect(await f.execute(ctx.tenant.tenantId, id)).toBe('paid');
     expect((await f.ledger(id))?.outcome.status).toBe('paid');
@@ -157,9 +169,13 @@ describe('a crash at the worst moment', () => {
     }));
     const id = await f.create();
 
-    const results = await Promise.allSettled(Array.from({ length: 10 }, () => f.execute(ctx.tenant.tenantId, id)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => f.execute(ctx.tenant.tenantId, id)),
+    );
 
-    expect(results.filter((result) => result.status === 'fulfilled' && result.value === 'paid')).toHaveLength(1);
+    expect(results.filter((result) => result.status === 'fulfilled' && result.value === 'paid')).toHaveLength(
+      1,
+    );
     expect(transfers).toBe(1);
     expect((await f.payout(id))?.status).toBe('paid');
   });

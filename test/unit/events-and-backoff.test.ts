@@ -8,12 +8,22 @@ import { eventsForChanges } from '../../shared/use-cases/relay-outbox.js';
 const created = newPayout({
   id: 'po_TEST',
   tenantId: 'ten_1',
-  request: { amount: 500, currency: 'EUR', destination: { type: 'email', email: 'a@b.co' }, reference: 'r', purpose: 'other' },
+  request: {
+    amount: 500,
+    currency: 'EUR',
+    destination: { type: 'email', email: 'a@b.co' },
+    reference: 'r',
+    purpose: 'other',
+  },
   source: 'api',
   now: '2026-11-23T10:00:00.000Z',
 });
 const processing = takeLease(created, Date.parse('2026-11-23T10:00:01.000Z'), 30);
-const paid = settle(processing, { status: 'paid', providerReference: 'sbx_1' }, Date.parse('2026-11-23T10:00:02.000Z'));
+const paid = settle(
+  processing,
+  { status: 'paid', providerReference: 'sbx_1' },
+  Date.parse('2026-11-23T10:00:02.000Z'),
+);
 
 describe('events from committed changes', () => {
   it('a new payout causes payout.created and the event of its first status', () => {

@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import type { LocalEventBridge } from './local-eventbridge.js';
+import type { LocalSqs } from './local-sqs.js';
+
+/**
+ * One local HTTP endpoint speaking the AWS JSON protocol (`X-Amz-Target`) for the calls our handlers
+ * make through the real SDK clients: EventBridge `PutEvents` and SQS `ChangeMessageVisibility`,
+ * `SendMessage`, `GetQueueUrl`. The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
+ * `AWS_ENDPOINT_URL_SQS` here, so the handlers carry no local-only code.
+ */
+export function createAwsJsonEndpoint(deps: { sqs: LocalSqs; eventBridge: LocalEventBridge }): Server {
+  const queueName = (url: unknown) => String(url).split('/').pop() as string;
+  const operations: Record<string, (input: any) => unknown> = {
+    'AWSEvents.PutEvents': (input: { Entries: [] }) => {
+      const entries = deps.eventBridge.putEvents(input.Entries ?? []);
+      return { FailedEntryCount: 0, Entries: entries };
+    },
+    'AmazonSQS.ChangeMessageVisibility': (input: { ReceiptHandle: string; VisibilityTimeout: number }) => {
+      deps.sqs.changeVisibility(input.ReceiptHandle, input.VisibilityTimeout);
+      return {};
+    },
+    'AmazonSQS.SendMessage': (input: { QueueUrl: string; MessageBody: string; DelaySeconds?: number }) => ({
+      MessageId: deps.sqs.send(queueName(input.QueueUrl), input.MessageBody, input.DelaySeconds ?? 0),
+    }),
+    'AmazonSQS.GetQueueUrl': (input: { QueueName: string }) => ({
+      QueueUrl: deps.sqs.queueUrl(input.QueueName),
+    }),
+  };
+
+  return createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      const contentType = target.startsWith('AWSEvents')
+        ? 'application/x-amz-json-1.1'
+        : 'application/x-amz-json-1.0';
+      const operation = operations[target];
+      try {
+        if (!operation)
+          throw Object.assign(new Error(`${target || 'This operation'} is not emulated locally`), {
+            code: 'UnknownOperationException',
+          });
+        const output = operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+        response.writeHead(200, { 'content-type': contentType });
+        response.end(JSON.stringify(output));
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'InternalFailure';
+        response.writeHead(400, { 'content-type': contentType, 'x-amzn-query-error': `${code};Sender` });
+        response.end(JSON.stringify({ __type: code, message: (error as Error).message }));
+      }
+    });
+  });
+}

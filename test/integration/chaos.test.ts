@@ -1,0 +1,24 @@
+import { describe, expect, inject, it } from 'vitest';
+import { runChaos } from '../../bench/chaos-run.js';
+
+describe('execution under chaos (the short version of `npm run chaos`)', () => {
+  it('every payout final, one transfer per paid payout, every status change once in the feed', async () => {
+    const report = await runChaos({
+      payouts: 300,
+      executorKillRate: 0.1,
+      timeoutRate: 0.05,
+      failRate: 0.03,
+      relayKillRate: 0.1,
+      duplicateDeliveryRate: 1,
+      concurrency: 8,
+      timeoutSeconds: 150,
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+    });
+
+    expect(report.problems).toEqual([]);
+    expect(report.paid + report.failed).toBe(300);
+    expect(report.failed).toBeGreaterThan(0);
+    expect(report.ledgerPaid).toBe(report.paid);
+    expect(report.eventsTotal).toBe(1200);
+  }, 200_000);
+});
