@@ -147,7 +147,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const final = payouts.filter((payout) => payout.status === 'paid' || payout.status === 'failed').length;
       log(`  ${final}/${options.payouts} final`);
       if (final === options.payouts || Date.now() > deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(2000, options.payouts)));
     }
     const endToEndSeconds = (Date.now() - started) / 1000;
 

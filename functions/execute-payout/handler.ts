@@ -13,7 +13,11 @@ const client = createDocumentClient();
 const table = config.PAYOUTS_TABLE_NAME;
 const execute = executePayoutUseCase({
   payouts: createDynamoPayoutRepository({ client, table }),
-  provider: createSandboxProvider({ client, table, crashAfterTransferRate: config.PAYOUTS_SANDBOX_CHAOS_CRASH_RATE }),
+  provider: createSandboxProvider({
+    client,
+    table,
+    crashAfterTransferRate: config.PAYOUTS_SANDBOX_CHAOS_CRASH_RATE,
+  }),
   leaseSeconds: config.PAYOUTS_EXECUTION_LEASE_SECONDS,
 });
 

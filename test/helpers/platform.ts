@@ -110,7 +110,10 @@ export function payoutBody(overrides: Record<string, unknown> = {}): Record<stri
   };
 }
 
-/** Every item in the platform's table: used to prove that bad input wrote nothing. */
+/**
+ * The items a request can write (idempotency records and payouts): used to prove that bad input
+ * stored nothing. Items the asynchronous pipeline writes (events, ledger entries) are not counted.
+ */
 export async function countItems(platform: LocalPlatform): Promise<number> {
   const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
   const { localDynamoClient } = await import('../../local/dynamodb-local.js');
@@ -119,7 +122,13 @@ export async function countItems(platform: LocalPlatform): Promise<number> {
   let start: Record<string, any> | undefined;
   do {
     const page = await client.send(
-      new ScanCommand({ TableName: platform.tableName, Select: 'COUNT', ExclusiveStartKey: start }),
+      new ScanCommand({
+        TableName: platform.tableName,
+        Select: 'COUNT',
+        FilterExpression: 'entity IN (:payout, :idempotency)',
+        ExpressionAttributeValues: { ':payout': { S: 'payout' }, ':idempotency': { S: 'idempotency' } },
+        ExclusiveStartKey: start,
+      }),
     );
     total += page.Count ?? 0;
     start = page.LastEvaluatedKey;

@@ -10,7 +10,9 @@ import {
   FUNCTIONS,
   functionSpec,
   NOT_FOUND_FUNCTION,
+  QUEUES,
   ROUTES,
+  STREAM_CONSUMER,
 } from '../../shared/topology.js';
 
 // Skipping bundling keeps these template tests fast; bundling.test.ts covers the bundles.
@@ -69,6 +71,13 @@ function functionBehindRoute(route: any): string {
   const integrationId = route.Target['Fn::Join'][1][1].Ref;
   return invokedFunctionId(resources[integrationId].Properties.IntegrationUri);
 }
+
+const STREAM_ACTIONS = [
+  'dynamodb:ListStreams',
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+];
 
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -220,9 +229,12 @@ describe('permissions', () => {
       expect(actions).toEqual(
         expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
       );
-      expect(
-        actions.filter((action) => !READ_ACTIONS.includes(action) && !WRITE_ACTIONS.includes(action)),
-      ).toEqual([]);
+      // Only the stream's consumer may also read the table's stream.
+      const allowed =
+        name === STREAM_CONSUMER.function
+          ? [...READ_ACTIONS, ...WRITE_ACTIONS, ...STREAM_ACTIONS]
+          : [...READ_ACTIONS, ...WRITE_ACTIONS];
+      expect(actions.filter((action) => !allowed.includes(action))).toEqual([]);
     },
   );
 });
@@ -261,8 +273,14 @@ describe('HTTP API', () => {
     expect(route.AuthorizationType).toBe('NONE');
   });
 
-  it('reaches every function: through a route, as the authorizer or as $default', () => {
-    const reachable = new Set([AUTHORIZER_FUNCTION, NOT_FOUND_FUNCTION, ...ROUTES.map((r) => r.function)]);
+  it('reaches every function: through a route, as the authorizer, as $default, or from the stream or a queue', () => {
+    const reachable = new Set([
+      AUTHORIZER_FUNCTION,
+      NOT_FOUND_FUNCTION,
+      ...ROUTES.map((r) => r.function),
+      STREAM_CONSUMER.function,
+      ...QUEUES.map((queue) => queue.consumer.function),
+    ]);
 
     expect(FUNCTIONS.map((spec) => spec.name).filter((name) => !reachable.has(name))).toEqual([]);
     for (const route of ROUTES) expect(() => functionSpec(route.function)).not.toThrow();
