@@ -10,7 +10,7 @@ import type { LocalSqs } from './local-sqs.js';
  */
 export function createAwsJsonEndpoint(deps: { sqs: LocalSqs; eventBridge: LocalEventBridge }): Server {
   const queueName = (url: unknown) => String(url).split('/').pop() as string;
-  const operations: Record<string, (input: any) => unknown> = {
+  const operations: Record<string, (input: never) => unknown> = {
     'AWSEvents.PutEvents': (input: { Entries: [] }) => {
       const entries = deps.eventBridge.putEvents(input.Entries ?? []);
       return { FailedEntryCount: 0, Entries: entries };
@@ -41,7 +41,7 @@ export function createAwsJsonEndpoint(deps: { sqs: LocalSqs; eventBridge: LocalE
           throw Object.assign(new Error(`${target || 'This operation'} is not emulated locally`), {
             code: 'UnknownOperationException',
           });
-        const output = operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+        const output = operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never);
         response.writeHead(200, { 'content-type': contentType });
         response.end(JSON.stringify(output));
       } catch (error) {

@@ -33,7 +33,7 @@ export interface ConsumerOptions {
   functionName: string;
   batchSize: number;
   maxConcurrency: number;
-  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | void>;
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   onError?: (error: unknown) => void;
 }
 
