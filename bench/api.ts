@@ -13,6 +13,7 @@ import { localDynamoClient, startDynamoDbLocal } from '../local/dynamodb-local.j
 import { startLocalPlatform } from '../local/runtime.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
+import { postPayout } from './load.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -84,30 +85,11 @@ async function main() {
     const admin = tenantAdministration(createDynamoAdapters({ PAYOUTS_TABLE_NAME: platform.tableName }));
     const { secret } = await admin.createTenant({ name: 'Bench' });
     const run = randomBytes(4).toString('hex');
-    const createPayout = async (i: number) => {
-      const response = await fetch(`${platform.url}/v1/payouts`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${secret}`,
-          'content-type': 'application/json',
-          'idempotency-key': `${run}-${i}`,
-        },
-        body: JSON.stringify({
-          amount: 1050 + i,
-          currency: 'EUR',
-          destination: {
-            type: 'bank_account',
-            account_holder_name: 'Ada Lovelace',
-            iban: 'DE89370400440532013000',
-          },
-          reference: `${run}-${i}`,
-          purpose: 'refund',
-          metadata: { order_id: String(i) },
-        }),
-      });
-      await response.arrayBuffer();
-      return response.status === 201;
-    };
+    const createPayout = async (i: number) =>
+      (await postPayout(platform.url, secret, `${run}-${i}`, {
+        amount: 1050 + i,
+        metadata: { order_id: String(i) },
+      })) === 201;
     const client = localDynamoClient(dynamo.endpoint);
     const put = async (i: number) => {
       await client.send(

@@ -5,6 +5,7 @@ import { startLocalPlatform } from '../local/runtime.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
+import { postPayout } from './load.js';
 
 export interface ChaosOptions {
   payouts: number;
@@ -111,27 +112,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       while (next < options.payouts) {
         const i = next++;
         for (let attempt = 0; ; attempt++) {
-          const response = await fetch(`${platform.url}/v1/payouts`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${secret}`,
-              'content-type': 'application/json',
-              'idempotency-key': `${run}-${i}`,
-            },
-            body: JSON.stringify({
-              amount: 100 + i,
-              currency: 'EUR',
-              reference: `${run}-${i}`,
-              destination: {
-                type: 'bank_account',
-                account_holder_name: holder(i),
-                iban: 'DE89370400440532013000',
-              },
-            }),
+          const status = await postPayout(platform.url, secret, `${run}-${i}`, {
+            amount: 100 + i,
+            accountHolderName: holder(i),
           });
-          await response.arrayBuffer();
-          if (response.status === 201) break;
-          if (attempt >= 5) throw new Error(`create ${i} kept failing: ${response.status}`);
+          if (status === 201) break;
+          if (attempt >= 5) throw new Error(`create ${i} kept failing: ${status}`);
         }
       }
     };

@@ -42,6 +42,21 @@ function fixture(wrap: (provider: PayoutProvider) => PayoutProvider = (provider)
   };
 }
 
+/** Wraps the provider to count the transfers asked of it. */
+function countingTransfers() {
+  const counter = {
+    calls: 0,
+    wrap: (provider: PayoutProvider): PayoutProvider => ({
+      ...provider,
+      async createTransfer(request) {
+        counter.calls += 1;
+        return provider.createTransfer(request);
+      },
+    }),
+  };
+  return counter;
+}
+
 const email = (tag: string) => ({ destination: { type: 'email', email: `ada+${tag}@example.com` } });
 
 describe('executing a payout', () => {
@@ -86,19 +101,13 @@ describe('executing a payout', () => {
   });
 
   it('skips a redelivered message for a payout already paid, and moves no more money', async () => {
-    let transfers = 0;
-    const f = fixture((provider) => ({
-      ...provider,
-      async createTransfer(request) {
-        transfers += 1;
-        return provider.createTransfer(request);
-      },
-    }));
+    const counter = countingTransfers();
+    const f = fixture(counter.wrap);
     const id = await f.create();
 
     await f.execute(ctx.tenant.tenantId, id);
     expect(await f.execute(ctx.tenant.tenantId, id)).toBe('skipped');
-    expect(transfers).toBe(1);
+    expect(counter.calls).toBe(1);
   });
 
   it('never executes a canceled payout', async () => {
@@ -159,14 +168,8 @@ describe('a crash at the worst moment', () => {
   });
 
   it('ten copies of the message at once end in exactly one transfer', async () => {
-    let transfers = 0;
-    const f = fixture((provider) => ({
-      ...provider,
-      async createTransfer(request) {
-        transfers += 1;
-        return provider.createTransfer(request);
-      },
-    }));
+    const counter = countingTransfers();
+    const f = fixture(counter.wrap);
     const id = await f.create();
 
     const results = await Promise.allSettled(
@@ -176,7 +179,7 @@ describe('a crash at the worst moment', () => {
     expect(results.filter((result) => result.status === 'fulfilled' && result.value === 'paid')).toHaveLength(
       1,
     );
-    expect(transfers).toBe(1);
+    expect(counter.calls).toBe(1);
     expect((await f.payout(id))?.status).toBe('paid');
   });
 });
