@@ -57,18 +57,33 @@ Try it:
 Press Ctrl-C to stop.
 `);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping…`);
+  stopPlatform = async () => {
     rmSync(runtimeFile, { force: true });
     await platform.stop();
-    process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  if (stopSignal) await shutdown(stopSignal);
 }
+
+let stopPlatform: (() => Promise<void>) | undefined;
+let stopSignal: string | undefined;
+let stopping = false;
+
+/**
+ * Ctrl-C (or SIGTERM) stops everything started, even mid-start-up; if stopping hangs, the process
+ * exits anyway after 10 s, and its exit hook kills DynamoDB Local, so nothing is left behind.
+ */
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopSignal = signal;
+  if (!stopPlatform) return; // still starting: main() stops the platform once it is up
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  setTimeout(() => process.exit(1), 10_000).unref();
+  await stopPlatform();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 /** The demo tenant and its key, created on first start and shown on every start. */
 async function ensureDemoTenant(file: string): Promise<{ tenantId: string; apiKey: string }> {

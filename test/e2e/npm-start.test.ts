@@ -11,8 +11,15 @@ import { apiClient, payoutBody } from '../helpers/platform.js';
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const running: ChildProcess[] = [];
 
+// Each start runs in its own process group, so a failed test can kill tsx, node and Java together.
 afterEach(() => {
-  for (const child of running.splice(0)) child.kill('SIGKILL');
+  for (const child of running.splice(0)) {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 });
 
 interface Started {
@@ -22,7 +29,10 @@ interface Started {
 
 /** Runs `npm start`'s entry point and resolves once it prints its banner. */
 async function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(tsx, ['local/start.ts'], { env: { ...process.env, PAYOUTS_QUIET: '1', ...env } });
+  const child = spawn(tsx, ['local/start.ts'], {
+    env: { ...process.env, PAYOUTS_QUIET: '1', ...env },
+    detached: true,
+  });
   running.push(child);
   let output = '';
   child.stdout?.on('data', (chunk) => {
@@ -110,6 +120,7 @@ describe('npm start', () => {
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
       const child = spawn(tsx, ['local/start.ts'], {
+        detached: true,
         env: {
           ...process.env,
           PORT: String(port),
