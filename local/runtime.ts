@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { queueUrlVariable } from '../shared/config.js';
 import {
   AUTHORIZER_FUNCTION,
   EVENT_BUS,
@@ -44,6 +45,8 @@ export interface ExecutionOptions {
   relayKillRate?: number;
   /** The executor "dies" right after the provider made the transfer, with this probability. */
   executorKillRate?: number;
+  /** Seconds between webhook attempts (PAYOUTS_WEBHOOK_RETRY_SCHEDULE), e.g. '1,1,1'. */
+  webhookRetrySchedule?: string;
 }
 
 export interface LocalPlatform {
@@ -134,6 +137,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       PAYOUTS_STAGE: 'local',
       PAYOUTS_EVENT_BUS_NAME: EVENT_BUS,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      ...Object.fromEntries(QUEUES.map((queue) => [queueUrlVariable(queue.name), sqs.queueUrl(queue.name)])),
+      ...(execution.webhookRetrySchedule
+        ? { PAYOUTS_WEBHOOK_RETRY_SCHEDULE: execution.webhookRetrySchedule }
+        : {}),
       ...definedStrings({
         PAYOUTS_EXECUTION_LEASE_SECONDS: execution.leaseSeconds,
         PAYOUTS_RETRY_BASE_SECONDS: execution.retryBaseSeconds,

@@ -13,6 +13,10 @@ const environment = z.object({
   /** Retry backoff of failed queue messages: capped exponential with full jitter. */
   PAYOUTS_RETRY_BASE_SECONDS: z.coerce.number().positive().default(2),
   PAYOUTS_RETRY_CAP_SECONDS: z.coerce.number().positive().default(300),
+  /** Seconds between webhook attempts, comma-separated (tests compress it); default: the contract's. */
+  PAYOUTS_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
+  /** The webhook delivery queue (fan-out and recovery send to it). */
+  PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY: z.string().optional(),
   /** Chaos runs only (`npm run chaos`): see createSandboxProvider. Never set in a deployment. */
   PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).default(0),
 });
@@ -29,4 +33,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${problems}`);
   }
   return parsed.data;
+}
+
+/** Queue URL variable of a topology queue: `webhook-delivery` → `PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY`. */
+export function queueUrlVariable(queueName: string): string {
+  return `PAYOUTS_QUEUE_URL_${queueName.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** Webhook URLs: https only and no loopback in AWS; loopback (and http) allowed locally for demos. */
+export function webhookUrlPolicy(config: Pick<Config, 'PAYOUTS_STAGE'>) {
+  const local = config.PAYOUTS_STAGE === 'local';
+  return { requireHttps: !local, allowLoopback: local };
 }

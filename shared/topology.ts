@@ -16,6 +16,8 @@ export interface FunctionSpec {
   publishesEvents?: boolean;
   /** Changes the visibility of messages of these queues (backoff of retries). */
   changesVisibilityOf?: readonly string[];
+  /** Sends messages to these queues (gets their URLs as PAYOUTS_QUEUE_URL_<NAME>). */
+  sendsTo?: readonly string[];
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -60,7 +62,54 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     changesVisibilityOf: ['execution'],
     timeoutSeconds: 20,
   },
+  ...webhookApiFunctions(),
+  {
+    name: 'fan-out-webhooks',
+    description: 'Payout events → one delivery message per subscribed endpoint',
+    table: 'read',
+    sendsTo: ['webhook-delivery'],
+    changesVisibilityOf: ['webhook-fanout'],
+  },
+  {
+    name: 'deliver-webhook',
+    description: 'Webhook delivery queue → signed POST to the endpoint (one attempt per message)',
+    table: 'read-write',
+    changesVisibilityOf: ['webhook-delivery'],
+    // A delivery waits up to 15 s for the receiver.
+    timeoutSeconds: 20,
+  },
 ];
+
+/** One function per webhook endpoint route. */
+function webhookApiFunctions(): FunctionSpec[] {
+  return [
+    { name: 'create-webhook-endpoint', description: 'POST /v1/webhook-endpoints', table: 'read-write' },
+    { name: 'list-webhook-endpoints', description: 'GET /v1/webhook-endpoints', table: 'read' },
+    { name: 'get-webhook-endpoint', description: 'GET /v1/webhook-endpoints/{id}', table: 'read' },
+    { name: 'update-webhook-endpoint', description: 'PATCH /v1/webhook-endpoints/{id}', table: 'read-write' },
+    {
+      name: 'delete-webhook-endpoint',
+      description: 'DELETE /v1/webhook-endpoints/{id}',
+      table: 'read-write',
+    },
+    {
+      name: 'rotate-webhook-secret',
+      description: 'POST /v1/webhook-endpoints/{id}/rotate-secret',
+      table: 'read-write',
+    },
+    {
+      name: 'list-webhook-attempts',
+      description: 'GET /v1/webhook-endpoints/{id}/deliveries',
+      table: 'read',
+    },
+    {
+      name: 'recover-webhook-deliveries',
+      description: 'POST /v1/webhook-endpoints/{id}/recover',
+      table: 'read',
+      sendsTo: ['webhook-delivery'],
+    },
+  ];
+}
 
 /** The platform's EventBridge bus and the `source` of every event the platform publishes. */
 export const EVENT_BUS = 'payouts';
@@ -99,6 +148,21 @@ export const QUEUES: readonly QueueSpec[] = [
     maxReceiveCount: 8,
     consumer: { function: 'execute-payout', batchSize: 10, maxConcurrency: 5 },
   },
+  {
+    name: 'webhook-fanout',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 8,
+    consumer: { function: 'fan-out-webhooks', batchSize: 10, maxConcurrency: 5 },
+  },
+  {
+    // One message per delivery, retried on the webhook schedule through its visibility: enough
+    // receives for the whole schedule (12 attempts) and some failures of our own.
+    name: 'webhook-delivery',
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 20,
+    // One delivery per invocation: a receiver that hangs holds one slot, not a batch of others.
+    consumer: { function: 'deliver-webhook', batchSize: 1, maxConcurrency: 20 },
+  },
 ];
 
 /** An EventBridge rule on the platform bus, delivering matching events to a queue. */
@@ -117,6 +181,12 @@ export const RULES: readonly RuleSpec[] = [
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout.queued'] },
     target: { queue: 'execution' },
   },
+  {
+    name: 'payout-events-to-webhooks',
+    description: 'Every payout event is offered to the webhook endpoints',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': [{ prefix: 'payout.' }] },
+    target: { queue: 'webhook-fanout' },
+  },
 ];
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -128,6 +198,29 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/payouts/{id}/cancel', function: 'cancel-payout', auth: true },
   { method: 'GET', path: '/v1/events', function: 'list-events', auth: true },
   { method: 'GET', path: '/v1/events/{id}', function: 'get-event', auth: true },
+  { method: 'POST', path: '/v1/webhook-endpoints', function: 'create-webhook-endpoint', auth: true },
+  { method: 'GET', path: '/v1/webhook-endpoints', function: 'list-webhook-endpoints', auth: true },
+  { method: 'GET', path: '/v1/webhook-endpoints/{id}', function: 'get-webhook-endpoint', auth: true },
+  { method: 'PATCH', path: '/v1/webhook-endpoints/{id}', function: 'update-webhook-endpoint', auth: true },
+  { method: 'DELETE', path: '/v1/webhook-endpoints/{id}', function: 'delete-webhook-endpoint', auth: true },
+  {
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/rotate-secret',
+    function: 'rotate-webhook-secret',
+    auth: true,
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}/deliveries',
+    function: 'list-webhook-attempts',
+    auth: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/recover',
+    function: 'recover-webhook-deliveries',
+    auth: true,
+  },
 ];
 
 export function functionSpec(name: string): FunctionSpec {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { LocalEventBridge } from './local-eventbridge.js';
 import type { LocalSqs } from './local-sqs.js';
@@ -5,9 +6,12 @@ import type { LocalSqs } from './local-sqs.js';
 /**
  * One local HTTP endpoint speaking the AWS JSON protocol (`X-Amz-Target`) for the calls our handlers
  * make through the real SDK clients: EventBridge `PutEvents` and SQS `ChangeMessageVisibility`,
- * `SendMessage`, `GetQueueUrl`. The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
+ * `SendMessage`, `SendMessageBatch`, `GetQueueUrl`. The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
  * `AWS_ENDPOINT_URL_SQS` here, so the handlers carry no local-only code.
  */
+/** The SQS client checks the MD5 of every body it sent against the service's answer. */
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+
 export function createAwsJsonEndpoint(deps: { sqs: LocalSqs; eventBridge: LocalEventBridge }): Server {
   const queueName = (url: unknown) => String(url).split('/').pop() as string;
   const operations: Record<string, (input: never) => unknown> = {
@@ -21,6 +25,18 @@ export function createAwsJsonEndpoint(deps: { sqs: LocalSqs; eventBridge: LocalE
     },
     'AmazonSQS.SendMessage': (input: { QueueUrl: string; MessageBody: string; DelaySeconds?: number }) => ({
       MessageId: deps.sqs.send(queueName(input.QueueUrl), input.MessageBody, input.DelaySeconds ?? 0),
+      MD5OfMessageBody: md5(input.MessageBody),
+    }),
+    'AmazonSQS.SendMessageBatch': (input: {
+      QueueUrl: string;
+      Entries: { Id: string; MessageBody: string; DelaySeconds?: number }[];
+    }) => ({
+      Successful: input.Entries.map((entry) => ({
+        Id: entry.Id,
+        MessageId: deps.sqs.send(queueName(input.QueueUrl), entry.MessageBody, entry.DelaySeconds ?? 0),
+        MD5OfMessageBody: md5(entry.MessageBody),
+      })),
+      Failed: [],
     }),
     'AmazonSQS.GetQueueUrl': (input: { QueueName: string }) => ({
       QueueUrl: deps.sqs.queueUrl(input.QueueName),

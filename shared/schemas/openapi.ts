@@ -3,6 +3,16 @@ import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
 import { errorBody, idempotencyKey } from './common.js';
 import { eventIdParams, eventList, eventResource, listEventsQuery } from './events.js';
 import { createPayoutBody, listPayoutsQuery, payoutIdParams, payoutList, payoutResource } from './payouts.js';
+import {
+  createWebhookEndpointBody,
+  deliveryAttemptList,
+  endpointIdParams,
+  listAttemptsQuery,
+  recoverBody,
+  updateWebhookEndpointBody,
+  webhookEndpointList,
+  webhookEndpointResource,
+} from './webhooks.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const error = (description: string) => ({ description, ...json(errorBody) });
@@ -89,6 +99,76 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       '200': { description: 'The event', ...json(eventResource) },
       ...authErrors,
       '404': error('No such event'),
+    },
+  },
+  'POST /v1/webhook-endpoints': {
+    operationId: 'createWebhookEndpoint',
+    summary: 'Create a webhook endpoint (its signing secret is shown only here)',
+    requestBody: json(createWebhookEndpointBody),
+    responses: {
+      '201': { description: 'Created, with `secret`', ...json(webhookEndpointResource) },
+      '400': error('Invalid body; a URL that is not https or resolves to a private address names `url`'),
+      ...authErrors,
+    },
+  },
+  'GET /v1/webhook-endpoints': {
+    operationId: 'listWebhookEndpoints',
+    summary: 'List webhook endpoints',
+    responses: { '200': { description: 'Endpoints', ...json(webhookEndpointList) }, ...authErrors },
+  },
+  'GET /v1/webhook-endpoints/{id}': {
+    operationId: 'getWebhookEndpoint',
+    summary: 'Retrieve a webhook endpoint',
+    requestParams: { path: endpointIdParams },
+    responses: {
+      '200': { description: 'The endpoint', ...json(webhookEndpointResource) },
+      ...authErrors,
+      '404': error('No such endpoint'),
+    },
+  },
+  'PATCH /v1/webhook-endpoints/{id}': {
+    operationId: 'updateWebhookEndpoint',
+    summary: 'Update a webhook endpoint (url, events, description, enabled/disabled)',
+    requestParams: { path: endpointIdParams },
+    requestBody: json(updateWebhookEndpointBody),
+    responses: {
+      '200': { description: 'The endpoint', ...json(webhookEndpointResource) },
+      '400': error('Invalid body'),
+      ...authErrors,
+      '404': error('No such endpoint'),
+    },
+  },
+  'DELETE /v1/webhook-endpoints/{id}': {
+    operationId: 'deleteWebhookEndpoint',
+    summary: 'Delete a webhook endpoint',
+    requestParams: { path: endpointIdParams },
+    responses: { '200': { description: 'Deleted' }, ...authErrors, '404': error('No such endpoint') },
+  },
+  'POST /v1/webhook-endpoints/{id}/rotate-secret': {
+    operationId: 'rotateWebhookSecret',
+    summary: 'Rotate the signing secret; the old one keeps signing beside the new one for 24 h',
+    requestParams: { path: endpointIdParams },
+    responses: { '200': { description: '`{secret}`' }, ...authErrors, '404': error('No such endpoint') },
+  },
+  'GET /v1/webhook-endpoints/{id}/deliveries': {
+    operationId: 'listWebhookDeliveryAttempts',
+    summary: 'Delivery attempts of an endpoint, newest first (time, status code, latency, error)',
+    requestParams: { path: endpointIdParams, query: listAttemptsQuery },
+    responses: {
+      '200': { description: 'Attempts', ...json(deliveryAttemptList) },
+      ...authErrors,
+      '404': error('No such endpoint'),
+    },
+  },
+  'POST /v1/webhook-endpoints/{id}/recover': {
+    operationId: 'recoverWebhookDeliveries',
+    summary: 'Redeliver every failed delivery created since a time',
+    requestParams: { path: endpointIdParams },
+    requestBody: json(recoverBody),
+    responses: {
+      '202': { description: 'How many deliveries were queued again' },
+      ...authErrors,
+      '404': error('No such endpoint'),
     },
   },
 };

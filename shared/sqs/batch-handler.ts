@@ -33,13 +33,28 @@ function queueUrlOf(record: SQSRecord, endpoint: string | undefined): string {
  */
 export function sqsBatchHandler(
   recordHandler: (record: SQSRecord) => Promise<void>,
-  options: { backoff: Backoff; sqs?: SQSClient },
+  options: {
+    backoff: Backoff;
+    sqs?: SQSClient;
+    /** A delay the failure itself asks for (a webhook's retry schedule), instead of the backoff. */
+    delayOf?: (error: unknown) => number | undefined;
+  },
 ) {
   const sqs = options.sqs ?? new SQSClient({});
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new BatchProcessor(EventType.SQS);
-    const response = await processPartialResponse(event, recordHandler, processor, {
+    const requested = new Map<string, number>();
+    const handle = async (record: SQSRecord) => {
+      try {
+        await recordHandler(record);
+      } catch (error) {
+        const delay = options.delayOf?.(error);
+        if (delay !== undefined) requested.set(record.messageId, delay);
+        throw error;
+      }
+    };
+    const response = await processPartialResponse(event, handle, processor, {
       context,
       throwOnFullBatchFailure: false,
     });
@@ -47,7 +62,12 @@ export function sqsBatchHandler(
       response.batchItemFailures.map(async ({ itemIdentifier }) => {
         const record = event.Records.find((candidate) => candidate.messageId === itemIdentifier);
         if (!record) return;
-        const delay = backoffSeconds(Number(record.attributes.ApproximateReceiveCount), options.backoff);
+        // SQS visibility timeouts stop at 12 hours.
+        const delay = Math.min(
+          12 * 3600,
+          requested.get(record.messageId) ??
+            backoffSeconds(Number(record.attributes.ApproximateReceiveCount), options.backoff),
+        );
         try {
           await sqs.send(
             new ChangeMessageVisibilityCommand({

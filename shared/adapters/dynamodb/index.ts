@@ -3,6 +3,7 @@ import { createDocumentClient } from './client.js';
 import { createDynamoEventStore } from './event-store.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';
 import { createDynamoTenantRepository } from './tenant-repository.js';
+import { createDynamoWebhookStore } from './webhook-store.js';
 
 /** The DynamoDB adapters a function needs, built once per cold start. */
 export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>) {
@@ -12,5 +13,6 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     idempotency: createDynamoIdempotencyStore(deps),
     tenants: createDynamoTenantRepository(deps),
     events: createDynamoEventStore(deps),
+    webhooks: createDynamoWebhookStore(deps),
   };
 }

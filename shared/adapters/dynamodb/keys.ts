@@ -8,6 +8,9 @@
  * | payout          | TENANT#{tenantId}#PAYOUT#{payoutId} | PAYOUT  | TENANT#{tenantId}#PAYOUTS | {createdAt}#{payoutId} | get; reference lookup; list newest first |
  * | idempotency key | TENANT#{tenantId}#IDEM#{key}        | IDEM    |                           |                     | replay / conflict decisions (strongly consistent) |
  * | event           | TENANT#{tenantId}#EVENT#{eventId}   | EVENT   | TENANT#{tenantId}#EVENTS  | {createdAt}#{eventId} | events feed (written by the relay) |
+ * | webhook endpoint | TENANT#{tenantId}#WEBHOOK#{endpointId} | WEBHOOK | TENANT#{tenantId}#WEBHOOKS | {createdAt}#{id} | endpoints of a tenant (fan-out) |
+ * | delivery        | TENANT#{tenantId}#DELIVERY#{deliveryId} | DELIVERY | TENANT#{t}#WEBHOOK#{we}#DELIVERIES | {createdAt}#{id} | one per (event, endpoint); recovery |
+ * | delivery attempt | TENANT#{tenantId}#DELIVERY#{deliveryId} | ATTEMPT#{n} | TENANT#{t}#WEBHOOK#{we}#ATTEMPTS | {attemptedAt}#{id} | attempt log of an endpoint |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
  *
  * The payout id is derived from (tenant, reference) (see `payoutIdFor`), so the payout item is also
@@ -27,6 +30,23 @@ export const keys = {
   idempotency: (tenantId: string, key: string) => ({ pk: `TENANT#${tenantId}#IDEM#${key}`, sk: 'IDEM' }),
   event: (tenantId: string, eventId: string) => ({ pk: `TENANT#${tenantId}#EVENT#${eventId}`, sk: 'EVENT' }),
   eventsOfTenant: (tenantId: string) => `TENANT#${tenantId}#EVENTS`,
+  webhookEndpoint: (tenantId: string, endpointId: string) => ({
+    pk: `TENANT#${tenantId}#WEBHOOK#${endpointId}`,
+    sk: 'WEBHOOK',
+  }),
+  webhookEndpointsOfTenant: (tenantId: string) => `TENANT#${tenantId}#WEBHOOKS`,
+  delivery: (tenantId: string, deliveryId: string) => ({
+    pk: `TENANT#${tenantId}#DELIVERY#${deliveryId}`,
+    sk: 'DELIVERY',
+  }),
+  deliveriesOfEndpoint: (tenantId: string, endpointId: string) =>
+    `TENANT#${tenantId}#WEBHOOK#${endpointId}#DELIVERIES`,
+  attempt: (tenantId: string, deliveryId: string, attempt: number) => ({
+    pk: `TENANT#${tenantId}#DELIVERY#${deliveryId}`,
+    sk: `ATTEMPT#${String(attempt).padStart(4, '0')}`,
+  }),
+  attemptsOfEndpoint: (tenantId: string, endpointId: string) =>
+    `TENANT#${tenantId}#WEBHOOK#${endpointId}#ATTEMPTS`,
   sandboxTransfer: (idempotencyKey: string) => ({ pk: `SANDBOX#TRANSFER#${idempotencyKey}`, sk: 'TRANSFER' }),
 } as const;
 

@@ -1,0 +1,28 @@
+import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { createHttpWebhookSender } from '../../shared/adapters/http-webhook-sender.js';
+import { loadConfig, webhookUrlPolicy } from '../../shared/config.js';
+import { parseRetrySchedule } from '../../shared/domain/webhooks.js';
+import { logger } from '../../shared/http/logger.js';
+import type { DeliveryMessage } from '../../shared/ports/webhook-store.js';
+import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { deliverWebhookUseCase, RetryLaterError } from '../../shared/use-cases/deliver-webhooks.js';
+
+const config = loadConfig();
+const deliver = deliverWebhookUseCase({
+  webhooks: createDynamoAdapters(config).webhooks,
+  sender: createHttpWebhookSender(webhookUrlPolicy(config)),
+  schedule: parseRetrySchedule(config.PAYOUTS_WEBHOOK_RETRY_SCHEDULE),
+});
+
+/** One delivery attempt per message; a failed one comes back on the webhook retry schedule. */
+export const handler = sqsBatchHandler(
+  async (record) => {
+    const message = JSON.parse(record.body) as DeliveryMessage;
+    const result = await deliver(message);
+    logger.info('Webhook delivery', { deliveryId: message.delivery_id, result });
+  },
+  {
+    backoff: { baseSeconds: config.PAYOUTS_RETRY_BASE_SECONDS, capSeconds: config.PAYOUTS_RETRY_CAP_SECONDS },
+    delayOf: (error) => (error instanceof RetryLaterError ? error.seconds : undefined),
+  },
+);

@@ -1,0 +1,9 @@
+import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
+import { apiHandler, jsonResponse } from '../../shared/http/api-handler.js';
+
+const endpoints = webhookEndpointsFromEnvironment();
+
+/** GET /v1/webhook-endpoints */
+export const handler = apiHandler({}, async (request) =>
+  jsonResponse(200, await endpoints.list(request.principal.tenantId)),
+);

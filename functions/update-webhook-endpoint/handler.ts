@@ -1,0 +1,12 @@
+import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
+import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { endpointIdParams, updateWebhookEndpointBody } from '../../shared/schemas/webhooks.js';
+
+const endpoints = webhookEndpointsFromEnvironment();
+
+/** PATCH /v1/webhook-endpoints/{id} */
+export const handler = apiHandler({ body: {} }, async (request) => {
+  const { id } = parse(endpointIdParams, request.pathParameters);
+  const patch = parse(updateWebhookEndpointBody, request.json);
+  return jsonResponse(200, await endpoints.update(request.principal.tenantId, id, patch));
+});

@@ -1,0 +1,219 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConcurrentModificationError } from '../../domain/errors.js';
+import type { WebhookEndpoint } from '../../domain/webhooks.js';
+import type { Delivery, DeliveryAttempt, WebhookStore } from '../../ports/webhook-store.js';
+import { GSI1, keys } from './keys.js';
+import { listingKey, queryNewestFirst } from './newest-first.js';
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
+  return rest as T;
+};
+
+const endpointItem = (endpoint: WebhookEndpoint) => ({
+  ...keys.webhookEndpoint(endpoint.tenantId, endpoint.id),
+  gsi1pk: keys.webhookEndpointsOfTenant(endpoint.tenantId),
+  gsi1sk: listingKey(endpoint),
+  entity: 'webhook_endpoint',
+  ...endpoint,
+});
+
+const deliveryItem = (delivery: Delivery) => ({
+  ...keys.delivery(delivery.tenantId, delivery.id),
+  gsi1pk: keys.deliveriesOfEndpoint(delivery.tenantId, delivery.endpointId),
+  gsi1sk: listingKey(delivery),
+  entity: 'webhook_delivery',
+  ...delivery,
+});
+
+const attemptItem = (attempt: DeliveryAttempt) => ({
+  ...keys.attempt(attempt.tenantId, attempt.deliveryId, attempt.attempt),
+  gsi1pk: keys.attemptsOfEndpoint(attempt.tenantId, attempt.endpointId),
+  gsi1sk: `${attempt.attemptedAt}#${attempt.id}`,
+  entity: 'webhook_attempt',
+  ...attempt,
+});
+
+const isUnchanged = '#version = :version';
+
+function parseAttemptId(id: string): { deliveryId: string; attempt: number } | undefined {
+  const match = /^att_([0-9A-Z]{26})_(\d{1,4})$/.exec(id);
+  return match ? { deliveryId: `dlv_${match[1]}`, attempt: Number(match[2]) } : undefined;
+}
+
+export function createDynamoWebhookStore(deps: {
+  client: DynamoDBDocumentClient;
+  table: string;
+}): WebhookStore {
+  const { client, table } = deps;
+
+  async function getItem<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    return Item ? strip<T>(Item) : undefined;
+  }
+
+  return {
+    async createEndpoint(endpoint) {
+      await client.send(
+        new PutCommand({
+          TableName: table,
+          Item: endpointItem(endpoint),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    getEndpoint: (tenantId, endpointId) =>
+      getItem<WebhookEndpoint>(keys.webhookEndpoint(tenantId, endpointId)),
+
+    async listEndpoints(tenantId) {
+      const found: WebhookEndpoint[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: GSI1,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.webhookEndpointsOfTenant(tenantId) },
+            ExclusiveStartKey: start,
+          }),
+        );
+        found.push(...(page.Items ?? []).map((item) => strip<WebhookEndpoint>(item)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return found;
+    },
+
+    async saveEndpoint({ current, next }) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: endpointItem(next),
+            ConditionExpression: isUnchanged,
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': current.version },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError();
+        throw error;
+      }
+    },
+
+    async deleteEndpoint(tenantId, endpointId) {
+      const { Attributes } = await client.send(
+        new DeleteCommand({
+          TableName: table,
+          Key: keys.webhookEndpoint(tenantId, endpointId),
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes !== undefined;
+    },
+
+    getDelivery: (tenantId, deliveryId) => getItem<Delivery>(keys.delivery(tenantId, deliveryId)),
+
+    async startDelivery(delivery) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: deliveryItem(delivery),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return delivery;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        return (await getItem<Delivery>(keys.delivery(delivery.tenantId, delivery.id))) as Delivery;
+      }
+    },
+
+    async saveDelivery({ current, next, attempt }) {
+      // The delivery and its attempt commit together, conditioned on the delivery being as read: two
+      // copies of one message cannot both record attempt n.
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: deliveryItem(next),
+                  ConditionExpression: '#attempts = :attempts AND #status = :status',
+                  ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
+                  ExpressionAttributeValues: { ':attempts': current.attempts, ':status': current.status },
+                },
+              },
+              ...(attempt
+                ? [
+                    {
+                      Put: {
+                        TableName: table,
+                        Item: attemptItem(attempt),
+                        ConditionExpression: 'attribute_not_exists(pk)',
+                      },
+                    },
+                  ]
+                : []),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) throw new ConcurrentModificationError();
+        throw error;
+      }
+    },
+
+    async listAttempts(tenantId, endpointId, filter) {
+      let cursor: { createdAt: string; id: string } | undefined;
+      if (filter.startingAfter) {
+        const parsed = parseAttemptId(filter.startingAfter);
+        const found = parsed
+          ? await getItem<DeliveryAttempt>(keys.attempt(tenantId, parsed.deliveryId, parsed.attempt))
+          : undefined;
+        if (!found) return { items: [], hasMore: false };
+        cursor = { createdAt: found.attemptedAt, id: found.id };
+      }
+      return queryNewestFirst({
+        client,
+        table,
+        partition: keys.attemptsOfEndpoint(tenantId, endpointId),
+        cursor,
+        limit: filter.limit,
+        toItem: (item) => strip<DeliveryAttempt>(item),
+      });
+    },
+
+    async failedDeliveriesSince(tenantId, endpointId, since) {
+      const found: Delivery[] = [];
+      let cursor: { createdAt: string; id: string } | undefined;
+      for (;;) {
+        const page = await queryNewestFirst({
+          client,
+          table,
+          partition: keys.deliveriesOfEndpoint(tenantId, endpointId),
+          createdGte: since,
+          cursor,
+          equals: { status: 'failed' },
+          limit: 100,
+          toItem: (item) => strip<Delivery>(item),
+        });
+        found.push(...page.items);
+        const last = page.items.at(-1);
+        if (!page.hasMore || !last) return found;
+        cursor = last;
+      }
+    },
+  };
+}

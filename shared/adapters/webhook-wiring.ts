@@ -1,0 +1,15 @@
+import { loadConfig, webhookUrlPolicy } from '../config.js';
+import { webhookEndpointsUseCase } from '../use-cases/webhook-endpoints.js';
+import { createDynamoAdapters } from './dynamodb/index.js';
+import { createSqsDeliveryQueue } from './sqs-delivery-queue.js';
+
+/** The webhook endpoints use case as every endpoint route's function wires it (once, at cold start). */
+export function webhookEndpointsFromEnvironment() {
+  const config = loadConfig();
+  const queueUrl = config.PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY;
+  return webhookEndpointsUseCase({
+    webhooks: createDynamoAdapters(config).webhooks,
+    queue: queueUrl ? createSqsDeliveryQueue({ queueUrl }) : undefined,
+    policy: webhookUrlPolicy(config),
+  });
+}

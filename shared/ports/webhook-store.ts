@@ -1,0 +1,87 @@
+import type { WebhookEndpoint } from '../domain/webhooks.js';
+import type { EventResource } from './event-store.js';
+import type { Page } from './payout-repository.js';
+
+/** One event for one endpoint: created by its first attempt, id derived from (event, endpoint). */
+export interface Delivery {
+  id: string;
+  tenantId: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  /** The event as sent (kept so a recovery can send it again). */
+  event: EventResource;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  /** Attempts made before the current retry cycle (a recovery starts a new cycle). */
+  cycleStart: number;
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Each attempt is its own record. */
+export interface DeliveryAttempt {
+  id: string;
+  tenantId: string;
+  deliveryId: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  attempt: number;
+  attemptedAt: string;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  responseExcerpt: string | null;
+  succeeded: boolean;
+}
+
+export interface WebhookStore {
+  createEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  getEndpoint(tenantId: string, endpointId: string): Promise<WebhookEndpoint | undefined>;
+  listEndpoints(tenantId: string): Promise<WebhookEndpoint[]>;
+  /** @throws ConcurrentModificationError when `current` is no longer what is stored */
+  saveEndpoint(input: { current: WebhookEndpoint; next: WebhookEndpoint }): Promise<void>;
+  deleteEndpoint(tenantId: string, endpointId: string): Promise<boolean>;
+
+  getDelivery(tenantId: string, deliveryId: string): Promise<Delivery | undefined>;
+  /** Creates the delivery unless it exists; returns what is stored either way. */
+  startDelivery(delivery: Delivery): Promise<Delivery>;
+  /** @throws ConcurrentModificationError when `current` is no longer what is stored */
+  saveDelivery(input: { current: Delivery; next: Delivery; attempt?: DeliveryAttempt }): Promise<void>;
+  listAttempts(
+    tenantId: string,
+    endpointId: string,
+    filter: { limit: number; startingAfter?: string },
+  ): Promise<Page<DeliveryAttempt>>;
+  failedDeliveriesSince(tenantId: string, endpointId: string, since: string): Promise<Delivery[]>;
+}
+
+/** A message for the delivery queue. */
+export interface DeliveryMessage {
+  tenant_id: string;
+  delivery_id: string;
+  endpoint_id: string;
+  /** Present on fan-out; a recovery resends the stored event instead. */
+  event?: EventResource;
+  recover?: boolean;
+}
+
+export interface DeliveryQueue {
+  enqueue(messages: readonly DeliveryMessage[]): Promise<void>;
+}
+
+export interface SendResult {
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  timedOut: boolean;
+  responseExcerpt: string | null;
+  retryAfterSeconds?: number;
+}
+
+/** POSTs a signed webhook: no redirects followed, a hard timeout, the SSRF guard at connect time. */
+export interface WebhookSender {
+  send(input: { url: string; headers: Record<string, string>; body: string }): Promise<SendResult>;
+}

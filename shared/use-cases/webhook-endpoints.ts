@@ -1,0 +1,138 @@
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import { generateSigningSecret, rotateSecret, type WebhookEndpoint } from '../domain/webhooks.js';
+import type { DeliveryQueue, WebhookStore } from '../ports/webhook-store.js';
+import { toAttemptResource, toEndpointResource } from '../schemas/webhooks.js';
+import { checkWebhookUrl, type Resolver, type UrlPolicy } from '../webhooks/url-guard.js';
+
+/** Webhook endpoints: create (secret shown once), read, update, delete, rotate, attempts, recover. */
+export function webhookEndpointsUseCase(deps: {
+  webhooks: WebhookStore;
+  queue?: DeliveryQueue;
+  policy: UrlPolicy;
+  resolve?: Resolver;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+
+  async function checkedUrl(url: string): Promise<string> {
+    const verdict = await checkWebhookUrl(url, deps.policy, deps.resolve);
+    if (!verdict.ok) throw new ValidationError([{ param: 'url', message: verdict.reason }]);
+    return verdict.url.href;
+  }
+
+  async function existing(tenantId: string, id: string): Promise<WebhookEndpoint> {
+    const endpoint = await deps.webhooks.getEndpoint(tenantId, id);
+    if (!endpoint) throw new NotFoundError('webhook endpoint', id);
+    return endpoint;
+  }
+
+  return {
+    async create(
+      tenantId: string,
+      body: { url: string; enabled_events: string[]; description?: string | null },
+    ) {
+      const at = new Date(now()).toISOString();
+      const secret = generateSigningSecret();
+      const endpoint: WebhookEndpoint = {
+        id: newId('we'),
+        tenantId,
+        url: await checkedUrl(body.url),
+        description: body.description ?? null,
+        enabledEvents: body.enabled_events,
+        status: 'enabled',
+        disabledReason: null,
+        secrets: [{ secret, createdAt: at, expiresAt: null }],
+        failingSince: null,
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      };
+      await deps.webhooks.createEndpoint(endpoint);
+      return { ...toEndpointResource(endpoint), secret };
+    },
+
+    async list(tenantId: string) {
+      const endpoints = await deps.webhooks.listEndpoints(tenantId);
+      return {
+        object: 'list' as const,
+        data: endpoints.map(toEndpointResource),
+        has_more: false,
+        next_cursor: null,
+      };
+    },
+
+    get: async (tenantId: string, id: string) => toEndpointResource(await existing(tenantId, id)),
+
+    async update(
+      tenantId: string,
+      id: string,
+      patch: {
+        url?: string;
+        enabled_events?: string[];
+        description?: string | null;
+        status?: 'enabled' | 'disabled';
+      },
+    ) {
+      const current = await existing(tenantId, id);
+      const reenabled = patch.status === 'enabled' && current.status === 'disabled';
+      const next: WebhookEndpoint = {
+        ...current,
+        url: patch.url === undefined ? current.url : await checkedUrl(patch.url),
+        enabledEvents: patch.enabled_events ?? current.enabledEvents,
+        description: patch.description === undefined ? current.description : patch.description,
+        status: patch.status ?? current.status,
+        disabledReason:
+          patch.status === 'disabled' ? 'disabled by the API' : reenabled ? null : current.disabledReason,
+        failingSince: reenabled ? null : current.failingSince,
+        updatedAt: new Date(now()).toISOString(),
+        version: current.version + 1,
+      };
+      await deps.webhooks.saveEndpoint({ current, next });
+      return toEndpointResource(next);
+    },
+
+    async remove(tenantId: string, id: string) {
+      if (!(await deps.webhooks.deleteEndpoint(tenantId, id)))
+        throw new NotFoundError('webhook endpoint', id);
+      return { id, object: 'webhook_endpoint' as const, deleted: true };
+    },
+
+    async rotate(tenantId: string, id: string) {
+      const current = await existing(tenantId, id);
+      const { endpoint, secret } = rotateSecret(current, now());
+      await deps.webhooks.saveEndpoint({ current, next: endpoint });
+      return { secret };
+    },
+
+    async attempts(tenantId: string, id: string, query: { limit: number; starting_after?: string }) {
+      await existing(tenantId, id);
+      const page = await deps.webhooks.listAttempts(tenantId, id, {
+        limit: query.limit,
+        startingAfter: query.starting_after,
+      });
+      const data = page.items.map(toAttemptResource);
+      return {
+        object: 'list' as const,
+        data,
+        has_more: page.hasMore,
+        next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null,
+      };
+    },
+
+    /** Queues every failed delivery of the endpoint created since `since` for a new round of attempts. */
+    async recover(tenantId: string, id: string, since: string) {
+      await existing(tenantId, id);
+      const failed = await deps.webhooks.failedDeliveriesSince(tenantId, id, since);
+      await deps.queue?.enqueue(
+        failed.map((delivery) => ({
+          tenant_id: tenantId,
+          delivery_id: delivery.id,
+          endpoint_id: id,
+          recover: true,
+        })),
+      );
+      return { object: 'webhook_recovery' as const, endpoint_id: id, since, recovered: failed.length };
+    },
+  };
+}

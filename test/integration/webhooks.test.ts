@@ -1,0 +1,238 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually, payoutBody, type TenantClient, useTestPlatform } from '../helpers/platform.js';
+
+const ctx = useTestPlatform('webhooks', {
+  execution: {
+    visibilityTimeoutSeconds: 2,
+    leaseSeconds: 2,
+    retryBaseSeconds: 1,
+    retryCapSeconds: 1,
+    webhookRetrySchedule: '1,1',
+  },
+});
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+/** A webhook receiver on loopback whose answers a test scripts. */
+async function receiver(answer: (count: number) => number | 'hang' = () => 200) {
+  const received: Received[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const status = answer(received.length);
+      if (status === 'hang') return;
+      response.writeHead(status).end(status >= 400 ? 'nope' : 'ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`, received };
+}
+const servers: Server[] = [];
+afterAll(() => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+async function subscribe(tenant: TenantClient, url: string, events: string[] = ['payout.paid']) {
+  const response = await tenant.request('POST', '/v1/webhook-endpoints', {
+    body: { url, enabled_events: events },
+  });
+  expect(response.status).toBe(201);
+  return response.body as { id: string; secret: string; status: string };
+}
+
+const paidEventsIn = (received: Received[], payoutId: string) =>
+  received.filter((entry) => {
+    const event = JSON.parse(entry.body);
+    return event.type === 'payout.paid' && event.data.object.id === payoutId;
+  });
+
+describe('webhook endpoints', () => {
+  it('creates an endpoint with a whsec_ secret shown once, and manages it', async () => {
+    const tenant = await ctx.platform.newTenant('Endpoints');
+    const { url } = await receiver();
+    const created = await subscribe(tenant, url, ['*']);
+
+    expect(created).toMatchObject({ status: 'enabled', secret: expect.stringMatching(/^whsec_/) });
+    const fetched = await tenant.request('GET', `/v1/webhook-endpoints/${created.id}`);
+    expect(fetched.body).toMatchObject({ id: created.id, url, enabled_events: ['*'] });
+    expect(fetched.body.secret).toBeUndefined();
+    expect((await tenant.request('GET', '/v1/webhook-endpoints')).body.data.map((e: any) => e.id)).toEqual([
+      created.id,
+    ]);
+
+    const patched = await tenant.request('PATCH', `/v1/webhook-endpoints/${created.id}`, {
+      body: { enabled_events: ['payout.failed'], description: 'failures only' },
+    });
+    expect(patched.body).toMatchObject({ enabled_events: ['payout.failed'], description: 'failures only' });
+    expect((await ctx.tenant.request('GET', `/v1/webhook-endpoints/${created.id}`)).status).toBe(404);
+
+    expect((await tenant.request('DELETE', `/v1/webhook-endpoints/${created.id}`)).body).toMatchObject({
+      deleted: true,
+    });
+    expect((await tenant.request('GET', `/v1/webhook-endpoints/${created.id}`)).status).toBe(404);
+  });
+
+  it.each([
+    'http://169.254.169.254/latest/meta-data',
+    'http://10.0.0.1/hook',
+    'ftp://127.0.0.1/x',
+    'http://[::ffff:192.168.0.1]/',
+  ])('refuses %s at creation, naming url, and stores nothing', async (url) => {
+    const tenant = await ctx.platform.newTenant('Hostile');
+    const response = await tenant.request('POST', '/v1/webhook-endpoints', {
+      body: { url, enabled_events: ['*'] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe('url');
+    expect((await tenant.request('GET', '/v1/webhook-endpoints')).body.data).toEqual([]);
+  });
+});
+
+describe('delivery', () => {
+  it('delivers payout.paid with Standard Webhooks headers that the official library verifies', async () => {
+    const tenant = await ctx.platform.newTenant('Receiver');
+    const hook = await receiver();
+    const endpoint = await subscribe(tenant, hook.url);
+    const payout = (await tenant.createPayout(payoutBody())).body;
+
+    const [delivery] = await eventually(
+      async () => paidEventsIn(hook.received, payout.id),
+      (found) => found.length > 0,
+    );
+    const verified = new Webhook(endpoint.secret).verify(
+      delivery!.body,
+      delivery!.headers as Record<string, string>,
+    ) as any;
+    expect(verified).toMatchObject({
+      object: 'event',
+      type: 'payout.paid',
+      data: { object: { id: payout.id, status: 'paid' } },
+    });
+    expect(delivery!.headers['webhook-id']).toBe(verified.id);
+    // Only the subscribed type arrives.
+    expect(hook.received.every((entry) => JSON.parse(entry.body).type === 'payout.paid')).toBe(true);
+  });
+
+  it('retries failures on the schedule and records every attempt', async () => {
+    const tenant = await ctx.platform.newTenant('Flaky');
+    const hook = await receiver((count) => (count <= 2 ? 500 : 200));
+    const endpoint = await subscribe(tenant, hook.url);
+    await tenant.createPayout(payoutBody());
+
+    const attempts = await eventually(
+      async () => (await tenant.request('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`)).body.data,
+      (data: any[]) => data.length === 3,
+    );
+    expect(attempts.map((attempt: any) => [attempt.attempt, attempt.status_code, attempt.succeeded])).toEqual(
+      [
+        [3, 200, true],
+        [2, 500, false],
+        [1, 500, false],
+      ],
+    );
+    expect(attempts[1]).toMatchObject({
+      response_excerpt: 'nope',
+      event_type: 'payout.paid',
+      latency_ms: expect.any(Number),
+    });
+  });
+
+  it('disables an endpoint that answers 410 Gone', async () => {
+    const tenant = await ctx.platform.newTenant('Gone');
+    const hook = await receiver(() => 410);
+    const endpoint = await subscribe(tenant, hook.url);
+    await tenant.createPayout(payoutBody());
+
+    const disabled = await eventually(
+      async () => (await tenant.request('GET', `/v1/webhook-endpoints/${endpoint.id}`)).body,
+      (body) => body.status === 'disabled',
+    );
+    expect(disabled.disabled_reason).toMatch(/410/);
+    expect(hook.received).toHaveLength(1);
+  });
+
+  it('signs with both secrets for a day after a rotation', async () => {
+    const tenant = await ctx.platform.newTenant('Rotation');
+    const hook = await receiver();
+    const endpoint = await subscribe(tenant, hook.url);
+    const { secret } = (await tenant.request('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`))
+      .body;
+    const payout = (await tenant.createPayout(payoutBody())).body;
+
+    const [delivery] = await eventually(
+      async () => paidEventsIn(hook.received, payout.id),
+      (found) => found.length > 0,
+    );
+    expect(String(delivery!.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    for (const key of [secret, endpoint.secret]) {
+      expect(() =>
+        new Webhook(key).verify(delivery!.body, delivery!.headers as Record<string, string>),
+      ).not.toThrow();
+    }
+  });
+
+  it('recovers deliveries that exhausted their retries, once the receiver is back', async () => {
+    const tenant = await ctx.platform.newTenant('Recover');
+    let down = true;
+    const hook = await receiver(() => (down ? 503 : 200));
+    const endpoint = await subscribe(tenant, hook.url);
+    const since = new Date(Date.now() - 1000).toISOString();
+    const payout = (await tenant.createPayout(payoutBody())).body;
+    // Three attempts on the '1,1' schedule, then the delivery is failed.
+    await eventually(
+      async () => hook.received.length,
+      (count) => count >= 3,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(hook.received).toHaveLength(3);
+
+    down = false;
+    const recovered = await tenant.request('POST', `/v1/webhook-endpoints/${endpoint.id}/recover`, {
+      body: { since },
+    });
+    expect(recovered.body).toMatchObject({ recovered: 1 });
+
+    await eventually(
+      async () => paidEventsIn(hook.received, payout.id).length,
+      (count) => count === 4,
+    );
+    const attempts = (await tenant.request('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`)).body
+      .data;
+    expect(attempts[0]).toMatchObject({ attempt: 4, succeeded: true });
+  });
+
+  it("isolates endpoints: a receiver that hangs does not hold back another tenant's deliveries", async () => {
+    const slowTenant = await ctx.platform.newTenant('Slow');
+    const fastTenant = await ctx.platform.newTenant('Fast');
+    const hanging = await receiver(() => 'hang');
+    const healthy = await receiver();
+    await subscribe(slowTenant, hanging.url, ['*']);
+    await subscribe(fastTenant, healthy.url);
+    for (let i = 0; i < 3; i++) await slowTenant.createPayout(payoutBody());
+    await eventually(
+      async () => hanging.received.length,
+      (count) => count >= 1,
+    );
+
+    const started = Date.now();
+    const payout = (await fastTenant.createPayout(payoutBody())).body;
+    await eventually(
+      async () => paidEventsIn(healthy.received, payout.id).length,
+      (count) => count === 1,
+      10_000,
+    );
+    // Well inside the 15 s the hanging receiver holds each of its deliveries.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 30_000);
+});
