@@ -5,6 +5,7 @@ import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { queueUrlVariable } from '../../shared/config.js';
 import {
   EVENT_BUS,
   FUNCTIONS,
@@ -143,6 +144,12 @@ export class PayoutExecution extends Construct {
     this.deadLetterQueues = deadLetterQueues;
 
     for (const spec of FUNCTIONS) {
+      for (const name of spec.sendsTo ?? []) {
+        const queue = queues.get(name);
+        if (!queue) throw new Error(`${spec.name}: no queue '${name}'`);
+        queue.grantSendMessages(fn(spec.name));
+        fn(spec.name).bindEnvironment({ [queueUrlVariable(name)]: queue.queueUrl });
+      }
       const arns = (spec.changesVisibilityOf ?? []).map((name) => {
         const queue = queues.get(name);
         if (!queue) throw new Error(`${spec.name}: no queue '${name}'`);

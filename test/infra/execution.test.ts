@@ -4,6 +4,7 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { queueSpecProblems } from '../../infra/constructs/payout-execution.js';
 import { PayoutsStack } from '../../infra/payouts-stack.js';
+import { queueUrlVariable } from '../../shared/config.js';
 import { FUNCTIONS, QUEUES, RULES, STREAM_CONSUMER } from '../../shared/topology.js';
 
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -97,6 +98,33 @@ describe('execution infrastructure', () => {
     expect(
       resources[functionId(STREAM_CONSUMER.function)].Properties.Environment.Variables.PAYOUTS_EVENT_BUS_NAME,
     ).toBeDefined();
+  });
+});
+
+describe('queue senders', () => {
+  it.each(FUNCTIONS.filter((spec) => spec.sendsTo).map((spec) => [spec.name, spec] as const))(
+    '%s may send to its queues, and knows their URLs',
+    (_name, spec) => {
+      const sends = statementsOf(spec.name).filter((statement) => hasAction(statement, 'sqs:SendMessage'));
+      expect(sends.length).toBeGreaterThan(0);
+      for (const statement of sends) expect(statement.Resource).not.toBe('*');
+      const variables = resources[functionId(spec.name)].Properties.Environment.Variables;
+      for (const queue of spec.sendsTo ?? []) expect(variables[queueUrlVariable(queue)]).toBeDefined();
+    },
+  );
+
+  it('functions that send to no queue get no SendMessage (the relay only to its stream DLQ)', () => {
+    for (const spec of FUNCTIONS.filter((candidate) => !candidate.sendsTo)) {
+      const sends = statementsOf(spec.name).filter((statement) => hasAction(statement, 'sqs:SendMessage'));
+      if (spec.name !== STREAM_CONSUMER.function) {
+        expect(sends, spec.name).toEqual([]);
+        continue;
+      }
+      const streamDlq = stack.getLogicalId(
+        stack.execution.streamDeadLetterQueue.node.defaultChild as CfnFunction,
+      );
+      expect(sends.map((statement) => statement.Resource['Fn::GetAtt'][0])).toEqual([streamDlq]);
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchesEventPattern } from '../../local/aws/event-pattern.js';
 import { createLocalEventBridge } from '../../local/aws/local-eventbridge.js';
 import { createLocalSqs } from '../../local/aws/local-sqs.js';
-import { RULES } from '../../shared/topology.js';
+import { QUEUES, RULES } from '../../shared/topology.js';
 
 const event = {
   source: 'payouts.platform',
@@ -40,7 +40,7 @@ describe('event pattern matching (local EventBridge)', () => {
 
   it("routes the topology's rules: queued payouts reach the execution queue, other events do not", () => {
     const sqs = createLocalSqs();
-    sqs.createQueue({ name: 'execution', visibilityTimeoutSeconds: 30 });
+    for (const queue of QUEUES) sqs.createQueue({ name: queue.name, visibilityTimeoutSeconds: 30 });
     const bus = createLocalEventBridge({ sqs });
     for (const rule of RULES) bus.putRule({ bus: 'payouts', ...rule });
 
@@ -67,6 +67,11 @@ describe('event pattern matching (local EventBridge)', () => {
 
     const [record, ...rest] = sqs.receive('execution', 10);
     expect(rest).toEqual([]);
+    // Webhooks are offered every payout event on the platform bus, and nothing from other buses.
+    expect(sqs.receive('webhook-fanout', 10).map((message) => JSON.parse(message.body).detail.id)).toEqual([
+      'evt_1',
+      'evt_2',
+    ]);
     expect(JSON.parse(record?.body ?? '')).toMatchObject({
       version: '0',
       source: 'payouts.platform',
