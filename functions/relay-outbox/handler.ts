@@ -5,9 +5,14 @@ import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { createEventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { loadConfig } from '../../shared/config.js';
 import type { Payout } from '../../shared/domain/payout.js';
+import type { WebhookEndpoint } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
 import { EVENT_SOURCE } from '../../shared/topology.js';
-import { type PayoutChange, relayOutboxUseCase } from '../../shared/use-cases/relay-outbox.js';
+import {
+  type EndpointChange,
+  type PayoutChange,
+  relayOutboxUseCase,
+} from '../../shared/use-cases/relay-outbox.js';
 
 const config = loadConfig();
 const relay = relayOutboxUseCase({
@@ -16,23 +21,32 @@ const relay = relayOutboxUseCase({
 });
 
 type Image = Record<string, AttributeValue> | undefined;
-const payoutIn = (image: Image): Payout | undefined => {
+/** The item of an image if it is of `entity`, without its keys. */
+function itemIn<T>(image: Image, entity: string): T | undefined {
   if (!image) return undefined;
   const item = unmarshall(image);
-  if (item.entity !== 'payout') return undefined;
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...payout } = item;
-  return payout as Payout;
-};
+  if (item.entity !== entity) return undefined;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
+  return rest as T;
+}
 
 /**
  * Table stream → events feed + EventBridge. A failure throws, so the batch is delivered again
  * (bisected, in AWS) until it passes or goes to the stream's DLQ; every step is idempotent.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {
-  const changes: PayoutChange[] = [];
+  const changes: (PayoutChange | EndpointChange)[] = [];
   for (const record of event.Records) {
-    const after = payoutIn(record.dynamodb?.NewImage as Image);
-    if (after) changes.push({ before: payoutIn(record.dynamodb?.OldImage as Image), after });
+    const [oldImage, newImage] = [record.dynamodb?.OldImage as Image, record.dynamodb?.NewImage as Image];
+    const payout = itemIn<Payout>(newImage, 'payout');
+    if (payout) changes.push({ before: itemIn<Payout>(oldImage, 'payout'), after: payout });
+    const endpoint = itemIn<WebhookEndpoint>(newImage, 'webhook_endpoint');
+    if (endpoint)
+      changes.push({
+        kind: 'webhook_endpoint',
+        before: itemIn<WebhookEndpoint>(oldImage, 'webhook_endpoint'),
+        after: endpoint,
+      });
   }
   const events = await relay(changes);
   if (events.length > 0)

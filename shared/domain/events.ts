@@ -12,6 +12,7 @@ export const EVENT_TYPES = [
   'payout.paid',
   'payout.failed',
   'payout.canceled',
+  'webhook_endpoint.disabled',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -42,8 +43,8 @@ export function eventTypesForChange(before: Payout | undefined, after: Payout): 
  * An event's id is derived from the payout, its version and the event type: the relay can publish
  * a committed change any number of times (stream retries, a crash mid-batch) and consumers dedupe.
  */
-export function eventIdFor(payoutId: string, version: number, type: EventType): string {
-  return `evt_${stableId([payoutId, String(version), type])}`;
+export function eventIdFor(objectId: string, version: number, type: EventType): string {
+  return `evt_${stableId([objectId, String(version), type])}`;
 }
 
 export const EVENT_ID_PATTERN = /^evt_[0-9A-HJKMNP-TV-Z]{26}$/;

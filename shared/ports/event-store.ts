@@ -7,7 +7,8 @@ export interface EventResource {
   object: 'event';
   type: EventType;
   created_at: string;
-  data: { object: Record<string, unknown> & { id: string; version: number } };
+  /** A payout (with its `version`), or a webhook endpoint for `webhook_endpoint.*` events. */
+  data: { object: Record<string, unknown> & { id: string } };
 }
 
 export interface StoredEvent {

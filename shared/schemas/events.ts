@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { EVENT_ID_PATTERN, EVENT_TYPES } from '../domain/events.js';
 import { listOf, timestamp } from './common.js';
 import { payoutResource } from './payouts.js';
+import { webhookEndpointResource } from './webhooks.js';
 
 export const eventResource = z
   .object({
@@ -9,7 +10,7 @@ export const eventResource = z
     object: z.literal('event'),
     type: z.enum(EVENT_TYPES),
     created_at: timestamp,
-    data: z.object({ object: payoutResource }),
+    data: z.object({ object: z.union([payoutResource, webhookEndpointResource]) }),
   })
   .meta({
     id: 'Event',

@@ -1,7 +1,9 @@
 import { eventIdFor, eventTypesForChange } from '../domain/events.js';
 import type { Payout } from '../domain/payout.js';
+import type { WebhookEndpoint } from '../domain/webhooks.js';
 import type { EventPublisher, EventStore, StoredEvent } from '../ports/event-store.js';
 import { toPayoutResource } from '../schemas/payouts.js';
+import { toEndpointResource } from '../schemas/webhooks.js';
 
 /** One committed payout write, as the table's stream reports it. */
 export interface PayoutChange {
@@ -9,10 +11,41 @@ export interface PayoutChange {
   after: Payout;
 }
 
+/** One committed webhook endpoint write. */
+export interface EndpointChange {
+  kind: 'webhook_endpoint';
+  before: WebhookEndpoint | undefined;
+  after: WebhookEndpoint;
+}
+
+/** An endpoint the platform disabled (410, or 5 days of failures) causes an event the portal shows. */
+function endpointEvents({ before, after }: EndpointChange): StoredEvent[] {
+  if (before?.status !== 'enabled' || after.status !== 'disabled') return [];
+  const type = 'webhook_endpoint.disabled' as const;
+  const id = eventIdFor(after.id, after.version, type);
+  return [
+    {
+      id,
+      tenantId: after.tenantId,
+      type,
+      createdAt: after.updatedAt,
+      resource: {
+        id,
+        object: 'event',
+        type,
+        created_at: after.updatedAt,
+        data: { object: toEndpointResource(after) },
+      },
+    },
+  ];
+}
+
 /** The events a batch of committed changes causes, with ids stable across redeliveries. */
-export function eventsForChanges(changes: readonly PayoutChange[]): StoredEvent[] {
-  return changes.flatMap(({ before, after }) =>
-    eventTypesForChange(before, after).map((type) => {
+export function eventsForChanges(changes: readonly (PayoutChange | EndpointChange)[]): StoredEvent[] {
+  return changes.flatMap((change) => {
+    if ('kind' in change) return endpointEvents(change);
+    const { before, after } = change;
+    return eventTypesForChange(before, after).map((type) => {
       const id = eventIdFor(after.id, after.version, type);
       return {
         id,
@@ -27,8 +60,8 @@ export function eventsForChanges(changes: readonly PayoutChange[]): StoredEvent[
           data: { object: toPayoutResource(after) },
         },
       };
-    }),
-  );
+    });
+  });
 }
 
 /**
@@ -40,7 +73,7 @@ export function eventsForChanges(changes: readonly PayoutChange[]): StoredEvent[
  *        ▲ crash anywhere before the checkpoint: the batch is delivered again ─┘
  */
 export function relayOutboxUseCase(deps: { events: EventStore; publisher: EventPublisher }) {
-  return async function relay(changes: readonly PayoutChange[]): Promise<StoredEvent[]> {
+  return async function relay(changes: readonly (PayoutChange | EndpointChange)[]): Promise<StoredEvent[]> {
     const events = eventsForChanges(changes);
     if (events.length === 0) return events;
     await deps.events.saveAll(events);

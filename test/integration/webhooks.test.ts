@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deliverWebhookUseCase, RetryLaterError } from '../../shared/use-cases/deliver-webhooks.js';
 import { eventually, payoutBody, type TenantClient, useTestPlatform } from '../helpers/platform.js';
 
 const ctx = useTestPlatform('webhooks', {
@@ -160,6 +161,61 @@ describe('delivery', () => {
     );
     expect(disabled.disabled_reason).toMatch(/410/);
     expect(hook.received).toHaveLength(1);
+    // The portal learns about it from the events feed.
+    const [event] = await eventually(
+      async () => (await tenant.request('GET', '/v1/events?type=webhook_endpoint.disabled')).body.data,
+      (data: any[]) => data.length === 1,
+    );
+    expect(event.data.object).toMatchObject({
+      id: endpoint.id,
+      object: 'webhook_endpoint',
+      status: 'disabled',
+    });
+    expect(event.data.object.secret).toBeUndefined();
+  });
+
+  it('disables an endpoint after five days of continuous failure', async () => {
+    const tenant = await ctx.platform.newTenant('Failing');
+    const endpoint = await subscribe(tenant, 'http://127.0.0.1:9/never-called', ['*']);
+    let time = Date.now();
+    const deliver = deliverWebhookUseCase({
+      webhooks: ctx.platform.adapters.webhooks,
+      sender: {
+        send: async () => ({
+          statusCode: 500,
+          latencyMs: 1,
+          error: null,
+          timedOut: false,
+          responseExcerpt: 'down',
+        }),
+      },
+      schedule: [60, 60],
+      now: () => time,
+    });
+    const message = (n: number) => ({
+      tenant_id: tenant.tenantId,
+      endpoint_id: endpoint.id,
+      delivery_id: `dlv_${String(n).padStart(26, '0')}`,
+      event: {
+        id: `evt_${n}`,
+        object: 'event' as const,
+        type: 'payout.paid' as const,
+        created_at: new Date(time).toISOString(),
+        data: { object: { id: 'po_x' } },
+      },
+    });
+
+    await expect(deliver(message(1))).rejects.toBeInstanceOf(RetryLaterError);
+    time += 4 * 24 * 3600_000;
+    await expect(deliver(message(2))).rejects.toBeInstanceOf(RetryLaterError);
+    expect((await tenant.request('GET', `/v1/webhook-endpoints/${endpoint.id}`)).body.status).toBe('enabled');
+    time += 24 * 3600_000 + 1000;
+    await expect(deliver(message(3))).rejects.toBeInstanceOf(RetryLaterError);
+
+    expect((await tenant.request('GET', `/v1/webhook-endpoints/${endpoint.id}`)).body).toMatchObject({
+      status: 'disabled',
+      disabled_reason: 'failing for 5 days',
+    });
   });
 
   it('signs with both secrets for a day after a rotation', async () => {
