@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { DeliveryMessage, DeliveryQueue } from '../ports/webhook-store.js';
+import type { DeliveryQueue } from '../ports/webhook-store.js';
 
 /** SendMessageBatch takes 10 messages per call. */
 const BATCH = 10;

@@ -1,7 +1,7 @@
-import { eventIdFor, eventTypesForChange } from '../domain/events.js';
+import { type EventType, eventIdFor, eventTypesForChange } from '../domain/events.js';
 import type { Payout } from '../domain/payout.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
-import type { EventPublisher, EventStore, StoredEvent } from '../ports/event-store.js';
+import type { EventPublisher, EventResource, EventStore, StoredEvent } from '../ports/event-store.js';
 import { toPayoutResource } from '../schemas/payouts.js';
 import { toEndpointResource } from '../schemas/webhooks.js';
 
@@ -18,26 +18,26 @@ export interface EndpointChange {
   after: WebhookEndpoint;
 }
 
+/** The event `type` caused by version `version` of an object (a payout or an endpoint). */
+function storedEvent(
+  subject: { id: string; tenantId: string; version: number; updatedAt: string },
+  type: EventType,
+  object: EventResource['data']['object'],
+): StoredEvent {
+  const id = eventIdFor(subject.id, subject.version, type);
+  return {
+    id,
+    tenantId: subject.tenantId,
+    type,
+    createdAt: subject.updatedAt,
+    resource: { id, object: 'event', type, created_at: subject.updatedAt, data: { object } },
+  };
+}
+
 /** An endpoint the platform disabled (410, or 5 days of failures) causes an event the portal shows. */
 function endpointEvents({ before, after }: EndpointChange): StoredEvent[] {
   if (before?.status !== 'enabled' || after.status !== 'disabled') return [];
-  const type = 'webhook_endpoint.disabled' as const;
-  const id = eventIdFor(after.id, after.version, type);
-  return [
-    {
-      id,
-      tenantId: after.tenantId,
-      type,
-      createdAt: after.updatedAt,
-      resource: {
-        id,
-        object: 'event',
-        type,
-        created_at: after.updatedAt,
-        data: { object: toEndpointResource(after) },
-      },
-    },
-  ];
+  return [storedEvent(after, 'webhook_endpoint.disabled', toEndpointResource(after))];
 }
 
 /** The events a batch of committed changes causes, with ids stable across redeliveries. */
@@ -45,22 +45,9 @@ export function eventsForChanges(changes: readonly (PayoutChange | EndpointChang
   return changes.flatMap((change) => {
     if ('kind' in change) return endpointEvents(change);
     const { before, after } = change;
-    return eventTypesForChange(before, after).map((type) => {
-      const id = eventIdFor(after.id, after.version, type);
-      return {
-        id,
-        tenantId: after.tenantId,
-        type,
-        createdAt: after.updatedAt,
-        resource: {
-          id,
-          object: 'event' as const,
-          type,
-          created_at: after.updatedAt,
-          data: { object: toPayoutResource(after) },
-        },
-      };
-    });
+    return eventTypesForChange(before, after).map((type) =>
+      storedEvent(after, type, toPayoutResource(after)),
+    );
   });
 }
 

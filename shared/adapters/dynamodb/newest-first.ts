@@ -67,3 +67,28 @@ export async function queryNewestFirst<T>(query: NewestFirstQuery<T>): Promise<P
   } while (start && items.length <= query.limit);
   return { items: items.slice(0, query.limit), hasMore: items.length > query.limit };
 }
+
+/** Every item of a small gsi1 partition (a tenant's API keys or webhook endpoints), page after page. */
+export async function queryWholePartition<T>(query: {
+  client: DynamoDBDocumentClient;
+  table: string;
+  partition: string;
+  toItem: (raw: Record<string, unknown>) => T;
+}): Promise<T[]> {
+  const found: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await query.client.send(
+      new QueryCommand({
+        TableName: query.table,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': query.partition },
+        ExclusiveStartKey: start,
+      }),
+    );
+    found.push(...(page.Items ?? []).map(query.toItem));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return found;
+}

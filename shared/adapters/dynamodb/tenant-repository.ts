@@ -3,12 +3,12 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApiKey, TenantRepository } from '../../ports/tenant-repository.js';
-import { GSI1, keys } from './keys.js';
+import { keys } from './keys.js';
+import { queryWholePartition } from './newest-first.js';
 
 const notExists = 'attribute_not_exists(pk)';
 
@@ -72,24 +72,8 @@ export function createDynamoTenantRepository(deps: {
       return Item ? toApiKey(Item) : undefined;
     },
 
-    async listApiKeys(tenantId) {
-      const found: ApiKey[] = [];
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.apiKeysOfTenant(tenantId) },
-            ExclusiveStartKey: cursor,
-          }),
-        );
-        found.push(...(page.Items ?? []).map(toApiKey));
-        cursor = page.LastEvaluatedKey;
-      } while (cursor);
-      return found;
-    },
+    listApiKeys: (tenantId) =>
+      queryWholePartition({ client, table, partition: keys.apiKeysOfTenant(tenantId), toItem: toApiKey }),
 
     async revokeApiKey(tenantId, keyId, now) {
       const key = (await this.listApiKeys(tenantId)).find((candidate) => candidate.id === keyId);

@@ -4,14 +4,13 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError } from '../../domain/errors.js';
 import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import type { Delivery, DeliveryAttempt, WebhookStore } from '../../ports/webhook-store.js';
-import { GSI1, keys } from './keys.js';
-import { listingKey, queryNewestFirst } from './newest-first.js';
+import { keys } from './keys.js';
+import { listingKey, queryNewestFirst, queryWholePartition } from './newest-first.js';
 
 const strip = <T>(item: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
@@ -74,24 +73,13 @@ export function createDynamoWebhookStore(deps: {
     getEndpoint: (tenantId, endpointId) =>
       getItem<WebhookEndpoint>(keys.webhookEndpoint(tenantId, endpointId)),
 
-    async listEndpoints(tenantId) {
-      const found: WebhookEndpoint[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: GSI1,
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.webhookEndpointsOfTenant(tenantId) },
-            ExclusiveStartKey: start,
-          }),
-        );
-        found.push(...(page.Items ?? []).map((item) => strip<WebhookEndpoint>(item)));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return found;
-    },
+    listEndpoints: (tenantId) =>
+      queryWholePartition({
+        client,
+        table,
+        partition: keys.webhookEndpointsOfTenant(tenantId),
+        toItem: (item) => strip<WebhookEndpoint>(item),
+      }),
 
     async saveEndpoint({ current, next }) {
       try {
