@@ -150,7 +150,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     });
     const handlers = await loadHandlers();
     const handlerOf = (name: string) => handlers.get(name) as LambdaHandler;
-    const quietly = () => undefined;
+    // Consumers' failures are part of normal operation (retries); PAYOUTS_DEBUG=1 prints them.
+    const quietly =
+      process.env.PAYOUTS_DEBUG === '1'
+        ? (error: unknown) => console.error('[local]', error)
+        : () => undefined;
 
     for (const queue of QUEUES) {
       sqs.addConsumer({
