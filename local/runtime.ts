@@ -172,6 +172,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       functionName: STREAM_CONSUMER.function,
       handler: handlerOf(STREAM_CONSUMER.function),
       batchSize: STREAM_CONSUMER.batchSize,
+      filterPatterns: STREAM_CONSUMER.filterPatterns,
       killAfterHandlerRate: execution.relayKillRate,
       onError: quietly,
     });

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { lambdaContext } from './api-gateway.js';
+import { matchesEventPattern } from './aws/event-pattern.js';
 import { LOCAL_AWS_ENV, localDynamoClient } from './dynamodb-local.js';
 
 export interface StreamPollerOptions {
@@ -16,6 +17,8 @@ export interface StreamPollerOptions {
   functionName: string;
   handler: (event: DynamoDBStreamEvent, context: Context) => Promise<unknown>;
   batchSize: number;
+  /** Lambda event filters: a record matching none of them is skipped, as Lambda does. */
+  filterPatterns?: readonly Record<string, unknown>[];
   pollIntervalMs?: number;
   /**
    * Chaos: the probability that an invocation is "killed" after the handler did its work but before
@@ -52,6 +55,16 @@ function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord
       StreamViewType: change.StreamViewType as never,
     },
   };
+}
+
+function passesFilters(
+  record: DynamoDBRecord,
+  patterns: readonly Record<string, unknown>[] | undefined,
+): boolean {
+  if (!patterns || patterns.length === 0) return true;
+  return patterns.some((pattern) =>
+    matchesEventPattern(pattern, record as unknown as Record<string, unknown>),
+  );
 }
 
 /**

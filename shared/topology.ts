@@ -121,7 +121,13 @@ export const STREAM_CONSUMER = {
   batchSize: 100,
   /** A failing record is retried (with bisection) this many times, then sent to the stream DLQ. */
   retryAttempts: 10,
-} as const;
+  /**
+   * Lambda event filters (EventBridge pattern syntax over the stream record): only payout and webhook
+   * endpoint writes invoke the relay, not idempotency records, attempts or the feed's own items. The
+   * local poller applies the same patterns.
+   */
+  filterPatterns: [{ dynamodb: { NewImage: { entity: { S: ['payout', 'webhook_endpoint'] } } } }],
+};
 
 /**
  * An SQS queue with its dead-letter queue and the Lambda that consumes it. Lambda's SQS event source

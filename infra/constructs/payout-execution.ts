@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { CfnRule, EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -118,6 +118,7 @@ export class PayoutExecution extends Construct {
         retryAttempts: STREAM_CONSUMER.retryAttempts,
         parallelizationFactor: 1,
         onFailure: new SqsDlq(this.streamDeadLetterQueue),
+        filters: STREAM_CONSUMER.filterPatterns.map((pattern) => FilterCriteria.filter(pattern)),
       }),
     );
 

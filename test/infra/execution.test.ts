@@ -39,6 +39,12 @@ describe('execution infrastructure', () => {
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
     });
     expect(JSON.stringify(mapping.Properties.EventSourceArn)).toContain('StreamArn');
+    // Only the writes the relay turns into events invoke it, with the topology's patterns.
+    expect(
+      mapping.Properties.FilterCriteria.Filters.map((filter: { Pattern: string }) =>
+        JSON.parse(filter.Pattern),
+      ),
+    ).toEqual(STREAM_CONSUMER.filterPatterns);
   });
 
   it.each(QUEUES.map((queue) => [queue.name, queue] as const))(

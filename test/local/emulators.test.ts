@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchesEventPattern } from '../../local/aws/event-pattern.js';
 import { createLocalEventBridge } from '../../local/aws/local-eventbridge.js';
 import { createLocalSqs } from '../../local/aws/local-sqs.js';
-import { QUEUES, RULES } from '../../shared/topology.js';
+import { QUEUES, RULES, STREAM_CONSUMER } from '../../shared/topology.js';
 
 const event = {
   source: 'payouts.platform',
@@ -78,6 +78,33 @@ describe('event pattern matching (local EventBridge)', () => {
       'detail-type': 'payout.queued',
       detail: { id: 'evt_1' },
     });
+  });
+});
+
+describe('stream filters (the same patterns Lambda applies to the table stream)', () => {
+  const record = (entity: string) => ({
+    eventName: 'INSERT',
+    dynamodb: { NewImage: { entity: { S: entity }, id: { S: 'x' } } },
+  });
+
+  it.each([
+    ['payout', true],
+    ['webhook_endpoint', true],
+    ['idempotency', false],
+    ['event', false],
+    ['webhook_attempt', false],
+  ])('a %s write reaches the relay: %s', (entity, expected) => {
+    expect(
+      STREAM_CONSUMER.filterPatterns.some((pattern) => matchesEventPattern(pattern, record(entity))),
+    ).toBe(expected);
+  });
+
+  it('a REMOVE (no new image) does not', () => {
+    expect(
+      STREAM_CONSUMER.filterPatterns.some((pattern) =>
+        matchesEventPattern(pattern, { eventName: 'REMOVE', dynamodb: {} }),
+      ),
+    ).toBe(false);
   });
 });
 
