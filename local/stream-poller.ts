@@ -29,9 +29,12 @@ export interface StreamPollerOptions {
 }
 
 interface ShardState {
+  shardId: string;
   iterator: string | undefined;
   /** Records read but not yet acknowledged by the handler. */
   pending: StreamRecord[];
+  /** Sequence number of the last record read, to get a fresh iterator after a failed read. */
+  readUpTo: string | undefined;
 }
 
 function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
@@ -104,17 +107,44 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
           ShardIteratorType: 'TRIM_HORIZON',
         }),
       );
-      shards.set(shard.ShardId, { iterator: ShardIterator, pending: [] });
+      shards.set(shard.ShardId, {
+        shardId: shard.ShardId,
+        iterator: ShardIterator,
+        pending: [],
+        readUpTo: undefined,
+      });
     }
+  }
+
+  const readPage = (iterator: string) =>
+    streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: options.batchSize }));
+
+  async function freshIterator(state: ShardState): Promise<string | undefined> {
+    const { ShardIterator } = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn as string,
+        ShardId: state.shardId,
+        ...(state.readUpTo
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: state.readUpTo }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return ShardIterator;
   }
 
   async function pollShard(state: ShardState): Promise<void> {
     while (state.pending.length < options.batchSize && state.iterator) {
-      const page = await streams.send(
-        new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }),
-      );
+      let page: Awaited<ReturnType<typeof readPage>>;
+      try {
+        page = await readPage(state.iterator);
+      } catch (error) {
+        // An iterator that expired or was refused: continue right after the last record read.
+        state.iterator = await freshIterator(state);
+        throw error;
+      }
       state.iterator = page.NextShardIterator;
       state.pending.push(...(page.Records ?? []));
+      state.readUpTo = page.Records?.at(-1)?.dynamodb?.SequenceNumber ?? state.readUpTo;
       if ((page.Records ?? []).length === 0) break;
     }
     while (state.pending.length > 0 && !stopped) {
