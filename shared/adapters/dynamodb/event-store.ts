@@ -55,15 +55,14 @@ export function createDynamoEventStore(deps: { client: DynamoDBDocumentClient; t
       }
     },
 
-    async list(tenantId, filter) {
-      const cursor = filter.startingAfter ? await get(tenantId, filter.startingAfter) : undefined;
-      if (filter.startingAfter && !cursor) return { items: [], hasMore: false };
+    list(tenantId, filter) {
       return queryNewestFirst({
         client,
         table,
         partition: keys.eventsOfTenant(tenantId),
         createdGte: filter.createdGte,
-        cursor,
+        startingAfter: filter.startingAfter,
+        findCursor: (id) => get(tenantId, id),
         equals: { type: filter.type },
         limit: filter.limit,
         toItem: toEvent,

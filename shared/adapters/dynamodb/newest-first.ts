@@ -12,8 +12,10 @@ export interface NewestFirstQuery<T> {
   partition: string;
   createdGte?: string;
   createdLt?: string;
-  /** The last item of the previous page, already read (undefined: first page). */
-  cursor?: { createdAt: string; id: string };
+  /** Id of the last item of the previous page (undefined: first page)… */
+  startingAfter?: string;
+  /** …and how to read it: an unknown cursor gives an empty page. */
+  findCursor?: (id: string) => Promise<{ createdAt: string; id: string } | undefined>;
   /** Attribute equality filters (`{ status: 'paid' }`); undefined values are ignored. */
   equals?: Record<string, string | undefined>;
   limit: number;
@@ -29,7 +31,9 @@ export interface NewestFirstQuery<T> {
 export async function queryNewestFirst<T>(query: NewestFirstQuery<T>): Promise<Page<T>> {
   const lower = query.createdGte ?? '0';
   let upper = query.createdLt ?? '9';
-  const cursorKey = query.cursor ? listingKey(query.cursor) : undefined;
+  const cursor = query.startingAfter ? await query.findCursor?.(query.startingAfter) : undefined;
+  if (query.startingAfter && !cursor) return { items: [], hasMore: false };
+  const cursorKey = cursor ? listingKey(cursor) : undefined;
   if (cursorKey && cursorKey < upper) upper = cursorKey;
   if (upper <= lower) return { items: [], hasMore: false };
 

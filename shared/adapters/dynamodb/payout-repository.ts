@@ -1,26 +1,16 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import {
-  ConcurrentModificationError,
-  IdempotencyKeyTakenError,
-  ReferenceTakenError,
-  WriteConflictError,
-} from '../../domain/errors.js';
+import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
 import type { Payout } from '../../domain/payout.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
+import { putIfUnchanged } from './conditional-put.js';
 import { keys } from './keys.js';
 import { listingKey, queryNewestFirst } from './newest-first.js';
 
 const itemIsNew = 'attribute_not_exists(pk)';
 /** A live idempotency record blocks the write; an expired one (TTL may lag by days) is overwritten. */
 const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
-const payoutIsUnchanged = '#status = :expectedStatus AND #version = :expectedVersion';
 
 function payoutItem(payout: Payout) {
   return {
@@ -125,41 +115,23 @@ export function createDynamoPayoutRepository(deps: {
       }
     },
 
-    async list(tenantId, filter) {
-      const cursor = filter.startingAfter ? await get(tenantId, filter.startingAfter) : undefined;
-      if (filter.startingAfter && !cursor) return { items: [], hasMore: false };
+    list(tenantId, filter) {
       return queryNewestFirst({
         client,
         table,
         partition: keys.payoutsOfTenant(tenantId),
         createdGte: filter.createdGte,
         createdLt: filter.createdLt,
-        cursor,
+        startingAfter: filter.startingAfter,
+        findCursor: (id) => get(tenantId, id),
         equals: { status: filter.status, purpose: filter.purpose },
         limit: filter.limit,
         toItem: toPayout,
       });
     },
 
-    async transition({ current, next }) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: payoutItem(next),
-            ConditionExpression: payoutIsUnchanged,
-            ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-            ExpressionAttributeValues: {
-              ':expectedStatus': current.status,
-              ':expectedVersion': current.version,
-            },
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError();
-        throw error;
-      }
-    },
+    transition: ({ current, next }) =>
+      putIfUnchanged(client, table, payoutItem(next), { status: current.status, version: current.version }),
   };
 }
 

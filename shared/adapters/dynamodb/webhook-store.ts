@@ -9,6 +9,7 @@ import {
 import { ConcurrentModificationError } from '../../domain/errors.js';
 import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import type { Delivery, DeliveryAttempt, WebhookStore } from '../../ports/webhook-store.js';
+import { putIfUnchanged } from './conditional-put.js';
 import { keys } from './keys.js';
 import { listingKey, queryNewestFirst, queryWholePartition } from './newest-first.js';
 
@@ -40,8 +41,6 @@ const attemptItem = (attempt: DeliveryAttempt) => ({
   entity: 'webhook_attempt',
   ...attempt,
 });
-
-const isUnchanged = '#version = :version';
 
 function parseAttemptId(id: string): { deliveryId: string; attempt: number } | undefined {
   const match = /^att_([0-9A-Z]{26})_(\d{1,4})$/.exec(id);
@@ -81,22 +80,8 @@ export function createDynamoWebhookStore(deps: {
         toItem: (item) => strip<WebhookEndpoint>(item),
       }),
 
-    async saveEndpoint({ current, next }) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: endpointItem(next),
-            ConditionExpression: isUnchanged,
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':version': current.version },
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError();
-        throw error;
-      }
-    },
+    saveEndpoint: ({ current, next }) =>
+      putIfUnchanged(client, table, endpointItem(next), { version: current.version }),
 
     async deleteEndpoint(tenantId, endpointId) {
       const { Attributes } = await client.send(
@@ -163,21 +148,19 @@ export function createDynamoWebhookStore(deps: {
       }
     },
 
-    async listAttempts(tenantId, endpointId, filter) {
-      let cursor: { createdAt: string; id: string } | undefined;
-      if (filter.startingAfter) {
-        const parsed = parseAttemptId(filter.startingAfter);
-        const found = parsed
-          ? await getItem<DeliveryAttempt>(keys.attempt(tenantId, parsed.deliveryId, parsed.attempt))
-          : undefined;
-        if (!found) return { items: [], hasMore: false };
-        cursor = { createdAt: found.attemptedAt, id: found.id };
-      }
+    listAttempts(tenantId, endpointId, filter) {
       return queryNewestFirst({
         client,
         table,
         partition: keys.attemptsOfEndpoint(tenantId, endpointId),
-        cursor,
+        startingAfter: filter.startingAfter,
+        findCursor: async (id) => {
+          const parsed = parseAttemptId(id);
+          const found = parsed
+            ? await getItem<DeliveryAttempt>(keys.attempt(tenantId, parsed.deliveryId, parsed.attempt))
+            : undefined;
+          return found && { createdAt: found.attemptedAt, id: found.id };
+        },
         limit: filter.limit,
         toItem: (item) => strip<DeliveryAttempt>(item),
       });
@@ -185,14 +168,15 @@ export function createDynamoWebhookStore(deps: {
 
     async failedDeliveriesSince(tenantId, endpointId, since) {
       const found: Delivery[] = [];
-      let cursor: { createdAt: string; id: string } | undefined;
+      let cursor: Delivery | undefined;
       for (;;) {
         const page = await queryNewestFirst({
           client,
           table,
           partition: keys.deliveriesOfEndpoint(tenantId, endpointId),
           createdGte: since,
-          cursor,
+          startingAfter: cursor?.id,
+          findCursor: async () => cursor,
           equals: { status: 'failed' },
           limit: 100,
           toItem: (item) => strip<Delivery>(item),
