@@ -149,10 +149,12 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
     }
     while (state.pending.length > 0 && !stopped) {
       const batch = state.pending.slice(0, options.batchSize);
-      const event: DynamoDBStreamEvent = {
-        Records: batch.map((record) => toLambdaRecord(record, streamArn as string)),
-      };
-      await options.handler(event, lambdaContext(options.functionName));
+      const records = batch
+        .map((record) => toLambdaRecord(record, streamArn as string))
+        .filter((record) => passesFilters(record, options.filterPatterns));
+      // Lambda does not invoke the function for a batch its filters emptied.
+      if (records.length > 0)
+        await options.handler({ Records: records }, lambdaContext(options.functionName));
       if (Math.random() < (options.killAfterHandlerRate ?? 0)) {
         throw new Error('chaos: relay killed after its work, before its position advanced');
       }
