@@ -115,6 +115,9 @@ function webhookApiFunctions(): FunctionSpec[] {
 export const EVENT_BUS = 'payouts';
 export const EVENT_SOURCE = 'payouts.platform';
 
+/** Entities whose writes the relay reads: payouts and endpoints (events) and every audited item. */
+export const RELAYED_ENTITIES = ['payout', 'webhook_endpoint', 'api_key', 'member', 'manual_payout_criteria'];
+
 /** The table stream's event source mapping. */
 export const STREAM_CONSUMER = {
   function: OUTBOX_RELAY_FUNCTION,
@@ -122,11 +125,12 @@ export const STREAM_CONSUMER = {
   /** A failing record is retried (with bisection) this many times, then sent to the stream DLQ. */
   retryAttempts: 10,
   /**
-   * Lambda event filters (EventBridge pattern syntax over the stream record): only payout and webhook
-   * endpoint writes invoke the relay, not idempotency records, attempts or the feed's own items. The
+   * Lambda event filters (EventBridge pattern syntax over the stream record): only writes of payouts,
+   * webhook endpoints and the audited team items invoke the relay, not idempotency records, attempts,
+   * audit entries or the feed's own items. The
    * local poller applies the same patterns.
    */
-  filterPatterns: [{ dynamodb: { NewImage: { entity: { S: ['payout', 'webhook_endpoint'] } } } }],
+  filterPatterns: [{ dynamodb: { NewImage: { entity: { S: RELAYED_ENTITIES } } } }],
 };
 
 /**

@@ -1,6 +1,6 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { loadConfig } from '../../shared/config.js';
-import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { payoutIdParams } from '../../shared/schemas/payouts.js';
 import { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
 
@@ -9,5 +9,5 @@ const cancelPayout = cancelPayoutUseCase(createDynamoAdapters(loadConfig()));
 /** POST /v1/payouts/{id}/cancel */
 export const handler = apiHandler({}, async (request) => {
   const { id } = parse(payoutIdParams, request.pathParameters);
-  return jsonResponse(200, await cancelPayout(request.principal.tenantId, id));
+  return jsonResponse(200, await cancelPayout(callerOf(request), id));
 });

@@ -1,6 +1,13 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { loadConfig } from '../../shared/config.js';
-import { apiHandler, jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
+import { stampFor } from '../../shared/domain/audit.js';
+import {
+  apiHandler,
+  callerOf,
+  jsonResponse,
+  parse,
+  requireIdempotencyKey,
+} from '../../shared/http/api-handler.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
 import { createPayoutBody } from '../../shared/schemas/payouts.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
@@ -17,6 +24,7 @@ export const handler = apiHandler({ body: {} }, async (request) => {
     rawBody: request.json,
     body,
     source: 'api',
+    action: stampFor(callerOf(request), 'payout.create'),
   });
   return jsonResponse(response.statusCode, response.body, replayed ? { 'idempotent-replayed': 'true' } : {});
 });

@@ -1,5 +1,5 @@
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
-import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { createWebhookEndpointBody } from '../../shared/schemas/webhooks.js';
 
 const endpoints = webhookEndpointsFromEnvironment();
@@ -7,5 +7,5 @@ const endpoints = webhookEndpointsFromEnvironment();
 /** POST /v1/webhook-endpoints — the signing secret is in this response only. */
 export const handler = apiHandler({ body: {} }, async (request) => {
   const body = parse(createWebhookEndpointBody, request.json);
-  return jsonResponse(201, await endpoints.create(request.principal.tenantId, body));
+  return jsonResponse(201, await endpoints.create(callerOf(request), body));
 });

@@ -1,5 +1,5 @@
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
-import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { endpointIdParams } from '../../shared/schemas/webhooks.js';
 
 const endpoints = webhookEndpointsFromEnvironment();
@@ -7,5 +7,5 @@ const endpoints = webhookEndpointsFromEnvironment();
 /** DELETE /v1/webhook-endpoints/{id} */
 export const handler = apiHandler({}, async (request) => {
   const { id } = parse(endpointIdParams, request.pathParameters);
-  return jsonResponse(200, await endpoints.remove(request.principal.tenantId, id));
+  return jsonResponse(200, await endpoints.remove(callerOf(request), id));
 });

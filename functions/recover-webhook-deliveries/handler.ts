@@ -1,5 +1,5 @@
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
-import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { endpointIdParams, recoverBody } from '../../shared/schemas/webhooks.js';
 
 const endpoints = webhookEndpointsFromEnvironment();
@@ -8,5 +8,5 @@ const endpoints = webhookEndpointsFromEnvironment();
 export const handler = apiHandler({ body: {} }, async (request) => {
   const { id } = parse(endpointIdParams, request.pathParameters);
   const { since } = parse(recoverBody, request.json);
-  return jsonResponse(202, await endpoints.recover(request.principal.tenantId, id, since));
+  return jsonResponse(202, await endpoints.recover(callerOf(request), id, since));
 });

@@ -7,16 +7,19 @@ import { loadConfig } from '../../shared/config.js';
 import type { Payout } from '../../shared/domain/payout.js';
 import type { WebhookEndpoint } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
-import { EVENT_SOURCE } from '../../shared/topology.js';
+import { EVENT_SOURCE, RELAYED_ENTITIES } from '../../shared/topology.js';
 import {
+  type AuditedChange,
   type EndpointChange,
   type PayoutChange,
   relayOutboxUseCase,
 } from '../../shared/use-cases/relay-outbox.js';
 
 const config = loadConfig();
+const adapters = createDynamoAdapters(config);
 const relay = relayOutboxUseCase({
-  events: createDynamoAdapters(config).events,
+  events: adapters.events,
+  audit: adapters.audit,
   publisher: createEventBridgePublisher({ busName: config.PAYOUTS_EVENT_BUS_NAME, source: EVENT_SOURCE }),
 });
 
@@ -36,8 +39,14 @@ function itemIn<T>(image: Image, entity: string): T | undefined {
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   const changes: (PayoutChange | EndpointChange)[] = [];
+  const audited: AuditedChange[] = [];
   for (const record of event.Records) {
     const [oldImage, newImage] = [record.dynamodb?.OldImage as Image, record.dynamodb?.NewImage as Image];
+    if (newImage) {
+      const after = unmarshall(newImage);
+      if (RELAYED_ENTITIES.includes(after.entity))
+        audited.push({ before: oldImage && unmarshall(oldImage), after });
+    }
     const payout = itemIn<Payout>(newImage, 'payout');
     if (payout) changes.push({ before: itemIn<Payout>(oldImage, 'payout'), after: payout });
     const endpoint = itemIn<WebhookEndpoint>(newImage, 'webhook_endpoint');
@@ -48,7 +57,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
         after: endpoint,
       });
   }
-  const events = await relay(changes);
+  const events = await relay(changes, audited);
   if (events.length > 0)
     logger.info('Relayed events', { records: event.Records.length, events: events.length });
 }

@@ -1,5 +1,5 @@
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
-import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { endpointIdParams, updateWebhookEndpointBody } from '../../shared/schemas/webhooks.js';
 
 const endpoints = webhookEndpointsFromEnvironment();
@@ -8,5 +8,5 @@ const endpoints = webhookEndpointsFromEnvironment();
 export const handler = apiHandler({ body: {} }, async (request) => {
   const { id } = parse(endpointIdParams, request.pathParameters);
   const patch = parse(updateWebhookEndpointBody, request.json);
-  return jsonResponse(200, await endpoints.update(request.principal.tenantId, id, patch));
+  return jsonResponse(200, await endpoints.update(callerOf(request), id, patch));
 });

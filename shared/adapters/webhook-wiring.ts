@@ -7,8 +7,10 @@ import { createSqsDeliveryQueue } from './sqs-delivery-queue.js';
 export function webhookEndpointsFromEnvironment() {
   const config = loadConfig();
   const queueUrl = config.PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY;
+  const adapters = createDynamoAdapters(config);
   return webhookEndpointsUseCase({
-    webhooks: createDynamoAdapters(config).webhooks,
+    webhooks: adapters.webhooks,
+    audit: adapters.audit,
     queue: queueUrl ? createSqsDeliveryQueue({ queueUrl }) : undefined,
     policy: webhookUrlPolicy(config),
   });

@@ -1,3 +1,4 @@
+import { type ActionStamp, type Actor, SYSTEM } from './audit.js';
 import { IllegalTransitionError } from './errors.js';
 
 /**
@@ -85,6 +86,23 @@ export interface ExecutionState {
   leaseExpiresAt: string;
 }
 
+/** The documentation of a payout made by a person in the portal. */
+export interface ManualDetails {
+  reasonCode: string;
+  rationale: string;
+  ticketUrl: string;
+  customerReference: string;
+  attachment: { key: string; filename: string; contentType: string; size: number } | null;
+  requestedBy: Actor;
+}
+
+/** One status change of a payout and who made it: the timeline on the payout's page. */
+export interface HistoryEntry {
+  status: PayoutStatus;
+  at: string;
+  actor: Actor;
+}
+
 /** A payout as the platform stores it. The destination is complete here; the API masks it. */
 export interface Payout {
   id: string;
@@ -108,6 +126,12 @@ export interface Payout {
   paidAt: string | null;
   /** Execution bookkeeping (not part of the API resource): attempts and the current lease. */
   execution: ExecutionState | null;
+  /** Set for payouts created in the portal. */
+  manual?: ManualDetails | null;
+  /** Every status this payout has had, oldest first (written with each change, in the same item). */
+  history?: HistoryEntry[];
+  /** The last action a person or an API key took on it (the relay turns it into an audit entry). */
+  lastAction?: ActionStamp;
   /** Incremented on every write; every conditional write names the version it read. */
   version: number;
 }
@@ -131,8 +155,11 @@ export function newPayout(input: {
   source: PayoutSource;
   batchId?: string | null;
   now: string;
+  manual?: ManualDetails | null;
+  lastAction?: ActionStamp;
 }): Payout {
   const { request } = input;
+  const actor = input.lastAction?.actor ?? SYSTEM;
   return {
     id: input.id,
     tenantId: input.tenantId,
@@ -154,17 +181,33 @@ export function newPayout(input: {
     updatedAt: input.now,
     paidAt: null,
     execution: null,
+    manual: input.manual ?? null,
+    history: [{ status: 'queued', at: input.now, actor }],
+    ...(input.lastAction ? { lastAction: input.lastAction } : {}),
     version: 1,
   };
 }
 
-/** The payout after a legal status change, with its version bumped. Throws on an illegal one. */
+/**
+ * The payout after a legal status change, with its version bumped and the change in its history.
+ * Throws on an illegal one. `action` is set when a person or an API key made the change.
+ */
 export function transition(
   payout: Payout,
   to: PayoutStatus,
   now: string,
   changes: Partial<Payout> = {},
+  action?: ActionStamp,
 ): Payout {
   assertTransition(payout.status, to);
-  return { ...payout, ...changes, status: to, updatedAt: now, version: payout.version + 1 };
+  const entry: HistoryEntry = { status: to, at: now, actor: action?.actor ?? SYSTEM };
+  return {
+    ...payout,
+    ...changes,
+    status: to,
+    updatedAt: now,
+    history: [...(payout.history ?? []), entry],
+    ...(action ? { lastAction: action } : {}),
+    version: payout.version + 1,
+  };
 }

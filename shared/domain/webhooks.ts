@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import type { ActionStamp } from './audit.js';
 import type { EventType } from './events.js';
 import { stableId } from './ids.js';
 
@@ -30,6 +31,8 @@ export interface WebhookEndpoint {
   failingSince: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The last change a person or an API key made (the audit log's source). */
+  lastAction?: ActionStamp;
   version: number;
 }
 

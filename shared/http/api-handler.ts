@@ -6,6 +6,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type * as z from 'zod';
+import type { Caller } from '../domain/audit.js';
 import { AppError, AuthenticationError, ValidationError } from '../domain/errors.js';
 import { toFieldProblems } from '../schemas/common.js';
 import type { ApiPrincipal } from '../use-cases/tenants.js';
@@ -150,6 +151,16 @@ export function apiHandler(
   if (options.auth !== false) chain.use(apiKeyPrincipal());
   if (options.body) chain.use(jsonBody(options.body.maxBytes ?? DEFAULT_MAX_BODY_BYTES));
   return chain.handler((event, context) => handler(event as ApiRequest, context));
+}
+
+/** The caller of an API request: its API key, tenant, source IP and request id (for the audit log). */
+export function callerOf(request: ApiRequest): Caller {
+  return {
+    tenantId: request.principal.tenantId,
+    actor: { type: 'api_key', id: request.principal.apiKeyId },
+    sourceIp: request.requestContext?.http?.sourceIp ?? null,
+    requestId: request.requestContext?.requestId ?? null,
+  };
 }
 
 /** Validates `value` against `schema` or throws a 400 naming every bad field. */

@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../domain/audit.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import type { EventResource } from './event-store.js';
 import type { Page } from './payout-repository.js';
@@ -43,7 +44,8 @@ export interface WebhookStore {
   listEndpoints(tenantId: string): Promise<WebhookEndpoint[]>;
   /** @throws ConcurrentModificationError when `current` is no longer what is stored */
   saveEndpoint(input: { current: WebhookEndpoint; next: WebhookEndpoint }): Promise<void>;
-  deleteEndpoint(tenantId: string, endpointId: string): Promise<boolean>;
+  /** Deletes the endpoint and appends its audit entry in one transaction; false if it did not exist. */
+  deleteEndpoint(tenantId: string, endpointId: string, audit: AuditEntry): Promise<boolean>;
 
   getDelivery(tenantId: string, deliveryId: string): Promise<Delivery | undefined>;
   /** Creates the delivery unless it exists; returns what is stored either way. */

@@ -1,3 +1,4 @@
+import { type Caller, stampFor } from '../domain/audit.js';
 import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
 import { transition } from '../domain/payout.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
@@ -12,12 +13,13 @@ const MAX_ATTEMPTS = 3;
  */
 export function cancelPayoutUseCase(deps: { payouts: PayoutRepository; now?: () => number }) {
   const now = deps.now ?? Date.now;
-  return async function cancelPayout(tenantId: string, payoutId: string): Promise<PayoutResource> {
+  return async function cancelPayout(caller: Caller, payoutId: string): Promise<PayoutResource> {
     for (let attempt = 1; ; attempt++) {
-      const current = await deps.payouts.get(tenantId, payoutId);
+      const current = await deps.payouts.get(caller.tenantId, payoutId);
       if (!current) throw new NotFoundError('payout', payoutId);
       const time = now();
-      const next = transition(current, 'canceled', new Date(time).toISOString());
+      const action = stampFor(caller, 'payout.cancel', time);
+      const next = transition(current, 'canceled', new Date(time).toISOString(), {}, action);
       try {
         await deps.payouts.transition({ current, next });
         return toPayoutResource(next);

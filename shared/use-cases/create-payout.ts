@@ -1,3 +1,4 @@
+import type { ActionStamp } from '../domain/audit.js';
 import {
   AppError,
   IdempotencyKeyTakenError,
@@ -6,7 +7,7 @@ import {
 } from '../domain/errors.js';
 import { requestFingerprint } from '../domain/fingerprint.js';
 import { payoutIdFor } from '../domain/ids.js';
-import { newPayout, type PayoutSource } from '../domain/payout.js';
+import { type ManualDetails, newPayout, type PayoutSource } from '../domain/payout.js';
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
 import { type CreatePayoutBody, toPayoutResource } from '../schemas/payouts.js';
 
@@ -29,6 +30,9 @@ export interface CreatePayoutInput {
   rawBody: unknown;
   body: CreatePayoutBody;
   source: PayoutSource;
+  /** Who creates it (the audit log's entry); the documentation of a portal payout. */
+  action?: ActionStamp;
+  manual?: ManualDetails;
 }
 
 export interface CreatePayoutResult {
@@ -79,6 +83,8 @@ export function createPayoutUseCase(deps: {
       request: input.body,
       source: input.source,
       now: createdAt,
+      manual: input.manual,
+      lastAction: input.action,
     });
     const resource = toPayoutResource(payout);
     const response: StoredResponse = { statusCode: 201, body: JSON.stringify(resource) };

@@ -1,7 +1,9 @@
+import { type AuditEntry, auditEntryFor } from '../domain/audit.js';
 import { type EventType, eventIdFor, eventTypesForChange } from '../domain/events.js';
 import type { Payout } from '../domain/payout.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import type { EventPublisher, EventResource, EventStore, StoredEvent } from '../ports/event-store.js';
+import type { AuditLog } from '../ports/team-store.js';
 import { toPayoutResource } from '../schemas/payouts.js';
 import { toEndpointResource } from '../schemas/webhooks.js';
 
@@ -16,6 +18,34 @@ export interface EndpointChange {
   kind: 'webhook_endpoint';
   before: WebhookEndpoint | undefined;
   after: WebhookEndpoint;
+}
+
+/** One committed write of an audited item, both images as stored (keys included). */
+export interface AuditedChange {
+  before: Record<string, unknown> | undefined;
+  after: Record<string, unknown>;
+}
+
+/** The audit entries of a batch of writes: one per write that carries a new action stamp. */
+export function auditEntriesFor(changes: readonly AuditedChange[]): AuditEntry[] {
+  return changes.flatMap(({ before, after }) => {
+    const strip = (item: Record<string, unknown> | undefined) => {
+      if (!item) return undefined;
+      const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
+      return rest;
+    };
+    const entity = after.entity as string;
+    const entry = auditEntryFor({
+      tenantId: after.tenantId as string,
+      target: {
+        type: entity,
+        id: entity === 'manual_payout_criteria' ? 'manual_payouts' : (after.id as string),
+      },
+      before: strip(before),
+      after: strip(after) as Record<string, unknown>,
+    });
+    return entry ? [entry] : [];
+  });
 }
 
 /** The event `type` caused by version `version` of an object (a payout or an endpoint). */
@@ -53,14 +83,18 @@ export function eventsForChanges(changes: readonly (PayoutChange | EndpointChang
 
 /**
  * The outbox relay: every committed payout change becomes events, first in the events feed, then on
- * the bus. Both steps are idempotent, so the stream may deliver a batch again (a retry, a relay killed
+ * the bus; every write stamped with a person's or an API key's action becomes an audit entry. Both steps are idempotent, so the stream may deliver a batch again (a retry, a relay killed
  * mid-batch) and nothing is lost or changed; consumers see a duplicate with the same event id.
  *
  *   stream batch ─► feed items (BatchWrite, same ids) ─► PutEvents ─► checkpoint advances
  *        ▲ crash anywhere before the checkpoint: the batch is delivered again ─┘
  */
-export function relayOutboxUseCase(deps: { events: EventStore; publisher: EventPublisher }) {
-  return async function relay(changes: readonly (PayoutChange | EndpointChange)[]): Promise<StoredEvent[]> {
+export function relayOutboxUseCase(deps: { events: EventStore; publisher: EventPublisher; audit: AuditLog }) {
+  return async function relay(
+    changes: readonly (PayoutChange | EndpointChange)[],
+    audited: readonly AuditedChange[] = [],
+  ): Promise<StoredEvent[]> {
+    await deps.audit.append(auditEntriesFor(audited));
     const events = eventsForChanges(changes);
     if (events.length === 0) return events;
     await deps.events.saveAll(events);

@@ -1,6 +1,8 @@
+import { type Caller, stampFor, standaloneEntry } from '../domain/audit.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { generateSigningSecret, rotateSecret, type WebhookEndpoint } from '../domain/webhooks.js';
+import type { AuditLog } from '../ports/team-store.js';
 import type { DeliveryQueue, WebhookStore } from '../ports/webhook-store.js';
 import { toAttemptResource, toEndpointResource } from '../schemas/webhooks.js';
 import { checkWebhookUrl, type Resolver, type UrlPolicy } from '../webhooks/url-guard.js';
@@ -8,6 +10,7 @@ import { checkWebhookUrl, type Resolver, type UrlPolicy } from '../webhooks/url-
 /** Webhook endpoints: create (secret shown once), read, update, delete, rotate, attempts, recover. */
 export function webhookEndpointsUseCase(deps: {
   webhooks: WebhookStore;
+  audit: AuditLog;
   queue?: DeliveryQueue;
   policy: UrlPolicy;
   resolve?: Resolver;
@@ -29,10 +32,12 @@ export function webhookEndpointsUseCase(deps: {
 
   return {
     async create(
-      tenantId: string,
+      caller: Caller,
       body: { url: string; enabled_events: string[]; description?: string | null },
     ) {
-      const at = new Date(now()).toISOString();
+      const { tenantId } = caller;
+      const time = now();
+      const at = new Date(time).toISOString();
       const secret = generateSigningSecret();
       const endpoint: WebhookEndpoint = {
         id: newId('we'),
@@ -46,6 +51,7 @@ export function webhookEndpointsUseCase(deps: {
         failingSince: null,
         createdAt: at,
         updatedAt: at,
+        lastAction: stampFor(caller, 'webhook_endpoint.create', time),
         version: 1,
       };
       await deps.webhooks.createEndpoint(endpoint);
@@ -65,7 +71,7 @@ export function webhookEndpointsUseCase(deps: {
     get: async (tenantId: string, id: string) => toEndpointResource(await existing(tenantId, id)),
 
     async update(
-      tenantId: string,
+      caller: Caller,
       id: string,
       patch: {
         url?: string;
@@ -74,7 +80,7 @@ export function webhookEndpointsUseCase(deps: {
         status?: 'enabled' | 'disabled';
       },
     ) {
-      const current = await existing(tenantId, id);
+      const current = await existing(caller.tenantId, id);
       const reenabled = patch.status === 'enabled' && current.status === 'disabled';
       const next: WebhookEndpoint = {
         ...current,
@@ -86,22 +92,34 @@ export function webhookEndpointsUseCase(deps: {
           patch.status === 'disabled' ? 'disabled by the API' : reenabled ? null : current.disabledReason,
         failingSince: reenabled ? null : current.failingSince,
         updatedAt: new Date(now()).toISOString(),
+        lastAction: stampFor(caller, 'webhook_endpoint.update', now()),
         version: current.version + 1,
       };
       await deps.webhooks.saveEndpoint({ current, next });
       return toEndpointResource(next);
     },
 
-    async remove(tenantId: string, id: string) {
-      if (!(await deps.webhooks.deleteEndpoint(tenantId, id)))
+    async remove(caller: Caller, id: string) {
+      const current = await existing(caller.tenantId, id);
+      const entry = standaloneEntry(
+        caller,
+        'webhook_endpoint.delete',
+        { type: 'webhook_endpoint', id },
+        {
+          url: { before: current.url, after: null },
+        },
+      );
+      // The delete and its audit entry commit together.
+      if (!(await deps.webhooks.deleteEndpoint(caller.tenantId, id, entry)))
         throw new NotFoundError('webhook endpoint', id);
       return { id, object: 'webhook_endpoint' as const, deleted: true };
     },
 
-    async rotate(tenantId: string, id: string) {
-      const current = await existing(tenantId, id);
+    async rotate(caller: Caller, id: string) {
+      const current = await existing(caller.tenantId, id);
       const { endpoint, secret } = rotateSecret(current, now());
-      await deps.webhooks.saveEndpoint({ current, next: endpoint });
+      const next = { ...endpoint, lastAction: stampFor(caller, 'webhook_endpoint.rotate_secret', now()) };
+      await deps.webhooks.saveEndpoint({ current, next });
       return { secret };
     },
 
@@ -121,9 +139,22 @@ export function webhookEndpointsUseCase(deps: {
     },
 
     /** Queues every failed delivery of the endpoint created since `since` for a new round of attempts. */
-    async recover(tenantId: string, id: string, since: string) {
+    async recover(caller: Caller, id: string, since: string) {
+      const { tenantId } = caller;
       await existing(tenantId, id);
       const failed = await deps.webhooks.failedDeliveriesSince(tenantId, id, since);
+      // Recording the request first: a redelivery asked for twice is harmless, one unrecorded is not.
+      await deps.audit.append([
+        standaloneEntry(
+          caller,
+          'webhook_endpoint.recover',
+          { type: 'webhook_endpoint', id },
+          {
+            recovered: { before: null, after: failed.length },
+            since: { before: null, after: since },
+          },
+        ),
+      ]);
       await deps.queue?.enqueue(
         failed.map((delivery) => ({
           tenant_id: tenantId,

@@ -141,7 +141,7 @@ export async function countItems(platform: LocalPlatform): Promise<number> {
  * Registers hooks that start a test platform for this file and stop it after; the returned object's
  * fields are filled in `beforeAll`.
  */
-export function useTestPlatform(
+export function withTestPlatform(
   label: string,
   options: Partial<LocalPlatformOptions> = {},
 ): { platform: TestPlatform; tenant: TenantClient } {

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countItems, payoutBody, useTestPlatform } from '../helpers/platform.js';
+import { countItems, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 /** Items one successful create writes: the idempotency record and the payout. */
 const ITEMS_PER_PAYOUT = 2;
 
-const ctx = useTestPlatform('bad-input');
+const ctx = withTestPlatform('bad-input');
 
 const bankAccount = (overrides: Record<string, unknown>) => ({
   type: 'bank_account',

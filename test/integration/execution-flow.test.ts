@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, payoutBody, useTestPlatform } from '../helpers/platform.js';
+import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 /** The whole local pipeline: API → table stream → relay → bus → rule → queue → executor → provider. */
-const ctx = useTestPlatform('execution-flow', {
+const ctx = withTestPlatform('execution-flow', {
   execution: { visibilityTimeoutSeconds: 2, leaseSeconds: 2, retryBaseSeconds: 1, retryCapSeconds: 1 },
 });
 

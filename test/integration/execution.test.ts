@@ -6,9 +6,9 @@ import { createSandboxProvider } from '../../shared/adapters/sandbox-provider.js
 import { LeaseHeldError } from '../../shared/domain/execution.js';
 import { type PayoutProvider, ProviderTimeoutError } from '../../shared/ports/payout-provider.js';
 import { executePayoutUseCase } from '../../shared/use-cases/execute-payout.js';
-import { payoutBody, useTestPlatform } from '../helpers/platform.js';
+import { payoutBody, withTestPlatform } from '../helpers/platform.js';
 
-const ctx = useTestPlatform('execution');
+const ctx = withTestPlatform('execution');
 const LEASE_SECONDS = 30;
 
 function fixture(wrap: (provider: PayoutProvider) => PayoutProvider = (provider) => provider) {

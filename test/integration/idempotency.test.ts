@@ -3,9 +3,9 @@ import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import type { PayoutRepository } from '../../shared/ports/payout-repository.js';
 import { createPayoutBody } from '../../shared/schemas/payouts.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
-import { countItems, payoutBody, type TenantClient, useTestPlatform } from '../helpers/platform.js';
+import { countItems, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
 
-const ctx = useTestPlatform('idempotency');
+const ctx = withTestPlatform('idempotency');
 
 /** What the create handler hands the use case for `raw` sent with `idempotencyKey`. */
 function createInput(idempotencyKey: string, raw: Record<string, unknown> = payoutBody()) {

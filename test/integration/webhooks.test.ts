@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliverWebhookUseCase, RetryLaterError } from '../../shared/use-cases/deliver-webhooks.js';
-import { eventually, payoutBody, type TenantClient, useTestPlatform } from '../helpers/platform.js';
+import { eventually, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
 
-const ctx = useTestPlatform('webhooks', {
+const ctx = withTestPlatform('webhooks', {
   execution: {
     visibilityTimeoutSeconds: 2,
     leaseSeconds: 2,

@@ -93,6 +93,10 @@ describe('stream filters (the same patterns Lambda applies to the table stream)'
     ['idempotency', false],
     ['event', false],
     ['webhook_attempt', false],
+    ['member', true],
+    ['api_key', true],
+    ['manual_payout_criteria', true],
+    ['audit_entry', false],
   ])('a %s write reaches the relay: %s', (entity, expected) => {
     expect(
       STREAM_CONSUMER.filterPatterns.some((pattern) => matchesEventPattern(pattern, record(entity))),

@@ -1,7 +1,9 @@
 import type { Config } from '../../config.js';
+import { createDynamoAuditLog } from './audit-log.js';
 import { createDocumentClient } from './client.js';
 import { createDynamoEventStore } from './event-store.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';
+import { createDynamoTeamStore } from './team-store.js';
 import { createDynamoTenantRepository } from './tenant-repository.js';
 import { createDynamoWebhookStore } from './webhook-store.js';
 
@@ -14,5 +16,7 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     tenants: createDynamoTenantRepository(deps),
     events: createDynamoEventStore(deps),
     webhooks: createDynamoWebhookStore(deps),
+    team: createDynamoTeamStore(deps),
+    audit: createDynamoAuditLog(deps),
   };
 }

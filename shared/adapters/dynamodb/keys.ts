@@ -11,6 +11,9 @@
  * | webhook endpoint | TENANT#{tenantId}#WEBHOOK#{endpointId} | WEBHOOK | TENANT#{tenantId}#WEBHOOKS | {createdAt}#{id} | endpoints of a tenant (fan-out) |
  * | delivery        | TENANT#{tenantId}#DELIVERY#{deliveryId} | DELIVERY | TENANT#{t}#WEBHOOK#{we}#DELIVERIES | {createdAt}#{id} | one per (event, endpoint); recovery |
  * | delivery attempt | TENANT#{tenantId}#DELIVERY#{deliveryId} | ATTEMPT#{n} | TENANT#{t}#WEBHOOK#{we}#ATTEMPTS | {attemptedAt}#{id} | attempt log of an endpoint |
+ * | member          | TENANT#{tenantId}#MEMBER#{memberId} | MEMBER  | TENANT#{tenantId}#MEMBERS | {createdAt}#{memberId} | the team (member id = the identity provider's sub) |
+ * | manual payout criteria | TENANT#{tenantId}            | CRITERIA#MANUAL_PAYOUTS |            |                     | reason codes, limits |
+ * | audit entry     | TENANT#{tenantId}#AUDIT#{auditId}   | AUDIT   | TENANT#{tenantId}#AUDIT   | {at}#{auditId}      | append-only audit log, newest first |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
  *
  * The payout id is derived from (tenant, reference) (see `payoutIdFor`), so the payout item is also
@@ -47,7 +50,24 @@ export const keys = {
   }),
   attemptsOfEndpoint: (tenantId: string, endpointId: string) =>
     `TENANT#${tenantId}#WEBHOOK#${endpointId}#ATTEMPTS`,
+  member: (tenantId: string, memberId: string) => ({
+    pk: `TENANT#${tenantId}#MEMBER#${memberId}`,
+    sk: 'MEMBER',
+  }),
+  membersOfTenant: (tenantId: string) => `TENANT#${tenantId}#MEMBERS`,
+  manualPayoutCriteria: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'CRITERIA#MANUAL_PAYOUTS' }),
+  auditEntry: (tenantId: string, auditId: string) => ({
+    pk: `TENANT#${tenantId}#AUDIT#${auditId}`,
+    sk: 'AUDIT',
+  }),
+  auditOfTenant: (tenantId: string) => `TENANT#${tenantId}#AUDIT`,
   sandboxTransfer: (idempotencyKey: string) => ({ pk: `SANDBOX#TRANSFER#${idempotencyKey}`, sk: 'TRANSFER' }),
 } as const;
 
 export const GSI1 = 'gsi1';
+
+/** An item without its keys and entity tag: the domain object stored in it. */
+export function stripKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
+  return rest as T;
+}

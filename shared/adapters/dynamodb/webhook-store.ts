@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -9,6 +8,7 @@ import {
 import { ConcurrentModificationError } from '../../domain/errors.js';
 import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import type { Delivery, DeliveryAttempt, WebhookStore } from '../../ports/webhook-store.js';
+import { auditItem } from './audit-log.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { keys } from './keys.js';
 import { listingKey, queryNewestFirst, queryWholePartition } from './newest-first.js';
@@ -83,15 +83,34 @@ export function createDynamoWebhookStore(deps: {
     saveEndpoint: ({ current, next }) =>
       putIfUnchanged(client, table, endpointItem(next), { version: current.version }),
 
-    async deleteEndpoint(tenantId, endpointId) {
-      const { Attributes } = await client.send(
-        new DeleteCommand({
-          TableName: table,
-          Key: keys.webhookEndpoint(tenantId, endpointId),
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return Attributes !== undefined;
+    async deleteEndpoint(tenantId, endpointId, audit) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: table,
+                  Key: keys.webhookEndpoint(tenantId, endpointId),
+                  ConditionExpression: 'attribute_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: auditItem(audit),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
+        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+        throw error;
+      }
     },
 
     getDelivery: (tenantId, deliveryId) => getItem<Delivery>(keys.delivery(tenantId, deliveryId)),

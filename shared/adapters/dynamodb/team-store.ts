@@ -1,0 +1,62 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConcurrentModificationError } from '../../domain/errors.js';
+import type { ManualPayoutCriteria } from '../../domain/manual-payouts.js';
+import type { Member } from '../../domain/team.js';
+import type { TeamStore } from '../../ports/team-store.js';
+import { putIfUnchanged } from './conditional-put.js';
+import { keys, stripKeys } from './keys.js';
+import { listingKey, queryWholePartition } from './newest-first.js';
+
+const memberItem = (member: Member) => ({
+  ...keys.member(member.tenantId, member.id),
+  gsi1pk: keys.membersOfTenant(member.tenantId),
+  gsi1sk: listingKey(member),
+  entity: 'member',
+  ...member,
+});
+
+const criteriaItem = (criteria: ManualPayoutCriteria) => ({
+  ...keys.manualPayoutCriteria(criteria.tenantId),
+  entity: 'manual_payout_criteria',
+  ...criteria,
+});
+
+export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; table: string }): TeamStore {
+  const { client, table } = deps;
+
+  async function getItem<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+    const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
+    return Item ? stripKeys<T>(Item) : undefined;
+  }
+
+  async function putNew(item: Record<string, unknown>): Promise<void> {
+    try {
+      await client.send(
+        new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError();
+      throw error;
+    }
+  }
+
+  return {
+    getMember: (tenantId, memberId) => getItem<Member>(keys.member(tenantId, memberId)),
+    listMembers: (tenantId) =>
+      queryWholePartition({
+        client,
+        table,
+        partition: keys.membersOfTenant(tenantId),
+        toItem: (item) => stripKeys<Member>(item),
+      }),
+    addMember: (member) => putNew(memberItem(member)),
+    saveMember: ({ current, next }) =>
+      putIfUnchanged(client, table, memberItem(next), { version: current.version }),
+    getCriteria: (tenantId) => getItem<ManualPayoutCriteria>(keys.manualPayoutCriteria(tenantId)),
+    saveCriteria: (next, expectedVersion) =>
+      expectedVersion === 0
+        ? putNew(criteriaItem(next))
+        : putIfUnchanged(client, table, criteriaItem(next), { version: expectedVersion }),
+  };
+}

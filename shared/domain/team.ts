@@ -1,0 +1,76 @@
+import type { ActionStamp } from './audit.js';
+
+/**
+ * Team roles and the permission matrix of the Business Portal: written once here, enforced on every
+ * portal API route (each route names its action) and shown on the portal's help page (served from
+ * this table by `GET /portal-api/v1/permissions`). Roles live in the table, not in tokens, so a role
+ * change or a deactivation applies to the very next request.
+ */
+export const ROLES = ['admin', 'approver', 'requester', 'finance', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
+  admin: 'Runs the workspace: the team and its roles, API keys, webhook endpoints and payout criteria.',
+  approver: 'Reviews manual payouts that need approval and approves or rejects them (never their own).',
+  requester: 'Creates manual payouts (support credits, one-time refunds) with a rationale and documentation.',
+  finance: 'Reconciles: reads every payout, the audit log and the reports.',
+  viewer: 'Reads payouts and their timelines; changes nothing.',
+};
+
+/** Every action a person can take in the portal. */
+export const ACTIONS = {
+  'payouts.read': 'See payouts, their details and timelines',
+  'payouts.create_manual': 'Create a manual payout (support credit, one-time refund)',
+  'payouts.cancel': 'Cancel a payout that has not started executing',
+  'payouts.approve': 'Approve or reject payouts requested by someone else',
+  'attachments.upload': 'Upload documentation for a manual payout',
+  'members.read': 'See the team',
+  'members.manage': 'Invite members, change their roles, deactivate them',
+  'api_keys.manage': 'Create and revoke API keys',
+  'webhooks.manage': 'Create webhook endpoints, see delivery attempts, recover deliveries',
+  'settings.manage': 'Change the manual payout criteria (reason codes, limits)',
+  'audit.read': 'Read the audit log',
+  'reports.manage': 'Request and download payout reports',
+} as const;
+export type Action = keyof typeof ACTIONS;
+
+/** The matrix: which roles may take each action. A member holding several roles gets the union. */
+export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
+  'payouts.read': ['admin', 'approver', 'requester', 'finance', 'viewer'],
+  'payouts.create_manual': ['admin', 'requester'],
+  'payouts.cancel': ['admin', 'requester'],
+  'payouts.approve': ['approver'],
+  'attachments.upload': ['admin', 'requester'],
+  'members.read': ['admin'],
+  'members.manage': ['admin'],
+  'api_keys.manage': ['admin'],
+  'webhooks.manage': ['admin'],
+  'settings.manage': ['admin'],
+  'audit.read': ['admin', 'finance'],
+  'reports.manage': ['admin', 'finance'],
+};
+
+export function can(roles: readonly Role[], action: Action): boolean {
+  return PERMISSIONS[action].some((role) => roles.includes(role));
+}
+
+export function actionsOf(roles: readonly Role[]): Action[] {
+  return (Object.keys(PERMISSIONS) as Action[]).filter((action) => can(roles, action));
+}
+
+export type MemberStatus = 'active' | 'deactivated';
+
+/** A person of a tenant's team. Keyed by the identity provider's `sub`. */
+export interface Member {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  status: MemberStatus;
+  invitedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+  lastAction?: ActionStamp;
+}
