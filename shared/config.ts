@@ -17,6 +17,10 @@ const environment = z.object({
   PAYOUTS_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
   /** The webhook delivery queue (fan-out and recovery send to it). */
   PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY: z.string().optional(),
+  /** The private bucket of manual payout attachments (portal). */
+  PAYOUTS_ATTACHMENTS_BUCKET: z.string().min(1).default('payouts-attachments'),
+  /** The Cognito user pool of the portal's team (the local identity provider's pool locally). */
+  PAYOUTS_USER_POOL_ID: z.string().min(1).default('local_pool'),
   /** Chaos runs only (`npm run chaos`): see createSandboxProvider. Never set in a deployment. */
   PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).default(0),
 });

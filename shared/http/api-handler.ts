@@ -45,7 +45,7 @@ function requestIdOf(event: ApiEvent): string {
 }
 
 /** Maps the typed error hierarchy to the API's error format; anything else is an opaque 500. */
-function apiErrors(): MiddlewareObj<ApiEvent, ApiResult> {
+export function apiErrors(): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     after: async (request) => {
       if (request.response) {
@@ -108,29 +108,33 @@ function apiKeyPrincipal(): MiddlewareObj<ApiEvent, ApiResult> {
   };
 }
 
+/** The request's JSON body (undefined when empty); 413 above `maxBytes`, 400 when not JSON. */
+export function readJsonBody(event: ApiEvent, maxBytes: number = DEFAULT_MAX_BODY_BYTES): unknown {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > maxBytes) {
+    throw new AppError(
+      'invalid_request_error',
+      'payload_too_large',
+      `The body is larger than ${maxBytes} bytes.`,
+      {
+        statusCode: 413,
+      },
+    );
+  }
+  try {
+    return text.length === 0 ? undefined : JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_request_error', 'invalid_json', 'The body is not valid JSON.', {
+      param: 'body',
+    });
+  }
+}
+
 function jsonBody(maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     before: async (request) => {
-      const { event } = request;
-      const raw = event.body ?? '';
-      const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-      if (Buffer.byteLength(text, 'utf8') > maxBytes) {
-        throw new AppError(
-          'invalid_request_error',
-          'payload_too_large',
-          `The body is larger than ${maxBytes} bytes.`,
-          {
-            statusCode: 413,
-          },
-        );
-      }
-      try {
-        (event as ApiRequest).json = text.length === 0 ? undefined : JSON.parse(text);
-      } catch {
-        throw new AppError('invalid_request_error', 'invalid_json', 'The body is not valid JSON.', {
-          param: 'body',
-        });
-      }
+      (request.event as ApiRequest).json = readJsonBody(request.event, maxBytes);
     },
   };
 }

@@ -20,6 +20,7 @@ export interface IdempotencyRecord {
 export interface ListPayoutsFilter {
   status?: PayoutStatus;
   purpose?: Payout['purpose'];
+  source?: Payout['source'];
   createdGte?: string;
   createdLt?: string;
   limit: number;

@@ -1,3 +1,5 @@
+import type { ActionStamp } from '../domain/audit.js';
+
 export type ApiKeyMode = 'test' | 'live';
 
 export interface Tenant {
@@ -19,6 +21,8 @@ export interface ApiKey {
   status: 'active' | 'revoked';
   createdAt: string;
   revokedAt: string | null;
+  /** The last change a person made through the portal (the audit log's source). */
+  lastAction?: ActionStamp;
 }
 
 /** Tenants and their API keys. */
@@ -29,5 +33,5 @@ export interface TenantRepository {
   findApiKeyByHash(hash: string): Promise<ApiKey | undefined>;
   listApiKeys(tenantId: string): Promise<ApiKey[]>;
   /** @returns false when no active key of that id exists for the tenant */
-  revokeApiKey(tenantId: string, keyId: string, now: string): Promise<boolean>;
+  revokeApiKey(tenantId: string, keyId: string, now: string, action?: ActionStamp): Promise<boolean>;
 }

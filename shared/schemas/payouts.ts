@@ -122,6 +122,7 @@ export const listPayoutsQuery = z.strictObject({
   status: z.enum(PAYOUT_STATUSES).optional(),
   reference: reference.optional(),
   purpose: z.enum(PAYOUT_PURPOSES).optional(),
+  source: z.enum(PAYOUT_SOURCES).optional(),
   created_gte: timestamp.optional(),
   created_lt: timestamp.optional(),
   limit: z.coerce.number().int('must be an integer').min(1).max(100).default(20),

@@ -25,16 +25,22 @@ export function listPayoutsUseCase(deps: { payouts: PayoutRepository }) {
       payout &&
       (!filter.status || payout.status === filter.status) &&
       (!filter.purpose || payout.purpose === filter.purpose) &&
+      (!filter.source || payout.source === filter.source) &&
       (!filter.createdGte || payout.createdAt >= filter.createdGte) &&
       (!filter.createdLt || payout.createdAt < filter.createdLt) &&
       payout.id !== filter.startingAfter;
     return { items: matches ? [payout] : [], hasMore: false };
   }
 
-  return async function listPayouts(tenantId: string, query: ListPayoutsQuery) {
+  return async function listPayouts<T = ReturnType<typeof toPayoutResource>>(
+    tenantId: string,
+    query: ListPayoutsQuery,
+    view: (payout: Payout) => T = toPayoutResource as (payout: Payout) => T,
+  ) {
     const filter = {
       status: query.status,
       purpose: query.purpose,
+      source: query.source,
       createdGte: query.created_gte,
       createdLt: query.created_lt,
       limit: query.limit,
@@ -43,12 +49,12 @@ export function listPayoutsUseCase(deps: { payouts: PayoutRepository }) {
     const page = query.reference
       ? await findByReference(tenantId, query.reference, filter)
       : await deps.payouts.list(tenantId, filter);
-    const data = page.items.map(toPayoutResource);
+    const data = page.items.map(view);
     return {
       object: 'list' as const,
       data,
       has_more: page.hasMore,
-      next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null,
+      next_cursor: page.hasMore ? (page.items.at(-1)?.id ?? null) : null,
     };
   };
 }

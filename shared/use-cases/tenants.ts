@@ -1,4 +1,5 @@
 import { apiKeyHint, generateApiKey, hashApiKey, looksLikeApiKey } from '../domain/api-keys.js';
+import type { ActionStamp } from '../domain/audit.js';
 import { newId } from '../domain/ids.js';
 import type { ApiKey, ApiKeyMode, Tenant, TenantRepository } from '../ports/tenant-repository.js';
 
@@ -44,17 +45,20 @@ export function tenantAdministration(deps: { tenants: TenantRepository; now?: ()
       return { tenant, apiKey: key, secret };
     },
 
-    async createApiKey(input: { tenantId: string; name: string; mode?: ApiKeyMode }) {
+    async createApiKey(input: { tenantId: string; name: string; mode?: ApiKeyMode; action?: ActionStamp }) {
       const tenant = await deps.tenants.getTenant(input.tenantId);
       if (!tenant) throw new Error(`No such tenant: ${input.tenantId}`);
-      const { key, secret } = newApiKey(tenant.id, input.name, input.mode ?? 'test', now());
+      const created = newApiKey(tenant.id, input.name, input.mode ?? 'test', now());
+      const key = input.action ? { ...created.key, lastAction: input.action } : created.key;
+      const { secret } = created;
       await deps.tenants.addApiKey(key);
       return { apiKey: key, secret };
     },
 
     listApiKeys: (tenantId: string) => deps.tenants.listApiKeys(tenantId),
 
-    revokeApiKey: (tenantId: string, keyId: string) => deps.tenants.revokeApiKey(tenantId, keyId, now()),
+    revokeApiKey: (tenantId: string, keyId: string, action?: ActionStamp) =>
+      deps.tenants.revokeApiKey(tenantId, keyId, now(), action),
   };
 }
 

@@ -124,7 +124,7 @@ export function createDynamoPayoutRepository(deps: {
         createdLt: filter.createdLt,
         startingAfter: filter.startingAfter,
         findCursor: (id) => get(tenantId, id),
-        equals: { status: filter.status, purpose: filter.purpose },
+        equals: { status: filter.status, purpose: filter.purpose, source: filter.source },
         limit: filter.limit,
         toItem: toPayout,
       });

@@ -75,7 +75,7 @@ export function createDynamoTenantRepository(deps: {
     listApiKeys: (tenantId) =>
       queryWholePartition({ client, table, partition: keys.apiKeysOfTenant(tenantId), toItem: toApiKey }),
 
-    async revokeApiKey(tenantId, keyId, now) {
+    async revokeApiKey(tenantId, keyId, now, action) {
       const key = (await this.listApiKeys(tenantId)).find((candidate) => candidate.id === keyId);
       if (!key) return false;
       try {
@@ -83,7 +83,7 @@ export function createDynamoTenantRepository(deps: {
           new UpdateCommand({
             TableName: table,
             Key: keys.apiKey(key.hash),
-            UpdateExpression: 'SET #status = :revoked, revokedAt = :now',
+            UpdateExpression: `SET #status = :revoked, revokedAt = :now${action ? ', lastAction = :action' : ''}`,
             ConditionExpression: '#status = :active AND tenantId = :tenant',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -91,6 +91,7 @@ export function createDynamoTenantRepository(deps: {
               ':active': 'active',
               ':now': now,
               ':tenant': tenantId,
+              ...(action ? { ':action': action } : {}),
             },
           }),
         );

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import {
+  AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  CognitoIdentityProviderClient,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { type Directory, MemberExistsError } from '../ports/portal.js';
+
+/** The claim carrying a user's tenant: a Cognito custom attribute only the admin API may write. */
+export const TENANT_CLAIM = 'custom:tenant_id';
+
+/** A temporary password that satisfies Cognito's default policy (upper, lower, digit, symbol). */
+export function temporaryPassword(): string {
+  return `Tmp-${randomBytes(9).toString('base64url')}-7a`;
+}
+
+/**
+ * Team sign-ins in a Cognito user pool. In AWS, Cognito emails the temporary password itself; the
+ * local identity provider speaks the same API, and there the password is returned to the admin
+ * (`handOverPassword`), since no email leaves a laptop.
+ */
+export function createCognitoDirectory(config: {
+  userPoolId: string;
+  handOverPassword: boolean;
+  client?: CognitoIdentityProviderClient;
+}): Directory {
+  const client = config.client ?? new CognitoIdentityProviderClient({});
+  const UserPoolId = config.userPoolId;
+  return {
+    async createUser({ email, name, tenantId }) {
+      const password = config.handOverPassword ? temporaryPassword() : undefined;
+      try {
+        const { User } = await client.send(
+          new AdminCreateUserCommand({
+            UserPoolId,
+            Username: email,
+            TemporaryPassword: password,
+            UserAttributes: [
+              { Name: 'email', Value: email },
+              { Name: 'email_verified', Value: 'true' },
+              { Name: 'name', Value: name },
+              { Name: TENANT_CLAIM, Value: tenantId },
+            ],
+            DesiredDeliveryMediums: ['EMAIL'],
+          }),
+        );
+        const userId = User?.Attributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+        if (!userId) throw new Error('The directory returned no sub for the new user');
+        return { userId, temporaryPassword: password ?? null };
+      } catch (error) {
+        if (error instanceof UsernameExistsException) throw new MemberExistsError(email);
+        throw error;
+      }
+    },
+
+    async setEnabled(email, enabled) {
+      const Command = enabled ? AdminEnableUserCommand : AdminDisableUserCommand;
+      await client.send(new Command({ UserPoolId, Username: email }));
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { TENANT_CLAIM } from '../adapters/cognito-directory.js';
+import type { Caller } from '../domain/audit.js';
+import { AppError, AuthenticationError } from '../domain/errors.js';
+import { ACTIONS, type Action, can, type Member } from '../domain/team.js';
+import type { TeamStore } from '../ports/team-store.js';
+import { type ApiEvent, type ApiResult, apiErrors, readJsonBody } from './api-handler.js';
+import { logger } from './logger.js';
+
+/** Where the portal's API lives on the HTTP API (its own prefix, its own JWT authorizer). */
+export const PORTAL_API_PREFIX = '/portal-api/v1';
+
+/** What a portal route handler gets: the signed-in member, as a caller for the audit log. */
+export interface PortalRequest {
+  member: Member;
+  caller: Caller;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  /** The JSON body, parsed once the caller is known (undefined when empty). */
+  json: () => unknown;
+}
+
+export interface PortalRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Below the prefix: `/payouts/{id}`. */
+  path: string;
+  /** The permission this route needs; `null`: any active member (their own profile, the matrix). */
+  action: Action | null;
+  handler: (request: PortalRequest) => Promise<ApiResult>;
+}
+
+/** JWT claims as API Gateway's JWT authorizer (or the local gateway) passes them. */
+type JwtEvent = ApiEvent & {
+  requestContext: { authorizer?: { jwt?: { claims?: Record<string, string | number | boolean> } } };
+};
+
+/** Headers every portal API answer carries: nothing cached, nothing sniffed, never framed. */
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
+
+function securityHeaders(): MiddlewareObj<ApiEvent, ApiResult> {
+  const add = async (request: { response: ApiResult | null }) => {
+    if (request.response) request.response.headers = { ...request.response.headers, ...SECURITY_HEADERS };
+  };
+  return { after: add, onError: add };
+}
+
+function compile(route: PortalRoute) {
+  const source = `${PORTAL_API_PREFIX}${route.path}`.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
+  return { ...route, pattern: new RegExp(`^${source}$`) };
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string, code = 'forbidden') {
+    super('permission_error', code, message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/**
+ * The portal API: one function behind `ANY /portal-api/{proxy+}` with a route table. API Gateway has
+ * verified the JWT (signature, issuer, audience, expiry); here the member is read from the table on
+ * every request (roles and deactivation apply at once) and the route's action is checked against the
+ * permission matrix before its handler runs, so no route can forget it.
+ */
+export function portalApi(routes: readonly PortalRoute[], deps: { team: TeamStore }) {
+  const compiled = routes.map(compile);
+
+  async function handle(event: JwtEvent): Promise<ApiResult> {
+    const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
+    const method = event.requestContext?.http?.method ?? 'GET';
+    let params: Record<string, string> | undefined;
+    let route: (typeof compiled)[number] | undefined;
+    let pathMatched = false;
+    for (const candidate of compiled) {
+      const match = candidate.pattern.exec(path);
+      if (!match) continue;
+      pathMatched = true;
+      if (candidate.method !== method) continue;
+      route = candidate;
+      params = { ...match.groups };
+      break;
+    }
+    if (!route) {
+      throw new AppError(
+        'not_found_error',
+        pathMatched ? 'method_not_allowed' : 'route_not_found',
+        `${method} ${path} is not a portal API route.`,
+        { statusCode: pathMatched ? 405 : 404 },
+      );
+    }
+
+    const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+    const userId = typeof claims.sub === 'string' ? claims.sub : undefined;
+    const tenantId = typeof claims[TENANT_CLAIM] === 'string' ? (claims[TENANT_CLAIM] as string) : undefined;
+    if (!userId || !tenantId) throw new AuthenticationError('Sign in to use the portal.');
+    const member = await deps.team.getMember(tenantId, userId);
+    if (member?.status !== 'active') {
+      throw new ForbiddenError(
+        'Your portal access is deactivated. Ask an admin of your team.',
+        'member_inactive',
+      );
+    }
+    if (route.action && !can(member.roles, route.action)) {
+      throw new ForbiddenError(
+        `Your roles (${member.roles.join(', ')}) do not allow this: ${ACTIONS[route.action].toLowerCase()}.`,
+      );
+    }
+    return route.handler({
+      member,
+      caller: {
+        tenantId,
+        actor: { type: 'member', id: member.id, name: member.name, email: member.email },
+        sourceIp: event.requestContext?.http?.sourceIp ?? null,
+        requestId: event.requestContext?.requestId ?? null,
+      },
+      params: params ?? {},
+      query: { ...(event.queryStringParameters as Record<string, string> | undefined) },
+      headers: event.headers ?? {},
+      json: () => readJsonBody(event),
+    });
+  }
+
+  return (
+    middy<ApiEvent, ApiResult>()
+      .use(injectLambdaContext(logger))
+      // Registered before the error mapper so that its onError runs after it (middy runs them in reverse).
+      .use(securityHeaders())
+      .use(apiErrors())
+      .handler((event: ApiEvent, _context: Context) => handle(event as JwtEvent))
+  );
+}

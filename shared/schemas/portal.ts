@@ -1,0 +1,93 @@
+import * as z from 'zod';
+import { MANUAL_CATEGORIES } from '../domain/manual-payouts.js';
+import { ROLES } from '../domain/team.js';
+import { timestamp } from './common.js';
+import { createPayoutBody, destinationInput, reference } from './payouts.js';
+
+const roles = z.array(z.enum(ROLES)).min(1, 'needs at least one role').max(ROLES.length);
+
+export const inviteMemberBody = z.strictObject({
+  email: z.email('must be a valid email address').max(254),
+  name: z.string().trim().min(1, 'is required').max(120),
+  roles,
+});
+
+export const updateMemberBody = z
+  .strictObject({
+    roles: roles.optional(),
+    status: z.enum(['active', 'deactivated']).optional(),
+    name: z.string().trim().min(1).max(120).optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'must change roles, status or name');
+
+export const memberIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+export const idParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+export const createApiKeyBody = z.strictObject({
+  name: z.string().trim().min(1, 'is required').max(80),
+  mode: z.enum(['test', 'live']).default('test'),
+});
+
+const httpsOrHttpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. the ticket in your helpdesk' })
+  .max(2048);
+
+export const manualPayoutBody = z.strictObject({
+  category: z.enum(MANUAL_CATEGORIES),
+  amount: createPayoutBody.shape.amount,
+  currency: createPayoutBody.shape.currency,
+  destination: destinationInput,
+  customer_reference: z.string().trim().min(1, 'is required').max(128),
+  reason_code: z.string().min(1, 'is required').max(64),
+  rationale: z.string().trim().min(1, 'is required').max(4000),
+  ticket_url: httpsOrHttpUrl,
+  attachment: z
+    .strictObject({ key: z.string().min(1).max(512), filename: z.string().min(1).max(200) })
+    .optional(),
+  reference: reference.optional(),
+});
+
+export const attachmentUploadBody = z.strictObject({
+  filename: z.string().min(1, 'is required').max(200),
+  content_type: z.string().min(1).max(100),
+  size: z.int('must be a whole number of bytes').positive('must be greater than 0'),
+});
+
+export const criteriaBody = z.strictObject({
+  reason_codes: z
+    .array(
+      z.strictObject({
+        code: z.string().regex(/^[a-z0-9_]{1,64}$/, 'must be lowercase letters, digits and _'),
+        label: z.string().trim().min(1).max(80),
+      }),
+    )
+    .min(1, 'needs at least one reason code')
+    .max(50),
+  min_rationale_length: z.int().min(1).max(1000),
+  limits: z
+    .array(
+      z.strictObject({
+        category: z.enum(MANUAL_CATEGORIES),
+        currency: createPayoutBody.shape.currency,
+        max_amount: z
+          .int()
+          .positive()
+          .max(createPayoutBody.shape.amount.maxValue ?? Number.MAX_SAFE_INTEGER),
+      }),
+    )
+    .max(100),
+  version: z.int().min(0),
+});
+
+export const auditQuery = z.strictObject({
+  action: z.string().max(64).optional(),
+  actor_id: z.string().max(64).optional(),
+  target_id: z.string().max(64).optional(),
+  created_gte: timestamp.optional(),
+  created_lt: timestamp.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  starting_after: z
+    .string()
+    .regex(/^aud_[0-9A-Z]{26}$/, 'must be an audit entry id (next_cursor)')
+    .optional(),
+});
