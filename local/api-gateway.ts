@@ -21,7 +21,11 @@ interface CompiledRoute extends RouteSpec {
 }
 
 function compile(route: RouteSpec): CompiledRoute {
-  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}/g, '(?<$1>[^/]+)');
+  const source = route.path
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    // `{proxy+}` is greedy (the rest of the path); `{id}` is one segment.
+    .replace(/\\?\{(\w+)\\\+\\?\}/g, '(?<$1>.+)')
+    .replace(/\\?\{(\w+)\\?\}/g, '(?<$1>[^/]+)');
   return { ...route, pattern: new RegExp(`^${source}$`), routeKey: `${route.method} ${route.path}` };
 }
 
@@ -68,6 +72,10 @@ export interface LocalApiGatewayOptions {
   /** The handler of a topology function, by name. */
   handlerOf: (functionName: string) => LambdaHandler;
   authorizer: string;
+  /** Verifies a bearer JWT for `jwt` routes (issuer, audience, signature, expiry) and returns its claims. */
+  verifyJwt?: (token: string) => Promise<Record<string, unknown> | undefined>;
+  /** Answers what is not an API route (the portal's files, the local identity provider); true if it did. */
+  serve?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
   /** Function answering requests that match no route (the HTTP API's `$default` route). */
   fallback?: string;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
@@ -87,7 +95,7 @@ export function createLocalApiGateway(options: LocalApiGatewayOptions): Server {
     let route: CompiledRoute | undefined;
     let match: RegExpExecArray | null = null;
     for (const candidate of routes) {
-      if (candidate.method !== method) continue;
+      if (candidate.method !== method && candidate.method !== 'ANY') continue;
       match = candidate.pattern.exec(url.pathname);
       if (match) {
         route = candidate;
@@ -138,7 +146,20 @@ export function createLocalApiGateway(options: LocalApiGatewayOptions): Server {
       isBase64Encoded: false,
     };
 
-    if (route?.auth) {
+    if (route?.auth === 'jwt') {
+      // What API Gateway's JWT authorizer does: a bearer token, verified, or 401 before any function runs.
+      const token = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+      const claims = token && options.verifyJwt ? await options.verifyJwt(token) : undefined;
+      if (!claims) return { statusCode: 401, body: '{"message":"Unauthorized"}' };
+      const asStrings = Object.fromEntries(
+        Object.entries(claims).map(([name, value]) => [
+          name,
+          typeof value === 'string' ? value : JSON.stringify(value),
+        ]),
+      );
+      event.requestContext.authorizer = { jwt: { claims: asStrings, scopes: null } };
+    }
+    if (route?.auth === 'api_key') {
       const authorizerEvent: APIGatewayRequestAuthorizerEventV2 = {
         version: '2.0',
         type: 'REQUEST',
@@ -165,8 +186,9 @@ export function createLocalApiGateway(options: LocalApiGatewayOptions): Server {
     return options.handlerOf(functionName)(event, lambdaContext(functionName, requestId));
   }
 
-  return createServer((request, response) => {
+  return createServer(async (request, response) => {
     const started = performance.now();
+    if (options.serve && (await options.serve(request, response).catch(() => false))) return;
     handle(request)
       .catch((error: unknown): APIGatewayProxyStructuredResultV2 => {
         // What API Gateway answers when a function throws instead of returning a response.

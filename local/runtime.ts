@@ -1,4 +1,7 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { queueUrlVariable } from '../shared/config.js';
 import {
   AUTHORIZER_FUNCTION,
@@ -13,10 +16,18 @@ import {
 } from '../shared/topology.js';
 import { createLocalApiGateway, type LambdaHandler } from './api-gateway.js';
 import { createAwsJsonEndpoint } from './aws/aws-json-endpoint.js';
+import {
+  createLocalCognito,
+  LOCAL_CLIENT_ID,
+  LOCAL_USER_POOL_ID,
+  type LocalCognito,
+} from './aws/local-cognito.js';
 import { createLocalEventBridge } from './aws/local-eventbridge.js';
+import { createLocalS3 } from './aws/local-s3.js';
 import { createLocalSqs, type LocalSqs } from './aws/local-sqs.js';
 import { type DynamoDbLocal, ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalRuntimeError } from './errors.js';
+import { createPortalServer, LOCAL_IDP_PATH } from './portal-server.js';
 import { checkPortFree } from './ports.js';
 import { startStreamPoller } from './stream-poller.js';
 
@@ -26,6 +37,10 @@ export interface LocalPlatformOptions {
   tableName?: string;
   /** Persist DynamoDB Local's data here; omit for an in-memory database. */
   dbPath?: string;
+  /** Persist the identity provider's users and keys and the S3 objects here; omit to keep them in memory. */
+  dataDir?: string;
+  /** The built portal (default portal/dist). */
+  portalDir?: string;
   /** Use an already running DynamoDB Local instead of starting one (tests share one). */
   dynamodbEndpoint?: string;
   onRequest?: Parameters<typeof createLocalApiGateway>[0]['onRequest'];
@@ -56,6 +71,12 @@ export interface LocalPlatform {
   tableName: string;
   /** The local SQS (queues, dead-letter queues), for inspection. */
   sqs: LocalSqs;
+  /** The local identity provider (users, tokens), for seeding demo users and tests. */
+  cognito: LocalCognito;
+  /** The JWT issuer of the local user pool. */
+  issuer: string;
+  /** The local S3 server's endpoint. */
+  s3Endpoint: string;
   stop(): Promise<void>;
 }
 
@@ -115,8 +136,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       endpoint: () => awsEndpoint,
     });
     const eventBridge = createLocalEventBridge({ sqs });
-    const awsServer = createAwsJsonEndpoint({ sqs, eventBridge });
+    // The portal's identity provider; its issuer is this gateway's URL, known once it listens.
+    let url = '';
+    const issuer = () => `${url}${LOCAL_IDP_PATH}/${LOCAL_USER_POOL_ID}`;
+    const cognito = await createLocalCognito({
+      issuer,
+      stateFile: options.dataDir ? join(options.dataDir, 'identity-provider.json') : undefined,
+    });
+    const awsServer = createAwsJsonEndpoint({ sqs, eventBridge, cognito });
     awsEndpoint = `http://127.0.0.1:${await listen(awsServer, 0, '127.0.0.1')}`;
+    const s3 = createLocalS3({
+      secrets: { [LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID]: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+      dataDir: options.dataDir ? join(options.dataDir, 's3') : undefined,
+    });
+    const s3Endpoint = `http://127.0.0.1:${await listen(s3.server, 0, '127.0.0.1')}`;
     for (const queue of QUEUES) {
       sqs.createQueue({ name: `${queue.name}-dlq`, visibilityTimeoutSeconds: 30 });
       sqs.createQueue({
@@ -133,6 +166,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       AWS_ENDPOINT_URL_SQS: awsEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: awsEndpoint,
+      AWS_ENDPOINT_URL_S3: s3Endpoint,
+      PAYOUTS_USER_POOL_ID: LOCAL_USER_POOL_ID,
       PAYOUTS_TABLE_NAME: tableName,
       PAYOUTS_STAGE: 'local',
       PAYOUTS_EVENT_BUS_NAME: EVENT_BUS,
@@ -177,27 +213,56 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       onError: quietly,
     });
 
+    // API Gateway's JWT authorizer: the issuer's JWKS, the app client as audience.
+    let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+    const verifyJwt = async (token: string) => {
+      jwks ??= createRemoteJWKSet(new URL(`${issuer()}/.well-known/jwks.json`));
+      try {
+        const { payload } = await jwtVerify(token, jwks, { issuer: issuer(), audience: LOCAL_CLIENT_ID });
+        return payload as Record<string, unknown>;
+      } catch {
+        return undefined;
+      }
+    };
     const server = createLocalApiGateway({
       routes: ROUTES,
       handlerOf,
       authorizer: AUTHORIZER_FUNCTION,
+      verifyJwt,
+      serve: createPortalServer({
+        cognito,
+        poolId: LOCAL_USER_POOL_ID,
+        portalDir: options.portalDir ?? fileURLToPath(new URL('portal/dist', repositoryRoot)),
+        config: () => ({
+          stage: 'local',
+          apiBase: '',
+          cognito: { endpoint: `${url}${LOCAL_IDP_PATH}`, clientId: LOCAL_CLIENT_ID, region: 'local' },
+        }),
+        connectSources: () => [s3Endpoint],
+      }),
       fallback: NOT_FOUND_FUNCTION,
       onRequest: options.onRequest,
     });
     const port = await listen(server, requestedPort, host);
+    url = `http://${host}:${port}`;
     return {
-      url: `http://${host}:${port}`,
+      url,
       port,
       dynamodbEndpoint,
       tableName,
       sqs,
+      cognito,
+      issuer: issuer(),
+      s3Endpoint,
       async stop() {
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
         await poller.stop();
         await sqs.stopAll();
-        awsServer.closeAllConnections();
-        await new Promise<void>((done) => awsServer.close(() => done()));
+        for (const other of [awsServer, s3.server]) {
+          other.closeAllConnections();
+          await new Promise<void>((done) => other.close(() => done()));
+        }
         await dynamo?.stop();
       },
     };

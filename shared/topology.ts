@@ -18,17 +18,24 @@ export interface FunctionSpec {
   changesVisibilityOf?: readonly string[];
   /** Sends messages to these queues (gets their URLs as PAYOUTS_QUEUE_URL_<NAME>). */
   sendsTo?: readonly string[];
+  /** The portal's needs: admin calls on the team's user pool, the attachments bucket. */
+  portal?: { userPool: true; attachments: true };
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+
+/**
+ * How a route authenticates: `api_key` (the Lambda authorizer, public API), `jwt` (the portal's
+ * team sign-in: a Cognito JWT verified by API Gateway's JWT authorizer), or `none`.
+ */
+export type RouteAuth = 'api_key' | 'jwt' | 'none';
 
 export interface RouteSpec {
   method: HttpMethod;
-  /** API Gateway path syntax: `/v1/payouts/{id}`. */
+  /** API Gateway path syntax: `/v1/payouts/{id}`, `/portal-api/{proxy+}` (greedy). */
   path: string;
   function: string;
-  /** Routes with `auth: false` skip the API key authorizer. */
-  auth: boolean;
+  auth: RouteAuth;
 }
 
 export const AUTHORIZER_FUNCTION = 'api-authorizer';
@@ -36,6 +43,8 @@ export const AUTHORIZER_FUNCTION = 'api-authorizer';
 export const OUTBOX_RELAY_FUNCTION = 'relay-outbox';
 /** Answers every request that matches no route (the HTTP API's `$default` route). */
 export const NOT_FOUND_FUNCTION = 'route-not-found';
+/** The Business Portal's API: every route below PORTAL_API_PREFIX. */
+export const PORTAL_API_FUNCTION = 'portal-api';
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: AUTHORIZER_FUNCTION, description: 'Resolves an API key to its tenant', table: 'read' },
@@ -63,6 +72,15 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 20,
   },
   ...webhookApiFunctions(),
+  {
+    name: PORTAL_API_FUNCTION,
+    description:
+      'The Business Portal API (/portal-api/v1/*): one route table, every route checked against the permission matrix',
+    table: 'read-write',
+    sendsTo: ['webhook-delivery'],
+    portal: { userPool: true, attachments: true },
+    memoryMb: 512,
+  },
   {
     name: 'fan-out-webhooks',
     description: 'Payout events → one delivery message per subscribed endpoint',
@@ -200,36 +218,47 @@ export const RULES: readonly RuleSpec[] = [
 ];
 
 export const ROUTES: readonly RouteSpec[] = [
-  { method: 'GET', path: '/v1/health', function: 'get-health', auth: false },
-  { method: 'GET', path: '/v1/openapi.json', function: 'get-openapi', auth: false },
-  { method: 'POST', path: '/v1/payouts', function: 'create-payout', auth: true },
-  { method: 'GET', path: '/v1/payouts', function: 'list-payouts', auth: true },
-  { method: 'GET', path: '/v1/payouts/{id}', function: 'get-payout', auth: true },
-  { method: 'POST', path: '/v1/payouts/{id}/cancel', function: 'cancel-payout', auth: true },
-  { method: 'GET', path: '/v1/events', function: 'list-events', auth: true },
-  { method: 'GET', path: '/v1/events/{id}', function: 'get-event', auth: true },
-  { method: 'POST', path: '/v1/webhook-endpoints', function: 'create-webhook-endpoint', auth: true },
-  { method: 'GET', path: '/v1/webhook-endpoints', function: 'list-webhook-endpoints', auth: true },
-  { method: 'GET', path: '/v1/webhook-endpoints/{id}', function: 'get-webhook-endpoint', auth: true },
-  { method: 'PATCH', path: '/v1/webhook-endpoints/{id}', function: 'update-webhook-endpoint', auth: true },
-  { method: 'DELETE', path: '/v1/webhook-endpoints/{id}', function: 'delete-webhook-endpoint', auth: true },
+  { method: 'ANY', path: '/portal-api/{proxy+}', function: PORTAL_API_FUNCTION, auth: 'jwt' },
+  { method: 'GET', path: '/v1/health', function: 'get-health', auth: 'none' },
+  { method: 'GET', path: '/v1/openapi.json', function: 'get-openapi', auth: 'none' },
+  { method: 'POST', path: '/v1/payouts', function: 'create-payout', auth: 'api_key' },
+  { method: 'GET', path: '/v1/payouts', function: 'list-payouts', auth: 'api_key' },
+  { method: 'GET', path: '/v1/payouts/{id}', function: 'get-payout', auth: 'api_key' },
+  { method: 'POST', path: '/v1/payouts/{id}/cancel', function: 'cancel-payout', auth: 'api_key' },
+  { method: 'GET', path: '/v1/events', function: 'list-events', auth: 'api_key' },
+  { method: 'GET', path: '/v1/events/{id}', function: 'get-event', auth: 'api_key' },
+  { method: 'POST', path: '/v1/webhook-endpoints', function: 'create-webhook-endpoint', auth: 'api_key' },
+  { method: 'GET', path: '/v1/webhook-endpoints', function: 'list-webhook-endpoints', auth: 'api_key' },
+  { method: 'GET', path: '/v1/webhook-endpoints/{id}', function: 'get-webhook-endpoint', auth: 'api_key' },
+  {
+    method: 'PATCH',
+    path: '/v1/webhook-endpoints/{id}',
+    function: 'update-webhook-endpoint',
+    auth: 'api_key',
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhook-endpoints/{id}',
+    function: 'delete-webhook-endpoint',
+    auth: 'api_key',
+  },
   {
     method: 'POST',
     path: '/v1/webhook-endpoints/{id}/rotate-secret',
     function: 'rotate-webhook-secret',
-    auth: true,
+    auth: 'api_key',
   },
   {
     method: 'GET',
     path: '/v1/webhook-endpoints/{id}/deliveries',
     function: 'list-webhook-attempts',
-    auth: true,
+    auth: 'api_key',
   },
   {
     method: 'POST',
     path: '/v1/webhook-endpoints/{id}/recover',
     function: 'recover-webhook-deliveries',
-    auth: true,
+    auth: 'api_key',
   },
 ];
 

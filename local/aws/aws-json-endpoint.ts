@@ -1,18 +1,45 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type { LocalCognito } from './local-cognito.js';
 import type { LocalEventBridge } from './local-eventbridge.js';
 import type { LocalSqs } from './local-sqs.js';
 
 /**
  * One local HTTP endpoint speaking the AWS JSON protocol (`X-Amz-Target`) for the calls our handlers
  * make through the real SDK clients: EventBridge `PutEvents` and SQS `ChangeMessageVisibility`,
- * `SendMessage`, `SendMessageBatch`, `GetQueueUrl`. The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
+ * `SendMessage`, `SendMessageBatch`, `GetQueueUrl`, and the Cognito user pool calls. The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
  * `AWS_ENDPOINT_URL_SQS` here, so the handlers carry no local-only code.
  */
 /** The SQS client checks the MD5 of every body it sent against the service's answer. */
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
-export function createAwsJsonEndpoint(deps: { sqs: LocalSqs; eventBridge: LocalEventBridge }): Server {
+const COGNITO_TARGET = 'AWSCognitoIdentityProviderService.';
+
+/** Runs one AWS JSON protocol call against the Cognito emulator (also what `/local-idp` serves). */
+export async function callCognito(
+  cognito: LocalCognito,
+  target: string,
+  body: string,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const headers = { 'content-type': 'application/x-amz-json-1.1' };
+  try {
+    const output = await cognito.call(target.slice(COGNITO_TARGET.length), JSON.parse(body || '{}'));
+    return { status: 200, headers, body: JSON.stringify(output) };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'InternalErrorException';
+    return {
+      status: 400,
+      headers: { ...headers, 'x-amzn-errortype': code },
+      body: JSON.stringify({ __type: code, message: (error as Error).message }),
+    };
+  }
+}
+
+export function createAwsJsonEndpoint(deps: {
+  sqs: LocalSqs;
+  eventBridge: LocalEventBridge;
+  cognito: LocalCognito;
+}): Server {
   const queueName = (url: unknown) => String(url).split('/').pop() as string;
   const operations: Record<string, (input: never) => unknown> = {
     'AWSEvents.PutEvents': (input: { Entries: [] }) => {
@@ -46,8 +73,14 @@ export function createAwsJsonEndpoint(deps: { sqs: LocalSqs; eventBridge: LocalE
   return createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
+    request.on('end', async () => {
       const target = String(request.headers['x-amz-target'] ?? '');
+      if (target.startsWith(COGNITO_TARGET)) {
+        const answer = await callCognito(deps.cognito, target, Buffer.concat(chunks).toString('utf8'));
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
+        return;
+      }
       const contentType = target.startsWith('AWSEvents')
         ? 'application/x-amz-json-1.1'
         : 'application/x-amz-json-1.0';

@@ -16,8 +16,14 @@ const URL_SECONDS = 300;
  * signed, so S3 itself refuses a file of another type or size than the one the API checked.
  */
 export function createS3AttachmentStore(config: { bucket: string; client?: S3Client }): AttachmentStore {
-  // Path-style addressing: the local S3 server (and any S3-compatible one) serves every bucket at one host.
-  const client = config.client ?? new S3Client({ forcePathStyle: true });
+  const client =
+    config.client ??
+    new S3Client({
+      // Path-style addressing where an endpoint is set (the local S3 server serves every bucket at one host).
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      // No checksum of an empty body in presigned URLs: the browser uploads the real body.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+    });
   const Bucket = config.bucket;
   return {
     async uploadUrl({ key, contentType, size }) {

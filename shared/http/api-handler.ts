@@ -175,7 +175,10 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = '
 }
 
 /** The `Idempotency-Key` header, required on every creating POST. */
-export function requireIdempotencyKey(event: ApiEvent, schema: z.ZodType<string>): string {
+export function requireIdempotencyKey(
+  event: { headers?: Record<string, string | undefined> },
+  schema: z.ZodType<string>,
+): string {
   const value = event.headers?.['idempotency-key'];
   if (value === undefined || value === '') {
     throw new AppError(

@@ -1,0 +1,39 @@
+import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
+import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
+import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
+import { loadConfig } from '../../shared/config.js';
+import { portalApi } from '../../shared/http/portal-handler.js';
+import { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
+import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
+import { manualPayoutsUseCase } from '../../shared/use-cases/manual-payouts.js';
+import { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
+import { teamUseCase } from '../../shared/use-cases/team.js';
+import { tenantAdministration } from '../../shared/use-cases/tenants.js';
+import { portalRoutes } from './routes.js';
+
+const config = loadConfig();
+const adapters = createDynamoAdapters(config);
+const directory = createCognitoDirectory({
+  userPoolId: config.PAYOUTS_USER_POOL_ID,
+  // Cognito emails temporary passwords; the local identity provider hands them to the inviting admin.
+  handOverPassword: config.PAYOUTS_STAGE === 'local',
+});
+
+/** ANY /portal-api/{proxy+}: the Business Portal's API, behind the HTTP API's JWT authorizer. */
+export const handler = portalApi(
+  portalRoutes({
+    listPayouts: listPayoutsUseCase(adapters),
+    cancelPayout: cancelPayoutUseCase(adapters),
+    manualPayouts: manualPayoutsUseCase({
+      ...adapters,
+      attachments: createS3AttachmentStore({ bucket: config.PAYOUTS_ATTACHMENTS_BUCKET }),
+      createPayout: createPayoutUseCase(adapters),
+    }),
+    team: teamUseCase({ team: adapters.team, directory }),
+    tenants: tenantAdministration(adapters),
+    webhooks: webhookEndpointsFromEnvironment(),
+    audit: adapters.audit,
+  }),
+  { team: adapters.team },
+);

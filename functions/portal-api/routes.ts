@@ -1,0 +1,306 @@
+import { type AuditEntry, stampFor } from '../../shared/domain/audit.js';
+import { NotFoundError } from '../../shared/domain/errors.js';
+import { ACTIONS, actionsOf, PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '../../shared/domain/team.js';
+import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
+import type { PortalRoute } from '../../shared/http/portal-handler.js';
+import type { AuditLog } from '../../shared/ports/team-store.js';
+import type { ApiKey } from '../../shared/ports/tenant-repository.js';
+import { idempotencyKey } from '../../shared/schemas/common.js';
+import { listPayoutsQuery } from '../../shared/schemas/payouts.js';
+import {
+  attachmentUploadBody,
+  auditQuery,
+  createApiKeyBody,
+  criteriaBody,
+  idParams,
+  inviteMemberBody,
+  manualPayoutBody,
+  updateMemberBody,
+} from '../../shared/schemas/portal.js';
+import { createWebhookEndpointBody, listAttemptsQuery, recoverBody } from '../../shared/schemas/webhooks.js';
+import type { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
+import type { manualPayoutsUseCase } from '../../shared/use-cases/manual-payouts.js';
+import type { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
+import { type teamUseCase, toMemberResource } from '../../shared/use-cases/team.js';
+import type { tenantAdministration } from '../../shared/use-cases/tenants.js';
+import type { webhookEndpointsUseCase } from '../../shared/use-cases/webhook-endpoints.js';
+
+/** The use cases behind the portal API: the same ones the public API and the CLI use. */
+export interface PortalUseCases {
+  listPayouts: ReturnType<typeof listPayoutsUseCase>;
+  cancelPayout: ReturnType<typeof cancelPayoutUseCase>;
+  manualPayouts: ReturnType<typeof manualPayoutsUseCase>;
+  team: ReturnType<typeof teamUseCase>;
+  tenants: ReturnType<typeof tenantAdministration>;
+  webhooks: ReturnType<typeof webhookEndpointsUseCase>;
+  audit: AuditLog;
+}
+
+function toApiKeyResource(key: ApiKey) {
+  return {
+    id: key.id,
+    object: 'api_key' as const,
+    name: key.name,
+    mode: key.mode,
+    hint: key.hint,
+    status: key.status,
+    created_at: key.createdAt,
+    revoked_at: key.revokedAt,
+  };
+}
+
+function toAuditResource(entry: AuditEntry) {
+  return {
+    id: entry.id,
+    object: 'audit_entry' as const,
+    at: entry.at,
+    action: entry.action,
+    actor: entry.actor,
+    target: entry.target,
+    source_ip: entry.sourceIp,
+    request_id: entry.requestId,
+    changes: entry.changes,
+  };
+}
+
+const list = <T>(data: T[]) => ({ object: 'list' as const, data, has_more: false, next_cursor: null });
+
+/**
+ * Every portal API route with the permission it needs. The middleware (portalApi) checks the
+ * permission before the handler runs; handlers only parse and call a use case.
+ */
+export function portalRoutes(use: PortalUseCases): PortalRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/me',
+      action: null,
+      handler: async ({ member }) =>
+        jsonResponse(200, {
+          ...toMemberResource(member),
+          tenant_id: member.tenantId,
+          permissions: actionsOf(member.roles),
+        }),
+    },
+    {
+      method: 'GET',
+      path: '/permissions',
+      action: null,
+      handler: async () =>
+        jsonResponse(200, {
+          object: 'permission_matrix',
+          roles: ROLES.map((role) => ({ role, description: ROLE_DESCRIPTIONS[role] })),
+          actions: Object.entries(ACTIONS).map(([action, description]) => ({
+            action,
+            description,
+            roles: PERMISSIONS[action as keyof typeof ACTIONS],
+          })),
+        }),
+    },
+
+    // Payouts
+    {
+      method: 'GET',
+      path: '/payouts',
+      action: 'payouts.read',
+      handler: async ({ member, query }) =>
+        jsonResponse(200, await use.listPayouts(member.tenantId, parse(listPayoutsQuery, query))),
+    },
+    {
+      method: 'POST',
+      path: '/payouts',
+      action: 'payouts.create_manual',
+      handler: async ({ caller, headers, json }) => {
+        const key = requireIdempotencyKey({ headers }, idempotencyKey);
+        const rawBody = json();
+        const body = parse(manualPayoutBody, rawBody);
+        const {
+          statusCode,
+          body: payout,
+          replayed,
+        } = await use.manualPayouts.create({
+          caller,
+          idempotencyKey: key,
+          rawBody,
+          body,
+        });
+        return jsonResponse(statusCode, payout, replayed ? { 'idempotent-replayed': 'true' } : {});
+      },
+    },
+    {
+      method: 'GET',
+      path: '/payouts/{id}',
+      action: 'payouts.read',
+      handler: async ({ member, params }) =>
+        jsonResponse(200, await use.manualPayouts.get(member.tenantId, parse(idParams, params).id)),
+    },
+    {
+      method: 'POST',
+      path: '/payouts/{id}/cancel',
+      action: 'payouts.cancel',
+      handler: async ({ caller, params }) => {
+        await use.cancelPayout(caller, parse(idParams, params).id);
+        return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, params.id as string));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/payouts/{id}/attachment',
+      action: 'payouts.read',
+      handler: async ({ member, params }) =>
+        jsonResponse(200, await use.manualPayouts.attachmentUrl(member.tenantId, parse(idParams, params).id)),
+    },
+    {
+      method: 'POST',
+      path: '/attachments',
+      action: 'attachments.upload',
+      handler: async ({ caller, json }) =>
+        jsonResponse(201, await use.manualPayouts.uploadUrl(caller, parse(attachmentUploadBody, json()))),
+    },
+
+    // Team
+    {
+      method: 'GET',
+      path: '/members',
+      action: 'members.read',
+      handler: async ({ member }) => jsonResponse(200, await use.team.list(member.tenantId)),
+    },
+    {
+      method: 'POST',
+      path: '/members',
+      action: 'members.manage',
+      handler: async ({ caller, json }) =>
+        jsonResponse(201, await use.team.invite(caller, parse(inviteMemberBody, json()))),
+    },
+    {
+      method: 'PATCH',
+      path: '/members/{id}',
+      action: 'members.manage',
+      handler: async ({ caller, params, json }) =>
+        jsonResponse(
+          200,
+          await use.team.update(caller, parse(idParams, params).id, parse(updateMemberBody, json())),
+        ),
+    },
+
+    // API keys
+    {
+      method: 'GET',
+      path: '/api-keys',
+      action: 'api_keys.manage',
+      handler: async ({ member }) =>
+        jsonResponse(200, list((await use.tenants.listApiKeys(member.tenantId)).map(toApiKeyResource))),
+    },
+    {
+      method: 'POST',
+      path: '/api-keys',
+      action: 'api_keys.manage',
+      handler: async ({ caller, json }) => {
+        const body = parse(createApiKeyBody, json());
+        const { apiKey, secret } = await use.tenants.createApiKey({
+          tenantId: caller.tenantId,
+          name: body.name,
+          mode: body.mode,
+          action: stampFor(caller, 'api_key.create'),
+        });
+        return jsonResponse(201, { ...toApiKeyResource(apiKey), secret });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api-keys/{id}/revoke',
+      action: 'api_keys.manage',
+      handler: async ({ caller, params }) => {
+        const { id } = parse(idParams, params);
+        const revoked = await use.tenants.revokeApiKey(
+          caller.tenantId,
+          id,
+          stampFor(caller, 'api_key.revoke'),
+        );
+        if (!revoked) throw new NotFoundError('active API key', id);
+        const key = (await use.tenants.listApiKeys(caller.tenantId)).find((candidate) => candidate.id === id);
+        return jsonResponse(200, key ? toApiKeyResource(key) : { id, status: 'revoked' });
+      },
+    },
+
+    // Webhook endpoints
+    {
+      method: 'GET',
+      path: '/webhook-endpoints',
+      action: 'webhooks.manage',
+      handler: async ({ member }) => jsonResponse(200, await use.webhooks.list(member.tenantId)),
+    },
+    {
+      method: 'POST',
+      path: '/webhook-endpoints',
+      action: 'webhooks.manage',
+      handler: async ({ caller, json }) =>
+        jsonResponse(201, await use.webhooks.create(caller, parse(createWebhookEndpointBody, json()))),
+    },
+    {
+      method: 'GET',
+      path: '/webhook-endpoints/{id}/attempts',
+      action: 'webhooks.manage',
+      handler: async ({ member, params, query }) =>
+        jsonResponse(
+          200,
+          await use.webhooks.attempts(
+            member.tenantId,
+            parse(idParams, params).id,
+            parse(listAttemptsQuery, query),
+          ),
+        ),
+    },
+    {
+      method: 'POST',
+      path: '/webhook-endpoints/{id}/recover',
+      action: 'webhooks.manage',
+      handler: async ({ caller, params, json }) =>
+        jsonResponse(
+          202,
+          await use.webhooks.recover(caller, parse(idParams, params).id, parse(recoverBody, json()).since),
+        ),
+    },
+
+    // Settings
+    {
+      method: 'GET',
+      path: '/settings/manual-payouts',
+      action: 'payouts.read',
+      handler: async ({ member }) => jsonResponse(200, await use.manualPayouts.criteria(member.tenantId)),
+    },
+    {
+      method: 'PUT',
+      path: '/settings/manual-payouts',
+      action: 'settings.manage',
+      handler: async ({ caller, json }) =>
+        jsonResponse(200, await use.manualPayouts.updateCriteria(caller, parse(criteriaBody, json()))),
+    },
+
+    // Audit log
+    {
+      method: 'GET',
+      path: '/audit-log',
+      action: 'audit.read',
+      handler: async ({ member, query }) => {
+        const parsed = parse(auditQuery, query);
+        const page = await use.audit.list(member.tenantId, {
+          action: parsed.action,
+          actorId: parsed.actor_id,
+          targetId: parsed.target_id,
+          createdGte: parsed.created_gte,
+          createdLt: parsed.created_lt,
+          limit: parsed.limit,
+          startingAfter: parsed.starting_after,
+        });
+        const data = page.items.map(toAuditResource);
+        return jsonResponse(200, {
+          object: 'list',
+          data,
+          has_more: page.hasMore,
+          next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null,
+        });
+      },
+    },
+  ];
+}

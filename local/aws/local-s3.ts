@@ -1,0 +1,216 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+
+interface StoredObject {
+  contentType: string;
+  body: Buffer;
+  lastModified: string;
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+/** RFC 3986 encoding as SigV4 wants it (encodeURIComponent leaves !'()* alone). */
+const encode = (value: string) =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+class S3Error extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The parts of a SigV4 signature, from the query (presigned URL) or the Authorization header. */
+function signatureOf(request: IncomingMessage, query: URLSearchParams) {
+  const presigned = query.get('X-Amz-Signature');
+  if (presigned) {
+    return {
+      presigned: true,
+      signature: presigned,
+      credential: query.get('X-Amz-Credential') ?? '',
+      signedHeaders: query.get('X-Amz-SignedHeaders') ?? '',
+      amzDate: query.get('X-Amz-Date') ?? '',
+      expiresSeconds: Number(query.get('X-Amz-Expires') ?? '0'),
+      payloadHash: 'UNSIGNED-PAYLOAD',
+    };
+  }
+  const header = String(request.headers.authorization ?? '');
+  const match = /^AWS4-HMAC-SHA256 Credential=([^,]+), ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]+)$/.exec(
+    header,
+  );
+  if (!match) throw new S3Error(403, 'AccessDenied', 'Anonymous access is not allowed: sign the request.');
+  return {
+    presigned: false,
+    signature: match[3] as string,
+    credential: match[1] as string,
+    signedHeaders: match[2] as string,
+    amzDate: String(request.headers['x-amz-date'] ?? ''),
+    expiresSeconds: 900,
+    payloadHash: String(request.headers['x-amz-content-sha256'] ?? 'UNSIGNED-PAYLOAD'),
+  };
+}
+
+/**
+ * Verifies a request's AWS Signature V4 as S3 does (the canonical request rebuilt from what arrived),
+ * so a presigned PUT with another content type or length than the one signed is refused here too.
+ */
+function verifySignature(request: IncomingMessage, url: URL, secrets: Record<string, string>): void {
+  const parts = signatureOf(request, url.searchParams);
+  const [accessKeyId, ...scope] = parts.credential.split('/');
+  const secret = secrets[accessKeyId ?? ''];
+  if (!secret) throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS access key id does not exist.');
+  const signedAt = Date.parse(
+    parts.amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'),
+  );
+  if (Number.isNaN(signedAt)) throw new S3Error(403, 'AccessDenied', 'The request has no valid X-Amz-Date.');
+  if (Date.now() > signedAt + parts.expiresSeconds * 1000)
+    throw new S3Error(403, 'AccessDenied', 'Request has expired');
+
+  const canonicalQuery = [...url.searchParams]
+    .filter(([name]) => name !== 'X-Amz-Signature')
+    .map(([name, value]) => [encode(name), encode(value)] as const)
+    .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+  const headerNames = parts.signedHeaders.split(';');
+  const canonicalHeaders = headerNames
+    .map(
+      (name) =>
+        `${name}:${String(request.headers[name] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
+    .join('');
+  const rawPath = (request.url ?? '/').split('?')[0] as string;
+  const canonicalRequest = [
+    request.method,
+    rawPath,
+    canonicalQuery,
+    canonicalHeaders,
+    parts.signedHeaders,
+    parts.payloadHash,
+  ].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', parts.amzDate, scope.join('/'), sha256(canonicalRequest)].join(
+    '\n',
+  );
+  const [date, region, service] = scope as [string, string, string];
+  const key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+  const expected = Buffer.from(hmac(key, stringToSign).toString('hex'));
+  const given = Buffer.from(parts.signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new S3Error(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided.',
+    );
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/**
+ * A small S3-compatible server for the local runtime: path-style `/{bucket}/{key}` PUT, GET and HEAD
+ * with SigV4 verification (header-signed SDK calls and presigned URLs alike, with expiry) and CORS
+ * for the portal in the browser. Objects persist under `dataDir` when given. Development and test
+ * infrastructure only: no listing, no multipart, no versioning.
+ */
+export function createLocalS3(options: { secrets: Record<string, string>; dataDir?: string }) {
+  const objects = new Map<string, StoredObject>();
+  const fileOf = (id: string) => join(options.dataDir as string, encodeURIComponent(id));
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+
+  function load(id: string): StoredObject | undefined {
+    const cached = objects.get(id);
+    if (cached || !options.dataDir || !existsSync(`${fileOf(id)}.json`)) return cached;
+    const meta = JSON.parse(readFileSync(`${fileOf(id)}.json`, 'utf8')) as Omit<StoredObject, 'body'>;
+    return { ...meta, body: readFileSync(fileOf(id)) };
+  }
+
+  function store(id: string, object: StoredObject) {
+    objects.set(id, object);
+    if (!options.dataDir) return;
+    writeFileSync(fileOf(id), object.body);
+    writeFileSync(`${fileOf(id)}.json`, JSON.stringify({ ...object, body: undefined }));
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const cors = {
+      'access-control-allow-origin': String(request.headers.origin ?? '*'),
+      'access-control-expose-headers': 'etag',
+      vary: 'origin',
+    };
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, {
+        ...cors,
+        'access-control-allow-methods': 'GET, PUT, HEAD',
+        'access-control-allow-headers': String(request.headers['access-control-request-headers'] ?? '*'),
+        'access-control-max-age': '600',
+      });
+      response.end();
+      return;
+    }
+    try {
+      const [, bucket, ...keyParts] = url.pathname.split('/');
+      const key = keyParts.map(decodeURIComponent).join('/');
+      if (!bucket || !key) throw new S3Error(400, 'InvalidRequest', 'Only object requests are emulated.');
+      verifySignature(request, url, options.secrets);
+      const id = `${bucket}/${key}`;
+      if (request.method === 'PUT') {
+        const body = await readBody(request);
+        const object = {
+          contentType: String(request.headers['content-type'] ?? 'application/octet-stream'),
+          body,
+          lastModified: new Date().toUTCString(),
+        };
+        store(id, object);
+        response.writeHead(200, { ...cors, etag: `"${createHash('md5').update(body).digest('hex')}"` });
+        response.end();
+        return;
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        throw new S3Error(405, 'MethodNotAllowed', `${request.method} is not emulated.`);
+      const object = load(id);
+      if (!object) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+      const disposition = url.searchParams.get('response-content-disposition');
+      response.writeHead(200, {
+        ...cors,
+        'content-type': object.contentType,
+        'content-length': String(object.body.length),
+        'last-modified': object.lastModified,
+        etag: `"${createHash('md5').update(object.body).digest('hex')}"`,
+        ...(disposition ? { 'content-disposition': disposition } : {}),
+      });
+      response.end(request.method === 'HEAD' ? undefined : object.body);
+    } catch (error) {
+      if (!(error instanceof S3Error)) throw error;
+      response.writeHead(error.status, { ...cors, 'content-type': 'application/xml' });
+      response.end(
+        request.method === 'HEAD'
+          ? undefined
+          : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${error.code}</Code><Message>${error.message}</Message></Error>`,
+      );
+    }
+  }
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      console.error('[local s3]', error);
+      response.writeHead(500);
+      response.end();
+    });
+  });
+  return { server };
+}
