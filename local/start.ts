@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
+import { buildPortalIfStale } from './build-portal.js';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoTeam } from './demo-team.js';
 import { LocalRuntimeError } from './errors.js';
 import { startLocalPlatform } from './runtime.js';
 import { runtimeFilePath } from './runtime-file.js';
@@ -19,15 +21,22 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
 
   const started = performance.now();
+  await buildPortalIfStale();
   const platform = await startLocalPlatform({
     port: Number(process.env.PORT ?? 3000),
     dbPath: inMemory ? undefined : join(dataDir, 'dynamodb'),
+    dataDir: inMemory ? undefined : dataDir,
     onRequest: quiet
       ? undefined
       : ({ method, path, status, ms }) => console.log(`${method} ${path} → ${status} (${ms.toFixed(0)} ms)`),
   });
 
   const demo = await ensureDemoTenant(join(dataDir, 'demo-tenant.json'));
+  await seedDemoTeam(platform.cognito, demo.tenantId);
+  const width = Math.max(...DEMO_USERS.map((user) => user.email.length));
+  const demoUsers = DEMO_USERS.map(
+    (user) => `    ${user.email.padEnd(width)}  ${user.roles.join(', ')}`,
+  ).join('\n');
   const runtimeFile = runtimeFilePath(dataDir);
   writeFileSync(
     runtimeFile,
@@ -48,6 +57,9 @@ Payouts platform running at ${platform.url}  (started in ${((performance.now() -
   storage     ${inMemory ? 'in memory (gone when stopped)' : `DynamoDB Local, persisted in ${join(dataDir, 'dynamodb')}`}
   demo tenant ${demo.tenantId}
   API key     ${demo.apiKey}
+
+Business Portal: ${platform.url}/  — sign in as any demo user, password ${DEMO_PASSWORD}
+${demoUsers}
 
 Try it:
   curl -s ${platform.url}/v1/payouts -H "Authorization: Bearer ${demo.apiKey}" \\

@@ -1,9 +1,11 @@
 import type { ActionStamp } from './audit.js';
+import { ATTACHMENT_TYPES, MANUAL_CATEGORIES, MAX_ATTACHMENT_BYTES } from './catalog.js';
 import { ValidationError } from './errors.js';
 import { formatMinorUnits } from './money.js';
 
+export { ATTACHMENT_TYPES, MANUAL_CATEGORIES, MAX_ATTACHMENT_BYTES };
+
 /** Manual payouts are of these categories (payout purposes). */
-export const MANUAL_CATEGORIES = ['support_credit', 'one_time_refund'] as const;
 export type ManualCategory = (typeof MANUAL_CATEGORIES)[number];
 
 /** A tenant's rules for manual payouts, edited by admins in the portal. */
@@ -89,5 +91,3 @@ export function checkManualPayout(
 }
 
 /** Attachments: what a browser may upload as documentation. */
-export const ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'text/plain'] as const;
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;

@@ -1,5 +1,8 @@
 import { type ActionStamp, type Actor, SYSTEM } from './audit.js';
+import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES } from './catalog.js';
 import { IllegalTransitionError } from './errors.js';
+
+export { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES };
 
 /**
  * The payout state machine. This table is the only place that says which status may follow which;
@@ -9,16 +12,6 @@ import { IllegalTransitionError } from './errors.js';
  *         │  └─► rejected | expired        │
  *         └──────────► canceled ◄──────────┘ (from pending_approval or queued only)
  */
-export const PAYOUT_STATUSES = [
-  'pending_approval',
-  'queued',
-  'processing',
-  'paid',
-  'failed',
-  'rejected',
-  'expired',
-  'canceled',
-] as const;
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
 
 const TRANSITIONS: Readonly<Record<PayoutStatus, readonly PayoutStatus[]>> = {
@@ -55,17 +48,8 @@ export function assertTransition(from: PayoutStatus, to: PayoutStatus): void {
   }
 }
 
-export const PAYOUT_PURPOSES = [
-  'payroll',
-  'refund',
-  'reward',
-  'support_credit',
-  'one_time_refund',
-  'other',
-] as const;
 export type PayoutPurpose = (typeof PAYOUT_PURPOSES)[number];
 
-export const PAYOUT_SOURCES = ['api', 'portal', 'batch', 'event'] as const;
 export type PayoutSource = (typeof PAYOUT_SOURCES)[number];
 
 export type Destination =

@@ -1,0 +1,28 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const portalRoot = fileURLToPath(new URL('../portal', import.meta.url));
+const sharedRoot = fileURLToPath(new URL('../shared/domain', import.meta.url));
+
+function newestChange(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const path = join(directory, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the portal (Vite) when portal/dist is missing or older than its sources. */
+export async function buildPortalIfStale(log: (line: string) => void = console.log): Promise<void> {
+  const built = join(portalRoot, 'dist', 'index.html');
+  const sourcesChanged = Math.max(newestChange(portalRoot), newestChange(sharedRoot));
+  if (existsSync(built) && statSync(built).mtimeMs >= sourcesChanged) return;
+  log('Building the Business Portal…');
+  const started = performance.now();
+  const { build } = await import('vite');
+  await build({ configFile: join(portalRoot, 'vite.config.ts'), logLevel: 'warn' });
+  log(`Portal built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+}

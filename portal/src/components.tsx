@@ -1,0 +1,100 @@
+import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { ApiError } from './api';
+import { label } from './format';
+
+/** The page's heading: sets the document title and takes focus after navigation (screen readers). */
+export function PageTitle({ children, actions }: { children: string; actions?: ReactNode }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${children} · Payouts`;
+    heading.current?.focus();
+  }, [children]);
+  return (
+    <div className="page-title">
+      <h1 ref={heading} tabIndex={-1}>
+        {children}
+      </h1>
+      {actions && <div className="actions">{actions}</div>}
+    </div>
+  );
+}
+
+/** The problem to show for one form field, from an API error naming it. */
+export function fieldError(error: unknown, param: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const detail = error.details.find((candidate) => candidate.param === param);
+  if (detail) return detail.message;
+  return error.param === param ? error.message : undefined;
+}
+
+export function Field(props: {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  children: (input: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
+}) {
+  const id = useId();
+  const described = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className={`field${props.error ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.children({
+        id,
+        ...(described ? { 'aria-describedby': described } : {}),
+        ...(props.error ? { 'aria-invalid': true } : {}),
+      })}
+      {props.error && (
+        <p className="error-text" id={`${id}-error`}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function ErrorNotice({ error }: { error: unknown }) {
+  if (!error) return null;
+  const message = error instanceof Error ? error.message : String(error);
+  const details = error instanceof ApiError && error.details.length > 1 ? error.details : [];
+  return (
+    <div className="notice error" role="alert">
+      <strong>{message}</strong>
+      {details.length > 0 && (
+        <ul>
+          {details.map((detail) => (
+            <li key={detail.param}>
+              {detail.param}: {detail.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <div className="notice success" role="status">
+      {children}
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge status-${status}`}>{label(status)}</span>;
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status">
+      Loading {what}…
+    </p>
+  );
+}

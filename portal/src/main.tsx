@@ -1,0 +1,133 @@
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router';
+import { ApiError, api, currentSession, signOut } from './api';
+import { ErrorNotice, Loading } from './components';
+import { ApiKeysPage } from './pages/ApiKeys';
+import { AuditLogPage } from './pages/AuditLog';
+import { HelpPage } from './pages/Help';
+import { NewPayoutPage } from './pages/NewPayout';
+import { PayoutDetailPage } from './pages/PayoutDetail';
+import { PayoutsPage } from './pages/Payouts';
+import { SettingsPage } from './pages/Settings';
+import { SignInPage } from './pages/SignIn';
+import { TeamPage } from './pages/Team';
+import { WebhooksPage } from './pages/Webhooks';
+import type { Me } from './types';
+import './styles.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+    },
+  },
+});
+
+/** Navigation: each entry shows only to members whose roles allow its action (the API enforces it too). */
+const NAV: { to: string; label: string; permission: string }[] = [
+  { to: '/payouts', label: 'Payouts', permission: 'payouts.read' },
+  { to: '/payouts/new', label: 'New manual payout', permission: 'payouts.create_manual' },
+  { to: '/team', label: 'Team', permission: 'members.read' },
+  { to: '/api-keys', label: 'API keys', permission: 'api_keys.manage' },
+  { to: '/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
+  { to: '/settings', label: 'Payout criteria', permission: 'settings.manage' },
+  { to: '/audit-log', label: 'Audit log', permission: 'audit.read' },
+];
+
+function useSignedIn(): boolean {
+  const [signedIn, setSignedIn] = useState(() => Boolean(currentSession()));
+  useEffect(() => {
+    const update = () => setSignedIn(Boolean(currentSession()));
+    window.addEventListener('payouts-session', update);
+    return () => window.removeEventListener('payouts-session', update);
+  }, []);
+  return signedIn;
+}
+
+function Shell() {
+  const me = useQuery({ queryKey: ['me'], queryFn: () => api<Me>('/me') });
+  if (me.isPending) return <Loading what="your workspace" />;
+  if (me.error) {
+    return (
+      <main className="center">
+        <ErrorNotice error={me.error} />
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </main>
+    );
+  }
+  const allowed = (permission: string) => me.data.permissions.includes(permission);
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Payouts</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.filter((item) => allowed(item.permission)).map((item) => (
+              <li key={item.to}>
+                <NavLink to={item.to} end>
+                  {item.label}
+                </NavLink>
+              </li>
+            ))}
+            <li>
+              <NavLink to="/help">Help</NavLink>
+            </li>
+          </ul>
+        </nav>
+        <div className="who">
+          <span>
+            {me.data.name} <small>({me.data.roles.join(', ')})</small>
+          </span>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              queryClient.clear();
+              signOut();
+            }}
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main">
+        <Routes>
+          <Route path="/" element={<Navigate to="/payouts" replace />} />
+          <Route path="/payouts" element={<PayoutsPage me={me.data} />} />
+          <Route path="/payouts/new" element={<NewPayoutPage />} />
+          <Route path="/payouts/:id" element={<PayoutDetailPage me={me.data} />} />
+          <Route path="/team" element={<TeamPage me={me.data} />} />
+          <Route path="/api-keys" element={<ApiKeysPage />} />
+          <Route path="/webhooks" element={<WebhooksPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/audit-log" element={<AuditLogPage />} />
+          <Route path="/help" element={<HelpPage me={me.data} />} />
+          <Route path="*" element={<p>There is no such page.</p>} />
+        </Routes>
+      </main>
+    </>
+  );
+}
+
+function App() {
+  const signedIn = useSignedIn();
+  return signedIn ? <Shell /> : <SignInPage />;
+}
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <App />
+      </BrowserRouter>
+    </QueryClientProvider>
+  </StrictMode>,
+);

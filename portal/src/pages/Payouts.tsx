@@ -1,0 +1,179 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES } from '../../../shared/domain/catalog';
+import { api } from '../api';
+import { ErrorNotice, Field, Loading, PageTitle, StatusBadge } from '../components';
+import { dateTime, label, money } from '../format';
+import type { List, Me, Payout } from '../types';
+
+const FILTERS = ['status', 'source', 'purpose', 'reference', 'from', 'to'] as const;
+
+/** Payouts, newest first, with filters kept in the URL (shareable, back-button friendly). */
+export function PayoutsPage({ me }: { me: Me }) {
+  const [params, setParams] = useSearchParams();
+  const [cursors, setCursors] = useState<string[]>([]);
+  const query = new URLSearchParams();
+  for (const name of ['status', 'source', 'purpose', 'reference'] as const) {
+    const value = params.get(name);
+    if (value) query.set(name, value);
+  }
+  const from = params.get('from');
+  const to = params.get('to');
+  if (from) query.set('created_gte', new Date(`${from}T00:00:00`).toISOString());
+  if (to) query.set('created_lt', new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString());
+  const cursor = cursors.at(-1);
+  if (cursor) query.set('starting_after', cursor);
+  query.set('limit', '20');
+
+  const payouts = useQuery({
+    queryKey: ['payouts', query.toString()],
+    queryFn: () => api<List<Payout>>(`/payouts?${query}`),
+    placeholderData: keepPreviousData,
+  });
+
+  function applyFilters(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const next = new URLSearchParams();
+    for (const name of FILTERS) {
+      const value = String(form.get(name) ?? '').trim();
+      if (value) next.set(name, value);
+    }
+    setCursors([]);
+    setParams(next);
+  }
+
+  return (
+    <>
+      <PageTitle
+        actions={
+          me.permissions.includes('payouts.create_manual') && (
+            <Link className="button" to="/payouts/new">
+              New manual payout
+            </Link>
+          )
+        }
+      >
+        Payouts
+      </PageTitle>
+      <form className="filters" onSubmit={applyFilters} aria-label="Filter payouts">
+        <Field label="Status">
+          {(input) => (
+            <select {...input} name="status" defaultValue={params.get('status') ?? ''}>
+              <option value="">Any</option>
+              {PAYOUT_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {label(status)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Source">
+          {(input) => (
+            <select {...input} name="source" defaultValue={params.get('source') ?? ''}>
+              <option value="">Any</option>
+              {PAYOUT_SOURCES.map((source) => (
+                <option key={source} value={source}>
+                  {label(source)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Purpose">
+          {(input) => (
+            <select {...input} name="purpose" defaultValue={params.get('purpose') ?? ''}>
+              <option value="">Any</option>
+              {PAYOUT_PURPOSES.map((purpose) => (
+                <option key={purpose} value={purpose}>
+                  {label(purpose)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Reference">
+          {(input) => <input {...input} name="reference" defaultValue={params.get('reference') ?? ''} />}
+        </Field>
+        <Field label="Created from">
+          {(input) => <input {...input} type="date" name="from" defaultValue={from ?? ''} />}
+        </Field>
+        <Field label="Created to">
+          {(input) => <input {...input} type="date" name="to" defaultValue={to ?? ''} />}
+        </Field>
+        <div className="filter-actions">
+          <button type="submit">Apply filters</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setCursors([]);
+              setParams(new URLSearchParams());
+            }}
+          >
+            Clear
+          </button>
+        </div>
+      </form>
+      <ErrorNotice error={payouts.error} />
+      {payouts.isPending ? (
+        <Loading what="payouts" />
+      ) : payouts.data ? (
+        <>
+          <table>
+            <caption className="visually-hidden">Payouts, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Created</th>
+                <th scope="col">Reference</th>
+                <th scope="col" className="number">
+                  Amount
+                </th>
+                <th scope="col">Status</th>
+                <th scope="col">Source</th>
+                <th scope="col">Purpose</th>
+              </tr>
+            </thead>
+            <tbody>
+              {payouts.data.data.map((payout) => (
+                <tr key={payout.id}>
+                  <td>{dateTime(payout.created_at)}</td>
+                  <td>
+                    <Link to={`/payouts/${payout.id}`}>{payout.reference}</Link>
+                  </td>
+                  <td className="number">{money(payout.amount, payout.currency)}</td>
+                  <td>
+                    <StatusBadge status={payout.status} />
+                  </td>
+                  <td>{label(payout.source)}</td>
+                  <td>{label(payout.purpose)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {payouts.data.data.length === 0 && <p className="empty">No payouts match these filters.</p>}
+          <nav className="pager" aria-label="Pages">
+            <button
+              type="button"
+              className="secondary"
+              disabled={cursors.length === 0}
+              onClick={() => setCursors(cursors.slice(0, -1))}
+            >
+              Previous
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              disabled={!payouts.data.has_more || !payouts.data.next_cursor}
+              onClick={() => setCursors([...cursors, payouts.data.next_cursor as string])}
+            >
+              Next
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,176 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { MANUAL_CATEGORIES } from '../../../shared/domain/catalog';
+import { api } from '../api';
+import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
+import { dateTime, exponentOf, label, money, toMinorUnits } from '../format';
+import type { Criteria } from '../types';
+
+/** The tenant's manual payout criteria: reason codes, minimum rationale, maximum amount per category. */
+export function SettingsPage() {
+  const queryClient = useQueryClient();
+  const criteria = useQuery({
+    queryKey: ['criteria'],
+    queryFn: () => api<Criteria>('/settings/manual-payouts'),
+  });
+  const [draft, setDraft] = useState<Criteria | undefined>();
+  useEffect(() => {
+    if (criteria.data) setDraft(criteria.data);
+  }, [criteria.data]);
+  const save = useMutation({
+    mutationFn: (next: Criteria) =>
+      api<Criteria>('/settings/manual-payouts', {
+        method: 'PUT',
+        body: {
+          reason_codes: next.reason_codes,
+          min_rationale_length: next.min_rationale_length,
+          limits: next.limits,
+          version: next.version,
+        },
+      }),
+    onSuccess: (saved) => queryClient.setQueryData(['criteria'], saved),
+  });
+
+  if (criteria.isPending || !draft) return <Loading what="the criteria" />;
+  const change = (patch: Partial<Criteria>) => setDraft({ ...draft, ...patch });
+
+  return (
+    <>
+      <PageTitle>Manual payout criteria</PageTitle>
+      <p>
+        What the portal accepts for support credits and one-time refunds. Changes apply to new payouts only.
+        Last changed {dateTime(criteria.data?.updated_at)}.
+      </p>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate(draft);
+        }}
+      >
+        <ErrorNotice error={save.error ?? criteria.error} />
+        {save.isSuccess && <Notice>The criteria were saved.</Notice>}
+        <Field
+          label="Minimum rationale length (characters)"
+          error={fieldError(save.error, 'min_rationale_length')}
+        >
+          {(input) => (
+            <input
+              {...input}
+              type="number"
+              min={1}
+              value={draft.min_rationale_length}
+              onChange={(event) => change({ min_rationale_length: Number(event.target.value) })}
+            />
+          )}
+        </Field>
+        <fieldset>
+          <legend>Reason codes</legend>
+          {draft.reason_codes.map((reason, index) => (
+            <div className="row" key={`${index}-${reason.code}`}>
+              <Field label={`Code ${index + 1}`} error={fieldError(save.error, `reason_codes.${index}.code`)}>
+                {(input) => (
+                  <input
+                    {...input}
+                    defaultValue={reason.code}
+                    onBlur={(event) => {
+                      const codes = [...draft.reason_codes];
+                      codes[index] = { ...reason, code: event.target.value.trim() };
+                      change({ reason_codes: codes });
+                    }}
+                  />
+                )}
+              </Field>
+              <Field label={`Label ${index + 1}`}>
+                {(input) => (
+                  <input
+                    {...input}
+                    defaultValue={reason.label}
+                    onBlur={(event) => {
+                      const codes = [...draft.reason_codes];
+                      codes[index] = { ...reason, label: event.target.value };
+                      change({ reason_codes: codes });
+                    }}
+                  />
+                )}
+              </Field>
+              <button
+                type="button"
+                className="secondary"
+                aria-label={`Remove reason ${reason.label}`}
+                onClick={() => change({ reason_codes: draft.reason_codes.filter((_, i) => i !== index) })}
+              >
+                Remove
+              </button>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              change({ reason_codes: [...draft.reason_codes, { code: 'new_reason', label: 'New reason' }] })
+            }
+          >
+            Add a reason
+          </button>
+        </fieldset>
+        <fieldset>
+          <legend>Maximum amount per payout</legend>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Currency</th>
+                {MANUAL_CATEGORIES.map((category) => (
+                  <th scope="col" key={category}>
+                    {label(category)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {[...new Set(draft.limits.map((limit) => limit.currency))].map((currency) => (
+                <tr key={currency}>
+                  <th scope="row">{currency}</th>
+                  {MANUAL_CATEGORIES.map((category) => {
+                    const limit = draft.limits.find(
+                      (entry) => entry.currency === currency && entry.category === category,
+                    );
+                    return (
+                      <td key={category}>
+                        <input
+                          aria-label={`Maximum ${label(category).toLowerCase()} in ${currency}`}
+                          inputMode="decimal"
+                          defaultValue={
+                            limit
+                              ? (limit.max_amount / 10 ** exponentOf(currency)).toFixed(exponentOf(currency))
+                              : ''
+                          }
+                          title={limit ? money(limit.max_amount, currency) : 'No limit: payouts refused'}
+                          onBlur={(event) => {
+                            const amount = toMinorUnits(event.target.value, currency);
+                            const others = draft.limits.filter(
+                              (entry) => !(entry.currency === currency && entry.category === category),
+                            );
+                            change({
+                              limits: amount
+                                ? [...others, { category, currency, max_amount: amount }]
+                                : others,
+                            });
+                          }}
+                        />
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </fieldset>
+        <button type="submit" disabled={save.isPending}>
+          Save criteria
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,200 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ROLES } from '../../../shared/domain/team';
+import { api } from '../api';
+import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
+import { dateTime, label } from '../format';
+import type { List, Me } from '../types';
+
+interface Member {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  status: 'active' | 'deactivated';
+  created_at: string;
+}
+
+function RoleChoices({
+  chosen,
+  onChange,
+  legend,
+}: {
+  chosen: string[];
+  onChange: (roles: string[]) => void;
+  legend: string;
+}) {
+  return (
+    <fieldset className="roles">
+      <legend>{legend}</legend>
+      {ROLES.map((role) => (
+        <label key={role} className="checkbox">
+          <input
+            type="checkbox"
+            name="roles"
+            value={role}
+            checked={chosen.includes(role)}
+            onChange={(event) =>
+              onChange(event.target.checked ? [...chosen, role] : chosen.filter((r) => r !== role))
+            }
+          />
+          {label(role)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function MemberRow({ member, me }: { member: Member; me: Me }) {
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [roles, setRoles] = useState(member.roles);
+  const update = useMutation({
+    mutationFn: (patch: { roles?: string[]; status?: string }) =>
+      api<Member>(`/members/${encodeURIComponent(member.id)}`, { method: 'PATCH', body: patch }),
+    onSuccess: () => {
+      setEditing(false);
+      return queryClient.invalidateQueries({ queryKey: ['members'] });
+    },
+  });
+  const self = member.id === me.id;
+  return (
+    <tr>
+      <td>
+        {member.name}
+        {self && <small> (you)</small>}
+        <br />
+        <small>{member.email}</small>
+      </td>
+      <td>
+        {editing ? (
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              update.mutate({ roles });
+            }}
+          >
+            <RoleChoices chosen={roles} onChange={setRoles} legend={`Roles of ${member.name}`} />
+            <button type="submit" disabled={update.isPending}>
+              Save roles
+            </button>{' '}
+            <button type="button" className="secondary" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+          </form>
+        ) : (
+          member.roles.map(label).join(', ')
+        )}
+        <ErrorNotice error={update.error} />
+      </td>
+      <td>{label(member.status)}</td>
+      <td>{dateTime(member.created_at)}</td>
+      <td className="row-actions">
+        {!editing && (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setEditing(true)}
+            aria-label={`Change roles of ${member.name}`}
+          >
+            Change roles
+          </button>
+        )}
+        {!self && (
+          <button
+            type="button"
+            className={member.status === 'active' ? 'danger' : 'secondary'}
+            disabled={update.isPending}
+            onClick={() => update.mutate({ status: member.status === 'active' ? 'deactivated' : 'active' })}
+            aria-label={`${member.status === 'active' ? 'Deactivate' : 'Reactivate'} ${member.name}`}
+          >
+            {member.status === 'active' ? 'Deactivate' : 'Reactivate'}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+/** The team: invite members, change roles, deactivate (admins). Takes effect on the member's next click. */
+export function TeamPage({ me }: { me: Me }) {
+  const queryClient = useQueryClient();
+  const members = useQuery({ queryKey: ['members'], queryFn: () => api<List<Member>>('/members') });
+  const [roles, setRoles] = useState<string[]>(['requester']);
+  const invite = useMutation({
+    mutationFn: (body: { email: string; name: string; roles: string[] }) =>
+      api<Member & { temporary_password: string | null }>('/members', { method: 'POST', body }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['members'] }),
+  });
+
+  return (
+    <>
+      <PageTitle>Team</PageTitle>
+      <ErrorNotice error={members.error} />
+      {members.isPending ? (
+        <Loading what="the team" />
+      ) : (
+        <table>
+          <caption className="visually-hidden">Members of your team</caption>
+          <thead>
+            <tr>
+              <th scope="col">Member</th>
+              <th scope="col">Roles</th>
+              <th scope="col">Status</th>
+              <th scope="col">Since</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {members.data?.data.map((member) => (
+              <MemberRow key={member.id} member={member} me={me} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <section aria-labelledby="invite">
+        <h2 id="invite">Invite a member</h2>
+        <form
+          className="form"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            const form = new FormData(event.currentTarget);
+            invite.mutate({
+              email: String(form.get('email') ?? ''),
+              name: String(form.get('name') ?? ''),
+              roles,
+            });
+          }}
+        >
+          <ErrorNotice error={invite.error} />
+          {invite.data && (
+            <Notice>
+              {invite.data.name} was invited.{' '}
+              {invite.data.temporary_password ? (
+                <>
+                  Their temporary password (shown once): <code>{invite.data.temporary_password}</code>. They
+                  choose their own at first sign-in.
+                </>
+              ) : (
+                'They receive an email with a temporary password.'
+              )}
+            </Notice>
+          )}
+          <Field label="Email" error={fieldError(invite.error, 'email')}>
+            {(input) => <input {...input} name="email" type="email" required />}
+          </Field>
+          <Field label="Name" error={fieldError(invite.error, 'name')}>
+            {(input) => <input {...input} name="name" required />}
+          </Field>
+          <RoleChoices chosen={roles} onChange={setRoles} legend="Roles" />
+          <button type="submit" disabled={invite.isPending}>
+            Invite
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}

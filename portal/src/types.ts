@@ -1,0 +1,53 @@
+import type { Actor } from './format';
+
+export interface Me {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  tenant_id: string;
+  permissions: string[];
+}
+
+export interface List<T> {
+  data: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+export interface Payout {
+  id: string;
+  status: string;
+  amount: number;
+  currency: string;
+  reference: string;
+  purpose: string;
+  source: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+  destination: { type: string; email?: string; account_holder_name?: string; iban_last4?: string };
+  failure_code?: string | null;
+  failure_message?: string | null;
+  metadata?: Record<string, string>;
+}
+
+export interface PortalPayout extends Payout {
+  manual: null | {
+    reason_code: string;
+    rationale: string;
+    ticket_url: string;
+    customer_reference: string;
+    attachment: null | { filename: string; content_type: string; size: number };
+    requested_by: Actor;
+  };
+  timeline: { status: string; at: string; actor: Actor }[];
+}
+
+export interface Criteria {
+  reason_codes: { code: string; label: string }[];
+  min_rationale_length: number;
+  limits: { category: string; currency: string; max_amount: number }[];
+  version: number;
+  updated_at: string;
+}
