@@ -99,11 +99,17 @@ export function HelpPage({ me }: { me: Me }) {
                 {roles.map((role) => (
                   <td key={role.role} className="center">
                     {action.roles.includes(role.role) ? (
-                      <span aria-label="allowed">✓</span>
+                      <>
+                        <span aria-hidden="true">✓</span>
+                        <span className="visually-hidden">allowed</span>
+                      </>
                     ) : (
-                      <span aria-label="not allowed" className="muted">
-                        —
-                      </span>
+                      <>
+                        <span aria-hidden="true" className="muted">
+                          —
+                        </span>
+                        <span className="visually-hidden">not allowed</span>
+                      </>
                     )}
                   </td>
                 ))}

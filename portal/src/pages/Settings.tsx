@@ -6,6 +6,16 @@ import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../c
 import { dateTime, exponentOf, label, money, toMinorUnits } from '../format';
 import type { Criteria } from '../types';
 
+/** The form's copy of the criteria: each reason code row carries a stable key while it is edited. */
+type Draft = Omit<Criteria, 'reason_codes'> & {
+  reason_codes: { key: string; code: string; label: string }[];
+};
+
+const toDraft = (criteria: Criteria): Draft => ({
+  ...criteria,
+  reason_codes: criteria.reason_codes.map((reason) => ({ ...reason, key: crypto.randomUUID() })),
+});
+
 /** The tenant's manual payout criteria: reason codes, minimum rationale, maximum amount per category. */
 export function SettingsPage() {
   const queryClient = useQueryClient();
@@ -13,16 +23,16 @@ export function SettingsPage() {
     queryKey: ['criteria'],
     queryFn: () => api<Criteria>('/settings/manual-payouts'),
   });
-  const [draft, setDraft] = useState<Criteria | undefined>();
+  const [draft, setDraft] = useState<Draft | undefined>();
   useEffect(() => {
-    if (criteria.data) setDraft(criteria.data);
+    if (criteria.data) setDraft(toDraft(criteria.data));
   }, [criteria.data]);
   const save = useMutation({
-    mutationFn: (next: Criteria) =>
+    mutationFn: (next: Draft) =>
       api<Criteria>('/settings/manual-payouts', {
         method: 'PUT',
         body: {
-          reason_codes: next.reason_codes,
+          reason_codes: next.reason_codes.map(({ code, label: text }) => ({ code, label: text })),
           min_rationale_length: next.min_rationale_length,
           limits: next.limits,
           version: next.version,
@@ -32,7 +42,7 @@ export function SettingsPage() {
   });
 
   if (criteria.isPending || !draft) return <Loading what="the criteria" />;
-  const change = (patch: Partial<Criteria>) => setDraft({ ...draft, ...patch });
+  const change = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
 
   return (
     <>
@@ -68,7 +78,7 @@ export function SettingsPage() {
         <fieldset>
           <legend>Reason codes</legend>
           {draft.reason_codes.map((reason, index) => (
-            <div className="row" key={`${index}-${reason.code}`}>
+            <div className="row" key={reason.key}>
               <Field label={`Code ${index + 1}`} error={fieldError(save.error, `reason_codes.${index}.code`)}>
                 {(input) => (
                   <input
@@ -109,7 +119,12 @@ export function SettingsPage() {
             type="button"
             className="secondary"
             onClick={() =>
-              change({ reason_codes: [...draft.reason_codes, { code: 'new_reason', label: 'New reason' }] })
+              change({
+                reason_codes: [
+                  ...draft.reason_codes,
+                  { key: crypto.randomUUID(), code: 'new_reason', label: 'New reason' },
+                ],
+              })
             }
           >
             Add a reason
