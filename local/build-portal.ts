@@ -23,6 +23,14 @@ export async function buildPortalIfStale(log: (line: string) => void = console.l
   log('Building the Business Portal…');
   const started = performance.now();
   const { build } = await import('vite');
-  await build({ configFile: join(portalRoot, 'vite.config.ts'), logLevel: 'warn' });
+  // Vite follows NODE_ENV: under a test runner ('test') it would bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(portalRoot, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   log(`Portal built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }

@@ -111,7 +111,8 @@ export function changedFields(
   const fields = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   for (const field of fields) {
     if (NOISE.has(field)) continue;
-    const [old, now] = [before?.[field], after?.[field]];
+    // Absent and null are the same to an auditor (a new item's empty fields are not changes).
+    const [old, now] = [before?.[field] ?? null, after?.[field] ?? null];
     if (JSON.stringify(old) === JSON.stringify(now)) continue;
     changes[field] = { before: mask(field, old), after: mask(field, now) };
   }

@@ -66,8 +66,8 @@ export function AuditLogPage() {
             </select>
           )}
         </Field>
-        <Field label="Object id" hint="A payout, member, key or endpoint id.">
-          {(input) => <input {...input} name="target_id" />}
+        <Field label="Object id">
+          {(input) => <input {...input} name="target_id" placeholder="po_…, ak_…, a member's id" />}
         </Field>
         <Field label="From">{(input) => <input {...input} type="date" name="from" />}</Field>
         <Field label="To">{(input) => <input {...input} type="date" name="to" />}</Field>

@@ -1,0 +1,166 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPortalIfStale } from '../../local/build-portal.js';
+import { seedMember } from '../../local/demo-team.js';
+import { withTestPlatform } from '../helpers/platform.js';
+import { TEST_PASSWORD } from '../helpers/portal.js';
+
+/** Debian's Chromium with the flags this machine needs (see the developers' guide). */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+// `npm run screenshots` sets this to docs/screenshots; plain test runs take none.
+const screenshots = process.env.PAYOUTS_SCREENSHOTS_DIR;
+async function snap(page: Page, name: string) {
+  if (!screenshots) return;
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+const context = withTestPlatform('portal-e2e');
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildPortalIfStale(() => undefined);
+  const tenantId = context.tenant.tenantId;
+  const people = [
+    { email: 'rita@e2e.test', name: 'Rita Requester', roles: ['requester'] as const },
+    { email: 'ada@e2e.test', name: 'Ada Admin', roles: ['admin'] as const },
+    { email: 'vic@e2e.test', name: 'Vic Viewer', roles: ['viewer'] as const },
+  ];
+  for (const person of people)
+    await seedMember(context.platform.cognito, {
+      ...person,
+      roles: [...person.roles],
+      tenantId,
+      password: TEST_PASSWORD,
+    });
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(() => browser?.close());
+
+async function signIn(page: Page, email: string) {
+  await page.goto(context.platform.url);
+  await expect
+    .poll(() => page.getByRole('heading', { name: 'Sign in to the Business Portal' }).count())
+    .toBe(1);
+  await snap(page, 'sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Payouts', exact: true }).waitFor();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to the Business Portal' }).waitFor();
+}
+
+describe('the Business Portal in Chromium', () => {
+  it('a requester creates a documented support credit; an admin manages the team; the audit log shows both', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+
+    // The requester: a support credit with rationale and attachment.
+    await signIn(page, 'rita@e2e.test');
+    await page.getByRole('link', { name: 'New manual payout' }).first().click();
+    await page.getByRole('heading', { name: 'New manual payout' }).waitFor();
+    await page.getByLabel('Customer reference').fill('cust-4711');
+    await page.getByLabel('Amount', { exact: true }).fill('25.00');
+    await page.getByLabel('Recipient email').fill('customer@example.com');
+    await page.getByLabel('Reason').selectOption('service_disruption');
+    await page
+      .getByLabel('Rationale')
+      .fill('The outage on 3 November kept this customer offline for four hours.');
+    await page.getByLabel('Ticket URL').fill('https://support.example.com/tickets/4711');
+    await page.getByLabel('Attachment (optional)').setInputFiles({
+      name: 'outage-report.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 outage report'),
+    });
+    await snap(page, 'new-payout');
+    await page.getByRole('button', { name: 'Create payout' }).click();
+
+    await page.getByText('The payout was created.').waitFor();
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toMatch(/25\.00 · portal\//);
+    await page.getByRole('button', { name: /Download outage-report\.pdf/ }).waitFor();
+    const requestedBy = page.locator('dt:has-text("Requested by") + dd');
+    expect(await requestedBy.textContent()).toBe('Rita Requester (rita@e2e.test)');
+    await page.getByText('Paid', { exact: true }).first().waitFor({ timeout: 20_000 });
+    await snap(page, 'payout-detail');
+
+    await page.getByRole('link', { name: 'Payouts', exact: true }).click();
+    await page.getByLabel('Source').selectOption('portal');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain('25.00');
+    await snap(page, 'payouts');
+    // A requester sees no admin pages.
+    expect(await page.getByRole('link', { name: 'Team' }).count()).toBe(0);
+    await signOut(page);
+
+    // The admin: invite a member, change a role.
+    await signIn(page, 'ada@e2e.test');
+    await page.getByRole('link', { name: 'Team' }).click();
+    await page.getByRole('heading', { name: 'Team' }).waitFor();
+    await page.getByLabel('Email').fill('new.colleague@e2e.test');
+    await page.getByLabel('Name', { exact: true }).fill('New Colleague');
+    await page.getByRole('group', { name: 'Roles', exact: true }).getByLabel('Finance').check();
+    await page.getByRole('button', { name: 'Invite' }).click();
+    await page.getByText('New Colleague was invited.').waitFor();
+    await page.getByRole('button', { name: 'Change roles of Vic Viewer' }).click();
+    await page.getByRole('group', { name: 'Roles of Vic Viewer' }).getByLabel('Finance').check();
+    await page.getByRole('button', { name: 'Save roles' }).click();
+    const vic = page.locator('tr', { hasText: 'vic@e2e.test' });
+    await expect.poll(() => vic.textContent()).toContain('Viewer, Finance');
+    await snap(page, 'team');
+
+    // The audit log: both people's actions, appended by the relay moments later.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const log = page.locator('table.audit tbody');
+    await expect
+      .poll(
+        async () => {
+          await page.getByRole('button', { name: 'Apply filters' }).click();
+          return log.textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/Member update/);
+    const text = (await log.textContent()) ?? '';
+    expect(text).toMatch(/Rita Requester \(rita@e2e\.test\)Payout create/);
+    expect(text).toMatch(/Ada Admin \(ada@e2e\.test\)Member invite/);
+    expect(text).toMatch(/Ada Admin \(ada@e2e\.test\)Member update/);
+    await snap(page, 'audit-log');
+
+    await page.getByRole('link', { name: 'Help' }).click();
+    await page.getByRole('heading', { name: 'Permission matrix' }).waitFor();
+    await snap(page, 'help');
+
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
+});
