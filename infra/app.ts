@@ -1,5 +1,9 @@
 import { App } from 'aws-cdk-lib';
+import { buildPortalIfStale } from '../local/build-portal.js';
 import { PayoutsStack } from './payouts-stack.js';
+
+// The stack deploys the built portal: build it first when its sources changed.
+await buildPortalIfStale((line) => console.error(line));
 
 const app = new App();
 const stackName: unknown = app.node.tryGetContext('stackName') ?? 'Payouts';

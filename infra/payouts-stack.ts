@@ -1,24 +1,38 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { BusinessPortal, PortalIdentity } from './constructs/business-portal.js';
 import { PayoutApi } from './constructs/payout-api.js';
 import { PayoutExecution } from './constructs/payout-execution.js';
 import { PayoutsTable } from './constructs/payouts-table.js';
 
-/** The payouts platform: its table, the HTTP API in front of it, and payout execution. */
+/** The payouts platform: its table, the HTTP API, payout execution and the Business Portal. */
 export class PayoutsStack extends Stack {
   readonly table: PayoutsTable;
   readonly api: PayoutApi;
   readonly execution: PayoutExecution;
+  readonly identity: PortalIdentity;
+  readonly portal: BusinessPortal;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.table = new PayoutsTable(this, 'Payouts');
-    this.api = new PayoutApi(this, 'Api', { table: this.table });
+    this.identity = new PortalIdentity(this, 'PortalIdentity');
+    this.api = new PayoutApi(this, 'Api', {
+      table: this.table,
+      jwt: { issuer: this.identity.issuer, audience: [this.identity.client.userPoolClientId] },
+    });
     this.execution = new PayoutExecution(this, 'Execution', {
       table: this.table,
       functions: this.api.functions,
     });
 
+    this.portal = new BusinessPortal(this, 'Portal', { api: this.api, identity: this.identity });
+
+    new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: 'The Business Portal' });
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.identity.userPool.userPoolId,
+      description: "The portal team's Cognito user pool (first admin: see docs/deploy.md)",
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the payouts API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The single table' });
   }

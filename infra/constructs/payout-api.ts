@@ -8,16 +8,28 @@ import {
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpJwtAuthorizer,
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { AUTHORIZER_FUNCTION, FUNCTIONS, NOT_FOUND_FUNCTION, ROUTES } from '../../shared/topology.js';
+import {
+  AUTHORIZER_FUNCTION,
+  FUNCTIONS,
+  NOT_FOUND_FUNCTION,
+  ROUTES,
+  type RouteAuth,
+} from '../../shared/topology.js';
 import { PayoutsFunction } from './payouts-function.js';
 import type { PayoutsTable } from './payouts-table.js';
 
 export interface PayoutApiProps {
   table: PayoutsTable;
+  /** The team's identity provider: routes with `auth: 'jwt'` verify its tokens. */
+  jwt: { issuer: string; audience: string[] };
 }
 
 /** `create-payout` → `CreatePayout`, for readable logical IDs. */
@@ -94,6 +106,15 @@ export class PayoutApi extends Construct {
       resultsCacheTtl: Duration.seconds(0),
     });
     const noAuthorizer = new HttpNoneAuthorizer();
+    // API Gateway checks signature (JWKS), issuer, audience and expiry before the function runs.
+    const jwtAuthorizer = new HttpJwtAuthorizer('PortalJwtAuthorizer', props.jwt.issuer, {
+      jwtAudience: props.jwt.audience,
+    });
+    const authorizers: Record<RouteAuth, IHttpRouteAuthorizer> = {
+      api_key: authorizer,
+      jwt: jwtAuthorizer,
+      none: noAuthorizer,
+    };
 
     const integrations = new Map<string, HttpLambdaIntegration>();
     for (const route of ROUTES) {
@@ -102,12 +123,11 @@ export class PayoutApi extends Construct {
         target = integration(route.function);
         integrations.set(route.function, target);
       }
-      const authorization: IHttpRouteAuthorizer = route.auth ? authorizer : noAuthorizer;
       this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: target,
-        authorizer: authorization,
+        authorizer: authorizers[route.auth],
       });
     }
 

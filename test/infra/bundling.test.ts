@@ -12,6 +12,11 @@ import { FUNCTIONS } from '../../shared/topology.js';
  * bundling the SDK by mistake puts create-payout at ~730 KB.
  */
 const BUNDLE_BUDGET_BYTES = 200 * 1024;
+/**
+ * The portal API serves 21 routes from one function (payouts, team, keys, webhooks, settings, audit):
+ * ~245 KB, half of it zod. Allowed more until issue 8's bundle work (docs/architecture.md D24).
+ */
+const LARGER_BUDGETS: Readonly<Record<string, number>> = { 'portal-api': 260 * 1024 };
 
 describe('bundling', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'payouts-cdk-'));
@@ -38,6 +43,6 @@ describe('bundling', () => {
 
     expect(files).toEqual(['index.mjs', 'index.mjs.map']);
     expect(size).toBeGreaterThan(1_000);
-    expect(size).toBeLessThan(BUNDLE_BUDGET_BYTES);
+    expect(size).toBeLessThan(LARGER_BUDGETS[name] ?? BUNDLE_BUDGET_BYTES);
   });
 });

@@ -150,9 +150,18 @@ describe('payouts table', () => {
 });
 
 describe('functions', () => {
-  it('creates exactly one Lambda function per topology entry', () => {
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(FUNCTIONS.length);
-    expect(new Set(FUNCTIONS.map((spec) => functionId(spec.name))).size).toBe(FUNCTIONS.length);
+  it("creates exactly one Lambda function per topology entry, besides CDK's own deployment helpers", () => {
+    const ours = new Set(FUNCTIONS.map((spec) => functionId(spec.name)));
+    const others = ofType('AWS::Lambda::Function')
+      .map(([id]) => id)
+      .filter((id) => !ours.has(id));
+
+    expect(ours.size).toBe(FUNCTIONS.length);
+    // The portal's site deployment (BucketDeployment) and the site bucket's auto-delete provider.
+    expect(others.map((id) => id.replace(/[0-9A-F]{8,}.*$/, '')).sort()).toEqual([
+      'CustomCDKBucketDeployment',
+      'CustomS3AutoDeleteObjectsCustomResourceProviderHandler',
+    ]);
   });
 
   it.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))(
@@ -240,7 +249,23 @@ describe('permissions', () => {
 });
 
 describe('HTTP API', () => {
-  const [authorizerId, authorizer] = single('AWS::ApiGatewayV2::Authorizer');
+  const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
+  const [authorizerId, authorizer] = authorizers.find(
+    ([, candidate]) => candidate.Properties.AuthorizerType === 'REQUEST',
+  )!;
+  const [jwtAuthorizerId, jwtAuthorizer] = authorizers.find(
+    ([, candidate]) => candidate.Properties.AuthorizerType === 'JWT',
+  )!;
+
+  it('verifies portal tokens against the user pool: its issuer, its app client as audience', () => {
+    const [poolId] = single('AWS::Cognito::UserPool');
+    const [clientId] = single('AWS::Cognito::UserPoolClient');
+
+    expect(authorizers).toHaveLength(2);
+    expect(JSON.stringify(jwtAuthorizer.Properties.JwtConfiguration.Issuer)).toContain(poolId);
+    expect(jwtAuthorizer.Properties.JwtConfiguration.Audience).toEqual([{ Ref: clientId }]);
+    expect(jwtAuthorizer.Properties.IdentitySource).toEqual(['$request.header.Authorization']);
+  });
 
   it('has one route per topology route plus $default, and no others', () => {
     const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => route.Properties.RouteKey);
@@ -251,14 +276,17 @@ describe('HTTP API', () => {
   });
 
   it.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))(
-    '%s invokes its function, behind the API key authorizer only if the topology says so',
+    '%s invokes its function, behind the authorizer the topology names',
     (routeKey, spec) => {
       const route = routeNamed(routeKey);
 
       expect(functionBehindRoute(route)).toBe(functionId(spec.function));
-      if (spec.auth) {
+      if (spec.auth === 'api_key') {
         expect(route.AuthorizationType).toBe('CUSTOM');
         expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
+      } else if (spec.auth === 'jwt') {
+        expect(route.AuthorizationType).toBe('JWT');
+        expect(route.AuthorizerId).toEqual({ Ref: jwtAuthorizerId });
       } else {
         expect(route.AuthorizationType).toBe('NONE');
         expect(route).not.toHaveProperty('AuthorizerId');
@@ -359,5 +387,87 @@ describe('PayoutsFunction.bindEnvironment', () => {
 
     expect(() => fn.bindEnvironment({ FIRST: '1' })).not.toThrow();
     expect(() => fn.bindEnvironment({ FIRST: '2' })).toThrow(/FIRST is already bound/);
+  });
+});
+
+describe('Business Portal', () => {
+  const [, pool] = single('AWS::Cognito::UserPool');
+  const [, client] = single('AWS::Cognito::UserPoolClient');
+  const [, distribution] = single('AWS::CloudFront::Distribution');
+  const buckets = ofType('AWS::S3::Bucket');
+
+  it('signs the team in with a user pool that only admins add to, the tenant an immutable attribute', () => {
+    expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+    expect(pool.Properties.Schema).toContainEqual(
+      expect.objectContaining({ Name: 'tenant_id', Mutable: false, AttributeDataType: 'String' }),
+    );
+    expect(pool.DeletionPolicy).toBe('Retain');
+    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(client.Properties.ExplicitAuthFlows).toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(client.Properties.WriteAttributes ?? []).not.toContain('custom:tenant_id');
+  });
+
+  it('serves the SPA from a private bucket over HTTPS and the portal API on the same origin', () => {
+    const config = distribution.Properties.DistributionConfig;
+    const api = config.CacheBehaviors.find((behavior: any) => behavior.PathPattern === '/portal-api/*');
+
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toBeDefined();
+    expect(config.Origins.some((origin: any) => origin.OriginAccessControlId)).toBe(true);
+    expect(api.ViewerProtocolPolicy).toBe('https-only');
+    expect(api.AllowedMethods).toEqual(expect.arrayContaining(['POST', 'PUT', 'PATCH', 'DELETE']));
+  });
+
+  it('sends security headers: a strict CSP, no framing, no sniffing, HSTS', () => {
+    const [, policy] = single('AWS::CloudFront::ResponseHeadersPolicy');
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+
+    expect(JSON.stringify(headers.ContentSecurityPolicy)).toContain("frame-ancestors 'none'");
+    expect(JSON.stringify(headers.ContentSecurityPolicy)).toContain("script-src 'self'");
+    expect(headers.FrameOptions.FrameOption).toBe('DENY');
+    expect(headers.ContentTypeOptions.Override).toBe(true);
+    expect(headers.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
+  });
+
+  it('keeps attachments private, encrypted, TLS-only and retained, with CORS for the portal only', () => {
+    const [attachmentsId, attachments] = buckets.find(([, bucket]) => bucket.Properties.CorsConfiguration)!;
+    const policies = ofType('AWS::S3::BucketPolicy').filter(
+      ([, policy]) => policy.Properties.Bucket.Ref === attachmentsId,
+    );
+
+    expect(attachments.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(attachments.Properties.BucketEncryption).toBeDefined();
+    expect(attachments.DeletionPolicy).toBe('Retain');
+    expect(JSON.stringify(policies)).toContain('aws:SecureTransport');
+    const [rule] = attachments.Properties.CorsConfiguration.CorsRules;
+    expect(JSON.stringify(rule.AllowedOrigins)).toContain('DomainName');
+    expect(rule.AllowedOrigins).not.toContain('*');
+  });
+
+  it('grants the portal API only its pool and the attachments under tenants/', () => {
+    const actions = actionsOf('portal-api');
+    const roleId = lambdaOf('portal-api').Properties.Role['Fn::GetAtt'][0];
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
+      .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+    const s3 = statements.find((statement: any) => asArray(statement.Action).includes('s3:PutObject'));
+
+    expect(actions.filter((action) => action.startsWith('cognito-idp:')).sort()).toEqual([
+      'cognito-idp:AdminCreateUser',
+      'cognito-idp:AdminDisableUser',
+      'cognito-idp:AdminEnableUser',
+    ]);
+    expect(JSON.stringify(s3.Resource)).toContain('/tenants/*');
+    expect(actions).not.toContain('s3:*');
+    expect(actions).not.toContain('s3:DeleteObject');
+    expect(lambdaOf('portal-api').Properties.Environment.Variables).toMatchObject({
+      PAYOUTS_USER_POOL_ID: { Ref: expect.any(String) },
+      PAYOUTS_ATTACHMENTS_BUCKET: { Ref: expect.any(String) },
+    });
   });
 });
