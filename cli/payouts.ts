@@ -1,5 +1,10 @@
 import { Command, Option } from 'commander';
+import { LOCAL_USER_POOL_ID } from '../local/aws/local-cognito.js';
+import { createCognitoDirectory } from '../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
+import { SYSTEM } from '../shared/domain/audit.js';
+import { ROLES, type Role } from '../shared/domain/team.js';
+import { teamUseCase } from '../shared/use-cases/team.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { CliError, resolveTarget } from './target.js';
 
@@ -10,7 +15,7 @@ import { CliError, resolveTarget } from './target.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const program = new Command('payouts')
-  .description('Operate a payouts platform: tenants and API keys')
+  .description('Operate a payouts platform: tenants, API keys and portal members')
   .option('--table <name>', 'DynamoDB table of a deployed stack (default: the local platform)')
   .showHelpAfterError();
 
@@ -91,6 +96,57 @@ apiKeys
     }
     console.log(`Revoked ${options.key}.`);
   });
+
+const members = program.command('members').description("A tenant's Business Portal team");
+members
+  .command('invite')
+  .description("Invite a member to a tenant's portal: the first admin of a new tenant, for instance")
+  .requiredOption('--tenant <id>', 'tenant id (ten_…)')
+  .requiredOption('--email <email>', 'their email: the sign-in name')
+  .requiredOption('--name <name>', 'their name')
+  .option('--roles <roles>', `comma-separated, of ${ROLES.join(', ')}`, 'admin')
+  .option('--user-pool <id>', 'Cognito user pool id (the UserPoolId stack output; default: the local one)')
+  .option('--json', 'print JSON')
+  .action(
+    async (options: {
+      tenant: string;
+      email: string;
+      name: string;
+      roles: string;
+      userPool?: string;
+      json?: boolean;
+    }) => {
+      const roles = options.roles.split(',').map((role) => role.trim());
+      const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+      if (unknown.length > 0)
+        throw new CliError(`--roles: unknown role ${unknown.join(', ')} (use ${ROLES.join(', ')})`);
+      const { admin, target } = administration();
+      if (!target.local && !options.userPool)
+        throw new CliError('--user-pool is required against AWS (the UserPoolId output)');
+      if (!(await admin.getTenant(options.tenant))) throw new CliError(`No tenant ${options.tenant}`);
+      const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName });
+      const team = teamUseCase({
+        team: adapters.team,
+        directory: createCognitoDirectory({
+          userPoolId: options.userPool ?? LOCAL_USER_POOL_ID,
+          handOverPassword: target.local,
+        }),
+      });
+      const member = await team.invite(
+        { tenantId: options.tenant, actor: SYSTEM, sourceIp: null, requestId: 'cli' },
+        { email: options.email, name: options.name, roles: roles as Role[] },
+      );
+      print(
+        Boolean(options.json),
+        member,
+        `Invited ${member.email} (${member.roles.join(', ')}) to ${options.tenant} on ${target.description}.\n${
+          member.temporary_password
+            ? `Temporary password (shown once): ${member.temporary_password}`
+            : 'Cognito emails them a temporary password.'
+        }`,
+      );
+    },
+  );
 
 program.parseAsync().catch((error: unknown) => {
   console.error(

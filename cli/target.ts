@@ -12,12 +12,17 @@ export class CliError extends Error {
  * Which platform the CLI talks to: AWS when a table is named (`--table` or PAYOUTS_TABLE_NAME, with
  * the usual AWS credentials), otherwise the `npm start` running on this machine.
  */
-export function resolveTarget(table: string | undefined): { tableName: string; description: string } {
+export function resolveTarget(table: string | undefined): {
+  tableName: string;
+  description: string;
+  local: boolean;
+} {
   const named = table ?? process.env.PAYOUTS_TABLE_NAME;
   if (named)
     return {
       tableName: named,
       description: `table ${named} in ${process.env.AWS_REGION ?? 'the default region'}`,
+      local: false,
     };
   const runtime = readRuntimeFile();
   if (!runtime) {
@@ -25,6 +30,10 @@ export function resolveTarget(table: string | undefined): { tableName: string; d
       'No local platform is running. Start it with `npm start` in another terminal, or target AWS with --table <name> (or PAYOUTS_TABLE_NAME).',
     );
   }
-  Object.assign(process.env, { ...LOCAL_AWS_ENV, AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamodbEndpoint });
-  return { tableName: runtime.tableName, description: `the local platform at ${runtime.url}` };
+  Object.assign(process.env, {
+    ...LOCAL_AWS_ENV,
+    AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamodbEndpoint,
+    ...(runtime.awsEndpoint ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: runtime.awsEndpoint } : {}),
+  });
+  return { tableName: runtime.tableName, description: `the local platform at ${runtime.url}`, local: true };
 }

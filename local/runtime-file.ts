@@ -6,6 +6,8 @@ export interface RuntimeFile {
   url: string;
   dynamodbEndpoint: string;
   tableName: string;
+  /** The local AWS JSON endpoint (SQS, EventBridge, the identity provider's Cognito API). */
+  awsEndpoint?: string;
   pid: number;
 }
 

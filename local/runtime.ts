@@ -77,6 +77,8 @@ export interface LocalPlatform {
   issuer: string;
   /** The local S3 server's endpoint. */
   s3Endpoint: string;
+  /** The local AWS JSON endpoint (SQS, EventBridge, Cognito). */
+  awsEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -254,6 +256,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       cognito,
       issuer: issuer(),
       s3Endpoint,
+      awsEndpoint,
       async stop() {
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));

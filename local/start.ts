@@ -45,6 +45,7 @@ async function main(): Promise<void> {
         url: platform.url,
         dynamodbEndpoint: platform.dynamodbEndpoint,
         tableName: platform.tableName,
+        awsEndpoint: platform.awsEndpoint,
         pid: process.pid,
       },
       null,

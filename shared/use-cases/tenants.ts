@@ -55,6 +55,8 @@ export function tenantAdministration(deps: { tenants: TenantRepository; now?: ()
       return { apiKey: key, secret };
     },
 
+    getTenant: (tenantId: string) => deps.tenants.getTenant(tenantId),
+
     listApiKeys: (tenantId: string) => deps.tenants.listApiKeys(tenantId),
 
     revokeApiKey: (tenantId: string, keyId: string, action?: ActionStamp) =>

@@ -1,28 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortalIfStale } from '../../local/build-portal.js';
 import { seedMember } from '../../local/demo-team.js';
+import { launchChromium } from '../helpers/browser.js';
 import { withTestPlatform } from '../helpers/platform.js';
 import { TEST_PASSWORD } from '../helpers/portal.js';
-
-/** Debian's Chromium with the flags this machine needs (see the developers' guide). */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
 
 // `npm run screenshots` sets this to docs/screenshots; plain test runs take none.
 const screenshots = process.env.PAYOUTS_SCREENSHOTS_DIR;
