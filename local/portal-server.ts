@@ -23,7 +23,7 @@ export interface PortalConfig {
   stage: 'local' | 'aws';
   /** Base of the portal API; '' when same-origin (CloudFront in AWS, this server locally). */
   apiBase: string;
-  cognito: { endpoint: string; clientId: string; region: string };
+  cognito: { endpoint: string; userPoolId: string; clientId: string; region: string };
 }
 
 /**

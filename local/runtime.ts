@@ -238,7 +238,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         config: () => ({
           stage: 'local',
           apiBase: '',
-          cognito: { endpoint: `${url}${LOCAL_IDP_PATH}`, clientId: LOCAL_CLIENT_ID, region: 'local' },
+          cognito: {
+            endpoint: `${url}${LOCAL_IDP_PATH}`,
+            userPoolId: LOCAL_USER_POOL_ID,
+            clientId: LOCAL_CLIENT_ID,
+            region: 'local',
+          },
         }),
         connectSources: () => [s3Endpoint],
       }),

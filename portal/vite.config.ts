@@ -9,6 +9,8 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
+  // Cognito's client library bundles the `buffer` polyfill, which reads Node's `global`.
+  define: { global: 'globalThis' },
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 400 },
   server: { proxy: { '/portal-api': 'http://127.0.0.1:3000', '/config.json': 'http://127.0.0.1:3000' } },
 });

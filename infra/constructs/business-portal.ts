@@ -44,7 +44,7 @@ export const PORTAL_DIST = `${REPO_ROOT}portal/dist`;
 /**
  * The team's sign-in: a Cognito user pool (email as username, no self sign-up: admins invite) with
  * the tenant as an immutable custom attribute only the admin API writes, and a public app client
- * for the SPA (USER_PASSWORD_AUTH over TLS, no secret in the bundle).
+ * for the SPA: SRP (the password never leaves the browser), no secret in the bundle.
  */
 export class PortalIdentity extends Construct {
   readonly userPool: UserPool;
@@ -79,7 +79,8 @@ export class PortalIdentity extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.client = this.userPool.addClient('PortalClient', {
-      authFlows: { userPassword: true },
+      // SRP for the SPA; USER_PASSWORD_AUTH stays off in AWS (the password would travel to Cognito).
+      authFlows: { userSrp: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
@@ -231,7 +232,12 @@ export class BusinessPortal extends Construct {
         Source.jsonData('config.json', {
           stage: 'aws',
           apiBase: '',
-          cognito: { endpoint: cognitoEndpoint, clientId: props.identity.client.userPoolClientId, region },
+          cognito: {
+            endpoint: cognitoEndpoint,
+            userPoolId: props.identity.userPool.userPoolId,
+            clientId: props.identity.client.userPoolClientId,
+            region,
+          },
         }),
       ],
       memoryLimit: 256,

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { poolNameOf, srpChallenge, srpVerifier, srpVerifyClaim } from './srp.js';
 
 /** The local user pool's id and its app client (the SPA's public client, no secret). */
 export const LOCAL_USER_POOL_ID = 'local_pool';
@@ -12,6 +13,8 @@ interface LocalUser {
   username: string;
   attributes: Record<string, string>;
   passwordHash: string;
+  /** SRP salt and verifier (USER_SRP_AUTH); the user id for SRP is the sub, as in Cognito. */
+  srp?: { salt: string; verifier: string };
   /** FORCE_CHANGE_PASSWORD until the temporary password is replaced, as in Cognito. */
   status: 'FORCE_CHANGE_PASSWORD' | 'CONFIRMED';
   enabled: boolean;
@@ -64,8 +67,8 @@ function checkPolicy(password: string): void {
 
 /**
  * A local stand-in for a Cognito user pool: the admin API the portal's directory adapter calls, the
- * USER_PASSWORD_AUTH sign-in the SPA calls (with the NEW_PASSWORD_REQUIRED challenge for invited
- * members), RS256 ID tokens with Cognito's claims (`sub`, `email`, `custom:tenant_id`, `aud` = client
+ * SRP sign-in the SPA makes with Cognito's own client library (USER_SRP_AUTH → PASSWORD_VERIFIER),
+ * USER_PASSWORD_AUTH (tests, scripts), the NEW_PASSWORD_REQUIRED challenge for invited members, RS256 ID tokens with Cognito's claims (`sub`, `email`, `custom:tenant_id`, `aud` = client
  * id, `token_use`), and the JWKS they verify against. State (signing key, users) persists in
  * `stateFile` when given. Development and test infrastructure only.
  */
@@ -90,6 +93,33 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
   save();
 
   const sessions = new Map<string, string>();
+  /** SRP exchanges in flight, by secret block: the server's ephemeral values. */
+  const srpExchanges = new Map<string, { sub: string; srpA: string; srpB: string; b: string; at: number }>();
+  const poolName = poolNameOf(LOCAL_USER_POOL_ID);
+
+  function setPassword(user: LocalUser, password: string) {
+    user.passwordHash = hashPassword(password);
+    user.srp = srpVerifier(poolName, user.sub, password);
+  }
+
+  /** After a password proved right: disabled users stop here, invited ones must choose a password. */
+  function signedIn(user: LocalUser) {
+    if (!user.enabled) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
+    if (user.status === 'FORCE_CHANGE_PASSWORD') {
+      const session = randomBytes(24).toString('base64url');
+      sessions.set(session, user.sub);
+      return {
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: session,
+        ChallengeParameters: {
+          USER_ID_FOR_SRP: user.sub,
+          userAttributes: JSON.stringify({ email: user.attributes.email ?? user.username }),
+          requiredAttributes: '[]',
+        },
+      };
+    }
+    return tokensFor(user);
+  }
 
   function userNamed(username: unknown): LocalUser {
     const user = state.users.find((candidate) => candidate.username === String(username).toLowerCase());
@@ -169,11 +199,12 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
         sub: randomUUID(),
         username,
         attributes: Object.fromEntries((input.UserAttributes ?? []).map((a) => [a.Name, a.Value])),
-        passwordHash: hashPassword(password),
+        passwordHash: '',
         status: 'FORCE_CHANGE_PASSWORD',
         enabled: true,
         createdAt: new Date().toISOString(),
       };
+      setPassword(user, password);
       state.users.push(user);
       save();
       return {
@@ -189,7 +220,7 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
     AdminSetUserPassword(input: { Username: string; Password: string; Permanent?: boolean }) {
       const user = userNamed(input.Username);
       checkPolicy(input.Password);
-      user.passwordHash = hashPassword(input.Password);
+      setPassword(user, input.Password);
       user.status = input.Permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
       save();
       return {};
@@ -226,6 +257,26 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
         if (!user?.enabled) throw new CognitoError('NotAuthorizedException', 'Invalid Refresh Token.');
         return tokensFor(user, false);
       }
+      if (input.AuthFlow === 'USER_SRP_AUTH') {
+        const user = state.users.find(
+          (candidate) => candidate.username === parameters.USERNAME?.toLowerCase(),
+        );
+        if (!user?.srp || !parameters.SRP_A)
+          throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
+        const { b, srpB } = srpChallenge(parameters.SRP_A, user.srp.verifier);
+        const secretBlock = randomBytes(48).toString('base64');
+        srpExchanges.set(secretBlock, { sub: user.sub, srpA: parameters.SRP_A, srpB, b, at: Date.now() });
+        return {
+          ChallengeName: 'PASSWORD_VERIFIER',
+          ChallengeParameters: {
+            SALT: user.srp.salt,
+            SRP_B: srpB,
+            SECRET_BLOCK: secretBlock,
+            USER_ID_FOR_SRP: user.sub,
+            USERNAME: user.sub,
+          },
+        };
+      }
       if (input.AuthFlow !== 'USER_PASSWORD_AUTH')
         throw new CognitoError(
           'InvalidParameterException',
@@ -235,17 +286,7 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
       // Cognito answers the same for an unknown user and a wrong password (no user enumeration).
       if (!user || !passwordMatches(parameters.PASSWORD ?? '', user.passwordHash))
         throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
-      if (!user.enabled) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
-      if (user.status === 'FORCE_CHANGE_PASSWORD') {
-        const session = randomBytes(24).toString('base64url');
-        sessions.set(session, user.sub);
-        return {
-          ChallengeName: 'NEW_PASSWORD_REQUIRED',
-          Session: session,
-          ChallengeParameters: { USER_ID_FOR_SRP: user.username, requiredAttributes: '[]' },
-        };
-      }
-      return tokensFor(user);
+      return signedIn(user);
     },
     async RespondToAuthChallenge(input: {
       ClientId: string;
@@ -254,6 +295,31 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
       ChallengeResponses?: Record<string, string>;
     }) {
       checkClient(input.ClientId);
+      if (input.ChallengeName === 'PASSWORD_VERIFIER') {
+        const responses = input.ChallengeResponses ?? {};
+        const secretBlock = responses.PASSWORD_CLAIM_SECRET_BLOCK ?? '';
+        const exchange = srpExchanges.get(secretBlock);
+        srpExchanges.delete(secretBlock);
+        const user = state.users.find((candidate) => candidate.sub === exchange?.sub);
+        const valid =
+          exchange &&
+          user?.srp &&
+          Date.now() - exchange.at < 5 * 60_000 &&
+          srpVerifyClaim({
+            poolName,
+            userId: user.sub,
+            srpA: exchange.srpA,
+            srpB: exchange.srpB,
+            b: exchange.b,
+            verifier: user.srp.verifier,
+            secretBlock,
+            timestamp: responses.TIMESTAMP ?? '',
+            signature: responses.PASSWORD_CLAIM_SIGNATURE ?? '',
+          });
+        if (!valid || !user)
+          throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
+        return signedIn(user);
+      }
       const sub = sessions.get(input.Session);
       const user = state.users.find((candidate) => candidate.sub === sub);
       if (input.ChallengeName !== 'NEW_PASSWORD_REQUIRED' || !user)
@@ -261,7 +327,7 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
       const password = input.ChallengeResponses?.NEW_PASSWORD ?? '';
       checkPolicy(password);
       sessions.delete(input.Session);
-      user.passwordHash = hashPassword(password);
+      setPassword(user, password);
       user.status = 'CONFIRMED';
       save();
       return tokensFor(user);

@@ -1,8 +1,10 @@
+import type { CognitoUser, CognitoUserSession } from 'amazon-cognito-identity-js';
+
 /** Runtime settings served beside the SPA (`/config.json`): no secrets, one build for every deployment. */
 export interface PortalConfig {
   stage: 'local' | 'aws';
   apiBase: string;
-  cognito: { endpoint: string; clientId: string; region: string };
+  cognito: { endpoint: string; userPoolId: string; clientId: string; region: string };
 }
 
 let config: PortalConfig | undefined;
@@ -33,7 +35,6 @@ const SESSION_KEY = 'payouts.session';
 
 export interface Session {
   idToken: string;
-  refreshToken?: string;
   expiresAt: number;
   email: string;
 }
@@ -55,83 +56,81 @@ export function saveSession(session: Session | undefined): void {
   window.dispatchEvent(new Event('payouts-session'));
 }
 
-/** Calls Cognito's JSON API (the local identity provider speaks the same). */
-async function cognito<T>(operation: string, input: Record<string, unknown>): Promise<T> {
-  const { cognito: settings } = await loadConfig();
-  const response = await fetch(settings.endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
-    },
-    body: JSON.stringify({ ClientId: settings.clientId, ...input }),
+let pending: CognitoUser | undefined;
+
+/** Cognito's client library, loaded with the sign-in form only (a separate chunk). */
+const cognitoLibrary = () => import('amazon-cognito-identity-js');
+
+async function cognitoUser(email: string, settings: PortalConfig['cognito']): Promise<CognitoUser> {
+  const { CognitoUser, CognitoUserPool } = await cognitoLibrary();
+  const pool = new CognitoUserPool({
+    UserPoolId: settings.userPoolId,
+    ClientId: settings.clientId,
+    endpoint: settings.endpoint,
+    // The library keeps its own copy of the tokens: per tab, gone when it closes.
+    Storage: window.sessionStorage,
   });
-  const body = (await response.json()) as T & { __type?: string; message?: string };
-  if (!response.ok) {
-    throw new ApiError(
-      response.status,
-      String(body.__type ?? 'sign_in_failed')
-        .split('#')
-        .pop() ?? '',
-      body.message ?? 'Sign-in failed.',
-    );
-  }
-  return body;
+  return new CognitoUser({ Username: email, Pool: pool, Storage: window.sessionStorage });
 }
 
-interface AuthAnswer {
-  AuthenticationResult?: { IdToken: string; RefreshToken?: string; ExpiresIn: number };
-  ChallengeName?: string;
-  Session?: string;
-}
+export type SignInResult = { done: true } | { done: false; challenge: 'NEW_PASSWORD_REQUIRED' };
 
-export type SignInResult =
-  | { done: true }
-  | { done: false; challenge: 'NEW_PASSWORD_REQUIRED'; session: string };
-
-function finish(email: string, answer: AuthAnswer): SignInResult {
-  const result = answer.AuthenticationResult;
-  if (result) {
-    saveSession({
-      idToken: result.IdToken,
-      refreshToken: result.RefreshToken,
-      expiresAt: Date.now() + (result.ExpiresIn - 60) * 1000,
-      email,
-    });
-    return { done: true };
-  }
-  if (answer.ChallengeName === 'NEW_PASSWORD_REQUIRED' && answer.Session) {
-    return { done: false, challenge: 'NEW_PASSWORD_REQUIRED', session: answer.Session };
-  }
-  throw new ApiError(
-    400,
-    'unsupported_challenge',
-    `Sign-in asked for ${answer.ChallengeName}, which the portal does not support.`,
-  );
-}
-
-export async function signIn(email: string, password: string): Promise<SignInResult> {
-  const answer = await cognito<AuthAnswer>('InitiateAuth', {
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    AuthParameters: { USERNAME: email, PASSWORD: password },
-  });
-  return finish(email, answer);
-}
-
-export async function setNewPassword(
+/** Callbacks of Cognito's client library, turned into a promise that saves the session. */
+function outcome(
   email: string,
-  session: string,
-  password: string,
-): Promise<SignInResult> {
-  const answer = await cognito<AuthAnswer>('RespondToAuthChallenge', {
-    ChallengeName: 'NEW_PASSWORD_REQUIRED',
-    Session: session,
-    ChallengeResponses: { USERNAME: email, NEW_PASSWORD: password },
+  user: CognitoUser,
+  resolve: (result: SignInResult) => void,
+  reject: (error: unknown) => void,
+) {
+  return {
+    onSuccess(session: CognitoUserSession) {
+      pending = undefined;
+      const idToken = session.getIdToken();
+      saveSession({
+        idToken: idToken.getJwtToken(),
+        expiresAt: idToken.getExpiration() * 1000 - 60_000,
+        email,
+      });
+      resolve({ done: true });
+    },
+    onFailure(error: { code?: string; message?: string }) {
+      reject(new ApiError(400, error.code ?? 'sign_in_failed', error.message ?? 'Sign-in failed.'));
+    },
+    newPasswordRequired() {
+      pending = user;
+      resolve({ done: false, challenge: 'NEW_PASSWORD_REQUIRED' });
+    },
+  };
+}
+
+/**
+ * Signs in with SRP through Cognito's own client library (the password never leaves the browser);
+ * the local identity provider speaks the same protocol.
+ */
+export async function signIn(email: string, password: string): Promise<SignInResult> {
+  const { cognito } = await loadConfig();
+  const user = await cognitoUser(email, cognito);
+  const { AuthenticationDetails } = await cognitoLibrary();
+  return new Promise((resolve, reject) => {
+    user.authenticateUser(
+      new AuthenticationDetails({ Username: email, Password: password }),
+      outcome(email, user, resolve, reject),
+    );
   });
-  return finish(email, answer);
+}
+
+/** Completes the first sign-in of an invited member: they replace the temporary password. */
+export async function setNewPassword(email: string, password: string): Promise<SignInResult> {
+  const user = pending;
+  if (!user) throw new ApiError(400, 'no_challenge', 'Sign in with your temporary password first.');
+  return new Promise((resolve, reject) => {
+    user.completeNewPasswordChallenge(password, {}, outcome(email, user, resolve, reject));
+  });
 }
 
 export function signOut(): void {
+  pending = undefined;
+  sessionStorage.clear();
   saveSession(undefined);
 }
 

@@ -403,7 +403,8 @@ describe('Business Portal', () => {
     );
     expect(pool.DeletionPolicy).toBe('Retain');
     expect(client.Properties.GenerateSecret).toBe(false);
-    expect(client.Properties.ExplicitAuthFlows).toContain('ALLOW_USER_PASSWORD_AUTH');
+    expect(client.Properties.ExplicitAuthFlows).toContain('ALLOW_USER_SRP_AUTH');
+    expect(client.Properties.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
     expect(client.Properties.WriteAttributes ?? []).not.toContain('custom:tenant_id');
   });
 

@@ -1,3 +1,4 @@
+import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { portalRoutes } from '../../functions/portal-api/routes.js';
 import { type Action, can, ROLES, type Role } from '../../shared/domain/team.js';
@@ -421,5 +422,54 @@ describe('the audit log', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'member_exists', param: 'email' });
+  });
+});
+
+describe('SRP sign-in with Cognito’s own client library (what the SPA uses)', () => {
+  function srpSignIn(email: string, password: string, newPassword?: string) {
+    const pool = new CognitoUserPool({
+      UserPoolId: 'local_pool',
+      ClientId: 'local_portal_client',
+      endpoint: `${context.platform.url}/local-idp`,
+    });
+    const user = new CognitoUser({ Username: email, Pool: pool });
+    return new Promise<{ idToken?: string; error?: string; challenged?: boolean }>((resolve) => {
+      const callbacks = {
+        onSuccess: (session: any) => resolve({ idToken: session.getIdToken().getJwtToken() }),
+        onFailure: (error: any) => resolve({ error: `${error.code}: ${error.message}` }),
+        newPasswordRequired: () => {
+          if (!newPassword) return resolve({ challenged: true });
+          user.completeNewPasswordChallenge(newPassword, {}, callbacks);
+        },
+      };
+      user.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), callbacks);
+    });
+  }
+
+  it('proves the password without sending it, and the token works on the portal API', async () => {
+    const signedIn = await srpSignIn(members.viewer.email, TEST_PASSWORD);
+    const wrong = await srpSignIn(members.viewer.email, 'Wrong-password-1');
+    const unknown = await srpSignIn('nobody@test.example', TEST_PASSWORD);
+
+    const me = await portalClient(context.platform.url, signedIn.idToken!).request('GET', '/me');
+    expect(me.body).toMatchObject({ id: members.viewer.memberId, roles: ['viewer'] });
+    expect(wrong.error).toBe('NotAuthorizedException: Incorrect username or password.');
+    expect(unknown.error).toBe('NotAuthorizedException: Incorrect username or password.');
+  });
+
+  it('asks an invited member for a new password, and refuses a disabled one', async () => {
+    const email = `srp-invitee-${Date.now()}@test.example`;
+    const invited = await members.admin.request('POST', '/members', {
+      body: { email, name: 'SRP Invitee', roles: ['requester'] },
+    });
+
+    const first = await srpSignIn(email, invited.body.temporary_password, TEST_PASSWORD);
+    const again = await srpSignIn(email, TEST_PASSWORD);
+    await members.admin.request('PATCH', `/members/${invited.body.id}`, { body: { status: 'deactivated' } });
+    const disabled = await srpSignIn(email, TEST_PASSWORD);
+
+    expect(first.idToken).toEqual(expect.any(String));
+    expect(again.idToken).toEqual(expect.any(String));
+    expect(disabled.error).toBe('NotAuthorizedException: User is disabled.');
   });
 });

@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { setNewPassword, signIn } from '../api';
 import { ErrorNotice, Field } from '../components';
 
-/** Sign-in with email and password (Cognito USER_PASSWORD_AUTH); invited members set their own password. */
+/** Sign-in with email and password (Cognito SRP); invited members choose their own password at first sign-in. */
 export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [newPassword, setNewPasswordText] = useState('');
-  const [challenge, setChallenge] = useState<string | undefined>();
+  const [challenge, setChallenge] = useState(false);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -16,10 +16,8 @@ export function SignInPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const result = challenge
-        ? await setNewPassword(email, challenge, newPassword)
-        : await signIn(email, password);
-      if (!result.done) setChallenge(result.session);
+      const result = challenge ? await setNewPassword(email, newPassword) : await signIn(email, password);
+      if (!result.done) setChallenge(true);
     } catch (caught) {
       setError(caught);
     } finally {
