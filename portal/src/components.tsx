@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from './api';
 import { label } from './format';
 
@@ -97,4 +97,33 @@ export function Loading({ what }: { what: string }) {
       Loading {what}…
     </p>
   );
+}
+
+/** Cursor pagination: a stack of `starting_after` cursors, so Previous goes back exactly one page. */
+export function useCursors() {
+  const [cursors, setCursors] = useState<string[]>([]);
+  return {
+    cursor: cursors.at(-1),
+    reset: () => setCursors([]),
+    pager: (page: { has_more: boolean; next_cursor: string | null } | undefined) => (
+      <nav className="pager" aria-label="Pages">
+        <button
+          type="button"
+          className="secondary"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          Previous
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!page?.has_more || !page.next_cursor}
+          onClick={() => page?.next_cursor && setCursors([...cursors, page.next_cursor])}
+        >
+          Next
+        </button>
+      </nav>
+    ),
+  };
 }

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { AUDIT_ACTIONS } from '../../../shared/domain/catalog';
 import { api } from '../api';
-import { ErrorNotice, Field, Loading, PageTitle } from '../components';
+import { ErrorNotice, Field, Loading, PageTitle, useCursors } from '../components';
 import { type Actor, actorName, dateTime, label } from '../format';
 import type { List } from '../types';
 
@@ -22,10 +22,9 @@ const show = (value: unknown) =>
 /** The append-only audit log: who did what, when, from where, with before and after. */
 export function AuditLogPage() {
   const [filters, setFilters] = useState<Record<string, string>>({});
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursors();
   const query = new URLSearchParams({ limit: '25', ...filters });
-  const cursor = cursors.at(-1);
-  if (cursor) query.set('starting_after', cursor);
+  if (pages.cursor) query.set('starting_after', pages.cursor);
   const entries = useQuery({
     queryKey: ['audit', query.toString()],
     queryFn: () => api<List<AuditEntry>>(`/audit-log?${query}`),
@@ -50,7 +49,7 @@ export function AuditLogPage() {
           if (target) next.target_id = target;
           if (from) next.created_gte = new Date(`${from}T00:00:00`).toISOString();
           if (to) next.created_lt = new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString();
-          setCursors([]);
+          pages.reset();
           setFilters(next);
         }}
       >
@@ -126,24 +125,7 @@ export function AuditLogPage() {
         </table>
       )}
       {entries.data?.data.length === 0 && <p className="empty">No entries match.</p>}
-      <nav className="pager" aria-label="Pages">
-        <button
-          type="button"
-          className="secondary"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          className="secondary"
-          disabled={!entries.data?.has_more}
-          onClick={() => entries.data?.next_cursor && setCursors([...cursors, entries.data.next_cursor])}
-        >
-          Next
-        </button>
-      </nav>
+      {pages.pager(entries.data)}
     </>
   );
 }

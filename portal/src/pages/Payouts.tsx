@@ -1,9 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES } from '../../../shared/domain/catalog';
 import { api } from '../api';
-import { ErrorNotice, Field, Loading, PageTitle, StatusBadge } from '../components';
+import { ErrorNotice, Field, Loading, PageTitle, StatusBadge, useCursors } from '../components';
 import { dateTime, label, money } from '../format';
 import type { List, Me, Payout } from '../types';
 
@@ -12,7 +11,7 @@ const FILTERS = ['status', 'source', 'purpose', 'reference', 'from', 'to'] as co
 /** Payouts, newest first, with filters kept in the URL (shareable, back-button friendly). */
 export function PayoutsPage({ me }: { me: Me }) {
   const [params, setParams] = useSearchParams();
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursors();
   const query = new URLSearchParams();
   for (const name of ['status', 'source', 'purpose', 'reference'] as const) {
     const value = params.get(name);
@@ -22,8 +21,7 @@ export function PayoutsPage({ me }: { me: Me }) {
   const to = params.get('to');
   if (from) query.set('created_gte', new Date(`${from}T00:00:00`).toISOString());
   if (to) query.set('created_lt', new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString());
-  const cursor = cursors.at(-1);
-  if (cursor) query.set('starting_after', cursor);
+  if (pages.cursor) query.set('starting_after', pages.cursor);
   query.set('limit', '20');
 
   const payouts = useQuery({
@@ -40,7 +38,7 @@ export function PayoutsPage({ me }: { me: Me }) {
       const value = String(form.get(name) ?? '').trim();
       if (value) next.set(name, value);
     }
-    setCursors([]);
+    pages.reset();
     setParams(next);
   }
 
@@ -109,7 +107,7 @@ export function PayoutsPage({ me }: { me: Me }) {
             type="button"
             className="secondary"
             onClick={() => {
-              setCursors([]);
+              pages.reset();
               setParams(new URLSearchParams());
             }}
           >
@@ -154,24 +152,7 @@ export function PayoutsPage({ me }: { me: Me }) {
             </tbody>
           </table>
           {payouts.data.data.length === 0 && <p className="empty">No payouts match these filters.</p>}
-          <nav className="pager" aria-label="Pages">
-            <button
-              type="button"
-              className="secondary"
-              disabled={cursors.length === 0}
-              onClick={() => setCursors(cursors.slice(0, -1))}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!payouts.data.has_more || !payouts.data.next_cursor}
-              onClick={() => setCursors([...cursors, payouts.data.next_cursor as string])}
-            >
-              Next
-            </button>
-          </nav>
+          {pages.pager(payouts.data)}
         </>
       ) : null}
     </>
