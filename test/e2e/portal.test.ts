@@ -4,13 +4,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortalIfStale } from '../../local/build-portal.js';
 import { seedMember } from '../../local/demo-team.js';
-import { launchChromium } from '../helpers/browser.js';
+import { accessibilityViolations, launchChromium } from '../helpers/browser.js';
 import { withTestPlatform } from '../helpers/platform.js';
 import { TEST_PASSWORD } from '../helpers/portal.js';
 
 // `npm run screenshots` sets this to docs/screenshots; plain test runs take none.
 const screenshots = process.env.PAYOUTS_SCREENSHOTS_DIR;
+/** Every page the test visits is checked for accessibility; the screenshot is taken when asked for. */
+const violations: string[] = [];
 async function snap(page: Page, name: string) {
+  for (const violation of await accessibilityViolations(page)) violations.push(`${name}: ${violation}`);
   if (!screenshots) return;
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
@@ -145,6 +148,7 @@ describe('the Business Portal in Chromium', () => {
     await snap(page, 'help');
 
     expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
     await page.close();
   }, 180_000);
 });
