@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { queueUrlVariable } from '../shared/config.js';
 import {
+  APPROVAL_TASK_FUNCTION,
   AUTHORIZER_FUNCTION,
   EVENT_BUS,
   FUNCTIONS,
@@ -14,7 +15,8 @@ import {
   RULES,
   STREAM_CONSUMER,
 } from '../shared/topology.js';
-import { createLocalApiGateway, type LambdaHandler } from './api-gateway.js';
+import { APPROVAL_WORKFLOW, approvalStateMachine } from '../shared/workflows/approval.js';
+import { createLocalApiGateway, type LambdaHandler, lambdaContext } from './api-gateway.js';
 import { createAwsJsonEndpoint } from './aws/aws-json-endpoint.js';
 import {
   createLocalCognito,
@@ -25,6 +27,7 @@ import {
 import { createLocalEventBridge } from './aws/local-eventbridge.js';
 import { createLocalS3 } from './aws/local-s3.js';
 import { createLocalSqs, type LocalSqs } from './aws/local-sqs.js';
+import { createLocalStepFunctions, type LocalStepFunctions } from './aws/local-stepfunctions.js';
 import { type DynamoDbLocal, ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalRuntimeError } from './errors.js';
 import { createPortalServer, LOCAL_IDP_PATH } from './portal-server.js';
@@ -62,6 +65,8 @@ export interface ExecutionOptions {
   executorKillRate?: number;
   /** Seconds between webhook attempts (PAYOUTS_WEBHOOK_RETRY_SCHEDULE), e.g. '1,1,1'. */
   webhookRetrySchedule?: string;
+  /** Every approval waits this many seconds instead of until the payout's expiry (tests of expiry). */
+  approvalTimeoutSeconds?: number;
 }
 
 export interface LocalPlatform {
@@ -77,8 +82,10 @@ export interface LocalPlatform {
   issuer: string;
   /** The local S3 server's endpoint. */
   s3Endpoint: string;
-  /** The local AWS JSON endpoint (SQS, EventBridge, Cognito). */
+  /** The local AWS JSON endpoint (SQS, EventBridge, Cognito, Step Functions). */
   awsEndpoint: string;
+  /** The local Step Functions (approval executions), for inspection. */
+  stepFunctions: LocalStepFunctions;
   stop(): Promise<void>;
 }
 
@@ -145,7 +152,22 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       issuer,
       stateFile: options.dataDir ? join(options.dataDir, 'identity-provider.json') : undefined,
     });
-    const awsServer = createAwsJsonEndpoint({ sqs, eventBridge, cognito });
+    // Step Functions: the same ASL CDK deploys; its Lambda tasks run the local handlers.
+    let handlerOfLater: (name: string) => LambdaHandler = () => {
+      throw new Error('handlers not loaded yet');
+    };
+    const quietErrors = (error: unknown) => {
+      if (process.env.PAYOUTS_DEBUG === '1') console.error('[local sfn]', error);
+    };
+    const stepFunctions = createLocalStepFunctions({
+      invoke: (name, payload) => handlerOfLater(name)(payload, lambdaContext(name)),
+      onError: quietErrors,
+    });
+    const approvalMachineArn = stepFunctions.createStateMachine(
+      APPROVAL_WORKFLOW,
+      approvalStateMachine(`arn:aws:lambda:us-east-1:000000000000:function:${APPROVAL_TASK_FUNCTION}`),
+    );
+    const awsServer = createAwsJsonEndpoint({ sqs, eventBridge, cognito, stepFunctions });
     awsEndpoint = `http://127.0.0.1:${await listen(awsServer, 0, '127.0.0.1')}`;
     const s3 = createLocalS3({
       secrets: { [LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID]: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
@@ -170,6 +192,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: awsEndpoint,
       AWS_ENDPOINT_URL_S3: s3Endpoint,
+      AWS_ENDPOINT_URL_SFN: awsEndpoint,
+      PAYOUTS_APPROVAL_STATE_MACHINE_ARN: approvalMachineArn,
       PAYOUTS_USER_POOL_ID: LOCAL_USER_POOL_ID,
       PAYOUTS_TABLE_NAME: tableName,
       PAYOUTS_STAGE: 'local',
@@ -184,10 +208,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         PAYOUTS_RETRY_BASE_SECONDS: execution.retryBaseSeconds,
         PAYOUTS_RETRY_CAP_SECONDS: execution.retryCapSeconds,
         PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: execution.executorKillRate,
+        PAYOUTS_APPROVAL_TIMEOUT_SECONDS: execution.approvalTimeoutSeconds,
       }),
     });
     const handlers = await loadHandlers();
     const handlerOf = (name: string) => handlers.get(name) as LambdaHandler;
+    handlerOfLater = handlerOf;
     // Consumers' failures are part of normal operation (retries); PAYOUTS_DEBUG=1 prints them.
     const quietly =
       process.env.PAYOUTS_DEBUG === '1'
@@ -262,10 +288,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       issuer: issuer(),
       s3Endpoint,
       awsEndpoint,
+      stepFunctions,
       async stop() {
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
         await poller.stop();
+        await stepFunctions.stopAll();
         await sqs.stopAll();
         for (const other of [awsServer, s3.server]) {
           other.closeAllConnections();

@@ -21,6 +21,10 @@ const environment = z.object({
   PAYOUTS_ATTACHMENTS_BUCKET: z.string().min(1).default('payouts-attachments'),
   /** The Cognito user pool of the portal's team (the local identity provider's pool locally). */
   PAYOUTS_USER_POOL_ID: z.string().min(1).default('local_pool'),
+  /** The approval workflow's state machine (Step Functions in AWS, the local emulator locally). */
+  PAYOUTS_APPROVAL_STATE_MACHINE_ARN: z.string().optional(),
+  /** Tests only: every approval waits this many seconds instead of until the payout's expiry. */
+  PAYOUTS_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
   /** Chaos runs only (`npm run chaos`): see createSandboxProvider. Never set in a deployment. */
   PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).default(0),
 });

@@ -20,6 +20,8 @@ export interface FunctionSpec {
   sendsTo?: readonly string[];
   /** The portal's needs: admin calls on the team's user pool, the attachments bucket. */
   portal?: { userPool: true; attachments: true };
+  /** The approval workflow: `start` starts executions, `resume` sends task results. */
+  approvals?: 'start' | 'resume';
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -45,13 +47,20 @@ export const OUTBOX_RELAY_FUNCTION = 'relay-outbox';
 export const NOT_FOUND_FUNCTION = 'route-not-found';
 /** The Business Portal's API: every route below PORTAL_API_PREFIX. */
 export const PORTAL_API_FUNCTION = 'portal-api';
+/** The approval state machine's task function (see shared/workflows/approval.ts). */
+export const APPROVAL_TASK_FUNCTION = 'approval-task';
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: AUTHORIZER_FUNCTION, description: 'Resolves an API key to its tenant', table: 'read' },
   { name: 'create-payout', description: 'POST /v1/payouts', table: 'read-write' },
   { name: 'get-payout', description: 'GET /v1/payouts/{id}', table: 'read' },
   { name: 'list-payouts', description: 'GET /v1/payouts', table: 'read' },
-  { name: 'cancel-payout', description: 'POST /v1/payouts/{id}/cancel', table: 'read-write' },
+  {
+    name: 'cancel-payout',
+    description: 'POST /v1/payouts/{id}/cancel',
+    table: 'read-write',
+    approvals: 'resume',
+  },
   { name: 'get-health', description: 'GET /v1/health' },
   { name: 'get-openapi', description: 'GET /v1/openapi.json' },
   { name: NOT_FOUND_FUNCTION, description: 'Unknown routes ($default)' },
@@ -79,7 +88,20 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     table: 'read-write',
     sendsTo: ['webhook-delivery'],
     portal: { userPool: true, attachments: true },
+    approvals: 'resume',
     memoryMb: 512,
+  },
+  {
+    name: 'start-approval',
+    description: 'payout.approval_requested → the approval workflow (one execution per payout)',
+    table: 'read',
+    approvals: 'start',
+  },
+  {
+    name: APPROVAL_TASK_FUNCTION,
+    description: 'The approval workflow task: stores the task token, applies the outcome',
+    table: 'read-write',
+    approvals: 'resume',
   },
   {
     name: 'fan-out-webhooks',
@@ -134,7 +156,14 @@ export const EVENT_BUS = 'payouts';
 export const EVENT_SOURCE = 'payouts.platform';
 
 /** Entities whose writes the relay reads: payouts and endpoints (events) and every audited item. */
-export const RELAYED_ENTITIES = ['payout', 'webhook_endpoint', 'api_key', 'member', 'manual_payout_criteria'];
+export const RELAYED_ENTITIES = [
+  'payout',
+  'webhook_endpoint',
+  'api_key',
+  'member',
+  'manual_payout_criteria',
+  'approval_policy',
+];
 
 /** The table stream's event source mapping. */
 export const STREAM_CONSUMER = {
@@ -191,6 +220,12 @@ export const QUEUES: readonly QueueSpec[] = [
     // One delivery per invocation: a receiver that hangs holds one slot, not a batch of others.
     consumer: { function: 'deliver-webhook', batchSize: 1, maxConcurrency: 20 },
   },
+  {
+    name: 'approval-start',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 8,
+    consumer: { function: 'start-approval', batchSize: 10, maxConcurrency: 5 },
+  },
 ];
 
 /** An EventBridge rule on the platform bus, delivering matching events to a queue. */
@@ -214,6 +249,12 @@ export const RULES: readonly RuleSpec[] = [
     description: 'Every payout event is offered to the webhook endpoints',
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': [{ prefix: 'payout.' }] },
     target: { queue: 'webhook-fanout' },
+  },
+  {
+    name: 'approval-requests-to-workflow',
+    description: 'Every payout that needs approval gets its approval workflow',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout.approval_requested'] },
+    target: { queue: 'approval-start' },
   },
 ];
 

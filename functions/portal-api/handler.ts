@@ -1,9 +1,12 @@
+import { approvalWorkflowFromEnvironment } from '../../shared/adapters/approval-wiring.js';
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
+import { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
+import { approvalsUseCase } from '../../shared/use-cases/approvals.js';
 import { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 import { manualPayoutsUseCase } from '../../shared/use-cases/manual-payouts.js';
@@ -21,10 +24,17 @@ const directory = createCognitoDirectory({
 });
 
 /** ANY /portal-api/{proxy+}: the Business Portal's API, behind the HTTP API's JWT authorizer. */
+const approvals = approvalsUseCase({
+  payouts: adapters.payouts,
+  workflow: approvalWorkflowFromEnvironment(),
+});
+
 export const handler = portalApi(
   portalRoutes({
+    approvals,
+    approvalPolicy: approvalPolicyUseCase({ team: adapters.team }),
     listPayouts: listPayoutsUseCase(adapters),
-    cancelPayout: cancelPayoutUseCase(adapters),
+    cancelPayout: cancelPayoutUseCase({ ...adapters, afterCancel: approvals.afterCancel }),
     manualPayouts: manualPayoutsUseCase({
       ...adapters,
       attachments: createS3AttachmentStore({ bucket: config.PAYOUTS_ATTACHMENTS_BUCKET }),

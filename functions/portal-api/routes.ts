@@ -1,25 +1,30 @@
 import { type AuditEntry, stampFor } from '../../shared/domain/audit.js';
-import { NotFoundError } from '../../shared/domain/errors.js';
+import { AppError, NotFoundError } from '../../shared/domain/errors.js';
 import { ACTIONS, actionsOf, PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '../../shared/domain/team.js';
 import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
-import type { PortalRoute } from '../../shared/http/portal-handler.js';
+import { ForbiddenError, type PortalRoute } from '../../shared/http/portal-handler.js';
 import type { AuditLog } from '../../shared/ports/team-store.js';
 import type { ApiKey } from '../../shared/ports/tenant-repository.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
 import { listPayoutsQuery } from '../../shared/schemas/payouts.js';
 import {
+  approvalPolicyBody,
   attachmentUploadBody,
   auditQuery,
+  bulkApproveBody,
   createApiKeyBody,
   criteriaBody,
+  decisionBody,
   idParams,
   inviteMemberBody,
   manualPayoutBody,
   updateMemberBody,
 } from '../../shared/schemas/portal.js';
 import { createWebhookEndpointBody, listAttemptsQuery, recoverBody } from '../../shared/schemas/webhooks.js';
+import type { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
+import type { approvalsUseCase } from '../../shared/use-cases/approvals.js';
 import type { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
-import type { manualPayoutsUseCase } from '../../shared/use-cases/manual-payouts.js';
+import { type manualPayoutsUseCase, toPortalPayout } from '../../shared/use-cases/manual-payouts.js';
 import type { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
 import { type teamUseCase, toMemberResource } from '../../shared/use-cases/team.js';
 import type { tenantAdministration } from '../../shared/use-cases/tenants.js';
@@ -27,6 +32,8 @@ import type { webhookEndpointsUseCase } from '../../shared/use-cases/webhook-end
 
 /** The use cases behind the portal API: the same ones the public API and the CLI use. */
 export interface PortalUseCases {
+  approvals: ReturnType<typeof approvalsUseCase>;
+  approvalPolicy: ReturnType<typeof approvalPolicyUseCase>;
   listPayouts: ReturnType<typeof listPayoutsUseCase>;
   cancelPayout: ReturnType<typeof cancelPayoutUseCase>;
   manualPayouts: ReturnType<typeof manualPayoutsUseCase>;
@@ -138,9 +145,21 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       method: 'POST',
       path: '/payouts/{id}/cancel',
       action: 'payouts.cancel',
-      handler: async ({ caller, params }) => {
-        await use.cancelPayout(caller, parse(idParams, params).id);
-        return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, params.id as string));
+      handler: async ({ member, caller, params }) => {
+        const { id } = parse(idParams, params);
+        const payout = await use.manualPayouts.get(caller.tenantId, id);
+        // While it waits for approval, only its requester or an admin may withdraw it.
+        if (
+          payout.status === 'pending_approval' &&
+          !member.roles.includes('admin') &&
+          !(payout.manual?.requested_by.type === 'member' && payout.manual.requested_by.id === member.id)
+        ) {
+          throw new ForbiddenError(
+            'Only the requester of this payout or an admin can cancel it while it awaits approval.',
+          );
+        }
+        await use.cancelPayout(caller, id);
+        return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, id));
       },
     },
     {
@@ -156,6 +175,88 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       action: 'attachments.upload',
       handler: async ({ caller, json }) =>
         jsonResponse(201, await use.manualPayouts.uploadUrl(caller, parse(attachmentUploadBody, json()))),
+    },
+
+    // Approvals
+    {
+      method: 'GET',
+      path: '/approvals',
+      action: 'payouts.approve',
+      handler: async ({ member, query }) => {
+        const page = await use.listPayouts(
+          member.tenantId,
+          parse(listPayoutsQuery, { ...query, status: 'pending_approval' }),
+          toPortalPayout,
+        );
+        return jsonResponse(200, {
+          ...page,
+          data: page.data.map((payout) => ({
+            ...payout,
+            can_decide:
+              payout.manual?.requested_by.type !== 'member' || payout.manual.requested_by.id !== member.id
+                ? !payout.approval?.approvals.some((entry) => entry.user_id === member.id)
+                : false,
+          })),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/payouts/{id}/approve',
+      action: 'payouts.approve',
+      handler: async ({ caller, params, json }) => {
+        const { id } = parse(idParams, params);
+        const { comment } = parse(decisionBody, json() ?? {});
+        await use.approvals.decide(caller, id, { approve: true, comment: comment ?? null });
+        return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, id));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/payouts/{id}/reject',
+      action: 'payouts.approve',
+      handler: async ({ caller, params, json }) => {
+        const { id } = parse(idParams, params);
+        const { comment } = parse(decisionBody, json() ?? {});
+        await use.approvals.decide(caller, id, { approve: false, comment: comment ?? null });
+        return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, id));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/approvals/approve',
+      action: 'payouts.approve',
+      handler: async ({ caller, json }) => {
+        const { ids, comment } = parse(bulkApproveBody, json());
+        // Each payout on its own: one refusal (own payout, already decided) does not stop the others.
+        const results = [];
+        for (const id of new Set(ids)) {
+          try {
+            const { outcome } = await use.approvals.decide(caller, id, {
+              approve: true,
+              comment: comment ?? null,
+            });
+            results.push({ id, approved: true, outcome });
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            results.push({ id, approved: false, error: { code: error.code, message: error.message } });
+          }
+        }
+        return jsonResponse(200, { object: 'bulk_approval', results });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/settings/approval-policy',
+      action: 'payouts.read',
+      handler: async ({ member }) => jsonResponse(200, await use.approvalPolicy.get(member.tenantId)),
+    },
+    {
+      method: 'PUT',
+      path: '/settings/approval-policy',
+      action: 'settings.manage',
+      handler: async ({ caller, json }) =>
+        jsonResponse(200, await use.approvalPolicy.update(caller, parse(approvalPolicyBody, json()))),
     },
 
     // Team

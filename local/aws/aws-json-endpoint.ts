@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { LocalCognito } from './local-cognito.js';
 import type { LocalEventBridge } from './local-eventbridge.js';
 import type { LocalSqs } from './local-sqs.js';
+import type { LocalStepFunctions } from './local-stepfunctions.js';
 
 /**
  * One local HTTP endpoint speaking the AWS JSON protocol (`X-Amz-Target`) for the calls our handlers
@@ -39,6 +40,7 @@ export function createAwsJsonEndpoint(deps: {
   sqs: LocalSqs;
   eventBridge: LocalEventBridge;
   cognito: LocalCognito;
+  stepFunctions: LocalStepFunctions;
 }): Server {
   const queueName = (url: unknown) => String(url).split('/').pop() as string;
   const operations: Record<string, (input: never) => unknown> = {
@@ -68,6 +70,10 @@ export function createAwsJsonEndpoint(deps: {
     'AmazonSQS.GetQueueUrl': (input: { QueueName: string }) => ({
       QueueUrl: deps.sqs.queueUrl(input.QueueName),
     }),
+    'AWSStepFunctions.StartExecution': (input: never) => deps.stepFunctions.startExecution(input),
+    'AWSStepFunctions.SendTaskSuccess': (input: never) => deps.stepFunctions.sendTaskSuccess(input),
+    'AWSStepFunctions.SendTaskFailure': (input: never) => deps.stepFunctions.sendTaskFailure(input),
+    'AWSStepFunctions.DescribeExecution': (input: never) => deps.stepFunctions.describeExecution(input),
   };
 
   return createServer((request, response) => {

@@ -89,7 +89,15 @@ export interface AuditEntry {
 }
 
 /** Bookkeeping that changes with every write and says nothing to an auditor. */
-const NOISE = new Set(['version', 'updatedAt', 'lastAction', 'history', 'execution', 'tenantId']);
+const NOISE = new Set([
+  'version',
+  'updatedAt',
+  'lastAction',
+  'history',
+  'execution',
+  'tenantId',
+  'approvalTask',
+]);
 
 function mask(field: string, value: unknown): unknown {
   if (value === undefined || value === null) return value ?? null;

@@ -35,6 +35,9 @@ const STATUS_EVENT: Record<PayoutStatus, EventType> = {
  */
 export function eventTypesForChange(before: Payout | undefined, after: Payout): EventType[] {
   if (!before) return ['payout.created', STATUS_EVENT[after.status]];
+  // Approval releases the payout to execution: both facts are events.
+  if (before.status === 'pending_approval' && after.status === 'queued')
+    return ['payout.approved', 'payout.queued'];
   if (before.status !== after.status) return [STATUS_EVENT[after.status]];
   return [];
 }

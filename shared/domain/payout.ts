@@ -116,6 +116,8 @@ export interface Payout {
   history?: HistoryEntry[];
   /** The last action a person or an API key took on it (the relay turns it into an audit entry). */
   lastAction?: ActionStamp;
+  /** The approval workflow's task token while it waits for the decision (never in the API resource). */
+  approvalTask?: { token: string } | null;
   /** Incremented on every write; every conditional write names the version it read. */
   version: number;
 }
@@ -131,7 +133,10 @@ export interface PayoutRequest {
   metadata?: Record<string, string>;
 }
 
-/** A new payout that needs no approval starts `queued` (approval policies arrive with the approvals issue). */
+/**
+ * A new payout: `queued`, or `pending_approval` when the tenant's policy asks for approvals (the
+ * requirement and the expiry are fixed on the payout here; a later policy change does not touch it).
+ */
 export function newPayout(input: {
   id: string;
   tenantId: string;
@@ -141,13 +146,16 @@ export function newPayout(input: {
   now: string;
   manual?: ManualDetails | null;
   lastAction?: ActionStamp;
+  approval?: { required: number; expiresAt: string };
 }): Payout {
   const { request } = input;
   const actor = input.lastAction?.actor ?? SYSTEM;
+  const needsApproval = (input.approval?.required ?? 0) > 0;
+  const status: PayoutStatus = needsApproval ? 'pending_approval' : 'queued';
   return {
     id: input.id,
     tenantId: input.tenantId,
-    status: 'queued',
+    status,
     amount: request.amount,
     currency: request.currency,
     destination: request.destination,
@@ -157,7 +165,15 @@ export function newPayout(input: {
     metadata: request.metadata ?? {},
     source: input.source,
     batchId: input.batchId ?? null,
-    approval: null,
+    approval:
+      needsApproval && input.approval
+        ? {
+            required: input.approval.required,
+            approvals: [],
+            rejected_by: null,
+            expires_at: input.approval.expiresAt,
+          }
+        : null,
     failureCode: null,
     failureMessage: null,
     providerReference: null,
@@ -166,7 +182,7 @@ export function newPayout(input: {
     paidAt: null,
     execution: null,
     manual: input.manual ?? null,
-    history: [{ status: 'queued', at: input.now, actor }],
+    history: [{ status, at: input.now, actor }],
     ...(input.lastAction ? { lastAction: input.lastAction } : {}),
     version: 1,
   };

@@ -1,3 +1,4 @@
+import type { ApprovalPolicy } from '../domain/approvals.js';
 import type { AuditEntry } from '../domain/audit.js';
 import type { ManualPayoutCriteria } from '../domain/manual-payouts.js';
 import type { Member } from '../domain/team.js';
@@ -15,6 +16,9 @@ export interface TeamStore {
   getCriteria(tenantId: string): Promise<ManualPayoutCriteria | undefined>;
   /** Writes `next` if the stored criteria are at `expectedVersion` (0: none stored yet). */
   saveCriteria(next: ManualPayoutCriteria, expectedVersion: number): Promise<void>;
+  getApprovalPolicy(tenantId: string): Promise<ApprovalPolicy | undefined>;
+  /** Writes `next` if the stored policy is at `expectedVersion` (0: none stored yet). */
+  saveApprovalPolicy(next: ApprovalPolicy, expectedVersion: number): Promise<void>;
 }
 
 export interface AuditQuery {

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { MAX_APPROVALS, MAX_EXPIRY_HOURS } from '../domain/approvals.js';
+import { PAYOUT_PURPOSES, PAYOUT_SOURCES } from '../domain/catalog.js';
 import { MANUAL_CATEGORIES } from '../domain/manual-payouts.js';
 import { ROLES } from '../domain/team.js';
 import { timestamp } from './common.js';
@@ -90,4 +92,35 @@ export const auditQuery = z.strictObject({
     .string()
     .regex(/^aud_[0-9A-Z]{26}$/, 'must be an audit entry id (next_cursor)')
     .optional(),
+});
+
+export const approvalPolicyBody = z.strictObject({
+  rules: z
+    .array(
+      z
+        .strictObject({
+          name: z.string().trim().min(1, 'is required').max(80),
+          sources: z.array(z.enum(PAYOUT_SOURCES)).max(PAYOUT_SOURCES.length).optional(),
+          purposes: z.array(z.enum(PAYOUT_PURPOSES)).max(PAYOUT_PURPOSES.length).optional(),
+          currency: createPayoutBody.shape.currency.optional(),
+          min_amount: z.int().positive().optional(),
+          approvals: z.int().min(1).max(MAX_APPROVALS),
+        })
+        .refine((rule) => rule.min_amount === undefined || rule.currency !== undefined, {
+          message: 'a minimum amount needs a currency (amounts are in its minor units)',
+          path: ['currency'],
+        }),
+    )
+    .max(50),
+  expiry_hours: z.int().min(1).max(MAX_EXPIRY_HOURS),
+  version: z.int().min(0),
+});
+
+export const decisionBody = z.strictObject({
+  comment: z.string().trim().max(1000).optional(),
+});
+
+export const bulkApproveBody = z.strictObject({
+  ids: z.array(z.string().min(1).max(64)).min(1, 'choose at least one payout').max(100),
+  comment: z.string().trim().max(1000).optional(),
 });

@@ -1,6 +1,6 @@
 import { type Caller, stampFor } from '../domain/audit.js';
 import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
-import { transition } from '../domain/payout.js';
+import { type Payout, transition } from '../domain/payout.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import { type PayoutResource, toPayoutResource } from '../schemas/payouts.js';
 
@@ -11,7 +11,12 @@ const MAX_ATTEMPTS = 3;
  * version just read; if an executor or approver moved the payout meanwhile, read again and re-decide
  * (the domain then answers 409 payout_not_cancelable if it is too late).
  */
-export function cancelPayoutUseCase(deps: { payouts: PayoutRepository; now?: () => number }) {
+export function cancelPayoutUseCase(deps: {
+  payouts: PayoutRepository;
+  /** Ends a waiting approval execution (its finish step leaves the canceled payout alone). */
+  afterCancel?: (payout: Payout) => Promise<void>;
+  now?: () => number;
+}) {
   const now = deps.now ?? Date.now;
   return async function cancelPayout(caller: Caller, payoutId: string): Promise<PayoutResource> {
     for (let attempt = 1; ; attempt++) {
@@ -22,6 +27,7 @@ export function cancelPayoutUseCase(deps: { payouts: PayoutRepository; now?: () 
       const next = transition(current, 'canceled', new Date(time).toISOString(), {}, action);
       try {
         await deps.payouts.transition({ current, next });
+        await deps.afterCancel?.(next);
         return toPayoutResource(next);
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw error;

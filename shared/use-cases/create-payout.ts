@@ -1,3 +1,4 @@
+import { defaultApprovalPolicy, requiredApprovals } from '../domain/approvals.js';
 import type { ActionStamp } from '../domain/audit.js';
 import {
   AppError,
@@ -9,6 +10,7 @@ import { requestFingerprint } from '../domain/fingerprint.js';
 import { payoutIdFor } from '../domain/ids.js';
 import { type ManualDetails, newPayout, type PayoutSource } from '../domain/payout.js';
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
+import type { TeamStore } from '../ports/team-store.js';
 import { type CreatePayoutBody, toPayoutResource } from '../schemas/payouts.js';
 
 function referenceAlreadyUsed(reference: string, payoutId: string): AppError {
@@ -57,6 +59,8 @@ export interface CreatePayoutResult {
 export function createPayoutUseCase(deps: {
   payouts: PayoutRepository;
   idempotency: IdempotencyStore;
+  /** The tenant's approval policy (default policy when none is stored); without it nothing needs approval. */
+  team?: Pick<TeamStore, 'getApprovalPolicy'>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -77,7 +81,18 @@ export function createPayoutUseCase(deps: {
     const time = now();
     const createdAt = new Date(time).toISOString();
     const fingerprint = requestFingerprint('payouts.create', input.rawBody);
+    const policy = deps.team
+      ? ((await deps.team.getApprovalPolicy(input.tenantId)) ??
+        defaultApprovalPolicy(input.tenantId, createdAt))
+      : undefined;
+    const required = policy
+      ? requiredApprovals(policy, { ...input.body, source: input.source, purpose: input.body.purpose })
+      : 0;
     const payout = newPayout({
+      approval: policy && {
+        required,
+        expiresAt: new Date(time + policy.expiryHours * 3_600_000).toISOString(),
+      },
       id: payoutIdFor(input.tenantId, input.body.reference),
       tenantId: input.tenantId,
       request: input.body,

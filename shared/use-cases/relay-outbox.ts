@@ -39,7 +39,12 @@ export function auditEntriesFor(changes: readonly AuditedChange[]): AuditEntry[]
       tenantId: after.tenantId as string,
       target: {
         type: entity,
-        id: entity === 'manual_payout_criteria' ? 'manual_payouts' : (after.id as string),
+        id:
+          entity === 'manual_payout_criteria'
+            ? 'manual_payouts'
+            : entity === 'approval_policy'
+              ? 'approvals'
+              : (after.id as string),
       },
       before: strip(before),
       after: strip(after) as Record<string, unknown>,

@@ -35,6 +35,12 @@ const REQUIRED: Record<string, Action | null> = {
   'GET /settings/manual-payouts': 'payouts.read',
   'PUT /settings/manual-payouts': 'settings.manage',
   'GET /audit-log': 'audit.read',
+  'GET /approvals': 'payouts.approve',
+  'POST /payouts/{id}/approve': 'payouts.approve',
+  'POST /payouts/{id}/reject': 'payouts.approve',
+  'POST /approvals/approve': 'payouts.approve',
+  'GET /settings/approval-policy': 'payouts.read',
+  'PUT /settings/approval-policy': 'settings.manage',
 };
 
 const members = {} as Record<Role, PortalClient>;
@@ -253,6 +259,12 @@ describe('manual payouts', () => {
     expect(created.body).toMatchObject({ source: 'portal', purpose: 'support_credit', amount: 2500 });
     expect(replayed.body.id).toBe(created.body.id);
     expect(replayed.headers.get('idempotent-replayed')).toBe('true');
+    // A portal payout needs one approval (the default policy), from someone else.
+    expect(created.body.status).toBe('pending_approval');
+    const approved = await members.approver.request('POST', `/payouts/${created.body.id}/approve`, {
+      body: { comment: 'Checked the ticket.' },
+    });
+    expect(approved.status).toBe(200);
     const paid = await eventually(
       () => members.viewer.request('GET', `/payouts/${created.body.id}`),
       (response) => response.body.status === 'paid',
@@ -265,12 +277,17 @@ describe('manual payouts', () => {
       requested_by: { type: 'member', id: members.requester.memberId },
     });
     expect(paid.body.timeline.map((entry: { status: string }) => entry.status)).toEqual([
+      'pending_approval',
       'queued',
       'processing',
       'paid',
     ]);
     expect(paid.body.timeline[0].actor).toMatchObject({ type: 'member', id: members.requester.memberId });
-    expect(paid.body.timeline[2].actor).toEqual({ type: 'system' });
+    expect(paid.body.timeline[1].actor).toMatchObject({ type: 'member', id: members.approver.memberId });
+    expect(paid.body.timeline[3].actor).toEqual({ type: 'system' });
+    expect(paid.body.approval.approvals).toMatchObject([
+      { user_id: members.approver.memberId, comment: 'Checked the ticket.' },
+    ]);
 
     const download = await members.finance.request('GET', `/payouts/${created.body.id}/attachment`);
     const file = await fetch(download.body.url);

@@ -13,6 +13,7 @@
  * | delivery attempt | TENANT#{tenantId}#DELIVERY#{deliveryId} | ATTEMPT#{n} | TENANT#{t}#WEBHOOK#{we}#ATTEMPTS | {attemptedAt}#{id} | attempt log of an endpoint |
  * | member          | TENANT#{tenantId}#MEMBER#{memberId} | MEMBER  | TENANT#{tenantId}#MEMBERS | {createdAt}#{memberId} | the team (member id = the identity provider's sub) |
  * | manual payout criteria | TENANT#{tenantId}            | CRITERIA#MANUAL_PAYOUTS |            |                     | reason codes, limits |
+ * | approval policy        | TENANT#{tenantId}            | POLICY#APPROVALS        |            |                     | rules, expiry        |
  * | audit entry     | TENANT#{tenantId}#AUDIT#{auditId}   | AUDIT   | TENANT#{tenantId}#AUDIT   | {at}#{auditId}      | append-only audit log, newest first |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
  *
@@ -56,6 +57,7 @@ export const keys = {
   }),
   membersOfTenant: (tenantId: string) => `TENANT#${tenantId}#MEMBERS`,
   manualPayoutCriteria: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'CRITERIA#MANUAL_PAYOUTS' }),
+  approvalPolicy: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'POLICY#APPROVALS' }),
   auditEntry: (tenantId: string, auditId: string) => ({
     pk: `TENANT#${tenantId}#AUDIT#${auditId}`,
     sk: 'AUDIT',

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ApprovalPolicy } from '../../domain/approvals.js';
 import { ConcurrentModificationError } from '../../domain/errors.js';
 import type { ManualPayoutCriteria } from '../../domain/manual-payouts.js';
 import type { Member } from '../../domain/team.js';
@@ -20,6 +21,12 @@ const criteriaItem = (criteria: ManualPayoutCriteria) => ({
   ...keys.manualPayoutCriteria(criteria.tenantId),
   entity: 'manual_payout_criteria',
   ...criteria,
+});
+
+const policyItem = (policy: ApprovalPolicy) => ({
+  ...keys.approvalPolicy(policy.tenantId),
+  entity: 'approval_policy',
+  ...policy,
 });
 
 export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; table: string }): TeamStore {
@@ -58,5 +65,10 @@ export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; ta
       expectedVersion === 0
         ? putNew(criteriaItem(next))
         : putIfUnchanged(client, table, criteriaItem(next), { version: expectedVersion }),
+    getApprovalPolicy: (tenantId) => getItem<ApprovalPolicy>(keys.approvalPolicy(tenantId)),
+    saveApprovalPolicy: (next, expectedVersion) =>
+      expectedVersion === 0
+        ? putNew(policyItem(next))
+        : putIfUnchanged(client, table, policyItem(next), { version: expectedVersion }),
   };
 }

@@ -1,0 +1,26 @@
+import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
+import type { ResumeOutcome } from '../../shared/ports/approval-workflow.js';
+
+const approvals = approvalsFromEnvironment();
+
+type TaskInput =
+  | { action: 'await'; tenant_id: string; payout_id: string; task_token: string }
+  | { action: 'finish'; tenant_id: string; payout_id: string; outcome: ResumeOutcome | 'expired' };
+
+/**
+ * The approval state machine's task function (invoked by Step Functions; retried by it, so every
+ * action is idempotent): `await` stores the task token on the payout, `finish` applies the outcome.
+ */
+export async function handler(input: TaskInput): Promise<unknown> {
+  if (input.action === 'await') {
+    return approvals.awaitDecision({
+      tenantId: input.tenant_id,
+      payoutId: input.payout_id,
+      taskToken: input.task_token,
+    });
+  }
+  if (input.action === 'finish') {
+    return approvals.finish({ tenantId: input.tenant_id, payoutId: input.payout_id, outcome: input.outcome });
+  }
+  throw new Error(`Unknown approval task action ${(input as { action: string }).action}`);
+}

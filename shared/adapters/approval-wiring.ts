@@ -1,0 +1,25 @@
+import { loadConfig } from '../config.js';
+import type { ApprovalWorkflow } from '../ports/approval-workflow.js';
+import { approvalsUseCase } from '../use-cases/approvals.js';
+import { createDynamoAdapters } from './dynamodb/index.js';
+import { createSfnApprovalWorkflow } from './sfn-approval-workflow.js';
+
+/** The approval workflow of this deployment (the state machine named by the environment). */
+export function approvalWorkflowFromEnvironment(): ApprovalWorkflow {
+  const arn = loadConfig().PAYOUTS_APPROVAL_STATE_MACHINE_ARN;
+  if (!arn) {
+    const missing = () => Promise.reject(new Error('PAYOUTS_APPROVAL_STATE_MACHINE_ARN is not set'));
+    return { start: missing, resume: missing };
+  }
+  return createSfnApprovalWorkflow({ stateMachineArn: arn });
+}
+
+/** The approvals use case as its functions wire it (once, at cold start). */
+export function approvalsFromEnvironment() {
+  const config = loadConfig();
+  return approvalsUseCase({
+    payouts: createDynamoAdapters(config).payouts,
+    workflow: approvalWorkflowFromEnvironment(),
+    timeoutSeconds: config.PAYOUTS_APPROVAL_TIMEOUT_SECONDS,
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The approval workflow's Amazon States Language, built once here for both CDK (with the task
+ * function's real ARN) and the local runtime (aws-local-stepfunctions, with a local ARN).
+ *
+ *   Prepare ─► AwaitDecision (lambda:invoke.waitForTaskToken, TimeoutSecondsPath = policy expiry)
+ *                 ├─ resumed with {outcome} ─► Finish (approved → queued, rejected, canceled: nothing)
+ *                 └─ States.Timeout ─────────► Expire (expired, unless the quorum was met meanwhile)
+ *
+ * Execution input: `{tenant_id, payout_id, timeout_seconds}`; the execution is named after the payout,
+ * so a second start of the same payout is refused by Step Functions (ExecutionAlreadyExists).
+ * `Prepare` nests the input under `Payload` so that `TimeoutSecondsPath: $.Payload.timeout_seconds`
+ * resolves both against the state input (AWS) and against the task's parameters (where
+ * aws-local-stepfunctions evaluates it).
+ */
+export const APPROVAL_WORKFLOW = 'approval';
+
+/** Errors worth retrying when invoking a Lambda function from a state machine (AWS guidance). */
+const LAMBDA_RETRY = [
+  {
+    ErrorEquals: [
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+      'States.TaskFailed',
+    ],
+    IntervalSeconds: 2,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    JitterStrategy: 'FULL',
+  },
+];
+
+export function approvalStateMachine(taskFunctionArn: string) {
+  const payload = (action: string, extra: Record<string, string> = {}) => ({
+    FunctionName: taskFunctionArn,
+    Payload: {
+      action,
+      'tenant_id.$': '$.Payload.tenant_id',
+      'payout_id.$': '$.Payload.payout_id',
+      ...extra,
+    },
+  });
+  return {
+    Comment: 'A payout waits for its approvals (four eyes, quorum), then is released, rejected or expires.',
+    StartAt: 'Prepare',
+    States: {
+      Prepare: {
+        Type: 'Pass',
+        Parameters: {
+          Payload: {
+            'tenant_id.$': '$.tenant_id',
+            'payout_id.$': '$.payout_id',
+            'timeout_seconds.$': '$.timeout_seconds',
+          },
+        },
+        Next: 'AwaitDecision',
+      },
+      AwaitDecision: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+        Parameters: payload('await', {
+          'task_token.$': '$$.Task.Token',
+          'timeout_seconds.$': '$.Payload.timeout_seconds',
+        }),
+        TimeoutSecondsPath: '$.Payload.timeout_seconds',
+        ResultPath: '$.decision',
+        Retry: LAMBDA_RETRY,
+        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Expire' }],
+        Next: 'Finish',
+      },
+      Finish: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: payload('finish', { 'outcome.$': '$.decision.outcome' }),
+        ResultSelector: { 'status.$': '$.Payload.status' },
+        Retry: LAMBDA_RETRY,
+        End: true,
+      },
+      Expire: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: payload('finish', { outcome: 'expired' }),
+        ResultSelector: { 'status.$': '$.Payload.status' },
+        Retry: LAMBDA_RETRY,
+        End: true,
+      },
+    },
+  };
+}
