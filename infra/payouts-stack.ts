@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ApprovalWorkflow } from './constructs/approval-workflow.js';
 import { BusinessPortal, PortalIdentity } from './constructs/business-portal.js';
 import { PayoutApi } from './constructs/payout-api.js';
 import { PayoutExecution } from './constructs/payout-execution.js';
@@ -12,6 +13,7 @@ export class PayoutsStack extends Stack {
   readonly execution: PayoutExecution;
   readonly identity: PortalIdentity;
   readonly portal: BusinessPortal;
+  readonly approvals: ApprovalWorkflow;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -26,6 +28,7 @@ export class PayoutsStack extends Stack {
       functions: this.api.functions,
     });
 
+    this.approvals = new ApprovalWorkflow(this, 'Approvals', { functions: this.api.functions });
     this.portal = new BusinessPortal(this, 'Portal', { api: this.api, identity: this.identity });
 
     new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: 'The Business Portal' });

@@ -36,6 +36,11 @@ interface Execution {
   done: Promise<void>;
 }
 
+/** What this emulator reads of an ASL definition. */
+type AslDefinition = { States: Record<string, { Type: string; Resource?: string }> };
+/** A Lambda task's effective parameters (`arn:aws:states:::lambda:invoke[.waitForTaskToken]`). */
+type LambdaParameters = { FunctionName: string; Payload?: Record<string, unknown> & { task_token?: string } };
+
 /** `arn:aws:lambda:…:function:approval-task` → `approval-task`. */
 const functionNameOf = (arn: string) => arn.split(':').pop() as string;
 
@@ -49,16 +54,16 @@ export function createLocalStepFunctions(deps: {
   invoke: (functionName: string, payload: unknown) => Promise<unknown>;
   onError?: (error: unknown) => void;
 }) {
-  const machines = new Map<string, { definition: Record<string, any>; machine: StateMachine }>();
+  const machines = new Map<string, { definition: AslDefinition; machine: StateMachine }>();
   const executions = new Map<string, Execution>();
   const waiting = new Map<
     string,
     { resolve: (value: unknown) => void; reject: (error: Error) => void; execution: string }
   >();
 
-  function overridesFor(definition: Record<string, any>, executionArn: string) {
-    const handlers: Record<string, (input: any) => Promise<unknown>> = {};
-    for (const [stateName, state] of Object.entries<any>(definition.States)) {
+  function overridesFor(definition: AslDefinition, executionArn: string) {
+    const handlers: Record<string, (input: LambdaParameters) => Promise<unknown>> = {};
+    for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type !== 'Task') continue;
       const resource = String(state.Resource);
       if (resource.endsWith('lambda:invoke.waitForTaskToken')) {
@@ -81,7 +86,7 @@ export function createLocalStepFunctions(deps: {
   }
 
   return {
-    createStateMachine(name: string, definition: Record<string, any>): string {
+    createStateMachine(name: string, definition: AslDefinition): string {
       const arn = `arn:aws:states:us-east-1:000000000000:stateMachine:${name}`;
       machines.set(arn, {
         definition,

@@ -6,6 +6,7 @@ import { PayoutsFunction } from '../../infra/constructs/payouts-function.js';
 import { PayoutsStack } from '../../infra/payouts-stack.js';
 import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition.js';
 import {
+  APPROVAL_TASK_FUNCTION,
   AUTHORIZER_FUNCTION,
   FUNCTIONS,
   functionSpec,
@@ -14,6 +15,7 @@ import {
   ROUTES,
   STREAM_CONSUMER,
 } from '../../shared/topology.js';
+import { approvalStateMachine } from '../../shared/workflows/approval.js';
 
 // Skipping bundling keeps these template tests fast; bundling.test.ts covers the bundles.
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -301,8 +303,9 @@ describe('HTTP API', () => {
     expect(route.AuthorizationType).toBe('NONE');
   });
 
-  it('reaches every function: through a route, as the authorizer, as $default, or from the stream or a queue', () => {
+  it('reaches every function: through a route, as the authorizer, as $default, from the stream, a queue or the approval workflow', () => {
     const reachable = new Set([
+      APPROVAL_TASK_FUNCTION,
       AUTHORIZER_FUNCTION,
       NOT_FOUND_FUNCTION,
       ...ROUTES.map((r) => r.function),
@@ -470,5 +473,46 @@ describe('Business Portal', () => {
       PAYOUTS_USER_POOL_ID: { Ref: expect.any(String) },
       PAYOUTS_ATTACHMENTS_BUCKET: { Ref: expect.any(String) },
     });
+  });
+});
+
+describe('approval workflow', () => {
+  const [, machine] = single('AWS::StepFunctions::StateMachine');
+
+  it('deploys the same ASL the local runtime runs (shared/workflows/approval.ts), calling the task function', () => {
+    // The definition is a Fn::Join around the task function's ARN: put a marker in its place.
+    const [separator, parts] = machine.Properties.DefinitionString['Fn::Join'];
+    const text = parts
+      .map((part: any) => {
+        if (typeof part === 'string') return part;
+        expect(part).toEqual({ 'Fn::GetAtt': [functionId(APPROVAL_TASK_FUNCTION), 'Arn'] });
+        return 'TASK_FUNCTION_ARN';
+      })
+      .join(separator);
+
+    expect(JSON.parse(text)).toEqual(approvalStateMachine('TASK_FUNCTION_ARN'));
+  });
+
+  it('is a Standard workflow with an explicit timeout on the waiting task, tracing and logs', () => {
+    const definition = approvalStateMachine('x');
+
+    expect(machine.Properties.StateMachineType).toBe('STANDARD');
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect(machine.Properties.LoggingConfiguration.Level).toBe('ERROR');
+    expect(definition.States.AwaitDecision.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(definition.States.AwaitDecision.TimeoutSecondsPath).toBe('$.Payload.timeout_seconds');
+    expect(definition.States.AwaitDecision.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'Expire' }),
+    ]);
+  });
+
+  it('lets only the starter start executions and only the deciders send task results', () => {
+    for (const spec of FUNCTIONS) {
+      const actions = actionsOf(spec.name).filter((action) => action.startsWith('states:'));
+      if (spec.approvals === 'start') expect(actions).toEqual(['states:StartExecution']);
+      else if (spec.approvals === 'resume')
+        expect(actions.sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
+      else expect(actions).toEqual([]);
+    }
   });
 });

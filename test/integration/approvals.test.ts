@@ -41,12 +41,8 @@ async function requestPayout(client: PortalClient, overrides: Record<string, unk
 }
 
 /** The payout as the portal shows it, once `done` holds. */
-const payoutWhen = (
-  platform: TestPlatform,
-  client: PortalClient,
-  id: string,
-  done: (payout: any) => boolean,
-) => eventually(async () => (await client.request('GET', `/payouts/${id}`)).body, done, 20_000);
+const payoutWhen = (client: PortalClient, id: string, done: (payout: any) => boolean) =>
+  eventually(async () => (await client.request('GET', `/payouts/${id}`)).body, done, 20_000);
 
 function executionOf(platform: TestPlatform, payoutId: string) {
   return platform.stepFunctions.executions().filter((execution) => execution.name === payoutId);
@@ -73,7 +69,7 @@ describe('the approval workflow (the same ASL CDK deploys, on aws-local-stepfunc
     });
 
     expect(approved.status).toBe(200);
-    const paid = await payoutWhen(context.platform, team.requester, id, (payout) => payout.status === 'paid');
+    const paid = await payoutWhen(team.requester, id, (payout) => payout.status === 'paid');
     expect(paid.timeline.slice(0, 2)).toMatchObject([
       { status: 'pending_approval', actor: { id: team.requester.memberId } },
       { status: 'queued', actor: { id: team.approver.memberId, name: 'Arne Approver' } },
@@ -107,12 +103,7 @@ describe('the approval workflow (the same ASL CDK deploys, on aws-local-stepfunc
     });
 
     expect(rejected.status).toBe(200);
-    const final = await payoutWhen(
-      context.platform,
-      team.requester,
-      id,
-      (payout) => payout.status === 'rejected',
-    );
+    const final = await payoutWhen(team.requester, id, (payout) => payout.status === 'rejected');
     expect(final.approval.rejected_by).toMatchObject({
       user_id: team.approver.memberId,
       comment: 'No ticket evidence.',
@@ -144,12 +135,7 @@ describe('the approval workflow (the same ASL CDK deploys, on aws-local-stepfunc
       status: 'pending_approval',
       approval: { approvals: [{ user_id: team.approver.memberId }] },
     });
-    const released = await payoutWhen(
-      context.platform,
-      team.approver,
-      id,
-      (payout) => payout.status !== 'pending_approval',
-    );
+    const released = await payoutWhen(team.approver, id, (payout) => payout.status !== 'pending_approval');
     expect(['queued', 'processing', 'paid']).toContain(released.status);
     expect(released.approval.approvals.map((entry: any) => entry.user_id)).toEqual([
       team.approver.memberId,
@@ -212,7 +198,7 @@ describe('the approval workflow (the same ASL CDK deploys, on aws-local-stepfunc
 
     expect(again).toBe('already_started');
     expect(executionOf(context.platform, id)).toHaveLength(1);
-    await payoutWhen(context.platform, team.requester, id, (payout) => payout.status === 'paid');
+    await payoutWhen(team.requester, id, (payout) => payout.status === 'paid');
   });
 
   it('bulk approve: each payout on its own, refusals listed', async () => {
@@ -230,7 +216,7 @@ describe('the approval workflow (the same ASL CDK deploys, on aws-local-stepfunc
       { id: second, approved: true, outcome: 'approved' },
       { id: own, approved: false, error: { code: 'self_approval_refused' } },
     ]);
-    await payoutWhen(context.platform, team.requester, second, (payout) => payout.status === 'paid');
+    await payoutWhen(team.requester, second, (payout) => payout.status === 'paid');
   });
 
   it('policy changes are audited and apply to new payouts only', async () => {

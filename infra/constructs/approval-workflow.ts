@@ -1,0 +1,77 @@
+import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { APPROVAL_TASK_FUNCTION, FUNCTIONS } from '../../shared/topology.js';
+import { approvalStateMachine } from '../../shared/workflows/approval.js';
+import type { PayoutsFunction } from './payouts-function.js';
+
+export interface ApprovalWorkflowProps {
+  functions: ReadonlyMap<string, PayoutsFunction>;
+}
+
+/**
+ * The approval state machine (Standard: executions wait up to the policy's expiry), its definition
+ * from shared/workflows/approval.ts — the same ASL the local runtime runs. Its name is fixed and its
+ * ARN built from it, so functions can name it without a dependency cycle (the definition names the
+ * task function, which may itself resume executions).
+ */
+export class ApprovalWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly stateMachineArn: string;
+
+  constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
+    super(scope, id);
+    const fn = (name: string) => {
+      const found = props.functions.get(name);
+      if (!found) throw new Error(`No function ${name}`);
+      return found;
+    };
+    const stack = Stack.of(this);
+    const name = `${Names.uniqueResourceName(this, { maxLength: 60 })}`;
+    this.stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const task = fn(APPROVAL_TASK_FUNCTION);
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: name,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromString(JSON.stringify(approvalStateMachine(task.functionArn))),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'Logs', {
+          retention: RetentionDays.ONE_MONTH,
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+        level: LogLevel.ERROR,
+        // Inputs carry only ids, but results could grow: keep execution data out of the logs.
+        includeExecutionData: false,
+      },
+    });
+    task.grantInvoke(this.stateMachine);
+
+    const executions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    for (const spec of FUNCTIONS.filter((candidate) => candidate.approvals)) {
+      const target = fn(spec.name);
+      target.bindEnvironment({ PAYOUTS_APPROVAL_STATE_MACHINE_ARN: this.stateMachineArn });
+      target.addToRolePolicy(
+        spec.approvals === 'start'
+          ? new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] })
+          : new PolicyStatement({
+              actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
+              resources: [this.stateMachineArn, executions],
+            }),
+      );
+    }
+  }
+}
