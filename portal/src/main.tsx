@@ -5,6 +5,8 @@ import { BrowserRouter, Navigate, NavLink, Route, Routes } from 'react-router';
 import { ApiError, api, currentSession, signOut } from './api';
 import { ErrorNotice, Loading } from './components';
 import { ApiKeysPage } from './pages/ApiKeys';
+import { ApprovalPolicyPage } from './pages/ApprovalPolicy';
+import { ApprovalsPage } from './pages/Approvals';
 import { AuditLogPage } from './pages/AuditLog';
 import { HelpPage } from './pages/Help';
 import { NewPayoutPage } from './pages/NewPayout';
@@ -30,10 +32,12 @@ const queryClient = new QueryClient({
 const NAV: { to: string; label: string; permission: string }[] = [
   { to: '/payouts', label: 'Payouts', permission: 'payouts.read' },
   { to: '/payouts/new', label: 'New manual payout', permission: 'payouts.create_manual' },
+  { to: '/approvals', label: 'Approvals', permission: 'payouts.approve' },
   { to: '/team', label: 'Team', permission: 'members.read' },
   { to: '/api-keys', label: 'API keys', permission: 'api_keys.manage' },
   { to: '/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
   { to: '/settings', label: 'Payout criteria', permission: 'settings.manage' },
+  { to: '/approval-policy', label: 'Approval policy', permission: 'settings.manage' },
   { to: '/audit-log', label: 'Audit log', permission: 'audit.read' },
 ];
 
@@ -108,6 +112,8 @@ function Shell() {
           <Route path="/api-keys" element={<ApiKeysPage />} />
           <Route path="/webhooks" element={<WebhooksPage />} />
           <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/approvals" element={<ApprovalsPage />} />
+          <Route path="/approval-policy" element={<ApprovalPolicyPage />} />
           <Route path="/audit-log" element={<AuditLogPage />} />
           <Route path="/help" element={<HelpPage me={me.data} />} />
           <Route path="*" element={<p>There is no such page.</p>} />

@@ -27,6 +27,12 @@ export interface Payout {
   created_at: string;
   updated_at: string;
   destination: { type: string; email?: string; account_holder_name?: string; iban_last4?: string };
+  approval: null | {
+    required: number;
+    approvals: { user_id: string; name: string; at: string; comment: string | null }[];
+    rejected_by: { user_id: string; name: string; at: string; comment: string | null } | null;
+    expires_at: string;
+  };
   failure_code?: string | null;
   failure_message?: string | null;
   metadata?: Record<string, string>;

@@ -29,6 +29,7 @@ beforeAll(async () => {
     { email: 'rita@e2e.test', name: 'Rita Requester', roles: ['requester'] as const },
     { email: 'ada@e2e.test', name: 'Ada Admin', roles: ['admin'] as const },
     { email: 'vic@e2e.test', name: 'Vic Viewer', roles: ['viewer'] as const },
+    { email: 'arne@e2e.test', name: 'Arne Approver', roles: ['approver'] as const },
   ];
   for (const person of people)
     await seedMember(context.platform.cognito, {
@@ -60,7 +61,7 @@ async function signOut(page: Page) {
 }
 
 describe('the Business Portal in Chromium', () => {
-  it('a requester creates a documented support credit; an admin manages the team; the audit log shows both', async () => {
+  it('a requester creates a documented support credit, an approver approves it and it is paid; an admin manages the team; the audit log shows it all', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -95,8 +96,9 @@ describe('the Business Portal in Chromium', () => {
     await page.getByRole('button', { name: /Download outage-report\.pdf/ }).waitFor();
     const requestedBy = page.locator('dt:has-text("Requested by") + dd');
     expect(await requestedBy.textContent()).toBe('Rita Requester (rita@e2e.test)');
-    await page.getByText('Paid', { exact: true }).first().waitFor({ timeout: 20_000 });
-    await snap(page, 'payout-detail');
+    // The default policy: every portal payout needs one approval, from someone else.
+    await page.getByText('Pending approval', { exact: true }).first().waitFor();
+    const payoutUrl = page.url();
 
     await page.getByRole('link', { name: 'Payouts', exact: true }).click();
     await page.getByLabel('Source').selectOption('portal');
@@ -105,8 +107,29 @@ describe('the Business Portal in Chromium', () => {
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('25.00');
     await snap(page, 'payouts');
-    // A requester sees no admin pages.
+    // A requester sees no admin pages and no approvals inbox.
     expect(await page.getByRole('link', { name: 'Team' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Approvals' }).count()).toBe(0);
+    await signOut(page);
+
+    // The approver: the inbox, the documentation, the decision.
+    await signIn(page, 'arne@e2e.test');
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    const waiting = page.locator('tbody tr', { hasText: 'Rita Requester' });
+    await expect.poll(() => waiting.count()).toBe(1);
+    expect(await waiting.textContent()).toContain('0 of 1');
+    await snap(page, 'approvals');
+    await waiting.getByRole('link').first().click();
+    expect(page.url()).toBe(payoutUrl);
+    await page.getByLabel('Comment (optional)').fill('Outage confirmed in the status page history.');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Paid', { exact: true }).first().waitFor({ timeout: 20_000 });
+    const timeline = (await page.locator('ol.timeline').textContent()) ?? '';
+    expect(timeline).toMatch(/Pending approval.*by Rita Requester \(rita@e2e\.test\)/);
+    expect(timeline).toMatch(/Queued.*by Arne Approver/);
+    expect(await page.locator('ul.decisions').textContent()).toContain('Approved by Arne Approver');
+    await snap(page, 'payout-detail');
     await signOut(page);
 
     // The admin: invite a member, change a role.
@@ -138,6 +161,7 @@ describe('the Business Portal in Chromium', () => {
       )
       .toMatch(/Member update/);
     const text = (await log.textContent()) ?? '';
+    expect(text).toMatch(/Arne Approver \(arne@e2e\.test\)Payout approve/);
     expect(text).toMatch(/Rita Requester \(rita@e2e\.test\)Payout create/);
     expect(text).toMatch(/Ada Admin \(ada@e2e\.test\)Member invite/);
     expect(text).toMatch(/Ada Admin \(ada@e2e\.test\)Member update/);

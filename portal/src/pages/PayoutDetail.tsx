@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api';
-import { ErrorNotice, Loading, Notice, PageTitle, StatusBadge } from '../components';
-import { actorName, dateTime, label, money } from '../format';
+import { ErrorNotice, Field, Loading, Notice, PageTitle, StatusBadge } from '../components';
+import { actorName, dateTime, label, money, relative } from '../format';
 import type { Me, PortalPayout } from '../types';
 
 const CANCELABLE = ['pending_approval', 'queued'];
@@ -17,13 +18,26 @@ export function PayoutDetailPage({ me }: { me: Me }) {
     queryFn: () => api<PortalPayout>(`/payouts/${encodeURIComponent(id)}`),
     // Execution takes a moment: refresh while the payout is not final.
     refetchInterval: (query) =>
-      ['queued', 'processing'].includes(query.state.data?.status ?? '') ? 2000 : false,
+      ['pending_approval', 'queued', 'processing'].includes(query.state.data?.status ?? '') ? 2000 : false,
   });
   const cancel = useMutation({
     mutationFn: () => api<PortalPayout>(`/payouts/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
     onSuccess: (updated) => {
       queryClient.setQueryData(['payout', id], updated);
       return queryClient.invalidateQueries({ queryKey: ['payouts'] });
+    },
+  });
+  const [comment, setComment] = useState('');
+  const decideOn = useMutation({
+    mutationFn: (decision: 'approve' | 'reject') =>
+      api<PortalPayout>(`/payouts/${encodeURIComponent(id)}/${decision}`, {
+        method: 'POST',
+        body: comment ? { comment } : {},
+      }),
+    onSuccess: (updated) => {
+      setComment('');
+      queryClient.setQueryData(['payout', id], updated);
+      return queryClient.invalidateQueries({ queryKey: ['approvals'] });
     },
   });
   const download = useMutation({
@@ -35,7 +49,17 @@ export function PayoutDetailPage({ me }: { me: Me }) {
   if (payout.error) return <ErrorNotice error={payout.error} />;
   const data = payout.data;
   const manual = data.manual;
-  const canCancel = me.permissions.includes('payouts.cancel') && CANCELABLE.includes(data.status);
+  const requester = manual?.requested_by.type === 'member' ? manual.requested_by.id : null;
+  const canCancel =
+    me.permissions.includes('payouts.cancel') &&
+    CANCELABLE.includes(data.status) &&
+    (data.status !== 'pending_approval' || me.roles.includes('admin') || requester === me.id);
+  const approval = data.approval;
+  const canDecide =
+    me.permissions.includes('payouts.approve') &&
+    data.status === 'pending_approval' &&
+    requester !== me.id &&
+    !approval?.approvals.some((entry) => entry.user_id === me.id);
 
   return (
     <>
@@ -61,7 +85,7 @@ export function PayoutDetailPage({ me }: { me: Me }) {
         {`${money(data.amount, data.currency)} · ${data.reference}`}
       </PageTitle>
       {(location.state as { created?: boolean } | null)?.created && <Notice>The payout was created.</Notice>}
-      <ErrorNotice error={cancel.error ?? download.error} />
+      <ErrorNotice error={cancel.error ?? download.error ?? decideOn.error} />
       <section aria-labelledby="details">
         <h2 id="details">Details</h2>
         <dl className="details">
@@ -117,6 +141,65 @@ export function PayoutDetailPage({ me }: { me: Me }) {
               )}
             </dd>
           </dl>
+        </section>
+      )}
+      {approval && (
+        <section aria-labelledby="approval">
+          <h2 id="approval">Approval</h2>
+          <p>
+            Needs {approval.required} approval{approval.required > 1 ? 's' : ''} from people other than the
+            requester;{' '}
+            {data.status === 'pending_approval'
+              ? `expires ${relative(approval.expires_at)} (${dateTime(approval.expires_at)})`
+              : 'decided'}
+            .
+          </p>
+          <ul className="decisions">
+            {approval.approvals.map((entry) => (
+              <li key={entry.user_id}>
+                Approved by <strong>{entry.name}</strong> {dateTime(entry.at)}
+                {entry.comment && <>: “{entry.comment}”</>}
+              </li>
+            ))}
+            {approval.rejected_by && (
+              <li>
+                Rejected by <strong>{approval.rejected_by.name}</strong> {dateTime(approval.rejected_by.at)}
+                {approval.rejected_by.comment && <>: “{approval.rejected_by.comment}”</>}
+              </li>
+            )}
+            {approval.approvals.length === 0 && !approval.rejected_by && <li>No decision yet.</li>}
+          </ul>
+          {canDecide && (
+            <form className="form" onSubmit={(event) => event.preventDefault()}>
+              <Field label="Comment (optional)" hint="Shown on the payout and in the audit log.">
+                {(input) => (
+                  <textarea
+                    {...input}
+                    rows={2}
+                    value={comment}
+                    onChange={(event) => setComment(event.target.value)}
+                  />
+                )}
+              </Field>
+              <div className="row-actions">
+                <button
+                  type="button"
+                  disabled={decideOn.isPending}
+                  onClick={() => decideOn.mutate('approve')}
+                >
+                  Approve
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={decideOn.isPending}
+                  onClick={() => decideOn.mutate('reject')}
+                >
+                  Reject
+                </button>
+              </div>
+            </form>
+          )}
         </section>
       )}
       <section aria-labelledby="timeline">
