@@ -117,7 +117,12 @@ export function ApprovalsPage() {
                         <strong>{label(payout.manual.reason_code)}</strong>:{' '}
                         {payout.manual.rationale.slice(0, 140)}
                         {payout.manual.rationale.length > 140 ? '…' : ''}{' '}
-                        <a href={payout.manual.ticket_url} target="_blank" rel="noreferrer noopener">
+                        <a
+                          href={payout.manual.ticket_url}
+                          target="_blank"
+                          rel="noreferrer noopener"
+                          aria-label={`Ticket of ${payout.reference} (opens in a new tab)`}
+                        >
                           ticket
                         </a>
                       </>
