@@ -77,6 +77,19 @@ const list = <T>(data: T[]) => ({ object: 'list' as const, data, has_more: false
  * permission before the handler runs; handlers only parse and call a use case.
  */
 export function portalRoutes(use: PortalUseCases): PortalRoute[] {
+  /** Approve or reject one payout, with an optional comment; answers the payout as the portal shows it. */
+  const decisionRoute = (path: string, approve: boolean): PortalRoute => ({
+    method: 'POST',
+    path,
+    action: 'payouts.approve',
+    handler: async ({ caller, params, json }) => {
+      const { id } = parse(idParams, params);
+      const { comment } = parse(decisionBody, json() ?? {});
+      await use.approvals.decide(caller, id, { approve, comment: comment ?? null });
+      return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, id));
+    },
+  });
+
   return [
     {
       method: 'GET',
@@ -200,28 +213,8 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
         });
       },
     },
-    {
-      method: 'POST',
-      path: '/payouts/{id}/approve',
-      action: 'payouts.approve',
-      handler: async ({ caller, params, json }) => {
-        const { id } = parse(idParams, params);
-        const { comment } = parse(decisionBody, json() ?? {});
-        await use.approvals.decide(caller, id, { approve: true, comment: comment ?? null });
-        return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, id));
-      },
-    },
-    {
-      method: 'POST',
-      path: '/payouts/{id}/reject',
-      action: 'payouts.approve',
-      handler: async ({ caller, params, json }) => {
-        const { id } = parse(idParams, params);
-        const { comment } = parse(decisionBody, json() ?? {});
-        await use.approvals.decide(caller, id, { approve: false, comment: comment ?? null });
-        return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, id));
-      },
-    },
+    decisionRoute('/payouts/{id}/approve', true),
+    decisionRoute('/payouts/{id}/reject', false),
     {
       method: 'POST',
       path: '/approvals/approve',
