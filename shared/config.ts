@@ -19,6 +19,8 @@ const environment = z.object({
   PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY: z.string().optional(),
   /** The private bucket of manual payout attachments (portal). */
   PAYOUTS_ATTACHMENTS_BUCKET: z.string().min(1).default('payouts-attachments'),
+  /** The private bucket of payout reports (CSV exports). */
+  PAYOUTS_REPORTS_BUCKET: z.string().min(1).default('payouts-reports'),
   /** The Cognito user pool of the portal's team (the local identity provider's pool locally). */
   PAYOUTS_USER_POOL_ID: z.string().min(1).default('local_pool'),
   /** The approval workflow's state machine (Step Functions in AWS, the local emulator locally). */

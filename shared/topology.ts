@@ -22,6 +22,8 @@ export interface FunctionSpec {
   portal?: { userPool: true; attachments: true };
   /** The approval workflow: `start` starts executions, `resume` sends task results. */
   approvals?: 'start' | 'resume';
+  /** The reports bucket: `read` presigns downloads, `write` also uploads files. */
+  reports?: 'read' | 'write';
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -47,6 +49,10 @@ export const OUTBOX_RELAY_FUNCTION = 'relay-outbox';
 export const NOT_FOUND_FUNCTION = 'route-not-found';
 /** The Business Portal's API: every route below PORTAL_API_PREFIX. */
 export const PORTAL_API_FUNCTION = 'portal-api';
+/** Invoked once a day by the scheduler (a timer locally). */
+export const DAILY_REPORTS_FUNCTION = 'schedule-daily-reports';
+/** The daily export's schedule (EventBridge Scheduler cron, UTC). */
+export const DAILY_REPORTS_SCHEDULE = { cron: 'cron(15 0 * * ? *)', hourUtc: 0, minuteUtc: 15 };
 /** The approval state machine's task function (see shared/workflows/approval.ts). */
 export const APPROVAL_TASK_FUNCTION = 'approval-task';
 
@@ -89,7 +95,26 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     sendsTo: ['webhook-delivery'],
     portal: { userPool: true, attachments: true },
     approvals: 'resume',
+    reports: 'read',
     memoryMb: 512,
+  },
+  { name: 'create-report', description: 'POST /v1/reports', table: 'read-write' },
+  { name: 'get-report', description: 'GET /v1/reports/{id}', table: 'read', reports: 'read' },
+  { name: 'list-reports', description: 'GET /v1/reports', table: 'read' },
+  {
+    name: 'generate-report',
+    description: 'report.requested → the CSV streamed to S3 (multipart), the report marked ready',
+    table: 'read-write',
+    reports: 'write',
+    // 100,000 rows take well under a minute; the ceiling leaves room for millions.
+    timeoutSeconds: 900,
+    memoryMb: 256,
+  },
+  {
+    name: DAILY_REPORTS_FUNCTION,
+    description: "Daily (scheduler): the previous day's report for every tenant",
+    table: 'read-write',
+    timeoutSeconds: 300,
   },
   {
     name: 'start-approval',
@@ -163,6 +188,7 @@ export const RELAYED_ENTITIES = [
   'member',
   'manual_payout_criteria',
   'approval_policy',
+  'report',
 ];
 
 /** The table stream's event source mapping. */
@@ -221,6 +247,13 @@ export const QUEUES: readonly QueueSpec[] = [
     consumer: { function: 'deliver-webhook', batchSize: 1, maxConcurrency: 20 },
   },
   {
+    name: 'report-generation',
+    // ≥ 6× the worker's 900 s timeout.
+    visibilityTimeoutSeconds: 5400,
+    maxReceiveCount: 5,
+    consumer: { function: 'generate-report', batchSize: 1, maxConcurrency: 2 },
+  },
+  {
     name: 'approval-start',
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 8,
@@ -251,6 +284,12 @@ export const RULES: readonly RuleSpec[] = [
     target: { queue: 'webhook-fanout' },
   },
   {
+    name: 'report-requests-to-worker',
+    description: 'Every requested report is generated',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['report.requested'] },
+    target: { queue: 'report-generation' },
+  },
+  {
     name: 'approval-requests-to-workflow',
     description: 'Every payout that needs approval gets its approval workflow',
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout.approval_requested'] },
@@ -267,6 +306,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/payouts/{id}', function: 'get-payout', auth: 'api_key' },
   { method: 'POST', path: '/v1/payouts/{id}/cancel', function: 'cancel-payout', auth: 'api_key' },
   { method: 'GET', path: '/v1/events', function: 'list-events', auth: 'api_key' },
+  { method: 'POST', path: '/v1/reports', function: 'create-report', auth: 'api_key' },
+  { method: 'GET', path: '/v1/reports', function: 'list-reports', auth: 'api_key' },
+  { method: 'GET', path: '/v1/reports/{id}', function: 'get-report', auth: 'api_key' },
   { method: 'GET', path: '/v1/events/{id}', function: 'get-event', auth: 'api_key' },
   { method: 'POST', path: '/v1/webhook-endpoints', function: 'create-webhook-endpoint', auth: 'api_key' },
   { method: 'GET', path: '/v1/webhook-endpoints', function: 'list-webhook-endpoints', auth: 'api_key' },

@@ -1,6 +1,7 @@
 import { approvalWorkflowFromEnvironment } from '../../shared/adapters/approval-wiring.js';
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
 import { loadConfig } from '../../shared/config.js';
@@ -32,6 +33,7 @@ const approvals = approvalsUseCase({
 export const handler = portalApi(
   portalRoutes({
     approvals,
+    reports: reportsFromEnvironment(),
     approvalPolicy: approvalPolicyUseCase({ team: adapters.team }),
     listPayouts: listPayoutsUseCase(adapters),
     cancelPayout: cancelPayoutUseCase({ ...adapters, afterCancel: approvals.afterCancel }),

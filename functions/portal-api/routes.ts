@@ -20,18 +20,26 @@ import {
   manualPayoutBody,
   updateMemberBody,
 } from '../../shared/schemas/portal.js';
+import {
+  createReportBody,
+  listReportsQuery,
+  reportFilters,
+  reportIdParams,
+} from '../../shared/schemas/reports.js';
 import { createWebhookEndpointBody, listAttemptsQuery, recoverBody } from '../../shared/schemas/webhooks.js';
 import type { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
 import type { approvalsUseCase } from '../../shared/use-cases/approvals.js';
 import type { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
 import { type manualPayoutsUseCase, toPortalPayout } from '../../shared/use-cases/manual-payouts.js';
 import type { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
+import type { reportsUseCase } from '../../shared/use-cases/reports.js';
 import { type teamUseCase, toMemberResource } from '../../shared/use-cases/team.js';
 import type { tenantAdministration } from '../../shared/use-cases/tenants.js';
 import type { webhookEndpointsUseCase } from '../../shared/use-cases/webhook-endpoints.js';
 
 /** The use cases behind the portal API: the same ones the public API and the CLI use. */
 export interface PortalUseCases {
+  reports: ReturnType<typeof reportsUseCase>;
   approvals: ReturnType<typeof approvalsUseCase>;
   approvalPolicy: ReturnType<typeof approvalPolicyUseCase>;
   listPayouts: ReturnType<typeof listPayoutsUseCase>;
@@ -250,6 +258,29 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       action: 'settings.manage',
       handler: async ({ caller, json }) =>
         jsonResponse(200, await use.approvalPolicy.update(caller, parse(approvalPolicyBody, json()))),
+    },
+
+    // Reports
+    {
+      method: 'GET',
+      path: '/reports',
+      action: 'reports.manage',
+      handler: async ({ member, query }) =>
+        jsonResponse(200, await use.reports.list(member.tenantId, parse(listReportsQuery, query))),
+    },
+    {
+      method: 'POST',
+      path: '/reports',
+      action: 'reports.manage',
+      handler: async ({ caller, json }) =>
+        jsonResponse(202, await use.reports.request(caller, reportFilters(parse(createReportBody, json())))),
+    },
+    {
+      method: 'GET',
+      path: '/reports/{id}',
+      action: 'reports.manage',
+      handler: async ({ member, params }) =>
+        jsonResponse(200, await use.reports.get(member.tenantId, parse(reportIdParams, params).id)),
     },
 
     // Team

@@ -5,6 +5,7 @@ import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { createEventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { loadConfig } from '../../shared/config.js';
 import type { Payout } from '../../shared/domain/payout.js';
+import type { Report } from '../../shared/domain/reports.js';
 import type { WebhookEndpoint } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
 import { EVENT_SOURCE, RELAYED_ENTITIES } from '../../shared/topology.js';
@@ -12,6 +13,7 @@ import {
   type AuditedChange,
   type EndpointChange,
   type PayoutChange,
+  type ReportChange,
   relayOutboxUseCase,
 } from '../../shared/use-cases/relay-outbox.js';
 
@@ -40,6 +42,7 @@ function itemIn<T>(image: Image, entity: string): T | undefined {
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   const changes: (PayoutChange | EndpointChange)[] = [];
   const audited: AuditedChange[] = [];
+  const reports: ReportChange[] = [];
   for (const record of event.Records) {
     const [oldImage, newImage] = [record.dynamodb?.OldImage as Image, record.dynamodb?.NewImage as Image];
     if (newImage) {
@@ -49,6 +52,8 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
     }
     const payout = itemIn<Payout>(newImage, 'payout');
     if (payout) changes.push({ before: itemIn<Payout>(oldImage, 'payout'), after: payout });
+    const report = itemIn<Report>(newImage, 'report');
+    if (report) reports.push({ kind: 'report', before: itemIn<Report>(oldImage, 'report'), after: report });
     const endpoint = itemIn<WebhookEndpoint>(newImage, 'webhook_endpoint');
     if (endpoint)
       changes.push({
@@ -57,7 +62,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
         after: endpoint,
       });
   }
-  const events = await relay(changes, audited);
+  const events = await relay(changes, audited, reports);
   if (events.length > 0)
     logger.info('Relayed events', { records: event.Records.length, events: events.length });
 }

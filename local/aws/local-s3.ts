@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -121,10 +121,11 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /**
- * A small S3-compatible server for the local runtime: path-style `/{bucket}/{key}` PUT, GET and HEAD
- * with SigV4 verification (header-signed SDK calls and presigned URLs alike, with expiry) and CORS
- * for the portal in the browser. Objects persist under `dataDir` when given. Development and test
- * infrastructure only: no listing, no multipart, no versioning.
+ * A small S3-compatible server for the local runtime: path-style `/{bucket}/{key}` PUT, GET and HEAD,
+ * multipart uploads (create, upload part, complete, abort: what `@aws-sdk/lib-storage` uses), SigV4
+ * verification (header-signed SDK calls and presigned URLs alike, with expiry) and CORS for the
+ * portal in the browser. Objects persist under `dataDir` when given. Development and test
+ * infrastructure only: no listing, no versioning.
  */
 export function createLocalS3(options: { secrets: Record<string, string>; dataDir?: string }) {
   const objects = new Map<string, StoredObject>();
@@ -144,6 +145,11 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
     writeFileSync(fileOf(id), object.body);
     writeFileSync(`${fileOf(id)}.json`, JSON.stringify({ ...object, body: undefined }));
   }
+
+  /** Multipart uploads in progress: parts by number. */
+  const uploads = new Map<string, { id: string; contentType: string; parts: Map<number, Buffer> }>();
+  const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>${body}`;
+  const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -168,6 +174,55 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
       if (!bucket || !key) throw new S3Error(400, 'InvalidRequest', 'Only object requests are emulated.');
       verifySignature(request, url, options.secrets);
       const id = `${bucket}/${key}`;
+      const uploadId = url.searchParams.get('uploadId');
+      if (request.method === 'POST' && url.searchParams.has('uploads')) {
+        const newUpload = randomUUID();
+        uploads.set(newUpload, {
+          id,
+          contentType: String(request.headers['content-type'] ?? 'application/octet-stream'),
+          parts: new Map(),
+        });
+        response.writeHead(200, { ...cors, 'content-type': 'application/xml' });
+        response.end(
+          xml(
+            `<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><UploadId>${newUpload}</UploadId></InitiateMultipartUploadResult>`,
+          ),
+        );
+        return;
+      }
+      if (uploadId) {
+        const upload = uploads.get(uploadId);
+        if (!upload || upload.id !== id)
+          throw new S3Error(404, 'NoSuchUpload', 'The specified upload does not exist.');
+        if (request.method === 'PUT') {
+          const body = await readBody(request);
+          upload.parts.set(Number(url.searchParams.get('partNumber')), body);
+          response.writeHead(200, { ...cors, etag: etagOf(body) });
+          response.end();
+          return;
+        }
+        if (request.method === 'DELETE') {
+          uploads.delete(uploadId);
+          response.writeHead(204, cors);
+          response.end();
+          return;
+        }
+        if (request.method === 'POST') {
+          await readBody(request);
+          const body = Buffer.concat(
+            [...upload.parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part),
+          );
+          uploads.delete(uploadId);
+          store(id, { contentType: upload.contentType, body, lastModified: new Date().toUTCString() });
+          response.writeHead(200, { ...cors, 'content-type': 'application/xml' });
+          response.end(
+            xml(
+              `<CompleteMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${key}</Key><ETag>${etagOf(body)}</ETag></CompleteMultipartUploadResult>`,
+            ),
+          );
+          return;
+        }
+      }
       if (request.method === 'PUT') {
         const body = await readBody(request);
         const object = {

@@ -16,6 +16,13 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * Events the platform publishes to its own bus for its own workers, never stored in the tenant's
+ * feed nor offered to webhooks (the webhook rule matches `payout.*`).
+ */
+export const INTERNAL_EVENT_TYPES = ['report.requested'] as const;
+export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
+
 /** The event a payout entering each status causes. */
 const STATUS_EVENT: Record<PayoutStatus, EventType> = {
   pending_approval: 'payout.approval_requested',
@@ -46,7 +53,7 @@ export function eventTypesForChange(before: Payout | undefined, after: Payout): 
  * An event's id is derived from the payout, its version and the event type: the relay can publish
  * a committed change any number of times (stream retries, a crash mid-batch) and consumers dedupe.
  */
-export function eventIdFor(objectId: string, version: number, type: EventType): string {
+export function eventIdFor(objectId: string, version: number, type: EventType | InternalEventType): string {
   return `evt_${stableId([objectId, String(version), type])}`;
 }
 

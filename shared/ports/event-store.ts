@@ -1,11 +1,11 @@
-import type { EventType } from '../domain/events.js';
+import type { EventType, InternalEventType } from '../domain/events.js';
 import type { Page } from './payout-repository.js';
 
 /** An event as the API shows it (`GET /v1/events`) and as EventBridge carries it (plus `tenant_id`). */
 export interface EventResource {
   id: string;
   object: 'event';
-  type: EventType;
+  type: EventType | InternalEventType;
   created_at: string;
   /** A payout (with its `version`), or a webhook endpoint for `webhook_endpoint.*` events. */
   data: { object: Record<string, unknown> & { id: string } };
@@ -14,7 +14,7 @@ export interface EventResource {
 export interface StoredEvent {
   id: string;
   tenantId: string;
-  type: EventType;
+  type: EventType | InternalEventType;
   createdAt: string;
   resource: EventResource;
 }

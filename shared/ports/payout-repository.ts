@@ -49,6 +49,14 @@ export interface PayoutRepository {
   /** Newest first (created_at, then id). */
   list(tenantId: string, filter: ListPayoutsFilter): Promise<Page<Payout>>;
   /**
+   * Every payout of a time range (and filters), newest first, page after page of the listing index:
+   * for exports, which must not hold the whole range in memory.
+   */
+  stream(
+    tenantId: string,
+    filter: Omit<ListPayoutsFilter, 'limit' | 'startingAfter'> & { currency?: string },
+  ): AsyncIterable<Payout>;
+  /**
    * Replaces `current` with `next` if the stored payout still has `current`'s status and version.
    * @throws ConcurrentModificationError
    */

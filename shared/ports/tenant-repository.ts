@@ -29,6 +29,8 @@ export interface ApiKey {
 export interface TenantRepository {
   createTenant(tenant: Tenant, firstKey: ApiKey): Promise<void>;
   getTenant(tenantId: string): Promise<Tenant | undefined>;
+  /** Every tenant (tenants created before this listing existed are not in it). */
+  listTenants(): Promise<Tenant[]>;
   addApiKey(key: ApiKey): Promise<void>;
   findApiKeyByHash(hash: string): Promise<ApiKey | undefined>;
   listApiKeys(tenantId: string): Promise<ApiKey[]>;

@@ -3,6 +3,7 @@ import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
 import { errorBody, idempotencyKey } from './common.js';
 import { eventIdParams, eventList, eventResource, listEventsQuery } from './events.js';
 import { createPayoutBody, listPayoutsQuery, payoutIdParams, payoutList, payoutResource } from './payouts.js';
+import { createReportBody, listReportsQuery, reportIdParams, reportList, reportResource } from './reports.js';
 import {
   createWebhookEndpointBody,
   deliveryAttemptList,
@@ -99,6 +100,32 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       '200': { description: 'The event', ...json(eventResource) },
       ...authErrors,
       '404': error('No such event'),
+    },
+  },
+  'POST /v1/reports': {
+    operationId: 'createReport',
+    summary: 'Request a payout report (CSV, generated asynchronously)',
+    requestBody: json(createReportBody),
+    responses: {
+      '202': { description: 'Accepted: poll the report until `status` is `ready`', ...json(reportResource) },
+      '400': error('Invalid range or filters'),
+      ...authErrors,
+    },
+  },
+  'GET /v1/reports': {
+    operationId: 'listReports',
+    summary: 'List reports, newest first',
+    requestParams: { query: listReportsQuery },
+    responses: { '200': { description: 'A page of reports', ...json(reportList) }, ...authErrors },
+  },
+  'GET /v1/reports/{id}': {
+    operationId: 'getReport',
+    summary: 'Retrieve a report; once ready, with short-lived download URLs',
+    requestParams: { path: reportIdParams },
+    responses: {
+      '200': { description: 'The report', ...json(reportResource) },
+      ...authErrors,
+      '404': error('No such report'),
     },
   },
   'POST /v1/webhook-endpoints': {

@@ -1,6 +1,7 @@
 import { type AuditEntry, auditEntryFor } from '../domain/audit.js';
 import { type EventType, eventIdFor, eventTypesForChange } from '../domain/events.js';
 import type { Payout } from '../domain/payout.js';
+import type { Report } from '../domain/reports.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import type { EventPublisher, EventResource, EventStore, StoredEvent } from '../ports/event-store.js';
 import type { AuditLog } from '../ports/team-store.js';
@@ -11,6 +12,13 @@ import { toEndpointResource } from '../schemas/webhooks.js';
 export interface PayoutChange {
   before: Payout | undefined;
   after: Payout;
+}
+
+/** One committed report write (a new report starts its worker). */
+export interface ReportChange {
+  kind: 'report';
+  before: Report | undefined;
+  after: Report;
 }
 
 /** One committed webhook endpoint write. */
@@ -75,6 +83,28 @@ function endpointEvents({ before, after }: EndpointChange): StoredEvent[] {
   return [storedEvent(after, 'webhook_endpoint.disabled', toEndpointResource(after))];
 }
 
+/** A new report starts its worker: `report.requested` on the bus (its id stable across redeliveries). */
+export function reportEvents(changes: readonly ReportChange[]): StoredEvent[] {
+  return changes
+    .filter(({ before, after }) => !before && after.status === 'pending')
+    .map(({ after }) => {
+      const id = eventIdFor(after.id, after.version, 'report.requested');
+      return {
+        id,
+        tenantId: after.tenantId,
+        type: 'report.requested' as const,
+        createdAt: after.createdAt,
+        resource: {
+          id,
+          object: 'event' as const,
+          type: 'report.requested' as const,
+          created_at: after.createdAt,
+          data: { object: { id: after.id, object: 'report' } },
+        },
+      };
+    });
+}
+
 /** The events a batch of committed changes causes, with ids stable across redeliveries. */
 export function eventsForChanges(changes: readonly (PayoutChange | EndpointChange)[]): StoredEvent[] {
   return changes.flatMap((change) => {
@@ -98,12 +128,14 @@ export function relayOutboxUseCase(deps: { events: EventStore; publisher: EventP
   return async function relay(
     changes: readonly (PayoutChange | EndpointChange)[],
     audited: readonly AuditedChange[] = [],
+    reports: readonly ReportChange[] = [],
   ): Promise<StoredEvent[]> {
     await deps.audit.append(auditEntriesFor(audited));
     const events = eventsForChanges(changes);
-    if (events.length === 0) return events;
-    await deps.events.saveAll(events);
-    await deps.publisher.publish(events);
+    if (events.length > 0) await deps.events.saveAll(events);
+    // Internal events go to the bus only: the feed and webhooks are the tenant's.
+    const internal = reportEvents(reports);
+    if (events.length + internal.length > 0) await deps.publisher.publish([...events, ...internal]);
     return events;
   };
 }

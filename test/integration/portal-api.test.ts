@@ -41,6 +41,9 @@ const REQUIRED: Record<string, Action | null> = {
   'POST /approvals/approve': 'payouts.approve',
   'GET /settings/approval-policy': 'payouts.read',
   'PUT /settings/approval-policy': 'settings.manage',
+  'GET /reports': 'reports.manage',
+  'POST /reports': 'reports.manage',
+  'GET /reports/{id}': 'reports.manage',
 };
 
 const members = {} as Record<Role, PortalClient>;

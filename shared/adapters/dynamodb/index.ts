@@ -3,6 +3,7 @@ import { createDynamoAuditLog } from './audit-log.js';
 import { createDocumentClient } from './client.js';
 import { createDynamoEventStore } from './event-store.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';
+import { createDynamoReportStore } from './report-store.js';
 import { createDynamoTeamStore } from './team-store.js';
 import { createDynamoTenantRepository } from './tenant-repository.js';
 import { createDynamoWebhookStore } from './webhook-store.js';
@@ -18,5 +19,6 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     webhooks: createDynamoWebhookStore(deps),
     team: createDynamoTeamStore(deps),
     audit: createDynamoAuditLog(deps),
+    reports: createDynamoReportStore(deps),
   };
 }

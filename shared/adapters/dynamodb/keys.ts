@@ -3,7 +3,7 @@
  *
  * | item            | pk                                  | sk      | gsi1pk                    | gsi1sk              | access pattern |
  * |-----------------|-------------------------------------|---------|---------------------------|---------------------|----------------|
- * | tenant          | TENANT#{tenantId}                   | TENANT  |                           |                     | get tenant |
+ * | tenant          | TENANT#{tenantId}                   | TENANT  | TENANTS                   | {createdAt}#{tenantId} | get tenant; every tenant (daily reports) |
  * | API key         | APIKEY#{sha256(key)}                | APIKEY  | TENANT#{tenantId}#KEYS    | {keyId}             | authorize a request (one read); list a tenant's keys |
  * | payout          | TENANT#{tenantId}#PAYOUT#{payoutId} | PAYOUT  | TENANT#{tenantId}#PAYOUTS | {createdAt}#{payoutId} | get; reference lookup; list newest first |
  * | idempotency key | TENANT#{tenantId}#IDEM#{key}        | IDEM    |                           |                     | replay / conflict decisions (strongly consistent) |
@@ -14,6 +14,7 @@
  * | member          | TENANT#{tenantId}#MEMBER#{memberId} | MEMBER  | TENANT#{tenantId}#MEMBERS | {createdAt}#{memberId} | the team (member id = the identity provider's sub) |
  * | manual payout criteria | TENANT#{tenantId}            | CRITERIA#MANUAL_PAYOUTS |            |                     | reason codes, limits |
  * | approval policy        | TENANT#{tenantId}            | POLICY#APPROVALS        |            |                     | rules, expiry        |
+ * | report          | TENANT#{tenantId}#REPORT#{reportId} | REPORT  | TENANT#{tenantId}#REPORTS | {createdAt}#{reportId} | export jobs, newest first |
  * | audit entry     | TENANT#{tenantId}#AUDIT#{auditId}   | AUDIT   | TENANT#{tenantId}#AUDIT   | {at}#{auditId}      | append-only audit log, newest first |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
  *
@@ -24,6 +25,8 @@
  */
 export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  /** Every tenant (the daily report schedule walks them). */
+  allTenants: 'TENANTS',
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),
   apiKeysOfTenant: (tenantId: string) => `TENANT#${tenantId}#KEYS`,
   payout: (tenantId: string, payoutId: string) => ({
@@ -58,6 +61,11 @@ export const keys = {
   membersOfTenant: (tenantId: string) => `TENANT#${tenantId}#MEMBERS`,
   manualPayoutCriteria: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'CRITERIA#MANUAL_PAYOUTS' }),
   approvalPolicy: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'POLICY#APPROVALS' }),
+  report: (tenantId: string, reportId: string) => ({
+    pk: `TENANT#${tenantId}#REPORT#${reportId}`,
+    sk: 'REPORT',
+  }),
+  reportsOfTenant: (tenantId: string) => `TENANT#${tenantId}#REPORTS`,
   auditEntry: (tenantId: string, auditId: string) => ({
     pk: `TENANT#${tenantId}#AUDIT#${auditId}`,
     sk: 'AUDIT',

@@ -6,9 +6,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApiKey, TenantRepository } from '../../ports/tenant-repository.js';
+import type { ApiKey, Tenant, TenantRepository } from '../../ports/tenant-repository.js';
 import { keys } from './keys.js';
-import { queryWholePartition } from './newest-first.js';
+import { listingKey, queryWholePartition } from './newest-first.js';
 
 const notExists = 'attribute_not_exists(pk)';
 
@@ -40,7 +40,13 @@ export function createDynamoTenantRepository(deps: {
             {
               Put: {
                 TableName: table,
-                Item: { ...keys.tenant(tenant.id), entity: 'tenant', ...tenant },
+                Item: {
+                  ...keys.tenant(tenant.id),
+                  gsi1pk: keys.allTenants,
+                  gsi1sk: listingKey(tenant),
+                  entity: 'tenant',
+                  ...tenant,
+                },
                 ConditionExpression: notExists,
               },
             },
@@ -49,6 +55,19 @@ export function createDynamoTenantRepository(deps: {
         }),
       );
     },
+
+    listTenants: () =>
+      queryWholePartition({
+        client,
+        table,
+        partition: keys.allTenants,
+        toItem: (item) => ({
+          id: item.id as string,
+          name: item.name as string,
+          status: item.status as Tenant['status'],
+          createdAt: item.createdAt as string,
+        }),
+      }),
 
     async getTenant(tenantId) {
       const { Item } = await client.send(

@@ -1,0 +1,163 @@
+import type { ActionStamp, Actor } from './audit.js';
+import { formatMinorUnits } from './money.js';
+import type { Payout, PayoutPurpose, PayoutSource, PayoutStatus } from './payout.js';
+
+/** What a report covers: payouts created in `[createdGte, createdLt)`, optionally narrowed. */
+export interface ReportFilters {
+  createdGte: string;
+  createdLt: string;
+  status?: PayoutStatus;
+  source?: PayoutSource;
+  purpose?: PayoutPurpose;
+  currency?: string;
+}
+
+export type ReportStatus = 'pending' | 'running' | 'ready' | 'failed';
+
+/** Totals of one (currency, status): what finance ticks against the bank statement. */
+export interface ReportTotal {
+  currency: string;
+  status: PayoutStatus;
+  count: number;
+  /** Sum in minor units. */
+  amount: number;
+}
+
+/** A payout report: an asynchronous export job and, once ready, its CSV file in S3. */
+export interface Report {
+  id: string;
+  tenantId: string;
+  status: ReportStatus;
+  filters: ReportFilters;
+  requestedBy: Actor;
+  /** `scheduled` for the daily export. */
+  trigger: 'request' | 'scheduled';
+  rows: number | null;
+  totals: ReportTotal[] | null;
+  /** S3 keys of the CSV and its summary sidecar (under the tenant's prefix). */
+  fileKey: string;
+  summaryKey: string;
+  failure: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+  lastAction?: ActionStamp;
+  version: number;
+}
+
+export const REPORT_COLUMNS = [
+  'payout_id',
+  'reference',
+  'created_at',
+  'transaction_date',
+  'status',
+  'amount',
+  'currency',
+  'source',
+  'purpose',
+  'reason_code',
+  'rationale',
+  'documentation',
+  'requested_by',
+  'approved_by',
+  'rejected_or_canceled_by',
+  'provider_reference',
+  'failure_code',
+  'destination',
+] as const;
+
+/**
+ * One CSV field, RFC 4180: quoted when it holds a comma, quote, CR or LF (quotes doubled). A field
+ * a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`
+ * (OWASP's advice), so opening the file never executes anything.
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const csvLine = (fields: readonly (string | number | null | undefined)[]) =>
+  `${fields.map(csvField).join(',')}\r\n`;
+
+function actorText(actor: Actor | undefined, apiKeyNames: ReadonlyMap<string, string>): string {
+  if (!actor) return '';
+  if (actor.type === 'member') return actor.email ? `${actor.name} <${actor.email}>` : actor.name;
+  if (actor.type === 'api_key') return `API key ${apiKeyNames.get(actor.id) ?? actor.id} (${actor.id})`;
+  return 'system';
+}
+
+function maskedDestination(payout: Payout): string {
+  const destination = payout.destination;
+  if (destination.type === 'email') return `email ${destination.email}`;
+  return `bank account ${destination.account_holder_name} IBAN ••••${destination.iban.slice(-4)}`;
+}
+
+/** The report row of one payout (amount as a decimal string with the currency's exponent). */
+export function reportRow(payout: Payout, apiKeyNames: ReadonlyMap<string, string> = new Map()): string {
+  const history = payout.history ?? [];
+  const requestedBy = payout.manual?.requestedBy ?? history[0]?.actor;
+  const ended = history.findLast((entry) => entry.status === 'canceled');
+  const approval = payout.approval;
+  const transactionDate = payout.paidAt ?? (payout.status === 'failed' ? payout.updatedAt : null);
+  return csvLine([
+    payout.id,
+    payout.reference,
+    payout.createdAt,
+    transactionDate,
+    payout.status,
+    formatMinorUnits(payout.amount, payout.currency),
+    payout.currency,
+    payout.source,
+    payout.purpose,
+    payout.manual?.reasonCode,
+    payout.manual?.rationale,
+    payout.manual?.ticketUrl,
+    actorText(requestedBy, apiKeyNames),
+    approval?.approvals.map((entry) => `${entry.name} at ${entry.at}`).join('; '),
+    approval?.rejected_by
+      ? `rejected by ${approval.rejected_by.name} at ${approval.rejected_by.at}`
+      : ended
+        ? `canceled by ${actorText(ended.actor, apiKeyNames)} at ${ended.at}`
+        : '',
+    payout.providerReference,
+    payout.failureCode,
+    maskedDestination(payout),
+  ]);
+}
+
+/** Accumulates the totals per (currency, status) while rows stream by. */
+export function totalsCollector() {
+  const totals = new Map<string, ReportTotal>();
+  return {
+    add(payout: Payout) {
+      const key = `${payout.currency}#${payout.status}`;
+      const total = totals.get(key) ?? {
+        currency: payout.currency,
+        status: payout.status,
+        count: 0,
+        amount: 0,
+      };
+      total.count += 1;
+      total.amount += payout.amount;
+      totals.set(key, total);
+    },
+    result: () =>
+      [...totals.values()].sort(
+        (a, b) => a.currency.localeCompare(b.currency) || a.status.localeCompare(b.status),
+      ),
+  };
+}
+
+/** The summary sidecar: totals per currency and status, as CSV. */
+export function summaryCsv(totals: readonly ReportTotal[]): string {
+  return (
+    csvLine(['currency', 'status', 'count', 'amount']) +
+    totals
+      .map((total) =>
+        csvLine([total.currency, total.status, total.count, formatMinorUnits(total.amount, total.currency)]),
+      )
+      .join('')
+  );
+}

@@ -1,0 +1,97 @@
+import * as z from 'zod';
+import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES } from '../domain/catalog.js';
+import { timestamp } from './common.js';
+import { createPayoutBody } from './payouts.js';
+
+/** The longest range one report may cover: a year (split longer audits into several). */
+const MAX_RANGE_DAYS = 366;
+
+export const createReportBody = z
+  .strictObject({
+    created_gte: timestamp,
+    created_lt: timestamp,
+    status: z.enum(PAYOUT_STATUSES).optional(),
+    source: z.enum(PAYOUT_SOURCES).optional(),
+    purpose: z.enum(PAYOUT_PURPOSES).optional(),
+    currency: createPayoutBody.shape.currency.optional(),
+  })
+  .refine((body) => Date.parse(body.created_gte) < Date.parse(body.created_lt), {
+    message: 'must be after created_gte',
+    path: ['created_lt'],
+  })
+  .refine(
+    (body) => Date.parse(body.created_lt) - Date.parse(body.created_gte) <= MAX_RANGE_DAYS * 86_400_000,
+    {
+      message: `the range may cover at most ${MAX_RANGE_DAYS} days`,
+      path: ['created_lt'],
+    },
+  )
+  .meta({ id: 'CreateReportRequest' });
+
+export const reportIdParams = z.strictObject({
+  id: z.string().regex(/^rep_[0-9A-Z]{26}$/, 'must be a report id'),
+});
+
+export const listReportsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z
+    .string()
+    .regex(/^rep_[0-9A-Z]{26}$/, 'must be a report id (next_cursor)')
+    .optional(),
+});
+
+/** The API's filters → the domain's. */
+export function reportFilters(body: z.output<typeof createReportBody>) {
+  return {
+    createdGte: new Date(body.created_gte).toISOString(),
+    createdLt: new Date(body.created_lt).toISOString(),
+    ...(body.status ? { status: body.status } : {}),
+    ...(body.source ? { source: body.source } : {}),
+    ...(body.purpose ? { purpose: body.purpose } : {}),
+    ...(body.currency ? { currency: body.currency } : {}),
+  };
+}
+
+const filtersResource = z.object({
+  created_gte: timestamp,
+  created_lt: timestamp,
+  status: z.enum(PAYOUT_STATUSES).nullable(),
+  source: z.enum(PAYOUT_SOURCES).nullable(),
+  purpose: z.enum(PAYOUT_PURPOSES).nullable(),
+  currency: z.string().nullable(),
+});
+
+export const reportResource = z
+  .object({
+    id: z.string().meta({ example: 'rep_01JD7X2Q4M6N8P0R2S4T6V8W0Y' }),
+    object: z.literal('report'),
+    status: z.enum(['pending', 'running', 'ready', 'failed']),
+    trigger: z.enum(['request', 'scheduled']),
+    filters: filtersResource,
+    requested_by: z.record(z.string(), z.unknown()),
+    rows: z.int().nullable(),
+    totals: z
+      .array(z.object({ currency: z.string(), status: z.string(), count: z.int(), amount: z.int() }))
+      .nullable(),
+    failure: z.string().nullable(),
+    download_url: z
+      .string()
+      .nullable()
+      .meta({ description: 'Presigned GET of the CSV, valid 5 minutes (ready only)' }),
+    summary_url: z
+      .string()
+      .nullable()
+      .meta({ description: 'Presigned GET of the totals sidecar CSV (ready only)' }),
+    created_at: timestamp,
+    completed_at: timestamp.nullable(),
+  })
+  .meta({ id: 'Report' });
+
+export const reportList = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(reportResource),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable(),
+  })
+  .meta({ id: 'ReportList' });

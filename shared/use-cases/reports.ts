@@ -1,0 +1,207 @@
+import { type Caller, SYSTEM, stampFor } from '../domain/audit.js';
+import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import {
+  csvLine,
+  REPORT_COLUMNS,
+  type Report,
+  type ReportFilters,
+  reportRow,
+  summaryCsv,
+  totalsCollector,
+} from '../domain/reports.js';
+import type { PayoutRepository } from '../ports/payout-repository.js';
+import type { ReportFiles, ReportStore } from '../ports/report-store.js';
+import type { TenantRepository } from '../ports/tenant-repository.js';
+
+export function toReportResource(report: Report, downloadUrl: string | null = null) {
+  return {
+    id: report.id,
+    object: 'report' as const,
+    status: report.status,
+    trigger: report.trigger,
+    filters: {
+      created_gte: report.filters.createdGte,
+      created_lt: report.filters.createdLt,
+      status: report.filters.status ?? null,
+      source: report.filters.source ?? null,
+      purpose: report.filters.purpose ?? null,
+      currency: report.filters.currency ?? null,
+    },
+    requested_by: report.requestedBy,
+    rows: report.rows,
+    totals: report.totals,
+    failure: report.failure,
+    download_url: downloadUrl,
+    summary_url: null as string | null,
+    created_at: report.createdAt,
+    completed_at: report.completedAt,
+  };
+}
+
+const fileName = (report: Report) =>
+  `payouts-${report.filters.createdGte.slice(0, 10)}-to-${report.filters.createdLt.slice(0, 10)}-${report.id}`;
+
+/**
+ * Payout reports: a request writes a `pending` report (its stream record starts the worker through
+ * the outbox); the worker streams the CSV to S3 and marks the report `ready`; downloads are
+ * presigned GETs valid for minutes.
+ */
+export function reportsUseCase(deps: {
+  reports: ReportStore;
+  payouts: PayoutRepository;
+  tenants: Pick<TenantRepository, 'listApiKeys'>;
+  files: ReportFiles;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+
+  async function existing(tenantId: string, reportId: string): Promise<Report> {
+    const report = await deps.reports.get(tenantId, reportId);
+    if (!report) throw new NotFoundError('report', reportId);
+    return report;
+  }
+
+  async function save(current: Report, change: Partial<Report>): Promise<Report> {
+    const next = {
+      ...current,
+      ...change,
+      updatedAt: new Date(now()).toISOString(),
+      version: current.version + 1,
+    };
+    await deps.reports.save({ current, next });
+    return next;
+  }
+
+  function newReport(
+    tenantId: string,
+    filters: ReportFilters,
+    trigger: Report['trigger'],
+    caller?: Caller,
+  ): Report {
+    const time = now();
+    const id = newId('rep', time);
+    const at = new Date(time).toISOString();
+    const prefix = `tenants/${tenantId}/reports/${id}`;
+    return {
+      id,
+      tenantId,
+      status: 'pending',
+      filters,
+      requestedBy: caller?.actor ?? SYSTEM,
+      trigger,
+      rows: null,
+      totals: null,
+      fileKey: `${prefix}.csv`,
+      summaryKey: `${prefix}.summary.csv`,
+      failure: null,
+      createdAt: at,
+      updatedAt: at,
+      completedAt: null,
+      ...(caller ? { lastAction: stampFor(caller, 'report.request', time) } : {}),
+      version: 1,
+    };
+  }
+
+  return {
+    async request(caller: Caller, filters: ReportFilters) {
+      const report = newReport(caller.tenantId, filters, 'request', caller);
+      await deps.reports.create(report);
+      return toReportResource(report);
+    },
+
+    /** The daily export of the previous UTC day, one per tenant and day (idempotent by its filters). */
+    async requestDaily(tenantId: string, day: string) {
+      const createdGte = `${day}T00:00:00.000Z`;
+      const createdLt = new Date(Date.parse(createdGte) + 86_400_000).toISOString();
+      const recent = await deps.reports.list(tenantId, { limit: 20 });
+      const already = recent.items.find(
+        (report) => report.trigger === 'scheduled' && report.filters.createdGte === createdGte,
+      );
+      if (already) return toReportResource(already);
+      const report = newReport(tenantId, { createdGte, createdLt }, 'scheduled');
+      await deps.reports.create(report);
+      return toReportResource(report);
+    },
+
+    async get(tenantId: string, reportId: string) {
+      const report = await existing(tenantId, reportId);
+      if (report.status !== 'ready') return toReportResource(report);
+      const name = fileName(report);
+      return {
+        ...toReportResource(report, await deps.files.downloadUrl(report.fileKey, `${name}.csv`)),
+        summary_url: await deps.files.downloadUrl(report.summaryKey, `${name}.summary.csv`),
+      };
+    },
+
+    async list(tenantId: string, query: { limit: number; starting_after?: string }) {
+      const page = await deps.reports.list(tenantId, {
+        limit: query.limit,
+        startingAfter: query.starting_after,
+      });
+      const data = page.items.map((report) => toReportResource(report));
+      return {
+        object: 'list' as const,
+        data,
+        has_more: page.hasMore,
+        next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null,
+      };
+    },
+
+    /**
+     * The worker: streams every matching payout as a CSV row into a multipart upload, then the
+     * summary sidecar, then marks the report ready. Safe to run again (a redelivered message, a crash
+     * mid-upload): the files are rewritten whole and a ready report is left alone.
+     */
+    async generate(tenantId: string, reportId: string) {
+      let report = await existing(tenantId, reportId);
+      if (report.status === 'ready' || report.status === 'failed') return toReportResource(report);
+      if (report.status === 'pending') {
+        try {
+          report = await save(report, { status: 'running' });
+        } catch (error) {
+          if (!(error instanceof ConcurrentModificationError)) throw error;
+          report = await existing(tenantId, reportId);
+        }
+      }
+      const apiKeyNames = new Map(
+        (await deps.tenants.listApiKeys(tenantId)).map((key) => [key.id, key.name]),
+      );
+      const totals = totalsCollector();
+      let rows = 0;
+      const filters = report.filters;
+      const payouts = deps.payouts;
+      async function* csv() {
+        yield `\uFEFF${csvLine(REPORT_COLUMNS)}`;
+        let chunk = '';
+        for await (const payout of payouts.stream(tenantId, filters)) {
+          rows += 1;
+          totals.add(payout);
+          chunk += reportRow(payout, apiKeyNames);
+          if (chunk.length > 64 * 1024) {
+            yield chunk;
+            chunk = '';
+          }
+        }
+        if (chunk) yield chunk;
+      }
+      await deps.files.upload(report.fileKey, csv(), 'text/csv; charset=utf-8');
+      const result = totals.result();
+      await deps.files.put(report.summaryKey, `\uFEFF${summaryCsv(result)}`, 'text/csv; charset=utf-8');
+      const ready = await save(report, {
+        status: 'ready',
+        rows,
+        totals: result,
+        completedAt: new Date(now()).toISOString(),
+      });
+      return toReportResource(ready);
+    },
+
+    /** Marks a report failed (its worker gave up): the requester sees why instead of waiting. */
+    async fail(tenantId: string, reportId: string, reason: string) {
+      const report = await existing(tenantId, reportId);
+      if (report.status === 'ready' || report.status === 'failed') return;
+      await save(report, { status: 'failed', failure: reason });
+    },
+  };
+}
