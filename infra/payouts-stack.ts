@@ -4,6 +4,7 @@ import { ApprovalWorkflow } from './constructs/approval-workflow.js';
 import { BusinessPortal, PortalIdentity } from './constructs/business-portal.js';
 import { PayoutApi } from './constructs/payout-api.js';
 import { PayoutExecution } from './constructs/payout-execution.js';
+import { PayoutReports } from './constructs/payout-reports.js';
 import { PayoutsTable } from './constructs/payouts-table.js';
 
 /** The payouts platform: its table, the HTTP API, payout execution and the Business Portal. */
@@ -14,6 +15,7 @@ export class PayoutsStack extends Stack {
   readonly identity: PortalIdentity;
   readonly portal: BusinessPortal;
   readonly approvals: ApprovalWorkflow;
+  readonly reports: PayoutReports;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -28,6 +30,7 @@ export class PayoutsStack extends Stack {
       functions: this.api.functions,
     });
 
+    this.reports = new PayoutReports(this, 'Reports', { functions: this.api.functions });
     this.approvals = new ApprovalWorkflow(this, 'Approvals', { functions: this.api.functions });
     this.portal = new BusinessPortal(this, 'Portal', { api: this.api, identity: this.identity });
 

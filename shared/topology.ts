@@ -52,7 +52,7 @@ export const PORTAL_API_FUNCTION = 'portal-api';
 /** Invoked once a day by the scheduler (a timer locally). */
 export const DAILY_REPORTS_FUNCTION = 'schedule-daily-reports';
 /** The daily export's schedule (EventBridge Scheduler cron, UTC). */
-export const DAILY_REPORTS_SCHEDULE = { cron: 'cron(15 0 * * ? *)', hourUtc: 0, minuteUtc: 15 };
+export const DAILY_REPORTS_SCHEDULE = { hourUtc: 0, minuteUtc: 15 };
 /** The approval state machine's task function (see shared/workflows/approval.ts). */
 export const APPROVAL_TASK_FUNCTION = 'approval-task';
 

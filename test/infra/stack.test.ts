@@ -8,6 +8,7 @@ import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definitio
 import {
   APPROVAL_TASK_FUNCTION,
   AUTHORIZER_FUNCTION,
+  DAILY_REPORTS_FUNCTION,
   FUNCTIONS,
   functionSpec,
   NOT_FOUND_FUNCTION,
@@ -306,6 +307,7 @@ describe('HTTP API', () => {
   it('reaches every function: through a route, as the authorizer, as $default, from the stream, a queue or the approval workflow', () => {
     const reachable = new Set([
       APPROVAL_TASK_FUNCTION,
+      DAILY_REPORTS_FUNCTION,
       AUTHORIZER_FUNCTION,
       NOT_FOUND_FUNCTION,
       ...ROUTES.map((r) => r.function),
@@ -514,5 +516,41 @@ describe('approval workflow', () => {
         expect(actions.sort()).toEqual(['states:SendTaskFailure', 'states:SendTaskSuccess']);
       else expect(actions).toEqual([]);
     }
+  });
+});
+
+describe('payout reports', () => {
+  const reportsBucketId = stack.getLogicalId(stack.reports.bucket.node.defaultChild as any);
+  const bucket = resources[reportsBucketId];
+
+  it('keeps report files private, encrypted, TLS-only, and expires them', () => {
+    const policy = ofType('AWS::S3::BucketPolicy').find(
+      ([, candidate]) => candidate.Properties.Bucket.Ref === reportsBucketId,
+    );
+
+    expect(bucket.Properties.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
+    expect(bucket.Properties.BucketEncryption).toBeDefined();
+    expect(JSON.stringify(policy)).toContain('aws:SecureTransport');
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ ExpirationInDays: 90, Status: 'Enabled' }),
+    );
+  });
+
+  it('lets only the worker write report files, and the readers only read them', () => {
+    for (const spec of FUNCTIONS) {
+      const s3 = actionsOf(spec.name).filter(
+        (action) => action.startsWith('s3:') && action !== 's3:GetObject' && !action.startsWith('s3:List'),
+      );
+      const writes = s3.filter((action) => /Put|Delete|Abort/.test(action));
+      if (spec.reports === 'write') expect(writes).toContain('s3:PutObject');
+      else if (!spec.portal) expect(writes).toEqual([]);
+    }
+  });
+
+  it('exports the previous day daily at 00:15 UTC through EventBridge Scheduler', () => {
+    const [, schedule] = single('AWS::Scheduler::Schedule');
+
+    expect(schedule.Properties.ScheduleExpression).toBe('cron(15 0 * * ? *)');
+    expect(JSON.stringify(schedule.Properties.Target.Arn)).toContain(functionId(DAILY_REPORTS_FUNCTION));
   });
 });

@@ -1,0 +1,60 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import { DAILY_REPORTS_FUNCTION, DAILY_REPORTS_SCHEDULE, FUNCTIONS } from '../../shared/topology.js';
+import type { PayoutsFunction } from './payouts-function.js';
+
+export interface PayoutReportsProps {
+  functions: ReadonlyMap<string, PayoutsFunction>;
+}
+
+/** How long report files are kept: long enough for a month-end close, then regenerated on demand. */
+const REPORT_RETENTION = Duration.days(90);
+
+/**
+ * Payout reports: the private bucket of CSV exports (encrypted, TLS-only, expiring) and the daily
+ * schedule. The worker, its queue and the rule that feeds it come from the topology like every other.
+ */
+export class PayoutReports extends Construct {
+  readonly bucket: Bucket;
+  readonly schedule: Schedule;
+
+  constructor(scope: Construct, id: string, props: PayoutReportsProps) {
+    super(scope, id);
+    this.bucket = new Bucket(this, 'Files', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Derived data: every file can be generated again from the table.
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
+      lifecycleRules: [
+        { expiration: REPORT_RETENTION },
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+
+    for (const spec of FUNCTIONS.filter((candidate) => candidate.reports)) {
+      const fn = props.functions.get(spec.name);
+      if (!fn) throw new Error(`No function ${spec.name}`);
+      fn.bindEnvironment({ PAYOUTS_REPORTS_BUCKET: this.bucket.bucketName });
+      // Presigning a GET needs s3:GetObject; the worker also writes (multipart included).
+      if (spec.reports === 'write') this.bucket.grantReadWrite(fn, 'tenants/*');
+      else this.bucket.grantRead(fn, 'tenants/*');
+    }
+
+    const daily = props.functions.get(DAILY_REPORTS_FUNCTION);
+    if (!daily) throw new Error(`No function ${DAILY_REPORTS_FUNCTION}`);
+    this.schedule = new Schedule(this, 'Daily', {
+      description: "The previous day's payout report for every tenant",
+      schedule: ScheduleExpression.cron({
+        hour: String(DAILY_REPORTS_SCHEDULE.hourUtc),
+        minute: String(DAILY_REPORTS_SCHEDULE.minuteUtc),
+      }),
+      target: new LambdaInvoke(daily, { retryAttempts: 3 }),
+    });
+  }
+}
