@@ -6,6 +6,8 @@ import { queueUrlVariable } from '../shared/config.js';
 import {
   APPROVAL_TASK_FUNCTION,
   AUTHORIZER_FUNCTION,
+  DAILY_REPORTS_FUNCTION,
+  DAILY_REPORTS_SCHEDULE,
   EVENT_BUS,
   FUNCTIONS,
   handlerEntry,
@@ -44,6 +46,8 @@ export interface LocalPlatformOptions {
   dataDir?: string;
   /** The built portal (default portal/dist). */
   portalDir?: string;
+  /** Run the daily report export at 00:15 UTC, as EventBridge Scheduler does in AWS (npm start). */
+  dailyReports?: boolean;
   /** Use an already running DynamoDB Local instead of starting one (tests share one). */
   dynamodbEndpoint?: string;
   onRequest?: Parameters<typeof createLocalApiGateway>[0]['onRequest'];
@@ -276,6 +280,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       fallback: NOT_FOUND_FUNCTION,
       onRequest: options.onRequest,
     });
+    const daily = options.dailyReports
+      ? startDailyTimer(() => handlerOf(DAILY_REPORTS_FUNCTION)({}, lambdaContext(DAILY_REPORTS_FUNCTION)))
+      : undefined;
     const port = await listen(server, requestedPort, host);
     url = `http://${host}:${port}`;
     return {
@@ -290,6 +297,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       awsEndpoint,
       stepFunctions,
       async stop() {
+        daily?.stop();
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
         await poller.stop();
@@ -315,4 +323,29 @@ function definedStrings(values: Record<string, number | undefined>): Record<stri
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => [key, String(value)]),
   );
+}
+
+/** Calls `run` every day at the schedule's UTC time (the local stand-in for EventBridge Scheduler). */
+function startDailyTimer(run: () => Promise<unknown>) {
+  let timer: NodeJS.Timeout | undefined;
+  const next = () => {
+    const now = new Date();
+    const at = new Date(
+      Date.UTC(
+        now.getUTCFullYear(),
+        now.getUTCMonth(),
+        now.getUTCDate(),
+        DAILY_REPORTS_SCHEDULE.hourUtc,
+        DAILY_REPORTS_SCHEDULE.minuteUtc,
+      ),
+    );
+    if (at.getTime() <= now.getTime()) at.setUTCDate(at.getUTCDate() + 1);
+    timer = setTimeout(() => {
+      run().catch((error: unknown) => console.error('[local] daily reports failed:', error));
+      next();
+    }, at.getTime() - now.getTime());
+    timer.unref();
+  };
+  next();
+  return { stop: () => clearTimeout(timer) };
 }

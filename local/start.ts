@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     port: Number(process.env.PORT ?? 3000),
     dbPath: inMemory ? undefined : join(dataDir, 'dynamodb'),
     dataDir: inMemory ? undefined : dataDir,
+    dailyReports: true,
     onRequest: quiet
       ? undefined
       : ({ method, path, status, ms }) => console.log(`${method} ${path} → ${status} (${ms.toFixed(0)} ms)`),

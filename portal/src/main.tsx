@@ -12,6 +12,7 @@ import { HelpPage } from './pages/Help';
 import { NewPayoutPage } from './pages/NewPayout';
 import { PayoutDetailPage } from './pages/PayoutDetail';
 import { PayoutsPage } from './pages/Payouts';
+import { ReportsPage } from './pages/Reports';
 import { SettingsPage } from './pages/Settings';
 import { SignInPage } from './pages/SignIn';
 import { TeamPage } from './pages/Team';
@@ -38,6 +39,7 @@ const NAV: { to: string; label: string; permission: string }[] = [
   { to: '/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
   { to: '/settings', label: 'Payout criteria', permission: 'settings.manage' },
   { to: '/approval-policy', label: 'Approval policy', permission: 'settings.manage' },
+  { to: '/reports', label: 'Reports', permission: 'reports.manage' },
   { to: '/audit-log', label: 'Audit log', permission: 'audit.read' },
 ];
 
@@ -113,6 +115,7 @@ function Shell() {
           <Route path="/webhooks" element={<WebhooksPage />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/approvals" element={<ApprovalsPage />} />
+          <Route path="/reports" element={<ReportsPage />} />
           <Route path="/approval-policy" element={<ApprovalPolicyPage />} />
           <Route path="/audit-log" element={<AuditLogPage />} />
           <Route path="/help" element={<HelpPage me={me.data} />} />

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortalIfStale } from '../../local/build-portal.js';
@@ -30,6 +31,7 @@ beforeAll(async () => {
     { email: 'ada@e2e.test', name: 'Ada Admin', roles: ['admin'] as const },
     { email: 'vic@e2e.test', name: 'Vic Viewer', roles: ['viewer'] as const },
     { email: 'arne@e2e.test', name: 'Arne Approver', roles: ['approver'] as const },
+    { email: 'fiona@e2e.test', name: 'Fiona Finance', roles: ['finance'] as const },
   ];
   for (const person of people)
     await seedMember(context.platform.cognito, {
@@ -175,4 +177,42 @@ describe('the Business Portal in Chromium', () => {
     expect(violations).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it('finance downloads a report whose rows match the API', async () => {
+    await context.tenant.createPayout({
+      amount: 4200,
+      currency: 'EUR',
+      reference: `e2e-report-${Date.now()}`,
+      description: 'Refund, "partial", with a comma',
+      destination: { type: 'email', email: 'ada@example.com' },
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+
+    await signIn(page, 'fiona@e2e.test');
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('heading', { name: 'Reports' }).waitFor();
+    await page.getByRole('button', { name: 'Request export' }).click();
+    const downloadButton = page.getByRole('button', { name: /^Download CSV of the report/ }).first();
+    await downloadButton.waitFor({ timeout: 30_000 });
+    await snap(page, 'reports');
+    const [file] = await Promise.all([page.waitForEvent('download'), downloadButton.click()]);
+    const text = readFileSync((await file.path()) as string, 'utf8').replace(/^\uFEFF/, '');
+
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    const api = (await context.tenant.request('GET', '/v1/payouts?limit=100')).body.data;
+    expect(file.suggestedFilename()).toMatch(
+      /^payouts-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}-rep_[0-9A-Z]{26}\.csv$/,
+    );
+    expect(rows.map((row) => row.payout_id).sort()).toEqual(api.map((payout: any) => payout.id).sort());
+    for (const payout of api) {
+      const row = rows.find((candidate) => candidate.payout_id === payout.id);
+      expect(row).toMatchObject({
+        reference: payout.reference,
+        status: payout.status,
+        amount: (payout.amount / 100).toFixed(2),
+      });
+    }
+    expect(violations).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
