@@ -17,7 +17,7 @@ const itemIsNew = 'attribute_not_exists(pk)';
 /** A live idempotency record blocks the write; an expired one (TTL may lag by days) is overwritten. */
 const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
 
-function payoutItem(payout: Payout) {
+export function payoutItem(payout: Payout) {
   return {
     ...keys.payout(payout.tenantId, payout.id),
     gsi1pk: keys.payoutsOfTenant(payout.tenantId),
