@@ -129,17 +129,9 @@ try {
     seconds: number;
     peakRssMb: number;
   };
-  const file = await fetch(
-    (await adapters.reports.get(tenantId, requested.id)) &&
-      ((
-        await reportsUseCase({
-          ...adapters,
-          files: (
-            await import('../shared/adapters/s3-report-files.js')
-          ).createS3ReportFiles({ bucket: 'bench-reports' }),
-        }).get(tenantId, requested.id)
-      ).download_url as string),
-  );
+  const ready = await reports.get(tenantId, requested.id);
+  if (!ready.download_url) throw new Error(`The report is ${ready.status}: ${ready.failure ?? 'no file'}`);
+  const file = await fetch(ready.download_url);
   const bytes = Buffer.from(await file.arrayBuffer());
   const lines = bytes.toString('utf8').split('\r\n').length - 2;
 
