@@ -164,7 +164,8 @@ export function ReportsPage() {
                 <td>{dateTime(report.created_at)}</td>
                 <td>{report.trigger === 'scheduled' ? 'Daily schedule' : actorName(report.requested_by)}</td>
                 <td>
-                  {report.filters.created_gte?.slice(0, 10)} → {report.filters.created_lt?.slice(0, 10)}
+                  {report.filters.created_gte?.slice(0, 10)} to{' '}
+                  {new Date(Date.parse(report.filters.created_lt ?? '') - 1).toISOString().slice(0, 10)}
                   {['status', 'source', 'purpose', 'currency']
                     .filter((name) => report.filters[name])
                     .map((name) => ` · ${label(name)}: ${report.filters[name]}`)
