@@ -110,10 +110,7 @@ try {
   console.log(`Seeded in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s.            `);
 
   const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: table });
-  const reports = reportsUseCase({
-    ...adapters,
-    files: { upload: async () => {}, put: async () => {}, downloadUrl: async () => '' },
-  });
+  const reports = reportsUseCase({ ...adapters, files: createS3ReportFiles({ bucket: 'bench-reports' }) });
   const requested = await reports.request(
     { tenantId, actor: SYSTEM, sourceIp: null, requestId: 'bench' },
     { createdGte: new Date(base - 1000).toISOString(), createdLt: new Date(Date.now() + 1000).toISOString() },

@@ -127,3 +127,26 @@ export function useCursors() {
     ),
   };
 }
+
+/** A filter choice among a vocabulary's values (status, source, purpose), "Any" first. */
+export function ChoiceFilter(props: {
+  label: string;
+  name: string;
+  options: readonly string[];
+  defaultValue?: string | null;
+}) {
+  return (
+    <Field label={props.label}>
+      {(input) => (
+        <select {...input} name={props.name} defaultValue={props.defaultValue ?? ''}>
+          <option value="">Any</option>
+          {props.options.map((option) => (
+            <option key={option} value={option}>
+              {label(option)}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}

@@ -1,29 +1,14 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  NotFound,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AttachmentStore } from '../ports/portal.js';
-
-/** Presigned URLs live this long: enough to upload or download one file, not to share it. */
-const URL_SECONDS = 300;
+import { PRESIGNED_URL_SECONDS, platformS3Client, presignedDownload } from './s3.js';
 
 /**
  * Attachments in a private S3 bucket. Uploads are presigned PUTs with the content type and length
  * signed, so S3 itself refuses a file of another type or size than the one the API checked.
  */
 export function createS3AttachmentStore(config: { bucket: string; client?: S3Client }): AttachmentStore {
-  const client =
-    config.client ??
-    new S3Client({
-      // Path-style addressing where an endpoint is set (the local S3 server serves every bucket at one host).
-      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
-      // No checksum of an empty body in presigned URLs: the browser uploads the real body.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
+  const client = config.client ?? platformS3Client();
   const Bucket = config.bucket;
   return {
     async uploadUrl({ key, contentType, size }) {
@@ -34,13 +19,13 @@ export function createS3AttachmentStore(config: { bucket: string; client?: S3Cli
         ContentLength: size,
       });
       const url = await getSignedUrl(client, command, {
-        expiresIn: URL_SECONDS,
+        expiresIn: PRESIGNED_URL_SECONDS,
         signableHeaders: new Set(['content-type', 'content-length']),
       });
       return {
         url,
         headers: { 'content-type': contentType },
-        expiresAt: new Date(Date.now() + URL_SECONDS * 1000).toISOString(),
+        expiresAt: new Date(Date.now() + PRESIGNED_URL_SECONDS * 1000).toISOString(),
       };
     },
 
@@ -54,15 +39,6 @@ export function createS3AttachmentStore(config: { bucket: string; client?: S3Cli
       }
     },
 
-    downloadUrl: (key, filename) =>
-      getSignedUrl(
-        client,
-        new GetObjectCommand({
-          Bucket,
-          Key: key,
-          ResponseContentDisposition: `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`,
-        }),
-        { expiresIn: URL_SECONDS },
-      ),
+    downloadUrl: (key, filename) => presignedDownload(client, Bucket, key, filename),
   };
 }

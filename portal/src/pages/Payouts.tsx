@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES } from '../../../shared/domain/catalog';
 import { api } from '../api';
-import { ErrorNotice, Field, Loading, PageTitle, StatusBadge, useCursors } from '../components';
+import { ChoiceFilter, ErrorNotice, Field, Loading, PageTitle, StatusBadge, useCursors } from '../components';
 import { dateTime, label, money } from '../format';
 import type { List, Me, Payout } from '../types';
 
@@ -56,42 +56,24 @@ export function PayoutsPage({ me }: { me: Me }) {
         Payouts
       </PageTitle>
       <form className="filters" onSubmit={applyFilters} aria-label="Filter payouts">
-        <Field label="Status">
-          {(input) => (
-            <select {...input} name="status" defaultValue={params.get('status') ?? ''}>
-              <option value="">Any</option>
-              {PAYOUT_STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {label(status)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Source">
-          {(input) => (
-            <select {...input} name="source" defaultValue={params.get('source') ?? ''}>
-              <option value="">Any</option>
-              {PAYOUT_SOURCES.map((source) => (
-                <option key={source} value={source}>
-                  {label(source)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Purpose">
-          {(input) => (
-            <select {...input} name="purpose" defaultValue={params.get('purpose') ?? ''}>
-              <option value="">Any</option>
-              {PAYOUT_PURPOSES.map((purpose) => (
-                <option key={purpose} value={purpose}>
-                  {label(purpose)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceFilter
+          label="Status"
+          name="status"
+          options={PAYOUT_STATUSES}
+          defaultValue={params.get('status')}
+        />
+        <ChoiceFilter
+          label="Source"
+          name="source"
+          options={PAYOUT_SOURCES}
+          defaultValue={params.get('source')}
+        />
+        <ChoiceFilter
+          label="Purpose"
+          name="purpose"
+          options={PAYOUT_PURPOSES}
+          defaultValue={params.get('purpose')}
+        />
         <Field label="Reference">
           {(input) => <input {...input} name="reference" defaultValue={params.get('reference') ?? ''} />}
         </Field>

@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES } from '../../../shared/domain/catalog';
 import { api } from '../api';
 import {
+  ChoiceFilter,
   ErrorNotice,
   Field,
   fieldError,
@@ -92,42 +93,9 @@ export function ReportsPage() {
         <Field label="To (UTC day, included)" error={fieldError(request.error, 'created_lt')}>
           {(input) => <input {...input} type="date" name="to" required defaultValue={isoDay(0)} />}
         </Field>
-        <Field label="Status">
-          {(input) => (
-            <select {...input} name="status" defaultValue="">
-              <option value="">Any</option>
-              {PAYOUT_STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {label(status)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Source">
-          {(input) => (
-            <select {...input} name="source" defaultValue="">
-              <option value="">Any</option>
-              {PAYOUT_SOURCES.map((source) => (
-                <option key={source} value={source}>
-                  {label(source)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Purpose">
-          {(input) => (
-            <select {...input} name="purpose" defaultValue="">
-              <option value="">Any</option>
-              {PAYOUT_PURPOSES.map((purpose) => (
-                <option key={purpose} value={purpose}>
-                  {label(purpose)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceFilter label="Status" name="status" options={PAYOUT_STATUSES} />
+        <ChoiceFilter label="Source" name="source" options={PAYOUT_SOURCES} />
+        <ChoiceFilter label="Purpose" name="purpose" options={PAYOUT_PURPOSES} />
         <Field label="Currency" error={fieldError(request.error, 'currency')}>
           {(input) => <input {...input} name="currency" maxLength={3} placeholder="EUR" />}
         </Field>
