@@ -77,6 +77,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: 'Table stream → events feed + EventBridge (the outbox relay)',
     table: 'read-write',
     publishesEvents: true,
+    // Resumes approval executions whose decision it sees committed (the outbox path of D29).
+    approvals: 'resume',
     timeoutSeconds: 30,
   },
   {

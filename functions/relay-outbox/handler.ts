@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { approvalWorkflowFromEnvironment } from '../../shared/adapters/approval-wiring.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { createEventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { loadConfig } from '../../shared/config.js';
@@ -23,6 +24,7 @@ const relay = relayOutboxUseCase({
   events: adapters.events,
   audit: adapters.audit,
   publisher: createEventBridgePublisher({ busName: config.PAYOUTS_EVENT_BUS_NAME, source: EVENT_SOURCE }),
+  workflow: approvalWorkflowFromEnvironment(),
 });
 
 type Image = Record<string, AttributeValue> | undefined;

@@ -1,8 +1,10 @@
+import { outcomeOf } from '../domain/approvals.js';
 import { type AuditEntry, auditEntryFor } from '../domain/audit.js';
 import { type EventType, eventIdFor, eventTypesForChange } from '../domain/events.js';
 import type { Payout } from '../domain/payout.js';
 import type { Report } from '../domain/reports.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
+import type { ApprovalWorkflow, ResumeOutcome } from '../ports/approval-workflow.js';
 import type { EventPublisher, EventResource, EventStore, StoredEvent } from '../ports/event-store.js';
 import type { AuditLog } from '../ports/team-store.js';
 import { toPayoutResource } from '../schemas/payouts.js';
@@ -83,6 +85,27 @@ function endpointEvents({ before, after }: EndpointChange): StoredEvent[] {
   return [storedEvent(after, 'webhook_endpoint.disabled', toEndpointResource(after))];
 }
 
+/**
+ * The approval executions a batch of committed payout writes should resume: a decided approval (the
+ * quorum, a rejection) or a cancel while a task token is stored. The deciding request resumes the
+ * execution itself too; this is the outbox path that makes a crash between its write and its call
+ * harmless. A resume of a task that no longer waits is ignored, so repeats cost nothing.
+ */
+export function resumptionsFor(
+  changes: readonly (PayoutChange | EndpointChange)[],
+): { token: string; outcome: ResumeOutcome }[] {
+  return changes.flatMap((change): { token: string; outcome: ResumeOutcome }[] => {
+    if ('kind' in change) return [];
+    const { after } = change;
+    const token = after.approvalTask?.token;
+    if (!token) return [];
+    if (after.status === 'canceled') return [{ token, outcome: 'canceled' }];
+    if (after.status !== 'pending_approval' || !after.approval) return [];
+    const outcome = outcomeOf(after.approval);
+    return outcome === 'pending' ? [] : [{ token, outcome }];
+  });
+}
+
 /** A new report starts its worker: `report.requested` on the bus (its id stable across redeliveries). */
 export function reportEvents(changes: readonly ReportChange[]): StoredEvent[] {
   return changes
@@ -124,13 +147,22 @@ export function eventsForChanges(changes: readonly (PayoutChange | EndpointChang
  *   stream batch ─► feed items (BatchWrite, same ids) ─► PutEvents ─► checkpoint advances
  *        ▲ crash anywhere before the checkpoint: the batch is delivered again ─┘
  */
-export function relayOutboxUseCase(deps: { events: EventStore; publisher: EventPublisher; audit: AuditLog }) {
+export function relayOutboxUseCase(deps: {
+  events: EventStore;
+  publisher: EventPublisher;
+  audit: AuditLog;
+  /** Resumes approval executions whose decision a committed write made (see `resumptionsFor`). */
+  workflow?: ApprovalWorkflow;
+}) {
   return async function relay(
     changes: readonly (PayoutChange | EndpointChange)[],
     audited: readonly AuditedChange[] = [],
     reports: readonly ReportChange[] = [],
   ): Promise<StoredEvent[]> {
     await deps.audit.append(auditEntriesFor(audited));
+    if (deps.workflow) {
+      for (const { token, outcome } of resumptionsFor(changes)) await deps.workflow.resume(token, outcome);
+    }
     const events = eventsForChanges(changes);
     if (events.length > 0) await deps.events.saveAll(events);
     // Internal events go to the bus only: the feed and webhooks are the tenant's.

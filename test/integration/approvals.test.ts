@@ -267,3 +267,40 @@ describe('the approval workflow (the same ASL CDK deploys, on aws-local-stepfunc
     });
   });
 });
+
+describe('a crash between recording the deciding approval and resuming the execution', () => {
+  it('is harmless: the relay sees the committed decision and resumes the execution (no wait for expiry)', async () => {
+    const { approvalsUseCase } = await import('../../shared/use-cases/approvals.js');
+    const id = await requestPayout(team.requester);
+    // The execution waits with its token stored on the payout.
+    await eventually(
+      async () =>
+        (await context.platform.adapters.payouts.get(context.tenant.tenantId, id))?.approvalTask?.token,
+      (token) => Boolean(token),
+    );
+    const crashing = approvalsUseCase({
+      payouts: context.platform.adapters.payouts,
+      workflow: {
+        start: () => Promise.reject(new Error('not used')),
+        resume: () => Promise.reject(new Error('killed right after the decision was written')),
+      },
+    });
+    const approver = {
+      type: 'member' as const,
+      id: team.approver.memberId,
+      name: 'Arne Approver',
+      email: team.approver.email,
+    };
+
+    await expect(
+      crashing.decide(
+        { tenantId: context.tenant.tenantId, actor: approver, sourceIp: null, requestId: 'crash' },
+        id,
+        { approve: true, comment: null },
+      ),
+    ).rejects.toThrow('killed');
+
+    const paid = await payoutWhen(team.requester, id, (payout) => payout.status === 'paid');
+    expect(paid.approval.approvals).toMatchObject([{ user_id: team.approver.memberId }]);
+  });
+});
