@@ -13,10 +13,11 @@ import { FUNCTIONS } from '../../shared/topology.js';
  */
 const BUNDLE_BUDGET_BYTES = 200 * 1024;
 /**
- * The portal API serves 21 routes from one function (payouts, team, keys, webhooks, settings, audit):
- * ~245 KB, half of it zod. Allowed more until issue 8's bundle work (docs/architecture.md D24).
+ * The portal API serves 30 routes from one function (payouts, approvals, reports, team, keys,
+ * webhooks, settings, audit): ~260 KB, ~100 KB of it zod. Allowed more until issue 8's bundle work
+ * (docs/architecture.md D24; `npm run bench:bundles` prints every function's size and init time).
  */
-const LARGER_BUDGETS: Readonly<Record<string, number>> = { 'portal-api': 260 * 1024 };
+const LARGER_BUDGETS: Readonly<Record<string, number>> = { 'portal-api': 300 * 1024 };
 
 describe('bundling', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'payouts-cdk-'));
