@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { callCognito } from './aws/aws-json-endpoint.js';
 import type { LocalCognito } from './aws/local-cognito.js';
+import { readBody } from './read-body.js';
 
 /** Where the local identity provider answers (the SPA's Cognito endpoint, and the JWKS). */
 export const LOCAL_IDP_PATH = '/local-idp';
@@ -51,15 +52,6 @@ export function portalSecurityHeaders(connectSources: readonly string[]): Record
   };
 }
 
-function readAll(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 /**
  * What the local gateway serves besides the API: the local identity provider (Cognito's JSON API
  * for the SPA's sign-in, and the JWKS), the portal's `config.json`, and the built SPA with its
@@ -91,7 +83,7 @@ export function createPortalServer(options: {
         return true;
       }
       const target = String(request.headers['x-amz-target'] ?? '');
-      const answer = await callCognito(options.cognito, target, await readAll(request));
+      const answer = await callCognito(options.cognito, target, (await readBody(request)).toString('utf8'));
       response.writeHead(answer.status, { ...answer.headers, ...cors, 'cache-control': 'no-store' });
       response.end(answer.body);
       return true;

@@ -160,12 +160,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     let handlerOfLater: (name: string) => LambdaHandler = () => {
       throw new Error('handlers not loaded yet');
     };
-    const quietErrors = (error: unknown) => {
-      if (process.env.PAYOUTS_DEBUG === '1') console.error('[local sfn]', error);
-    };
+    // Failures of consumers and executions are part of normal operation (retries); PAYOUTS_DEBUG=1 prints them.
+    const quietly =
+      process.env.PAYOUTS_DEBUG === '1'
+        ? (error: unknown) => console.error('[local]', error)
+        : () => undefined;
     const stepFunctions = createLocalStepFunctions({
       invoke: (name, payload) => handlerOfLater(name)(payload, lambdaContext(name)),
-      onError: quietErrors,
+      onError: quietly,
     });
     const approvalMachineArn = stepFunctions.createStateMachine(
       APPROVAL_WORKFLOW,
@@ -218,11 +220,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const handlers = await loadHandlers();
     const handlerOf = (name: string) => handlers.get(name) as LambdaHandler;
     handlerOfLater = handlerOf;
-    // Consumers' failures are part of normal operation (retries); PAYOUTS_DEBUG=1 prints them.
-    const quietly =
-      process.env.PAYOUTS_DEBUG === '1'
-        ? (error: unknown) => console.error('[local]', error)
-        : () => undefined;
 
     for (const queue of QUEUES) {
       sqs.addConsumer({

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { temporaryPassword } from '../../shared/adapters/cognito-directory.js';
 import { poolNameOf, srpChallenge, srpVerifier, srpVerifyClaim } from './srp.js';
 
 /** The local user pool's id and its app client (the SPA's public client, no secret). */
@@ -193,7 +194,7 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
       const username = String(input.Username).toLowerCase();
       if (state.users.some((user) => user.username === username))
         throw new CognitoError('UsernameExistsException', 'User account already exists.');
-      const password = input.TemporaryPassword ?? `Tmp-${randomBytes(9).toString('base64url')}-7a`;
+      const password = input.TemporaryPassword ?? temporaryPassword();
       checkPolicy(password);
       const user: LocalUser = {
         sub: randomUUID(),

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { readBody } from '../read-body.js';
 
 interface StoredObject {
   contentType: string;
@@ -111,14 +112,7 @@ function verifySignature(request: IncomingMessage, url: URL, secrets: Record<str
   }
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
+const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
 
 /**
  * A small S3-compatible server for the local runtime: path-style `/{bucket}/{key}` PUT, GET and HEAD,
@@ -149,7 +143,6 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
   /** Multipart uploads in progress: parts by number. */
   const uploads = new Map<string, { id: string; contentType: string; parts: Map<number, Buffer> }>();
   const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>${body}`;
-  const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -231,7 +224,7 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
           lastModified: new Date().toUTCString(),
         };
         store(id, object);
-        response.writeHead(200, { ...cors, etag: `"${createHash('md5').update(body).digest('hex')}"` });
+        response.writeHead(200, { ...cors, etag: etagOf(body) });
         response.end();
         return;
       }
@@ -245,7 +238,7 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
         'content-type': object.contentType,
         'content-length': String(object.body.length),
         'last-modified': object.lastModified,
-        etag: `"${createHash('md5').update(object.body).digest('hex')}"`,
+        etag: etagOf(object.body),
         ...(disposition ? { 'content-disposition': disposition } : {}),
       });
       response.end(request.method === 'HEAD' ? undefined : object.body);
