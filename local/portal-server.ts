@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { portalContentSecurityPolicy } from '../shared/http/portal-csp.js';
 import { callCognito } from './aws/aws-json-endpoint.js';
 import type { LocalCognito } from './aws/local-cognito.js';
 import { readBody } from './read-body.js';
@@ -34,17 +35,7 @@ export interface PortalConfig {
  */
 export function portalSecurityHeaders(connectSources: readonly string[]): Record<string, string> {
   return {
-    'content-security-policy': [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      `connect-src 'self' ${connectSources.join(' ')}`.trim(),
-      "object-src 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-    ].join('; '),
+    'content-security-policy': portalContentSecurityPolicy(connectSources),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',

@@ -34,6 +34,7 @@ import {
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { TENANT_CLAIM } from '../../shared/adapters/cognito-directory.js';
+import { portalContentSecurityPolicy } from '../../shared/http/portal-csp.js';
 import { FUNCTIONS } from '../../shared/topology.js';
 import type { PayoutApi } from './payout-api.js';
 import { REPO_ROOT } from './payouts-function.js';
@@ -160,19 +161,12 @@ export class BusinessPortal extends Construct {
       securityHeadersBehavior: {
         contentSecurityPolicy: {
           override: true,
-          contentSecurityPolicy: [
-            "default-src 'self'",
-            "script-src 'self'",
-            "style-src 'self'",
-            "img-src 'self' data:",
-            // Any bucket of the region, not the attachments bucket by name: naming it here would make
-            // a cycle (its CORS rule names the distribution, whose policy this is).
-            `connect-src 'self' ${cognitoEndpoint} https://*.s3.${region}.amazonaws.com`,
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-          ].join('; '),
+          // Any bucket of the region, not the attachments bucket by name: naming it here would make
+          // a cycle (its CORS rule names the distribution, whose policy this is).
+          contentSecurityPolicy: portalContentSecurityPolicy([
+            cognitoEndpoint,
+            `https://*.s3.${region}.amazonaws.com`,
+          ]),
         },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
