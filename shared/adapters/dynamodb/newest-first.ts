@@ -37,25 +37,7 @@ export async function queryNewestFirst<T>(query: NewestFirstQuery<T>): Promise<P
   if (cursorKey && cursorKey < upper) upper = cursorKey;
   if (upper <= lower) return { items: [], hasMore: false };
 
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': query.partition, ':lower': lower, ':upper': upper };
-  const conditions: string[] = [];
-  for (const [attribute, value] of Object.entries(query.equals ?? {})) {
-    if (value === undefined) continue;
-    names[`#${attribute}`] = attribute;
-    values[`:${attribute}`] = value;
-    conditions.push(`#${attribute} = :${attribute}`);
-  }
-  const input: QueryCommandInput = {
-    TableName: query.table,
-    IndexName: GSI1,
-    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lower AND :upper',
-    ExpressionAttributeValues: values,
-    ScanIndexForward: false,
-    ...(conditions.length > 0
-      ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
-      : {}),
-  };
+  const input = rangeQuery(query, lower, upper);
 
   const items: T[] = [];
   let start: Record<string, unknown> | undefined;
@@ -70,6 +52,52 @@ export async function queryNewestFirst<T>(query: NewestFirstQuery<T>): Promise<P
     start = page.LastEvaluatedKey;
   } while (start && items.length <= query.limit);
   return { items: items.slice(0, query.limit), hasMore: items.length > query.limit };
+}
+
+/** The query of a listing's sort-key range `[lower, upper]`, newest first, with its equality filters. */
+function rangeQuery(
+  query: Pick<NewestFirstQuery<unknown>, 'table' | 'partition' | 'equals'>,
+  lower: string,
+  upper: string,
+): QueryCommandInput {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': query.partition, ':lower': lower, ':upper': upper };
+  const conditions: string[] = [];
+  for (const [attribute, value] of Object.entries(query.equals ?? {})) {
+    if (value === undefined) continue;
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    conditions.push(`#${attribute} = :${attribute}`);
+  }
+  return {
+    TableName: query.table,
+    IndexName: GSI1,
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lower AND :upper',
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+    ...(conditions.length > 0
+      ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
+      : {}),
+  };
+}
+
+/**
+ * Every item of a listing's time range, newest first, page after page: for exports, which must not
+ * hold the range in memory. `createdLt` is exclusive (a bare timestamp sorts before every
+ * `{createdAt}#{id}` of that instant).
+ */
+export async function* streamNewestFirst<T>(
+  query: Omit<NewestFirstQuery<T>, 'startingAfter' | 'findCursor' | 'limit'> & { pageSize: number },
+): AsyncIterable<T> {
+  const input = rangeQuery(query, query.createdGte ?? '0', query.createdLt ?? '9');
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await query.client.send(
+      new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: query.pageSize }),
+    );
+    for (const item of page.Items ?? []) yield query.toItem(item);
+    start = page.LastEvaluatedKey;
+  } while (start);
 }
 
 /** Every item of a small gsi1 partition (a tenant's API keys or webhook endpoints), page after page. */

@@ -1,17 +1,12 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
 import type { Payout } from '../../domain/payout.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { GSI1, keys } from './keys.js';
-import { listingKey, queryNewestFirst } from './newest-first.js';
+import { keys } from './keys.js';
+import { listingKey, queryNewestFirst, streamNewestFirst } from './newest-first.js';
 
 const itemIsNew = 'attribute_not_exists(pk)';
 /** A live idempotency record blocks the write; an expired one (TTL may lag by days) is overwritten. */
@@ -135,47 +130,22 @@ export function createDynamoPayoutRepository(deps: {
       });
     },
 
-    async *stream(tenantId, filter) {
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = {
-        ':pk': keys.payoutsOfTenant(tenantId),
-        ':lower': filter.createdGte ?? '0',
-        ':upper': filter.createdLt ?? '9',
-      };
-      const conditions: string[] = [];
-      const equals = {
-        status: filter.status,
-        purpose: filter.purpose,
-        source: filter.source,
-        currency: filter.currency,
-      };
-      for (const [attribute, value] of Object.entries(equals)) {
-        if (value === undefined) continue;
-        names[`#${attribute}`] = attribute;
-        values[`:${attribute}`] = value;
-        conditions.push(`#${attribute} = :${attribute}`);
-      }
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: GSI1,
-            // `createdLt` is exclusive: a bare timestamp sorts before every `{createdAt}#{id}` of that instant.
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lower AND :upper',
-            ExpressionAttributeValues: values,
-            ...(conditions.length > 0
-              ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
-              : {}),
-            ScanIndexForward: false,
-            ExclusiveStartKey: start,
-            Limit: 500,
-          }),
-        );
-        for (const item of page.Items ?? []) yield toPayout(item);
-        start = page.LastEvaluatedKey;
-      } while (start);
-    },
+    stream: (tenantId, filter) =>
+      streamNewestFirst({
+        client,
+        table,
+        partition: keys.payoutsOfTenant(tenantId),
+        createdGte: filter.createdGte,
+        createdLt: filter.createdLt,
+        equals: {
+          status: filter.status,
+          purpose: filter.purpose,
+          source: filter.source,
+          currency: filter.currency,
+        },
+        pageSize: 500,
+        toItem: toPayout,
+      }),
 
     transition: ({ current, next }) =>
       putIfUnchanged(client, table, payoutItem(next), { status: current.status, version: current.version }),
