@@ -1,3 +1,4 @@
+import { mayDecide } from '../../shared/domain/approvals.js';
 import { type AuditEntry, stampFor } from '../../shared/domain/audit.js';
 import { AppError, NotFoundError } from '../../shared/domain/errors.js';
 import { ACTIONS, actionsOf, PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '../../shared/domain/team.js';
@@ -207,18 +208,9 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
         const page = await use.listPayouts(
           member.tenantId,
           parse(listPayoutsQuery, { ...query, status: 'pending_approval' }),
-          toPortalPayout,
+          (payout) => ({ ...toPortalPayout(payout), can_decide: mayDecide(payout, member.id) }),
         );
-        return jsonResponse(200, {
-          ...page,
-          data: page.data.map((payout) => ({
-            ...payout,
-            can_decide:
-              payout.manual?.requested_by.type !== 'member' || payout.manual.requested_by.id !== member.id
-                ? !payout.approval?.approvals.some((entry) => entry.user_id === member.id)
-                : false,
-          })),
-        });
+        return jsonResponse(200, page);
       },
     },
     decisionRoute('/payouts/{id}/approve', true),

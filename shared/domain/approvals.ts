@@ -97,6 +97,35 @@ export function outcomeOf(approval: ApprovalState): DecisionOutcome {
   return approval.approvals.length >= approval.required ? 'approved' : 'pending';
 }
 
+/** Why `userId` may not decide on `payout` now, or undefined when they may. */
+function refusalOf(payout: Payout, userId: string): ApprovalRefusedError | undefined {
+  const approval = payout.approval;
+  if (payout.status !== 'pending_approval' || !approval || outcomeOf(approval) !== 'pending') {
+    return new ApprovalRefusedError(
+      'payout_not_pending_approval',
+      `This payout is ${payout.status.replace('_', ' ')}: there is nothing to decide.`,
+      409,
+    );
+  }
+  if (requesterOf(payout) === userId) {
+    return new ApprovalRefusedError(
+      'self_approval_refused',
+      'You requested this payout: someone else has to decide on it (four eyes).',
+    );
+  }
+  if (approval.approvals.some((entry) => entry.user_id === userId)) {
+    return new ApprovalRefusedError(
+      'already_decided',
+      'You already approved this payout: the next approval has to come from someone else.',
+      409,
+    );
+  }
+  return undefined;
+}
+
+/** Whether `userId` may decide on `payout` now (the approvals inbox shows it). */
+export const mayDecide = (payout: Payout, userId: string): boolean => !refusalOf(payout, userId);
+
 /**
  * Records one person's decision. Four eyes, no override: the requester never decides on their own
  * payout (not even an admin), one person counts once, one rejection rejects. Throws (403/409) when
@@ -106,27 +135,9 @@ export function decide(
   payout: Payout,
   decision: { userId: string; name: string; approve: boolean; comment: string | null; at: string },
 ): { approval: ApprovalState; outcome: DecisionOutcome } {
-  const approval = payout.approval;
-  if (payout.status !== 'pending_approval' || !approval || outcomeOf(approval) !== 'pending') {
-    throw new ApprovalRefusedError(
-      'payout_not_pending_approval',
-      `This payout is ${payout.status.replace('_', ' ')}: there is nothing to decide.`,
-      409,
-    );
-  }
-  if (requesterOf(payout) === decision.userId) {
-    throw new ApprovalRefusedError(
-      'self_approval_refused',
-      'You requested this payout: someone else has to decide on it (four eyes).',
-    );
-  }
-  if (approval.approvals.some((entry) => entry.user_id === decision.userId)) {
-    throw new ApprovalRefusedError(
-      'already_decided',
-      'You already approved this payout: the next approval has to come from someone else.',
-      409,
-    );
-  }
+  const refused = refusalOf(payout, decision.userId);
+  if (refused) throw refused;
+  const approval = payout.approval as ApprovalState;
   const entry = { user_id: decision.userId, name: decision.name, at: decision.at, comment: decision.comment };
   const next: ApprovalState = decision.approve
     ? { ...approval, approvals: [...approval.approvals, entry] }
