@@ -1,9 +1,9 @@
 import { decide, outcomeOf } from '../domain/approvals.js';
 import { type Actor, type Caller, SYSTEM, stampFor } from '../domain/audit.js';
-import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
 import { type Payout, transition } from '../domain/payout.js';
 import type { ApprovalWorkflow, ResumeOutcome } from '../ports/approval-workflow.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
+import { updatePayout } from './update-payout.js';
 
 const MAX_ATTEMPTS = 5;
 
@@ -28,30 +28,11 @@ export function approvalsUseCase(deps: {
 }) {
   const now = deps.now ?? Date.now;
 
-  async function existing(tenantId: string, payoutId: string): Promise<Payout> {
-    const payout = await deps.payouts.get(tenantId, payoutId);
-    if (!payout) throw new NotFoundError('payout', payoutId);
-    return payout;
-  }
-
-  /** Reads, computes the next version and writes it conditionally, again on a conflict. */
-  async function update<T>(
+  const update = <T>(
     tenantId: string,
     payoutId: string,
     change: (payout: Payout) => { next: Payout; result: T } | { result: T },
-  ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await existing(tenantId, payoutId);
-      const decided = change(current);
-      if (!('next' in decided)) return decided.result;
-      try {
-        await deps.payouts.transition({ current, next: decided.next });
-        return decided.result;
-      } catch (error) {
-        if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
-  }
+  ) => updatePayout(deps.payouts, { tenantId, payoutId, maxAttempts: MAX_ATTEMPTS }, change);
 
   return {
     /** The first step of an execution: start waiting for the decision unless it is already made. */

@@ -1,8 +1,8 @@
 import { type Caller, stampFor } from '../domain/audit.js';
-import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
 import { type Payout, transition } from '../domain/payout.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import { type PayoutResource, toPayoutResource } from '../schemas/payouts.js';
+import { updatePayout } from './update-payout.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -19,19 +19,14 @@ export function cancelPayoutUseCase(deps: {
 }) {
   const now = deps.now ?? Date.now;
   return async function cancelPayout(caller: Caller, payoutId: string): Promise<PayoutResource> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await deps.payouts.get(caller.tenantId, payoutId);
-      if (!current) throw new NotFoundError('payout', payoutId);
+    const target = { tenantId: caller.tenantId, payoutId, maxAttempts: MAX_ATTEMPTS };
+    const canceled = await updatePayout(deps.payouts, target, (current) => {
       const time = now();
       const action = stampFor(caller, 'payout.cancel', time);
       const next = transition(current, 'canceled', new Date(time).toISOString(), {}, action);
-      try {
-        await deps.payouts.transition({ current, next });
-        await deps.afterCancel?.(next);
-        return toPayoutResource(next);
-      } catch (error) {
-        if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw error;
-      }
-    }
+      return { next, result: next };
+    });
+    await deps.afterCancel?.(canceled);
+    return toPayoutResource(canceled);
   };
 }
