@@ -149,9 +149,12 @@ export function auditEntryFor(input: {
   };
 }
 
-/** A human label for an actor: a person's name, an API key id, or "system". */
-export function actorLabel(actor: Actor): string {
-  if (actor.type === 'member') return `${actor.name} <${actor.email}>`;
-  if (actor.type === 'api_key') return `API key ${actor.id}`;
+/**
+ * A human label for an actor: a person's name and email, an API key (by its name when `apiKeyNames`
+ * knows it, and its id), or "system".
+ */
+export function actorLabel(actor: Actor, apiKeyNames: ReadonlyMap<string, string> = new Map()): string {
+  if (actor.type === 'member') return actor.email ? `${actor.name} <${actor.email}>` : actor.name;
+  if (actor.type === 'api_key') return `API key ${apiKeyNames.get(actor.id) ?? actor.id} (${actor.id})`;
   return 'system';
 }

@@ -1,4 +1,4 @@
-import type { ActionStamp, Actor } from './audit.js';
+import { type ActionStamp, type Actor, actorLabel } from './audit.js';
 import { formatMinorUnits } from './money.js';
 import type { Payout, PayoutPurpose, PayoutSource, PayoutStatus } from './payout.js';
 
@@ -81,13 +81,6 @@ export function csvField(value: string | number | null | undefined): string {
 export const csvLine = (fields: readonly (string | number | null | undefined)[]) =>
   `${fields.map(csvField).join(',')}\r\n`;
 
-function actorText(actor: Actor | undefined, apiKeyNames: ReadonlyMap<string, string>): string {
-  if (!actor) return '';
-  if (actor.type === 'member') return actor.email ? `${actor.name} <${actor.email}>` : actor.name;
-  if (actor.type === 'api_key') return `API key ${apiKeyNames.get(actor.id) ?? actor.id} (${actor.id})`;
-  return 'system';
-}
-
 function maskedDestination(payout: Payout): string {
   const destination = payout.destination;
   if (destination.type === 'email') return `email ${destination.email}`;
@@ -114,12 +107,12 @@ export function reportRow(payout: Payout, apiKeyNames: ReadonlyMap<string, strin
     payout.manual?.reasonCode,
     payout.manual?.rationale,
     payout.manual?.ticketUrl,
-    actorText(requestedBy, apiKeyNames),
+    requestedBy ? actorLabel(requestedBy, apiKeyNames) : '',
     approval?.approvals.map((entry) => `${entry.name} at ${entry.at}`).join('; '),
     approval?.rejected_by
       ? `rejected by ${approval.rejected_by.name} at ${approval.rejected_by.at}`
       : ended
-        ? `canceled by ${actorText(ended.actor, apiKeyNames)} at ${ended.at}`
+        ? `canceled by ${actorLabel(ended.actor, apiKeyNames)} at ${ended.at}`
         : '',
     payout.providerReference,
     payout.failureCode,
