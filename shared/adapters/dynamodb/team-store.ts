@@ -48,6 +48,10 @@ export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; ta
     }
   }
 
+  /** A tenant setting replaces the stored version it was edited from (0: the default, none stored). */
+  const saveSetting = (item: Record<string, unknown>, expectedVersion: number) =>
+    expectedVersion === 0 ? putNew(item) : putIfUnchanged(client, table, item, { version: expectedVersion });
+
   return {
     getMember: (tenantId, memberId) => getItem<Member>(keys.member(tenantId, memberId)),
     listMembers: (tenantId) =>
@@ -61,14 +65,8 @@ export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; ta
     saveMember: ({ current, next }) =>
       putIfUnchanged(client, table, memberItem(next), { version: current.version }),
     getCriteria: (tenantId) => getItem<ManualPayoutCriteria>(keys.manualPayoutCriteria(tenantId)),
-    saveCriteria: (next, expectedVersion) =>
-      expectedVersion === 0
-        ? putNew(criteriaItem(next))
-        : putIfUnchanged(client, table, criteriaItem(next), { version: expectedVersion }),
+    saveCriteria: (next, expectedVersion) => saveSetting(criteriaItem(next), expectedVersion),
     getApprovalPolicy: (tenantId) => getItem<ApprovalPolicy>(keys.approvalPolicy(tenantId)),
-    saveApprovalPolicy: (next, expectedVersion) =>
-      expectedVersion === 0
-        ? putNew(policyItem(next))
-        : putIfUnchanged(client, table, policyItem(next), { version: expectedVersion }),
+    saveApprovalPolicy: (next, expectedVersion) => saveSetting(policyItem(next), expectedVersion),
   };
 }
