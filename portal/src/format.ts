@@ -20,6 +20,12 @@ export function money(amount: number, currency: string): string {
   }
 }
 
+/** 1050 minor units in EUR → "10.50": what an amount field shows (the inverse of toMinorUnits). */
+export function toDecimalText(amount: number, currency: string): string {
+  const exponent = exponentOf(currency);
+  return (amount / 10 ** exponent).toFixed(exponent);
+}
+
 /** "10.50" in EUR → 1050 minor units; undefined when the text is not an amount with at most the exponent's digits. */
 export function toMinorUnits(text: string, currency: string): number | undefined {
   const exponent = exponentOf(currency);

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { PAYOUT_SOURCES } from '../../../shared/domain/catalog';
 import { api } from '../api';
 import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
-import { dateTime, exponentOf, label, toMinorUnits } from '../format';
+import { dateTime, label, toDecimalText, toMinorUnits } from '../format';
 
 interface Rule {
   key: string;
@@ -113,11 +113,7 @@ export function ApprovalPolicyPage() {
                     {...input}
                     inputMode="decimal"
                     defaultValue={
-                      rule.min_amount && rule.currency
-                        ? (rule.min_amount / 10 ** exponentOf(rule.currency)).toFixed(
-                            exponentOf(rule.currency),
-                          )
-                        : ''
+                      rule.min_amount && rule.currency ? toDecimalText(rule.min_amount, rule.currency) : ''
                     }
                     onBlur={(event) =>
                       change(rule.key, {

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { MANUAL_CATEGORIES } from '../../../shared/domain/catalog';
 import { api } from '../api';
 import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
-import { dateTime, exponentOf, label, money, toMinorUnits } from '../format';
+import { dateTime, label, money, toDecimalText, toMinorUnits } from '../format';
 import type { Criteria } from '../types';
 
 /** The form's copy of the criteria: each reason code row carries a stable key while it is edited. */
@@ -156,11 +156,7 @@ export function SettingsPage() {
                         <input
                           aria-label={`Maximum ${label(category).toLowerCase()} in ${currency}`}
                           inputMode="decimal"
-                          defaultValue={
-                            limit
-                              ? (limit.max_amount / 10 ** exponentOf(currency)).toFixed(exponentOf(currency))
-                              : ''
-                          }
+                          defaultValue={limit ? toDecimalText(limit.max_amount, currency) : ''}
                           title={limit ? money(limit.max_amount, currency) : 'No limit: payouts refused'}
                           onBlur={(event) => {
                             const amount = toMinorUnits(event.target.value, currency);
