@@ -24,13 +24,7 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  HttpMethods,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { Bucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { TENANT_CLAIM } from '../../shared/adapters/cognito-directory.js';
@@ -38,6 +32,7 @@ import { portalContentSecurityPolicy } from '../../shared/http/portal-csp.js';
 import { FUNCTIONS } from '../../shared/topology.js';
 import type { PayoutApi } from './payout-api.js';
 import { REPO_ROOT } from './payouts-function.js';
+import { PRIVATE_BUCKET } from './private-bucket.js';
 
 /** The built SPA (`npm run build:portal`). */
 export const PORTAL_DIST = `${REPO_ROOT}portal/dist`;
@@ -132,21 +127,15 @@ export class BusinessPortal extends Construct {
     const cognitoEndpoint = `https://cognito-idp.${region}.amazonaws.com/`;
 
     this.siteBucket = new Bucket(this, 'Site', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       // Only build output lives here: it is redeployed from the repository at will.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
 
     this.attachments = new Bucket(this, 'Attachments', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+      ...PRIVATE_BUCKET,
       versioned: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       // Documentation of payments: kept when the stack is deleted.
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [

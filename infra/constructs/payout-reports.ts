@@ -1,10 +1,11 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { DAILY_REPORTS_FUNCTION, DAILY_REPORTS_SCHEDULE, FUNCTIONS } from '../../shared/topology.js';
 import type { PayoutsFunction } from './payouts-function.js';
+import { PRIVATE_BUCKET } from './private-bucket.js';
 
 export interface PayoutReportsProps {
   functions: ReadonlyMap<string, PayoutsFunction>;
@@ -24,10 +25,7 @@ export class PayoutReports extends Construct {
   constructor(scope: Construct, id: string, props: PayoutReportsProps) {
     super(scope, id);
     this.bucket = new Bucket(this, 'Files', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...PRIVATE_BUCKET,
       // Derived data: every file can be generated again from the table.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
