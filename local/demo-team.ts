@@ -1,7 +1,6 @@
 import { TENANT_CLAIM } from '../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
-import type { Role } from '../shared/domain/team.js';
-import { teamUseCase } from '../shared/use-cases/team.js';
+import { newMember, type Role } from '../shared/domain/team.js';
 import type { LocalCognito } from './aws/local-cognito.js';
 
 /** The password of every seeded demo user (local only; printed by `npm start`). */
@@ -50,15 +49,13 @@ export async function seedMember(
   });
   const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: process.env.PAYOUTS_TABLE_NAME as string });
   if (!(await adapters.team.getMember(input.tenantId, userId))) {
-    await teamUseCase({ team: adapters.team, directory: unusedDirectory }).bootstrap({ ...input, userId });
+    // A tenant's first members: no caller, no invitation.
+    await adapters.team.addMember(
+      newMember({ ...input, id: userId, invitedBy: null, at: new Date().toISOString() }),
+    );
   }
   return { userId };
 }
-
-const unusedDirectory = {
-  createUser: () => Promise.reject(new Error('not used when bootstrapping')),
-  setEnabled: () => Promise.reject(new Error('not used when bootstrapping')),
-};
 
 /** Seeds the demo users of a tenant. */
 export async function seedDemoTeam(cognito: LocalCognito, tenantId: string): Promise<void> {

@@ -74,3 +74,29 @@ export interface Member {
   version: number;
   lastAction?: ActionStamp;
 }
+
+/** A new, active member (an invitation, or a tenant's first members). */
+export function newMember(input: {
+  id: string;
+  tenantId: string;
+  email: string;
+  name: string;
+  roles: Role[];
+  invitedBy: string | null;
+  at: string;
+  lastAction?: ActionStamp;
+}): Member {
+  return {
+    id: input.id,
+    tenantId: input.tenantId,
+    email: input.email.toLowerCase(),
+    name: input.name,
+    roles: input.roles,
+    status: 'active',
+    invitedBy: input.invitedBy,
+    createdAt: input.at,
+    updatedAt: input.at,
+    version: 1,
+    ...(input.lastAction ? { lastAction: input.lastAction } : {}),
+  };
+}

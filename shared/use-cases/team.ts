@@ -1,6 +1,6 @@
 import { type Caller, stampFor } from '../domain/audit.js';
 import { AppError, NotFoundError } from '../domain/errors.js';
-import type { Member, Role } from '../domain/team.js';
+import { type Member, newMember, type Role } from '../domain/team.js';
 import { type Directory, MemberExistsError } from '../ports/portal.js';
 import type { TeamStore } from '../ports/team-store.js';
 
@@ -68,20 +68,16 @@ export function teamUseCase(deps: { team: TeamStore; directory: Directory; now?:
         throw error;
       }
       const time = now();
-      const at = new Date(time).toISOString();
-      const member: Member = {
+      const member = newMember({
         id: created.userId,
         tenantId: caller.tenantId,
         email,
         name: input.name,
         roles: input.roles,
-        status: 'active',
         invitedBy: caller.actor.type === 'member' ? caller.actor.id : null,
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
+        at: new Date(time).toISOString(),
         lastAction: stampFor(caller, 'member.invite', time),
-      };
+      });
       await deps.team.addMember(member);
       return { ...toMemberResource(member), temporary_password: created.temporaryPassword };
     },
@@ -133,25 +129,6 @@ export function teamUseCase(deps: { team: TeamStore; directory: Directory; now?:
       if (next.status !== current.status)
         await deps.directory.setEnabled(current.email, next.status === 'active');
       return toMemberResource(next);
-    },
-
-    /** First members of a tenant (demo users, the CLI's first admin): no caller to check. */
-    async bootstrap(input: { tenantId: string; userId: string; email: string; name: string; roles: Role[] }) {
-      const at = new Date(now()).toISOString();
-      const member: Member = {
-        id: input.userId,
-        tenantId: input.tenantId,
-        email: input.email.toLowerCase(),
-        name: input.name,
-        roles: input.roles,
-        status: 'active',
-        invitedBy: null,
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      };
-      await deps.team.addMember(member);
-      return member;
     },
   };
 }
