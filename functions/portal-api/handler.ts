@@ -1,13 +1,13 @@
-import { approvalWorkflowFromEnvironment } from '../../shared/adapters/approval-wiring.js';
+import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
+import { platformS3Client } from '../../shared/adapters/s3.js';
 import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
-import { approvalsUseCase } from '../../shared/use-cases/approvals.js';
 import { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 import { manualPayoutsUseCase } from '../../shared/use-cases/manual-payouts.js';
@@ -24,27 +24,26 @@ const directory = createCognitoDirectory({
   handOverPassword: config.PAYOUTS_STAGE === 'local',
 });
 
-/** ANY /portal-api/{proxy+}: the Business Portal's API, behind the HTTP API's JWT authorizer. */
-const approvals = approvalsUseCase({
-  payouts: adapters.payouts,
-  workflow: approvalWorkflowFromEnvironment(),
-});
+const approvals = approvalsFromEnvironment(adapters);
+// One S3 client for attachments and reports.
+const s3 = platformS3Client();
 
+/** ANY /portal-api/{proxy+}: the Business Portal's API, behind the HTTP API's JWT authorizer. */
 export const handler = portalApi(
   portalRoutes({
     approvals,
-    reports: reportsFromEnvironment(),
+    reports: reportsFromEnvironment({ adapters, s3 }),
     approvalPolicy: approvalPolicyUseCase({ team: adapters.team }),
     listPayouts: listPayoutsUseCase(adapters),
     cancelPayout: cancelPayoutUseCase({ ...adapters, afterCancel: approvals.afterCancel }),
     manualPayouts: manualPayoutsUseCase({
       ...adapters,
-      attachments: createS3AttachmentStore({ bucket: config.PAYOUTS_ATTACHMENTS_BUCKET }),
+      attachments: createS3AttachmentStore({ bucket: config.PAYOUTS_ATTACHMENTS_BUCKET, client: s3 }),
       createPayout: createPayoutUseCase(adapters),
     }),
     team: teamUseCase({ team: adapters.team, directory }),
     tenants: tenantAdministration(adapters),
-    webhooks: webhookEndpointsFromEnvironment(),
+    webhooks: webhookEndpointsFromEnvironment(adapters),
     audit: adapters.audit,
   }),
   { team: adapters.team },

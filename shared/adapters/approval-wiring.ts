@@ -14,11 +14,11 @@ export function approvalWorkflowFromEnvironment(): ApprovalWorkflow {
   return createSfnApprovalWorkflow({ stateMachineArn: arn });
 }
 
-/** The approvals use case as its functions wire it (once, at cold start). */
-export function approvalsFromEnvironment() {
+/** The approvals use case as its functions wire it (once, at cold start), on the given adapters if any. */
+export function approvalsFromEnvironment(adapters?: ReturnType<typeof createDynamoAdapters>) {
   const config = loadConfig();
   return approvalsUseCase({
-    payouts: createDynamoAdapters(config).payouts,
+    payouts: (adapters ?? createDynamoAdapters(config)).payouts,
     workflow: approvalWorkflowFromEnvironment(),
     timeoutSeconds: config.PAYOUTS_APPROVAL_TIMEOUT_SECONDS,
   });

@@ -1,14 +1,19 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../config.js';
 import { reportsUseCase } from '../use-cases/reports.js';
 import { createDynamoAdapters } from './dynamodb/index.js';
 import { createS3ReportFiles } from './s3-report-files.js';
 
-/** The reports use case as its functions wire it (once, at cold start). */
-export function reportsFromEnvironment() {
+/**
+ * The reports use case as its functions wire it (once, at cold start); a function that already has
+ * the table's adapters or an S3 client passes them, so no second client is built.
+ */
+export function reportsFromEnvironment(
+  shared: { adapters?: ReturnType<typeof createDynamoAdapters>; s3?: S3Client } = {},
+) {
   const config = loadConfig();
-  const adapters = createDynamoAdapters(config);
   return reportsUseCase({
-    ...adapters,
-    files: createS3ReportFiles({ bucket: config.PAYOUTS_REPORTS_BUCKET }),
+    ...(shared.adapters ?? createDynamoAdapters(config)),
+    files: createS3ReportFiles({ bucket: config.PAYOUTS_REPORTS_BUCKET, client: shared.s3 }),
   });
 }
