@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventStore, StoredEvent } from '../../ports/event-store.js';
 import { keys } from './keys.js';
-import { listingKey, queryNewestFirst } from './newest-first.js';
+import { listingKey, queryNewestFirst, shardedPartition, shardPartitions } from './newest-first.js';
 
 /** BatchWriteItem takes 25 items per call. */
 const BATCH = 25;
@@ -38,7 +38,7 @@ export function createDynamoEventStore(deps: { client: DynamoDBDocumentClient; t
           PutRequest: {
             Item: {
               ...keys.event(event.tenantId, event.id),
-              gsi1pk: keys.eventsOfTenant(event.tenantId),
+              gsi1pk: shardedPartition(keys.eventsOfTenant(event.tenantId), event.id),
               gsi1sk: listingKey(event),
               entity: 'event',
               ...event,
@@ -59,7 +59,7 @@ export function createDynamoEventStore(deps: { client: DynamoDBDocumentClient; t
       return queryNewestFirst({
         client,
         table,
-        partition: keys.eventsOfTenant(tenantId),
+        partition: shardPartitions(keys.eventsOfTenant(tenantId)),
         createdGte: filter.createdGte,
         startingAfter: filter.startingAfter,
         findCursor: (id) => get(tenantId, id),

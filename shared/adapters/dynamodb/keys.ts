@@ -5,12 +5,12 @@
  * |-----------------|-------------------------------------|---------|---------------------------|---------------------|----------------|
  * | tenant          | TENANT#{tenantId}                   | TENANT  | TENANTS                   | {createdAt}#{tenantId} | get tenant; every tenant (daily reports) |
  * | API key         | APIKEY#{sha256(key)}                | APIKEY  | TENANT#{tenantId}#KEYS    | {keyId}             | authorize a request (one read); list a tenant's keys |
- * | payout          | TENANT#{tenantId}#PAYOUT#{payoutId} | PAYOUT  | TENANT#{tenantId}#PAYOUTS | {createdAt}#{payoutId} | get; reference lookup; list newest first |
+ * | payout          | TENANT#{tenantId}#PAYOUT#{payoutId} | PAYOUT  | TENANT#{tenantId}#PAYOUTS#{shard} | {createdAt}#{payoutId} | get; reference lookup; list newest first |
  * | idempotency key | TENANT#{tenantId}#IDEM#{key}        | IDEM    |                           |                     | replay / conflict decisions (strongly consistent) |
- * | event           | TENANT#{tenantId}#EVENT#{eventId}   | EVENT   | TENANT#{tenantId}#EVENTS  | {createdAt}#{eventId} | events feed (written by the relay) |
+ * | event           | TENANT#{tenantId}#EVENT#{eventId}   | EVENT   | TENANT#{tenantId}#EVENTS#{shard} | {createdAt}#{eventId} | events feed (written by the relay) |
  * | webhook endpoint | TENANT#{tenantId}#WEBHOOK#{endpointId} | WEBHOOK | TENANT#{tenantId}#WEBHOOKS | {createdAt}#{id} | endpoints of a tenant (fan-out) |
- * | delivery        | TENANT#{tenantId}#DELIVERY#{deliveryId} | DELIVERY | TENANT#{t}#WEBHOOK#{we}#DELIVERIES | {createdAt}#{id} | one per (event, endpoint); recovery |
- * | delivery attempt | TENANT#{tenantId}#DELIVERY#{deliveryId} | ATTEMPT#{n} | TENANT#{t}#WEBHOOK#{we}#ATTEMPTS | {attemptedAt}#{id} | attempt log of an endpoint |
+ * | delivery        | TENANT#{tenantId}#DELIVERY#{deliveryId} | DELIVERY | TENANT#{t}#WEBHOOK#{we}#DELIVERIES#{shard} | {createdAt}#{id} | one per (event, endpoint); recovery |
+ * | delivery attempt | TENANT#{tenantId}#DELIVERY#{deliveryId} | ATTEMPT#{n} | TENANT#{t}#WEBHOOK#{we}#ATTEMPTS#{shard} | {attemptedAt}#{id} | attempt log of an endpoint |
  * | member          | TENANT#{tenantId}#MEMBER#{memberId} | MEMBER  | TENANT#{tenantId}#MEMBERS | {createdAt}#{memberId} | the team (member id = the identity provider's sub) |
  * | manual payout criteria | TENANT#{tenantId}            | CRITERIA#MANUAL_PAYOUTS |            |                     | reason codes, limits |
  * | approval policy        | TENANT#{tenantId}            | POLICY#APPROVALS        |            |                     | rules, expiry        |
@@ -22,6 +22,9 @@
  * the reference guard, and a lookup by reference is a GetItem. The payout item's stream record is the
  * outbox entry of every change: no event item is written beside it. Putting the tenant in every
  * partition key means a read can only ever reach the caller's own items.
+ *
+ * `{shard}` (0–7, a hash of the item's id, see `shardedPartition`): listings that grow with payment
+ * volume are spread over 8 index partitions per tenant, and reads merge them (D36).
  */
 export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),

@@ -5,11 +5,31 @@ import { GSI1 } from './keys.js';
 /** Sort key of every per-tenant listing on gsi1: ISO timestamps sort as strings; the id breaks ties. */
 export const listingKey = (item: { createdAt: string; id: string }) => `${item.createdAt}#${item.id}`;
 
+/**
+ * Listings that grow with payment volume (payouts, events, deliveries, attempts) are spread over this
+ * many gsi1 partitions per tenant: a 10,000-item batch writes to 8 index partitions, not one, so no
+ * single partition key takes every write (a GSI partition absorbs ~1,000 writes/s, and a sort key
+ * that only grows, like a timestamp, cannot be split for heat). Reads merge the shards.
+ */
+export const LISTING_SHARDS = 8;
+
+/** The shard partition of an item in a sharded listing: a stable hash of its id. */
+export function shardedPartition(base: string, id: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < id.length; index++) hash = Math.imul(hash ^ id.charCodeAt(index), 0x01000193);
+  return `${base}#${(hash >>> 0) % LISTING_SHARDS}`;
+}
+
+/** Every shard partition of a sharded listing. */
+export function shardPartitions(base: string): string[] {
+  return Array.from({ length: LISTING_SHARDS }, (_, shard) => `${base}#${shard}`);
+}
+
 export interface NewestFirstQuery<T> {
   client: DynamoDBDocumentClient;
   table: string;
-  /** The listing's gsi1 partition (`TENANT#…#PAYOUTS`). */
-  partition: string;
+  /** The listing's gsi1 partition (`TENANT#…#REPORTS`), or every shard of a sharded one. */
+  partition: string | readonly string[];
   createdGte?: string;
   createdLt?: string;
   /** Id of the last item of the previous page (undefined: first page)… */
@@ -37,9 +57,33 @@ export async function queryNewestFirst<T>(query: NewestFirstQuery<T>): Promise<P
   if (cursorKey && cursorKey < upper) upper = cursorKey;
   if (upper <= lower) return { items: [], hasMore: false };
 
-  const input = rangeQuery(query, lower, upper);
+  // Each shard's newest `limit + 1` matches hold the overall newest `limit + 1`: merge and cut.
+  const shards = await Promise.all(
+    partitionsOf(query).map((partition) => queryRange({ ...query, partition }, lower, upper, cursorKey)),
+  );
+  const merged = shards.length === 1 ? (shards[0] ?? []) : shards.flat().sort(newestFirst);
+  return {
+    items: merged.slice(0, query.limit).map(query.toItem),
+    hasMore: merged.length > query.limit,
+  };
+}
 
-  const items: T[] = [];
+const newestFirst = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+  (b.gsi1sk as string).localeCompare(a.gsi1sk as string);
+
+function partitionsOf(query: { partition: string | readonly string[] }): readonly string[] {
+  return typeof query.partition === 'string' ? [query.partition] : query.partition;
+}
+
+/** Up to `limit + 1` matching raw items of one partition's range, newest first. */
+async function queryRange<T>(
+  query: NewestFirstQuery<T> & { partition: string },
+  lower: string,
+  upper: string,
+  cursorKey: string | undefined,
+): Promise<Record<string, unknown>[]> {
+  const input = rangeQuery(query, lower, upper);
+  const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await query.client.send(
@@ -47,16 +91,16 @@ export async function queryNewestFirst<T>(query: NewestFirstQuery<T>): Promise<P
     );
     for (const raw of page.Items ?? []) {
       // BETWEEN is inclusive: the cursor itself ends the previous page.
-      if (raw.gsi1sk !== cursorKey) items.push(query.toItem(raw));
+      if (raw.gsi1sk !== cursorKey) items.push(raw);
     }
     start = page.LastEvaluatedKey;
   } while (start && items.length <= query.limit);
-  return { items: items.slice(0, query.limit), hasMore: items.length > query.limit };
+  return items;
 }
 
 /** The query of a listing's sort-key range `[lower, upper]`, newest first, with its equality filters. */
 function rangeQuery(
-  query: Pick<NewestFirstQuery<unknown>, 'table' | 'partition' | 'equals'>,
+  query: Pick<NewestFirstQuery<unknown>, 'table' | 'equals'> & { partition: string },
   lower: string,
   upper: string,
 ): QueryCommandInput {
@@ -89,13 +133,41 @@ function rangeQuery(
 export async function* streamNewestFirst<T>(
   query: Omit<NewestFirstQuery<T>, 'startingAfter' | 'findCursor' | 'limit'> & { pageSize: number },
 ): AsyncIterable<T> {
+  // A k-way merge: one page in memory per shard, the newest head yielded next.
+  const shards = partitionsOf(query).map((partition) =>
+    pagesOf({ ...query, partition })[Symbol.asyncIterator](),
+  );
+  const heads = await Promise.all(shards.map((shard) => shard.next()));
+  for (;;) {
+    let newest: number | undefined;
+    let newestKey = '';
+    heads.forEach((head, index) => {
+      if (!head.done && (newest === undefined || (head.value.gsi1sk as string) > newestKey)) {
+        newest = index;
+        newestKey = head.value.gsi1sk as string;
+      }
+    });
+    if (newest === undefined) return;
+    const head = heads[newest] as IteratorYieldResult<Record<string, unknown>>;
+    yield query.toItem(head.value);
+    heads[newest] = await (shards[newest] as AsyncIterator<Record<string, unknown>>).next();
+  }
+}
+
+/** Every raw item of one partition's time range, newest first, a page at a time. */
+async function* pagesOf(
+  query: Omit<NewestFirstQuery<unknown>, 'startingAfter' | 'findCursor' | 'limit'> & {
+    pageSize: number;
+    partition: string;
+  },
+): AsyncIterable<Record<string, unknown>> {
   const input = rangeQuery(query, query.createdGte ?? '0', query.createdLt ?? '9');
   let start: Record<string, unknown> | undefined;
   do {
     const page = await query.client.send(
       new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: query.pageSize }),
     );
-    for (const item of page.Items ?? []) yield query.toItem(item);
+    yield* page.Items ?? [];
     start = page.LastEvaluatedKey;
   } while (start);
 }

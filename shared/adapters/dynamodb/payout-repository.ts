@@ -6,7 +6,13 @@ import type { Payout } from '../../domain/payout.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { keys } from './keys.js';
-import { listingKey, queryNewestFirst, streamNewestFirst } from './newest-first.js';
+import {
+  listingKey,
+  queryNewestFirst,
+  shardedPartition,
+  shardPartitions,
+  streamNewestFirst,
+} from './newest-first.js';
 
 const itemIsNew = 'attribute_not_exists(pk)';
 /** A live idempotency record blocks the write; an expired one (TTL may lag by days) is overwritten. */
@@ -15,7 +21,7 @@ const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < 
 export function payoutItem(payout: Payout) {
   return {
     ...keys.payout(payout.tenantId, payout.id),
-    gsi1pk: keys.payoutsOfTenant(payout.tenantId),
+    gsi1pk: shardedPartition(keys.payoutsOfTenant(payout.tenantId), payout.id),
     gsi1sk: listingKey(payout),
     entity: 'payout',
     ...payout,
@@ -119,7 +125,7 @@ export function createDynamoPayoutRepository(deps: {
       return queryNewestFirst({
         client,
         table,
-        partition: keys.payoutsOfTenant(tenantId),
+        partition: shardPartitions(keys.payoutsOfTenant(tenantId)),
         createdGte: filter.createdGte,
         createdLt: filter.createdLt,
         startingAfter: filter.startingAfter,
@@ -134,7 +140,7 @@ export function createDynamoPayoutRepository(deps: {
       streamNewestFirst({
         client,
         table,
-        partition: keys.payoutsOfTenant(tenantId),
+        partition: shardPartitions(keys.payoutsOfTenant(tenantId)),
         createdGte: filter.createdGte,
         createdLt: filter.createdLt,
         equals: {

@@ -11,7 +11,13 @@ import type { Delivery, DeliveryAttempt, WebhookStore } from '../../ports/webhoo
 import { auditItem } from './audit-log.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { keys } from './keys.js';
-import { listingKey, queryNewestFirst, queryWholePartition } from './newest-first.js';
+import {
+  listingKey,
+  queryNewestFirst,
+  queryWholePartition,
+  shardedPartition,
+  shardPartitions,
+} from './newest-first.js';
 
 const strip = <T>(item: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
@@ -28,7 +34,7 @@ const endpointItem = (endpoint: WebhookEndpoint) => ({
 
 const deliveryItem = (delivery: Delivery) => ({
   ...keys.delivery(delivery.tenantId, delivery.id),
-  gsi1pk: keys.deliveriesOfEndpoint(delivery.tenantId, delivery.endpointId),
+  gsi1pk: shardedPartition(keys.deliveriesOfEndpoint(delivery.tenantId, delivery.endpointId), delivery.id),
   gsi1sk: listingKey(delivery),
   entity: 'webhook_delivery',
   ...delivery,
@@ -36,7 +42,7 @@ const deliveryItem = (delivery: Delivery) => ({
 
 const attemptItem = (attempt: DeliveryAttempt) => ({
   ...keys.attempt(attempt.tenantId, attempt.deliveryId, attempt.attempt),
-  gsi1pk: keys.attemptsOfEndpoint(attempt.tenantId, attempt.endpointId),
+  gsi1pk: shardedPartition(keys.attemptsOfEndpoint(attempt.tenantId, attempt.endpointId), attempt.id),
   gsi1sk: `${attempt.attemptedAt}#${attempt.id}`,
   entity: 'webhook_attempt',
   ...attempt,
@@ -171,7 +177,7 @@ export function createDynamoWebhookStore(deps: {
       return queryNewestFirst({
         client,
         table,
-        partition: keys.attemptsOfEndpoint(tenantId, endpointId),
+        partition: shardPartitions(keys.attemptsOfEndpoint(tenantId, endpointId)),
         startingAfter: filter.startingAfter,
         findCursor: async (id) => {
           const parsed = parseAttemptId(id);
@@ -192,7 +198,7 @@ export function createDynamoWebhookStore(deps: {
         const page = await queryNewestFirst({
           client,
           table,
-          partition: keys.deliveriesOfEndpoint(tenantId, endpointId),
+          partition: shardPartitions(keys.deliveriesOfEndpoint(tenantId, endpointId)),
           createdGte: since,
           startingAfter: cursor?.id,
           findCursor: async () => cursor,
