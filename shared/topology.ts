@@ -119,6 +119,22 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 300,
   },
   {
+    name: 'create-payout-batch',
+    description: 'POST /v1/payout-batches',
+    table: 'read-write',
+    // Validating 10,000 items takes CPU: more memory is more CPU (and a shorter bill).
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
+  { name: 'get-payout-batch', description: 'GET /v1/payout-batches/{id}', table: 'read' },
+  { name: 'list-payout-batches', description: 'GET /v1/payout-batches', table: 'read' },
+  {
+    name: 'expand-payout-batch',
+    description: 'payout_batch.expansion_requested → the chunk’s payouts (conditional puts), counted once',
+    table: 'read-write',
+    timeoutSeconds: 60,
+  },
+  {
     name: 'start-approval',
     description: 'payout.approval_requested → the approval workflow (one execution per payout)',
     table: 'read',
@@ -191,6 +207,7 @@ export const RELAYED_ENTITIES = [
   'manual_payout_criteria',
   'approval_policy',
   'report',
+  'payout_batch',
 ];
 
 /** The table stream's event source mapping. */
@@ -256,6 +273,13 @@ export const QUEUES: readonly QueueSpec[] = [
     consumer: { function: 'generate-report', batchSize: 1, maxConcurrency: 2 },
   },
   {
+    // One chunk (≤ 100 payouts) per message; the concurrency caps the write rate of one batch.
+    name: 'batch-expansion',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 8,
+    consumer: { function: 'expand-payout-batch', batchSize: 1, maxConcurrency: 10 },
+  },
+  {
     name: 'approval-start',
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 8,
@@ -282,7 +306,10 @@ export const RULES: readonly RuleSpec[] = [
   {
     name: 'payout-events-to-webhooks',
     description: 'Every payout event is offered to the webhook endpoints',
-    eventPattern: { source: [EVENT_SOURCE], 'detail-type': [{ prefix: 'payout.' }] },
+    eventPattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': [{ prefix: 'payout.' }, 'payout_batch.completed'],
+    },
     target: { queue: 'webhook-fanout' },
   },
   {
@@ -290,6 +317,12 @@ export const RULES: readonly RuleSpec[] = [
     description: 'Every requested report is generated',
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['report.requested'] },
     target: { queue: 'report-generation' },
+  },
+  {
+    name: 'batch-chunks-to-expansion',
+    description: 'Every chunk of a new payout batch is expanded into payouts',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout_batch.expansion_requested'] },
+    target: { queue: 'batch-expansion' },
   },
   {
     name: 'approval-requests-to-workflow',
@@ -312,6 +345,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/reports', function: 'list-reports', auth: 'api_key' },
   { method: 'GET', path: '/v1/reports/{id}', function: 'get-report', auth: 'api_key' },
   { method: 'GET', path: '/v1/events/{id}', function: 'get-event', auth: 'api_key' },
+  { method: 'POST', path: '/v1/payout-batches', function: 'create-payout-batch', auth: 'api_key' },
+  { method: 'GET', path: '/v1/payout-batches', function: 'list-payout-batches', auth: 'api_key' },
+  { method: 'GET', path: '/v1/payout-batches/{id}', function: 'get-payout-batch', auth: 'api_key' },
   { method: 'POST', path: '/v1/webhook-endpoints', function: 'create-webhook-endpoint', auth: 'api_key' },
   { method: 'GET', path: '/v1/webhook-endpoints', function: 'list-webhook-endpoints', auth: 'api_key' },
   { method: 'GET', path: '/v1/webhook-endpoints/{id}', function: 'get-webhook-endpoint', auth: 'api_key' },

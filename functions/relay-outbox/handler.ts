@@ -5,13 +5,16 @@ import { approvalWorkflowFromEnvironment } from '../../shared/adapters/approval-
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { createEventBridgePublisher } from '../../shared/adapters/eventbridge-publisher.js';
 import { loadConfig } from '../../shared/config.js';
+import type { PayoutBatch } from '../../shared/domain/batches.js';
 import type { Payout } from '../../shared/domain/payout.js';
 import type { Report } from '../../shared/domain/reports.js';
 import type { WebhookEndpoint } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
 import { EVENT_SOURCE, RELAYED_ENTITIES } from '../../shared/topology.js';
+import { payoutBatchesUseCase } from '../../shared/use-cases/payout-batches.js';
 import {
   type AuditedChange,
+  type BatchChange,
   type EndpointChange,
   type PayoutChange,
   type ReportChange,
@@ -25,6 +28,7 @@ const relay = relayOutboxUseCase({
   audit: adapters.audit,
   publisher: createEventBridgePublisher({ busName: config.PAYOUTS_EVENT_BUS_NAME, source: EVENT_SOURCE }),
   workflow: approvalWorkflowFromEnvironment(),
+  batches: payoutBatchesUseCase(adapters),
 });
 
 type Image = Record<string, AttributeValue> | undefined;
@@ -45,6 +49,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   const changes: (PayoutChange | EndpointChange)[] = [];
   const audited: AuditedChange[] = [];
   const reports: ReportChange[] = [];
+  const batches: BatchChange[] = [];
   for (const record of event.Records) {
     const [oldImage, newImage] = [record.dynamodb?.OldImage as Image, record.dynamodb?.NewImage as Image];
     if (newImage) {
@@ -56,6 +61,13 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
     if (payout) changes.push({ before: itemIn<Payout>(oldImage, 'payout'), after: payout });
     const report = itemIn<Report>(newImage, 'report');
     if (report) reports.push({ kind: 'report', before: itemIn<Report>(oldImage, 'report'), after: report });
+    const batch = itemIn<PayoutBatch>(newImage, 'payout_batch');
+    if (batch)
+      batches.push({
+        kind: 'payout_batch',
+        before: itemIn<PayoutBatch>(oldImage, 'payout_batch'),
+        after: batch,
+      });
     const endpoint = itemIn<WebhookEndpoint>(newImage, 'webhook_endpoint');
     if (endpoint)
       changes.push({
@@ -64,7 +76,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
         after: endpoint,
       });
   }
-  const events = await relay(changes, audited, reports);
+  const events = await relay(changes, audited, reports, batches);
   if (events.length > 0)
     logger.info('Relayed events', { records: event.Records.length, events: events.length });
 }

@@ -35,6 +35,7 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const AUDIT_ACTIONS = [
   'payout.create',
   'payout.cancel',
+  'payout_batch.create',
   'member.invite',
   'member.update',
   'member.deactivate',

@@ -62,16 +62,13 @@ export class AppError extends Error {
 
 /** 400 listing every problem of a request; `param` is the first one. */
 export class ValidationError extends AppError {
-  constructor(details: FieldProblem[]) {
+  constructor(details: FieldProblem[], options: { message?: string; extra?: Record<string, unknown> } = {}) {
     const first = details[0];
     super(
       'invalid_request_error',
       'validation_failed',
-      first ? `${first.param}: ${first.message}` : 'Invalid request',
-      {
-        param: first?.param,
-        details,
-      },
+      options.message ?? (first ? `${first.param}: ${first.message}` : 'Invalid request'),
+      { param: first?.param, details, extra: options.extra },
     );
     this.name = 'ValidationError';
   }

@@ -13,6 +13,7 @@ export const EVENT_TYPES = [
   'payout.failed',
   'payout.canceled',
   'webhook_endpoint.disabled',
+  'payout_batch.completed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -20,7 +21,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * Events the platform publishes to its own bus for its own workers, never stored in the tenant's
  * feed nor offered to webhooks (the webhook rule matches `payout.*`).
  */
-export const INTERNAL_EVENT_TYPES = ['report.requested'] as const;
+export const INTERNAL_EVENT_TYPES = ['report.requested', 'payout_batch.expansion_requested'] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 
 /** The event a payout entering each status causes. */

@@ -146,10 +146,12 @@ export function newPayout(input: {
   now: string;
   manual?: ManualDetails | null;
   lastAction?: ActionStamp;
+  /** Who asked for it when no action is stamped on it (a batch's payouts: the batch's requester). */
+  actor?: Actor;
   approval?: { required: number; expiresAt: string };
 }): Payout {
   const { request } = input;
-  const actor = input.lastAction?.actor ?? SYSTEM;
+  const actor = input.lastAction?.actor ?? input.actor ?? SYSTEM;
   const needsApproval = (input.approval?.required ?? 0) > 0;
   const status: PayoutStatus = needsApproval ? 'pending_approval' : 'queued';
   return {

@@ -44,6 +44,13 @@ export interface PayoutRepository {
    * @throws IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError
    */
   create(input: { payout: Payout; idempotency: IdempotencyRecord }): Promise<void>;
+  /**
+   * Writes a payout unless its id (its reference) exists: the batch path, where the batch's own
+   * idempotency key covers the request. Returns the existing payout's batch when there is one.
+   */
+  createIfAbsent(payout: Payout): Promise<{ created: true } | { created: false; batchId: string | null }>;
+  /** The statuses of many payouts (strongly consistent); unknown ids are left out. */
+  statusesOf(tenantId: string, payoutIds: readonly string[]): Promise<PayoutStatus[]>;
   /** Strongly consistent; another tenant's payout is simply not found. */
   get(tenantId: string, payoutId: string): Promise<Payout | undefined>;
   /** Newest first (created_at, then id). */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import { batchIdParams, batchList, batchResource, createBatchBody, listBatchesQuery } from './batches.js';
 import { errorBody, idempotencyKey } from './common.js';
 import { eventIdParams, eventList, eventResource, listEventsQuery } from './events.js';
 import { createPayoutBody, listPayoutsQuery, payoutIdParams, payoutList, payoutResource } from './payouts.js';
@@ -100,6 +101,34 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       '200': { description: 'The event', ...json(eventResource) },
       ...authErrors,
       '404': error('No such event'),
+    },
+  },
+  'POST /v1/payout-batches': {
+    operationId: 'createPayoutBatch',
+    summary: 'Create up to 10,000 payouts at once (expanded asynchronously)',
+    requestBody: json(createBatchBody),
+    responses: {
+      '202': { description: 'Accepted: poll the batch for its counts', ...json(batchResource) },
+      '400': error('Invalid items: `details` names each field, `invalid_items` lists every bad index'),
+      ...authErrors,
+      '413': error('Body above 6 MB: split the file into several batches'),
+      '422': error('`idempotency_key_reused`'),
+    },
+  },
+  'GET /v1/payout-batches': {
+    operationId: 'listPayoutBatches',
+    summary: 'List payout batches, newest first',
+    requestParams: { query: listBatchesQuery },
+    responses: { '200': { description: 'A page of batches', ...json(batchList) }, ...authErrors },
+  },
+  'GET /v1/payout-batches/{id}': {
+    operationId: 'getPayoutBatch',
+    summary: 'Retrieve a payout batch with its counts per status',
+    requestParams: { path: batchIdParams },
+    responses: {
+      '200': { description: 'The batch', ...json(batchResource) },
+      ...authErrors,
+      '404': error('No such batch'),
     },
   },
   'POST /v1/reports': {

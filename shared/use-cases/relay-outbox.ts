@@ -1,5 +1,6 @@
 import { outcomeOf } from '../domain/approvals.js';
 import { type AuditEntry, auditEntryFor } from '../domain/audit.js';
+import type { PayoutBatch } from '../domain/batches.js';
 import { type EventType, eventIdFor, eventTypesForChange } from '../domain/events.js';
 import type { Payout } from '../domain/payout.js';
 import type { Report } from '../domain/reports.js';
@@ -7,8 +8,10 @@ import type { WebhookEndpoint } from '../domain/webhooks.js';
 import type { ApprovalWorkflow, ResumeOutcome } from '../ports/approval-workflow.js';
 import type { EventPublisher, EventResource, EventStore, StoredEvent } from '../ports/event-store.js';
 import type { AuditLog } from '../ports/team-store.js';
+import { toBatchResource } from '../schemas/batches.js';
 import { toPayoutResource } from '../schemas/payouts.js';
 import { toEndpointResource } from '../schemas/webhooks.js';
+import type { PayoutBatches } from './payout-batches.js';
 
 /** One committed payout write, as the table's stream reports it. */
 export interface PayoutChange {
@@ -21,6 +24,13 @@ export interface ReportChange {
   kind: 'report';
   before: Report | undefined;
   after: Report;
+}
+
+/** One committed payout batch write (a new batch is expanded; a completed one is announced). */
+export interface BatchChange {
+  kind: 'payout_batch';
+  before: PayoutBatch | undefined;
+  after: PayoutBatch;
 }
 
 /** One committed webhook endpoint write. */
@@ -128,6 +138,48 @@ export function reportEvents(changes: readonly ReportChange[]): StoredEvent[] {
     });
 }
 
+/**
+ * Batch writes cause: for a new batch, one internal expansion request per chunk (bus only); for a
+ * batch that became completed, `payout_batch.completed` (feed, bus, webhooks).
+ */
+export function batchEvents(changes: readonly BatchChange[]): {
+  internal: StoredEvent[];
+  public: StoredEvent[];
+} {
+  const internal: StoredEvent[] = [];
+  const published: StoredEvent[] = [];
+  for (const { before, after } of changes) {
+    if (!before) {
+      for (let chunk = 0; chunk < after.chunks; chunk++) {
+        const id = eventIdFor(`${after.id}#${chunk}`, 1, 'payout_batch.expansion_requested');
+        internal.push({
+          id,
+          tenantId: after.tenantId,
+          type: 'payout_batch.expansion_requested',
+          createdAt: after.createdAt,
+          resource: {
+            id,
+            object: 'event',
+            type: 'payout_batch.expansion_requested',
+            created_at: after.createdAt,
+            data: { object: { id: after.id, object: 'payout_batch', chunk } },
+          },
+        });
+      }
+    }
+    if (before && before.status !== 'completed' && after.status === 'completed') {
+      published.push(
+        storedEvent(
+          { ...after, updatedAt: after.completedAt ?? after.updatedAt },
+          'payout_batch.completed',
+          toBatchResource(after),
+        ),
+      );
+    }
+  }
+  return { internal, public: published };
+}
+
 /** The events a batch of committed changes causes, with ids stable across redeliveries. */
 export function eventsForChanges(changes: readonly (PayoutChange | EndpointChange)[]): StoredEvent[] {
   return changes.flatMap((change) => {
@@ -153,20 +205,31 @@ export function relayOutboxUseCase(deps: {
   audit: AuditLog;
   /** Resumes approval executions whose decision a committed write made (see `resumptionsFor`). */
   workflow?: ApprovalWorkflow;
+  /** Keeps batches' counters and completes them (see `payoutBatchesUseCase`). */
+  batches?: Pick<PayoutBatches, 'countChanges' | 'completeIfDone'>;
 }) {
   return async function relay(
     changes: readonly (PayoutChange | EndpointChange)[],
     audited: readonly AuditedChange[] = [],
     reports: readonly ReportChange[] = [],
+    batches: readonly BatchChange[] = [],
   ): Promise<StoredEvent[]> {
     await deps.audit.append(auditEntriesFor(audited));
     if (deps.workflow) {
       for (const { token, outcome } of resumptionsFor(changes)) await deps.workflow.resume(token, outcome);
     }
-    const events = eventsForChanges(changes);
+    if (deps.batches) {
+      await deps.batches.countChanges(
+        changes.filter((change): change is PayoutChange => !('kind' in change)),
+      );
+      // Every write of a running batch (its counters included) is a cue to check for completion.
+      for (const { after } of batches) await deps.batches.completeIfDone(after);
+    }
+    const announced = batchEvents(batches);
+    const events = [...eventsForChanges(changes), ...announced.public];
     if (events.length > 0) await deps.events.saveAll(events);
     // Internal events go to the bus only: the feed and webhooks are the tenant's.
-    const internal = reportEvents(reports);
+    const internal = [...reportEvents(reports), ...announced.internal];
     if (events.length + internal.length > 0) await deps.publisher.publish([...events, ...internal]);
     return events;
   };

@@ -1,5 +1,6 @@
 import type { Config } from '../../config.js';
 import { createDynamoAuditLog } from './audit-log.js';
+import { createDynamoBatchStore } from './batch-store.js';
 import { createDocumentClient } from './client.js';
 import { createDynamoEventStore } from './event-store.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';
@@ -20,5 +21,6 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     team: createDynamoTeamStore(deps),
     audit: createDynamoAuditLog(deps),
     reports: createDynamoReportStore(deps),
+    batches: createDynamoBatchStore(deps),
   };
 }

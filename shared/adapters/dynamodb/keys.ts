@@ -16,6 +16,8 @@
  * | approval policy        | TENANT#{tenantId}            | POLICY#APPROVALS        |            |                     | rules, expiry        |
  * | report          | TENANT#{tenantId}#REPORT#{reportId} | REPORT  | TENANT#{tenantId}#REPORTS | {createdAt}#{reportId} | export jobs, newest first |
  * | audit entry     | TENANT#{tenantId}#AUDIT#{auditId}   | AUDIT   | TENANT#{tenantId}#AUDIT   | {at}#{auditId}      | append-only audit log, newest first |
+ * | payout batch    | TENANT#{tenantId}#BATCH#{batchId}   | BATCH   | TENANT#{tenantId}#BATCHES | {createdAt}#{batchId} | batch with live counters, newest first |
+ * | batch chunk     | TENANT#{tenantId}#BATCH#{batchId}   | CHUNK#{n} |                         |                     | ≤100 items of a batch, expanded by one worker message (TTL 30 days) |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
  *
  * The payout id is derived from (tenant, reference) (see `payoutIdFor`), so the payout item is also
@@ -74,6 +76,12 @@ export const keys = {
     sk: 'AUDIT',
   }),
   auditOfTenant: (tenantId: string) => `TENANT#${tenantId}#AUDIT`,
+  batch: (tenantId: string, batchId: string) => ({ pk: `TENANT#${tenantId}#BATCH#${batchId}`, sk: 'BATCH' }),
+  batchChunk: (tenantId: string, batchId: string, index: number) => ({
+    pk: `TENANT#${tenantId}#BATCH#${batchId}`,
+    sk: `CHUNK#${String(index).padStart(5, '0')}`,
+  }),
+  batchesOfTenant: (tenantId: string) => `TENANT#${tenantId}#BATCHES`,
   sandboxTransfer: (idempotencyKey: string) => ({ pk: `SANDBOX#TRANSFER#${idempotencyKey}`, sk: 'TRANSFER' }),
 } as const;
 

@@ -1,8 +1,15 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
-import type { Payout } from '../../domain/payout.js';
+import { inParallel } from '../../domain/parallel.js';
+import type { Payout, PayoutStatus } from '../../domain/payout.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { keys } from './keys.js';
@@ -16,7 +23,7 @@ import {
 
 const itemIsNew = 'attribute_not_exists(pk)';
 /** A live idempotency record blocks the write; an expired one (TTL may lag by days) is overwritten. */
-const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
+export const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
 
 export function payoutItem(payout: Payout) {
   return {
@@ -33,7 +40,7 @@ function toPayout(item: Record<string, unknown>): Payout {
   return payout as unknown as Payout;
 }
 
-function idempotencyItem(record: IdempotencyRecord) {
+export function idempotencyItem(record: IdempotencyRecord) {
   const { expiresAt, ...rest } = record;
   return {
     ...keys.idempotency(record.tenantId, record.key),
@@ -43,7 +50,7 @@ function idempotencyItem(record: IdempotencyRecord) {
   };
 }
 
-function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
+export function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
   return {
     tenantId: item.tenantId as string,
     key: item.key as string,
@@ -119,6 +126,54 @@ export function createDynamoPayoutRepository(deps: {
         }
         throw error;
       }
+    },
+
+    async createIfAbsent(payout) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: payoutItem(payout),
+            ConditionExpression: itemIsNew,
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { created: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = error.Item ? unmarshall(error.Item as Parameters<typeof unmarshall>[0]) : {};
+        return { created: false, batchId: (existing.batchId as string | null | undefined) ?? null };
+      }
+    },
+
+    async statusesOf(tenantId, payoutIds) {
+      const statuses: PayoutStatus[] = [];
+      const pages: string[][] = [];
+      for (let offset = 0; offset < payoutIds.length; offset += 100)
+        pages.push(payoutIds.slice(offset, offset + 100));
+      // BatchGetItem takes 100 keys per call; a few calls in flight at once.
+      await inParallel(pages, 4, async (ids) => {
+        let pending: Record<string, unknown>[] = ids.map((id) => keys.payout(tenantId, id));
+        for (let round = 0; pending.length > 0; round++) {
+          if (round === 8) throw new Error(`${pending.length} payouts still unread after 8 rounds`);
+          if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+          const result = await client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [table]: {
+                  Keys: pending,
+                  ConsistentRead: true,
+                  ProjectionExpression: '#status',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                },
+              },
+            }),
+          );
+          for (const item of result.Responses?.[table] ?? []) statuses.push(item.status as PayoutStatus);
+          pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+        }
+      });
+      return statuses;
     },
 
     list(tenantId, filter) {

@@ -1,0 +1,19 @@
+import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
+import { apiHandler, callerOf, jsonResponse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
+import { BATCH_MAX_BODY_BYTES, parseBatchItems } from '../../shared/schemas/batches.js';
+import { idempotencyKey } from '../../shared/schemas/common.js';
+
+const batches = batchesFromEnvironment();
+
+/** POST /v1/payout-batches — 202: the items are expanded into payouts asynchronously. */
+export const handler = apiHandler({ body: { maxBytes: BATCH_MAX_BODY_BYTES } }, async (request) => {
+  const key = requireIdempotencyKey(request, idempotencyKey);
+  const items = parseBatchItems(request.json);
+  const { response, replayed } = await batches.create({
+    caller: callerOf(request),
+    idempotencyKey: key,
+    rawBody: request.json,
+    items,
+  });
+  return jsonResponse(response.statusCode, response.body, replayed ? { 'idempotent-replayed': 'true' } : {});
+});

@@ -1,0 +1,269 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type BatchChunk, CHUNK_TTL_DAYS, type PayoutBatch } from '../../domain/batches.js';
+import { IdempotencyKeyTakenError, WriteConflictError } from '../../domain/errors.js';
+import type { BatchStore } from '../../ports/batch-store.js';
+import { keys, stripKeys } from './keys.js';
+import { listingKey, queryNewestFirst } from './newest-first.js';
+import { idempotencyItem, idempotencyKeyIsFreeOrExpired, toIdempotencyRecord } from './payout-repository.js';
+import { withConflictRetries } from './retry.js';
+
+const batchItem = (batch: PayoutBatch) => ({
+  ...keys.batch(batch.tenantId, batch.id),
+  gsi1pk: keys.batchesOfTenant(batch.tenantId),
+  gsi1sk: listingKey(batch),
+  entity: 'payout_batch',
+  ...batch,
+});
+
+const chunkItem = (chunk: BatchChunk, expiresAt: number) => ({
+  ...keys.batchChunk(chunk.tenantId, chunk.batchId, chunk.index),
+  entity: 'payout_batch_chunk',
+  ...chunk,
+  expires_at: expiresAt,
+});
+
+function toChunk(item: Record<string, unknown>): BatchChunk {
+  const { expires_at: _x, ...rest } = stripKeys<BatchChunk & { expires_at?: number }>(item);
+  return rest;
+}
+
+/** BatchWriteItem takes 25 items per call; unprocessed ones are sent again. */
+async function writeAll(client: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) {
+  for (let offset = 0; offset < items.length; offset += 25) {
+    let requests = items.slice(offset, offset + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; requests.length > 0; round++) {
+      if (round === 8) throw new Error(`${requests.length} chunks still unprocessed after 8 rounds`);
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+      requests = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
+    }
+  }
+}
+
+export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; table: string }): BatchStore {
+  const { client, table } = deps;
+
+  async function get(tenantId: string, batchId: string) {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: keys.batch(tenantId, batchId), ConsistentRead: true }),
+    );
+    return Item ? stripKeys<PayoutBatch>(Item) : undefined;
+  }
+
+  return {
+    async create({ batch, chunks, idempotency }) {
+      const expiresAt = Math.floor(Date.parse(batch.createdAt) / 1000) + CHUNK_TTL_DAYS * 86_400;
+      await writeAll(
+        client,
+        table,
+        chunks.map((chunk) => chunkItem(chunk, expiresAt)),
+      );
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: idempotencyItem(idempotency),
+                  ConditionExpression: idempotencyKeyIsFreeOrExpired,
+                  ExpressionAttributeValues: { ':now': Math.floor(Date.parse(batch.createdAt) / 1000) },
+                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: batchItem(batch),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reason = error.CancellationReasons?.[0];
+        if (reason?.Code === 'ConditionalCheckFailed' && reason.Item) {
+          throw new IdempotencyKeyTakenError(
+            toIdempotencyRecord(unmarshall(reason.Item as Parameters<typeof unmarshall>[0])),
+          );
+        }
+        throw new WriteConflictError(error);
+      }
+    },
+
+    get,
+
+    list: (tenantId, query) =>
+      queryNewestFirst({
+        client,
+        table,
+        partition: keys.batchesOfTenant(tenantId),
+        startingAfter: query.startingAfter,
+        findCursor: (id) => get(tenantId, id),
+        limit: query.limit,
+        toItem: (item) => stripKeys<PayoutBatch>(item),
+      }),
+
+    async getChunk(tenantId, batchId, index) {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: table,
+          Key: keys.batchChunk(tenantId, batchId, index),
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? toChunk(Item) : undefined;
+    },
+
+    async chunks(tenantId, batchId) {
+      const found: BatchChunk[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :chunk)',
+            ExpressionAttributeValues: { ':pk': keys.batch(tenantId, batchId).pk, ':chunk': 'CHUNK#' },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        found.push(...(page.Items ?? []).map(toChunk));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return found;
+    },
+
+    finishChunk: (input) =>
+      withConflictRetries(async () => {
+        try {
+          await client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: table,
+                    Key: keys.batchChunk(input.tenantId, input.batchId, input.index),
+                    UpdateExpression: 'SET #doneAt = :now, #duplicates = :duplicates',
+                    ConditionExpression: 'attribute_exists(pk) AND attribute_type(#doneAt, :null)',
+                    ExpressionAttributeNames: { '#doneAt': 'doneAt', '#duplicates': 'duplicates' },
+                    ExpressionAttributeValues: {
+                      ':now': input.now,
+                      ':duplicates': input.duplicates,
+                      ':null': 'NULL',
+                    },
+                  },
+                },
+                {
+                  Update: {
+                    TableName: table,
+                    Key: keys.batch(input.tenantId, input.batchId),
+                    UpdateExpression:
+                      // A batch cannot complete while a chunk is unfinished, so this never undoes `completed`.
+                      'SET #status = :processing, #updatedAt = :now ADD #expanded :one, #created :created, #duplicate :duplicate, #version :one',
+                    ConditionExpression: 'attribute_exists(pk)',
+                    ExpressionAttributeNames: {
+                      '#status': 'status',
+                      '#updatedAt': 'updatedAt',
+                      '#expanded': 'expandedChunks',
+                      '#created': 'created',
+                      '#duplicate': 'duplicate',
+                      '#version': 'version',
+                    },
+                    ExpressionAttributeValues: {
+                      ':now': input.now,
+                      ':one': 1,
+                      ':created': input.created,
+                      ':duplicate': input.duplicates.length,
+                      ':processing': 'processing',
+                    },
+                  },
+                },
+              ],
+            }),
+          );
+          return true;
+        } catch (error) {
+          if (
+            error instanceof TransactionCanceledException &&
+            error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+          )
+            return false;
+          throw error;
+        }
+      }),
+
+    async addLive(tenantId, batchId, delta, now) {
+      const entries = Object.entries(delta).filter(([, value]) => value !== 0);
+      if (entries.length === 0) return;
+      const names: Record<string, string> = {
+        '#live': 'live',
+        '#updatedAt': 'updatedAt',
+        '#version': 'version',
+      };
+      const values: Record<string, unknown> = { ':now': now, ':one': 1 };
+      const adds = entries.map(([status, value], index) => {
+        names[`#s${index}`] = status;
+        values[`:d${index}`] = value;
+        return `#live.#s${index} :d${index}`;
+      });
+      await withConflictRetries(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.batch(tenantId, batchId),
+            UpdateExpression: `SET #updatedAt = :now ADD ${adds.join(', ')}, #version :one`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        ),
+      );
+    },
+
+    async complete({ tenantId, batchId, counts, now }) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.batch(tenantId, batchId),
+            UpdateExpression:
+              'SET #status = :completed, #final = :counts, #completedAt = :now, #updatedAt = :now ADD #version :one',
+            ConditionExpression: '#status = :processing AND #expanded = #chunks',
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              '#final': 'final',
+              '#completedAt': 'completedAt',
+              '#updatedAt': 'updatedAt',
+              '#version': 'version',
+              '#expanded': 'expandedChunks',
+              '#chunks': 'chunks',
+            },
+            ExpressionAttributeValues: {
+              ':completed': 'completed',
+              ':processing': 'processing',
+              ':counts': counts,
+              ':now': now,
+              ':one': 1,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+}
