@@ -6,6 +6,7 @@ import { SYSTEM } from '../shared/domain/audit.js';
 import { ROLES, type Role } from '../shared/domain/team.js';
 import { teamUseCase } from '../shared/use-cases/team.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
+import { createBatchFromFile } from './batch.js';
 import { CliError, resolveTarget } from './target.js';
 
 /**
@@ -147,6 +148,19 @@ members
       );
     },
   );
+
+const batch = program.command('batch').description('Payout batches from CSV files');
+batch
+  .command('create')
+  .description(
+    'Check a CSV file, send it as one batch (its hash is the Idempotency-Key) and follow it to completion',
+  )
+  .requiredOption('--file <path>', 'CSV with a header: reference,amount,currency,… (docs/api.md)')
+  .option('--api-key <key>', "the tenant's API key (default: PAYOUTS_API_KEY)")
+  .option('--api-url <url>', 'the API (default: PAYOUTS_API_URL, or the local platform)')
+  .option('--no-wait', 'return once the batch is accepted')
+  .option('--json', 'print the batch as JSON at the end')
+  .action(createBatchFromFile);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(

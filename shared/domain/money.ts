@@ -32,3 +32,16 @@ export function formatMinorUnits(amount: number, currency: string): string {
   const padded = digits.padStart(exponent + 1, '0');
   return `${sign}${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
 }
+
+/**
+ * A decimal amount in major units → minor units: ('10.50', 'EUR') → 1050, ('500', 'JPY') → 500.
+ * Undefined for anything else: more decimals than the currency has, signs, exponents, separators.
+ */
+export function parseMajorUnits(text: string, currency: string): number | undefined {
+  const exponent = currencyExponent(currency);
+  const match = /^(\d{1,13})(?:\.(\d+))?$/.exec(text.trim());
+  if (exponent === undefined || !match) return undefined;
+  const fraction = match[2] ?? '';
+  if (fraction.length > exponent) return undefined;
+  return Number(`${match[1]}${fraction.padEnd(exponent, '0')}`);
+}

@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -229,4 +234,42 @@ describe('payout batches', () => {
     expect((await other.request('GET', '/v1/payout-batches')).body.data).toEqual([]);
     expect((await tenant.request('GET', '/v1/payout-batches/pb_nope')).status).toBe(400);
   });
+
+  it('CLI: checks the file, sends it once, and follows it with a progress bar', async () => {
+    const { tenant, platform } = context;
+    const dir = mkdtempSync(join(tmpdir(), 'batch-cli-'));
+    const run = (file: string) =>
+      promisify(execFile)(
+        'npx',
+        ['tsx', 'cli/payouts.ts', 'batch', 'create', '--file', file, '--api-url', platform.url, '--json'],
+        { env: { ...process.env, PAYOUTS_API_KEY: tenant.apiKey } },
+      );
+    const stamp = Date.now();
+    const good = join(dir, 'payroll.csv');
+    writeFileSync(
+      good,
+      [
+        'reference,amount,currency,purpose,account_holder_name,iban,email',
+        ...Array.from({ length: 30 }, (_, index) => `cli-${stamp}-${index},12.34,EUR,payroll,,,p${index}@example.com`),
+      ].join('\n'),
+    );
+    const first = await run(good);
+    const result = JSON.parse(first.stdout);
+    expect(result).toMatchObject({ status: 'completed', total: 30 });
+    expect(result.counts.paid).toBe(30);
+    expect(first.stderr).toContain(`Batch ${result.id} accepted: 30 payouts.`);
+    expect(first.stderr).toMatch(/\[█{30}\] 100% 30\/30 · completed · paid 30/);
+
+    // The same file again: the same batch, nothing created twice.
+    const again = await run(good);
+    expect(JSON.parse(again.stdout).id).toBe(result.id);
+    expect(again.stderr).toContain('sent before');
+
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'reference,amount,currency,email\nok,1.00,EUR,a@example.com\nbad,1.001,EUR,b@example.com\n');
+    const refused = await run(bad).catch((error) => error);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('1 problem(s); nothing was sent');
+    expect(refused.stderr).toContain('line 3, amount');
+  }, 120_000);
 });

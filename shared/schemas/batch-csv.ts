@@ -1,0 +1,161 @@
+import { parse } from 'csv-parse/sync';
+import { type FieldProblem, ValidationError } from '../domain/errors.js';
+import { isKnownCurrency, parseMajorUnits } from '../domain/money.js';
+import { parseBatchItems } from './batches.js';
+import type { CreatePayoutBody } from './payouts.js';
+
+/**
+ * The bulk upload file (portal, CLI, and the S3 drop of issue 9): one payout per row, UTF-8 CSV with
+ * a header. Amounts are decimals in major units, as finance writes them (`10.50` EUR), unlike the
+ * API's minor units. The destination is a bank account when `iban` is given, an email otherwise.
+ */
+export const BATCH_CSV_COLUMNS = [
+  'reference',
+  'amount',
+  'currency',
+  'purpose',
+  'description',
+  'account_holder_name',
+  'iban',
+  'bic',
+  'email',
+] as const;
+/** Further columns named `metadata.<key>` become metadata. */
+const METADATA_PREFIX = 'metadata.';
+
+export const BATCH_CSV_EXAMPLE = [
+  'reference,amount,currency,purpose,description,account_holder_name,iban,bic,email,metadata.employee_id',
+  'payroll-2026-11-ada,2500.00,EUR,payroll,November salary,Ada Lovelace,DE89370400440532013000,COBADEFFXXX,,e-1001',
+  'payroll-2026-11-grace,1800.50,EUR,payroll,November salary,,,,grace@example.com,e-1002',
+].join('\r\n');
+
+export interface CsvRows {
+  /** Each data row as a payout create body (not yet validated), in file order. */
+  items: unknown[];
+  /** Problems the file itself has (header, amounts); per-item problems come from validation. */
+  problems: FieldProblem[];
+}
+
+/** The line of the file an item came from (1 is the header). */
+export const lineOf = (index: number) => index + 2;
+
+/**
+ * Rows → payout create bodies. Item `i` of the result is line `i + 2` of the file; problems name the
+ * item the way the API does (`items.3.amount`) so one validation path serves the file and the API.
+ */
+export function parseBatchCsv(text: string): CsvRows {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    });
+  } catch (error) {
+    return {
+      items: [],
+      problems: [{ param: 'file', message: `is not valid CSV: ${(error as Error).message}` }],
+    };
+  }
+  const header = Object.keys(records[0] ?? {});
+  const unknown = header.filter(
+    (name) => !(BATCH_CSV_COLUMNS as readonly string[]).includes(name) && !name.startsWith(METADATA_PREFIX),
+  );
+  const missing = ['reference', 'amount', 'currency'].filter(
+    (name) => records.length > 0 && !header.includes(name),
+  );
+  if (unknown.length > 0 || missing.length > 0) {
+    return {
+      items: [],
+      problems: [
+        ...missing.map((name) => ({ param: `file.${name}`, message: 'is a required column' })),
+        ...unknown.map((name) => ({
+          param: `file.${name}`,
+          message: `is not a known column (known: ${BATCH_CSV_COLUMNS.join(', ')}, metadata.<key>)`,
+        })),
+      ],
+    };
+  }
+  const problems: FieldProblem[] = [];
+  const items = records.map((row, index) => {
+    const currency = (row.currency ?? '').toUpperCase();
+    // With an unknown currency the currency is the problem: the amount is read with two decimals so
+    // that it is not reported as well.
+    const amount = parseMajorUnits(row.amount ?? '', isKnownCurrency(currency) ? currency : 'EUR');
+    if (amount === undefined) {
+      problems.push({
+        param: `items.${index}.amount`,
+        message: `must be a decimal amount such as 10.50 (at most the currency's decimals), got '${row.amount ?? ''}'`,
+      });
+    }
+    const metadata = Object.fromEntries(
+      Object.entries(row)
+        .filter(([name, value]) => name.startsWith(METADATA_PREFIX) && value !== '')
+        .map(([name, value]) => [name.slice(METADATA_PREFIX.length), value]),
+    );
+    const optional = (value: string | undefined) => (value ? value : undefined);
+    return {
+      reference: row.reference,
+      amount: amount ?? row.amount,
+      currency,
+      ...(row.purpose ? { purpose: row.purpose } : {}),
+      ...(row.description ? { description: row.description } : {}),
+      destination: row.iban
+        ? {
+            type: 'bank_account',
+            account_holder_name: row.account_holder_name,
+            iban: row.iban,
+            ...(optional(row.bic) ? { bic: row.bic } : {}),
+          }
+        : { type: 'email', email: row.email },
+      ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
+    };
+  });
+  if (items.length === 0) problems.push({ param: 'file', message: 'has no rows below the header' });
+  return { items, problems };
+}
+
+export interface FileProblem extends FieldProblem {
+  /** The file's line (1 is the header), when the problem is in a row. */
+  line: number | null;
+  /** The column, when the problem is in a cell. */
+  column: string | null;
+}
+
+/**
+ * A whole file checked as `POST /v1/payout-batches` would check its items: either every item, valid,
+ * or every problem with its line and column (what the portal's preview and the CLI show).
+ */
+export function checkBatchCsv(text: string): { items: CreatePayoutBody[]; problems: FileProblem[] } {
+  const rows = parseBatchCsv(text);
+  let problems: FieldProblem[] = rows.problems;
+  let items: CreatePayoutBody[] = [];
+  if (!problems.some((problem) => problem.param.startsWith('file'))) {
+    try {
+      items = parseBatchItems({ items: rows.items });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      // The file's own message about an amount beats the API's "must be an integer".
+      const own = new Set(problems.map((problem) => problem.param));
+      problems = [...problems, ...(error.details ?? []).filter((problem) => !own.has(problem.param))];
+    }
+  }
+  const located = problems.map((problem) => {
+    const match = /^items\.(\d+)\.?(.*)$/.exec(problem.param);
+    if (!match) return { ...problem, line: null, column: null };
+    const field = match[2] ?? '';
+    return { ...problem, line: lineOf(Number(match[1])), column: columnOf(field) };
+  });
+  located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return { items: located.length > 0 ? [] : items, problems: located };
+}
+
+/** The CSV column an item field comes from (`destination.iban` → `iban`). */
+function columnOf(field: string): string | null {
+  if (field === '') return null;
+  if (field.startsWith('destination.')) return field.slice('destination.'.length);
+  if (field === 'destination') return 'iban/email';
+  if (field.startsWith('metadata.')) return field;
+  return field.split('.')[0] ?? null;
+}
