@@ -86,7 +86,11 @@ export interface LocalApiGatewayOptions {
  * same events Lambda receives, runs the same authorizer (simple responses) and the same handlers.
  */
 export function createLocalApiGateway(options: LocalApiGatewayOptions): Server {
-  const routes = options.routes.map(compile);
+  // API Gateway picks the most specific route: a greedy `{proxy+}` or an ANY route only when no
+  // other matches (`POST /portal-api/v1/payout-batches` before `ANY /portal-api/{proxy+}`).
+  const generality = (route: RouteSpec) =>
+    (route.path.includes('+}') ? 2 : 0) + (route.method === 'ANY' ? 1 : 0);
+  const routes = [...options.routes].sort((a, b) => generality(a) - generality(b)).map(compile);
 
   async function handle(request: IncomingMessage): Promise<APIGatewayProxyStructuredResultV2> {
     const url = new URL(request.url ?? '/', 'http://localhost');

@@ -100,6 +100,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     reports: 'read',
     memoryMb: 512,
   },
+  {
+    name: 'portal-batches',
+    description:
+      'The portal’s CSV upload (check and create a batch): apart from portal-api, which stays small without the CSV parser',
+    table: 'read-write',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
   { name: 'create-report', description: 'POST /v1/reports', table: 'read-write' },
   { name: 'get-report', description: 'GET /v1/reports/{id}', table: 'read', reports: 'read' },
   { name: 'list-reports', description: 'GET /v1/reports', table: 'read' },
@@ -334,6 +342,8 @@ export const RULES: readonly RuleSpec[] = [
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'ANY', path: '/portal-api/{proxy+}', function: PORTAL_API_FUNCTION, auth: 'jwt' },
+  { method: 'POST', path: '/portal-api/v1/payout-batches', function: 'portal-batches', auth: 'jwt' },
+  { method: 'POST', path: '/portal-api/v1/payout-batches/check', function: 'portal-batches', auth: 'jwt' },
   { method: 'GET', path: '/v1/health', function: 'get-health', auth: 'none' },
   { method: 'GET', path: '/v1/openapi.json', function: 'get-openapi', auth: 'none' },
   { method: 'POST', path: '/v1/payouts', function: 'create-payout', auth: 'api_key' },

@@ -1,4 +1,5 @@
 import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
+import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
@@ -32,6 +33,7 @@ const s3 = platformS3Client();
 export const handler = portalApi(
   portalRoutes({
     approvals,
+    batches: batchesFromEnvironment(adapters),
     reports: reportsFromEnvironment({ adapters, s3 }),
     approvalPolicy: approvalPolicyUseCase({ team: adapters.team }),
     listPayouts: listPayoutsUseCase(adapters),

@@ -6,6 +6,7 @@ import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/ap
 import { ForbiddenError, type PortalRoute } from '../../shared/http/portal-handler.js';
 import type { AuditLog } from '../../shared/ports/team-store.js';
 import type { ApiKey } from '../../shared/ports/tenant-repository.js';
+import { batchIdParams, listBatchesQuery } from '../../shared/schemas/batches.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
 import { listPayoutsQuery } from '../../shared/schemas/payouts.js';
 import {
@@ -32,6 +33,7 @@ import type { approvalPolicyUseCase } from '../../shared/use-cases/approval-poli
 import type { approvalsUseCase } from '../../shared/use-cases/approvals.js';
 import type { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
 import { type manualPayoutsUseCase, toPortalPayout } from '../../shared/use-cases/manual-payouts.js';
+import type { PayoutBatches } from '../../shared/use-cases/payout-batches.js';
 import type { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
 import type { reportsUseCase } from '../../shared/use-cases/reports.js';
 import { type teamUseCase, toMemberResource } from '../../shared/use-cases/team.js';
@@ -40,6 +42,7 @@ import type { webhookEndpointsUseCase } from '../../shared/use-cases/webhook-end
 
 /** The use cases behind the portal API: the same ones the public API and the CLI use. */
 export interface PortalUseCases {
+  batches: Pick<PayoutBatches, 'get' | 'list'>;
   reports: ReturnType<typeof reportsUseCase>;
   approvals: ReturnType<typeof approvalsUseCase>;
   approvalPolicy: ReturnType<typeof approvalPolicyUseCase>;
@@ -250,6 +253,22 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       action: 'settings.manage',
       handler: async ({ caller, json }) =>
         jsonResponse(200, await use.approvalPolicy.update(caller, parse(approvalPolicyBody, json()))),
+    },
+
+    // Batches (the CSV upload itself is the portal-batches function)
+    {
+      method: 'GET',
+      path: '/payout-batches',
+      action: 'payouts.read',
+      handler: async ({ member, query }) =>
+        jsonResponse(200, await use.batches.list(member.tenantId, parse(listBatchesQuery, query))),
+    },
+    {
+      method: 'GET',
+      path: '/payout-batches/{id}',
+      action: 'payouts.read',
+      handler: async ({ member, params }) =>
+        jsonResponse(200, await use.batches.get(member.tenantId, parse(batchIdParams, params).id)),
     },
 
     // Reports

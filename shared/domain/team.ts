@@ -21,6 +21,7 @@ export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
 export const ACTIONS = {
   'payouts.read': 'See payouts, their details and timelines',
   'payouts.create_manual': 'Create a manual payout (support credit, one-time refund)',
+  'payouts.create_batch': 'Upload a CSV file of payouts as one batch (payroll, many refunds)',
   'payouts.cancel': 'Cancel a payout that has not started executing',
   'payouts.approve': 'Approve or reject payouts requested by someone else',
   'attachments.upload': 'Upload documentation for a manual payout',
@@ -38,6 +39,7 @@ export type Action = keyof typeof ACTIONS;
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'payouts.read': ['admin', 'approver', 'requester', 'finance', 'viewer'],
   'payouts.create_manual': ['admin', 'requester'],
+  'payouts.create_batch': ['admin', 'requester'],
   'payouts.cancel': ['admin', 'requester'],
   'payouts.approve': ['approver'],
   'attachments.upload': ['admin', 'requester'],

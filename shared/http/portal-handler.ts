@@ -19,8 +19,8 @@ export interface PortalRequest {
   params: Record<string, string>;
   query: Record<string, string>;
   headers: Record<string, string | undefined>;
-  /** The JSON body, parsed once the caller is known (undefined when empty). */
-  json: () => unknown;
+  /** The JSON body, parsed once the caller is known (undefined when empty; 413 above `maxBytes`). */
+  json: (maxBytes?: number) => unknown;
 }
 
 export interface PortalRoute {
@@ -125,7 +125,7 @@ export function portalApi(routes: readonly PortalRoute[], deps: { team: TeamStor
       params: params ?? {},
       query: { ...(event.queryStringParameters as Record<string, string> | undefined) },
       headers: event.headers ?? {},
-      json: () => readJsonBody(event),
+      json: (maxBytes) => readJsonBody(event, maxBytes),
     });
   }
 

@@ -124,3 +124,8 @@ export const bulkApproveBody = z.strictObject({
   ids: z.array(z.string().min(1).max(64)).min(1, 'choose at least one payout').max(100),
   comment: z.string().trim().max(1000).optional(),
 });
+
+/** The portal's CSV upload: the file's text (UTF-8), checked and turned into a batch server-side. */
+export const csvUploadBody = z.strictObject({
+  csv: z.string().min(1, 'is empty: choose a CSV file with a header and one payout per row'),
+});

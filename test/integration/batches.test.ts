@@ -18,6 +18,7 @@ import {
   type TenantClient,
   withTestPlatform,
 } from '../helpers/platform.js';
+import { newMember } from '../helpers/portal.js';
 
 const context = withTestPlatform('batches');
 
@@ -250,7 +251,10 @@ describe('payout batches', () => {
       good,
       [
         'reference,amount,currency,purpose,account_holder_name,iban,email',
-        ...Array.from({ length: 30 }, (_, index) => `cli-${stamp}-${index},12.34,EUR,payroll,,,p${index}@example.com`),
+        ...Array.from(
+          { length: 30 },
+          (_, index) => `cli-${stamp}-${index},12.34,EUR,payroll,,,p${index}@example.com`,
+        ),
       ].join('\n'),
     );
     const first = await run(good);
@@ -266,10 +270,81 @@ describe('payout batches', () => {
     expect(again.stderr).toContain('sent before');
 
     const bad = join(dir, 'bad.csv');
-    writeFileSync(bad, 'reference,amount,currency,email\nok,1.00,EUR,a@example.com\nbad,1.001,EUR,b@example.com\n');
+    writeFileSync(
+      bad,
+      'reference,amount,currency,email\nok,1.00,EUR,a@example.com\nbad,1.001,EUR,b@example.com\n',
+    );
     const refused = await run(bad).catch((error) => error);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('1 problem(s); nothing was sent');
     expect(refused.stderr).toContain('line 3, amount');
   }, 120_000);
+
+  it('portal: a requester checks a file (lines named), uploads it, and its payouts wait for approval as theirs', async () => {
+    const { tenant, platform } = context;
+    const requester = await newMember(platform, tenant.tenantId, ['requester']);
+    const viewer = await newMember(platform, tenant.tenantId, ['viewer']);
+    const stamp = Date.now();
+    const bad = 'reference,amount,currency,email\nok,1.00,EUR,a@example.com\nbad,abc,EUR,b@example.com\n';
+    const checked = await requester.request('POST', '/payout-batches/check', { body: { csv: bad } });
+    expect(checked.status).toBe(200);
+    expect(checked.body.problems).toEqual([
+      expect.objectContaining({ line: 3, column: 'amount', param: 'items.1.amount' }),
+    ]);
+    const refused = await requester.request('POST', '/payout-batches', {
+      body: { csv: bad },
+      headers: { 'idempotency-key': `portal-${stamp}-bad` },
+    });
+    expect(refused.status).toBe(400);
+
+    const good = [
+      'reference,amount,currency,purpose,account_holder_name,iban,email',
+      `p-${stamp}-1,10.50,EUR,refund,Ada Lovelace,DE89370400440532013000,`,
+      `p-${stamp}-2,7,EUR,refund,,,grace@example.com`,
+      `p-${stamp}-3,500,JPY,reward,,,linus@example.com`,
+    ].join('\n');
+    const preview = (await requester.request('POST', '/payout-batches/check', { body: { csv: good } })).body;
+    expect(preview).toMatchObject({ rows: 3, problems: [] });
+    expect(preview.totals).toEqual(
+      expect.arrayContaining([
+        { currency: 'EUR', amount: 1750, amount_text: '17.50' },
+        { currency: 'JPY', amount: 500, amount_text: '500' },
+      ]),
+    );
+    expect(preview.preview[0]).toMatchObject({
+      line: 2,
+      payee: 'Ada Lovelace ·· 3000',
+      amount_text: '10.50',
+    });
+    expect(
+      (
+        await viewer.request('POST', '/payout-batches', {
+          body: { csv: good },
+          headers: { 'idempotency-key': 'v' },
+        })
+      ).status,
+    ).toBe(403);
+
+    const created = await requester.request('POST', '/payout-batches', {
+      body: { csv: good },
+      headers: { 'idempotency-key': `portal-${stamp}-good` },
+    });
+    expect(created.status).toBe(202);
+    const batch = await eventually(
+      async () => (await viewer.request('GET', `/payout-batches/${created.body.id}`)).body,
+      (found) => found.counts.pending_approval === 3,
+    );
+    expect(batch.status).toBe('processing');
+    const listed = (await viewer.request('GET', '/payout-batches')).body.data;
+    expect(listed.map((entry: any) => entry.id)).toContain(created.body.id);
+    const audit = await eventually(
+      async () =>
+        (await (await newMember(platform, tenant.tenantId, ['admin'])).request('GET', '/audit-log?limit=50'))
+          .body.data,
+      (entries: any[]) => entries.some((entry) => entry.action === 'payout_batch.create'),
+    );
+    expect(audit.find((entry: any) => entry.action === 'payout_batch.create').actor).toMatchObject({
+      type: 'member',
+    });
+  });
 });

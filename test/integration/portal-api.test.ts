@@ -1,13 +1,15 @@
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { portalRoutes } from '../../functions/portal-api/routes.js';
+import { portalBatchRoutes } from '../../functions/portal-batches/routes.js';
 import { type Action, can, ROLES, type Role } from '../../shared/domain/team.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 import { newMember, type PortalClient, portalClient, signIn, TEST_PASSWORD } from '../helpers/portal.js';
 
 const context = withTestPlatform('portal-api');
 /** The route table, for its methods, paths and permissions (the handlers are not called here). */
-const ROUTES = portalRoutes({} as never);
+// The CSV upload routes are served by their own function (portal-batches) under the same prefix.
+const ROUTES = [...portalRoutes({} as never), ...portalBatchRoutes({} as never)];
 
 /**
  * What each portal route must require, written here independently of the route table: a route that
@@ -44,6 +46,10 @@ const REQUIRED: Record<string, Action | null> = {
   'GET /reports': 'reports.manage',
   'POST /reports': 'reports.manage',
   'GET /reports/{id}': 'reports.manage',
+  'GET /payout-batches': 'payouts.read',
+  'GET /payout-batches/{id}': 'payouts.read',
+  'POST /payout-batches/check': 'payouts.create_batch',
+  'POST /payout-batches': 'payouts.create_batch',
 };
 
 const members = {} as Record<Role, PortalClient>;
