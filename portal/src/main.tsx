@@ -8,6 +8,7 @@ import { ApiKeysPage } from './pages/ApiKeys';
 import { ApprovalPolicyPage } from './pages/ApprovalPolicy';
 import { ApprovalsPage } from './pages/Approvals';
 import { AuditLogPage } from './pages/AuditLog';
+import { BatchDetailPage, BatchesPage } from './pages/Batches';
 import { HelpPage } from './pages/Help';
 import { NewPayoutPage } from './pages/NewPayout';
 import { PayoutDetailPage } from './pages/PayoutDetail';
@@ -33,6 +34,7 @@ const queryClient = new QueryClient({
 const NAV: { to: string; label: string; permission: string }[] = [
   { to: '/payouts', label: 'Payouts', permission: 'payouts.read' },
   { to: '/payouts/new', label: 'New manual payout', permission: 'payouts.create_manual' },
+  { to: '/batches', label: 'Batches', permission: 'payouts.read' },
   { to: '/approvals', label: 'Approvals', permission: 'payouts.approve' },
   { to: '/team', label: 'Team', permission: 'members.read' },
   { to: '/api-keys', label: 'API keys', permission: 'api_keys.manage' },
@@ -116,6 +118,8 @@ function Shell() {
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/approvals" element={<ApprovalsPage />} />
           <Route path="/reports" element={<ReportsPage />} />
+          <Route path="/batches" element={<BatchesPage me={me.data} />} />
+          <Route path="/batches/:id" element={<BatchDetailPage />} />
           <Route path="/approval-policy" element={<ApprovalPolicyPage />} />
           <Route path="/audit-log" element={<AuditLogPage />} />
           <Route path="/help" element={<HelpPage me={me.data} />} />

@@ -215,4 +215,61 @@ describe('the Business Portal in Chromium', () => {
     expect(violations).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('a requester uploads a CSV of payouts (problems shown by line first), an approver approves them and the batch completes', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const stamp = Date.now();
+    await signIn(page, 'rita@e2e.test');
+    await page.getByRole('link', { name: 'Batches' }).click();
+    await page.getByRole('heading', { name: 'Batches', exact: true }).waitFor();
+    const header = 'reference,amount,currency,purpose,account_holder_name,iban,email';
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({
+      name: 'refunds.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        `${header}\nb-${stamp}-1,10.00,EUR,refund,,,a@example.com\nb-${stamp}-2,1.2.3,EUR,refund,,,b@example.com\n`,
+      ),
+    });
+    const problem = page.locator('table', { hasText: 'Problems in refunds.csv' }).locator('tbody tr');
+    await expect.poll(() => problem.count()).toBe(1);
+    expect(await problem.textContent()).toMatch(/^3amountmust be a decimal amount/);
+    await snap(page, 'batch-upload-problems');
+
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({
+      name: 'refunds.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        [
+          header,
+          `b-${stamp}-1,10.00,EUR,refund,Ada Lovelace,DE89370400440532013000,`,
+          `b-${stamp}-2,12.50,EUR,refund,,,grace@example.com`,
+          `b-${stamp}-3,7.25,EUR,refund,,,linus@example.com`,
+        ].join('\n'),
+      ),
+    });
+    await page.getByText('3 payouts', { exact: true }).waitFor();
+    expect(await page.getByText(/totalling 29\.75 EUR/).count()).toBe(1);
+    expect(await page.locator('tbody tr', { hasText: 'Ada Lovelace ·· 3000' }).count()).toBe(1);
+    await snap(page, 'batch-upload-preview');
+    await page.getByRole('button', { name: 'Create batch of 3 payouts' }).click();
+    await page.getByRole('heading', { name: /^Batch pb_/ }).waitFor();
+    const pending = page.locator('tr', { hasText: 'Pending approval' }).locator('td');
+    await expect.poll(() => pending.textContent(), { timeout: 20_000 }).toBe('3');
+    const batchUrl = page.url();
+    await snap(page, 'batch');
+    await signOut(page);
+
+    // Uploaded payouts need someone else's approval, like manual ones: the approver approves all three.
+    await signIn(page, 'arne@e2e.test');
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    for (const reference of [1, 2, 3].map((index) => `b-${stamp}-${index}`))
+      await page.getByLabel(`Select ${reference}`).check();
+    await page.getByRole('button', { name: 'Approve 3 selected' }).click();
+    await page.goto(batchUrl);
+    await page.getByText('Every payout of the batch is final').waitFor({ timeout: 30_000 });
+    expect(await page.locator('tr', { hasText: 'Paid' }).locator('td').textContent()).toBe('3');
+    await snap(page, 'batch-completed');
+    expect(violations).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
