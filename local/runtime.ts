@@ -53,6 +53,15 @@ export interface LocalPlatformOptions {
   onRequest?: Parameters<typeof createLocalApiGateway>[0]['onRequest'];
   /** Compress time and inject faults in execution (tests and chaos runs). */
   execution?: ExecutionOptions;
+  /** Told of every function invocation and billable service call (the benchmark's cost model). */
+  meter?: PlatformMeter;
+}
+
+/** What `npm run bench` counts: Lambda invocations with their duration, and service API calls. */
+export interface PlatformMeter {
+  invoked(functionName: string, milliseconds: number): void;
+  /** `SQS.SendMessage` (a message enqueued), `EventBridge.PutEvents` (per entry), `AWSStepFunctions.…` */
+  called(operation: string, units?: number): void;
 }
 
 export interface ExecutionOptions {
@@ -149,6 +158,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       endpoint: () => awsEndpoint,
     });
     const eventBridge = createLocalEventBridge({ sqs });
+    const meter = options.meter;
+    if (meter) {
+      const { send } = sqs;
+      sqs.send = (...args: Parameters<typeof send>) => {
+        meter.called('SQS.SendMessage');
+        return send(...args);
+      };
+      const { putEvents } = eventBridge;
+      eventBridge.putEvents = (entries) => {
+        meter.called('EventBridge.PutEvents', entries.length);
+        return putEvents(entries);
+      };
+    }
     // The portal's identity provider; its issuer is this gateway's URL, known once it listens.
     let url = '';
     const issuer = () => `${url}${LOCAL_IDP_PATH}/${LOCAL_USER_POOL_ID}`;
@@ -174,6 +196,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       approvalStateMachine(`arn:aws:lambda:us-east-1:000000000000:function:${APPROVAL_TASK_FUNCTION}`),
     );
     const awsServer = createAwsJsonEndpoint({ sqs, eventBridge, cognito, stepFunctions });
+    if (meter)
+      awsServer.prependListener('request', (request) => {
+        const target = String(request.headers['x-amz-target'] ?? '');
+        // Messages and events are counted where they land (above); these are the other calls.
+        if (/^(AmazonSQS\.ChangeMessageVisibility|AWSStepFunctions\.)/.test(target)) meter.called(target);
+      });
     awsEndpoint = `http://127.0.0.1:${await listen(awsServer, 0, '127.0.0.1')}`;
     const s3 = createLocalS3({
       secrets: { [LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID]: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
@@ -218,7 +246,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       }),
     });
     const handlers = await loadHandlers();
-    const handlerOf = (name: string) => handlers.get(name) as LambdaHandler;
+    const handlerOf = (name: string): LambdaHandler => {
+      const handler = handlers.get(name) as LambdaHandler;
+      if (!meter) return handler;
+      return async (event, context) => {
+        const started = performance.now();
+        try {
+          return await handler(event, context);
+        } finally {
+          meter.invoked(name, performance.now() - started);
+        }
+      };
+    };
     handlerOfLater = handlerOf;
 
     for (const queue of QUEUES) {
