@@ -96,10 +96,14 @@ export function costOf(usage: Usage): { lines: CostLine[]; total: number } {
   const pollerRequests = Object.entries(usage.invocations)
     .filter(([name]) => consumerQueues.has(name))
     .reduce((sum, [, entry]) => sum + 2 * entry.count, 0);
-  const sqsRequests =
-    (usage.calls['SQS.SendMessage'] ?? 0) +
-    (usage.calls['AmazonSQS.ChangeMessageVisibility'] ?? 0) +
-    pollerRequests;
+  const sqsRequests = [
+    'SQS.SendMessage',
+    'AmazonSQS.SendMessage',
+    'AmazonSQS.SendMessageBatch',
+    'AmazonSQS.ChangeMessageVisibility',
+  ]
+    .map((operation) => usage.calls[operation] ?? 0)
+    .reduce((sum, count) => sum + count, pollerRequests);
   const events = usage.calls['EventBridge.PutEvents'] ?? 0;
   const line = (item: string, quantity: number, unit: string, dollars: number): CostLine => ({
     item,
@@ -157,7 +161,8 @@ function usageRecorder() {
   let apiRequests = 0;
   const meter: PlatformMeter = {
     invoked(name, milliseconds) {
-      const entry = (invocations[name] ??= { count: 0, milliseconds: 0 });
+      const entry = invocations[name] ?? { count: 0, milliseconds: 0 };
+      invocations[name] = entry;
       entry.count += 1;
       // Lambda bills each invocation in whole milliseconds.
       entry.milliseconds += Math.ceil(milliseconds);

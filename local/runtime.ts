@@ -157,14 +157,20 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       duplicateDeliveryRate: execution.duplicateDeliveryRate,
       endpoint: () => awsEndpoint,
     });
-    const eventBridge = createLocalEventBridge({ sqs });
     const meter = options.meter;
+    // EventBridge's deliveries to queue targets are SendMessage requests SQS bills.
+    const eventBridge = createLocalEventBridge({
+      sqs: meter
+        ? {
+            ...sqs,
+            send: (...args: Parameters<typeof sqs.send>) => {
+              meter.called('SQS.SendMessage');
+              return sqs.send(...args);
+            },
+          }
+        : sqs,
+    });
     if (meter) {
-      const { send } = sqs;
-      sqs.send = (...args: Parameters<typeof send>) => {
-        meter.called('SQS.SendMessage');
-        return send(...args);
-      };
       const { putEvents } = eventBridge;
       eventBridge.putEvents = (entries) => {
         meter.called('EventBridge.PutEvents', entries.length);
@@ -199,8 +205,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     if (meter)
       awsServer.prependListener('request', (request) => {
         const target = String(request.headers['x-amz-target'] ?? '');
-        // Messages and events are counted where they land (above); these are the other calls.
-        if (/^(AmazonSQS\.ChangeMessageVisibility|AWSStepFunctions\.)/.test(target)) meter.called(target);
+        // PutEvents is counted per entry (above); SQS bills a batch of up to 10 messages as one request.
+        if (
+          /^(AmazonSQS\.(SendMessage|SendMessageBatch|ChangeMessageVisibility)|AWSStepFunctions\.)/.test(
+            target,
+          )
+        )
+          meter.called(target);
       });
     awsEndpoint = `http://127.0.0.1:${await listen(awsServer, 0, '127.0.0.1')}`;
     const s3 = createLocalS3({

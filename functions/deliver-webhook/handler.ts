@@ -8,8 +8,10 @@ import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { deliverWebhookUseCase, RetryLaterError } from '../../shared/use-cases/deliver-webhooks.js';
 
 const config = loadConfig();
+const adapters = createDynamoAdapters(config);
 const deliver = deliverWebhookUseCase({
-  webhooks: createDynamoAdapters(config).webhooks,
+  events: adapters.events,
+  webhooks: adapters.webhooks,
   sender: createHttpWebhookSender(webhookUrlPolicy(config)),
   schedule: parseRetrySchedule(config.PAYOUTS_WEBHOOK_RETRY_SCHEDULE),
 });

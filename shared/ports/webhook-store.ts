@@ -10,8 +10,6 @@ export interface Delivery {
   endpointId: string;
   eventId: string;
   eventType: string;
-  /** The event as sent (kept so a recovery can send it again). */
-  event: EventResource;
   status: 'pending' | 'succeeded' | 'failed';
   attempts: number;
   /** Attempts made before the current retry cycle (a recovery starts a new cycle). */
@@ -48,10 +46,16 @@ export interface WebhookStore {
   deleteEndpoint(tenantId: string, endpointId: string, audit: AuditEntry): Promise<boolean>;
 
   getDelivery(tenantId: string, deliveryId: string): Promise<Delivery | undefined>;
-  /** Creates the delivery unless it exists; returns what is stored either way. */
-  startDelivery(delivery: Delivery): Promise<Delivery>;
-  /** @throws ConcurrentModificationError when `current` is no longer what is stored */
-  saveDelivery(input: { current: Delivery; next: Delivery; attempt?: DeliveryAttempt }): Promise<void>;
+  /**
+   * Writes the delivery (and its attempt, in the same transaction) if the stored one is still
+   * `current`; `current` undefined: the delivery must not exist yet (its first attempt).
+   * @throws ConcurrentModificationError when `current` is no longer what is stored
+   */
+  saveDelivery(input: {
+    current: Delivery | undefined;
+    next: Delivery;
+    attempt?: DeliveryAttempt;
+  }): Promise<void>;
   listAttempts(
     tenantId: string,
     endpointId: string,

@@ -9,7 +9,7 @@ import {
   type WebhookEndpoint,
   wantsEvent,
 } from '../domain/webhooks.js';
-import type { EventResource } from '../ports/event-store.js';
+import type { EventResource, EventStore } from '../ports/event-store.js';
 import type {
   Delivery,
   DeliveryMessage,
@@ -56,6 +56,7 @@ export type DeliveryResult = 'succeeded' | 'failed' | 'skipped' | 'dropped';
  * days of continuous failure disable the endpoint; an exhausted delivery stays `failed`, recoverable.
  */
 export function deliverWebhookUseCase(deps: {
+  events: Pick<EventStore, 'get'>;
   webhooks: WebhookStore;
   sender: WebhookSender;
   schedule: number[];
@@ -91,24 +92,28 @@ export function deliverWebhookUseCase(deps: {
   return async function deliver(message: DeliveryMessage): Promise<DeliveryResult> {
     const endpoint = await deps.webhooks.getEndpoint(message.tenant_id, message.endpoint_id);
     if (!endpoint) return 'dropped'; // deleted since the fan-out
-    let delivery = await deps.webhooks.getDelivery(message.tenant_id, message.delivery_id);
-    if (!delivery) {
+    const stored = await deps.webhooks.getDelivery(message.tenant_id, message.delivery_id);
+    // The first attempt writes nothing before it sends: the delivery and the attempt's outcome are
+    // written together afterwards (a duplicate message that also sent loses that write).
+    let current: Delivery | undefined = stored;
+    let delivery: Delivery;
+    if (stored) delivery = stored;
+    else {
       if (!message.event) return 'dropped';
       const at = new Date(now()).toISOString();
-      delivery = await deps.webhooks.startDelivery({
+      delivery = {
         id: message.delivery_id,
         tenantId: message.tenant_id,
         endpointId: endpoint.id,
         eventId: message.event.id,
         eventType: message.event.type,
-        event: message.event,
         status: 'pending',
         attempts: 0,
         cycleStart: 0,
         failureReason: null,
         createdAt: at,
         updatedAt: at,
-      });
+      };
     }
     if (delivery.status === 'succeeded') return 'skipped';
     if (delivery.status === 'failed') {
@@ -121,10 +126,11 @@ export function deliverWebhookUseCase(deps: {
       };
       await deps.webhooks.saveDelivery({ current: delivery, next: restarted });
       delivery = restarted;
+      current = restarted;
     }
     if (endpoint.status === 'disabled') {
       await deps.webhooks.saveDelivery({
-        current: delivery,
+        current,
         next: {
           ...delivery,
           status: 'failed',
@@ -135,8 +141,11 @@ export function deliverWebhookUseCase(deps: {
       return 'failed';
     }
 
+    // The event is in the message (fan-out, its retries); a recovery reads it from the feed.
+    const event = message.event ?? (await deps.events.get(delivery.tenantId, delivery.eventId))?.resource;
+    if (!event) return 'dropped';
     const started = now();
-    const body = JSON.stringify(delivery.event);
+    const body = JSON.stringify(event);
     const headers = signedHeaders({
       eventId: delivery.eventId,
       body,
@@ -161,7 +170,7 @@ export function deliverWebhookUseCase(deps: {
     const failure = result.error ?? (succeeded ? null : `HTTP ${result.statusCode}`);
     try {
       await deps.webhooks.saveDelivery({
-        current: delivery,
+        current,
         next: {
           ...delivery,
           attempts: attempt,

@@ -179,6 +179,7 @@ describe('delivery', () => {
     const endpoint = await subscribe(tenant, 'http://127.0.0.1:9/never-called', ['*']);
     let time = Date.now();
     const deliver = deliverWebhookUseCase({
+      events: ctx.platform.adapters.events,
       webhooks: ctx.platform.adapters.webhooks,
       sender: {
         send: async () => ({

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -32,10 +32,21 @@ const endpointItem = (endpoint: WebhookEndpoint) => ({
   ...endpoint,
 });
 
+/**
+ * Only failed deliveries are indexed (a sparse index: what a recovery lists). Most deliveries
+ * succeed on their first attempt and never write the index.
+ */
 const deliveryItem = (delivery: Delivery) => ({
   ...keys.delivery(delivery.tenantId, delivery.id),
-  gsi1pk: shardedPartition(keys.deliveriesOfEndpoint(delivery.tenantId, delivery.endpointId), delivery.id),
-  gsi1sk: listingKey(delivery),
+  ...(delivery.status === 'failed'
+    ? {
+        gsi1pk: shardedPartition(
+          keys.deliveriesOfEndpoint(delivery.tenantId, delivery.endpointId),
+          delivery.id,
+        ),
+        gsi1sk: listingKey(delivery),
+      }
+    : {}),
   entity: 'webhook_delivery',
   ...delivery,
 });
@@ -121,22 +132,6 @@ export function createDynamoWebhookStore(deps: {
 
     getDelivery: (tenantId, deliveryId) => getItem<Delivery>(keys.delivery(tenantId, deliveryId)),
 
-    async startDelivery(delivery) {
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: table,
-            Item: deliveryItem(delivery),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return delivery;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        return (await getItem<Delivery>(keys.delivery(delivery.tenantId, delivery.id))) as Delivery;
-      }
-    },
-
     async saveDelivery({ current, next, attempt }) {
       // The delivery and its attempt commit together, conditioned on the delivery being as read: two
       // copies of one message cannot both record attempt n.
@@ -148,9 +143,16 @@ export function createDynamoWebhookStore(deps: {
                 Put: {
                   TableName: table,
                   Item: deliveryItem(next),
-                  ConditionExpression: '#attempts = :attempts AND #status = :status',
-                  ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
-                  ExpressionAttributeValues: { ':attempts': current.attempts, ':status': current.status },
+                  ...(current
+                    ? {
+                        ConditionExpression: '#attempts = :attempts AND #status = :status',
+                        ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
+                        ExpressionAttributeValues: {
+                          ':attempts': current.attempts,
+                          ':status': current.status,
+                        },
+                      }
+                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
                 },
               },
               ...(attempt
