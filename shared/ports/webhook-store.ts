@@ -47,8 +47,8 @@ export interface WebhookStore {
 
   getDelivery(tenantId: string, deliveryId: string): Promise<Delivery | undefined>;
   /**
-   * Writes the delivery (and its attempt, in the same transaction) if the stored one is still
-   * `current`; `current` undefined: the delivery must not exist yet (its first attempt).
+   * Writes the delivery if the stored one is still `current` (`current` undefined: it must not exist
+   * yet, its first attempt), then its attempt; a lost race writes neither.
    * @throws ConcurrentModificationError when `current` is no longer what is stored
    */
   saveDelivery(input: {

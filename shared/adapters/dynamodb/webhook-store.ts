@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -133,46 +133,29 @@ export function createDynamoWebhookStore(deps: {
     getDelivery: (tenantId, deliveryId) => getItem<Delivery>(keys.delivery(tenantId, deliveryId)),
 
     async saveDelivery({ current, next, attempt }) {
-      // The delivery and its attempt commit together, conditioned on the delivery being as read: two
-      // copies of one message cannot both record attempt n.
+      // The delivery is written only if it is still as read: of two copies of one message, one wins
+      // and records attempt n; the other writes nothing. The attempt follows as a plain put (its id is
+      // fixed): no transaction, which would double the cost of both writes. A crash between the two
+      // loses that one line of the attempt log, never the delivery's state.
       try {
         await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: deliveryItem(next),
-                  ...(current
-                    ? {
-                        ConditionExpression: '#attempts = :attempts AND #status = :status',
-                        ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
-                        ExpressionAttributeValues: {
-                          ':attempts': current.attempts,
-                          ':status': current.status,
-                        },
-                      }
-                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
-                },
-              },
-              ...(attempt
-                ? [
-                    {
-                      Put: {
-                        TableName: table,
-                        Item: attemptItem(attempt),
-                        ConditionExpression: 'attribute_not_exists(pk)',
-                      },
-                    },
-                  ]
-                : []),
-            ],
+          new PutCommand({
+            TableName: table,
+            Item: deliveryItem(next),
+            ...(current
+              ? {
+                  ConditionExpression: '#attempts = :attempts AND #status = :status',
+                  ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
+                  ExpressionAttributeValues: { ':attempts': current.attempts, ':status': current.status },
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
           }),
         );
       } catch (error) {
-        if (error instanceof TransactionCanceledException) throw new ConcurrentModificationError();
+        if (error instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError();
         throw error;
       }
+      if (attempt) await client.send(new PutCommand({ TableName: table, Item: attemptItem(attempt) }));
     },
 
     listAttempts(tenantId, endpointId, filter) {
