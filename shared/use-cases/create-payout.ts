@@ -22,6 +22,35 @@ function referenceAlreadyUsed(reference: string, payoutId: string): AppError {
   );
 }
 
+/**
+ * The answer to a request whose Idempotency-Key is already recorded: the stored response for the
+ * same body, 422 for another one. Shared by every creating endpoint (payouts, batches).
+ */
+export function replayStored(
+  record: { fingerprint: string; response: StoredResponse },
+  fingerprint: string,
+): { response: StoredResponse; replayed: true } {
+  if (record.fingerprint !== fingerprint) {
+    throw new AppError(
+      'idempotency_error',
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
+      { param: 'Idempotency-Key' },
+    );
+  }
+  return { response: record.response, replayed: true };
+}
+
+/** 409 while another request with the same key has not committed yet. */
+export function idempotencyKeyInUse(): AppError {
+  return new AppError(
+    'conflict_error',
+    'idempotency_key_in_use',
+    'A request with this Idempotency-Key is still in progress. Retry after it completes.',
+    { param: 'Idempotency-Key' },
+  );
+}
+
 /** Idempotency keys are kept 72 hours (the contract's minimum). */
 export const IDEMPOTENCY_TTL_SECONDS = 72 * 3600;
 
@@ -65,18 +94,6 @@ export function createPayoutUseCase(deps: {
 }) {
   const now = deps.now ?? Date.now;
 
-  function answerFromRecord(record: { fingerprint: string; response: StoredResponse }, fingerprint: string) {
-    if (record.fingerprint !== fingerprint) {
-      throw new AppError(
-        'idempotency_error',
-        'idempotency_key_reused',
-        'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
-        { param: 'Idempotency-Key' },
-      );
-    }
-    return { response: record.response, replayed: true };
-  }
-
   return async function createPayout(input: CreatePayoutInput): Promise<CreatePayoutResult> {
     const time = now();
     const createdAt = new Date(time).toISOString();
@@ -118,7 +135,7 @@ export function createPayoutUseCase(deps: {
       });
       return { response, replayed: false };
     } catch (error) {
-      if (error instanceof IdempotencyKeyTakenError) return answerFromRecord(error.record, fingerprint);
+      if (error instanceof IdempotencyKeyTakenError) return replayStored(error.record, fingerprint);
       if (error instanceof ReferenceTakenError) throw referenceAlreadyUsed(payout.reference, error.payoutId);
       if (error instanceof WriteConflictError) {
         // Another transaction touched the key or the reference: answer from whichever committed.
@@ -127,15 +144,10 @@ export function createPayoutUseCase(deps: {
           input.idempotencyKey,
           Math.floor(time / 1000),
         );
-        if (record) return answerFromRecord(record, fingerprint);
+        if (record) return replayStored(record, fingerprint);
         if (await deps.payouts.get(input.tenantId, payout.id))
           throw referenceAlreadyUsed(payout.reference, payout.id);
-        throw new AppError(
-          'conflict_error',
-          'idempotency_key_in_use',
-          'A request with this Idempotency-Key is still in progress. Retry after it completes.',
-          { param: 'Idempotency-Key' },
-        );
+        throw idempotencyKeyInUse();
       }
       throw error;
     }

@@ -9,7 +9,7 @@ import {
   type PayoutBatch,
   recount,
 } from '../domain/batches.js';
-import { AppError, IdempotencyKeyTakenError, NotFoundError, WriteConflictError } from '../domain/errors.js';
+import { IdempotencyKeyTakenError, NotFoundError, WriteConflictError } from '../domain/errors.js';
 import { requestFingerprint } from '../domain/fingerprint.js';
 import { newId, payoutIdFor } from '../domain/ids.js';
 import { inParallel } from '../domain/parallel.js';
@@ -19,7 +19,7 @@ import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../port
 import type { TeamStore } from '../ports/team-store.js';
 import { toBatchResource } from '../schemas/batches.js';
 import type { CreatePayoutBody } from '../schemas/payouts.js';
-import { IDEMPOTENCY_TTL_SECONDS } from './create-payout.js';
+import { IDEMPOTENCY_TTL_SECONDS, idempotencyKeyInUse, replayStored } from './create-payout.js';
 import type { PayoutChange } from './relay-outbox.js';
 
 /** Payout writes of one chunk in flight at once (a chunk is ≤ 100 items). */
@@ -45,18 +45,6 @@ export function payoutBatchesUseCase(deps: {
 }) {
   const now = deps.now ?? Date.now;
 
-  function replay(record: { fingerprint: string; response: StoredResponse }, fingerprint: string) {
-    if (record.fingerprint !== fingerprint) {
-      throw new AppError(
-        'idempotency_error',
-        'idempotency_key_reused',
-        'This Idempotency-Key was already used with a different request body. Use a new key for a new batch.',
-        { param: 'Idempotency-Key' },
-      );
-    }
-    return { response: record.response, replayed: true };
-  }
-
   async function existing(tenantId: string, batchId: string): Promise<PayoutBatch> {
     const batch = await deps.batches.get(tenantId, batchId);
     if (!batch) throw new NotFoundError('payout batch', batchId);
@@ -74,7 +62,7 @@ export function payoutBatchesUseCase(deps: {
       const fingerprint = requestFingerprint('payout_batches.create', input.rawBody);
       const nowSeconds = Math.floor(time / 1000);
       const known = await deps.idempotency.get(tenantId, input.idempotencyKey, nowSeconds);
-      if (known) return replay(known, fingerprint);
+      if (known) return replayStored(known, fingerprint);
 
       const at = new Date(time).toISOString();
       const id = newId('pb', time);
@@ -122,16 +110,11 @@ export function payoutBatchesUseCase(deps: {
         });
         return { response, replayed: false };
       } catch (error) {
-        if (error instanceof IdempotencyKeyTakenError) return replay(error.record, fingerprint);
+        if (error instanceof IdempotencyKeyTakenError) return replayStored(error.record, fingerprint);
         if (error instanceof WriteConflictError) {
           const record = await deps.idempotency.get(tenantId, input.idempotencyKey, nowSeconds);
-          if (record) return replay(record, fingerprint);
-          throw new AppError(
-            'conflict_error',
-            'idempotency_key_in_use',
-            'A request with this Idempotency-Key is still in progress. Retry after it completes.',
-            { param: 'Idempotency-Key' },
-          );
+          if (record) return replayStored(record, fingerprint);
+          throw idempotencyKeyInUse();
         }
         throw error;
       }

@@ -7,13 +7,17 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type BatchChunk, CHUNK_TTL_DAYS, type PayoutBatch } from '../../domain/batches.js';
 import { IdempotencyKeyTakenError, WriteConflictError } from '../../domain/errors.js';
 import type { BatchStore } from '../../ports/batch-store.js';
 import { keys, stripKeys } from './keys.js';
 import { listingKey, queryNewestFirst } from './newest-first.js';
-import { idempotencyItem, idempotencyKeyIsFreeOrExpired, toIdempotencyRecord } from './payout-repository.js';
+import {
+  failedConditionItem,
+  idempotencyItem,
+  idempotencyKeyIsFreeOrExpired,
+  toIdempotencyRecord,
+} from './payout-repository.js';
 import { withConflictRetries } from './retry.js';
 
 const batchItem = (batch: PayoutBatch) => ({
@@ -92,12 +96,8 @@ export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; t
         );
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
-        const reason = error.CancellationReasons?.[0];
-        if (reason?.Code === 'ConditionalCheckFailed' && reason.Item) {
-          throw new IdempotencyKeyTakenError(
-            toIdempotencyRecord(unmarshall(reason.Item as Parameters<typeof unmarshall>[0])),
-          );
-        }
+        const existingKey = failedConditionItem(error, 0);
+        if (existingKey) throw new IdempotencyKeyTakenError(toIdempotencyRecord(existingKey));
         throw new WriteConflictError(error);
       }
     },

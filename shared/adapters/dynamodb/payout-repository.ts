@@ -62,7 +62,7 @@ export function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyR
 }
 
 /** The item a failed condition returned (`ALL_OLD`); lib-dynamodb leaves it in wire format. */
-function failedConditionItem(
+export function failedConditionItem(
   error: TransactionCanceledException,
   index: number,
 ): Record<string, unknown> | undefined {
