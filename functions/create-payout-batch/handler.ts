@@ -1,6 +1,7 @@
 import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
 import { apiHandler, callerOf, jsonResponse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
-import { BATCH_MAX_BODY_BYTES, parseBatchItems } from '../../shared/schemas/batches.js';
+import { parseBatchItems } from '../../shared/schemas/batch-request.js';
+import { BATCH_MAX_BODY_BYTES } from '../../shared/schemas/batches.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
 
 const batches = batchesFromEnvironment();

@@ -9,7 +9,7 @@ import {
   requireIdempotencyKey,
 } from '../../shared/http/api-handler.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
-import { createPayoutBody } from '../../shared/schemas/payouts.js';
+import { createPayoutBody } from '../../shared/schemas/payout-request.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 
 const createPayout = createPayoutUseCase(createDynamoAdapters(loadConfig()));

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { type FieldProblem, ValidationError } from '../domain/errors.js';
 import { isKnownCurrency, parseMajorUnits } from '../domain/money.js';
-import { parseBatchItems } from './batches.js';
-import type { CreatePayoutBody } from './payouts.js';
+import { parseBatchItems } from './batch-request.js';
+import type { CreatePayoutBody } from './payout-request.js';
 
 /**
  * The bulk upload file (portal, CLI, and the S3 drop of issue 9): one payout per row, UTF-8 CSV with

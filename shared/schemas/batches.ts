@@ -1,14 +1,6 @@
 import * as z from 'zod';
-import {
-  BATCH_COUNT_KEYS,
-  BATCH_MAX_ITEMS,
-  BATCH_STATUSES,
-  countsOf,
-  type PayoutBatch,
-} from '../domain/batches.js';
-import { type FieldProblem, ValidationError } from '../domain/errors.js';
-import { listOf, timestamp, toFieldProblems } from './common.js';
-import { type CreatePayoutBody, createPayoutBody } from './payouts.js';
+import { BATCH_COUNT_KEYS, BATCH_STATUSES, countsOf, type PayoutBatch } from '../domain/batches.js';
+import { listOf, timestamp } from './common.js';
 
 /**
  * 10,000 typical items are ~3 MB of JSON; Lambda's synchronous invocation payload is capped at 6 MB,
@@ -17,66 +9,6 @@ import { type CreatePayoutBody, createPayoutBody } from './payouts.js';
 export const BATCH_MAX_BODY_BYTES = 6 * 1024 * 1024 - 64 * 1024;
 
 export const BATCH_ID_PATTERN = /^pb_[0-9A-Z]{26}$/;
-
-/** The envelope; each item is validated on its own so that every bad index is listed. */
-export const createBatchBody = z
-  .strictObject({
-    items: z
-      .array(createPayoutBody)
-      .min(1, 'must contain at least 1 item')
-      .max(BATCH_MAX_ITEMS, `must contain at most ${BATCH_MAX_ITEMS} items`),
-  })
-  .meta({ id: 'CreatePayoutBatchRequest' });
-
-const envelope = z.strictObject({
-  items: z
-    .array(z.unknown())
-    .min(1, 'must contain at least 1 item')
-    .max(BATCH_MAX_ITEMS, `must contain at most ${BATCH_MAX_ITEMS} items`),
-});
-
-/**
- * Validates a batch: every item as `POST /v1/payouts` would, and references unique within the batch.
- * Problems name the item (`items.7.amount`); the error also lists the bad indexes (`invalid_items`).
- */
-export function parseBatchItems(body: unknown): CreatePayoutBody[] {
-  const outer = envelope.safeParse(body ?? {});
-  if (!outer.success) throw new ValidationError(toFieldProblems(outer.error));
-  const problems: FieldProblem[] = [];
-  const bad = new Set<number>();
-  const items: CreatePayoutBody[] = [];
-  const firstWithReference = new Map<string, number>();
-  outer.data.items.forEach((raw, index) => {
-    const result = createPayoutBody.safeParse(raw);
-    if (!result.success) {
-      problems.push(...toFieldProblems(result.error, `items.${index}`));
-      bad.add(index);
-      return;
-    }
-    const earlier = firstWithReference.get(result.data.reference);
-    if (earlier !== undefined) {
-      problems.push({
-        param: `items.${index}.reference`,
-        message: `repeats the reference of items.${earlier}; references must be unique within a batch`,
-      });
-      bad.add(index);
-    } else firstWithReference.set(result.data.reference, index);
-    items.push(result.data);
-  });
-  if (problems.length > 0) {
-    const indexes = [...bad].sort((a, b) => a - b);
-    throw new ValidationError(problems, {
-      message: `${indexes.length} of ${outer.data.items.length} items are invalid (items ${preview(indexes)}); nothing was created.`,
-      extra: { invalid_items: indexes },
-    });
-  }
-  return items;
-}
-
-const preview = (indexes: number[]) =>
-  indexes.length > 20
-    ? `${indexes.slice(0, 20).join(', ')} and ${indexes.length - 20} more`
-    : indexes.join(', ');
 
 export const batchIdParams = z.strictObject({
   id: z.string().regex(BATCH_ID_PATTERN, 'must be a payout batch id'),

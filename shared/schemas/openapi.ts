@@ -1,9 +1,11 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
-import { batchIdParams, batchList, batchResource, createBatchBody, listBatchesQuery } from './batches.js';
+import { createBatchBody } from './batch-request.js';
+import { batchIdParams, batchList, batchResource, listBatchesQuery } from './batches.js';
 import { errorBody, idempotencyKey } from './common.js';
 import { eventIdParams, eventList, eventResource, listEventsQuery } from './events.js';
-import { createPayoutBody, listPayoutsQuery, payoutIdParams, payoutList, payoutResource } from './payouts.js';
+import { createPayoutBody } from './payout-request.js';
+import { listPayoutsQuery, payoutIdParams, payoutList, payoutResource } from './payouts.js';
 import { createReportBody, listReportsQuery, reportIdParams, reportList, reportResource } from './reports.js';
 import {
   createWebhookEndpointBody,

@@ -4,7 +4,8 @@ import { PAYOUT_PURPOSES, PAYOUT_SOURCES } from '../domain/catalog.js';
 import { MANUAL_CATEGORIES } from '../domain/manual-payouts.js';
 import { ROLES } from '../domain/team.js';
 import { timestamp } from './common.js';
-import { createPayoutBody, destinationInput, reference } from './payouts.js';
+import { createPayoutBody, destinationInput } from './payout-request.js';
+import { reference } from './payouts.js';
 
 const roles = z.array(z.enum(ROLES)).min(1, 'needs at least one role').max(ROLES.length);
 

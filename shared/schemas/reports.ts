@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES } from '../domain/catalog.js';
 import { timestamp } from './common.js';
-import { createPayoutBody } from './payouts.js';
+import { currencyCode } from './currency.js';
 
 /** The longest range one report may cover: a year (split longer audits into several). */
 const MAX_RANGE_DAYS = 366;
@@ -13,7 +13,7 @@ export const createReportBody = z
     status: z.enum(PAYOUT_STATUSES).optional(),
     source: z.enum(PAYOUT_SOURCES).optional(),
     purpose: z.enum(PAYOUT_PURPOSES).optional(),
-    currency: createPayoutBody.shape.currency.optional(),
+    currency: currencyCode.optional(),
   })
   .refine((body) => Date.parse(body.created_gte) < Date.parse(body.created_lt), {
     message: 'must be after created_gte',

@@ -11,7 +11,8 @@ import { payoutIdFor } from '../domain/ids.js';
 import { type ManualDetails, newPayout, type PayoutSource } from '../domain/payout.js';
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
 import type { TeamStore } from '../ports/team-store.js';
-import { type CreatePayoutBody, toPayoutResource } from '../schemas/payouts.js';
+import type { CreatePayoutBody } from '../schemas/payout-request.js';
+import { toPayoutResource } from '../schemas/payouts.js';
 
 function referenceAlreadyUsed(reference: string, payoutId: string): AppError {
   return new AppError(

@@ -18,7 +18,7 @@ import type { BatchStore } from '../ports/batch-store.js';
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
 import type { TeamStore } from '../ports/team-store.js';
 import { toBatchResource } from '../schemas/batches.js';
-import type { CreatePayoutBody } from '../schemas/payouts.js';
+import type { CreatePayoutBody } from '../schemas/payout-request.js';
 import { IDEMPOTENCY_TTL_SECONDS, idempotencyKeyInUse, replayStored } from './create-payout.js';
 import type { PayoutChange } from './relay-outbox.js';
 

@@ -9,7 +9,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../local/dynamodb-local.js';
 import type { Payout } from '../../shared/domain/payout.js';
-import { createPayoutBody } from '../../shared/schemas/payouts.js';
+import { createPayoutBody } from '../../shared/schemas/payout-request.js';
 import { payoutBatchesUseCase } from '../../shared/use-cases/payout-batches.js';
 import {
   countItems,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import type { PayoutRepository } from '../../shared/ports/payout-repository.js';
-import { createPayoutBody } from '../../shared/schemas/payouts.js';
+import { createPayoutBody } from '../../shared/schemas/payout-request.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 import { countItems, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
 

@@ -1,0 +1,65 @@
+import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
+import * as z from 'zod';
+import { MAX_AMOUNT_MINOR } from '../domain/money.js';
+import { PAYOUT_PURPOSES } from '../domain/payout.js';
+import { currencyCode } from './currency.js';
+import { reference } from './payouts.js';
+
+/**
+ * What a caller sends to create a payout (API, batches, portal, files). Apart from the payout resource
+ * (./payouts.ts) so that functions which only read payouts do not bundle the IBAN and currency tables.
+ */
+
+const holderName = z.string().trim().min(1, 'is required').max(140);
+
+const bankAccountDestination = z
+  .strictObject({
+    type: z.literal('bank_account'),
+    account_holder_name: holderName,
+    iban: z
+      .string()
+      .max(64)
+      .overwrite((value) => electronicFormatIBAN(value) ?? value)
+      .refine((value) => isValidIBAN(value), 'must be a valid IBAN (country, length and checksum)'),
+    bic: z
+      .string()
+      .overwrite((value) => value.toUpperCase())
+      .refine((value) => isValidBIC(value), 'must be a valid BIC (8 or 11 characters)')
+      .optional(),
+  })
+  .meta({ id: 'BankAccountDestination' });
+
+const emailDestination = z
+  .strictObject({
+    type: z.literal('email'),
+    email: z.email('must be a valid email address').max(254),
+  })
+  .meta({ id: 'EmailDestination' });
+
+export const destinationInput = z.discriminatedUnion('type', [bankAccountDestination, emailDestination], {
+  error: (issue) => (issue.code === 'invalid_union' ? "must have type 'bank_account' or 'email'" : undefined),
+});
+
+export const metadata = z
+  .record(
+    z.string().min(1).max(40, 'keys are at most 40 characters'),
+    z.string().max(500, 'values are at most 500 characters'),
+  )
+  .refine((value) => Object.keys(value).length <= 50, 'has at most 50 keys')
+  .meta({ description: 'Up to 50 keys of at most 40 characters, string values of at most 500 characters.' });
+
+export const createPayoutBody = z
+  .strictObject({
+    amount: z
+      .int('must be an integer amount in minor units (cents)')
+      .positive('must be greater than 0')
+      .max(MAX_AMOUNT_MINOR, `must be at most ${MAX_AMOUNT_MINOR}`),
+    currency: currencyCode,
+    destination: destinationInput,
+    reference,
+    purpose: z.enum(PAYOUT_PURPOSES).default('other'),
+    description: z.string().max(1000).nullable().optional(),
+    metadata: metadata.optional(),
+  })
+  .meta({ id: 'CreatePayoutRequest' });
+export type CreatePayoutBody = z.output<typeof createPayoutBody>;
