@@ -1,8 +1,22 @@
 import { loadConfig } from '../config.js';
 import { payoutBatchesUseCase } from '../use-cases/payout-batches.js';
-import { createDynamoAdapters } from './dynamodb/index.js';
+import { createDynamoBatchStore } from './dynamodb/batch-store.js';
+import { createDocumentClient } from './dynamodb/client.js';
+import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
+import { createDynamoTeamStore } from './dynamodb/team-store.js';
 
-/** The payout batches use case as its functions wire it (once, at cold start). */
-export function batchesFromEnvironment(adapters?: ReturnType<typeof createDynamoAdapters>) {
-  return payoutBatchesUseCase(adapters ?? createDynamoAdapters(loadConfig()));
+/**
+ * The payout batches use case as its functions wire it (once, at cold start), with only the stores
+ * it uses: the batch functions do not bundle the webhook, event or report stores. A function that
+ * already has the table's adapters passes them.
+ */
+export function batchesFromEnvironment(adapters?: Parameters<typeof payoutBatchesUseCase>[0]) {
+  if (adapters) return payoutBatchesUseCase(adapters);
+  const deps = { client: createDocumentClient(), table: loadConfig().PAYOUTS_TABLE_NAME };
+  return payoutBatchesUseCase({
+    batches: createDynamoBatchStore(deps),
+    payouts: createDynamoPayoutRepository(deps),
+    idempotency: createDynamoIdempotencyStore(deps),
+    team: createDynamoTeamStore(deps),
+  });
 }

@@ -8,18 +8,19 @@ import { PayoutsStack } from '../../infra/payouts-stack.js';
 import { FUNCTIONS } from '../../shared/topology.js';
 
 /**
- * A regression guard, not the target: issue 8 asks for ≤ 200 KB per function, and handlers that
- * validate input with zod (~85–100 KB of zod classic, not tree-shakable) sit at 195–208 KB
- * (`npm run bench:bundles`; docs/performance.md). Bundling the SDK by mistake puts create-payout at
- * ~730 KB, which this catches.
+ * Issue 8's target: every function ≤ 200 KB minified without the AWS SDK (taken from the Lambda
+ * runtime). Bundling the SDK by mistake puts create-payout at ~730 KB, which this catches too.
  */
-const BUNDLE_BUDGET_BYTES = 215 * 1024;
+const BUNDLE_BUDGET_BYTES = 200 * 1024;
 /**
- * The portal API serves 30 routes from one function (payouts, approvals, reports, team, keys,
- * webhooks, settings, audit): ~260 KB, ~100 KB of it zod. Allowed more until issue 8's bundle work
- * (docs/architecture.md D24; `npm run bench:bundles` prints every function's size and init time).
+ * The two portal functions are over it (D24, docs/performance.md): portal-api serves 32 routes
+ * (~270 KB, ~100 KB of it zod), portal-batches carries the CSV parser (~240 KB). Their own budgets
+ * keep them from growing unnoticed; `npm run bench:bundles` prints every function's size and init.
  */
-const LARGER_BUDGETS: Readonly<Record<string, number>> = { 'portal-api': 300 * 1024 };
+const LARGER_BUDGETS: Readonly<Record<string, number>> = {
+  'portal-api': 300 * 1024,
+  'portal-batches': 260 * 1024,
+};
 
 describe('bundling', () => {
   const outdir = mkdtempSync(join(tmpdir(), 'payouts-cdk-'));
