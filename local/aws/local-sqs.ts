@@ -57,12 +57,23 @@ export function createLocalSqs(options: { duplicateDeliveryRate?: number; endpoi
     for (const waker of wakers) waker();
   };
 
+  /** Receipt handle → its message: a delete or visibility change is a lookup, not a scan of every queue. */
+  const byHandle = new Map<string, { queue: LocalQueue; message: Message }>();
+
   function findByHandle(handle: string): { queue: LocalQueue; message: Message } | undefined {
-    for (const queue of queues.values()) {
-      for (const message of queue.messages.values())
-        if (message.handles.has(handle)) return { queue, message };
-    }
-    return undefined;
+    const found = byHandle.get(handle);
+    // A handle from before the message's latest receive (or of a deleted message) is stale.
+    if (
+      !found ||
+      !found.message.handles.has(handle) ||
+      found.queue.messages.get(found.message.id) !== found.message
+    )
+      return undefined;
+    return found;
+  }
+
+  function forgetHandles(message: Message) {
+    for (const handle of message.handles) byHandle.delete(handle);
   }
 
   const sqs = {
@@ -105,6 +116,7 @@ export function createLocalSqs(options: { duplicateDeliveryRate?: number; endpoi
           queue.deadLetterQueue
         ) {
           queue.messages.delete(message.id);
+          forgetHandles(message);
           queueOf(queue.deadLetterQueue).messages.set(message.id, {
             ...message,
             visibleAt: now,
@@ -115,11 +127,13 @@ export function createLocalSqs(options: { duplicateDeliveryRate?: number; endpoi
         message.receiveCount += 1;
         message.firstReceiveAt ??= now;
         message.visibleAt = now + queue.visibilityTimeoutSeconds * 1000;
+        forgetHandles(message);
         message.handles = new Set();
         const copies = Math.random() < (options.duplicateDeliveryRate ?? 0) ? 2 : 1;
         for (let copy = 0; copy < copies; copy++) {
           const handle = randomUUID();
           message.handles.add(handle);
+          byHandle.set(handle, { queue, message });
           records.push(toRecord(queue, message, handle));
         }
       }
@@ -129,7 +143,10 @@ export function createLocalSqs(options: { duplicateDeliveryRate?: number; endpoi
     /** DeleteMessage: a stale handle (from before the latest receive) deletes nothing. */
     delete(handle: string): boolean {
       const found = findByHandle(handle);
-      if (found) found.queue.messages.delete(found.message.id);
+      if (found) {
+        found.queue.messages.delete(found.message.id);
+        forgetHandles(found.message);
+      }
       return found !== undefined;
     },
 
