@@ -132,7 +132,9 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
     return ShardIterator;
   }
 
-  async function pollShard(state: ShardState): Promise<void> {
+  /** Reads and hands over one shard's next records; returns how many it handled. */
+  async function pollShard(state: ShardState): Promise<number> {
+    let handled = 0;
     while (state.pending.length < options.batchSize && state.iterator) {
       let page: Awaited<ReturnType<typeof readPage>>;
       try {
@@ -159,7 +161,9 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
         throw new Error('chaos: relay killed after its work, before its position advanced');
       }
       state.pending.splice(0, batch.length);
+      handled += batch.length;
     }
+    return handled;
   }
 
   const loop = (async () => {
@@ -170,7 +174,15 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
           await discoverShards();
           sinceDiscovery = 0;
         }
-        for (const state of shards.values()) await pollShard(state);
+        // Shards in parallel, each in order: Lambda runs one invocation per shard at a time.
+        const rounds = await Promise.allSettled([...shards.values()].map(pollShard));
+        let handled = 0;
+        for (const round of rounds) {
+          if (round.status === 'fulfilled') handled += round.value;
+          else options.onError?.(round.reason);
+        }
+        // Pause only when the stream is idle (or failing): a backlog is read without waiting.
+        if (handled > 0 && rounds.every((round) => round.status === 'fulfilled')) continue;
       } catch (error) {
         options.onError?.(error);
       }
