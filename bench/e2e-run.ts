@@ -64,6 +64,8 @@ export interface EndToEndOptions {
   items: number;
   /** Payouts created one by one through POST /v1/payouts for the API cost line (0: skip). */
   apiPayouts: number;
+  /** Items of the warm-up batch (default 50). */
+  warmupItems?: number;
   /** Raw PutItems for the ceiling. */
   ceilingWrites: number;
   timeoutSeconds: number;
@@ -298,9 +300,10 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       (await readBatch(id))?.status === 'completed' && delivered.size >= events;
 
     // Warm-up: every function loaded and JIT-compiled before anything is measured.
-    log('warm-up batch of 50…');
-    const warm = await submit(Array.from({ length: 50 }, (_, index) => item(1_000_000 + index)));
-    await waitFor('the warm-up', settled(warm.id, 50 * 4 + 1), () => `${delivered.size} webhooks`);
+    const warmup = options.warmupItems ?? 50;
+    log(`warm-up batch of ${warmup}…`);
+    const warm = await submit(Array.from({ length: warmup }, (_, index) => item(1_000_000 + index)));
+    await waitFor('the warm-up', settled(warm.id, warmup * 4 + 1), () => `${delivered.size} webhooks`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const deliveredBefore = delivered.size;
     dynamoMeter.reset();

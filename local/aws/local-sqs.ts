@@ -63,11 +63,7 @@ export function createLocalSqs(options: { duplicateDeliveryRate?: number; endpoi
   function findByHandle(handle: string): { queue: LocalQueue; message: Message } | undefined {
     const found = byHandle.get(handle);
     // A handle from before the message's latest receive (or of a deleted message) is stale.
-    if (
-      !found ||
-      !found.message.handles.has(handle) ||
-      found.queue.messages.get(found.message.id) !== found.message
-    )
+    if (!found?.message.handles.has(handle) || found.queue.messages.get(found.message.id) !== found.message)
       return undefined;
     return found;
   }

@@ -4,32 +4,33 @@ import { costOf, runEndToEndBench } from '../../bench/e2e-run.js';
 describe('the end-to-end benchmark (the short version of `npm run bench`)', () => {
   it('pays a batch and delivers every webhook, with every billable operation counted', async () => {
     const report = await runEndToEndBench({
-      items: 200,
-      apiPayouts: 40,
+      items: 100,
+      apiPayouts: 20,
+      warmupItems: 5,
       ceilingWrites: 300,
       timeoutSeconds: 240,
       dynamodbEndpoint: inject('dynamodbEndpoint'),
     });
     expect(report.problems).toEqual([]);
-    expect(report.webhooksDelivered).toBe(200 * 4 + 1);
+    expect(report.webhooksDelivered).toBe(100 * 4 + 1);
     expect(report.timeToPaidP99Ms).toBeGreaterThan(0);
 
     // What a batch payout costs is made of its own operations: each of these must have been seen.
     const { usage } = report.batch;
-    expect(usage.invocations['expand-payout-batch']?.count).toBe(2);
+    expect(usage.invocations['expand-payout-batch']?.count).toBe(1);
     expect(usage.invocations['execute-payout']?.count).toBeGreaterThan(0);
     expect(usage.invocations['deliver-webhook']?.count).toBeGreaterThan(0);
-    expect(usage.calls['EventBridge.PutEvents']).toBeGreaterThanOrEqual(200 * 4);
+    expect(usage.calls['EventBridge.PutEvents']).toBeGreaterThanOrEqual(100 * 4);
     // Each payout is written at least three times (created, processing, paid) and its events once each.
     expect(report.writesPerPayout).toBeGreaterThan(7);
-    expect(usage.dynamo.writeUnitsByItem.PAYOUT).toBeGreaterThanOrEqual(200 * 3);
-    expect(usage.dynamo.writeUnitsByItem.EVENT).toBeGreaterThanOrEqual(200 * 4);
+    expect(usage.dynamo.writeUnitsByItem.PAYOUT).toBeGreaterThanOrEqual(100 * 3);
+    expect(usage.dynamo.writeUnitsByItem.EVENT).toBeGreaterThanOrEqual(100 * 4);
     expect(report.ceilingRatio).toBeGreaterThan(0);
 
     // The API path has an idempotency record and an authorizer call per payout; batches do not.
     const api = report.api?.usage;
-    expect(api?.apiRequests).toBe(40);
-    expect(api?.invocations['api-authorizer']?.count).toBe(40);
+    expect(api?.apiRequests).toBe(20);
+    expect(api?.invocations['api-authorizer']?.count).toBe(20);
     expect(api?.dynamo.writeUnitsByItem.IDEM).toBeGreaterThan(0);
     expect(usage.dynamo.writeUnitsByItem.IDEM ?? 0).toBeLessThan(5);
     expect(report.api?.total).toBeGreaterThan(report.batch.total);

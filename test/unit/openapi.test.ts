@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS, openApiDocument } from '../../shared/schemas/openapi.js';
 import { ROUTES } from '../../shared/topology.js';
@@ -25,5 +26,10 @@ describe('OpenAPI document', () => {
       expect.objectContaining({ in: 'header', name: 'Idempotency-Key', required: true }),
     );
     expect(document.paths['/v1/health'].get.security).toEqual([]);
+  });
+
+  it('is what docs/openapi.json holds (the file get-openapi serves): run `npm run openapi` after a schema change', () => {
+    const file = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
+    expect(file).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
   });
 });
