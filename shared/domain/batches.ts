@@ -124,11 +124,10 @@ export function recount(
   return { counts, complete: statuses.every((status) => TERMINAL.includes(status)) };
 }
 
-/** The counts the API shows: exact once completed, the live counters (never negative) before. */
+/** The counts the API shows, in status order: exact once completed, the live counters (never negative) before. */
 export function countsOf(batch: PayoutBatch): BatchCounts {
-  if (batch.final) return batch.final;
-  const live = Object.fromEntries(
-    PAYOUT_STATUSES.map((status) => [status, Math.max(0, batch.live[status] ?? 0)]),
-  ) as Record<PayoutStatus, number>;
-  return { ...live, duplicate: batch.duplicate };
+  const source: Partial<BatchCounts> = batch.final ?? { ...batch.live, duplicate: batch.duplicate };
+  return Object.fromEntries(
+    BATCH_COUNT_KEYS.map((key) => [key, Math.max(0, source[key] ?? 0)]),
+  ) as BatchCounts;
 }
