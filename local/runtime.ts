@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { queueUrlVariable } from '../shared/config.js';
+import { queueArnVariable, queueUrlVariable } from '../shared/config.js';
 import {
   APPROVAL_TASK_FUNCTION,
   AUTHORIZER_FUNCTION,
@@ -244,7 +244,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       PAYOUTS_STAGE: 'local',
       PAYOUTS_EVENT_BUS_NAME: EVENT_BUS,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-      ...Object.fromEntries(QUEUES.map((queue) => [queueUrlVariable(queue.name), sqs.queueUrl(queue.name)])),
+      ...Object.fromEntries(
+        QUEUES.flatMap((queue) => [
+          [queueUrlVariable(queue.name), sqs.queueUrl(queue.name)],
+          [queueUrlVariable(`${queue.name}-dlq`), sqs.queueUrl(`${queue.name}-dlq`)],
+          [queueArnVariable(queue.name), sqs.queues.get(queue.name)?.arn ?? ''],
+        ]),
+      ),
       ...(execution.webhookRetrySchedule
         ? { PAYOUTS_WEBHOOK_RETRY_SCHEDULE: execution.webhookRetrySchedule }
         : {}),

@@ -50,6 +50,11 @@ export function queueUrlVariable(queueName: string): string {
   return `PAYOUTS_QUEUE_URL_${queueName.toUpperCase().replace(/-/g, '_')}`;
 }
 
+/** ARN variable of a queue, set on its consumer: a function fed by several queues tells them apart. */
+export function queueArnVariable(queueName: string): string {
+  return `PAYOUTS_QUEUE_ARN_${queueName.toUpperCase().replace(/-/g, '_')}`;
+}
+
 /** Webhook URLs: https only and no loopback in AWS; loopback (and http) allowed locally for demos. */
 export function webhookUrlPolicy(config: Pick<Config, 'PAYOUTS_STAGE'>) {
   const local = config.PAYOUTS_STAGE === 'local';

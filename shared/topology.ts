@@ -143,6 +143,14 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     timeoutSeconds: 60,
   },
   {
+    name: 'accept-inbound-payout',
+    description:
+      'Payout Requested events and inbound queue messages → payouts (source: event), or rejections',
+    table: 'read-write',
+    sendsTo: ['inbound-events-dlq', 'inbound-requests-dlq'],
+    changesVisibilityOf: ['inbound-events', 'inbound-requests'],
+  },
+  {
     name: 'start-approval',
     description: 'payout.approval_requested → the approval workflow (one execution per payout)',
     table: 'read',
@@ -216,6 +224,7 @@ export const RELAYED_ENTITIES = [
   'approval_policy',
   'report',
   'payout_batch',
+  'payout_request_rejection',
 ];
 
 /** The table stream's event source mapping. */
@@ -290,6 +299,20 @@ export const QUEUES: readonly QueueSpec[] = [
     consumer: { function: 'expand-payout-batch', batchSize: 1, maxConcurrency: 10 },
   },
   {
+    // `Payout Requested` events from integrators' sources (a rule on the platform bus).
+    name: 'inbound-events',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 8,
+    consumer: { function: 'accept-inbound-payout', batchSize: 10, maxConcurrency: 5 },
+  },
+  {
+    // Payout requests integrators send straight to a queue; the sender's identity routes them.
+    name: 'inbound-requests',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 8,
+    consumer: { function: 'accept-inbound-payout', batchSize: 10, maxConcurrency: 5 },
+  },
+  {
     name: 'approval-start',
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 8,
@@ -333,6 +356,12 @@ export const RULES: readonly RuleSpec[] = [
     description: 'Every chunk of a new payout batch is expanded into payouts',
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout_batch.expansion_requested'] },
     target: { queue: 'batch-expansion' },
+  },
+  {
+    name: 'payout-requests-to-inbound',
+    description: 'Payout Requested events from any source but the platform become payouts (routed by source)',
+    eventPattern: { source: [{ 'anything-but': EVENT_SOURCE }], 'detail-type': ['Payout Requested'] },
+    target: { queue: 'inbound-events' },
   },
   {
     name: 'approval-requests-to-workflow',

@@ -10,6 +10,7 @@ import type { Payout } from '../../shared/domain/payout.js';
 import type { Report } from '../../shared/domain/reports.js';
 import type { WebhookEndpoint } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
+import type { InboundRejection } from '../../shared/ports/inbound-store.js';
 import { EVENT_SOURCE, RELAYED_ENTITIES } from '../../shared/topology.js';
 import { payoutBatchesUseCase } from '../../shared/use-cases/payout-batches.js';
 import {
@@ -50,6 +51,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   const audited: AuditedChange[] = [];
   const reports: ReportChange[] = [];
   const batches: BatchChange[] = [];
+  const rejections: InboundRejection[] = [];
   for (const record of event.Records) {
     const [oldImage, newImage] = [record.dynamodb?.OldImage as Image, record.dynamodb?.NewImage as Image];
     if (newImage) {
@@ -68,6 +70,9 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
         before: itemIn<PayoutBatch>(oldImage, 'payout_batch'),
         after: batch,
       });
+    // A rejection is written once (a conditional put): only its first write is announced.
+    const rejection = itemIn<InboundRejection>(newImage, 'payout_request_rejection');
+    if (rejection && !oldImage) rejections.push(rejection);
     const endpoint = itemIn<WebhookEndpoint>(newImage, 'webhook_endpoint');
     if (endpoint)
       changes.push({
@@ -76,7 +81,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<void> {
         after: endpoint,
       });
   }
-  const events = await relay(changes, audited, reports, batches);
+  const events = await relay(changes, audited, reports, batches, rejections);
   if (events.length > 0)
     logger.info('Relayed events', { records: event.Records.length, events: events.length });
 }

@@ -5,7 +5,7 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { queueUrlVariable } from '../../shared/config.js';
+import { queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import {
   EVENT_BUS,
   FUNCTIONS,
@@ -138,6 +138,7 @@ export class PayoutExecution extends Construct {
           maxConcurrency: spec.consumer.maxConcurrency,
         }),
       );
+      fn(spec.consumer.function).bindEnvironment({ [queueArnVariable(spec.name)]: queue.queueArn });
       queues.set(spec.name, queue);
       deadLetterQueues.set(spec.name, deadLetter);
     }
@@ -146,7 +147,8 @@ export class PayoutExecution extends Construct {
 
     for (const spec of FUNCTIONS) {
       for (const name of spec.sendsTo ?? []) {
-        const queue = queues.get(name);
+        // `<queue>-dlq` names a queue's dead-letter queue (where a worker puts what it refuses).
+        const queue = name.endsWith('-dlq') ? deadLetterQueues.get(name.slice(0, -4)) : queues.get(name);
         if (!queue) throw new Error(`${spec.name}: no queue '${name}'`);
         queue.grantSendMessages(fn(spec.name));
         fn(spec.name).bindEnvironment({ [queueUrlVariable(name)]: queue.queueUrl });

@@ -14,6 +14,7 @@ export const EVENT_TYPES = [
   'payout.canceled',
   'webhook_endpoint.disabled',
   'payout_batch.completed',
+  'payout.request_rejected',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -2,6 +2,7 @@ import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import * as z from 'zod';
 import { MAX_AMOUNT_MINOR } from '../domain/money.js';
 import { PAYOUT_PURPOSES } from '../domain/payout.js';
+import { idempotencyKey } from './common.js';
 import { currencyCode } from './currency.js';
 import { reference } from './payouts.js';
 
@@ -63,3 +64,6 @@ export const createPayoutBody = z
   })
   .meta({ id: 'CreatePayoutRequest' });
 export type CreatePayoutBody = z.output<typeof createPayoutBody>;
+
+/** A payout requested by an event or a queue message: the API's create body plus its idempotency key. */
+export const inboundPayoutRequest = createPayoutBody.extend({ idempotency_key: idempotencyKey });

@@ -7,6 +7,7 @@ import type { Report } from '../domain/reports.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import type { ApprovalWorkflow, ResumeOutcome } from '../ports/approval-workflow.js';
 import type { EventPublisher, EventResource, EventStore, StoredEvent } from '../ports/event-store.js';
+import type { InboundRejection } from '../ports/inbound-store.js';
 import type { AuditLog } from '../ports/team-store.js';
 import { toBatchResource } from '../schemas/batches.js';
 import { toPayoutResource } from '../schemas/payouts.js';
@@ -180,6 +181,37 @@ export function batchEvents(changes: readonly BatchChange[]): {
   return { internal, public: published };
 }
 
+/** A refused event/queue request (a new rejection item) is announced as `payout.request_rejected`. */
+export function rejectionEvents(rejections: readonly InboundRejection[]): StoredEvent[] {
+  return rejections.map((rejection) => {
+    const id = eventIdFor(rejection.id, 1, 'payout.request_rejected');
+    return {
+      id,
+      tenantId: rejection.tenantId,
+      type: 'payout.request_rejected' as const,
+      createdAt: rejection.createdAt,
+      resource: {
+        id,
+        object: 'event' as const,
+        type: 'payout.request_rejected' as const,
+        created_at: rejection.createdAt,
+        data: {
+          object: {
+            id: rejection.id,
+            object: 'payout_request_rejection',
+            channel: rejection.channel,
+            origin: rejection.origin,
+            idempotency_key: rejection.idempotencyKey,
+            reference: rejection.reference,
+            reason: rejection.reason,
+            created_at: rejection.createdAt,
+          },
+        },
+      },
+    };
+  });
+}
+
 /** The events a batch of committed changes causes, with ids stable across redeliveries. */
 export function eventsForChanges(changes: readonly (PayoutChange | EndpointChange)[]): StoredEvent[] {
   return changes.flatMap((change) => {
@@ -213,6 +245,7 @@ export function relayOutboxUseCase(deps: {
     audited: readonly AuditedChange[] = [],
     reports: readonly ReportChange[] = [],
     batches: readonly BatchChange[] = [],
+    rejections: readonly InboundRejection[] = [],
   ): Promise<StoredEvent[]> {
     await deps.audit.append(auditEntriesFor(audited));
     if (deps.workflow) {
@@ -226,7 +259,7 @@ export function relayOutboxUseCase(deps: {
       for (const { after } of batches) await deps.batches.completeIfDone(after);
     }
     const announced = batchEvents(batches);
-    const events = [...eventsForChanges(changes), ...announced.public];
+    const events = [...eventsForChanges(changes), ...announced.public, ...rejectionEvents(rejections)];
     if (events.length > 0) await deps.events.saveAll(events);
     // Internal events go to the bus only: the feed and webhooks are the tenant's.
     const internal = [...reportEvents(reports), ...announced.internal];

@@ -3,6 +3,7 @@ import { createDynamoAuditLog } from './audit-log.js';
 import { createDynamoBatchStore } from './batch-store.js';
 import { createDocumentClient } from './client.js';
 import { createDynamoEventStore } from './event-store.js';
+import { createDynamoInboundStore } from './inbound-store.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';
 import { createDynamoReportStore } from './report-store.js';
 import { createDynamoTeamStore } from './team-store.js';
@@ -22,5 +23,6 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     audit: createDynamoAuditLog(deps),
     reports: createDynamoReportStore(deps),
     batches: createDynamoBatchStore(deps),
+    inbound: createDynamoInboundStore(deps),
   };
 }

@@ -18,6 +18,8 @@
  * | audit entry     | TENANT#{tenantId}#AUDIT#{auditId}   | AUDIT   | TENANT#{tenantId}#AUDIT   | {at}#{auditId}      | append-only audit log, newest first |
  * | payout batch    | TENANT#{tenantId}#BATCH#{batchId}   | BATCH   | TENANT#{tenantId}#BATCHES | {createdAt}#{batchId} | batch with live counters, newest first |
  * | batch chunk     | TENANT#{tenantId}#BATCH#{batchId}   | CHUNK#{n} |                         |                     | ≤100 items of a batch, expanded by one worker message (TTL 30 days) |
+ * | inbound route   | INBOUND#{kind}#{value}              | ROUTE   | TENANT#{tenantId}#INBOUND | {kind}#{value}      | event source / SQS sender → its tenant (issue 9) |
+ * | inbound rejection | TENANT#{tenantId}#REJECTION#{id}  | REJECTION |                         |                     | a refused event/queue request (→ payout.request_rejected) |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
  *
  * The payout id is derived from (tenant, reference) (see `payoutIdFor`), so the payout item is also
@@ -82,6 +84,12 @@ export const keys = {
     sk: `CHUNK#${String(index).padStart(5, '0')}`,
   }),
   batchesOfTenant: (tenantId: string) => `TENANT#${tenantId}#BATCHES`,
+  inboundRoute: (kind: string, value: string) => ({ pk: `INBOUND#${kind}#${value}`, sk: 'ROUTE' }),
+  inboundRoutesOfTenant: (tenantId: string) => `TENANT#${tenantId}#INBOUND`,
+  inboundRejection: (tenantId: string, id: string) => ({
+    pk: `TENANT#${tenantId}#REJECTION#${id}`,
+    sk: 'REJECTION',
+  }),
   sandboxTransfer: (idempotencyKey: string) => ({ pk: `SANDBOX#TRANSFER#${idempotencyKey}`, sk: 'TRANSFER' }),
 } as const;
 

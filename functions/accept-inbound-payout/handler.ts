@@ -1,0 +1,94 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoInboundStore } from '../../shared/adapters/dynamodb/inbound-store.js';
+import {
+  createDynamoIdempotencyStore,
+  createDynamoPayoutRepository,
+} from '../../shared/adapters/dynamodb/payout-repository.js';
+import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
+import { loadConfig, queueArnVariable, queueUrlVariable } from '../../shared/config.js';
+import { logger } from '../../shared/http/logger.js';
+import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
+import { type InboundChannel, inboundPayoutsUseCase } from '../../shared/use-cases/inbound-payouts.js';
+
+const config = loadConfig();
+// Only the stores this function uses: it stays within the bundle budget.
+const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
+const inbound = createDynamoInboundStore(deps);
+const sqs = new SQSClient({});
+const createPayout = createPayoutUseCase({
+  payouts: createDynamoPayoutRepository(deps),
+  idempotency: createDynamoIdempotencyStore(deps),
+  team: createDynamoTeamStore(deps),
+});
+
+/** Each channel's refused requests go to its own dead-letter queue, with the reason. */
+const accepters = Object.fromEntries(
+  (['inbound-events', 'inbound-requests'] as const).map((queue) => [
+    queue,
+    inboundPayoutsUseCase({
+      inbound,
+      createPayout,
+      deadLetters: {
+        async send(body) {
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: process.env[queueUrlVariable(`${queue}-dlq`)],
+              MessageBody: body,
+            }),
+          );
+        },
+      },
+    }),
+  ]),
+);
+
+/** The request a record carries: an EventBridge event (its source routes it) or a queue message (its sender does). */
+function requestOf(record: SQSRecord) {
+  // Only EventBridge can send to the events queue (its rule is the queue's sender), so only there is
+  // the body an event whose `source` routes it.
+  if (record.eventSourceARN === process.env[queueArnVariable('inbound-events')]) {
+    const event = JSON.parse(record.body) as { id: string; source: string; detail: unknown };
+    return {
+      queue: 'inbound-events',
+      channel: 'eventbridge' as InboundChannel,
+      origin: { kind: 'event_source' as const, value: event.source },
+      messageId: event.id,
+      body: event.detail,
+    };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    body = record.body;
+  }
+  return {
+    queue: 'inbound-requests',
+    channel: 'sqs' as InboundChannel,
+    // SQS sets SenderId from the caller's credentials: it cannot be claimed in the message.
+    origin: { kind: 'sqs_sender' as const, value: record.attributes.SenderId },
+    messageId: record.messageId,
+    body,
+  };
+}
+
+/** `Payout Requested` events and inbound queue messages → payouts (`source: "event"`), or rejections. */
+export const handler = sqsBatchHandler(
+  async (record) => {
+    const { queue, ...request } = requestOf(record);
+    const accept = accepters[queue];
+    if (!accept) throw new Error(`no inbound channel for ${record.eventSourceARN}`);
+    const outcome = await accept(request);
+    logger.info('Inbound payout request', {
+      channel: request.channel,
+      origin: request.origin.value,
+      outcome,
+    });
+  },
+  {
+    backoff: { baseSeconds: config.PAYOUTS_RETRY_BASE_SECONDS, capSeconds: config.PAYOUTS_RETRY_CAP_SECONDS },
+  },
+);

@@ -1,0 +1,28 @@
+/** Where a payout request came from: an EventBridge `source`, or an SQS sender (the IAM principal). */
+export type InboundOrigin = { kind: 'event_source' | 'sqs_sender'; value: string };
+
+/** A payout request from an event or a queue that was refused, with why (stored once per request). */
+export interface InboundRejection {
+  id: string;
+  tenantId: string;
+  channel: 'eventbridge' | 'sqs';
+  origin: string;
+  idempotencyKey: string | null;
+  reference: string | null;
+  reason: { code: string; message: string; details: { param: string; message: string }[] };
+  createdAt: string;
+}
+
+/**
+ * The configuration that maps an inbound origin to its tenant (never the message body), and the
+ * record of refused requests (its stream record is the `payout.request_rejected` event).
+ */
+export interface InboundStore {
+  /** Routes an origin to a tenant; false when another tenant already has it. */
+  route(tenantId: string, origin: InboundOrigin, now: string): Promise<boolean>;
+  unroute(tenantId: string, origin: InboundOrigin): Promise<boolean>;
+  tenantOf(origin: InboundOrigin): Promise<string | undefined>;
+  routesOf(tenantId: string): Promise<InboundOrigin[]>;
+  /** Records a rejection once (a redelivered message writes nothing new). */
+  reject(rejection: InboundRejection): Promise<void>;
+}

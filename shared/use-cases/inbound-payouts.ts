@@ -1,0 +1,94 @@
+import type * as z from 'zod';
+import { AppError, ValidationError } from '../domain/errors.js';
+import { stableId } from '../domain/ids.js';
+import type { InboundOrigin, InboundRejection, InboundStore } from '../ports/inbound-store.js';
+import { toFieldProblems } from '../schemas/common.js';
+import { inboundPayoutRequest } from '../schemas/payout-request.js';
+import type { createPayoutUseCase } from './create-payout.js';
+
+export type InboundChannel = 'eventbridge' | 'sqs';
+export type InboundOutcome = 'created' | 'replayed' | 'rejected' | 'unrouted';
+
+/** Where refused requests go, with their reason (the channel's dead-letter queue). */
+export interface DeadLetters {
+  send(body: string): Promise<void>;
+}
+
+/**
+ * Payouts requested by events and queue messages (issue 9): the same validation, idempotency
+ * (`idempotency_key` and `reference`) and approval policy as `POST /v1/payouts`, with
+ * `source: "event"`. The tenant comes from configuration (the event's source or the queue message's
+ * sender, routed with `npm run payouts -- triggers route …`), never from the body. A refused request
+ * never disappears: it goes to the dead-letter queue with its reason and, when its tenant is known,
+ * becomes a `payout.request_rejected` event (through the outbox, once per request).
+ */
+export function inboundPayoutsUseCase(deps: {
+  inbound: InboundStore;
+  createPayout: ReturnType<typeof createPayoutUseCase>;
+  deadLetters: DeadLetters;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+
+  return async function accept(message: {
+    channel: InboundChannel;
+    origin: InboundOrigin;
+    /** Stable across redeliveries of the same message (SQS message id, EventBridge event id). */
+    messageId: string;
+    body: unknown;
+  }): Promise<InboundOutcome> {
+    const tenantId = await deps.inbound.tenantOf(message.origin);
+    const fields = (typeof message.body === 'object' && message.body !== null ? message.body : {}) as Record<
+      string,
+      unknown
+    >;
+    const deadLetter = (reason: InboundRejection['reason'], tenant: string | null) =>
+      deps.deadLetters.send(
+        JSON.stringify({
+          reason,
+          tenant_id: tenant,
+          channel: message.channel,
+          origin: message.origin,
+          request: message.body,
+        }),
+      );
+    if (!tenantId) {
+      await deadLetter(
+        {
+          code: 'origin_not_routed',
+          message: `No tenant accepts payout requests from ${message.origin.kind.replace('_', ' ')} '${message.origin.value}'.`,
+          details: [],
+        },
+        null,
+      );
+      return 'unrouted';
+    }
+
+    let reason: InboundRejection['reason'];
+    try {
+      const parsed = inboundPayoutRequest.safeParse(message.body);
+      if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error as z.ZodError));
+      const { idempotency_key: idempotencyKey, ...body } = parsed.data;
+      const { idempotency_key: _key, ...rawBody } = fields;
+      const result = await deps.createPayout({ tenantId, idempotencyKey, rawBody, body, source: 'event' });
+      return result.replayed ? 'replayed' : 'created';
+    } catch (error) {
+      // Ours, or a copy of this message still being written: the message is retried.
+      if (!(error instanceof AppError) || error.code === 'idempotency_key_in_use') throw error;
+      reason = { code: error.code, message: error.message, details: error.details ?? [] };
+    }
+    const idempotencyKey = typeof fields.idempotency_key === 'string' ? fields.idempotency_key : null;
+    await deps.inbound.reject({
+      id: `rej_${stableId([tenantId, message.channel, idempotencyKey ?? message.messageId, reason.code])}`,
+      tenantId,
+      channel: message.channel,
+      origin: message.origin.value,
+      idempotencyKey,
+      reference: typeof fields.reference === 'string' ? fields.reference : null,
+      reason,
+      createdAt: new Date(now()).toISOString(),
+    });
+    await deadLetter(reason, tenantId);
+    return 'rejected';
+  };
+}
