@@ -149,6 +149,65 @@ members
     },
   );
 
+const triggers = program
+  .command('triggers')
+  .description('Which event sources and SQS senders may request payouts for a tenant (issue 9)');
+const originOf = (options: { source?: string; sqsSender?: string }) => {
+  if (Boolean(options.source) === Boolean(options.sqsSender))
+    throw new CliError('give exactly one of --source <EventBridge source> or --sqs-sender <SenderId>');
+  return options.source
+    ? { kind: 'event_source' as const, value: options.source }
+    : { kind: 'sqs_sender' as const, value: options.sqsSender as string };
+};
+triggers
+  .command('route')
+  .description("Route a 'Payout Requested' event source, or an SQS sender (IAM principal id), to a tenant")
+  .requiredOption('--tenant <id>', 'tenant id (ten_…)')
+  .option(
+    '--source <source>',
+    "EventBridge source, e.g. com.acme.refunds (events with detail-type 'Payout Requested')",
+  )
+  .option(
+    '--sqs-sender <id>',
+    "SQS SenderId of the integrator's IAM principal (AROA…:session or AIDA…); locally 000000000000",
+  )
+  .action(async (options: { tenant: string; source?: string; sqsSender?: string }) => {
+    const origin = originOf(options);
+    const target = resolveTarget(program.opts<{ table?: string }>().table);
+    const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName });
+    if (!(await tenantAdministration(adapters).getTenant(options.tenant)))
+      throw new CliError(`No tenant ${options.tenant}`);
+    if (!(await adapters.inbound.route(options.tenant, origin, new Date().toISOString())))
+      throw new CliError(`${origin.value} is already routed to another tenant: unroute it there first`);
+    console.log(`${origin.kind.replace('_', ' ')} ${origin.value} → ${options.tenant}`);
+  });
+triggers
+  .command('unroute')
+  .description('Stop accepting payout requests from a source or sender')
+  .requiredOption('--tenant <id>', 'tenant id (ten_…)')
+  .option('--source <source>', 'EventBridge source')
+  .option('--sqs-sender <id>', 'SQS SenderId')
+  .action(async (options: { tenant: string; source?: string; sqsSender?: string }) => {
+    const origin = originOf(options);
+    const target = resolveTarget(program.opts<{ table?: string }>().table);
+    const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName });
+    if (!(await adapters.inbound.unroute(options.tenant, origin)))
+      throw new CliError(`${origin.value} is not routed to ${options.tenant}`);
+    console.log(`${origin.value} no longer routed`);
+  });
+triggers
+  .command('list')
+  .description("A tenant's routed sources and senders")
+  .requiredOption('--tenant <id>', 'tenant id (ten_…)')
+  .action(async (options: { tenant: string }) => {
+    const target = resolveTarget(program.opts<{ table?: string }>().table);
+    const routes = await createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName }).inbound.routesOf(
+      options.tenant,
+    );
+    for (const route of routes) console.log(`${route.kind.replace('_', ' ').padEnd(13)} ${route.value}`);
+    if (routes.length === 0) console.log('(none)');
+  });
+
 const batch = program.command('batch').description('Payout batches from CSV files');
 batch
   .command('create')

@@ -34,6 +34,11 @@ async function main(): Promise<void> {
 
   const demo = await ensureDemoTenant(join(dataDir, 'demo-tenant.json'));
   await seedDemoTeam(platform.cognito, demo.tenantId);
+  // Event-driven payouts work out of the box for the demo tenant (README: "requested by events").
+  const inbound = createDynamoAdapters({ PAYOUTS_TABLE_NAME: platform.tableName }).inbound;
+  const routedAt = new Date().toISOString();
+  await inbound.route(demo.tenantId, { kind: 'event_source', value: DEMO_EVENT_SOURCE }, routedAt);
+  await inbound.route(demo.tenantId, { kind: 'sqs_sender', value: LOCAL_SQS_SENDER }, routedAt);
   const width = Math.max(...DEMO_USERS.map((user) => user.email.length));
   const demoUsers = DEMO_USERS.map(
     (user) => `    ${user.email.padEnd(width)}  ${user.roles.join(', ')}`,
@@ -68,6 +73,8 @@ Try it:
     -H "Idempotency-Key: $(date +%s)" -H "Content-Type: application/json" \\
     -d '{"amount":1050,"currency":"EUR","reference":"demo-'$RANDOM'","destination":{"type":"email","email":"ada@example.com"}}'
   API docs: ${platform.url}/v1/openapi.json
+  Local AWS endpoint (EventBridge bus "payouts", SQS queue "inbound-requests"): ${platform.awsEndpoint}
+    events from source ${DEMO_EVENT_SOURCE} and queue messages become the demo tenant's payouts
 Press Ctrl-C to stop.
 `);
 
@@ -98,6 +105,10 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+/** The EventBridge source routed to the demo tenant; every local SQS message's SenderId is the local account. */
+const DEMO_EVENT_SOURCE = 'com.example.demo';
+const LOCAL_SQS_SENDER = '000000000000';
 
 /** The demo tenant and its key, created on first start and shown on every start. */
 async function ensureDemoTenant(file: string): Promise<{ tenantId: string; apiKey: string }> {

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -129,4 +131,34 @@ describe('payouts requested by events and queue messages', () => {
     });
     expect(await byReference(body.reference)).toHaveLength(0);
   });
+
+  it('CLI: routes a source to a tenant, lists it, and refuses to give it to a second tenant', async () => {
+    const { platform, tenant } = context;
+    const source = `com.acme.payroll.${randomBytes(3).toString('hex')}`;
+    const cli = (...args: string[]) =>
+      promisify(execFile)(
+        'npx',
+        ['tsx', 'cli/payouts.ts', '--table', platform.tableName, 'triggers', ...args],
+        {
+          env: process.env,
+        },
+      );
+    expect((await cli('route', '--tenant', tenant.tenantId, '--source', source)).stdout).toContain(
+      `event source ${source} → ${tenant.tenantId}`,
+    );
+    expect((await cli('list', '--tenant', tenant.tenantId)).stdout).toContain(source);
+    const other = await platform.newTenant('Another');
+    const refused = await cli('route', '--tenant', other.tenantId, '--source', source).catch(
+      (error) => error,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('already routed to another tenant');
+
+    const body = payoutBody();
+    await putEvent({ ...body, idempotency_key: `cli-${body.reference}` }, source);
+    await eventually(
+      () => byReference(body.reference),
+      (found) => found.length === 1,
+    );
+  }, 60_000);
 });
