@@ -1,0 +1,39 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { PayoutsStack } from '../../infra/payouts-stack.js';
+
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new PayoutsStack(app, 'Payouts');
+const template = Template.fromStack(stack);
+
+describe('inbound payout requests in the stack', () => {
+  const fn = stack.api.functions.get('accept-inbound-payout')!;
+  const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnFunction);
+  const resolved = template.toJSON().Resources[logicalId].Properties.Environment.Variables as Record<
+    string,
+    unknown
+  >;
+
+  it('tells its two queues apart by ARN and can write to both dead-letter queues', () => {
+    const events = stack.execution.queues.get('inbound-events')!;
+    const requests = stack.execution.queues.get('inbound-requests')!;
+    expect(resolved.PAYOUTS_QUEUE_ARN_INBOUND_EVENTS).toEqual(stack.resolve(events.queueArn));
+    expect(resolved.PAYOUTS_QUEUE_ARN_INBOUND_REQUESTS).toEqual(stack.resolve(requests.queueArn));
+    for (const name of ['inbound-events', 'inbound-requests'])
+      expect(resolved[`PAYOUTS_QUEUE_URL_${name.toUpperCase().replace('-', '_')}_DLQ`]).toEqual(
+        stack.resolve(stack.execution.deadLetterQueues.get(name)!.queueUrl),
+      );
+  });
+
+  it('routes Payout Requested events from any source but the platform to the events queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: [{ 'anything-but': 'payouts.platform' }], 'detail-type': ['Payout Requested'] },
+    });
+  });
+
+  it('outputs the inbound queue URL for integrators', () => {
+    template.hasOutput('InboundRequestsQueueUrl', {});
+  });
+});
