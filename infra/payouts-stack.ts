@@ -43,7 +43,8 @@ export class PayoutsStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The single table' });
     new CfnOutput(this, 'InboundRequestsQueueUrl', {
       value: (this.execution.queues.get('inbound-requests') as { queueUrl: string }).queueUrl,
-      description: 'Payout requests as queue messages (grant integrators sqs:SendMessage here; route their SenderId)',
+      description:
+        'Payout requests as queue messages (grant integrators sqs:SendMessage here; route their SenderId)',
     });
   }
 }
