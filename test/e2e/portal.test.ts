@@ -262,6 +262,9 @@ describe('the Business Portal in Chromium', () => {
     // Uploaded payouts need someone else's approval, like manual ones: the approver approves all three.
     await signIn(page, 'arne@e2e.test');
     await page.getByRole('link', { name: 'Approvals' }).click();
+    // The inbox names the person who uploaded the file (they may not approve these themselves).
+    const uploaded = page.locator('tbody tr', { hasText: `b-${stamp}-1` });
+    await expect.poll(() => uploaded.textContent()).toContain('Rita Requester (rita@e2e.test), Batch upload');
     for (const reference of [1, 2, 3].map((index) => `b-${stamp}-${index}`))
       await page.getByLabel(`Select ${reference}`).check();
     await page.getByRole('button', { name: 'Approve 3 selected' }).click();

@@ -8,6 +8,14 @@ import type { List, PortalPayout } from '../types';
 
 type Pending = PortalPayout & { can_decide: boolean };
 
+/** Who asked for a payout: the manual payout's requester, the person who uploaded its batch, or the API. */
+function requesterLabel(payout: PortalPayout): string {
+  if (payout.manual) return actorName(payout.manual.requested_by);
+  const first = payout.timeline[0]?.actor;
+  if (first?.type === 'member') return `${actorName(first)}, ${label(payout.source)} upload`;
+  return `API (${label(payout.source)})`;
+}
+
 interface BulkResult {
   results: { id: string; approved: boolean; error?: { message: string } }[];
 }
@@ -103,7 +111,7 @@ export function ApprovalsPage() {
                   </td>
                   <td className="number">{money(payout.amount, payout.currency)}</td>
                   <td>
-                    {payout.manual ? actorName(payout.manual.requested_by) : `API (${label(payout.source)})`}
+                    {requesterLabel(payout)}
                     {!payout.can_decide && (
                       <>
                         <br />
