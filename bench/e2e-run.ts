@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { localDynamoClient, startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { type PlatformMeter, startLocalPlatform } from '../local/runtime.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
@@ -278,7 +278,7 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
       const { Item } = await rawClient.send(
         new GetItemCommand({
           TableName: tableName,
-          Key: marshallKey(keys.batch(tenant.id, id)),
+          Key: marshall(keys.batch(tenant.id, id)),
           ConsistentRead: true,
         }),
       );
@@ -409,10 +409,6 @@ export async function runEndToEndBench(options: EndToEndOptions): Promise<EndToE
     await dynamoMeter.stop();
     await dynamo?.stop();
   }
-}
-
-function marshallKey(key: { pk: string; sk: string }) {
-  return { pk: { S: key.pk }, sk: { S: key.sk } };
 }
 
 /** Conditional PutItems of a payout-sized item, 32 in flight, straight to DynamoDB Local: writes per second. */

@@ -1,7 +1,7 @@
 import { outcomeOf } from '../domain/approvals.js';
 import { type AuditEntry, auditEntryFor } from '../domain/audit.js';
 import type { PayoutBatch } from '../domain/batches.js';
-import { type EventType, eventIdFor, eventTypesForChange } from '../domain/events.js';
+import { type EventType, eventIdFor, eventTypesForChange, type InternalEventType } from '../domain/events.js';
 import type { Payout } from '../domain/payout.js';
 import type { Report } from '../domain/reports.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
@@ -74,10 +74,13 @@ export function auditEntriesFor(changes: readonly AuditedChange[]): AuditEntry[]
   });
 }
 
-/** The event `type` caused by version `version` of an object (a payout or an endpoint). */
+/**
+ * The event `type` caused by version `version` of an object (a payout, an endpoint, a report, a
+ * batch's chunk, a rejection), at `updatedAt`: its id is stable across redeliveries.
+ */
 function storedEvent(
   subject: { id: string; tenantId: string; version: number; updatedAt: string },
-  type: EventType,
+  type: EventType | InternalEventType,
   object: EventResource['data']['object'],
 ): StoredEvent {
   const id = eventIdFor(subject.id, subject.version, type);
@@ -121,22 +124,12 @@ export function resumptionsFor(
 export function reportEvents(changes: readonly ReportChange[]): StoredEvent[] {
   return changes
     .filter(({ before, after }) => !before && after.status === 'pending')
-    .map(({ after }) => {
-      const id = eventIdFor(after.id, after.version, 'report.requested');
-      return {
-        id,
-        tenantId: after.tenantId,
-        type: 'report.requested' as const,
-        createdAt: after.createdAt,
-        resource: {
-          id,
-          object: 'event' as const,
-          type: 'report.requested' as const,
-          created_at: after.createdAt,
-          data: { object: { id: after.id, object: 'report' } },
-        },
-      };
-    });
+    .map(({ after }) =>
+      storedEvent({ ...after, updatedAt: after.createdAt }, 'report.requested', {
+        id: after.id,
+        object: 'report',
+      }),
+    );
 }
 
 /**
@@ -152,20 +145,13 @@ export function batchEvents(changes: readonly BatchChange[]): {
   for (const { before, after } of changes) {
     if (!before) {
       for (let chunk = 0; chunk < after.chunks; chunk++) {
-        const id = eventIdFor(`${after.id}#${chunk}`, 1, 'payout_batch.expansion_requested');
-        internal.push({
-          id,
-          tenantId: after.tenantId,
-          type: 'payout_batch.expansion_requested',
-          createdAt: after.createdAt,
-          resource: {
-            id,
-            object: 'event',
-            type: 'payout_batch.expansion_requested',
-            created_at: after.createdAt,
-            data: { object: { id: after.id, object: 'payout_batch', chunk } },
-          },
-        });
+        internal.push(
+          storedEvent(
+            { id: `${after.id}#${chunk}`, tenantId: after.tenantId, version: 1, updatedAt: after.createdAt },
+            'payout_batch.expansion_requested',
+            { id: after.id, object: 'payout_batch', chunk },
+          ),
+        );
       }
     }
     if (before && before.status !== 'completed' && after.status === 'completed') {
@@ -183,33 +169,22 @@ export function batchEvents(changes: readonly BatchChange[]): {
 
 /** A refused event/queue request (a new rejection item) is announced as `payout.request_rejected`. */
 export function rejectionEvents(rejections: readonly InboundRejection[]): StoredEvent[] {
-  return rejections.map((rejection) => {
-    const id = eventIdFor(rejection.id, 1, 'payout.request_rejected');
-    return {
-      id,
-      tenantId: rejection.tenantId,
-      type: 'payout.request_rejected' as const,
-      createdAt: rejection.createdAt,
-      resource: {
-        id,
-        object: 'event' as const,
-        type: 'payout.request_rejected' as const,
+  return rejections.map((rejection) =>
+    storedEvent(
+      { id: rejection.id, tenantId: rejection.tenantId, version: 1, updatedAt: rejection.createdAt },
+      'payout.request_rejected',
+      {
+        id: rejection.id,
+        object: 'payout_request_rejection',
+        channel: rejection.channel,
+        origin: rejection.origin,
+        idempotency_key: rejection.idempotencyKey,
+        reference: rejection.reference,
+        reason: rejection.reason,
         created_at: rejection.createdAt,
-        data: {
-          object: {
-            id: rejection.id,
-            object: 'payout_request_rejection',
-            channel: rejection.channel,
-            origin: rejection.origin,
-            idempotency_key: rejection.idempotencyKey,
-            reference: rejection.reference,
-            reason: rejection.reason,
-            created_at: rejection.createdAt,
-          },
-        },
       },
-    };
-  });
+    ),
+  );
 }
 
 /** The events a batch of committed changes causes, with ids stable across redeliveries. */

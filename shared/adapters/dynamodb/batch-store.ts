@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -10,14 +9,10 @@ import {
 import { type BatchChunk, CHUNK_TTL_DAYS, type PayoutBatch } from '../../domain/batches.js';
 import { IdempotencyKeyTakenError, WriteConflictError } from '../../domain/errors.js';
 import type { BatchStore } from '../../ports/batch-store.js';
+import { putAll } from './batch-write.js';
 import { keys, stripKeys } from './keys.js';
 import { listingKey, queryNewestFirst } from './newest-first.js';
-import {
-  failedConditionItem,
-  idempotencyItem,
-  idempotencyKeyIsFreeOrExpired,
-  toIdempotencyRecord,
-} from './payout-repository.js';
+import { failedConditionItem, idempotencyPut, toIdempotencyRecord } from './payout-repository.js';
 import { withConflictRetries } from './retry.js';
 
 const batchItem = (batch: PayoutBatch) => ({
@@ -40,19 +35,6 @@ function toChunk(item: Record<string, unknown>): BatchChunk {
   return rest;
 }
 
-/** BatchWriteItem takes 25 items per call; unprocessed ones are sent again. */
-async function writeAll(client: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]) {
-  for (let offset = 0; offset < items.length; offset += 25) {
-    let requests = items.slice(offset, offset + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; requests.length > 0; round++) {
-      if (round === 8) throw new Error(`${requests.length} chunks still unprocessed after 8 rounds`);
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-      requests = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
-    }
-  }
-}
-
 export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; table: string }): BatchStore {
   const { client, table } = deps;
 
@@ -66,7 +48,7 @@ export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; t
   return {
     async create({ batch, chunks, idempotency }) {
       const expiresAt = Math.floor(Date.parse(batch.createdAt) / 1000) + CHUNK_TTL_DAYS * 86_400;
-      await writeAll(
+      await putAll(
         client,
         table,
         chunks.map((chunk) => chunkItem(chunk, expiresAt)),
@@ -75,15 +57,7 @@ export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; t
         await client.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: idempotencyItem(idempotency),
-                  ConditionExpression: idempotencyKeyIsFreeOrExpired,
-                  ExpressionAttributeValues: { ':now': Math.floor(Date.parse(batch.createdAt) / 1000) },
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
+              idempotencyPut(table, idempotency, batch.createdAt),
               {
                 Put: {
                   TableName: table,

@@ -23,7 +23,7 @@ import {
 
 const itemIsNew = 'attribute_not_exists(pk)';
 /** A live idempotency record blocks the write; an expired one (TTL may lag by days) is overwritten. */
-export const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
+const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
 
 export function payoutItem(payout: Payout) {
   return {
@@ -40,13 +40,29 @@ function toPayout(item: Record<string, unknown>): Payout {
   return payout as unknown as Payout;
 }
 
-export function idempotencyItem(record: IdempotencyRecord) {
+function idempotencyItem(record: IdempotencyRecord) {
   const { expiresAt, ...rest } = record;
   return {
     ...keys.idempotency(record.tenantId, record.key),
     entity: 'idempotency',
     ...rest,
     expires_at: expiresAt,
+  };
+}
+
+/**
+ * The transaction element that writes an idempotency record: conditioned on the key being free (or
+ * its record expired at `now`), returning the stored record when it is not.
+ */
+export function idempotencyPut(table: string, record: IdempotencyRecord, now: string) {
+  return {
+    Put: {
+      TableName: table,
+      Item: idempotencyItem(record),
+      ConditionExpression: idempotencyKeyIsFreeOrExpired,
+      ExpressionAttributeValues: { ':now': Math.floor(Date.parse(now) / 1000) },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    },
   };
 }
 
@@ -88,20 +104,11 @@ export function createDynamoPayoutRepository(deps: {
     get,
 
     async create({ payout, idempotency }) {
-      const nowSeconds = Math.floor(Date.parse(payout.createdAt) / 1000);
       try {
         await client.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Put: {
-                  TableName: table,
-                  Item: idempotencyItem(idempotency),
-                  ConditionExpression: idempotencyKeyIsFreeOrExpired,
-                  ExpressionAttributeValues: { ':now': nowSeconds },
-                  ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-                },
-              },
+              idempotencyPut(table, idempotency, payout.createdAt),
               {
                 Put: {
                   TableName: table,
