@@ -4,6 +4,7 @@ import { createCognitoDirectory } from '../shared/adapters/cognito-directory.js'
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { SYSTEM } from '../shared/domain/audit.js';
 import { ROLES, type Role } from '../shared/domain/team.js';
+import type { InboundOrigin } from '../shared/ports/inbound-store.js';
 import { teamUseCase } from '../shared/use-cases/team.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { createBatchFromFile } from './batch.js';
@@ -151,17 +152,32 @@ members
 
 const triggers = program
   .command('triggers')
-  .description('Which event sources and SQS senders may request payouts for a tenant (issue 9)');
-const originOf = (options: { source?: string; sqsSender?: string }) => {
-  if (Boolean(options.source) === Boolean(options.sqsSender))
-    throw new CliError('give exactly one of --source <EventBridge source> or --sqs-sender <SenderId>');
-  return options.source
-    ? { kind: 'event_source' as const, value: options.source }
-    : { kind: 'sqs_sender' as const, value: options.sqsSender as string };
+  .description(
+    'Which event sources, SQS senders and inbound bucket prefixes may request payouts for a tenant',
+  );
+type OriginOptions = { source?: string; sqsSender?: string; s3Prefix?: string };
+const originOf = (options: OriginOptions): InboundOrigin => {
+  const given: InboundOrigin[] = [];
+  if (options.source) given.push({ kind: 'event_source', value: options.source });
+  if (options.sqsSender) given.push({ kind: 'sqs_sender', value: options.sqsSender });
+  if (options.s3Prefix) given.push({ kind: 's3_prefix', value: options.s3Prefix.replace(/\/+$/, '') });
+  const [origin] = given;
+  if (!origin || given.length !== 1)
+    throw new CliError(
+      'give exactly one of --source <EventBridge source>, --sqs-sender <SenderId> or --s3-prefix <folder>',
+    );
+  if (origin.kind === 's3_prefix' && !/^[A-Za-z0-9._-]{1,128}$/.test(origin.value))
+    throw new CliError(
+      '--s3-prefix is one folder name: letters, digits, ".", "_" and "-" (e.g. acme-payroll)',
+    );
+  return origin;
 };
+const ORIGIN_LABELS = { event_source: 'event source', sqs_sender: 'sqs sender', s3_prefix: 's3 prefix' };
 triggers
   .command('route')
-  .description("Route a 'Payout Requested' event source, or an SQS sender (IAM principal id), to a tenant")
+  .description(
+    "Route a 'Payout Requested' event source, an SQS sender (IAM principal id) or an inbound bucket prefix to a tenant",
+  )
   .requiredOption('--tenant <id>', 'tenant id (ten_…)')
   .option(
     '--source <source>',
@@ -171,7 +187,11 @@ triggers
     '--sqs-sender <id>',
     "SQS SenderId of the integrator's IAM principal (AROA…:session or AIDA…); locally 000000000000",
   )
-  .action(async (options: { tenant: string; source?: string; sqsSender?: string }) => {
+  .option(
+    '--s3-prefix <folder>',
+    'first folder of payroll files in the inbound bucket: <folder>/<name>.csv becomes a batch',
+  )
+  .action(async (options: { tenant: string } & OriginOptions) => {
     const origin = originOf(options);
     const target = resolveTarget(program.opts<{ table?: string }>().table);
     const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName });
@@ -179,15 +199,16 @@ triggers
       throw new CliError(`No tenant ${options.tenant}`);
     if (!(await adapters.inbound.route(options.tenant, origin, new Date().toISOString())))
       throw new CliError(`${origin.value} is already routed to another tenant: unroute it there first`);
-    console.log(`${origin.kind.replace('_', ' ')} ${origin.value} → ${options.tenant}`);
+    console.log(`${ORIGIN_LABELS[origin.kind]} ${origin.value} → ${options.tenant}`);
   });
 triggers
   .command('unroute')
-  .description('Stop accepting payout requests from a source or sender')
+  .description('Stop accepting payout requests from a source, sender or prefix')
   .requiredOption('--tenant <id>', 'tenant id (ten_…)')
   .option('--source <source>', 'EventBridge source')
   .option('--sqs-sender <id>', 'SQS SenderId')
-  .action(async (options: { tenant: string; source?: string; sqsSender?: string }) => {
+  .option('--s3-prefix <folder>', 'inbound bucket prefix')
+  .action(async (options: { tenant: string } & OriginOptions) => {
     const origin = originOf(options);
     const target = resolveTarget(program.opts<{ table?: string }>().table);
     const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName });
@@ -197,14 +218,14 @@ triggers
   });
 triggers
   .command('list')
-  .description("A tenant's routed sources and senders")
+  .description("A tenant's routed sources, senders and prefixes")
   .requiredOption('--tenant <id>', 'tenant id (ten_…)')
   .action(async (options: { tenant: string }) => {
     const target = resolveTarget(program.opts<{ table?: string }>().table);
     const routes = await createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName }).inbound.routesOf(
       options.tenant,
     );
-    for (const route of routes) console.log(`${route.kind.replace('_', ' ').padEnd(13)} ${route.value}`);
+    for (const route of routes) console.log(`${ORIGIN_LABELS[route.kind].padEnd(13)} ${route.value}`);
     if (routes.length === 0) console.log('(none)');
   });
 

@@ -11,6 +11,7 @@ import {
   EVENT_BUS,
   FUNCTIONS,
   handlerEntry,
+  INBOUND_FILES,
   NOT_FOUND_FUNCTION,
   QUEUES,
   ROUTES,
@@ -27,7 +28,7 @@ import {
   type LocalCognito,
 } from './aws/local-cognito.js';
 import { createLocalEventBridge } from './aws/local-eventbridge.js';
-import { createLocalS3 } from './aws/local-s3.js';
+import { createLocalS3, objectCreatedNotification } from './aws/local-s3.js';
 import { createLocalSqs, type LocalSqs } from './aws/local-sqs.js';
 import { createLocalStepFunctions, type LocalStepFunctions } from './aws/local-stepfunctions.js';
 import { type DynamoDbLocal, ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
@@ -103,6 +104,9 @@ export interface LocalPlatform {
 }
 
 const repositoryRoot = new URL('..', import.meta.url);
+
+/** The local inbound bucket of payroll files (`aws s3 cp … s3://payouts-inbound/<prefix>/…`). */
+export const LOCAL_INBOUND_BUCKET = 'payouts-inbound';
 
 async function loadHandlers(): Promise<Map<string, LambdaHandler>> {
   const handlers = new Map<string, LambdaHandler>();
@@ -217,6 +221,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const s3 = createLocalS3({
       secrets: { [LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID]: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
       dataDir: options.dataDir ? join(options.dataDir, 's3') : undefined,
+      // The inbound bucket's event notification, as CDK configures it: new `.csv` objects → the queue.
+      onObjectCreated: (object, eventName) => {
+        if (object.bucket === LOCAL_INBOUND_BUCKET && object.key.endsWith(INBOUND_FILES.suffix))
+          sqs.send(INBOUND_FILES.queue, objectCreatedNotification(object, eventName));
+      },
     });
     const s3Endpoint = `http://127.0.0.1:${await listen(s3.server, 0, '127.0.0.1')}`;
     for (const queue of QUEUES) {
@@ -240,6 +249,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_SFN: awsEndpoint,
       PAYOUTS_APPROVAL_STATE_MACHINE_ARN: approvalMachineArn,
       PAYOUTS_USER_POOL_ID: LOCAL_USER_POOL_ID,
+      PAYOUTS_INBOUND_BUCKET: LOCAL_INBOUND_BUCKET,
       PAYOUTS_TABLE_NAME: tableName,
       PAYOUTS_STAGE: 'local',
       PAYOUTS_EVENT_BUS_NAME: EVENT_BUS,

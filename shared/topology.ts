@@ -24,6 +24,8 @@ export interface FunctionSpec {
   approvals?: 'start' | 'resume';
   /** The reports bucket: `read` presigns downloads, `write` also uploads files. */
   reports?: 'read' | 'write';
+  /** The inbound bucket of payroll files: reads dropped files, writes their result files beside them. */
+  inboundFiles?: true;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -149,6 +151,17 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     table: 'read-write',
     sendsTo: ['inbound-events-dlq', 'inbound-requests-dlq'],
     changesVisibilityOf: ['inbound-events', 'inbound-requests'],
+  },
+  {
+    name: 'accept-payout-file',
+    description: 'A CSV dropped in the inbound bucket → a payout batch, and its result file beside it',
+    table: 'read-write',
+    inboundFiles: true,
+    sendsTo: ['inbound-files-dlq'],
+    changesVisibilityOf: ['inbound-files'],
+    // Checking 10,000 rows takes CPU: more memory is more CPU (as for create-payout-batch).
+    memoryMb: 1024,
+    timeoutSeconds: 60,
   },
   {
     name: 'start-approval',
@@ -313,6 +326,13 @@ export const QUEUES: readonly QueueSpec[] = [
     consumer: { function: 'accept-inbound-payout', batchSize: 10, maxConcurrency: 5 },
   },
   {
+    // New CSV files in the inbound bucket (S3 event notifications); the file's prefix routes it.
+    name: 'inbound-files',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 5,
+    consumer: { function: 'accept-payout-file', batchSize: 1, maxConcurrency: 2 },
+  },
+  {
     name: 'approval-start',
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 8,
@@ -370,6 +390,20 @@ export const RULES: readonly RuleSpec[] = [
     target: { queue: 'approval-start' },
   },
 ];
+
+/**
+ * Payroll files (issue 9): a CSV put under a tenant's prefix of the inbound bucket creates a batch.
+ * S3 notifies the queue of every new object whose key ends in `suffix` (in AWS, an event
+ * notification; locally, the local S3 server); the result file is written beside the upload, and
+ * files ending in `resultSuffix` are the platform's own results, never read as requests.
+ */
+export const INBOUND_FILES = {
+  queue: 'inbound-files',
+  suffix: '.csv',
+  resultSuffix: '.result.csv',
+  /** 10,000 rows of a wide file stay well below this; larger files are refused unread. */
+  maxBytes: 10 * 1024 * 1024,
+} as const;
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'ANY', path: '/portal-api/{proxy+}', function: PORTAL_API_FUNCTION, auth: 'jwt' },

@@ -115,13 +115,80 @@ function verifySignature(request: IncomingMessage, url: URL, secrets: Record<str
 const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
 
 /**
+ * A body sent with `Content-Encoding: aws-chunked` (the AWS CLI and SDKs streaming with a trailing
+ * checksum): `<hex size>[;chunk-signature=…]\r\n<data>\r\n` … `0\r\n<trailers>\r\n\r\n` → the data.
+ */
+function decodeAwsChunked(raw: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (;;) {
+    const lineEnd = raw.indexOf('\r\n', at);
+    if (lineEnd < 0) throw new S3Error(400, 'IncompleteBody', 'The aws-chunked body ends mid-chunk.');
+    const size = Number.parseInt(raw.subarray(at, lineEnd).toString('latin1').split(';')[0] as string, 16);
+    if (Number.isNaN(size)) throw new S3Error(400, 'InvalidRequest', 'The aws-chunked body is malformed.');
+    if (size === 0) return Buffer.concat(parts);
+    parts.push(raw.subarray(lineEnd + 2, lineEnd + 2 + size));
+    at = lineEnd + 2 + size + 2;
+  }
+}
+
+async function objectBody(request: IncomingMessage): Promise<Buffer> {
+  const raw = await readBody(request);
+  const chunked =
+    String(request.headers['content-encoding'] ?? '').includes('aws-chunked') ||
+    String(request.headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+  return chunked ? decodeAwsChunked(raw) : raw;
+}
+
+/** What S3 tells an event notification's destination of a new object. */
+export interface CreatedObject {
+  bucket: string;
+  key: string;
+  size: number;
+  /** Without quotes, as in S3's event records. */
+  eTag: string;
+}
+
+/** An S3 event notification (`ObjectCreated:*`), as S3 sends it to an SQS destination. */
+export function objectCreatedNotification(object: CreatedObject, eventName: string): string {
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: new Date().toISOString(),
+        eventName,
+        s3: {
+          s3SchemaVersion: '1.0',
+          bucket: { name: object.bucket, arn: `arn:aws:s3:::${object.bucket}` },
+          // S3 URL-encodes keys in notifications, a space as `+`.
+          object: {
+            key: encodeURIComponent(object.key).replace(/%20/g, '+').replace(/%2F/g, '/'),
+            size: object.size,
+            eTag: object.eTag,
+            sequencer: Date.now().toString(16).toUpperCase(),
+          },
+        },
+      },
+    ],
+  });
+}
+
+/**
  * A small S3-compatible server for the local runtime: path-style `/{bucket}/{key}` PUT, GET and HEAD,
  * multipart uploads (create, upload part, complete, abort: what `@aws-sdk/lib-storage` uses), SigV4
  * verification (header-signed SDK calls and presigned URLs alike, with expiry) and CORS for the
- * portal in the browser. Objects persist under `dataDir` when given. Development and test
- * infrastructure only: no listing, no versioning.
+ * portal in the browser, `aws-chunked` bodies (the AWS CLI), `If-Match` on GET, and event
+ * notifications of new objects (`onObjectCreated`). Objects persist under `dataDir` when given.
+ * Development and test infrastructure only: no listing, no versioning.
  */
-export function createLocalS3(options: { secrets: Record<string, string>; dataDir?: string }) {
+export function createLocalS3(options: {
+  secrets: Record<string, string>;
+  dataDir?: string;
+  /** Told of every object written (a PUT or a completed multipart upload): event notifications. */
+  onObjectCreated?: (object: CreatedObject, eventName: string) => void;
+}) {
   const objects = new Map<string, StoredObject>();
   const fileOf = (id: string) => join(options.dataDir as string, encodeURIComponent(id));
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
@@ -133,11 +200,22 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
     return { ...meta, body: readFileSync(fileOf(id)) };
   }
 
-  function store(id: string, object: StoredObject) {
+  function store(id: string, object: StoredObject, eventName: string) {
     objects.set(id, object);
-    if (!options.dataDir) return;
-    writeFileSync(fileOf(id), object.body);
-    writeFileSync(`${fileOf(id)}.json`, JSON.stringify({ ...object, body: undefined }));
+    if (options.dataDir) {
+      writeFileSync(fileOf(id), object.body);
+      writeFileSync(`${fileOf(id)}.json`, JSON.stringify({ ...object, body: undefined }));
+    }
+    const [bucket, ...key] = id.split('/');
+    options.onObjectCreated?.(
+      {
+        bucket: bucket as string,
+        key: key.join('/'),
+        size: object.body.length,
+        eTag: etagOf(object.body).replace(/"/g, ''),
+      },
+      eventName,
+    );
   }
 
   /** Multipart uploads in progress: parts by number. */
@@ -188,7 +266,7 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
         if (!upload || upload.id !== id)
           throw new S3Error(404, 'NoSuchUpload', 'The specified upload does not exist.');
         if (request.method === 'PUT') {
-          const body = await readBody(request);
+          const body = await objectBody(request);
           upload.parts.set(Number(url.searchParams.get('partNumber')), body);
           response.writeHead(200, { ...cors, etag: etagOf(body) });
           response.end();
@@ -206,7 +284,11 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
             [...upload.parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part),
           );
           uploads.delete(uploadId);
-          store(id, { contentType: upload.contentType, body, lastModified: new Date().toUTCString() });
+          store(
+            id,
+            { contentType: upload.contentType, body, lastModified: new Date().toUTCString() },
+            'ObjectCreated:CompleteMultipartUpload',
+          );
           response.writeHead(200, { ...cors, 'content-type': 'application/xml' });
           response.end(
             xml(
@@ -217,13 +299,13 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
         }
       }
       if (request.method === 'PUT') {
-        const body = await readBody(request);
+        const body = await objectBody(request);
         const object = {
           contentType: String(request.headers['content-type'] ?? 'application/octet-stream'),
           body,
           lastModified: new Date().toUTCString(),
         };
-        store(id, object);
+        store(id, object, 'ObjectCreated:Put');
         response.writeHead(200, { ...cors, etag: etagOf(body) });
         response.end();
         return;
@@ -232,6 +314,13 @@ export function createLocalS3(options: { secrets: Record<string, string>; dataDi
         throw new S3Error(405, 'MethodNotAllowed', `${request.method} is not emulated.`);
       const object = load(id);
       if (!object) throw new S3Error(404, 'NoSuchKey', 'The specified key does not exist.');
+      const ifMatch = request.headers['if-match'];
+      if (ifMatch && ifMatch.replace(/"/g, '') !== etagOf(object.body).replace(/"/g, ''))
+        throw new S3Error(
+          412,
+          'PreconditionFailed',
+          'At least one of the preconditions you specified did not hold.',
+        );
       const disposition = url.searchParams.get('response-content-disposition');
       response.writeHead(200, {
         ...cors,

@@ -45,8 +45,11 @@ export interface PayoutBatch {
   /** The exact counts, set when the batch completes. */
   final: BatchCounts | null;
   requestedBy: Actor;
-  /** How the approval policy sees the batch's payouts: a person's batch is judged as theirs (D37). */
-  policySource: 'api' | 'portal';
+  /**
+   * How the approval policy sees the batch's payouts: a person's batch is judged as theirs (D37), a
+   * payroll file dropped in the inbound bucket as a request by event (D41).
+   */
+  policySource: 'api' | 'portal' | 'event';
   createdAt: string;
   updatedAt: string;
   completedAt: string | null;

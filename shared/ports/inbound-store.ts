@@ -1,11 +1,16 @@
-/** Where a payout request came from: an EventBridge `source`, or an SQS sender (the IAM principal). */
-export type InboundOrigin = { kind: 'event_source' | 'sqs_sender'; value: string };
+/**
+ * Where a payout request came from: an EventBridge `source`, an SQS sender (the IAM principal), or
+ * the prefix (first folder) of a file in the inbound bucket.
+ */
+export type InboundOrigin = { kind: 'event_source' | 'sqs_sender' | 's3_prefix'; value: string };
 
-/** A payout request from an event or a queue that was refused, with why (stored once per request). */
+export type InboundChannel = 'eventbridge' | 'sqs' | 's3';
+
+/** A payout request from an event, a queue or a file that was refused, with why (stored once per request). */
 export interface InboundRejection {
   id: string;
   tenantId: string;
-  channel: 'eventbridge' | 'sqs';
+  channel: InboundChannel;
   origin: string;
   idempotencyKey: string | null;
   reference: string | null;

@@ -127,7 +127,12 @@ export interface FileProblem extends FieldProblem {
  * A whole file checked as `POST /v1/payout-batches` would check its items: either every item, valid,
  * or every problem with its line and column (what the portal's preview and the CLI show).
  */
-export function checkBatchCsv(text: string): { items: CreatePayoutBody[]; problems: FileProblem[] } {
+export function checkBatchCsv(text: string): {
+  items: CreatePayoutBody[];
+  problems: FileProblem[];
+  /** Each data row's reference as written (null where the cell is missing), valid or not. */
+  references: (string | null)[];
+} {
   const rows = parseBatchCsv(text);
   let problems: FieldProblem[] = rows.problems;
   let items: CreatePayoutBody[] = [];
@@ -148,7 +153,11 @@ export function checkBatchCsv(text: string): { items: CreatePayoutBody[]; proble
     return { ...problem, line: lineOf(Number(match[1])), column: columnOf(field) };
   });
   located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return { items: located.length > 0 ? [] : items, problems: located };
+  const references = rows.items.map((row) => {
+    const reference = (row as { reference?: unknown }).reference;
+    return typeof reference === 'string' && reference !== '' ? reference : null;
+  });
+  return { items: located.length > 0 ? [] : items, problems: located, references };
 }
 
 /** The CSV column an item field comes from (`destination.iban` → `iban`). */

@@ -1,18 +1,58 @@
 import type * as z from 'zod';
 import { AppError, ValidationError } from '../domain/errors.js';
 import { stableId } from '../domain/ids.js';
-import type { InboundOrigin, InboundRejection, InboundStore } from '../ports/inbound-store.js';
+import type {
+  InboundChannel,
+  InboundOrigin,
+  InboundRejection,
+  InboundStore,
+} from '../ports/inbound-store.js';
 import { toFieldProblems } from '../schemas/common.js';
 import { inboundPayoutRequest } from '../schemas/payout-request.js';
 import type { createPayoutUseCase } from './create-payout.js';
 
-export type InboundChannel = 'eventbridge' | 'sqs';
+export type { InboundChannel };
 export type InboundOutcome = 'created' | 'replayed' | 'rejected' | 'unrouted';
 
 /** Where refused requests go, with their reason (the channel's dead-letter queue). */
 export interface DeadLetters {
   send(body: string): Promise<void>;
 }
+
+/** What a refused request's dead letter says: why, whose, from where, and the request itself. */
+export function deadLetterBody(letter: {
+  reason: InboundRejection['reason'];
+  tenantId: string | null;
+  channel: InboundChannel;
+  origin: InboundOrigin;
+  request: unknown;
+}): string {
+  return JSON.stringify({
+    reason: letter.reason,
+    tenant_id: letter.tenantId,
+    channel: letter.channel,
+    origin: letter.origin,
+    request: letter.request,
+  });
+}
+
+/** The refusal of an origin that no tenant accepts requests from (configuration, not the request). */
+export function originNotRouted(origin: InboundOrigin): InboundRejection['reason'] {
+  const kinds = {
+    event_source: 'event source',
+    sqs_sender: 'SQS sender',
+    s3_prefix: 'inbound bucket prefix',
+  };
+  return {
+    code: 'origin_not_routed',
+    message: `No tenant accepts payout requests from ${kinds[origin.kind]} '${origin.value}'.`,
+    details: [],
+  };
+}
+
+/** The id of a request's rejection: the same request refused again (a redelivery) is the same rejection. */
+export const rejectionId = (tenantId: string, channel: InboundChannel, request: string, code: string) =>
+  `rej_${stableId([tenantId, channel, request, code])}`;
 
 /**
  * Payouts requested by events and queue messages (issue 9): the same validation, idempotency
@@ -44,23 +84,16 @@ export function inboundPayoutsUseCase(deps: {
     >;
     const deadLetter = (reason: InboundRejection['reason'], tenant: string | null) =>
       deps.deadLetters.send(
-        JSON.stringify({
+        deadLetterBody({
           reason,
-          tenant_id: tenant,
+          tenantId: tenant,
           channel: message.channel,
           origin: message.origin,
           request: message.body,
         }),
       );
     if (!tenantId) {
-      await deadLetter(
-        {
-          code: 'origin_not_routed',
-          message: `No tenant accepts payout requests from ${message.origin.kind.replace('_', ' ')} '${message.origin.value}'.`,
-          details: [],
-        },
-        null,
-      );
+      await deadLetter(originNotRouted(message.origin), null);
       return 'unrouted';
     }
 
@@ -79,7 +112,7 @@ export function inboundPayoutsUseCase(deps: {
     }
     const idempotencyKey = typeof fields.idempotency_key === 'string' ? fields.idempotency_key : null;
     await deps.inbound.reject({
-      id: `rej_${stableId([tenantId, message.channel, idempotencyKey ?? message.messageId, reason.code])}`,
+      id: rejectionId(tenantId, message.channel, idempotencyKey ?? message.messageId, reason.code),
       tenantId,
       channel: message.channel,
       origin: message.origin.value,

@@ -30,6 +30,8 @@ export interface CreateBatchInput {
   idempotencyKey: string;
   rawBody: unknown;
   items: CreatePayoutBody[];
+  /** How the approval policy sees the payouts; by default the caller's channel (portal or API). */
+  policySource?: PayoutBatch['policySource'];
 }
 
 /**
@@ -87,7 +89,7 @@ export function payoutBatchesUseCase(deps: {
         live: emptyCounts(),
         final: null,
         requestedBy: input.caller.actor,
-        policySource: input.caller.actor.type === 'member' ? 'portal' : 'api',
+        policySource: input.policySource ?? (input.caller.actor.type === 'member' ? 'portal' : 'api'),
         createdAt: at,
         updatedAt: at,
         completedAt: null,

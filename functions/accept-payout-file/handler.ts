@@ -1,0 +1,53 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { S3Event } from 'aws-lambda';
+import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoInboundStore } from '../../shared/adapters/dynamodb/inbound-store.js';
+import { createS3InboundFiles } from '../../shared/adapters/s3-inbound-files.js';
+import { loadConfig, queueUrlVariable } from '../../shared/config.js';
+import { logger } from '../../shared/http/logger.js';
+import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { INBOUND_FILES } from '../../shared/topology.js';
+import { payoutFilesUseCase } from '../../shared/use-cases/payout-files.js';
+
+const config = loadConfig();
+const sqs = new SQSClient({});
+const acceptFile = payoutFilesUseCase({
+  inbound: createDynamoInboundStore({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
+  batches: batchesFromEnvironment(),
+  files: createS3InboundFiles({ bucket: config.PAYOUTS_INBOUND_BUCKET }),
+  deadLetters: {
+    async send(body) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: process.env[queueUrlVariable(`${INBOUND_FILES.queue}-dlq`)],
+          MessageBody: body,
+        }),
+      );
+    },
+  },
+});
+
+/** S3 writes object keys URL-encoded, with `+` for a space, in its event notifications. */
+const keyOf = (encoded: string) => decodeURIComponent(encoded.replace(/\+/g, ' '));
+
+/** New files in the inbound bucket (S3 event notifications, one per message) → payout batches. */
+export const handler = sqsBatchHandler(
+  async (record) => {
+    // S3 sends `{"Event": "s3:TestEvent"}` once when the notification is configured: no records.
+    const notification = JSON.parse(record.body) as Partial<S3Event>;
+    for (const entry of notification.Records ?? []) {
+      if (!entry.eventName.startsWith('ObjectCreated:')) continue;
+      const file = {
+        key: keyOf(entry.s3.object.key),
+        size: entry.s3.object.size,
+        etag: entry.s3.object.eTag ? `"${entry.s3.object.eTag.replace(/"/g, '')}"` : null,
+      };
+      const outcome = await acceptFile(file);
+      logger.info('Inbound payroll file', { key: file.key, size: file.size, outcome });
+    }
+  },
+  {
+    backoff: { baseSeconds: config.PAYOUTS_RETRY_BASE_SECONDS, capSeconds: config.PAYOUTS_RETRY_CAP_SECONDS },
+  },
+);
