@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ApprovalWorkflow } from './constructs/approval-workflow.js';
 import { BusinessPortal, PortalIdentity } from './constructs/business-portal.js';
+import { InboundFiles } from './constructs/inbound-files.js';
 import { PayoutApi } from './constructs/payout-api.js';
 import { PayoutExecution } from './constructs/payout-execution.js';
 import { PayoutReports } from './constructs/payout-reports.js';
@@ -16,6 +17,7 @@ export class PayoutsStack extends Stack {
   readonly portal: BusinessPortal;
   readonly approvals: ApprovalWorkflow;
   readonly reports: PayoutReports;
+  readonly inboundFiles: InboundFiles;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -31,6 +33,10 @@ export class PayoutsStack extends Stack {
     });
 
     this.reports = new PayoutReports(this, 'Reports', { functions: this.api.functions });
+    this.inboundFiles = new InboundFiles(this, 'InboundFiles', {
+      functions: this.api.functions,
+      queues: this.execution.queues,
+    });
     this.approvals = new ApprovalWorkflow(this, 'Approvals', { functions: this.api.functions });
     this.portal = new BusinessPortal(this, 'Portal', { api: this.api, identity: this.identity });
 
@@ -45,6 +51,10 @@ export class PayoutsStack extends Stack {
       value: (this.execution.queues.get('inbound-requests') as { queueUrl: string }).queueUrl,
       description:
         'Payout requests as queue messages (grant integrators sqs:SendMessage here; route their SenderId)',
+    });
+    new CfnOutput(this, 'InboundBucketName', {
+      value: this.inboundFiles.bucket.bucketName,
+      description: "Payroll files: put a CSV under a tenant's routed prefix (<prefix>/<name>.csv)",
     });
   }
 }

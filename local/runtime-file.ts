@@ -8,6 +8,8 @@ export interface RuntimeFile {
   tableName: string;
   /** The local AWS JSON endpoint (SQS, EventBridge, the identity provider's Cognito API). */
   awsEndpoint?: string;
+  /** The local S3 server (attachments, reports, the inbound bucket of payroll files). */
+  s3Endpoint?: string;
   pid: number;
 }
 

@@ -5,7 +5,7 @@ import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { buildPortalIfStale } from './build-portal.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoTeam } from './demo-team.js';
 import { LocalRuntimeError } from './errors.js';
-import { startLocalPlatform } from './runtime.js';
+import { LOCAL_INBOUND_BUCKET, startLocalPlatform } from './runtime.js';
 import { runtimeFilePath } from './runtime-file.js';
 
 /**
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const routedAt = new Date().toISOString();
   await inbound.route(demo.tenantId, { kind: 'event_source', value: DEMO_EVENT_SOURCE }, routedAt);
   await inbound.route(demo.tenantId, { kind: 'sqs_sender', value: LOCAL_SQS_SENDER }, routedAt);
+  await inbound.route(demo.tenantId, { kind: 's3_prefix', value: DEMO_S3_PREFIX }, routedAt);
   const width = Math.max(...DEMO_USERS.map((user) => user.email.length));
   const demoUsers = DEMO_USERS.map(
     (user) => `    ${user.email.padEnd(width)}  ${user.roles.join(', ')}`,
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
         dynamodbEndpoint: platform.dynamodbEndpoint,
         tableName: platform.tableName,
         awsEndpoint: platform.awsEndpoint,
+        s3Endpoint: platform.s3Endpoint,
         pid: process.pid,
       },
       null,
@@ -75,6 +77,8 @@ Try it:
   API docs: ${platform.url}/v1/openapi.json
   Local AWS endpoint (EventBridge bus "payouts", SQS queue "inbound-requests"): ${platform.awsEndpoint}
     events from source ${DEMO_EVENT_SOURCE} and queue messages become the demo tenant's payouts
+  Local S3 endpoint: ${platform.s3Endpoint}  (credentials local/local, region us-east-1)
+    a CSV put under s3://${LOCAL_INBOUND_BUCKET}/${DEMO_S3_PREFIX}/ becomes a demo batch; its result is written beside it
 Press Ctrl-C to stop.
 `);
 
@@ -109,6 +113,8 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 /** The EventBridge source routed to the demo tenant; every local SQS message's SenderId is the local account. */
 const DEMO_EVENT_SOURCE = 'com.example.demo';
 const LOCAL_SQS_SENDER = '000000000000';
+/** The inbound bucket prefix routed to the demo tenant: `s3://payouts-inbound/demo/<name>.csv`. */
+const DEMO_S3_PREFIX = 'demo';
 
 /** The demo tenant and its key, created on first start and shown on every start. */
 async function ensureDemoTenant(file: string): Promise<{ tenantId: string; apiKey: string }> {

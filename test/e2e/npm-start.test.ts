@@ -4,9 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/ports.js';
-import { apiClient, payoutBody } from '../helpers/platform.js';
+import { apiClient, eventually, payoutBody } from '../helpers/platform.js';
 
 const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const running: ChildProcess[] = [];
@@ -100,6 +101,31 @@ describe('npm start', () => {
     const acme = apiClient(url, created.tenant.id, '', created.api_key);
     expect((await acme.request('GET', '/v1/payouts')).body.data).toEqual([]);
     expect((await acme.request('GET', `/v1/payouts/${payout.body.id}`)).status).toBe(404);
+
+    // A payroll file dropped under the demo prefix of the local inbound bucket becomes a demo batch.
+    const s3 = new S3Client({
+      endpoint: runtime.s3Endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const reference = `start-${Date.now()}`;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'payouts-inbound',
+        Key: 'demo/payroll.csv',
+        Body: `reference,amount,currency,email\n${reference},10.00,EUR,ada@example.com\n`,
+      }),
+    );
+    const result = await eventually(
+      () =>
+        s3
+          .send(new GetObjectCommand({ Bucket: 'payouts-inbound', Key: 'demo/payroll.result.csv' }))
+          .then((object) => object.Body?.transformToString() ?? '')
+          .catch(() => ''),
+      (text) => text !== '',
+    );
+    expect(result).toContain(`2,${reference},accepted,pb_`);
 
     expect(await stop(first.child)).toBe(0);
     expect(await isListening(url)).toBe(false);

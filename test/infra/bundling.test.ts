@@ -13,13 +13,15 @@ import { FUNCTIONS } from '../../shared/topology.js';
  */
 const BUNDLE_BUDGET_BYTES = 200 * 1024;
 /**
- * The two portal functions are over it (D24, docs/performance.md): portal-api serves 32 routes
- * (~270 KB, ~100 KB of it zod), portal-batches carries the CSV parser (~240 KB). Their own budgets
- * keep them from growing unnoticed; `npm run bench:bundles` prints every function's size and init.
+ * Three functions are over it (D24, docs/performance.md): portal-api serves 32 routes (~270 KB,
+ * ~100 KB of it zod); portal-batches and accept-payout-file carry the CSV parser beside zod and the
+ * payout schemas (~240 KB each). Their own budgets keep them from growing unnoticed;
+ * `npm run bench:bundles` prints every function's size and init.
  */
 const LARGER_BUDGETS: Readonly<Record<string, number>> = {
   'portal-api': 300 * 1024,
   'portal-batches': 260 * 1024,
+  'accept-payout-file': 260 * 1024,
 };
 
 describe('bundling', () => {

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { PayoutsStack } from '../../infra/payouts-stack.js';
@@ -35,5 +36,53 @@ describe('inbound payout requests in the stack', () => {
 
   it('outputs the inbound queue URL for integrators', () => {
     template.hasOutput('InboundRequestsQueueUrl', {});
+  });
+});
+
+describe('payroll files in the stack', () => {
+  const fn = stack.api.functions.get('accept-payout-file')!;
+  const role = stack.getLogicalId(fn.role!.node.defaultChild as CfnRole);
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy: any) =>
+    policy.Properties.Roles.some((ref: any) => ref.Ref === role),
+  );
+  const statements = policies.flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+
+  it('announces new .csv objects of the retained, private inbound bucket to the inbound-files queue', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+      },
+    });
+    const queue = stack.execution.queues.get('inbound-files')!;
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: stack.resolve(stack.inboundFiles.bucket.bucketName),
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            QueueArn: stack.resolve(queue.queueArn),
+            Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.csv' }] } },
+          },
+        ],
+      },
+    });
+    template.hasOutput('InboundBucketName', {});
+  });
+
+  it('lets the worker read files and write only result files', () => {
+    const puts = statements.filter((statement: any) =>
+      [statement.Action].flat().some((action: string) => action.startsWith('s3:PutObject')),
+    );
+    expect(puts.length).toBeGreaterThan(0);
+    for (const statement of puts) expect(JSON.stringify(statement.Resource)).toContain('/*.result.csv');
+    const reads = statements.filter((statement: any) => [statement.Action].flat().includes('s3:GetObject*'));
+    expect(reads.length).toBeGreaterThan(0);
   });
 });

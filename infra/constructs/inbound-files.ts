@@ -1,0 +1,46 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FUNCTIONS, INBOUND_FILES } from '../../shared/topology.js';
+import type { PayoutsFunction } from './payouts-function.js';
+import { PRIVATE_BUCKET } from './private-bucket.js';
+
+export interface InboundFilesProps {
+  functions: ReadonlyMap<string, PayoutsFunction>;
+  /** The topology's queues (the notification's destination is INBOUND_FILES.queue). */
+  queues: ReadonlyMap<string, Queue>;
+}
+
+/**
+ * Payroll files (issue 9): the private inbound bucket, whose new `.csv` objects S3 announces to the
+ * inbound-files queue. The worker may read every file and write only result files; who may drop
+ * files under which tenant's prefix is the integrators' IAM policies (docs/deploy.md).
+ */
+export class InboundFiles extends Construct {
+  readonly bucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: InboundFilesProps) {
+    super(scope, id);
+    this.bucket = new Bucket(this, 'Bucket', {
+      ...PRIVATE_BUCKET,
+      // Payroll files are payment records: deleting the stack never deletes them.
+      removalPolicy: RemovalPolicy.RETAIN,
+      versioned: true,
+    });
+    const queue = props.queues.get(INBOUND_FILES.queue);
+    if (!queue) throw new Error(`No queue ${INBOUND_FILES.queue}`);
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue), {
+      suffix: INBOUND_FILES.suffix,
+    });
+
+    for (const spec of FUNCTIONS.filter((candidate) => candidate.inboundFiles)) {
+      const fn = props.functions.get(spec.name);
+      if (!fn) throw new Error(`No function ${spec.name}`);
+      fn.bindEnvironment({ PAYOUTS_INBOUND_BUCKET: this.bucket.bucketName });
+      this.bucket.grantRead(fn);
+      this.bucket.grantPut(fn, `*${INBOUND_FILES.resultSuffix}`);
+    }
+  }
+}
