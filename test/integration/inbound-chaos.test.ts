@@ -1,6 +1,9 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_INBOUND_BUCKET } from '../../local/runtime.js';
+import { platformS3Client } from '../../shared/adapters/s3.js';
 import { EVENT_BUS } from '../../shared/topology.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
@@ -11,7 +14,7 @@ const context = withTestPlatform('inbound-chaos', {
 });
 
 describe('inbound payout requests, every message delivered twice', () => {
-  it('creates each payout once: 0 duplicates over 40 events and 40 queue messages', async () => {
+  it('creates each payout once: 0 duplicates over 40 events, 40 queue messages and 2 payroll files (one dropped twice)', async () => {
     const { platform, tenant } = context;
     const now = new Date().toISOString();
     await platform.adapters.inbound.route(
@@ -24,6 +27,7 @@ describe('inbound payout requests, every message delivered twice', () => {
       { kind: 'sqs_sender', value: '000000000000' },
       now,
     );
+    await platform.adapters.inbound.route(tenant.tenantId, { kind: 's3_prefix', value: 'chaos' }, now);
     const requests = Array.from({ length: 80 }, () => {
       const body = payoutBody({ destination: { type: 'email', email: 'chaos@example.com' } });
       return { ...body, idempotency_key: `chaos-${body.reference}` } as Record<string, any>;
@@ -54,7 +58,22 @@ describe('inbound payout requests, every message delivered twice', () => {
       );
     }
 
-    const references = new Set(requests.map((request) => request.reference));
+    // Two payroll files of 20 rows; the first is dropped again under another name.
+    const fileRows = Array.from({ length: 40 }, () => payoutBody().reference as string);
+    const csv = (rows: string[]) =>
+      [
+        'reference,amount,currency,email',
+        ...rows.map((reference) => `${reference},5.00,EUR,chaos@example.com`),
+      ].join('\n');
+    const s3 = platformS3Client();
+    for (const [key, rows] of [
+      ['chaos/a.csv', fileRows.slice(0, 20)],
+      ['chaos/b.csv', fileRows.slice(20)],
+      ['chaos/a-again.csv', fileRows.slice(0, 20)],
+    ] as const)
+      await s3.send(new PutObjectCommand({ Bucket: LOCAL_INBOUND_BUCKET, Key: key, Body: csv([...rows]) }));
+
+    const references = new Set([...requests.map((request) => request.reference), ...fileRows]);
     const payouts = await eventually(
       async () => {
         const found: any[] = [];
@@ -68,11 +87,15 @@ describe('inbound payout requests, every message delivered twice', () => {
         } while (cursor);
         return found.filter((payout) => references.has(payout.reference));
       },
-      (found) => found.length === 80 && found.every((payout) => payout.status === 'paid'),
+      (found) => found.length === 120 && found.every((payout) => payout.status === 'paid'),
       90_000,
     );
-    expect(new Set(payouts.map((payout) => payout.reference)).size).toBe(80);
-    expect(payouts.every((payout) => payout.source === 'event')).toBe(true);
+    expect(new Set(payouts.map((payout) => payout.reference)).size).toBe(120);
+    expect(payouts.filter((payout) => payout.source === 'event')).toHaveLength(80);
+    expect(payouts.filter((payout) => payout.source === 'batch')).toHaveLength(40);
+    // Three drops, six or more notifications: two batches.
+    const batches = (await tenant.request('GET', '/v1/payout-batches')).body.data as any[];
+    expect(batches.map((batch) => batch.total)).toEqual([20, 20]);
     // Nothing was refused: a second copy of a request is a replay, not a rejection.
     const rejected = (await tenant.request('GET', '/v1/events?type=payout.request_rejected')).body.data;
     expect(rejected).toEqual([]);
