@@ -11,7 +11,8 @@ describe('execution under chaos (the short version of `npm run chaos`)', () => {
       relayKillRate: 0.1,
       duplicateDeliveryRate: 1,
       concurrency: 8,
-      timeoutSeconds: 150,
+      // About 180 s on a busy 2-core CI machine: a deadline well past it, so only a real hang fails.
+      timeoutSeconds: 270,
       dynamodbEndpoint: inject('dynamodbEndpoint'),
     });
 
@@ -20,5 +21,5 @@ describe('execution under chaos (the short version of `npm run chaos`)', () => {
     expect(report.failed).toBeGreaterThan(0);
     expect(report.ledgerPaid).toBe(report.paid);
     expect(report.eventsTotal).toBe(1200);
-  }, 200_000);
+  }, 330_000);
 });

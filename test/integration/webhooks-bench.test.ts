@@ -8,7 +8,7 @@ describe('webhook delivery against a flaky receiver (the short version of `npm r
       failRate: 0.3,
       downAfterSeconds: 1,
       downForSeconds: 3,
-      timeoutSeconds: 90,
+      timeoutSeconds: 150,
       dynamodbEndpoint: inject('dynamodbEndpoint'),
     });
 
@@ -17,5 +17,5 @@ describe('webhook delivery against a flaky receiver (the short version of `npm r
     expect(report.invalidSignatures).toBe(0);
     // Failures were really injected and retried.
     expect(report.requests).toBeGreaterThan(80);
-  }, 120_000);
+  }, 180_000);
 });
