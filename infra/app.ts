@@ -1,4 +1,5 @@
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildPortalIfStale } from '../local/build-portal.js';
 import { PayoutsStack } from './payouts-stack.js';
 
@@ -13,5 +14,9 @@ if (typeof stackName !== 'string' || stackName.length === 0) {
 
 // Environment-agnostic: the account and region come from the deploying credentials.
 new PayoutsStack(app, stackName, {
-  description: 'Serverless payouts platform: payouts API, authorizer and single table',
+  description: 'Serverless payouts platform: payouts API, executors, webhooks, approvals, portal, reports',
 });
+
+// cdk-nag's AwsSolutions checks on every synth and deploy: a finding that is not acknowledged (with
+// its reason, in infra/nag-suppressions.ts) fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

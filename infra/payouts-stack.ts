@@ -1,4 +1,5 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { ApprovalWorkflow } from './constructs/approval-workflow.js';
 import { BusinessPortal, PortalIdentity } from './constructs/business-portal.js';
@@ -7,6 +8,8 @@ import { PayoutApi } from './constructs/payout-api.js';
 import { PayoutExecution } from './constructs/payout-execution.js';
 import { PayoutReports } from './constructs/payout-reports.js';
 import { PayoutsTable } from './constructs/payouts-table.js';
+import { accessLogsBucket } from './constructs/private-bucket.js';
+import { acknowledgeNagFindings } from './nag-suppressions.js';
 
 /** The payouts platform: its table, the HTTP API, payout execution and the Business Portal. */
 export class PayoutsStack extends Stack {
@@ -18,6 +21,8 @@ export class PayoutsStack extends Stack {
   readonly approvals: ApprovalWorkflow;
   readonly reports: PayoutReports;
   readonly inboundFiles: InboundFiles;
+  /** S3 server access logs of every bucket and CloudFront's logs. */
+  readonly accessLogs: Bucket;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -32,13 +37,24 @@ export class PayoutsStack extends Stack {
       functions: this.api.functions,
     });
 
-    this.reports = new PayoutReports(this, 'Reports', { functions: this.api.functions });
+    this.accessLogs = accessLogsBucket(this, 'AccessLogs');
+    this.reports = new PayoutReports(this, 'Reports', {
+      functions: this.api.functions,
+      accessLogs: this.accessLogs,
+    });
     this.inboundFiles = new InboundFiles(this, 'InboundFiles', {
       functions: this.api.functions,
       queues: this.execution.queues,
+      accessLogs: this.accessLogs,
     });
     this.approvals = new ApprovalWorkflow(this, 'Approvals', { functions: this.api.functions });
-    this.portal = new BusinessPortal(this, 'Portal', { api: this.api, identity: this.identity });
+    this.portal = new BusinessPortal(this, 'Portal', {
+      api: this.api,
+      identity: this.identity,
+      accessLogs: this.accessLogs,
+    });
+
+    acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: 'The Business Portal' });
     new CfnOutput(this, 'UserPoolId', {

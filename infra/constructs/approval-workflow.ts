@@ -20,6 +20,8 @@ export interface ApprovalWorkflowProps {
 export class ApprovalWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly stateMachineArn: string;
+  /** The machine's fixed name (its executions' ARNs start with it). */
+  readonly stateMachineName: string;
 
   constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
     super(scope, id);
@@ -30,6 +32,7 @@ export class ApprovalWorkflow extends Construct {
     };
     const stack = Stack.of(this);
     const name = `${Names.uniqueResourceName(this, { maxLength: 60 })}`;
+    this.stateMachineName = name;
     this.stateMachineArn = stack.formatArn({
       service: 'states',
       resource: 'stateMachine',
@@ -48,8 +51,9 @@ export class ApprovalWorkflow extends Construct {
           retention: RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.RETAIN,
         }),
-        level: LogLevel.ERROR,
-        // Inputs carry only ids, but results could grow: keep execution data out of the logs.
+        // Every state transition (3 per approved payout), without execution data: inputs carry only
+        // ids, but results could grow.
+        level: LogLevel.ALL,
         includeExecutionData: false,
       },
     });

@@ -24,7 +24,7 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Bucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { Bucket, HttpMethods, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { TENANT_CLAIM } from '../../shared/adapters/cognito-directory.js';
@@ -32,7 +32,7 @@ import { portalContentSecurityPolicy } from '../../shared/http/portal-csp.js';
 import { FUNCTIONS } from '../../shared/topology.js';
 import type { PayoutApi } from './payout-api.js';
 import { REPO_ROOT } from './payouts-function.js';
-import { PRIVATE_BUCKET } from './private-bucket.js';
+import { privateBucket } from './private-bucket.js';
 
 /** The built SPA (`npm run build:portal`). */
 export const PORTAL_DIST = `${REPO_ROOT}portal/dist`;
@@ -96,6 +96,8 @@ export class PortalIdentity extends Construct {
 export interface BusinessPortalProps {
   api: PayoutApi;
   identity: PortalIdentity;
+  /** Server access logs of the portal's buckets and CloudFront's standard logs. */
+  accessLogs: IBucket;
 }
 
 /** A CloudFront function: paths without a file extension get index.html (client-side routing). */
@@ -127,14 +129,14 @@ export class BusinessPortal extends Construct {
     const cognitoEndpoint = `https://cognito-idp.${region}.amazonaws.com/`;
 
     this.siteBucket = new Bucket(this, 'Site', {
-      ...PRIVATE_BUCKET,
+      ...privateBucket(props.accessLogs, 'portal-site'),
       // Only build output lives here: it is redeployed from the repository at will.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
 
     this.attachments = new Bucket(this, 'Attachments', {
-      ...PRIVATE_BUCKET,
+      ...privateBucket(props.accessLogs, 'attachments'),
       versioned: true,
       // Documentation of payments: kept when the stack is deleted.
       removalPolicy: RemovalPolicy.RETAIN,
@@ -172,6 +174,9 @@ export class BusinessPortal extends Construct {
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Payouts Business Portal',
       defaultRootObject: 'index.html',
+      enableLogging: true,
+      logBucket: props.accessLogs,
+      logFilePrefix: 'cloudfront/',
       priceClass: PriceClass.PRICE_CLASS_100,
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.siteBucket),

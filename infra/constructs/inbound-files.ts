@@ -1,16 +1,18 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { Bucket, EventType } from 'aws-cdk-lib/aws-s3';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS, INBOUND_FILES } from '../../shared/topology.js';
 import type { PayoutsFunction } from './payouts-function.js';
-import { PRIVATE_BUCKET } from './private-bucket.js';
+import { privateBucket } from './private-bucket.js';
 
 export interface InboundFilesProps {
   functions: ReadonlyMap<string, PayoutsFunction>;
   /** The topology's queues (the notification's destination is INBOUND_FILES.queue). */
   queues: ReadonlyMap<string, Queue>;
+  accessLogs: IBucket;
 }
 
 /**
@@ -24,7 +26,7 @@ export class InboundFiles extends Construct {
   constructor(scope: Construct, id: string, props: InboundFilesProps) {
     super(scope, id);
     this.bucket = new Bucket(this, 'Bucket', {
-      ...PRIVATE_BUCKET,
+      ...privateBucket(props.accessLogs, 'inbound'),
       // Payroll files are payment records: deleting the stack never deletes them.
       removalPolicy: RemovalPolicy.RETAIN,
       versioned: true,
@@ -39,8 +41,15 @@ export class InboundFiles extends Construct {
       const fn = props.functions.get(spec.name);
       if (!fn) throw new Error(`No function ${spec.name}`);
       fn.bindEnvironment({ PAYOUTS_INBOUND_BUCKET: this.bucket.bucketName });
-      this.bucket.grantRead(fn);
-      this.bucket.grantPut(fn, `*${INBOUND_FILES.resultSuffix}`);
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('*')] }),
+      );
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['s3:PutObject'],
+          resources: [this.bucket.arnForObjects(`*${INBOUND_FILES.resultSuffix}`)],
+        }),
+      );
     }
   }
 }

@@ -1,14 +1,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import { DAILY_REPORTS_FUNCTION, DAILY_REPORTS_SCHEDULE, FUNCTIONS } from '../../shared/topology.js';
 import type { PayoutsFunction } from './payouts-function.js';
-import { PRIVATE_BUCKET } from './private-bucket.js';
+import { privateBucket } from './private-bucket.js';
 
 export interface PayoutReportsProps {
   functions: ReadonlyMap<string, PayoutsFunction>;
+  accessLogs: IBucket;
 }
 
 /** How long report files are kept: long enough for a month-end close, then regenerated on demand. */
@@ -25,7 +27,7 @@ export class PayoutReports extends Construct {
   constructor(scope: Construct, id: string, props: PayoutReportsProps) {
     super(scope, id);
     this.bucket = new Bucket(this, 'Files', {
-      ...PRIVATE_BUCKET,
+      ...privateBucket(props.accessLogs, 'reports'),
       // Derived data: every file can be generated again from the table.
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
@@ -39,9 +41,17 @@ export class PayoutReports extends Construct {
       const fn = props.functions.get(spec.name);
       if (!fn) throw new Error(`No function ${spec.name}`);
       fn.bindEnvironment({ PAYOUTS_REPORTS_BUCKET: this.bucket.bucketName });
-      // Presigning a GET needs s3:GetObject; the worker also writes (multipart included).
-      if (spec.reports === 'write') this.bucket.grantReadWrite(fn, 'tenants/*');
-      else this.bucket.grantRead(fn, 'tenants/*');
+      // Presigning a GET needs s3:GetObject; the worker also writes (PutObject covers the parts of a
+      // multipart upload, AbortMultipartUpload its clean-up). Nothing lists, deletes or reads the bucket.
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions:
+            spec.reports === 'write'
+              ? ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']
+              : ['s3:GetObject'],
+          resources: [this.bucket.arnForObjects('tenants/*')],
+        }),
+      );
     }
 
     const daily = props.functions.get(DAILY_REPORTS_FUNCTION);

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -45,7 +46,18 @@ export class PayoutsFunction extends NodejsFunction {
 
   constructor(scope: Construct, id: string, props: PayoutsFunctionProps) {
     const { spec } = props;
+    // An explicit log group, so its retention is part of the stack instead of "never expire".
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, { retention: RetentionDays.ONE_MONTH });
+    // Its own role, without AWSLambdaBasicExecutionRole (logs:* on every log group): it may write
+    // to its own log group only; every other permission is granted for what the function uses.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      // IAM descriptions are Latin-1 only (the topology's descriptions use arrows).
+      description: `Execution role of the ${spec.name} function`,
+    });
+    logGroup.grantWrite(role);
     super(scope, id, {
+      role,
       entry: `${REPO_ROOT}${handlerEntry(spec.name)}`,
       handler: 'handler',
       projectRoot: REPO_ROOT,
@@ -56,8 +68,7 @@ export class PayoutsFunction extends NodejsFunction {
       memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       tracing: Tracing.ACTIVE,
-      // An explicit log group, so its retention is part of the stack instead of "never expire".
-      logGroup: new LogGroup(scope, `${id}LogGroup`, { retention: RetentionDays.ONE_MONTH }),
+      logGroup,
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',

@@ -82,7 +82,7 @@ describe('payroll files in the stack', () => {
     );
     expect(puts.length).toBeGreaterThan(0);
     for (const statement of puts) expect(JSON.stringify(statement.Resource)).toContain('/*.result.csv');
-    const reads = statements.filter((statement: any) => [statement.Action].flat().includes('s3:GetObject*'));
+    const reads = statements.filter((statement: any) => [statement.Action].flat().includes('s3:GetObject'));
     expect(reads.length).toBeGreaterThan(0);
   });
 });

@@ -502,7 +502,9 @@ describe('approval workflow', () => {
 
     expect(machine.Properties.StateMachineType).toBe('STANDARD');
     expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
-    expect(machine.Properties.LoggingConfiguration.Level).toBe('ERROR');
+    expect(machine.Properties.LoggingConfiguration.Level).toBe('ALL');
+    // Without execution data: a payout's details never reach the workflow's logs.
+    expect(machine.Properties.LoggingConfiguration.IncludeExecutionData).toBe(false);
     expect(definition.States.AwaitDecision.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(definition.States.AwaitDecision.TimeoutSecondsPath).toBe('$.Payload.timeout_seconds');
     expect(definition.States.AwaitDecision.Catch).toEqual([

@@ -1,0 +1,100 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { PayoutsStack } from '../../infra/payouts-stack.js';
+
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new PayoutsStack(app, 'Payouts');
+const template = Template.fromStack(stack).toJSON();
+const resources = Object.entries(template.Resources as Record<string, any>);
+const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of every IAM policy in the stack, with the roles it is attached to. */
+const statements = resources
+  .filter(([, resource]) => resource.Type === 'AWS::IAM::Policy')
+  .flatMap(([id, policy]) =>
+    asArray(policy.Properties.PolicyDocument.Statement).map((statement: any) => ({
+      policy: id,
+      roles: asArray(policy.Properties.Roles).map((role: any) => role.Ref as string),
+      actions: asArray(statement.Action) as string[],
+      resources: asArray(statement.Resource),
+    })),
+  );
+
+/**
+ * Actions AWS accepts only on `*` (no resource-level permissions): X-Ray tracing, and the log
+ * delivery that Step Functions logging sets up (AWS's documented policy for it).
+ */
+const RESOURCELESS_ACTIONS = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+/**
+ * CDK's own deploy-time helpers: the notification handler configures the inbound bucket's
+ * notification, the site deployment invalidates the portal's CloudFront cache.
+ */
+const HELPER_ACTIONS: Record<string, Set<string>> = {
+  BucketNotificationsHandler: new Set(['s3:PutBucketNotification']),
+  CustomCDKBucketDeployment: new Set(['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation']),
+};
+
+describe('least privilege', () => {
+  it('grants no service-wide wildcard action (no dynamodb:*, s3:*, sqs:*, *)', () => {
+    expect(statements.length).toBeGreaterThan(50);
+    const wildcards = statements.flatMap((statement) =>
+      statement.actions.filter((action) => action === '*' || /^[a-z0-9-]+:\*$/.test(action)),
+    );
+    expect(wildcards).toEqual([]);
+  });
+
+  it("uses the '*' resource only for actions AWS does not scope (X-Ray, log delivery), and CDK's notification helper", () => {
+    const onStar = statements.filter((statement) => statement.resources.includes('*'));
+    expect(onStar.length).toBeGreaterThan(30); // every traced function
+    for (const statement of onStar) {
+      const helper = Object.keys(HELPER_ACTIONS).find((prefix) =>
+        statement.roles.some((role) => role.startsWith(prefix)),
+      );
+      const allowed = helper ? (HELPER_ACTIONS[helper] as Set<string>) : RESOURCELESS_ACTIONS;
+      expect(
+        statement.actions.filter((action) => !allowed.has(action)),
+        statement.policy,
+      ).toEqual([]);
+    }
+  });
+
+  it('lets each function write only to its own log group, without AWS managed policies', () => {
+    for (const [name, fn] of stack.api.functions) {
+      const role = stack.getLogicalId(fn.role?.node.defaultChild as any);
+      expect(template.Resources[role].Properties.ManagedPolicyArns, name).toBeUndefined();
+      const logs = statements.filter(
+        (statement) =>
+          statement.roles.includes(role) && statement.actions.some((action) => action.startsWith('logs:')),
+      );
+      expect(logs, name).toHaveLength(1);
+      const logGroup = stack.getLogicalId(fn.logGroup.node.defaultChild as any);
+      expect(JSON.stringify(logs[0]?.resources), name).toContain(logGroup);
+      expect(logs[0]?.actions.sort(), name).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    }
+  });
+
+  it('never grants table management or deletion of the table, a bucket or a queue', () => {
+    const destructive = statements.flatMap((statement) =>
+      statement.actions.filter((action) =>
+        /^(dynamodb:(DeleteTable|UpdateTable|CreateTable)|s3:(DeleteBucket|PutBucketPolicy)|sqs:(DeleteQueue|PurgeQueue))$/.test(
+          action,
+        ),
+      ),
+    );
+    expect(destructive).toEqual([]);
+  });
+});
