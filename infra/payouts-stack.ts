@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { ApprovalWorkflow } from './constructs/approval-workflow.js';
 import { BusinessPortal, PortalIdentity } from './constructs/business-portal.js';
 import { InboundFiles } from './constructs/inbound-files.js';
+import { PayoutsMonitoring } from './constructs/monitoring.js';
 import { PayoutApi } from './constructs/payout-api.js';
 import { PayoutExecution } from './constructs/payout-execution.js';
 import { PayoutReports } from './constructs/payout-reports.js';
@@ -23,6 +24,7 @@ export class PayoutsStack extends Stack {
   readonly inboundFiles: InboundFiles;
   /** S3 server access logs of every bucket and CloudFront's logs. */
   readonly accessLogs: Bucket;
+  readonly monitoring: PayoutsMonitoring;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -54,6 +56,13 @@ export class PayoutsStack extends Stack {
       accessLogs: this.accessLogs,
     });
 
+    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
+    this.monitoring = new PayoutsMonitoring(this, 'Monitoring', {
+      api: this.api,
+      execution: this.execution,
+      approvals: this.approvals,
+      alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
+    });
     acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: 'The Business Portal' });

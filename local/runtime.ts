@@ -253,7 +253,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       PAYOUTS_TABLE_NAME: tableName,
       PAYOUTS_STAGE: 'local',
       PAYOUTS_EVENT_BUS_NAME: EVENT_BUS,
-      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // Retried failures log at ERROR in AWS (the alarms count them); locally PAYOUTS_DEBUG=1 shows them.
+      POWERTOOLS_LOG_LEVEL:
+        process.env.POWERTOOLS_LOG_LEVEL ?? (process.env.PAYOUTS_DEBUG === '1' ? 'WARN' : 'CRITICAL'),
+      // EMF metric lines are for CloudWatch; locally they would only fill the terminal.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       ...Object.fromEntries(
         QUEUES.flatMap((queue) => [
           [queueUrlVariable(queue.name), sqs.queueUrl(queue.name)],

@@ -265,6 +265,11 @@ export interface QueueSpec {
   visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the DLQ (≥ 5). */
   maxReceiveCount: number;
+  /**
+   * The oldest message's age that raises an alarm (a stuck consumer), or null where messages wait
+   * by design (webhook retries are held in their queue for up to three days).
+   */
+  oldestMessageAlarmSeconds: number | null;
   consumer: {
     function: string;
     batchSize: number;
@@ -276,12 +281,14 @@ export interface QueueSpec {
 export const QUEUES: readonly QueueSpec[] = [
   {
     name: 'execution',
+    oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 120,
     maxReceiveCount: 8,
     consumer: { function: 'execute-payout', batchSize: 10, maxConcurrency: 5 },
   },
   {
     name: 'webhook-fanout',
+    oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 8,
     consumer: { function: 'fan-out-webhooks', batchSize: 10, maxConcurrency: 5 },
@@ -290,6 +297,7 @@ export const QUEUES: readonly QueueSpec[] = [
     // One message per delivery, retried on the webhook schedule through its visibility: enough
     // receives for the whole schedule (12 attempts) and some failures of our own.
     name: 'webhook-delivery',
+    oldestMessageAlarmSeconds: null,
     visibilityTimeoutSeconds: 120,
     maxReceiveCount: 20,
     // Ten deliveries per invocation, sent in parallel: a receiver that hangs delays only the
@@ -299,6 +307,7 @@ export const QUEUES: readonly QueueSpec[] = [
   },
   {
     name: 'report-generation',
+    oldestMessageAlarmSeconds: 3600,
     // ≥ 6× the worker's 900 s timeout.
     visibilityTimeoutSeconds: 5400,
     maxReceiveCount: 5,
@@ -307,6 +316,7 @@ export const QUEUES: readonly QueueSpec[] = [
   {
     // One chunk (≤ 100 payouts) per message; the concurrency caps the write rate of one batch.
     name: 'batch-expansion',
+    oldestMessageAlarmSeconds: 900,
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 8,
     consumer: { function: 'expand-payout-batch', batchSize: 1, maxConcurrency: 10 },
@@ -314,6 +324,7 @@ export const QUEUES: readonly QueueSpec[] = [
   {
     // `Payout Requested` events from integrators' sources (a rule on the platform bus).
     name: 'inbound-events',
+    oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 8,
     consumer: { function: 'accept-inbound-payout', batchSize: 10, maxConcurrency: 5 },
@@ -321,6 +332,7 @@ export const QUEUES: readonly QueueSpec[] = [
   {
     // Payout requests integrators send straight to a queue; the sender's identity routes them.
     name: 'inbound-requests',
+    oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 8,
     consumer: { function: 'accept-inbound-payout', batchSize: 10, maxConcurrency: 5 },
@@ -328,12 +340,14 @@ export const QUEUES: readonly QueueSpec[] = [
   {
     // New CSV files in the inbound bucket (S3 event notifications); the file's prefix routes it.
     name: 'inbound-files',
+    oldestMessageAlarmSeconds: 900,
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
     consumer: { function: 'accept-payout-file', batchSize: 1, maxConcurrency: 2 },
   },
   {
     name: 'approval-start',
+    oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 8,
     consumer: { function: 'start-approval', batchSize: 10, maxConcurrency: 5 },

@@ -3,6 +3,7 @@ import { createHttpWebhookSender } from '../../shared/adapters/http-webhook-send
 import { loadConfig, webhookUrlPolicy } from '../../shared/config.js';
 import { parseRetrySchedule } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
+import { recordWebhookAttempt } from '../../shared/observability/metrics.js';
 import type { DeliveryMessage } from '../../shared/ports/webhook-store.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { deliverWebhookUseCase, RetryLaterError } from '../../shared/use-cases/deliver-webhooks.js';
@@ -20,7 +21,16 @@ const deliver = deliverWebhookUseCase({
 export const handler = sqsBatchHandler(
   async (record) => {
     const message = JSON.parse(record.body) as DeliveryMessage;
-    const result = await deliver(message);
+    let result: Awaited<ReturnType<typeof deliver>>;
+    try {
+      result = await deliver(message);
+    } catch (error) {
+      // A failed attempt comes back on the schedule; our own failure (no attempt made) is not counted.
+      if (error instanceof RetryLaterError) recordWebhookAttempt(message.endpoint_id, true);
+      throw error;
+    }
+    if (result === 'succeeded' || result === 'failed')
+      recordWebhookAttempt(message.endpoint_id, result === 'failed');
     logger.info('Webhook delivery', { deliveryId: message.delivery_id, result });
   },
   {

@@ -51,6 +51,14 @@ export function sqsBatchHandler(
       } catch (error) {
         const delay = options.delayOf?.(error);
         if (delay !== undefined) requested.set(record.messageId, delay);
+        // A delay the failure asked for is the plan (a webhook's retry schedule); anything else is
+        // an error worth an alarm (the ERROR level is what the executor's alarm counts).
+        else
+          logger.error('Message failed; it is retried after a backoff', {
+            messageId: record.messageId,
+            receiveCount: Number(record.attributes.ApproximateReceiveCount),
+            error: error as Error,
+          });
         throw error;
       }
     };

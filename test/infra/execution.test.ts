@@ -141,6 +141,7 @@ describe('queue settings are validated up front', () => {
         name: 'q',
         visibilityTimeoutSeconds: 30,
         maxReceiveCount: 2,
+        oldestMessageAlarmSeconds: null,
         consumer: { function: 'f', batchSize: 10, maxConcurrency: 1 },
       },
       { name: 'f', description: 'd', timeoutSeconds: 20 },
