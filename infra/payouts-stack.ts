@@ -11,6 +11,7 @@ import { PayoutReports } from './constructs/payout-reports.js';
 import { PayoutsTable } from './constructs/payouts-table.js';
 import { accessLogsBucket } from './constructs/private-bucket.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
+import { deploymentSettings } from './settings.js';
 
 /** The payouts platform: its table, the HTTP API, payout execution and the Business Portal. */
 export class PayoutsStack extends Stack {
@@ -28,12 +29,18 @@ export class PayoutsStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+    const settings = deploymentSettings(this.node);
     this.table = new PayoutsTable(this, 'Payouts');
     this.identity = new PortalIdentity(this, 'PortalIdentity');
     this.api = new PayoutApi(this, 'Api', {
       table: this.table,
       jwt: { issuer: this.identity.issuer, audience: [this.identity.client.userPoolClientId] },
     });
+    for (const fn of this.api.functions.values())
+      fn.bindEnvironment({
+        PAYOUTS_PROVIDER: settings.provider,
+        PAYOUTS_WEBHOOK_SCHEMES: settings.webhookSchemes,
+      });
     this.execution = new PayoutExecution(this, 'Execution', {
       table: this.table,
       functions: this.api.functions,
@@ -56,12 +63,11 @@ export class PayoutsStack extends Stack {
       accessLogs: this.accessLogs,
     });
 
-    const alarmEmail: unknown = this.node.tryGetContext('alarmEmail');
     this.monitoring = new PayoutsMonitoring(this, 'Monitoring', {
       api: this.api,
       execution: this.execution,
       approvals: this.approvals,
-      alarmEmail: typeof alarmEmail === 'string' && alarmEmail !== '' ? alarmEmail : undefined,
+      alarmEmail: settings.alarmEmail,
     });
     acknowledgeNagFindings(this);
 
@@ -76,6 +82,14 @@ export class PayoutsStack extends Stack {
       value: (this.execution.queues.get('inbound-requests') as { queueUrl: string }).queueUrl,
       description:
         'Payout requests as queue messages (grant integrators sqs:SendMessage here; route their SenderId)',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'Every alarm notifies this topic (runbook: docs/deploy.md)',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.monitoring.dashboard.dashboardName,
+      description: "The platform's CloudWatch dashboard",
     });
     new CfnOutput(this, 'InboundBucketName', {
       value: this.inboundFiles.bucket.bucketName,

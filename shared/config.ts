@@ -13,6 +13,11 @@ const environment = z.object({
   /** Retry backoff of failed queue messages: capped exponential with full jitter. */
   PAYOUTS_RETRY_BASE_SECONDS: z.coerce.number().positive().default(2),
   PAYOUTS_RETRY_CAP_SECONDS: z.coerce.number().positive().default(300),
+  /**
+   * URL schemes webhook endpoints may use when deployed: `https` (the default), or `https,http` for
+   * a test account whose receivers have no certificate. Private addresses stay refused either way.
+   */
+  PAYOUTS_WEBHOOK_SCHEMES: z.enum(['https', 'https,http']).default('https'),
   /** Seconds between webhook attempts, comma-separated (tests compress it); default: the contract's. */
   PAYOUTS_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
   /** The webhook delivery queue (fan-out and recovery send to it). */
@@ -57,8 +62,11 @@ export function queueArnVariable(queueName: string): string {
   return `PAYOUTS_QUEUE_ARN_${queueName.toUpperCase().replace(/-/g, '_')}`;
 }
 
-/** Webhook URLs: https only and no loopback in AWS; loopback (and http) allowed locally for demos. */
-export function webhookUrlPolicy(config: Pick<Config, 'PAYOUTS_STAGE'>) {
+/**
+ * Webhook URLs: https only (unless the deployment allows http) and no loopback in AWS; loopback
+ * (and http) allowed locally for demos.
+ */
+export function webhookUrlPolicy(config: Pick<Config, 'PAYOUTS_STAGE' | 'PAYOUTS_WEBHOOK_SCHEMES'>) {
   const local = config.PAYOUTS_STAGE === 'local';
-  return { requireHttps: !local, allowLoopback: local };
+  return { requireHttps: !local && config.PAYOUTS_WEBHOOK_SCHEMES === 'https', allowLoopback: local };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PayoutsStack } from '../../infra/payouts-stack.js';
 import { QUEUES } from '../../shared/topology.js';
@@ -39,7 +39,9 @@ describe('alarms', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: expect.anything() });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MonitoringAlarmsKey'), 'Arn'] },
+    });
   });
 
   it("watch the oldest message's age of every queue but the one where webhook retries wait", () => {
@@ -120,5 +122,27 @@ describe('dashboard', () => {
       'Alarms',
     ])
       expect(body).toContain(title);
+  });
+});
+
+describe('deployment settings', () => {
+  it('reach every function, and a bad value is refused with every problem at once', () => {
+    for (const fn of stack.api.functions.values()) {
+      const variables =
+        template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as any)].Properties.Environment
+          .Variables;
+      expect(variables).toMatchObject({ PAYOUTS_PROVIDER: 'sandbox', PAYOUTS_WEBHOOK_SCHEMES: 'https' });
+    }
+    const bad = new App({
+      context: {
+        'aws:cdk:bundling-stacks': [],
+        provider: 'acme-bank',
+        webhookSchemes: 'ftp',
+        alarmEmail: 'x',
+      },
+    });
+    expect(() => new PayoutsStack(bad, 'Bad')).toThrow(
+      /provider=acme-bank: must be one of sandbox[\s\S]*webhookSchemes=ftp[\s\S]*alarmEmail=x/,
+    );
   });
 });
