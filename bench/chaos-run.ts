@@ -4,6 +4,7 @@ import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { startLocalPlatform } from '../local/runtime.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
+import { MAX_LIMIT_PER_SECOND } from '../shared/domain/rate-limits.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { postPayout } from './load.js';
 
@@ -96,7 +97,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const problems: string[] = [];
   try {
     const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: platform.tableName });
-    const { secret } = await tenantAdministration(adapters).createTenant({ name: 'Chaos' });
+    const admin = tenantAdministration(adapters);
+    const { tenant, secret } = await admin.createTenant({ name: 'Chaos' });
+    // A chaos run tests execution, not the tenant's rate limit: raised to its maximum.
+    await admin.setLimits(tenant.id, {
+      createPerSecond: MAX_LIMIT_PER_SECOND,
+      listPerSecond: MAX_LIMIT_PER_SECOND,
+    });
     const run = randomBytes(3).toString('hex');
     const holder = (i: number) => {
       const roll = (i * 7919) % 1000;

@@ -3,6 +3,8 @@ import { LOCAL_USER_POOL_ID } from '../local/aws/local-cognito.js';
 import { createCognitoDirectory } from '../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { SYSTEM } from '../shared/domain/audit.js';
+import { AppError } from '../shared/domain/errors.js';
+import { DEFAULT_LIMITS, type TenantLimits } from '../shared/domain/rate-limits.js';
 import { ROLES, type Role } from '../shared/domain/team.js';
 import type { InboundOrigin } from '../shared/ports/inbound-store.js';
 import { teamUseCase } from '../shared/use-cases/team.js';
@@ -53,6 +55,52 @@ tenants
       `Created tenant ${tenant.id} (${tenant.name}) on ${target.description}.\nAPI key (shown once, store it now): ${secret}`,
     );
   });
+
+tenants
+  .command('limits')
+  .description("Show or set a tenant's per-second request limits (429 rate_limited above them)")
+  .requiredOption('--tenant <id>', 'tenant id (ten_…)')
+  .option('--create-per-second <n>', 'POST /v1/payouts and /v1/payout-batches per second (default 100)')
+  .option('--list-per-second <n>', 'GET listings of payouts, events and batches per second (default 100)')
+  .option('--json', 'print JSON')
+  .action(
+    async (options: { tenant: string; createPerSecond?: string; listPerSecond?: string; json?: boolean }) => {
+      const { admin } = administration();
+      const given = {
+        ...(options.createPerSecond !== undefined
+          ? { createPerSecond: Number(options.createPerSecond) }
+          : {}),
+        ...(options.listPerSecond !== undefined ? { listPerSecond: Number(options.listPerSecond) } : {}),
+      };
+      let limits: TenantLimits;
+      if (Object.keys(given).length > 0) {
+        try {
+          limits = await admin.setLimits(options.tenant, given);
+        } catch (error) {
+          if (error instanceof AppError)
+            throw new CliError(
+              error.details?.map((problem) => `--${kebab(problem.param)} ${problem.message}`).join('; ') ??
+                error.message,
+            );
+          throw error;
+        }
+      } else {
+        const tenant = await admin.getTenant(options.tenant);
+        if (!tenant) throw new CliError(`No tenant ${options.tenant}`);
+        limits = { ...DEFAULT_LIMITS, ...tenant.limits };
+      }
+      print(
+        Boolean(options.json),
+        {
+          tenant_id: options.tenant,
+          create_per_second: limits.createPerSecond,
+          list_per_second: limits.listPerSecond,
+        },
+        `${options.tenant}: ${limits.createPerSecond} creations/s, ${limits.listPerSecond} listings/s`,
+      );
+    },
+  );
+const kebab = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 
 const apiKeys = program.command('api-keys').description("A tenant's API keys");
 apiKeys

@@ -1,20 +1,29 @@
 import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
+import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { apiHandler, callerOf, jsonResponse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
 import { parseBatchItems } from '../../shared/schemas/batch-request.js';
 import { BATCH_MAX_BODY_BYTES } from '../../shared/schemas/batches.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
 
+const rateLimits = rateLimitsFromEnvironment();
 const batches = batchesFromEnvironment();
 
 /** POST /v1/payout-batches — 202: the items are expanded into payouts asynchronously. */
-export const handler = apiHandler({ body: { maxBytes: BATCH_MAX_BODY_BYTES } }, async (request) => {
-  const key = requireIdempotencyKey(request, idempotencyKey);
-  const items = parseBatchItems(request.json);
-  const { response, replayed } = await batches.create({
-    caller: callerOf(request),
-    idempotencyKey: key,
-    rawBody: request.json,
-    items,
-  });
-  return jsonResponse(response.statusCode, response.body, replayed ? { 'idempotent-replayed': 'true' } : {});
-});
+export const handler = apiHandler(
+  { body: { maxBytes: BATCH_MAX_BODY_BYTES }, rateLimit: { action: 'create', limits: rateLimits } },
+  async (request) => {
+    const key = requireIdempotencyKey(request, idempotencyKey);
+    const items = parseBatchItems(request.json);
+    const { response, replayed } = await batches.create({
+      caller: callerOf(request),
+      idempotencyKey: key,
+      rawBody: request.json,
+      items,
+    });
+    return jsonResponse(
+      response.statusCode,
+      response.body,
+      replayed ? { 'idempotent-replayed': 'true' } : {},
+    );
+  },
+);

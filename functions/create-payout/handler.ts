@@ -1,4 +1,5 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { stampFor } from '../../shared/domain/audit.js';
 import {
@@ -12,19 +13,27 @@ import { idempotencyKey } from '../../shared/schemas/common.js';
 import { createPayoutBody } from '../../shared/schemas/payout-request.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 
+const rateLimits = rateLimitsFromEnvironment();
 const createPayout = createPayoutUseCase(createDynamoAdapters(loadConfig()));
 
 /** POST /v1/payouts */
-export const handler = apiHandler({ body: {} }, async (request) => {
-  const key = requireIdempotencyKey(request, idempotencyKey);
-  const body = parse(createPayoutBody, request.json);
-  const { response, replayed } = await createPayout({
-    tenantId: request.principal.tenantId,
-    idempotencyKey: key,
-    rawBody: request.json,
-    body,
-    source: 'api',
-    action: stampFor(callerOf(request), 'payout.create'),
-  });
-  return jsonResponse(response.statusCode, response.body, replayed ? { 'idempotent-replayed': 'true' } : {});
-});
+export const handler = apiHandler(
+  { body: {}, rateLimit: { action: 'create', limits: rateLimits } },
+  async (request) => {
+    const key = requireIdempotencyKey(request, idempotencyKey);
+    const body = parse(createPayoutBody, request.json);
+    const { response, replayed } = await createPayout({
+      tenantId: request.principal.tenantId,
+      idempotencyKey: key,
+      rawBody: request.json,
+      body,
+      source: 'api',
+      action: stampFor(callerOf(request), 'payout.create'),
+    });
+    return jsonResponse(
+      response.statusCode,
+      response.body,
+      replayed ? { 'idempotent-replayed': 'true' } : {},
+    );
+  },
+);

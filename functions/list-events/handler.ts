@@ -1,13 +1,15 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { listEventsQuery } from '../../shared/schemas/events.js';
 import { listEventsUseCase } from '../../shared/use-cases/read-events.js';
 
+const rateLimits = rateLimitsFromEnvironment();
 const listEvents = listEventsUseCase(createDynamoAdapters(loadConfig()));
 
 /** GET /v1/events */
-export const handler = apiHandler({}, async (request) => {
+export const handler = apiHandler({ rateLimit: { action: 'list', limits: rateLimits } }, async (request) => {
   const query = parse(listEventsQuery, request.queryStringParameters ?? {});
   return jsonResponse(200, await listEvents(request.principal.tenantId, query));
 });

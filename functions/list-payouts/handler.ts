@@ -1,13 +1,15 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { listPayoutsQuery } from '../../shared/schemas/payouts.js';
 import { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
 
+const rateLimits = rateLimitsFromEnvironment();
 const listPayouts = listPayoutsUseCase(createDynamoAdapters(loadConfig()));
 
 /** GET /v1/payouts */
-export const handler = apiHandler({}, async (request) => {
+export const handler = apiHandler({ rateLimit: { action: 'list', limits: rateLimits } }, async (request) => {
   const query = parse(listPayoutsQuery, request.queryStringParameters ?? {});
   return jsonResponse(200, await listPayouts(request.principal.tenantId, query));
 });

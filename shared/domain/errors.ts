@@ -35,6 +35,8 @@ export interface AppErrorOptions {
   /** Extra fields merged into the error body (e.g. `payout_id`). */
   extra?: Record<string, unknown>;
   statusCode?: number;
+  /** Response headers the error asks for (e.g. `Retry-After` on a 429). */
+  headers?: Record<string, string>;
   cause?: unknown;
 }
 
@@ -44,6 +46,7 @@ export class AppError extends Error {
   readonly param?: string;
   readonly details?: FieldProblem[];
   readonly extra?: Record<string, unknown>;
+  readonly headers?: Record<string, string>;
 
   constructor(
     readonly type: ErrorType,
@@ -57,6 +60,7 @@ export class AppError extends Error {
     this.param = options.param;
     this.details = options.details;
     this.extra = options.extra;
+    this.headers = options.headers;
   }
 }
 

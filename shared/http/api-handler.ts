@@ -8,7 +8,9 @@ import type {
 import type * as z from 'zod';
 import type { Caller } from '../domain/audit.js';
 import { AppError, AuthenticationError, ValidationError } from '../domain/errors.js';
+import type { RateLimitedAction } from '../domain/rate-limits.js';
 import { toFieldProblems } from '../schemas/common.js';
+import type { RateLimits } from '../use-cases/rate-limits.js';
 import type { ApiPrincipal } from '../use-cases/tenants.js';
 import { logger } from './logger.js';
 
@@ -69,7 +71,7 @@ export function apiErrors(): MiddlewareObj<ApiEvent, ApiResult> {
               ...error.extra,
             },
           },
-          { 'request-id': requestId },
+          { ...error.headers, 'request-id': requestId },
         );
         return;
       }
@@ -144,6 +146,19 @@ export interface ApiHandlerOptions {
   auth?: boolean;
   /** Parse a JSON body no larger than this many bytes. */
   body?: { maxBytes?: number };
+  /** Count the request against the tenant's limit for this kind of request (429 when over it). */
+  rateLimit?: { action: RateLimitedAction; limits: Pick<RateLimits, 'take'> };
+}
+
+/** The tenant's per-second limit, checked once the caller is known and before anything is read. */
+function tenantRateLimit(
+  options: NonNullable<ApiHandlerOptions['rateLimit']>,
+): MiddlewareObj<ApiEvent, ApiResult> {
+  return {
+    before: async (request) => {
+      await options.limits.take((request.event as ApiRequest).principal.tenantId, options.action);
+    },
+  };
 }
 
 /** Middleware first, handler last: every API function is built here, so none repeats the plumbing. */
@@ -153,6 +168,7 @@ export function apiHandler(
 ) {
   const chain = middy<ApiEvent, ApiResult>().use(injectLambdaContext(logger)).use(apiErrors());
   if (options.auth !== false) chain.use(apiKeyPrincipal());
+  if (options.rateLimit) chain.use(tenantRateLimit(options.rateLimit));
   if (options.body) chain.use(jsonBody(options.body.maxBytes ?? DEFAULT_MAX_BODY_BYTES));
   return chain.handler((event, context) => handler(event as ApiRequest, context));
 }

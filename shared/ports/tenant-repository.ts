@@ -1,4 +1,5 @@
 import type { ActionStamp } from '../domain/audit.js';
+import type { TenantLimits } from '../domain/rate-limits.js';
 
 export type ApiKeyMode = 'test' | 'live';
 
@@ -7,6 +8,8 @@ export interface Tenant {
   name: string;
   status: 'active' | 'disabled';
   createdAt: string;
+  /** Per-second request limits set by an operator; absent ones are the defaults. */
+  limits?: Partial<TenantLimits>;
 }
 
 export interface ApiKey {
@@ -29,6 +32,8 @@ export interface ApiKey {
 export interface TenantRepository {
   createTenant(tenant: Tenant, firstKey: ApiKey): Promise<void>;
   getTenant(tenantId: string): Promise<Tenant | undefined>;
+  /** Sets the tenant's request limits; false when there is no such tenant. */
+  setLimits(tenantId: string, limits: Partial<TenantLimits>): Promise<boolean>;
   /** Every tenant (tenants created before this listing existed are not in it). */
   listTenants(): Promise<Tenant[]>;
   addApiKey(key: ApiKey): Promise<void>;

@@ -1,6 +1,8 @@
 import { apiKeyHint, generateApiKey, hashApiKey, looksLikeApiKey } from '../domain/api-keys.js';
 import type { ActionStamp } from '../domain/audit.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { DEFAULT_LIMITS, MAX_LIMIT_PER_SECOND, type TenantLimits } from '../domain/rate-limits.js';
 import type { ApiKey, ApiKeyMode, Tenant, TenantRepository } from '../ports/tenant-repository.js';
 
 /** What a caller of the API is, once its key checks out. */
@@ -56,6 +58,25 @@ export function tenantAdministration(deps: { tenants: TenantRepository; now?: ()
     },
 
     getTenant: (tenantId: string) => deps.tenants.getTenant(tenantId),
+
+    /** Sets a tenant's per-second limits (whole numbers, 1–1,000); every bad value is named at once. */
+    async setLimits(tenantId: string, limits: Partial<TenantLimits>): Promise<TenantLimits> {
+      const problems = Object.entries(limits)
+        .filter(
+          ([, value]) =>
+            !Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_LIMIT_PER_SECOND,
+        )
+        .map(([name]) => ({
+          param: name,
+          message: `must be a whole number from 1 to ${MAX_LIMIT_PER_SECOND}`,
+        }));
+      if (problems.length > 0) throw new ValidationError(problems);
+      const tenant = await deps.tenants.getTenant(tenantId);
+      if (!tenant) throw new NotFoundError('tenant', tenantId);
+      const merged = { ...tenant.limits, ...limits };
+      await deps.tenants.setLimits(tenantId, merged);
+      return { ...DEFAULT_LIMITS, ...merged };
+    },
 
     listApiKeys: (tenantId: string) => deps.tenants.listApiKeys(tenantId),
 

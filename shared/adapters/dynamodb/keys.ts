@@ -21,6 +21,7 @@
  * | inbound route   | INBOUND#{kind}#{value}              | ROUTE   | TENANT#{tenantId}#INBOUND | {kind}#{value}      | event source / SQS sender → its tenant (issue 9) |
  * | inbound rejection | TENANT#{tenantId}#REJECTION#{id}  | REJECTION |                         |                     | a refused event/queue request (→ payout.request_rejected) |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
+ * | request counter | TENANT#{tenantId}#RATE#{action}#{second} | RATE |                        |                     | per-tenant rate limit of one second (TTL 2 minutes) |
  *
  * The payout id is derived from (tenant, reference) (see `payoutIdFor`), so the payout item is also
  * the reference guard, and a lookup by reference is a GetItem. The payout item's stream record is the
@@ -32,6 +33,10 @@
  */
 export const keys = {
   tenant: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  requestCounter: (tenantId: string, action: string, second: number) => ({
+    pk: `TENANT#${tenantId}#RATE#${action}#${second}`,
+    sk: 'RATE',
+  }),
   /** Every tenant (the daily report schedule walks them). */
   allTenants: 'TENANTS',
   apiKey: (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' }),

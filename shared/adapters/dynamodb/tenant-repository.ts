@@ -74,7 +74,31 @@ export function createDynamoTenantRepository(deps: {
         new GetCommand({ TableName: table, Key: keys.tenant(tenantId), ConsistentRead: true }),
       );
       if (!Item) return undefined;
-      return { id: Item.id, name: Item.name, status: Item.status, createdAt: Item.createdAt };
+      return {
+        id: Item.id,
+        name: Item.name,
+        status: Item.status,
+        createdAt: Item.createdAt,
+        ...(Item.limits ? { limits: Item.limits } : {}),
+      };
+    },
+
+    async setLimits(tenantId, limits) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: table,
+            Key: keys.tenant(tenantId),
+            UpdateExpression: 'SET limits = :limits',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':limits': limits },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
 
     async addApiKey(key) {
