@@ -21,6 +21,13 @@ import {
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const error = (description: string) => ({ description, ...json(errorBody) });
 const authErrors = { '401': error('Missing, invalid or revoked API key') };
+/** Creation and listing are limited per tenant per second (`tenants limits`, docs/deploy.md). */
+const rateLimited = {
+  '429': {
+    ...error("`rate_limited`: over the tenant's per-second limit; retry after `Retry-After` seconds"),
+    headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' as const } } },
+  },
+};
 
 /** Every operation of the API, keyed `METHOD path` exactly as the topology's routes. */
 export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
@@ -49,6 +56,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       },
       '400': error('Invalid body or missing Idempotency-Key (every problem listed in `details`)'),
       ...authErrors,
+      ...rateLimited,
       '409': error('`idempotency_key_in_use` or `reference_already_used` (with `payout_id`)'),
       '413': error('Body too large'),
       '422': error('`idempotency_key_reused`: same key, different body'),
@@ -62,6 +70,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       '200': { description: 'A page of payouts', ...json(payoutList) },
       '400': error('Bad filter'),
       ...authErrors,
+      ...rateLimited,
     },
   },
   'GET /v1/payouts/{id}': {
@@ -93,6 +102,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       '200': { description: 'A page of events', ...json(eventList) },
       '400': error('Bad filter'),
       ...authErrors,
+      ...rateLimited,
     },
   },
   'GET /v1/events/{id}': {
@@ -113,6 +123,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       '202': { description: 'Accepted: poll the batch for its counts', ...json(batchResource) },
       '400': error('Invalid items: `details` names each field, `invalid_items` lists every bad index'),
       ...authErrors,
+      ...rateLimited,
       '413': error('Body above 6 MB: split the file into several batches'),
       '422': error('`idempotency_key_reused`'),
     },
@@ -121,7 +132,11 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     operationId: 'listPayoutBatches',
     summary: 'List payout batches, newest first',
     requestParams: { query: listBatchesQuery },
-    responses: { '200': { description: 'A page of batches', ...json(batchList) }, ...authErrors },
+    responses: {
+      '200': { description: 'A page of batches', ...json(batchList) },
+      ...authErrors,
+      ...rateLimited,
+    },
   },
   'GET /v1/payout-batches/{id}': {
     operationId: 'getPayoutBatch',
