@@ -10,6 +10,7 @@ import { PayoutExecution } from './constructs/payout-execution.js';
 import { PayoutReports } from './constructs/payout-reports.js';
 import { PayoutsTable } from './constructs/payouts-table.js';
 import { accessLogsBucket } from './constructs/private-bucket.js';
+import { WebhookSecrets } from './constructs/webhook-secrets.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { deploymentSettings } from './settings.js';
 
@@ -26,6 +27,7 @@ export class PayoutsStack extends Stack {
   /** S3 server access logs of every bucket and CloudFront's logs. */
   readonly accessLogs: Bucket;
   readonly monitoring: PayoutsMonitoring;
+  readonly webhookSecrets: WebhookSecrets;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -46,6 +48,7 @@ export class PayoutsStack extends Stack {
       functions: this.api.functions,
     });
 
+    this.webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { functions: this.api.functions });
     this.accessLogs = accessLogsBucket(this, 'AccessLogs');
     this.reports = new PayoutReports(this, 'Reports', {
       functions: this.api.functions,

@@ -28,6 +28,7 @@ import {
   type LocalCognito,
 } from './aws/local-cognito.js';
 import { createLocalEventBridge } from './aws/local-eventbridge.js';
+import { createLocalKms, LOCAL_KMS_KEY_ID } from './aws/local-kms.js';
 import { createLocalS3, objectCreatedNotification } from './aws/local-s3.js';
 import { createLocalSqs, type LocalSqs } from './aws/local-sqs.js';
 import { createLocalStepFunctions, type LocalStepFunctions } from './aws/local-stepfunctions.js';
@@ -205,7 +206,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       APPROVAL_WORKFLOW,
       approvalStateMachine(`arn:aws:lambda:us-east-1:000000000000:function:${APPROVAL_TASK_FUNCTION}`),
     );
-    const awsServer = createAwsJsonEndpoint({ sqs, eventBridge, cognito, stepFunctions });
+    const kms = createLocalKms({ keyFile: options.dataDir ? join(options.dataDir, 'kms-key') : undefined });
+    const awsServer = createAwsJsonEndpoint({ sqs, eventBridge, cognito, stepFunctions, kms });
     if (meter)
       awsServer.prependListener('request', (request) => {
         const target = String(request.headers['x-amz-target'] ?? '');
@@ -247,6 +249,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: awsEndpoint,
       AWS_ENDPOINT_URL_S3: s3Endpoint,
       AWS_ENDPOINT_URL_SFN: awsEndpoint,
+      AWS_ENDPOINT_URL_KMS: awsEndpoint,
+      PAYOUTS_SECRETS_KEY_ID: LOCAL_KMS_KEY_ID,
       PAYOUTS_APPROVAL_STATE_MACHINE_ARN: approvalMachineArn,
       PAYOUTS_USER_POOL_ID: LOCAL_USER_POOL_ID,
       PAYOUTS_INBOUND_BUCKET: LOCAL_INBOUND_BUCKET,

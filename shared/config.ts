@@ -28,6 +28,8 @@ const environment = z.object({
   PAYOUTS_REPORTS_BUCKET: z.string().min(1).default('payouts-reports'),
   /** The private bucket integrators drop payroll files into (a tenant's files under its prefix). */
   PAYOUTS_INBOUND_BUCKET: z.string().min(1).default('payouts-inbound'),
+  /** The KMS key that seals webhook signing secrets (set on the functions that seal or open them). */
+  PAYOUTS_SECRETS_KEY_ID: z.string().min(1).optional(),
   /** The Cognito user pool of the portal's team (the local identity provider's pool locally). */
   PAYOUTS_USER_POOL_ID: z.string().min(1).default('local_pool'),
   /** The approval workflow's state machine (Step Functions in AWS, the local emulator locally). */

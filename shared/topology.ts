@@ -26,6 +26,8 @@ export interface FunctionSpec {
   reports?: 'read' | 'write';
   /** The inbound bucket of payroll files: reads dropped files, writes their result files beside them. */
   inboundFiles?: true;
+  /** Webhook signing secrets under the platform's KMS key: `seal` new ones, or `open` stored ones. */
+  webhookSecrets?: 'seal' | 'open';
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -98,6 +100,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     table: 'read-write',
     sendsTo: ['webhook-delivery'],
     portal: { userPool: true, attachments: true },
+    webhookSecrets: 'seal',
     approvals: 'resume',
     reports: 'read',
     memoryMb: 512,
@@ -186,6 +189,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     name: 'deliver-webhook',
     description: 'Webhook delivery queue → signed POST to the endpoint (one attempt per message)',
     table: 'read-write',
+    webhookSecrets: 'open',
     changesVisibilityOf: ['webhook-delivery'],
     // A delivery waits up to 15 s for the receiver.
     timeoutSeconds: 20,
@@ -195,7 +199,12 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
 /** One function per webhook endpoint route. */
 function webhookApiFunctions(): FunctionSpec[] {
   return [
-    { name: 'create-webhook-endpoint', description: 'POST /v1/webhook-endpoints', table: 'read-write' },
+    {
+      name: 'create-webhook-endpoint',
+      description: 'POST /v1/webhook-endpoints',
+      table: 'read-write',
+      webhookSecrets: 'seal',
+    },
     { name: 'list-webhook-endpoints', description: 'GET /v1/webhook-endpoints', table: 'read' },
     { name: 'get-webhook-endpoint', description: 'GET /v1/webhook-endpoints/{id}', table: 'read' },
     { name: 'update-webhook-endpoint', description: 'PATCH /v1/webhook-endpoints/{id}', table: 'read-write' },
@@ -208,6 +217,7 @@ function webhookApiFunctions(): FunctionSpec[] {
       name: 'rotate-webhook-secret',
       description: 'POST /v1/webhook-endpoints/{id}/rotate-secret',
       table: 'read-write',
+      webhookSecrets: 'seal',
     },
     {
       name: 'list-webhook-attempts',

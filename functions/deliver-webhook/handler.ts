@@ -1,5 +1,6 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { createHttpWebhookSender } from '../../shared/adapters/http-webhook-sender.js';
+import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { loadConfig, webhookUrlPolicy } from '../../shared/config.js';
 import { parseRetrySchedule } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
@@ -15,6 +16,7 @@ const deliver = deliverWebhookUseCase({
   webhooks: adapters.webhooks,
   sender: createHttpWebhookSender(webhookUrlPolicy(config)),
   schedule: parseRetrySchedule(config.PAYOUTS_WEBHOOK_RETRY_SCHEDULE),
+  sealer: createKmsSecretSealer({ keyId: config.PAYOUTS_SECRETS_KEY_ID }),
 });
 
 /** One delivery attempt per message; a failed one comes back on the webhook retry schedule. */

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { LocalCognito } from './local-cognito.js';
 import type { LocalEventBridge } from './local-eventbridge.js';
+import type { LocalKms } from './local-kms.js';
 import type { LocalSqs } from './local-sqs.js';
 import type { LocalStepFunctions } from './local-stepfunctions.js';
 
 /**
  * One local HTTP endpoint speaking the AWS JSON protocol (`X-Amz-Target`) for the calls our handlers
  * make through the real SDK clients: EventBridge `PutEvents` and SQS `ChangeMessageVisibility`,
- * `SendMessage`, `SendMessageBatch`, `GetQueueUrl`, and the Cognito user pool calls. The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
+ * `SendMessage`, `SendMessageBatch`, `GetQueueUrl`, the Cognito user pool calls, and KMS `Encrypt` /
+ * `Decrypt` (webhook signing secrets). The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
  * `AWS_ENDPOINT_URL_SQS` here, so the handlers carry no local-only code.
  */
 /** The SQS client checks the MD5 of every body it sent against the service's answer. */
@@ -41,6 +43,7 @@ export function createAwsJsonEndpoint(deps: {
   eventBridge: LocalEventBridge;
   cognito: LocalCognito;
   stepFunctions: LocalStepFunctions;
+  kms: LocalKms;
 }): Server {
   const queueName = (url: unknown) => String(url).split('/').pop() as string;
   const operations: Record<string, (input: never) => unknown> = {
@@ -74,6 +77,8 @@ export function createAwsJsonEndpoint(deps: {
     'AWSStepFunctions.SendTaskSuccess': (input: never) => deps.stepFunctions.sendTaskSuccess(input),
     'AWSStepFunctions.SendTaskFailure': (input: never) => deps.stepFunctions.sendTaskFailure(input),
     'AWSStepFunctions.DescribeExecution': (input: never) => deps.stepFunctions.describeExecution(input),
+    'TrentService.Encrypt': (input: never) => deps.kms.encrypt(input),
+    'TrentService.Decrypt': (input: never) => deps.kms.decrypt(input),
   };
 
   return createServer((request, response) => {
@@ -87,9 +92,10 @@ export function createAwsJsonEndpoint(deps: {
         response.end(answer.body);
         return;
       }
-      const contentType = target.startsWith('AWSEvents')
-        ? 'application/x-amz-json-1.1'
-        : 'application/x-amz-json-1.0';
+      const contentType =
+        target.startsWith('AWSEvents') || target.startsWith('TrentService')
+          ? 'application/x-amz-json-1.1'
+          : 'application/x-amz-json-1.0';
       const operation = operations[target];
       try {
         if (!operation)

@@ -1,6 +1,7 @@
 import { loadConfig, webhookUrlPolicy } from '../config.js';
 import { webhookEndpointsUseCase } from '../use-cases/webhook-endpoints.js';
 import { createDynamoAdapters } from './dynamodb/index.js';
+import { createKmsSecretSealer } from './kms-secret-sealer.js';
 import { createSqsDeliveryQueue } from './sqs-delivery-queue.js';
 
 /**
@@ -16,5 +17,6 @@ export function webhookEndpointsFromEnvironment(adapters?: ReturnType<typeof cre
     audit,
     queue: queueUrl ? createSqsDeliveryQueue({ queueUrl }) : undefined,
     policy: webhookUrlPolicy(config),
+    sealer: createKmsSecretSealer({ keyId: config.PAYOUTS_SECRETS_KEY_ID }),
   });
 }

@@ -10,6 +10,7 @@ import {
   wantsEvent,
 } from '../domain/webhooks.js';
 import type { EventResource, EventStore } from '../ports/event-store.js';
+import type { SecretSealer } from '../ports/secret-sealer.js';
 import type {
   Delivery,
   DeliveryMessage,
@@ -60,6 +61,8 @@ export function deliverWebhookUseCase(deps: {
   webhooks: WebhookStore;
   sender: WebhookSender;
   schedule: number[];
+  /** Opens the stored (sealed) signing secrets. */
+  sealer: Pick<SecretSealer, 'open'>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -149,7 +152,11 @@ export function deliverWebhookUseCase(deps: {
     const headers = signedHeaders({
       eventId: delivery.eventId,
       body,
-      secrets: liveSecrets(endpoint, started),
+      secrets: await Promise.all(
+        liveSecrets(endpoint, started).map((sealed) =>
+          deps.sealer.open(sealed, { tenant_id: endpoint.tenantId, endpoint_id: endpoint.id }),
+        ),
+      ),
       now: started,
     });
     const result = await deps.sender.send({ url: endpoint.url, headers, body });

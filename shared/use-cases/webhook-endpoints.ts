@@ -2,6 +2,7 @@ import { type Caller, stampFor, standaloneEntry } from '../domain/audit.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { generateSigningSecret, rotateSecret, type WebhookEndpoint } from '../domain/webhooks.js';
+import type { SecretSealer } from '../ports/secret-sealer.js';
 import type { AuditLog } from '../ports/team-store.js';
 import type { DeliveryQueue, WebhookStore } from '../ports/webhook-store.js';
 import { toAttemptResource, toEndpointResource } from '../schemas/webhooks.js';
@@ -13,10 +14,14 @@ export function webhookEndpointsUseCase(deps: {
   audit: AuditLog;
   queue?: DeliveryQueue;
   policy: UrlPolicy;
+  /** Signing secrets are stored sealed (KMS); the plaintext is returned once, to the caller. */
+  sealer: SecretSealer;
   resolve?: Resolver;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
+  const seal = (secret: string, tenantId: string, endpointId: string) =>
+    deps.sealer.seal(secret, { tenant_id: tenantId, endpoint_id: endpointId });
 
   async function checkedUrl(url: string): Promise<string> {
     const verdict = await checkWebhookUrl(url, deps.policy, deps.resolve);
@@ -39,15 +44,16 @@ export function webhookEndpointsUseCase(deps: {
       const time = now();
       const at = new Date(time).toISOString();
       const secret = generateSigningSecret();
+      const id = newId('we');
       const endpoint: WebhookEndpoint = {
-        id: newId('we'),
+        id,
         tenantId,
         url: await checkedUrl(body.url),
         description: body.description ?? null,
         enabledEvents: body.enabled_events,
         status: 'enabled',
         disabledReason: null,
-        secrets: [{ secret, createdAt: at, expiresAt: null }],
+        secrets: [{ secret: await seal(secret, tenantId, id), createdAt: at, expiresAt: null }],
         failingSince: null,
         createdAt: at,
         updatedAt: at,
@@ -118,7 +124,17 @@ export function webhookEndpointsUseCase(deps: {
     async rotate(caller: Caller, id: string) {
       const current = await existing(caller.tenantId, id);
       const { endpoint, secret } = rotateSecret(current, now());
-      const next = { ...endpoint, lastAction: stampFor(caller, 'webhook_endpoint.rotate_secret', now()) };
+      // The new secret is the first entry; the others were stored sealed already.
+      const [fresh, ...kept] = endpoint.secrets;
+      const sealed = {
+        ...(fresh as (typeof endpoint.secrets)[number]),
+        secret: await seal(secret, caller.tenantId, id),
+      };
+      const next = {
+        ...endpoint,
+        secrets: [sealed, ...kept],
+        lastAction: stampFor(caller, 'webhook_endpoint.rotate_secret', now()),
+      };
       await deps.webhooks.saveEndpoint({ current, next });
       return { secret };
     },

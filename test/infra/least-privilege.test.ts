@@ -98,3 +98,22 @@ describe('least privilege', () => {
     expect(destructive).toEqual([]);
   });
 });
+
+describe('webhook signing secrets', () => {
+  it('are sealed by the endpoint writers (Encrypt only) and opened by the delivery function (Decrypt only)', () => {
+    const key = stack.getLogicalId(stack.webhookSecrets.key.node.defaultChild as any);
+    const kmsActionsOf = (name: string) => {
+      const role = stack.getLogicalId(stack.api.functions.get(name)?.role?.node.defaultChild as any);
+      return statements
+        .filter((statement) => statement.roles.includes(role))
+        .filter((statement) => JSON.stringify(statement.resources).includes(key))
+        .flatMap((statement) => statement.actions);
+    };
+    for (const writer of ['create-webhook-endpoint', 'rotate-webhook-secret', 'portal-api'])
+      expect(kmsActionsOf(writer), writer).toEqual(['kms:Encrypt']);
+    expect(kmsActionsOf('deliver-webhook')).toEqual(['kms:Decrypt']);
+    expect(kmsActionsOf('get-webhook-endpoint')).toEqual([]);
+    expect(template.Resources[key].Properties.EnableKeyRotation).toBe(true);
+    expect(template.Resources[key].DeletionPolicy).toBe('Retain');
+  });
+});

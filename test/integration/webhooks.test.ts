@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { deliverWebhookUseCase, RetryLaterError } from '../../shared/use-cases/deliver-webhooks.js';
 import { eventually, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
 
@@ -82,6 +83,32 @@ describe('webhook endpoints', () => {
       deleted: true,
     });
     expect((await tenant.request('GET', `/v1/webhook-endpoints/${created.id}`)).status).toBe(404);
+  });
+
+  it('stores the signing secret sealed with KMS, bound to its endpoint, never in the clear', async () => {
+    const tenant = await ctx.platform.newTenant('Sealed');
+    const { url } = await receiver();
+    const created = await subscribe(tenant, url, ['*']);
+    const rotated = (await tenant.request('POST', `/v1/webhook-endpoints/${created.id}/rotate-secret`)).body;
+
+    const stored = await ctx.platform.adapters.webhooks.getEndpoint(tenant.tenantId, created.id);
+    const raw = JSON.stringify(stored);
+    expect(raw).not.toContain(created.secret);
+    expect(raw).not.toContain(rotated.secret);
+    expect(stored?.secrets.map((entry) => entry.secret.slice(0, 4))).toEqual(['kms:', 'kms:']);
+
+    const sealer = createKmsSecretSealer({ keyId: process.env.PAYOUTS_SECRETS_KEY_ID });
+    const [current] = stored?.secrets ?? [];
+    expect(await sealer.open(current!.secret, { tenant_id: tenant.tenantId, endpoint_id: created.id })).toBe(
+      rotated.secret,
+    );
+    // The encryption context binds the ciphertext: copied to another endpoint, it does not open.
+    await expect(
+      createKmsSecretSealer({ keyId: process.env.PAYOUTS_SECRETS_KEY_ID }).open(current!.secret, {
+        tenant_id: tenant.tenantId,
+        endpoint_id: 'we_other',
+      }),
+    ).rejects.toThrow(/ciphertext/i);
   });
 
   it.each([
@@ -191,6 +218,7 @@ describe('delivery', () => {
         }),
       },
       schedule: [60, 60],
+      sealer: createKmsSecretSealer({ keyId: process.env.PAYOUTS_SECRETS_KEY_ID }),
       now: () => time,
     });
     const message = (n: number) => ({

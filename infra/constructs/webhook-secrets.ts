@@ -1,0 +1,34 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { FUNCTIONS } from '../../shared/topology.js';
+import type { PayoutsFunction } from './payouts-function.js';
+
+export interface WebhookSecretsProps {
+  functions: ReadonlyMap<string, PayoutsFunction>;
+}
+
+/**
+ * The customer managed key that seals webhook signing secrets (shared/adapters/kms-secret-sealer.ts):
+ * the functions that create or rotate endpoints may only encrypt, the delivery function may only
+ * decrypt, and nothing else may use it. Retained: without it, stored secrets cannot be opened.
+ */
+export class WebhookSecrets extends Construct {
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, props: WebhookSecretsProps) {
+    super(scope, id);
+    this.key = new Key(this, 'Key', {
+      description: 'Seals the payouts platform webhook signing secrets',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const spec of FUNCTIONS.filter((candidate) => candidate.webhookSecrets)) {
+      const fn = props.functions.get(spec.name);
+      if (!fn) throw new Error(`No function ${spec.name}`);
+      fn.bindEnvironment({ PAYOUTS_SECRETS_KEY_ID: this.key.keyArn });
+      // One action each (grantEncrypt would add ReEncrypt* and GenerateDataKey*, which nothing uses).
+      this.key.grant(fn, spec.webhookSecrets === 'seal' ? 'kms:Encrypt' : 'kms:Decrypt');
+    }
+  }
+}

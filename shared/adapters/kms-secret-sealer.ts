@@ -1,0 +1,59 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { SecretContext, SecretSealer } from '../ports/secret-sealer.js';
+
+/** Sealed values carry this prefix; a value without it is a secret stored before sealing existed. */
+const SEALED_PREFIX = 'kms:';
+
+/**
+ * Webhook signing secrets sealed with KMS (`Encrypt` / `Decrypt` under the platform's key, with the
+ * tenant and endpoint as encryption context). The KMS client is loaded on first use, so functions
+ * that never touch a secret pay nothing at cold start; an opened secret is kept in memory for the
+ * instance's life (a rotation seals a new value), so a delivery does not cost a KMS call.
+ */
+export function createKmsSecretSealer(config: { keyId: string | undefined }): SecretSealer {
+  let client: Promise<{ kms: KMSClient; sdk: typeof import('@aws-sdk/client-kms') }> | undefined;
+  const sdk = () => {
+    client ??= import('@aws-sdk/client-kms').then((module) => ({
+      kms: new module.KMSClient({}),
+      sdk: module,
+    }));
+    return client;
+  };
+  const opened = new Map<string, string>();
+  const cacheKey = (sealed: string, context: SecretContext) =>
+    `${context.tenant_id}/${context.endpoint_id}/${sealed}`;
+
+  return {
+    async seal(plaintext, context) {
+      if (!config.keyId)
+        throw new Error('PAYOUTS_SECRETS_KEY_ID is not set: this function may not seal secrets');
+      const { kms, sdk: api } = await sdk();
+      const { CiphertextBlob } = await kms.send(
+        new api.EncryptCommand({
+          KeyId: config.keyId,
+          Plaintext: Buffer.from(plaintext, 'utf8'),
+          EncryptionContext: { ...context },
+        }),
+      );
+      const sealed = `${SEALED_PREFIX}${Buffer.from(CiphertextBlob as Uint8Array).toString('base64')}`;
+      opened.set(cacheKey(sealed, context), plaintext);
+      return sealed;
+    },
+    async open(sealed, context) {
+      if (!sealed.startsWith(SEALED_PREFIX)) return sealed;
+      const key = cacheKey(sealed, context);
+      const known = opened.get(key);
+      if (known !== undefined) return known;
+      const { kms, sdk: api } = await sdk();
+      const { Plaintext } = await kms.send(
+        new api.DecryptCommand({
+          CiphertextBlob: Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64'),
+          EncryptionContext: { ...context },
+        }),
+      );
+      const plaintext = Buffer.from(Plaintext as Uint8Array).toString('utf8');
+      opened.set(key, plaintext);
+      return plaintext;
+    },
+  };
+}

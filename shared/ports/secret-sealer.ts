@@ -1,0 +1,14 @@
+/** Whose secret it is: bound to the ciphertext (KMS encryption context), so it opens only for them. */
+export interface SecretContext {
+  tenant_id: string;
+  endpoint_id: string;
+}
+
+/**
+ * Seals secrets before they are stored and opens them where they are used (webhook signing). The
+ * table holds only sealed values: reading it, its backups or its stream reveals no signing secret.
+ */
+export interface SecretSealer {
+  seal(plaintext: string, context: SecretContext): Promise<string>;
+  open(sealed: string, context: SecretContext): Promise<string>;
+}
