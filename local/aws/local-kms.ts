@@ -18,7 +18,8 @@ const contextOf = (context: Record<string, string> | undefined) =>
  */
 export function createLocalKms(options: { keyFile?: string } = {}) {
   let key: Buffer;
-  if (options.keyFile && existsSync(options.keyFile)) key = Buffer.from(readFileSync(options.keyFile, 'utf8'), 'base64');
+  if (options.keyFile && existsSync(options.keyFile))
+    key = Buffer.from(readFileSync(options.keyFile, 'utf8'), 'base64');
   else {
     key = randomBytes(32);
     if (options.keyFile) writeFileSync(options.keyFile, key.toString('base64'), { mode: 0o600 });
@@ -32,9 +33,16 @@ export function createLocalKms(options: { keyFile?: string } = {}) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(contextOf(input.EncryptionContext));
-      const body = Buffer.concat([cipher.update(Buffer.from(input.Plaintext ?? '', 'base64')), cipher.final()]);
+      const body = Buffer.concat([
+        cipher.update(Buffer.from(input.Plaintext ?? '', 'base64')),
+        cipher.final(),
+      ]);
       const blob = Buffer.concat([iv, cipher.getAuthTag(), body]);
-      return { CiphertextBlob: blob.toString('base64'), KeyId: keyArn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+      return {
+        CiphertextBlob: blob.toString('base64'),
+        KeyId: keyArn,
+        EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+      };
     },
     decrypt(input: { CiphertextBlob?: string; EncryptionContext?: Record<string, string> }) {
       const blob = Buffer.from(input.CiphertextBlob ?? '', 'base64');
@@ -43,9 +51,16 @@ export function createLocalKms(options: { keyFile?: string } = {}) {
         decipher.setAAD(contextOf(input.EncryptionContext));
         decipher.setAuthTag(blob.subarray(12, 28));
         const plaintext = Buffer.concat([decipher.update(blob.subarray(28)), decipher.final()]);
-        return { Plaintext: plaintext.toString('base64'), KeyId: keyArn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+        return {
+          Plaintext: plaintext.toString('base64'),
+          KeyId: keyArn,
+          EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+        };
       } catch {
-        throw KMS_ERROR('InvalidCiphertextException', 'The ciphertext or its encryption context is not valid.');
+        throw KMS_ERROR(
+          'InvalidCiphertextException',
+          'The ciphertext or its encryption context is not valid.',
+        );
       }
     },
   };

@@ -1,10 +1,12 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../local/ports.js';
 import { apiClient, eventually, payoutBody } from '../helpers/platform.js';
@@ -22,6 +24,25 @@ afterEach(() => {
     }
   }
 });
+
+/** A webhook receiver on loopback that answers 200 and keeps every body. */
+async function startReceiver(): Promise<{ url: string; received: string[]; server: Server }> {
+  const received: string[] = [];
+  const server = createHttpServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      received.push(body);
+      response.writeHead(200);
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}/hooks`, received, server };
+}
 
 interface Started {
   child: ChildProcess;
@@ -138,6 +159,88 @@ describe('npm start', () => {
     expect(after.body).toMatchObject({ id: payout.body.id, amount: payout.body.amount });
     expect(['queued', 'processing', 'paid']).toContain(after.body.status);
     expect(await stop(second.child)).toBe(0);
+  }, 120_000);
+
+  it('writes no destination, API key or signing secret to its logs, even with every event logged', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'payouts-logs-'));
+    const port = await findFreePort();
+    // The worst case: every log level, and Powertools logging each function's whole incoming event
+    // (headers with the API key, bodies with IBANs and names).
+    const run = await start({
+      PORT: String(port),
+      PAYOUTS_DATA_DIR: dataDir,
+      PAYOUTS_IN_MEMORY: '1',
+      PAYOUTS_QUIET: '0',
+      PAYOUTS_DEBUG: '1',
+      POWERTOOLS_LOG_LEVEL: 'DEBUG',
+      POWERTOOLS_LOGGER_LOG_EVENT: 'true',
+    });
+    const bannerEnd = run.output().length;
+    const apiKey = /API key\s+(sk_test_\S+)/.exec(run.output())?.[1] as string;
+    const runtime = JSON.parse(readFileSync(join(dataDir, 'local-runtime.json'), 'utf8'));
+    const url = `http://127.0.0.1:${port}`;
+    const demo = apiClient(url, 'demo', 'demo', apiKey);
+    const IBAN = 'GB29NWBK60161331926819';
+    const HOLDER = 'Zelda Quartermain';
+    const destination = { type: 'bank_account', account_holder_name: HOLDER, iban: IBAN };
+
+    const receiver = await startReceiver();
+    const endpoint = await demo.request('POST', '/v1/webhook-endpoints', {
+      body: { url: receiver.url, enabled_events: ['*'] },
+    });
+    expect(endpoint.status).toBe(201);
+    const created = await demo.createPayout(payoutBody({ destination }));
+    expect(created.status).toBe(201);
+    expect((await demo.createPayout(payoutBody({ destination, amount: -1 }))).status).toBe(400);
+    const stranger = await apiClient(url, 'x', 'x', 'sk_test_NotARealKeyButShapedLikeOne123').request(
+      'GET',
+      '/v1/payouts',
+    );
+    expect(stranger.status).toBe(401);
+    const sqs = new SQSClient({
+      endpoint: runtime.awsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const queued = payoutBody({ destination });
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: `${runtime.awsEndpoint}/000000000000/inbound-requests`,
+        MessageBody: JSON.stringify({ ...queued, idempotency_key: `q-${queued.reference}` }),
+      }),
+    );
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: `${runtime.awsEndpoint}/000000000000/inbound-requests`,
+        MessageBody: JSON.stringify({ ...payoutBody({ destination, amount: 0 }), idempotency_key: 'q-bad' }),
+      }),
+    );
+    await eventually(
+      async () => receiver.received.filter((body) => body.includes('payout.paid')).length,
+      (count) => count >= 2,
+      60_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await stop(run.child)).toBe(0);
+    receiver.server.close();
+
+    const logs = run.output().slice(bannerEnd);
+    // Logging was on: every function's incoming event, and the inbound and webhook paths.
+    expect(logs).toContain('"message":"Lambda invocation event"');
+    expect(logs).toContain('"outcome":"rejected"');
+    expect(logs).toContain('Webhook delivery');
+    for (const secret of [
+      IBAN,
+      'GB29 NWBK 6016 1331 9268 19',
+      HOLDER,
+      apiKey,
+      'sk_test_NotARealKey',
+      endpoint.body.secret,
+    ])
+      expect(logs.includes(secret), secret).toBe(false);
+    // …because they were redacted where they appeared, not because they never came by.
+    expect(logs).toContain('\\"destination\\":\\"[redacted]\\"');
+    expect(logs).toContain('"authorization":"[redacted]"');
   }, 120_000);
 
   it('explains a busy port in one line and starts nothing', async () => {
