@@ -1,4 +1,9 @@
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import {
+  createDynamoIdempotencyStore,
+  createDynamoPayoutRepository,
+} from '../../shared/adapters/dynamodb/payout-repository.js';
+import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { stampFor } from '../../shared/domain/audit.js';
@@ -13,8 +18,14 @@ import { idempotencyKey } from '../../shared/schemas/common.js';
 import { createPayoutBody } from '../../shared/schemas/payout-request.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 
-const rateLimits = rateLimitsFromEnvironment();
-const createPayout = createPayoutUseCase(createDynamoAdapters(loadConfig()));
+// Only the stores this function uses: it stays within the bundle budget.
+const deps = { client: createDocumentClient(), table: loadConfig().PAYOUTS_TABLE_NAME };
+const createPayout = createPayoutUseCase({
+  payouts: createDynamoPayoutRepository(deps),
+  idempotency: createDynamoIdempotencyStore(deps),
+  team: createDynamoTeamStore(deps),
+});
+const rateLimits = rateLimitsFromEnvironment(deps);
 
 /** POST /v1/payouts */
 export const handler = apiHandler(

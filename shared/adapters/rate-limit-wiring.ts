@@ -1,15 +1,20 @@
 import { loadConfig } from '../config.js';
 import { rateLimitsUseCase } from '../use-cases/rate-limits.js';
 import { createDocumentClient } from './dynamodb/client.js';
-import { createDynamoRequestCounter } from './dynamodb/request-counter.js';
-import { createDynamoTenantRepository } from './dynamodb/tenant-repository.js';
+import { createDynamoRequestCounter, createDynamoTenantLimits } from './dynamodb/request-counter.js';
 
-/** The per-tenant rate limits as the API functions wire them (once, at cold start). */
-export function rateLimitsFromEnvironment() {
-  const deps = { client: createDocumentClient(), table: loadConfig().PAYOUTS_TABLE_NAME };
-  const tenants = createDynamoTenantRepository(deps);
+/**
+ * The per-tenant rate limits as the API functions wire them (once, at cold start); a function that
+ * already has a document client passes it.
+ */
+export function rateLimitsFromEnvironment(
+  deps: Parameters<typeof createDynamoRequestCounter>[0] = {
+    client: createDocumentClient(),
+    table: loadConfig().PAYOUTS_TABLE_NAME,
+  },
+) {
   return rateLimitsUseCase({
     counter: createDynamoRequestCounter(deps),
-    limitsOf: async (tenantId) => (await tenants.getTenant(tenantId))?.limits,
+    limitsOf: createDynamoTenantLimits(deps),
   });
 }

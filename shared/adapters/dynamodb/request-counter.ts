@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TenantLimits } from '../../domain/rate-limits.js';
 import type { RequestCounter } from '../../use-cases/rate-limits.js';
 import { keys } from './keys.js';
 import { TABLE_DEFINITION } from './table-definition.js';
@@ -34,5 +35,20 @@ export function createDynamoRequestCounter(deps: {
         throw error;
       }
     },
+  };
+}
+
+/** A tenant's limits alone (the tenant item's `limits`): what the rate-limited API functions read. */
+export function createDynamoTenantLimits(deps: { client: DynamoDBDocumentClient; table: string }) {
+  return async (tenantId: string): Promise<Partial<TenantLimits> | undefined> => {
+    const { Item } = await deps.client.send(
+      new GetCommand({
+        TableName: deps.table,
+        Key: keys.tenant(tenantId),
+        ProjectionExpression: 'limits',
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.limits as Partial<TenantLimits> | undefined;
   };
 }
