@@ -91,6 +91,11 @@ export class PayoutsMonitoring extends Construct {
       if (!found) throw new Error(`No function ${name}`);
       return found;
     };
+    const queueOf = (name: string) => {
+      const found = props.execution.queues.get(name);
+      if (!found) throw new Error(`No queue ${name}`);
+      return found;
+    };
     const fiveMinutes = Duration.minutes(5);
 
     // Dead-letter queues: any message there is a payout request, event or delivery that needs a person.
@@ -117,8 +122,7 @@ export class PayoutsMonitoring extends Construct {
     // Queues whose oldest message is too old: a consumer is stuck or throttled.
     for (const spec of QUEUES) {
       if (spec.oldestMessageAlarmSeconds === null) continue;
-      const queue = props.execution.queues.get(spec.name);
-      if (!queue) throw new Error(`No queue ${spec.name}`);
+      const queue = queueOf(spec.name);
       const limit = spec.oldestMessageAlarmSeconds;
       alarm(
         `OldestMessage-${spec.name}`,
@@ -239,8 +243,8 @@ export class PayoutsMonitoring extends Construct {
     );
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
-    const queueNames = QUEUES.map((spec) => spec.name);
-    const byQueue = (metric: (name: string) => Metric) => queueNames.map(metric);
+    const byQueue = (metric: (queue: ReturnType<typeof queueOf>, label: string) => Metric) =>
+      QUEUES.map((spec) => metric(queueOf(spec.name), spec.name));
     this.dashboard.addWidgets(
       new GraphWidget({
         title: 'API: requests, 4xx, 5xx',
@@ -261,19 +265,15 @@ export class PayoutsMonitoring extends Construct {
       }),
       new GraphWidget({
         title: 'Queue depth (visible)',
-        left: byQueue((name) =>
-          (
-            props.execution.queues.get(name) as NonNullable<ReturnType<typeof props.execution.queues.get>>
-          ).metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, label: name }),
+        left: byQueue((queue, label) =>
+          queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, label }),
         ),
         width: 12,
       }),
       new GraphWidget({
         title: 'Oldest message age (s)',
-        left: byQueue((name) =>
-          (
-            props.execution.queues.get(name) as NonNullable<ReturnType<typeof props.execution.queues.get>>
-          ).metricApproximateAgeOfOldestMessage({ period: fiveMinutes, label: name }),
+        left: byQueue((queue, label) =>
+          queue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, label }),
         ),
         width: 12,
       }),

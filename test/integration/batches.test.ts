@@ -25,7 +25,9 @@ const context = withTestPlatform('batches');
 const createBatch = (client: TenantClient, items: unknown[], key = randomBytes(8).toString('hex')) =>
   client.request('POST', '/v1/payout-batches', { body: { items }, headers: { 'idempotency-key': key } });
 
-const completed = (client: TenantClient, id: string, timeoutMs = 60_000) =>
+// A 250-item batch completes in ~9 s alone, but DynamoDB Local is shared by every test file: beside
+// a chaos run it has taken a minute. The deadline catches a hang, not slowness.
+const completed = (client: TenantClient, id: string, timeoutMs = 150_000) =>
   eventually(
     async () => (await client.request('GET', `/v1/payout-batches/${id}`)).body,
     (batch) => batch.status === 'completed',
@@ -117,7 +119,7 @@ describe('payout batches', () => {
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBe(250);
-  });
+  }, 180_000);
 
   it('lists every bad item index and stores nothing', async () => {
     const { tenant, platform } = context;
@@ -186,7 +188,7 @@ describe('payout batches', () => {
     expect(ofBatch).toHaveLength(2);
     const list = (await tenant.request('GET', '/v1/payout-batches?limit=100')).body;
     expect(list.data.filter((batch: any) => batch.id === first.body.id)).toHaveLength(1);
-  });
+  }, 180_000);
 
   it('resumes a chunk whose worker died mid-way: nothing lost, nothing duplicated, counted once', async () => {
     const { tenant, platform } = context;
@@ -225,7 +227,7 @@ describe('payout batches', () => {
     expect(batch.expanded).toBe(100);
     const ofBatch = (await storedPayouts()).filter((payout) => payout.batchId === batchId);
     expect(ofBatch).toHaveLength(100);
-  });
+  }, 180_000);
 
   it('keeps tenants apart and answers 404 for an unknown or foreign batch', async () => {
     const { tenant, platform } = context;
