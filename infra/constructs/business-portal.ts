@@ -29,9 +29,8 @@ import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { TENANT_CLAIM } from '../../shared/adapters/cognito-directory.js';
 import { portalContentSecurityPolicy } from '../../shared/http/portal-csp.js';
-import { FUNCTIONS } from '../../shared/topology.js';
 import type { PayoutApi } from './payout-api.js';
-import { REPO_ROOT } from './payouts-function.js';
+import { functionsWhere, REPO_ROOT } from './payouts-function.js';
 import { privateBucket } from './private-bucket.js';
 
 /** The built SPA (`npm run build:portal`). */
@@ -232,9 +231,7 @@ export class BusinessPortal extends Construct {
     });
 
     // The portal API's own needs: team administration in the pool, attachments under tenants/.
-    for (const spec of FUNCTIONS.filter((candidate) => candidate.portal)) {
-      const fn = props.api.functions.get(spec.name);
-      if (!fn) throw new Error(`No function ${spec.name}`);
+    for (const { fn } of functionsWhere(props.api.functions, (candidate) => candidate.portal)) {
       fn.bindEnvironment({
         PAYOUTS_USER_POOL_ID: props.identity.userPool.userPoolId,
         PAYOUTS_ATTACHMENTS_BUCKET: this.attachments.bucketName,

@@ -4,8 +4,8 @@ import { Bucket, EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS, INBOUND_FILES } from '../../shared/topology.js';
-import type { PayoutsFunction } from './payouts-function.js';
+import { INBOUND_FILES } from '../../shared/topology.js';
+import { functionsWhere, type PayoutsFunction } from './payouts-function.js';
 import { privateBucket } from './private-bucket.js';
 
 export interface InboundFilesProps {
@@ -37,9 +37,7 @@ export class InboundFiles extends Construct {
       suffix: INBOUND_FILES.suffix,
     });
 
-    for (const spec of FUNCTIONS.filter((candidate) => candidate.inboundFiles)) {
-      const fn = props.functions.get(spec.name);
-      if (!fn) throw new Error(`No function ${spec.name}`);
+    for (const { fn } of functionsWhere(props.functions, (candidate) => candidate.inboundFiles)) {
       fn.bindEnvironment({ PAYOUTS_INBOUND_BUCKET: this.bucket.bucketName });
       fn.addToRolePolicy(
         new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('*')] }),

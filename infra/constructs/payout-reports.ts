@@ -4,8 +4,8 @@ import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { DAILY_REPORTS_FUNCTION, DAILY_REPORTS_SCHEDULE, FUNCTIONS } from '../../shared/topology.js';
-import type { PayoutsFunction } from './payouts-function.js';
+import { DAILY_REPORTS_FUNCTION, DAILY_REPORTS_SCHEDULE } from '../../shared/topology.js';
+import { functionsWhere, type PayoutsFunction } from './payouts-function.js';
 import { privateBucket } from './private-bucket.js';
 
 export interface PayoutReportsProps {
@@ -37,9 +37,7 @@ export class PayoutReports extends Construct {
       ],
     });
 
-    for (const spec of FUNCTIONS.filter((candidate) => candidate.reports)) {
-      const fn = props.functions.get(spec.name);
-      if (!fn) throw new Error(`No function ${spec.name}`);
+    for (const { spec, fn } of functionsWhere(props.functions, (candidate) => candidate.reports)) {
       fn.bindEnvironment({ PAYOUTS_REPORTS_BUCKET: this.bucket.bucketName });
       // Presigning a GET needs s3:GetObject; the worker also writes (PutObject covers the parts of a
       // multipart upload, AbortMultipartUpload its clean-up). Nothing lists, deletes or reads the bucket.

@@ -5,7 +5,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type FunctionSpec, handlerEntry } from '../../shared/topology.js';
+import { FUNCTIONS, type FunctionSpec, handlerEntry } from '../../shared/topology.js';
 
 /** The repository root: `handlerEntry()` paths are relative to it and esbuild runs from it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,4 +106,19 @@ export class PayoutsFunction extends NodejsFunction {
     }
     return this;
   }
+}
+
+/**
+ * The topology's functions whose entry asks for something (`(spec) => spec.reports`), each with its
+ * deployed function: how a capability's construct finds the functions to grant and configure.
+ */
+export function functionsWhere(
+  functions: ReadonlyMap<string, PayoutsFunction>,
+  wants: (spec: FunctionSpec) => unknown,
+): { spec: FunctionSpec; fn: PayoutsFunction }[] {
+  return FUNCTIONS.filter(wants).map((spec) => {
+    const fn = functions.get(spec.name);
+    if (!fn) throw new Error(`No function ${spec.name}`);
+    return { spec, fn };
+  });
 }

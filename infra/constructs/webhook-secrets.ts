@@ -1,8 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { FUNCTIONS } from '../../shared/topology.js';
-import type { PayoutsFunction } from './payouts-function.js';
+import { functionsWhere, type PayoutsFunction } from './payouts-function.js';
 
 export interface WebhookSecretsProps {
   functions: ReadonlyMap<string, PayoutsFunction>;
@@ -23,9 +22,7 @@ export class WebhookSecrets extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const spec of FUNCTIONS.filter((candidate) => candidate.webhookSecrets)) {
-      const fn = props.functions.get(spec.name);
-      if (!fn) throw new Error(`No function ${spec.name}`);
+    for (const { spec, fn } of functionsWhere(props.functions, (candidate) => candidate.webhookSecrets)) {
       fn.bindEnvironment({ PAYOUTS_SECRETS_KEY_ID: this.key.keyArn });
       // One action each (grantEncrypt would add ReEncrypt* and GenerateDataKey*, which nothing uses).
       this.key.grant(fn, spec.webhookSecrets === 'seal' ? 'kms:Encrypt' : 'kms:Decrypt');
