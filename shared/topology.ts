@@ -28,6 +28,8 @@ export interface FunctionSpec {
   inboundFiles?: true;
   /** Webhook signing secrets under the platform's KMS key: `seal` new ones, or `open` stored ones. */
   webhookSecrets?: 'seal' | 'open';
+  /** Counts its requests against the tenant's rate limit: may update the request counters only. */
+  rateLimited?: true;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -62,9 +64,9 @@ export const APPROVAL_TASK_FUNCTION = 'approval-task';
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: AUTHORIZER_FUNCTION, description: 'Resolves an API key to its tenant', table: 'read' },
-  { name: 'create-payout', description: 'POST /v1/payouts', table: 'read-write' },
+  { name: 'create-payout', description: 'POST /v1/payouts', table: 'read-write', rateLimited: true },
   { name: 'get-payout', description: 'GET /v1/payouts/{id}', table: 'read' },
-  { name: 'list-payouts', description: 'GET /v1/payouts', table: 'read' },
+  { name: 'list-payouts', description: 'GET /v1/payouts', table: 'read', rateLimited: true },
   {
     name: 'cancel-payout',
     description: 'POST /v1/payouts/{id}/cancel',
@@ -74,7 +76,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: 'get-health', description: 'GET /v1/health' },
   { name: 'get-openapi', description: 'GET /v1/openapi.json' },
   { name: NOT_FOUND_FUNCTION, description: 'Unknown routes ($default)' },
-  { name: 'list-events', description: 'GET /v1/events', table: 'read' },
+  { name: 'list-events', description: 'GET /v1/events', table: 'read', rateLimited: true },
   { name: 'get-event', description: 'GET /v1/events/{id}', table: 'read' },
   {
     name: OUTBOX_RELAY_FUNCTION,
@@ -135,12 +137,13 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     name: 'create-payout-batch',
     description: 'POST /v1/payout-batches',
     table: 'read-write',
+    rateLimited: true,
     // Validating 10,000 items takes CPU: more memory is more CPU (and a shorter bill).
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
   { name: 'get-payout-batch', description: 'GET /v1/payout-batches/{id}', table: 'read' },
-  { name: 'list-payout-batches', description: 'GET /v1/payout-batches', table: 'read' },
+  { name: 'list-payout-batches', description: 'GET /v1/payout-batches', table: 'read', rateLimited: true },
   {
     name: 'expand-payout-batch',
     description: 'payout_batch.expansion_requested → the chunk’s payouts (conditional puts), counted once',

@@ -74,6 +74,7 @@ export class PayoutApi extends Construct {
     const functions = new Map<string, PayoutsFunction>();
     for (const spec of FUNCTIONS) {
       const fn = new PayoutsFunction(this, pascalCase(spec.name), { spec });
+      if (spec.rateLimited) props.table.grantRequestCounters(fn);
       if (spec.table) {
         props.table.grantFor(fn, spec.table);
         fn.bindEnvironment({ PAYOUTS_TABLE_NAME: props.table.tableName });

@@ -7,8 +7,9 @@ import {
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
-import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition.js';
 import type { FunctionSpec } from '../../shared/topology.js';
 
@@ -16,6 +17,9 @@ import type { FunctionSpec } from '../../shared/topology.js';
 export type TableAccess = NonNullable<FunctionSpec['table']>;
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
+
+/** The partition keys of every request counter (`keys.requestCounter`), as an IAM pattern. */
+const REQUEST_COUNTER_KEYS = keys.requestCounter('*', '*', 0).pk.replace(/#0$/, '#*');
 
 /**
  * The platform's single table, built from TABLE_DEFINITION so the deployed table and DynamoDB Local
@@ -50,6 +54,19 @@ export class PayoutsTable extends Construct {
 
   get tableName(): string {
     return this.table.tableName;
+  }
+
+  /**
+   * Lets a rate-limited function count its requests: `UpdateItem` on the per-tenant request counters
+   * (`TENANT#…#RATE#…`) and nothing else, so a reader stays a reader everywhere else.
+   */
+  grantRequestCounters(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:UpdateItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [REQUEST_COUNTER_KEYS] } },
+    });
   }
 
   /**

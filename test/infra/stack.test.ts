@@ -44,12 +44,22 @@ function lambdaOf(name: string): any {
   return resources[functionId(name)];
 }
 
-/** Every IAM action granted to a function's execution role. */
-function actionsOf(name: string): string[] {
+/** Every IAM statement granted to a function's execution role. */
+function statementsOf(name: string): any[] {
   const roleId = lambdaOf(name).Properties.Role['Fn::GetAtt'][0];
   return ofType('AWS::IAM::Policy')
     .filter(([, policy]) => policy.Properties.Roles.some((role: any) => role.Ref === roleId))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement)
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+}
+
+/** A statement limited to the rate limit's request counters (their partition keys). */
+const onRequestCounters = (statement: any) =>
+  JSON.stringify(statement.Condition ?? {}).includes('dynamodb:LeadingKeys');
+
+/** Every IAM action granted to a function's execution role (without the request counters' grant). */
+function actionsOf(name: string): string[] {
+  return statementsOf(name)
+    .filter((statement) => !onRequestCounters(statement))
     .flatMap((statement: any) => asArray(statement.Action));
 }
 
@@ -223,6 +233,32 @@ describe('permissions', () => {
       expect(dynamoActions(name)).toEqual([]);
     },
   );
+
+  it.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))(
+    '%s may update the rate limit counters, and only them, exactly when it is rate limited',
+    (name, spec) => {
+      const [tableId] = single('AWS::DynamoDB::GlobalTable');
+      const counters = statementsOf(name).filter(onRequestCounters);
+      if (!spec.rateLimited) {
+        expect(counters).toEqual([]);
+        return;
+      }
+      expect(counters).toHaveLength(1);
+      expect(counters[0]).toMatchObject({
+        Action: 'dynamodb:UpdateItem',
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#RATE#*#*'] } },
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+      });
+    },
+  );
+
+  it('rate limits every creating and listing API function', () => {
+    expect(
+      FUNCTIONS.filter((spec) => spec.rateLimited)
+        .map((spec) => spec.name)
+        .sort(),
+    ).toEqual(['create-payout', 'create-payout-batch', 'list-events', 'list-payout-batches', 'list-payouts']);
+  });
 
   it.each(FUNCTIONS.filter((spec) => spec.table === 'read').map((spec) => [spec.name]))(
     '%s, a reader, can read the table and its index but write nothing',
