@@ -225,7 +225,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       dataDir: options.dataDir ? join(options.dataDir, 's3') : undefined,
       // The inbound bucket's event notification, as CDK configures it: new `.csv` objects → the queue.
       onObjectCreated: (object, eventName) => {
-        if (object.bucket === LOCAL_INBOUND_BUCKET && object.key.endsWith(INBOUND_FILES.suffix))
+        if (object.bucket === LOCAL_INBOUND_BUCKET && object.key.toLowerCase().endsWith(INBOUND_FILES.suffix))
           sqs.send(INBOUND_FILES.queue, objectCreatedNotification(object, eventName));
       },
     });

@@ -33,14 +33,18 @@ export class InboundFiles extends Construct {
     });
     const queue = props.queues.get(INBOUND_FILES.queue);
     if (!queue) throw new Error(`No queue ${INBOUND_FILES.queue}`);
-    this.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue), {
-      suffix: INBOUND_FILES.suffix,
-    });
+    // S3 matches suffixes case-sensitively: `.csv` and `.CSV` are both payroll files.
+    for (const suffix of [INBOUND_FILES.suffix, INBOUND_FILES.suffix.toUpperCase()])
+      this.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queue), { suffix });
 
     for (const { fn } of functionsWhere(props.functions, (candidate) => candidate.inboundFiles)) {
       fn.bindEnvironment({ PAYOUTS_INBOUND_BUCKET: this.bucket.bucketName });
       fn.addToRolePolicy(
         new PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects('*')] }),
+      );
+      // So that a file deleted before it is read answers 404 (gone: skip it), not 403 (retry, DLQ).
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
       );
       fn.addToRolePolicy(
         new PolicyStatement({

@@ -5,7 +5,8 @@ import { platformS3Client } from './s3.js';
 /**
  * The inbound bucket. A file is read as S3 announced it (`If-Match` its ETag): one replaced since
  * answers 412 and is left to its own notification, so an overwrite is never read under the old
- * version's event.
+ * version's event. One deleted since answers 404 (the worker may list the bucket: without
+ * `s3:ListBucket`, S3 would answer 403 and the notification would end in the DLQ).
  */
 export function createS3InboundFiles(config: { bucket: string; client?: S3Client }): InboundFiles {
   const client = config.client ?? platformS3Client();
@@ -16,7 +17,7 @@ export function createS3InboundFiles(config: { bucket: string; client?: S3Client
         const object = await client.send(
           new GetObjectCommand({ Bucket, Key: file.key, ...(file.etag ? { IfMatch: file.etag } : {}) }),
         );
-        return (await object.Body?.transformToString('utf-8')) ?? '';
+        return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
       } catch (error) {
         const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
         if (status === 404 || status === 412) return null;

@@ -8,7 +8,7 @@ export interface DroppedFile {
 
 /** The inbound bucket of payroll files: what was dropped, and the result file written beside it. */
 export interface InboundFiles {
-  /** The file's text as announced, or null when it is gone or was replaced since. */
-  read(file: DroppedFile): Promise<string | null>;
+  /** The file's bytes as announced, or null when it is gone or was replaced since. */
+  read(file: DroppedFile): Promise<Uint8Array | null>;
   writeResult(key: string, csv: string): Promise<void>;
 }

@@ -26,6 +26,21 @@ export function resultKeyOf(key: string): string {
   return `${key.slice(0, -INBOUND_FILES.suffix.length)}${INBOUND_FILES.resultSuffix}`;
 }
 
+/** A payroll file's key (any case: `.csv`, `.CSV`), and not one of the platform's own results. */
+export function isPayrollFile(key: string): boolean {
+  const lower = key.toLowerCase();
+  return lower.endsWith(INBOUND_FILES.suffix) && !lower.endsWith(INBOUND_FILES.resultSuffix);
+}
+
+/** The file's text, or null when it is not UTF-8 (a spreadsheet's legacy export would mangle names). */
+function utf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /** The prefix that routes a file to its tenant: its first folder (`acme/…` → `acme`). */
 export function prefixOf(key: string): string {
   const slash = key.indexOf('/');
@@ -52,8 +67,7 @@ export function payoutFilesUseCase(deps: {
   const now = deps.now ?? Date.now;
 
   return async function acceptFile(file: DroppedFile): Promise<FileOutcome> {
-    if (!file.key.endsWith(INBOUND_FILES.suffix) || file.key.endsWith(INBOUND_FILES.resultSuffix))
-      return 'ignored';
+    if (!isPayrollFile(file.key)) return 'ignored';
     const origin: InboundOrigin = { kind: 's3_prefix', value: prefixOf(file.key) };
     const resultKey = resultKeyOf(file.key);
     const tenantId = origin.value ? await deps.inbound.tenantOf(origin) : undefined;
@@ -79,11 +93,27 @@ export function payoutFilesUseCase(deps: {
       await refuse(reason, tenantId, csvLine([null, null, 'rejected', null, null, reason.message]));
       return 'rejected';
     }
-    const text = await deps.files.read(file);
-    if (text === null) return 'ignored'; // replaced or deleted since: its own notification follows
-    const sha256 = createHash('sha256').update(text).digest('hex');
+    const bytes = await deps.files.read(file);
+    if (bytes === null) return 'ignored'; // replaced or deleted since: its own notification follows
+    // The key is the file's bytes: two files that differ anywhere are two requests.
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const text = utf8(bytes);
 
-    const { items, problems, references } = checkBatchCsv(text);
+    const { items, problems, references } =
+      text === null
+        ? {
+            items: [],
+            references: [],
+            problems: [
+              {
+                param: 'file',
+                message: 'is not UTF-8 text: export it as "CSV UTF-8" (names would arrive mangled)',
+                line: null,
+                column: null,
+              },
+            ],
+          }
+        : checkBatchCsv(text);
     if (problems.length > 0) {
       const reason = {
         code: 'validation_failed',

@@ -64,13 +64,11 @@ describe('payroll files in the stack', () => {
     template.hasResourceProperties('Custom::S3BucketNotifications', {
       BucketName: stack.resolve(stack.inboundFiles.bucket.bucketName),
       NotificationConfiguration: {
-        QueueConfigurations: [
-          {
-            Events: ['s3:ObjectCreated:*'],
-            QueueArn: stack.resolve(queue.queueArn),
-            Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.csv' }] } },
-          },
-        ],
+        QueueConfigurations: ['.csv', '.CSV'].map((suffix) => ({
+          Events: ['s3:ObjectCreated:*'],
+          QueueArn: stack.resolve(queue.queueArn),
+          Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: suffix }] } },
+        })),
       },
     });
     template.hasOutput('InboundBucketName', {});
@@ -84,5 +82,10 @@ describe('payroll files in the stack', () => {
     for (const statement of puts) expect(JSON.stringify(statement.Resource)).toContain('/*.result.csv');
     const reads = statements.filter((statement: any) => [statement.Action].flat().includes('s3:GetObject'));
     expect(reads.length).toBeGreaterThan(0);
+    // Listing makes a deleted file a 404 (skipped), not a 403 (retried into the DLQ).
+    const lists = statements.filter((statement: any) => statement.Action === 's3:ListBucket');
+    expect(lists.map((statement: any) => statement.Resource)).toEqual([
+      stack.resolve(stack.inboundFiles.bucket.bucketArn),
+    ]);
   });
 });

@@ -7,7 +7,7 @@ const TENANT = 'ten_01TEST';
 const GOOD = 'reference,amount,currency,email\r\nfile-1,10.00,EUR,ada@example.com\r\n';
 
 /** The use case over in-memory fakes: the routes, the files, and what it writes and sends. */
-function setup(files: Record<string, string | null>) {
+function setup(files: Record<string, string | Uint8Array | null>) {
   const written = new Map<string, string>();
   const letters: any[] = [];
   const rejections: InboundRejection[] = [];
@@ -27,7 +27,11 @@ function setup(files: Record<string, string | null>) {
       },
     },
     files: {
-      read: async (file) => files[file.key] ?? null,
+      read: async (file) => {
+        const content = files[file.key];
+        if (content === undefined || content === null) return null;
+        return typeof content === 'string' ? new TextEncoder().encode(content) : content;
+      },
       writeResult: async (key, csv) => void written.set(key, csv),
     },
     deadLetters: { send: async (body) => void letters.push(JSON.parse(body)) },
@@ -75,6 +79,30 @@ describe('payroll files', () => {
     );
     expect(lines).toHaveLength(2);
     expect(created).toEqual([]);
+  });
+
+  it('refuses a file that is not UTF-8 (a legacy export would mangle names), creating nothing', async () => {
+    const latin1 = Buffer.from(
+      'reference,amount,currency,email\r\nm\xfcller-1,10.00,EUR,m@example.com\r\n',
+      'latin1',
+    );
+    const { acceptFile, written, created, letters } = setup({ 'acme/latin1.csv': latin1 });
+    expect(await acceptFile({ key: 'acme/latin1.csv', size: latin1.length, etag: null })).toBe('rejected');
+    expect(created).toEqual([]);
+    expect(written.get('acme/latin1.result.csv')).toContain('file: is not UTF-8 text');
+    expect(letters[0].reason.code).toBe('validation_failed');
+  });
+
+  it('takes .CSV as well as .csv, and keys the batch by the bytes', async () => {
+    const upper = 'acme/PAYROLL.CSV';
+    const { acceptFile, created, written } = setup({
+      [upper]: GOOD,
+      'acme/crlf.csv': GOOD.replace(/\r\n/g, '\n'),
+    });
+    expect(await acceptFile({ key: upper, size: GOOD.length, etag: null })).toBe('accepted');
+    expect(written.has('acme/PAYROLL.result.csv')).toBe(true);
+    await acceptFile({ key: 'acme/crlf.csv', size: GOOD.length, etag: null });
+    expect(created[1]?.idempotencyKey).not.toBe(created[0]?.idempotencyKey);
   });
 
   it('creates the batch as the system, judged as an event request, keyed by the content', async () => {
