@@ -1,6 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event } from 'aws-lambda';
-import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
+import { batchStores } from '../../shared/adapters/batch-wiring.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoInboundStore } from '../../shared/adapters/dynamodb/inbound-store.js';
 import { createS3InboundFiles } from '../../shared/adapters/s3-inbound-files.js';
@@ -8,13 +8,18 @@ import { loadConfig, queueUrlVariable } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { INBOUND_FILES } from '../../shared/topology.js';
+import { payoutBatchesUseCase } from '../../shared/use-cases/payout-batches.js';
 import { payoutFilesUseCase } from '../../shared/use-cases/payout-files.js';
 
 const config = loadConfig();
 const sqs = new SQSClient({});
+// One document client for every store this function uses.
+const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
+const stores = batchStores(deps);
 const acceptFile = payoutFilesUseCase({
-  inbound: createDynamoInboundStore({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
-  batches: batchesFromEnvironment(),
+  inbound: createDynamoInboundStore(deps),
+  batches: payoutBatchesUseCase(stores),
+  payouts: stores.payouts,
   files: createS3InboundFiles({ bucket: config.PAYOUTS_INBOUND_BUCKET }),
   deadLetters: {
     async send(body) {

@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../config.js';
 import { payoutBatchesUseCase } from '../use-cases/payout-batches.js';
 import { createDynamoBatchStore } from './dynamodb/batch-store.js';
@@ -11,12 +12,17 @@ import { createDynamoTeamStore } from './dynamodb/team-store.js';
  * already has the table's adapters passes them.
  */
 export function batchesFromEnvironment(adapters?: Parameters<typeof payoutBatchesUseCase>[0]) {
-  if (adapters) return payoutBatchesUseCase(adapters);
-  const deps = { client: createDocumentClient(), table: loadConfig().PAYOUTS_TABLE_NAME };
-  return payoutBatchesUseCase({
+  return payoutBatchesUseCase(
+    adapters ?? batchStores({ client: createDocumentClient(), table: loadConfig().PAYOUTS_TABLE_NAME }),
+  );
+}
+
+/** The stores of the batches use case, on a function's own document client. */
+export function batchStores(deps: { client: DynamoDBDocumentClient; table: string }) {
+  return {
     batches: createDynamoBatchStore(deps),
     payouts: createDynamoPayoutRepository(deps),
     idempotency: createDynamoIdempotencyStore(deps),
     team: createDynamoTeamStore(deps),
-  });
+  };
 }

@@ -51,6 +51,8 @@ export interface PayoutRepository {
   createIfAbsent(payout: Payout): Promise<{ created: true } | { created: false; batchId: string | null }>;
   /** The statuses of many payouts (strongly consistent); unknown ids are left out. */
   statusesOf(tenantId: string, payoutIds: readonly string[]): Promise<PayoutStatus[]>;
+  /** Which of these payouts exist, each with its batch (null for one not made by a batch). */
+  batchesOf(tenantId: string, payoutIds: readonly string[]): Promise<Map<string, string | null>>;
   /** Strongly consistent; another tenant's payout is simply not found. */
   get(tenantId: string, payoutId: string): Promise<Payout | undefined>;
   /** Newest first (created_at, then id). */

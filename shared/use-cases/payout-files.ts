@@ -4,6 +4,7 @@ import { payoutIdFor } from '../domain/ids.js';
 import { csvLine } from '../domain/reports.js';
 import type { DroppedFile, InboundFiles } from '../ports/inbound-files.js';
 import type { InboundOrigin, InboundRejection, InboundStore } from '../ports/inbound-store.js';
+import type { PayoutRepository } from '../ports/payout-repository.js';
 import { checkBatchCsv, type FileProblem } from '../schemas/batch-csv.js';
 import { INBOUND_FILES } from '../topology.js';
 import { type DeadLetters, deadLetterBody, originNotRouted, rejectionId } from './inbound-payouts.js';
@@ -60,6 +61,8 @@ export function prefixOf(key: string): string {
 export function payoutFilesUseCase(deps: {
   inbound: InboundStore;
   batches: Pick<PayoutBatches, 'create'>;
+  /** Which rows' references are already another payout's (the batch will count them as duplicates). */
+  payouts: Pick<PayoutRepository, 'batchesOf'>;
   files: InboundFiles;
   deadLetters: DeadLetters;
   now?: () => number;
@@ -133,21 +136,29 @@ export function payoutFilesUseCase(deps: {
       policySource: 'event',
     });
     const batchId = (JSON.parse(response.body) as { id: string }).id;
-    const message = replayed ? `The same file was already accepted as batch ${batchId}.` : null;
+    const payoutIds = items.map((item) => payoutIdFor(tenantId, item.reference));
+    // A reference another payout already has is a duplicate: the batch counts it and pays nothing.
+    const existing = await deps.payouts.batchesOf(tenantId, payoutIds);
+    const replay = replayed ? `The same file was already accepted as batch ${batchId}.` : null;
     await deps.files.writeResult(
       resultKey,
       resultHeader() +
         items
-          .map((item, index) =>
-            csvLine([
+          .map((item, index) => {
+            const payoutId = payoutIds[index] as string;
+            const owner = existing.get(payoutId);
+            const duplicate = owner !== undefined && owner !== batchId;
+            return csvLine([
               index + 2,
               item.reference,
-              'accepted',
+              duplicate ? 'duplicate' : 'accepted',
               batchId,
-              payoutIdFor(tenantId, item.reference),
-              message,
-            ]),
-          )
+              payoutId,
+              duplicate
+                ? `The reference is already used by payout ${payoutId}: this row is not paid again.`
+                : replay,
+            ]);
+          })
           .join(''),
     );
     return replayed ? 'replayed' : 'accepted';

@@ -142,6 +142,32 @@ describe('payroll files dropped in the inbound bucket', () => {
     expect(batches.filter((batch) => batch.total === 2)).toHaveLength(1);
   });
 
+  it('an edited file that repeats a paid row marks it duplicate in its result and pays it once', async () => {
+    const [kept, added] = refs('edit', 2);
+    const first = `${PREFIX}/edit-1.csv`;
+    await drop(first, fileOf(row(kept!)));
+    await resultOf(first);
+    await eventually(
+      () => byReference(kept!),
+      (found) => found[0]?.status === 'paid',
+    );
+    const second = `${PREFIX}/edit-2.csv`;
+    await drop(second, fileOf(row(kept!, '30.00'), row(added!)));
+    const result = await resultOf(second);
+    expect(result.map((line) => [line.reference, line.outcome])).toEqual([
+      [kept, 'duplicate'],
+      [added, 'accepted'],
+    ]);
+    expect(result[0]!.message).toContain('not paid again');
+    await eventually(
+      () => byReference(added!),
+      (found) => found[0]?.status === 'paid',
+    );
+    const paid = await byReference(kept!);
+    expect(paid).toHaveLength(1);
+    expect(paid[0].amount).toBe(2500);
+  });
+
   it('an invalid file creates nothing: each bad row in the result, the reason in the DLQ, and payout.request_rejected', async () => {
     const references = refs('bad', 3);
     const key = `${PREFIX}/bad.csv`;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { payoutIdFor } from '../../shared/domain/ids.js';
 import type { InboundOrigin, InboundRejection } from '../../shared/ports/inbound-store.js';
 import type { CreateBatchInput } from '../../shared/use-cases/payout-batches.js';
 import { payoutFilesUseCase, prefixOf, resultKeyOf } from '../../shared/use-cases/payout-files.js';
@@ -7,7 +8,10 @@ const TENANT = 'ten_01TEST';
 const GOOD = 'reference,amount,currency,email\r\nfile-1,10.00,EUR,ada@example.com\r\n';
 
 /** The use case over in-memory fakes: the routes, the files, and what it writes and sends. */
-function setup(files: Record<string, string | Uint8Array | null>) {
+function setup(
+  files: Record<string, string | Uint8Array | null>,
+  existing = new Map<string, string | null>(),
+) {
   const written = new Map<string, string>();
   const letters: any[] = [];
   const rejections: InboundRejection[] = [];
@@ -25,6 +29,9 @@ function setup(files: Record<string, string | Uint8Array | null>) {
         created.push(input);
         return { response: { statusCode: 202, body: JSON.stringify({ id: 'pb_1' }) }, replayed: false };
       },
+    },
+    payouts: {
+      batchesOf: async (_tenantId, ids) => new Map([...existing].filter(([id]) => ids.includes(id))),
     },
     files: {
       read: async (file) => {
@@ -91,6 +98,24 @@ describe('payroll files', () => {
     expect(created).toEqual([]);
     expect(written.get('acme/latin1.result.csv')).toContain('file: is not UTF-8 text');
     expect(letters[0].reason.code).toBe('validation_failed');
+  });
+
+  it('marks a row whose reference another payout has as duplicate, and this batch’s own rows as accepted', async () => {
+    const file =
+      'reference,amount,currency,email\r\nold-1,10.00,EUR,a@example.com\r\nmine-1,10.00,EUR,a@example.com\r\nnew-1,10.00,EUR,a@example.com\r\n';
+    const existing = new Map<string, string | null>([
+      [payoutIdFor(TENANT, 'old-1'), null],
+      [payoutIdFor(TENANT, 'mine-1'), 'pb_1'],
+    ]);
+    const { acceptFile, written } = setup({ 'acme/again.csv': file }, existing);
+    await acceptFile({ key: 'acme/again.csv', size: file.length, etag: null });
+    const rows = (written.get('acme/again.result.csv') ?? '').trim().split('\r\n').slice(1);
+    expect(rows.map((row) => row.split(',').slice(0, 3).join(','))).toEqual([
+      '2,old-1,duplicate',
+      '3,mine-1,accepted',
+      '4,new-1,accepted',
+    ]);
+    expect(rows[0]).toContain(`already used by payout ${payoutIdFor(TENANT, 'old-1')}`);
   });
 
   it('takes .CSV as well as .csv, and keys the batch by the bytes', async () => {

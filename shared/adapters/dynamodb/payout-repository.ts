@@ -100,6 +100,39 @@ export function createDynamoPayoutRepository(deps: {
     return Item ? toPayout(Item) : undefined;
   }
 
+  /** Some attributes of many payouts (strongly consistent); unknown ids are left out. */
+  async function readMany(tenantId: string, payoutIds: readonly string[], attributes: string[]) {
+    const found: Record<string, unknown>[] = [];
+    const pages: string[][] = [];
+    for (let offset = 0; offset < payoutIds.length; offset += 100)
+      pages.push(payoutIds.slice(offset, offset + 100));
+    // BatchGetItem takes 100 keys per call; a few calls in flight at once.
+    await inParallel(pages, 4, async (ids) => {
+      let pending: Record<string, unknown>[] = ids.map((id) => keys.payout(tenantId, id));
+      for (let round = 0; pending.length > 0; round++) {
+        if (round === 8) throw new Error(`${pending.length} payouts still unread after 8 rounds`);
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+        const result = await client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [table]: {
+                Keys: pending,
+                ConsistentRead: true,
+                ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
+                ExpressionAttributeNames: Object.fromEntries(
+                  attributes.map((name, index) => [`#a${index}`, name]),
+                ),
+              },
+            },
+          }),
+        );
+        found.push(...(result.Responses?.[table] ?? []));
+        pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    });
+    return found;
+  }
+
   return {
     get,
 
@@ -154,33 +187,13 @@ export function createDynamoPayoutRepository(deps: {
     },
 
     async statusesOf(tenantId, payoutIds) {
-      const statuses: PayoutStatus[] = [];
-      const pages: string[][] = [];
-      for (let offset = 0; offset < payoutIds.length; offset += 100)
-        pages.push(payoutIds.slice(offset, offset + 100));
-      // BatchGetItem takes 100 keys per call; a few calls in flight at once.
-      await inParallel(pages, 4, async (ids) => {
-        let pending: Record<string, unknown>[] = ids.map((id) => keys.payout(tenantId, id));
-        for (let round = 0; pending.length > 0; round++) {
-          if (round === 8) throw new Error(`${pending.length} payouts still unread after 8 rounds`);
-          if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-          const result = await client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [table]: {
-                  Keys: pending,
-                  ConsistentRead: true,
-                  ProjectionExpression: '#status',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                },
-              },
-            }),
-          );
-          for (const item of result.Responses?.[table] ?? []) statuses.push(item.status as PayoutStatus);
-          pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      });
-      return statuses;
+      const items = await readMany(tenantId, payoutIds, ['status']);
+      return items.map((item) => item.status as PayoutStatus);
+    },
+
+    async batchesOf(tenantId, payoutIds) {
+      const items = await readMany(tenantId, payoutIds, ['id', 'batchId']);
+      return new Map(items.map((item) => [item.id as string, (item.batchId as string | null) ?? null]));
     },
 
     list(tenantId, filter) {
