@@ -20,7 +20,7 @@ export function portalBatchRoutes(batches: PayoutBatches): PortalRoute[] {
       action: 'payouts.create_batch',
       handler: async ({ json }) => {
         const { csv } = parse(csvUploadBody, json(BATCH_MAX_BODY_BYTES));
-        const { items, problems } = checkBatchCsv(csv);
+        const { items, problems, lines } = checkBatchCsv(csv);
         const totals = new Map<string, number>();
         for (const item of items) totals.set(item.currency, (totals.get(item.currency) ?? 0) + item.amount);
         return jsonResponse(200, {
@@ -32,7 +32,7 @@ export function portalBatchRoutes(batches: PayoutBatches): PortalRoute[] {
             amount_text: formatMinorUnits(amount, currency),
           })),
           preview: items.slice(0, PREVIEW_ROWS).map((item, index) => ({
-            line: index + 2,
+            line: lines[index] ?? index + 2,
             reference: item.reference,
             amount_text: formatMinorUnits(item.amount, item.currency),
             currency: item.currency,

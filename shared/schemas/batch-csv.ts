@@ -32,12 +32,11 @@ export const BATCH_CSV_EXAMPLE = [
 export interface CsvRows {
   /** Each data row as a payout create body (not yet validated), in file order. */
   items: unknown[];
+  /** The file line each row starts on (1 is the header; blank lines and quoted line breaks count). */
+  lines: number[];
   /** Problems the file itself has (header, amounts); per-item problems come from validation. */
   problems: FieldProblem[];
 }
-
-/** The line of the file an item came from (1 is the header). */
-export const lineOf = (index: number) => index + 2;
 
 /**
  * Rows → payout create bodies. Item `i` of the result is line `i + 2` of the file; problems name the
@@ -45,16 +44,26 @@ export const lineOf = (index: number) => index + 2;
  */
 export function parseBatchCsv(text: string): CsvRows {
   let records: Record<string, string>[];
+  let lines: number[];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), {
+    const parsed = parse(text.replace(/^\uFEFF/, ''), {
       columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
       skip_empty_lines: true,
       trim: true,
       relax_column_count: false,
-    });
+      info: true,
+    }) as { info: { lines: number }; record: Record<string, string> }[];
+    records = parsed.map((entry) => entry.record);
+    // csv-parse reports the line a record ends on; a quoted cell's line breaks move its start up.
+    lines = parsed.map(
+      (entry) =>
+        entry.info.lines -
+        Object.values(entry.record).reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0),
+    );
   } catch (error) {
     return {
       items: [],
+      lines: [],
       problems: [{ param: 'file', message: `is not valid CSV: ${(error as Error).message}` }],
     };
   }
@@ -68,6 +77,7 @@ export function parseBatchCsv(text: string): CsvRows {
   if (unknown.length > 0 || missing.length > 0) {
     return {
       items: [],
+      lines: [],
       problems: [
         ...missing.map((name) => ({ param: `file.${name}`, message: 'is a required column' })),
         ...unknown.map((name) => ({
@@ -113,7 +123,7 @@ export function parseBatchCsv(text: string): CsvRows {
     };
   });
   if (items.length === 0) problems.push({ param: 'file', message: 'has no rows below the header' });
-  return { items, problems };
+  return { items, lines, problems };
 }
 
 export interface FileProblem extends FieldProblem {
@@ -132,6 +142,8 @@ export function checkBatchCsv(text: string): {
   problems: FileProblem[];
   /** Each data row's reference as written (null where the cell is missing), valid or not. */
   references: (string | null)[];
+  /** The file line each data row starts on (what results and previews name). */
+  lines: number[];
 } {
   const rows = parseBatchCsv(text);
   let problems: FieldProblem[] = rows.problems;
@@ -150,14 +162,15 @@ export function checkBatchCsv(text: string): {
     const match = /^items\.(\d+)\.?(.*)$/.exec(problem.param);
     if (!match) return { ...problem, line: null, column: null };
     const field = match[2] ?? '';
-    return { ...problem, line: lineOf(Number(match[1])), column: columnOf(field) };
+    const index = Number(match[1]);
+    return { ...problem, line: rows.lines[index] ?? index + 2, column: columnOf(field) };
   });
   located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const references = rows.items.map((row) => {
     const reference = (row as { reference?: unknown }).reference;
     return typeof reference === 'string' && reference !== '' ? reference : null;
   });
-  return { items: located.length > 0 ? [] : items, problems: located, references };
+  return { items: located.length > 0 ? [] : items, problems: located, references, lines: rows.lines };
 }
 
 /** The CSV column an item field comes from (`destination.iban` → `iban`). */

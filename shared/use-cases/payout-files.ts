@@ -102,11 +102,12 @@ export function payoutFilesUseCase(deps: {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const text = utf8(bytes);
 
-    const { items, problems, references } =
+    const { items, problems, references, lines } =
       text === null
         ? {
             items: [],
             references: [],
+            lines: [],
             problems: [
               {
                 param: 'file',
@@ -124,7 +125,7 @@ export function payoutFilesUseCase(deps: {
         details: problems.map(({ param, message }) => ({ param, message })),
       };
       await reject(tenantId, file, sha256, reason);
-      await refuse(reason, tenantId, problemRows(problems, references));
+      await refuse(reason, tenantId, problemRows(problems, references, lines));
       return 'rejected';
     }
 
@@ -149,7 +150,7 @@ export function payoutFilesUseCase(deps: {
             const owner = existing.get(payoutId);
             const duplicate = owner !== undefined && owner !== batchId;
             return csvLine([
-              index + 2,
+              lines[index] ?? index + 2,
               item.reference,
               duplicate ? 'duplicate' : 'accepted',
               batchId,
@@ -185,7 +186,11 @@ const resultHeader = () => csvLine(FILE_RESULT_COLUMNS);
  * An invalid file's result: every data row, `rejected` with its problems or `not_created` (nothing
  * of a file with problems is created), and the file's own problems (header, encoding) on line 1.
  */
-function problemRows(problems: readonly FileProblem[], references: readonly (string | null)[]): string {
+function problemRows(
+  problems: readonly FileProblem[],
+  references: readonly (string | null)[],
+  lines: readonly number[],
+): string {
   const byLine = new Map<number, string[]>();
   for (const problem of problems) {
     const line = problem.line ?? 1;
@@ -195,10 +200,11 @@ function problemRows(problems: readonly FileProblem[], references: readonly (str
   const fileProblems = byLine.get(1);
   const rows = fileProblems ? [csvLine([1, null, 'rejected', null, null, fileProblems.join('; ')])] : [];
   references.forEach((reference, index) => {
-    const found = byLine.get(index + 2);
+    const line = lines[index] ?? index + 2;
+    const found = byLine.get(line);
     rows.push(
       csvLine([
-        index + 2,
+        line,
         reference,
         found ? 'rejected' : 'not_created',
         null,

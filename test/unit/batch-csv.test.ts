@@ -54,6 +54,20 @@ describe('the bulk upload file', () => {
     expect(problems[0]?.message).toContain('10.50');
   });
 
+  it('names the line a row is on in the file, past blank lines and line breaks inside quoted cells', () => {
+    const file = [
+      'reference,amount,currency,description,email',
+      'line-2,1.00,EUR,plain,a@example.com',
+      '',
+      'line-4,1.00,EUR,"two',
+      'lines",a@example.com',
+      'line-6,ten,EUR,after the quoted break,a@example.com',
+    ].join('\n');
+    const { problems, lines } = checkBatchCsv(file);
+    expect(lines).toEqual([2, 4, 6]);
+    expect(problems).toEqual([expect.objectContaining({ line: 6, column: 'amount' })]);
+  });
+
   it('refuses unknown or missing columns and files without rows', () => {
     expect(checkBatchCsv('reference,amount,colour\nx,1,red').problems.map((p) => p.param)).toEqual([
       'file.currency',
