@@ -43,6 +43,27 @@ describe('log redaction', () => {
     expect(JSON.parse(JSON.parse(line).event.body)).toEqual({ amount: 1050, destination: '[redacted]' });
   });
 
+  it('masks IBANs in any case or grouping, camelCase secret fields, and base64 bodies', () => {
+    expect(redactText('de89370400440532013000 and DE89-3704-0044-0532-0130-00')).toBe(
+      '[iban ••••3000] and [iban ••••3000]',
+    );
+    const line = serialize({
+      accountHolderName: 'Zelda Quartermain',
+      signingSecret: 'abc',
+      event: {
+        isBase64Encoded: true,
+        body: Buffer.from('{"iban":"GB29NWBK60161331926819"}').toString('base64'),
+      },
+      note: '{"account_holder_name":"Zelda Quartermain", truncated',
+    });
+    expect(line).not.toMatch(/Zelda Quartermain"|abc|eyJpYmFu/);
+    expect(JSON.parse(line)).toMatchObject({
+      accountHolderName: '[redacted]',
+      signingSecret: '[redacted]',
+      event: { body: '[base64 body redacted]' },
+    });
+  });
+
   it('leaves ids, references, amounts and statuses alone', () => {
     const fields = {
       payoutId: 'po_01M8S4G6SH6F2MJW4MCDVJMSH2',
