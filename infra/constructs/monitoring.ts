@@ -97,6 +97,15 @@ export class PayoutsMonitoring extends Construct {
       return found;
     };
     const fiveMinutes = Duration.minutes(5);
+    /** An alarm on any occurrence (a sum of at least one) within one period. */
+    const onAny = (metric: Metric, id: string) => (description: string) =>
+      metric.createAlarm(this, id, {
+        alarmDescription: description,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
 
     // Dead-letter queues: any message there is a payout request, event or delivery that needs a person.
     const deadLetters = [
@@ -150,26 +159,18 @@ export class PayoutsMonitoring extends Construct {
       metricValue: '1',
       defaultValue: 0,
     }).metric({ period: fiveMinutes, statistic: 'Sum' });
-    alarm('ExecutorErrors', 'The payout executor failed messages (they are retried).', (description) =>
-      executorErrors.createAlarm(this, 'ExecutorErrors', {
-        alarmDescription: description,
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    alarm(
+      'ExecutorErrors',
+      'The payout executor failed messages (they are retried).',
+      onAny(executorErrors, 'ExecutorErrors'),
     );
 
     // The outbox relay: a failed batch is retried by Lambda (then the stream DLQ), and must not lag.
     const relay = fn(OUTBOX_RELAY_FUNCTION);
-    alarm('RelayErrors', 'The outbox relay failed stream batches (they are retried).', (description) =>
-      relay.metricErrors({ period: fiveMinutes, statistic: 'Sum' }).createAlarm(this, 'RelayErrors', {
-        alarmDescription: description,
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    alarm(
+      'RelayErrors',
+      'The outbox relay failed stream batches (they are retried).',
+      onAny(relay.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 'RelayErrors'),
     );
     const iteratorAge = new Metric({
       namespace: 'AWS/Lambda',
@@ -209,28 +210,21 @@ export class PayoutsMonitoring extends Construct {
       },
     );
 
-    alarm('ApprovalExecutionsFailed', 'Approval workflow executions failed.', (description) =>
-      props.approvals.stateMachine
-        .metricFailed({ period: fiveMinutes, statistic: 'Sum' })
-        .createAlarm(this, 'ApprovalExecutionsFailed', {
-          alarmDescription: description,
-          threshold: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+    alarm(
+      'ApprovalExecutionsFailed',
+      'Approval workflow executions failed.',
+      onAny(
+        props.approvals.stateMachine.metricFailed({ period: fiveMinutes, statistic: 'Sum' }),
+        'ApprovalExecutionsFailed',
+      ),
     );
 
     // The API: a 5xx is a bug; p99 latency is what integrators feel.
     const api = props.api.httpApi;
-    alarm('Api5xx', 'The API answered 5xx.', (description) =>
-      api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }).createAlarm(this, 'Api5xx', {
-        alarmDescription: description,
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    alarm(
+      'Api5xx',
+      'The API answered 5xx.',
+      onAny(api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }), 'Api5xx'),
     );
     alarm('ApiLatencyP99', `The API's p99 latency is above ${API_P99_MS} ms.`, (description) =>
       api.metricLatency({ period: fiveMinutes, statistic: 'p99' }).createAlarm(this, 'ApiLatencyP99', {
