@@ -1,5 +1,5 @@
 import { ValidationError } from '../../shared/domain/errors.js';
-import { formatMinorUnits } from '../../shared/domain/money.js';
+import { CurrencyTotals, formatMoney, safeTotal } from '../../shared/domain/money.js';
 import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
 import type { PortalRoute } from '../../shared/http/portal-handler.js';
 import { checkBatchCsv } from '../../shared/schemas/batch-csv.js';
@@ -21,20 +21,23 @@ export function portalBatchRoutes(batches: PayoutBatches): PortalRoute[] {
       handler: async ({ json }) => {
         const { csv } = parse(csvUploadBody, json(BATCH_MAX_BODY_BYTES));
         const { items, problems, lines } = checkBatchCsv(csv);
-        const totals = new Map<string, number>();
-        for (const item of items) totals.set(item.currency, (totals.get(item.currency) ?? 0) + item.amount);
+        const totals = new CurrencyTotals();
+        for (const item of items) totals.add(item.currency, item.amount);
         return jsonResponse(200, {
           rows: items.length,
           problems,
-          totals: [...totals].map(([currency, amount]) => ({
+          totals: totals.entries().map(({ currency, count, amount }) => ({
             currency,
-            amount,
-            amount_text: formatMinorUnits(amount, currency),
+            count,
+            amount: safeTotal(amount),
+            amount_decimal: amount.toString(),
+            amount_text: formatMoney(amount, currency),
           })),
           preview: items.slice(0, PREVIEW_ROWS).map((item, index) => ({
             line: lines[index] ?? index + 2,
             reference: item.reference,
-            amount_text: formatMinorUnits(item.amount, item.currency),
+            amount: item.amount,
+            amount_text: formatMoney(item.amount, item.currency),
             currency: item.currency,
             purpose: item.purpose,
             payee:

@@ -1,7 +1,7 @@
 import type { ActionStamp } from './audit.js';
 import { ATTACHMENT_TYPES, MANUAL_CATEGORIES, MAX_ATTACHMENT_BYTES } from './catalog.js';
 import { ValidationError } from './errors.js';
-import { formatMinorUnits } from './money.js';
+import { formatMoney } from './money.js';
 
 export { ATTACHMENT_TYPES, MANUAL_CATEGORIES, MAX_ATTACHMENT_BYTES };
 
@@ -84,7 +84,7 @@ export function checkManualPayout(
   } else if (payout.amount > limit.maxAmount) {
     problems.push({
       param: 'amount',
-      message: `must be at most ${formatMinorUnits(limit.maxAmount, limit.currency)} ${limit.currency} for a ${payout.category.replace(/_/g, ' ')}`,
+      message: `must be at most ${formatMoney(limit.maxAmount, limit.currency)} for a ${payout.category.replace(/_/g, ' ')}`,
     });
   }
   if (problems.length > 0) throw new ValidationError(problems);

@@ -19,8 +19,11 @@ export interface ReportTotal {
   currency: string;
   status: PayoutStatus;
   count: number;
-  /** Sum in minor units. */
-  amount: number;
+  /**
+   * Exact sum in minor units as decimal digits: a sum of many amounts can pass 2^53, where a
+   * JavaScript number would silently round (stored before 2026-12 as a number).
+   */
+  amount: string;
 }
 
 /** A payout report: an asynchronous export job and, once ready, its CSV file in S3. */
@@ -122,7 +125,7 @@ export function reportRow(payout: Payout, apiKeyNames: ReadonlyMap<string, strin
 
 /** Accumulates the totals per (currency, status) while rows stream by. */
 export function totalsCollector() {
-  const totals = new Map<string, ReportTotal>();
+  const totals = new Map<string, { currency: string; status: PayoutStatus; count: number; amount: bigint }>();
   return {
     add(payout: Payout) {
       const key = `${payout.currency}#${payout.status}`;
@@ -130,16 +133,16 @@ export function totalsCollector() {
         currency: payout.currency,
         status: payout.status,
         count: 0,
-        amount: 0,
+        amount: 0n,
       };
       total.count += 1;
-      total.amount += payout.amount;
+      total.amount += BigInt(payout.amount);
       totals.set(key, total);
     },
-    result: () =>
-      [...totals.values()].sort(
-        (a, b) => a.currency.localeCompare(b.currency) || a.status.localeCompare(b.status),
-      ),
+    result: (): ReportTotal[] =>
+      [...totals.values()]
+        .sort((a, b) => a.currency.localeCompare(b.currency) || a.status.localeCompare(b.status))
+        .map((total) => ({ ...total, amount: total.amount.toString() })),
   };
 }
 
@@ -149,7 +152,12 @@ export function summaryCsv(totals: readonly ReportTotal[]): string {
     csvLine(['currency', 'status', 'count', 'amount']) +
     totals
       .map((total) =>
-        csvLine([total.currency, total.status, total.count, formatMinorUnits(total.amount, total.currency)]),
+        csvLine([
+          total.currency,
+          total.status,
+          total.count,
+          formatMinorUnits(BigInt(total.amount), total.currency),
+        ]),
       )
       .join('')
   );

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { type FieldProblem, ValidationError } from '../domain/errors.js';
-import { isKnownCurrency, parseMajorUnits } from '../domain/money.js';
+import { isPayableCurrency, parseAmount } from '../domain/money.js';
 import { parseBatchItems } from './batch-request.js';
 import type { CreatePayoutBody } from './payout-request.js';
 
@@ -90,15 +90,10 @@ export function parseBatchCsv(text: string): CsvRows {
   const problems: FieldProblem[] = [];
   const items = records.map((row, index) => {
     const currency = (row.currency ?? '').toUpperCase();
-    // With an unknown currency the currency is the problem: the amount is read with two decimals so
-    // that it is not reported as well.
-    const amount = parseMajorUnits(row.amount ?? '', isKnownCurrency(currency) ? currency : 'EUR');
-    if (amount === undefined) {
-      problems.push({
-        param: `items.${index}.amount`,
-        message: `must be a decimal amount such as 10.50 (at most the currency's decimals), got '${row.amount ?? ''}'`,
-      });
-    }
+    // With a currency that is not payable the currency is the problem: the amount is not judged too.
+    const parsed = isPayableCurrency(currency) ? parseAmount(row.amount ?? '', currency) : undefined;
+    const amount = parsed?.ok ? parsed.amount : undefined;
+    if (parsed && !parsed.ok) problems.push({ param: `items.${index}.amount`, message: parsed.message });
     const metadata = Object.fromEntries(
       Object.entries(row)
         .filter(([name, value]) => name.startsWith(METADATA_PREFIX) && value !== '')
@@ -153,9 +148,13 @@ export function checkBatchCsv(text: string): {
       items = parseBatchItems({ items: rows.items });
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      // The file's own message about an amount beats the API's "must be an integer".
+      // The file's own message about an amount beats the API's "must be an integer"; a row whose
+      // currency is refused is not told about its amount as well (it cannot be read without one).
       const own = new Set(problems.map((problem) => problem.param));
-      problems = [...problems, ...(error.details ?? []).filter((problem) => !own.has(problem.param))];
+      const details = error.details ?? [];
+      for (const problem of details)
+        if (problem.param.endsWith('.currency')) own.add(problem.param.replace(/currency$/, 'amount'));
+      problems = [...problems, ...details.filter((problem) => !own.has(problem.param))];
     }
   }
   const located = problems.map((problem) => {

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MAX_APPROVALS, MAX_EXPIRY_HOURS } from '../domain/approvals.js';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES } from '../domain/catalog.js';
 import { MANUAL_CATEGORIES } from '../domain/manual-payouts.js';
+import { MAX_AMOUNT_MINOR, PAYABLE_CURRENCIES } from '../domain/money.js';
 import { ROLES } from '../domain/team.js';
 import { timestamp } from './common.js';
 import { createPayoutBody, destinationInput } from './payout-request.js';
@@ -72,13 +73,11 @@ export const criteriaBody = z.strictObject({
       z.strictObject({
         category: z.enum(MANUAL_CATEGORIES),
         currency: createPayoutBody.shape.currency,
-        max_amount: z
-          .int()
-          .positive()
-          .max(createPayoutBody.shape.amount.maxValue ?? Number.MAX_SAFE_INTEGER),
+        max_amount: z.int().positive().max(MAX_AMOUNT_MINOR),
       }),
     )
-    .max(100),
+    // A limit per category in every payable currency at most.
+    .max(MANUAL_CATEGORIES.length * PAYABLE_CURRENCIES.length),
   version: z.int().min(0),
 });
 
@@ -104,7 +103,7 @@ export const approvalPolicyBody = z.strictObject({
           sources: z.array(z.enum(PAYOUT_SOURCES)).max(PAYOUT_SOURCES.length).optional(),
           purposes: z.array(z.enum(PAYOUT_PURPOSES)).max(PAYOUT_PURPOSES.length).optional(),
           currency: createPayoutBody.shape.currency.optional(),
-          min_amount: z.int().positive().optional(),
+          min_amount: z.int().positive().max(MAX_AMOUNT_MINOR).optional(),
           approvals: z.int().min(1).max(MAX_APPROVALS),
         })
         .refine((rule) => rule.min_amount === undefined || rule.currency !== undefined, {

@@ -71,7 +71,20 @@ export const reportResource = z
     requested_by: z.record(z.string(), z.unknown()),
     rows: z.int().nullable(),
     totals: z
-      .array(z.object({ currency: z.string(), status: z.string(), count: z.int(), amount: z.int() }))
+      .array(
+        z.object({
+          currency: z.string(),
+          status: z.string(),
+          count: z.int(),
+          amount: z.int().nullable().meta({
+            description:
+              'Sum in minor units; null when it passes 2^53 (JSON readers would round it): see amount_decimal',
+          }),
+          amount_decimal: z
+            .string()
+            .meta({ description: 'The exact sum in minor units as decimal digits', example: '1250000' }),
+        }),
+      )
       .nullable(),
     failure: z.string().nullable(),
     download_url: z

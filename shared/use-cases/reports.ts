@@ -1,6 +1,7 @@
 import { type Caller, SYSTEM, stampFor } from '../domain/audit.js';
 import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { safeTotal } from '../domain/money.js';
 import {
   csvLine,
   REPORT_COLUMNS,
@@ -30,7 +31,14 @@ export function toReportResource(report: Report, downloadUrl: string | null = nu
     },
     requested_by: report.requestedBy,
     rows: report.rows,
-    totals: report.totals,
+    totals:
+      report.totals?.map((total) => ({
+        currency: total.currency,
+        status: total.status,
+        count: total.count,
+        amount: safeTotal(BigInt(total.amount)),
+        amount_decimal: String(total.amount),
+      })) ?? null,
     failure: report.failure,
     download_url: downloadUrl,
     summary_url: null as string | null,

@@ -2,31 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { apiKeyHint, generateApiKey, hashApiKey, looksLikeApiKey } from '../../shared/domain/api-keys.js';
 import { canonicalJson, requestFingerprint } from '../../shared/domain/fingerprint.js';
 import { idTime, newId, PAYOUT_ID_PATTERN, payoutIdFor } from '../../shared/domain/ids.js';
-import { currencyExponent, formatMinorUnits, isKnownCurrency } from '../../shared/domain/money.js';
-
-describe('money', () => {
-  it.each([
-    [1050, 'EUR', '10.50'],
-    [5, 'EUR', '0.05'],
-    [500, 'JPY', '500'],
-    [1, 'KWD', '0.001'],
-    [1_000_000_000_000, 'USD', '10000000000.00'],
-    [-250, 'GBP', '-2.50'],
-  ])('formats %i %s as %s with the currency exponent', (amount, currency, expected) => {
-    expect(formatMinorUnits(amount, currency)).toBe(expected);
-  });
-
-  it('knows real currencies and refuses metals, test codes and made-up codes', () => {
-    expect(currencyExponent('EUR')).toBe(2);
-    expect(currencyExponent('JPY')).toBe(0);
-    expect(currencyExponent('BHD')).toBe(3);
-    for (const code of ['XAU', 'XTS', 'XXX', 'ABC', 'eur']) expect(isKnownCurrency(code)).toBe(false);
-  });
-
-  it('refuses to format a non-integer amount', () => {
-    expect(() => formatMinorUnits(10.5, 'EUR')).toThrow();
-  });
-});
 
 describe('ids', () => {
   it('sort by creation time and carry it', () => {

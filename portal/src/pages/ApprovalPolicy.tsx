@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { PAYOUT_SOURCES } from '../../../shared/domain/catalog';
-import { api } from '../api';
+import { formatMinorUnits, PAYABLE_CURRENCIES, parseAmount } from '../../../shared/domain/money';
+import { ApiError, api } from '../api';
 import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
-import { dateTime, label, toDecimalText, toMinorUnits } from '../format';
+import { dateTime, label } from '../format';
 
-interface Rule {
-  key: string;
+interface StoredRule {
   name: string;
   sources: string[] | null;
   currency: string | null;
@@ -14,8 +14,41 @@ interface Rule {
   approvals: number;
 }
 
+/**
+ * A rule while it is edited: the amount stays the text typed until the policy is saved, when it is
+ * read in the rule's currency, whatever order the fields were filled in.
+ */
+interface Rule extends Omit<StoredRule, 'min_amount'> {
+  key: string;
+  min_amount_text: string;
+}
+
+/** The rules as the API takes them, or every amount that cannot be read, by field. */
+function rulesOf(rules: Rule[]) {
+  const problems: { param: string; message: string }[] = [];
+  const body = rules.map((rule, index) => {
+    const text = rule.min_amount_text.trim();
+    let minAmount: number | undefined;
+    if (text !== '' && !rule.currency)
+      problems.push({ param: `rules.${index}.currency`, message: 'Choose the currency of the amount' });
+    else if (text !== '' && rule.currency) {
+      const parsed = parseAmount(text, rule.currency);
+      if (parsed.ok) minAmount = parsed.amount;
+      else problems.push({ param: `rules.${index}.min_amount`, message: `The amount ${parsed.message}` });
+    }
+    return {
+      name: rule.name,
+      approvals: rule.approvals,
+      ...(rule.sources?.length ? { sources: rule.sources } : {}),
+      ...(rule.currency ? { currency: rule.currency } : {}),
+      ...(minAmount !== undefined ? { min_amount: minAmount } : {}),
+    };
+  });
+  return { body, problems };
+}
+
 interface Policy {
-  rules: Omit<Rule, 'key'>[];
+  rules: StoredRule[];
   expiry_hours: number;
   updated_at: string;
   version: number;
@@ -32,25 +65,25 @@ export function ApprovalPolicyPage() {
   const [expiry, setExpiry] = useState(72);
   useEffect(() => {
     if (!policy.data) return;
-    setRules(policy.data.rules.map((rule) => ({ ...rule, key: crypto.randomUUID() })));
+    setRules(
+      policy.data.rules.map(({ min_amount, ...rule }) => ({
+        ...rule,
+        key: crypto.randomUUID(),
+        min_amount_text: min_amount && rule.currency ? formatMinorUnits(min_amount, rule.currency) : '',
+      })),
+    );
     setExpiry(policy.data.expiry_hours);
   }, [policy.data]);
   const save = useMutation({
-    mutationFn: () =>
-      api<Policy>('/settings/approval-policy', {
+    mutationFn: () => {
+      const { body, problems } = rulesOf(rules);
+      if (problems.length > 0)
+        throw new ApiError(400, 'validation_failed', 'Some rules need correcting.', undefined, problems);
+      return api<Policy>('/settings/approval-policy', {
         method: 'PUT',
-        body: {
-          rules: rules.map(({ key: _key, ...rule }) => ({
-            name: rule.name,
-            approvals: rule.approvals,
-            ...(rule.sources?.length ? { sources: rule.sources } : {}),
-            ...(rule.currency ? { currency: rule.currency } : {}),
-            ...(rule.min_amount ? { min_amount: rule.min_amount } : {}),
-          })),
-          expiry_hours: expiry,
-          version: policy.data?.version ?? 0,
-        },
-      }),
+        body: { rules: body, expiry_hours: expiry, version: policy.data?.version ?? 0 },
+      });
+    },
     onSuccess: (saved) => queryClient.setQueryData(['approval-policy'], saved),
   });
 
@@ -107,34 +140,32 @@ export function ApprovalPolicyPage() {
               ))}
             </fieldset>
             <div className="row">
-              <Field label="From amount (optional)" error={fieldError(save.error, `rules.${index}.currency`)}>
+              <Field
+                label="From amount (optional)"
+                hint="In the currency's own units, such as 10000.00"
+                error={fieldError(save.error, `rules.${index}.min_amount`)}
+              >
                 {(input) => (
                   <input
                     {...input}
                     inputMode="decimal"
-                    defaultValue={
-                      rule.min_amount && rule.currency ? toDecimalText(rule.min_amount, rule.currency) : ''
-                    }
-                    onBlur={(event) =>
-                      change(rule.key, {
-                        min_amount: event.target.value
-                          ? (toMinorUnits(event.target.value, rule.currency ?? 'EUR') ?? null)
-                          : null,
-                      })
-                    }
+                    value={rule.min_amount_text}
+                    onChange={(event) => change(rule.key, { min_amount_text: event.target.value })}
                   />
                 )}
               </Field>
-              <Field label="Currency">
+              <Field label="Currency" error={fieldError(save.error, `rules.${index}.currency`)}>
                 {(input) => (
-                  <input
+                  <select
                     {...input}
-                    maxLength={3}
                     value={rule.currency ?? ''}
-                    onChange={(event) =>
-                      change(rule.key, { currency: event.target.value.toUpperCase() || null })
-                    }
-                  />
+                    onChange={(event) => change(rule.key, { currency: event.target.value || null })}
+                  >
+                    <option value="">Any currency</option>
+                    {PAYABLE_CURRENCIES.map((code) => (
+                      <option key={code}>{code}</option>
+                    ))}
+                  </select>
                 )}
               </Field>
               <Field label="Approvals">
@@ -170,7 +201,7 @@ export function ApprovalPolicyPage() {
                 name: 'New rule',
                 sources: null,
                 currency: null,
-                min_amount: null,
+                min_amount_text: '',
                 approvals: 1,
               },
             ])

@@ -1,9 +1,10 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { formatMoney } from '../../../shared/domain/money';
 import { api } from '../api';
 import { ErrorNotice, Field, Loading, Notice, PageTitle, useCursors } from '../components';
-import { actorName, label, money, relative } from '../format';
+import { actorName, label, relative } from '../format';
 import type { List, PortalPayout } from '../types';
 
 type Pending = PortalPayout & { can_decide: boolean };
@@ -109,7 +110,7 @@ export function ApprovalsPage() {
                     <br />
                     <small>{label(payout.purpose)}</small>
                   </td>
-                  <td className="number">{money(payout.amount, payout.currency)}</td>
+                  <td className="number">{formatMoney(payout.amount, payout.currency)}</td>
                   <td>
                     {requesterLabel(payout)}
                     {!payout.can_decide && (

@@ -19,7 +19,7 @@ interface Batch {
 interface CheckResult {
   rows: number;
   problems: { param: string; message: string; line: number | null; column: string | null }[];
-  totals: { currency: string; amount_text: string }[];
+  totals: { currency: string; count: number; amount_decimal: string; amount_text: string }[];
   preview: {
     line: number;
     reference: string;
@@ -143,7 +143,7 @@ function Upload() {
             <>
               <p>
                 <strong>{result.rows.toLocaleString()} payouts</strong> in {file.name}, totalling{' '}
-                {result.totals.map((total) => `${total.amount_text} ${total.currency}`).join(', ')}.
+                {result.totals.map((total) => total.amount_text).join(', ')}.
               </p>
               <table>
                 <caption>
@@ -169,9 +169,7 @@ function Upload() {
                       <td>{row.reference}</td>
                       <td>{row.payee}</td>
                       <td>{label(row.purpose)}</td>
-                      <td className="number">
-                        {row.amount_text} {row.currency}
-                      </td>
+                      <td className="number">{row.amount_text}</td>
                     </tr>
                   ))}
                 </tbody>

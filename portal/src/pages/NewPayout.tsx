@@ -2,9 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ATTACHMENT_TYPES, MANUAL_CATEGORIES, MAX_ATTACHMENT_BYTES } from '../../../shared/domain/catalog';
+import { decimalsRule, exampleAmount, formatMoney, parseAmount } from '../../../shared/domain/money';
 import { ApiError, api, uploadFile } from '../api';
 import { ErrorNotice, Field, fieldError, Loading, PageTitle } from '../components';
-import { label, money, toMinorUnits } from '../format';
+import { label } from '../format';
 import type { Criteria } from '../types';
 
 interface Upload {
@@ -35,10 +36,10 @@ export function NewPayoutPage() {
   const create = useMutation({
     mutationFn: async (form: FormData) => {
       const text = (name: string) => String(form.get(name) ?? '').trim();
-      const amount = toMinorUnits(text('amount'), currency);
-      if (amount === undefined || amount <= 0) {
-        throw new ApiError(400, 'validation_failed', 'amount: enter an amount such as 25.00', 'amount');
-      }
+      // The same rule as CSV files and the CLI (shared/domain/money.ts): what is typed is what is paid.
+      const parsed = parseAmount(text('amount'), currency);
+      if (!parsed.ok) throw new ApiError(400, 'validation_failed', `Amount ${parsed.message}`, 'amount');
+      const amount = parsed.amount;
       let attachment: { key: string; filename: string } | undefined;
       if (file) {
         const upload = await api<Upload>('/attachments', {
@@ -145,14 +146,22 @@ export function NewPayoutPage() {
         <div className="row">
           <Field
             label="Amount"
-            hint={
+            hint={`${decimalsRule(currency)}, such as ${exampleAmount(currency)}. ${
               limit
-                ? `At most ${money(limit.max_amount, currency)} for a ${label(category).toLowerCase()}.`
+                ? `At most ${formatMoney(limit.max_amount, currency)} for a ${label(category).toLowerCase()}.`
                 : 'No limit is set for this currency: the payout will be refused.'
-            }
+            }`}
             error={fieldError(error, 'amount')}
           >
-            {(input) => <input {...input} name="amount" inputMode="decimal" required placeholder="25.00" />}
+            {(input) => (
+              <input
+                {...input}
+                name="amount"
+                inputMode="decimal"
+                required
+                placeholder={exampleAmount(currency)}
+              />
+            )}
           </Field>
           <Field label="Currency" error={fieldError(error, 'currency')}>
             {(input) => (

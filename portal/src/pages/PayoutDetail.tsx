@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
+import { formatMoney } from '../../../shared/domain/money';
 import { api } from '../api';
 import { ErrorNotice, Field, Loading, Notice, PageTitle, StatusBadge } from '../components';
-import { actorName, dateTime, label, money, relative } from '../format';
+import { actorName, dateTime, label, relative } from '../format';
 import type { Me, PortalPayout } from '../types';
 
 const CANCELABLE = ['pending_approval', 'queued'];
@@ -82,7 +83,7 @@ export function PayoutDetailPage({ me }: { me: Me }) {
           )
         }
       >
-        {`${money(data.amount, data.currency)} · ${data.reference}`}
+        {`${formatMoney(data.amount, data.currency)} · ${data.reference}`}
       </PageTitle>
       {(location.state as { created?: boolean } | null)?.created && <Notice>The payout was created.</Notice>}
       <ErrorNotice error={cancel.error ?? download.error ?? decideOn.error} />

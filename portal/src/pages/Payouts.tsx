@@ -1,9 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES } from '../../../shared/domain/catalog';
+import { formatMoney } from '../../../shared/domain/money';
 import { api } from '../api';
 import { ChoiceFilter, ErrorNotice, Field, Loading, PageTitle, StatusBadge, useCursors } from '../components';
-import { dateTime, label, money } from '../format';
+import { dateTime, label } from '../format';
 import type { List, Me, Payout } from '../types';
 
 const FILTERS = ['status', 'source', 'purpose', 'reference', 'from', 'to'] as const;
@@ -123,7 +124,7 @@ export function PayoutsPage({ me }: { me: Me }) {
                   <td>
                     <Link to={`/payouts/${payout.id}`}>{payout.reference}</Link>
                   </td>
-                  <td className="number">{money(payout.amount, payout.currency)}</td>
+                  <td className="number">{formatMoney(payout.amount, payout.currency)}</td>
                   <td>
                     <StatusBadge status={payout.status} />
                   </td>

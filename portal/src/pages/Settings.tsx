@@ -1,20 +1,52 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { MANUAL_CATEGORIES } from '../../../shared/domain/catalog';
-import { api } from '../api';
+import { formatMinorUnits, formatMoney, PAYABLE_CURRENCIES, parseAmount } from '../../../shared/domain/money';
+import { ApiError, api } from '../api';
 import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
-import { dateTime, label, money, toDecimalText, toMinorUnits } from '../format';
+import { dateTime, label } from '../format';
 import type { Criteria } from '../types';
 
-/** The form's copy of the criteria: each reason code row carries a stable key while it is edited. */
-type Draft = Omit<Criteria, 'reason_codes'> & {
+/**
+ * The form's copy of the criteria: each reason code row carries a stable key while it is edited, and
+ * each limit stays the text the admin typed until the form is saved, when it is read with its own
+ * row's currency (converting on blur once used the wrong currency's decimals).
+ */
+type Draft = Omit<Criteria, 'reason_codes' | 'limits'> & {
   reason_codes: { key: string; code: string; label: string }[];
+  currencies: string[];
+  /** Typed maximum per `${currency} ${category}`; empty means no limit (payouts refused). */
+  limits: Record<string, string>;
 };
+
+const limitKey = (currency: string, category: string) => `${currency} ${category}`;
 
 const toDraft = (criteria: Criteria): Draft => ({
   ...criteria,
   reason_codes: criteria.reason_codes.map((reason) => ({ ...reason, key: crypto.randomUUID() })),
+  currencies: [...new Set(criteria.limits.map((limit) => limit.currency))],
+  limits: Object.fromEntries(
+    criteria.limits.map((limit) => [
+      limitKey(limit.currency, limit.category),
+      formatMinorUnits(limit.max_amount, limit.currency),
+    ]),
+  ),
 });
+
+/** The limits as the API takes them, or every amount that cannot be read, by field. */
+function limitsOf(draft: Draft) {
+  const limits: Criteria['limits'] = [];
+  const problems: { param: string; message: string }[] = [];
+  for (const currency of draft.currencies)
+    for (const category of MANUAL_CATEGORIES) {
+      const text = draft.limits[limitKey(currency, category)]?.trim() ?? '';
+      if (text === '') continue;
+      const parsed = parseAmount(text, currency);
+      if (parsed.ok) limits.push({ category, currency, max_amount: parsed.amount });
+      else problems.push({ param: `limits.${currency}.${category}`, message: parsed.message });
+    }
+  return { limits, problems };
+}
 
 /** The tenant's manual payout criteria: reason codes, minimum rationale, maximum amount per category. */
 export function SettingsPage() {
@@ -28,16 +60,28 @@ export function SettingsPage() {
     if (criteria.data) setDraft(toDraft(criteria.data));
   }, [criteria.data]);
   const save = useMutation({
-    mutationFn: (next: Draft) =>
-      api<Criteria>('/settings/manual-payouts', {
+    mutationFn: (next: Draft) => {
+      const { limits, problems } = limitsOf(next);
+      if (problems.length > 0)
+        throw new ApiError(
+          400,
+          'validation_failed',
+          problems.length === 1
+            ? 'A maximum amount needs correcting.'
+            : `${problems.length} maximum amounts need correcting.`,
+          undefined,
+          problems,
+        );
+      return api<Criteria>('/settings/manual-payouts', {
         method: 'PUT',
         body: {
           reason_codes: next.reason_codes.map(({ code, label: text }) => ({ code, label: text })),
           min_rationale_length: next.min_rationale_length,
-          limits: next.limits,
+          limits,
           version: next.version,
         },
-      }),
+      });
+    },
     onSuccess: (saved) => queryClient.setQueryData(['criteria'], saved),
   });
 
@@ -132,6 +176,10 @@ export function SettingsPage() {
         </fieldset>
         <fieldset>
           <legend>Maximum amount per payout</legend>
+          <p className="muted">
+            In each currency's own units, such as 250.00 EUR or 30000 JPY. Leave a field empty to refuse that
+            kind of payout in that currency.
+          </p>
           <table>
             <thead>
               <tr>
@@ -141,42 +189,75 @@ export function SettingsPage() {
                     {label(category)}
                   </th>
                 ))}
+                <th scope="col">
+                  <span className="visually-hidden">Remove</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {[...new Set(draft.limits.map((limit) => limit.currency))].map((currency) => (
+              {draft.currencies.map((currency) => (
                 <tr key={currency}>
                   <th scope="row">{currency}</th>
                   {MANUAL_CATEGORIES.map((category) => {
-                    const limit = draft.limits.find(
+                    const key = limitKey(currency, category);
+                    const saved = criteria.data?.limits.find(
                       (entry) => entry.currency === currency && entry.category === category,
                     );
+                    const problem = fieldError(save.error, `limits.${currency}.${category}`);
                     return (
                       <td key={category}>
                         <input
                           aria-label={`Maximum ${label(category).toLowerCase()} in ${currency}`}
+                          aria-invalid={problem ? true : undefined}
                           inputMode="decimal"
-                          defaultValue={limit ? toDecimalText(limit.max_amount, currency) : ''}
-                          title={limit ? money(limit.max_amount, currency) : 'No limit: payouts refused'}
-                          onBlur={(event) => {
-                            const amount = toMinorUnits(event.target.value, currency);
-                            const others = draft.limits.filter(
-                              (entry) => !(entry.currency === currency && entry.category === category),
-                            );
-                            change({
-                              limits: amount
-                                ? [...others, { category, currency, max_amount: amount }]
-                                : others,
-                            });
-                          }}
+                          value={draft.limits[key] ?? ''}
+                          title={
+                            saved
+                              ? `Saved: ${formatMoney(saved.max_amount, currency)}`
+                              : 'No limit: payouts refused'
+                          }
+                          onChange={(event) =>
+                            change({ limits: { ...draft.limits, [key]: event.target.value } })
+                          }
                         />
+                        {problem && <span className="error-text">{problem}</span>}
                       </td>
                     );
                   })}
+                  <td>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Remove ${currency}`}
+                      onClick={() =>
+                        change({ currencies: draft.currencies.filter((code) => code !== currency) })
+                      }
+                    >
+                      Remove
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <div className="row">
+            <Field label="Add a currency">
+              {(input) => (
+                <select
+                  {...input}
+                  value=""
+                  onChange={(event) => {
+                    if (event.target.value) change({ currencies: [...draft.currencies, event.target.value] });
+                  }}
+                >
+                  <option value="">Choose a currency</option>
+                  {PAYABLE_CURRENCIES.filter((code) => !draft.currencies.includes(code)).map((code) => (
+                    <option key={code}>{code}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
         </fieldset>
         <button type="submit" disabled={save.isPending}>
           Save criteria
