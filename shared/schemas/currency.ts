@@ -12,4 +12,6 @@ export const currencyCode = z
     isPayableCurrency,
     'is not a currency payouts can be made in (an ISO 4217 code of a real currency; not funds codes, metals or IMF units)',
   )
-  .meta({ description: 'ISO 4217 code of a real currency (not funds codes, precious metals, XDR, XSU, XUA or XTS)' });
+  .meta({
+    description: 'ISO 4217 code of a real currency (not funds codes, precious metals, XDR, XSU, XUA or XTS)',
+  });
