@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readRuntimeFile } from '../local/runtime-file.js';
 import { BATCH_MAX_ITEMS } from '../shared/domain/batches.js';
+import { CurrencyTotals, formatMoney } from '../shared/domain/money.js';
 import { checkBatchCsv } from '../shared/schemas/batch-csv.js';
 import { CliError } from './target.js';
 
@@ -95,7 +96,7 @@ export async function createBatchFromFile(options: BatchOptions): Promise<void> 
   log(
     replayed
       ? `This file was sent before as ${body.id}: following that batch (nothing is created twice).`
-      : `Batch ${body.id} accepted: ${body.total.toLocaleString('en')} payouts.`,
+      : `Batch ${body.id} accepted: ${body.total.toLocaleString('en')} payouts, ${totalsText(items)}.`,
   );
   let batch: BatchResource = body;
   if (options.wait) {
@@ -114,4 +115,14 @@ export async function createBatchFromFile(options: BatchOptions): Promise<void> 
     if (tty) process.stderr.write('\n');
   }
   console.log(options.json ? JSON.stringify(batch, null, 2) : `${batch.id} ${batch.status}`);
+}
+
+/** "EUR 4,300.50 and JPY 12,000": what the file pays, summed exactly, as the portal shows it. */
+function totalsText(items: readonly { amount: number; currency: string }[]): string {
+  const totals = new CurrencyTotals();
+  for (const item of items) totals.add(item.currency, item.amount);
+  return totals
+    .entries()
+    .map(({ currency, amount }) => formatMoney(amount, currency))
+    .join(' and ');
 }

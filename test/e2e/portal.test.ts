@@ -5,9 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortalIfStale } from '../../local/build-portal.js';
 import { seedMember } from '../../local/demo-team.js';
+import { formatMinorUnits } from '../../shared/domain/money.js';
 import { accessibilityViolations, launchChromium } from '../helpers/browser.js';
 import { withTestPlatform } from '../helpers/platform.js';
-import { TEST_PASSWORD } from '../helpers/portal.js';
+import { signIn as apiSignIn, type PortalClient, portalClient, TEST_PASSWORD } from '../helpers/portal.js';
 
 // `npm run screenshots` sets this to docs/screenshots; plain test runs take none.
 const screenshots = process.env.PAYOUTS_SCREENSHOTS_DIR;
@@ -22,6 +23,8 @@ async function snap(page: Page, name: string) {
 
 const context = withTestPlatform('portal-e2e');
 let browser: Browser;
+/** The admin's portal API client, to read back what the pages saved. */
+let admin: PortalClient;
 
 beforeAll(async () => {
   await buildPortalIfStale(() => undefined);
@@ -41,6 +44,10 @@ beforeAll(async () => {
       password: TEST_PASSWORD,
     });
   browser = await launchChromium();
+  admin = portalClient(
+    context.platform.url,
+    (await apiSignIn(context.platform, 'ada@e2e.test')).body.AuthenticationResult.IdToken,
+  );
 }, 120_000);
 
 afterAll(() => browser?.close());
@@ -178,6 +185,97 @@ describe('the Business Portal in Chromium', () => {
     await page.close();
   }, 180_000);
 
+  it('what a person types is what is paid: an admin sets limits and a threshold, a requester types 100 in HUF, JPY, KWD and EUR, the approver sees exactly that', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+
+    // The admin adds HUF, JPY and KWD to the payout criteria and types a limit in each.
+    await signIn(page, 'ada@e2e.test');
+    await page.getByRole('link', { name: 'Payout criteria' }).click();
+    await page.getByRole('heading', { name: 'Manual payout criteria' }).waitFor();
+    for (const currency of ['HUF', 'JPY', 'KWD']) {
+      await page.getByLabel('Add a currency').selectOption(currency);
+      await page.getByLabel(`Maximum support credit in ${currency}`).fill('1000');
+    }
+    await page.getByLabel('Maximum support credit in KWD').fill('1000.0001');
+    await page.getByRole('button', { name: 'Save criteria' }).click();
+    // Every problem beside its field, nothing saved.
+    await page.getByText('KWD amounts have at most 3 decimals (such as 25.000)').waitFor();
+    await page.getByLabel('Maximum support credit in KWD').fill('1000');
+    await page.getByRole('button', { name: 'Save criteria' }).click();
+    await page.getByText('The criteria were saved.').waitFor();
+    const criteria = (await admin.request('GET', '/settings/manual-payouts')).body;
+    const limitOf = (currency: string) =>
+      criteria.limits.find((limit: any) => limit.currency === currency && limit.category === 'support_credit')
+        ?.max_amount;
+    expect(['HUF', 'JPY', 'KWD', 'EUR'].map(limitOf)).toEqual([100_000, 1000, 1_000_000, 50_000]);
+
+    // An approval threshold typed before its currency is chosen is read in that currency on save.
+    await page.getByRole('link', { name: 'Approval policy' }).click();
+    await page.getByRole('heading', { name: 'Approval policy' }).waitFor();
+    await page.getByRole('button', { name: 'Add a rule' }).click();
+    const rule = page.getByRole('group', { name: /^Rule \d+$/ }).last();
+    await rule.getByLabel('Name').fill('Large yen payouts');
+    await rule.getByLabel('From amount (optional)').fill('50000');
+    await rule.getByLabel('Currency').selectOption('JPY');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('The policy was saved.').waitFor();
+    const policy = (await admin.request('GET', '/settings/approval-policy')).body;
+    expect(policy.rules.find((entry: any) => entry.name === 'Large yen payouts')).toMatchObject({
+      currency: 'JPY',
+      min_amount: 50_000,
+    });
+    await signOut(page);
+
+    // The requester types "100" in four currencies.
+    await signIn(page, 'rita@e2e.test');
+    const created: { currency: string; id: string }[] = [];
+    for (const currency of ['HUF', 'JPY', 'KWD', 'EUR']) {
+      await page.goto(`${context.platform.url}/payouts/new`);
+      await page.getByRole('heading', { name: 'New manual payout' }).waitFor();
+      await page.getByLabel('Currency').selectOption(currency);
+      await page.getByLabel('Customer reference').fill(`cust-money-${currency}`);
+      await page.getByLabel('Amount', { exact: true }).fill('100');
+      await page.getByLabel('Recipient email').fill('customer@example.com');
+      await page.getByLabel('Reason').selectOption('service_disruption');
+      await page.getByLabel('Rationale').fill('A customer credit typed in its own currency, to the unit.');
+      await page.getByLabel('Ticket URL').fill('https://support.example.com/tickets/100');
+      await page.getByRole('button', { name: 'Create payout' }).click();
+      await page.getByText('The payout was created.').waitFor();
+      created.push({ currency, id: page.url().split('/').pop() ?? '' });
+    }
+    const shown = { HUF: 'HUF 100.00', JPY: 'JPY 100', KWD: 'KWD 100.000', EUR: 'EUR 100.00' } as const;
+    const minor = { HUF: 10_000, JPY: 100, KWD: 100_000, EUR: 10_000 } as const;
+    for (const { currency, id } of created) {
+      const stored = await context.tenant.request('GET', `/v1/payouts/${id}`);
+      expect(stored.body).toMatchObject({ currency, amount: minor[currency as keyof typeof minor] });
+    }
+    // A JPY amount with decimals is refused beside the field, with the currency's rule.
+    await page.goto(`${context.platform.url}/payouts/new`);
+    await page.getByLabel('Currency').selectOption('JPY');
+    await page.getByLabel('Amount', { exact: true }).fill('100.5');
+    await page.getByRole('button', { name: 'Create payout' }).click();
+    await page.getByText('JPY amounts have no decimals (such as 25)', { exact: false }).first().waitFor();
+    await signOut(page);
+
+    // The approver reads the exact amount and code in the inbox and on the payout page.
+    await signIn(page, 'arne@e2e.test');
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    for (const { currency, id } of created) {
+      const row = page.locator('tbody tr', { has: page.locator(`a[href="/payouts/${id}"]`) });
+      await expect
+        .poll(() => row.locator('td.number').textContent())
+        .toBe(shown[currency as keyof typeof shown]);
+    }
+    const first = created[0];
+    await page.goto(`${context.platform.url}/payouts/${first?.id}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^HUF 100\.00 · /);
+    expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
+    await page.close();
+  }, 180_000);
+
   it('finance downloads a report whose rows match the API', async () => {
     await context.tenant.createPayout({
       amount: 4200,
@@ -209,7 +307,7 @@ describe('the Business Portal in Chromium', () => {
       expect(row).toMatchObject({
         reference: payout.reference,
         status: payout.status,
-        amount: (payout.amount / 100).toFixed(2),
+        amount: formatMinorUnits(payout.amount, payout.currency),
       });
     }
     expect(violations).toEqual([]);
@@ -232,7 +330,7 @@ describe('the Business Portal in Chromium', () => {
     });
     const problem = page.locator('table', { hasText: 'Problems in refunds.csv' }).locator('tbody tr');
     await expect.poll(() => problem.count()).toBe(1);
-    expect(await problem.textContent()).toMatch(/^3amountmust be a decimal amount/);
+    expect(await problem.textContent()).toBe("3amountmust be a number such as 25.00, got '1.2.3'");
     await snap(page, 'batch-upload-problems');
 
     await page.getByLabel('CSV file', { exact: true }).setInputFiles({
@@ -248,7 +346,7 @@ describe('the Business Portal in Chromium', () => {
       ),
     });
     await page.getByText('3 payouts', { exact: true }).waitFor();
-    expect(await page.getByText(/totalling 29\.75 EUR/).count()).toBe(1);
+    expect(await page.getByText(/totalling EUR 29\.75\./).count()).toBe(1);
     expect(await page.locator('tbody tr', { hasText: 'Ada Lovelace ·· 3000' }).count()).toBe(1);
     await snap(page, 'batch-upload-preview');
     await page.getByRole('button', { name: 'Create batch of 3 payouts' }).click();

@@ -263,7 +263,7 @@ describe('payout batches', () => {
     const result = JSON.parse(first.stdout);
     expect(result).toMatchObject({ status: 'completed', total: 30 });
     expect(result.counts.paid).toBe(30);
-    expect(first.stderr).toContain(`Batch ${result.id} accepted: 30 payouts.`);
+    expect(first.stderr).toContain(`Batch ${result.id} accepted: 30 payouts, EUR 370.20.`);
     expect(first.stderr).toMatch(/\[█{30}\] 100% 30\/30 · completed · paid 30/);
 
     // The same file again: the same batch, nothing created twice.
@@ -309,14 +309,15 @@ describe('payout batches', () => {
     expect(preview).toMatchObject({ rows: 3, problems: [] });
     expect(preview.totals).toEqual(
       expect.arrayContaining([
-        { currency: 'EUR', amount: 1750, amount_text: '17.50' },
-        { currency: 'JPY', amount: 500, amount_text: '500' },
+        { currency: 'EUR', count: 2, amount: 1750, amount_decimal: '1750', amount_text: 'EUR 17.50' },
+        { currency: 'JPY', count: 1, amount: 500, amount_decimal: '500', amount_text: 'JPY 500' },
       ]),
     );
     expect(preview.preview[0]).toMatchObject({
       line: 2,
       payee: 'Ada Lovelace ·· 3000',
-      amount_text: '10.50',
+      amount: 1050,
+      amount_text: 'EUR 10.50',
     });
     expect(
       (

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatMinorUnits } from '../../shared/domain/money.js';
 import { eventually, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
 import { newMember, type PortalClient } from '../helpers/portal.js';
 
@@ -81,9 +82,7 @@ describe('payout reports', () => {
         currency: payout.currency,
         source: payout.source,
       });
-      expect(row.amount).toBe(
-        payout.currency === 'JPY' ? String(payout.amount) : (payout.amount / 100).toFixed(2),
-      );
+      expect(row.amount).toBe(formatMinorUnits(payout.amount, payout.currency));
     }
     const manual = rows.find((row) => row.source === 'portal')!;
     expect(manual.rationale).toBe('\'=cmd|"calc"!A1, then "quotes", commas,\nand a second line: still ok');

@@ -157,3 +157,34 @@ describe('totals', () => {
     ]);
   });
 });
+
+describe('one source of decimals', () => {
+  it('no code outside shared/domain/money.ts computes a currency’s decimals or formats money on its own', async () => {
+    const { readdirSync, statSync } = await import('node:fs');
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (name === 'node_modules' || name === 'dist') continue;
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.(ts|tsx)$/.test(name)) files.push(path);
+      }
+    };
+    for (const dir of ['portal/src', 'shared', 'functions', 'cli', 'local']) walk(dir);
+    // A browser's or a library's own idea of a currency's decimals, or a hard-coded exponent.
+    const forbidden =
+      /FractionDigits|style:\s*'currency'|currency-codes|\.digits\b|10\s*\*\*|\/\s*100\b(?!\s*%)|amount\s*\*\s*100\b|toMinorUnits|toDecimalText/;
+    const offenders = files
+      .filter((file) => !file.endsWith(join('shared', 'domain', 'money.ts')))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, index) => ({ file, line: index + 1, text: line }))
+          .filter(
+            ({ text }) =>
+              forbidden.test(text) && !text.trim().startsWith('//') && !text.trim().startsWith('*'),
+          ),
+      );
+    expect(offenders).toEqual([]);
+  });
+});
