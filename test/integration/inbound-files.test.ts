@@ -179,7 +179,7 @@ describe('payroll files dropped in the inbound bucket', () => {
       ['3', 'rejected'],
       ['4', 'not_created'],
     ]);
-    expect(result[1]!.message).toContain('amount: must be a decimal amount');
+    expect(result[1]!.message).toContain("amount: must be a number such as 25.00, got 'ten euros'");
 
     const rejected = await eventually(
       async () =>
