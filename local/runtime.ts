@@ -82,6 +82,11 @@ export interface ExecutionOptions {
   webhookRetrySchedule?: string;
   /** Every approval waits this many seconds instead of until the payout's expiry (tests of expiry). */
   approvalTimeoutSeconds?: number;
+  /**
+   * The sandbox provider refuses every call for `seconds`, starting `startsAfterSeconds` after the
+   * platform starts: 429 with `Retry-After: retryAfterSeconds` when given, else 503.
+   */
+  providerOutage?: { seconds: number; startsAfterSeconds?: number; retryAfterSeconds?: number };
 }
 
 export interface LocalPlatform {
@@ -272,6 +277,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       ...(execution.webhookRetrySchedule
         ? { PAYOUTS_WEBHOOK_RETRY_SCHEDULE: execution.webhookRetrySchedule }
         : {}),
+      ...(execution.providerOutage
+        ? { PAYOUTS_SANDBOX_CHAOS_OUTAGE: outageWindow(execution.providerOutage) }
+        : {}),
       ...definedStrings({
         PAYOUTS_EXECUTION_LEASE_SECONDS: execution.leaseSeconds,
         PAYOUTS_RETRY_BASE_SECONDS: execution.retryBaseSeconds,
@@ -385,6 +393,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     await dynamo?.stop();
     throw error;
   }
+}
+
+/** The sandbox outage as PAYOUTS_SANDBOX_CHAOS_OUTAGE reads it: `<from ms>-<until ms>[-<Retry-After>]`. */
+function outageWindow(outage: NonNullable<ExecutionOptions['providerOutage']>): string {
+  const from = Date.now() + (outage.startsAfterSeconds ?? 0) * 1000;
+  const window = `${Math.round(from)}-${Math.round(from + outage.seconds * 1000)}`;
+  return outage.retryAfterSeconds ? `${window}-${outage.retryAfterSeconds}` : window;
 }
 
 /** Environment entries for the options that are set, as strings. */

@@ -10,9 +10,6 @@ const environment = z.object({
   PAYOUTS_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   /** How long one execution attempt owns a payout; must exceed the executor's timeout. */
   PAYOUTS_EXECUTION_LEASE_SECONDS: z.coerce.number().positive().default(30),
-  /** Retry backoff of failed queue messages: capped exponential with full jitter. */
-  PAYOUTS_RETRY_BASE_SECONDS: z.coerce.number().positive().default(2),
-  PAYOUTS_RETRY_CAP_SECONDS: z.coerce.number().positive().default(300),
   /**
    * URL schemes webhook endpoints may use when deployed: `https` (the default), or `https,http` for
    * a test account whose receivers have no certificate. Private addresses stay refused either way.
@@ -38,6 +35,18 @@ const environment = z.object({
   PAYOUTS_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
   /** Chaos runs only (`npm run chaos`): see createSandboxProvider. Never set in a deployment. */
   PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).default(0),
+  /**
+   * Chaos runs and tests only: a sandbox provider outage, `<from ms>-<until ms>[-<Retry-After s>]`
+   * (epoch milliseconds; with a Retry-After the sandbox answers 429, else 503). Never set in a deployment.
+   */
+  PAYOUTS_SANDBOX_CHAOS_OUTAGE: z
+    .string()
+    .regex(/^\d+-\d+(-\d+)?$/)
+    .transform((text) => {
+      const [fromMs = 0, untilMs = 0, retryAfterSeconds] = text.split('-').map(Number);
+      return { fromMs, untilMs, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) };
+    })
+    .optional(),
 });
 
 export type Config = z.infer<typeof environment>;

@@ -276,7 +276,7 @@ export interface QueueSpec {
   name: string;
   /** ≥ 6× the consumer's timeout (AWS guidance for Lambda consumers). */
   visibilityTimeoutSeconds: number;
-  /** Receives before a message moves to the DLQ (≥ 5). */
+  /** Receives before a message moves to the DLQ (≥ 5; RECEIVES_FOR_A_DAY where money waits). */
   maxReceiveCount: number;
   /**
    * The oldest message's age that raises an alarm (a stuck consumer), or null where messages wait
@@ -291,19 +291,26 @@ export interface QueueSpec {
   };
 }
 
+/**
+ * Receives before a message gives up: with the consumers' backoff (2 s doubling to 30 minutes, at
+ * least half of each step) a message is retried for more than a day (guaranteedRetrySeconds: 27 h).
+ * Provider and AWS outages last hours; a payout's execution must outlast them, not its DLQ.
+ */
+export const RECEIVES_FOR_A_DAY = 120;
+
 export const QUEUES: readonly QueueSpec[] = [
   {
     name: 'execution',
     oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 120,
-    maxReceiveCount: 8,
+    maxReceiveCount: RECEIVES_FOR_A_DAY,
     consumer: { function: 'execute-payout', batchSize: 10, maxConcurrency: 5 },
   },
   {
     name: 'webhook-fanout',
     oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 60,
-    maxReceiveCount: 8,
+    maxReceiveCount: RECEIVES_FOR_A_DAY,
     consumer: { function: 'fan-out-webhooks', batchSize: 10, maxConcurrency: 5 },
   },
   {
@@ -321,6 +328,7 @@ export const QUEUES: readonly QueueSpec[] = [
   {
     name: 'report-generation',
     oldestMessageAlarmSeconds: 3600,
+    // The worker marks its report failed after three attempts (a timed-out run included).
     // ≥ 6× the worker's 900 s timeout.
     visibilityTimeoutSeconds: 5400,
     maxReceiveCount: 5,
@@ -331,7 +339,7 @@ export const QUEUES: readonly QueueSpec[] = [
     name: 'batch-expansion',
     oldestMessageAlarmSeconds: 900,
     visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 8,
+    maxReceiveCount: RECEIVES_FOR_A_DAY,
     consumer: { function: 'expand-payout-batch', batchSize: 1, maxConcurrency: 10 },
   },
   {
@@ -339,7 +347,7 @@ export const QUEUES: readonly QueueSpec[] = [
     name: 'inbound-events',
     oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 60,
-    maxReceiveCount: 8,
+    maxReceiveCount: RECEIVES_FOR_A_DAY,
     consumer: { function: 'accept-inbound-payout', batchSize: 10, maxConcurrency: 5 },
   },
   {
@@ -347,7 +355,7 @@ export const QUEUES: readonly QueueSpec[] = [
     name: 'inbound-requests',
     oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 60,
-    maxReceiveCount: 8,
+    maxReceiveCount: RECEIVES_FOR_A_DAY,
     consumer: { function: 'accept-inbound-payout', batchSize: 10, maxConcurrency: 5 },
   },
   {
@@ -355,14 +363,14 @@ export const QUEUES: readonly QueueSpec[] = [
     name: 'inbound-files',
     oldestMessageAlarmSeconds: 900,
     visibilityTimeoutSeconds: 360,
-    maxReceiveCount: 5,
+    maxReceiveCount: RECEIVES_FOR_A_DAY,
     consumer: { function: 'accept-payout-file', batchSize: 1, maxConcurrency: 2 },
   },
   {
     name: 'approval-start',
     oldestMessageAlarmSeconds: 600,
     visibilityTimeoutSeconds: 60,
-    maxReceiveCount: 8,
+    maxReceiveCount: RECEIVES_FOR_A_DAY,
     consumer: { function: 'start-approval', batchSize: 10, maxConcurrency: 5 },
   },
 ];

@@ -76,19 +76,14 @@ function requestOf(record: SQSRecord) {
 }
 
 /** `Payout Requested` events and inbound queue messages → payouts (`source: "event"`), or rejections. */
-export const handler = sqsBatchHandler(
-  async (record) => {
-    const { queue, ...request } = requestOf(record);
-    const accept = accepters[queue];
-    if (!accept) throw new Error(`no inbound channel for ${record.eventSourceARN}`);
-    const outcome = await accept(request);
-    logger.info('Inbound payout request', {
-      channel: request.channel,
-      origin: request.origin.value,
-      outcome,
-    });
-  },
-  {
-    backoff: { baseSeconds: config.PAYOUTS_RETRY_BASE_SECONDS, capSeconds: config.PAYOUTS_RETRY_CAP_SECONDS },
-  },
-);
+export const handler = sqsBatchHandler(async (record) => {
+  const { queue, ...request } = requestOf(record);
+  const accept = accepters[queue];
+  if (!accept) throw new Error(`no inbound channel for ${record.eventSourceARN}`);
+  const outcome = await accept(request);
+  logger.info('Inbound payout request', {
+    channel: request.channel,
+    origin: request.origin.value,
+    outcome,
+  });
+});

@@ -37,22 +37,17 @@ const acceptFile = payoutFilesUseCase({
 const keyOf = (encoded: string) => decodeURIComponent(encoded.replace(/\+/g, ' '));
 
 /** New files in the inbound bucket (S3 event notifications, one per message) → payout batches. */
-export const handler = sqsBatchHandler(
-  async (record) => {
-    // S3 sends `{"Event": "s3:TestEvent"}` once when the notification is configured: no records.
-    const notification = JSON.parse(record.body) as Partial<S3Event>;
-    for (const entry of notification.Records ?? []) {
-      if (!entry.eventName.startsWith('ObjectCreated:')) continue;
-      const file = {
-        key: keyOf(entry.s3.object.key),
-        size: entry.s3.object.size,
-        etag: entry.s3.object.eTag ? `"${entry.s3.object.eTag.replace(/"/g, '')}"` : null,
-      };
-      const outcome = await acceptFile(file);
-      logger.info('Inbound payroll file', { key: file.key, size: file.size, outcome });
-    }
-  },
-  {
-    backoff: { baseSeconds: config.PAYOUTS_RETRY_BASE_SECONDS, capSeconds: config.PAYOUTS_RETRY_CAP_SECONDS },
-  },
-);
+export const handler = sqsBatchHandler(async (record) => {
+  // S3 sends `{"Event": "s3:TestEvent"}` once when the notification is configured: no records.
+  const notification = JSON.parse(record.body) as Partial<S3Event>;
+  for (const entry of notification.Records ?? []) {
+    if (!entry.eventName.startsWith('ObjectCreated:')) continue;
+    const file = {
+      key: keyOf(entry.s3.object.key),
+      size: entry.s3.object.size,
+      etag: entry.s3.object.eTag ? `"${entry.s3.object.eTag.replace(/"/g, '')}"` : null,
+    };
+    const outcome = await acceptFile(file);
+    logger.info('Inbound payroll file', { key: file.key, size: file.size, outcome });
+  }
+});

@@ -2,12 +2,13 @@ import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { createHttpWebhookSender } from '../../shared/adapters/http-webhook-sender.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { loadConfig, webhookUrlPolicy } from '../../shared/config.js';
+import { RetryLaterError } from '../../shared/domain/errors.js';
 import { parseRetrySchedule } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
 import { recordWebhookAttempt } from '../../shared/observability/metrics.js';
 import type { DeliveryMessage } from '../../shared/ports/webhook-store.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
-import { deliverWebhookUseCase, RetryLaterError } from '../../shared/use-cases/deliver-webhooks.js';
+import { deliverWebhookUseCase } from '../../shared/use-cases/deliver-webhooks.js';
 
 const config = loadConfig();
 const adapters = createDynamoAdapters(config);
@@ -20,23 +21,17 @@ const deliver = deliverWebhookUseCase({
 });
 
 /** One delivery attempt per message; a failed one comes back on the webhook retry schedule. */
-export const handler = sqsBatchHandler(
-  async (record) => {
-    const message = JSON.parse(record.body) as DeliveryMessage;
-    let result: Awaited<ReturnType<typeof deliver>>;
-    try {
-      result = await deliver(message);
-    } catch (error) {
-      // A failed attempt comes back on the schedule; our own failure (no attempt made) is not counted.
-      if (error instanceof RetryLaterError) recordWebhookAttempt(message.endpoint_id, true);
-      throw error;
-    }
-    if (result === 'succeeded' || result === 'failed')
-      recordWebhookAttempt(message.endpoint_id, result === 'failed');
-    logger.info('Webhook delivery', { deliveryId: message.delivery_id, result });
-  },
-  {
-    backoff: { baseSeconds: config.PAYOUTS_RETRY_BASE_SECONDS, capSeconds: config.PAYOUTS_RETRY_CAP_SECONDS },
-    delayOf: (error) => (error instanceof RetryLaterError ? error.seconds : undefined),
-  },
-);
+export const handler = sqsBatchHandler(async (record) => {
+  const message = JSON.parse(record.body) as DeliveryMessage;
+  let result: Awaited<ReturnType<typeof deliver>>;
+  try {
+    result = await deliver(message);
+  } catch (error) {
+    // A failed attempt comes back on the schedule; our own failure (no attempt made) is not counted.
+    if (error instanceof RetryLaterError) recordWebhookAttempt(message.endpoint_id, true);
+    throw error;
+  }
+  if (result === 'succeeded' || result === 'failed')
+    recordWebhookAttempt(message.endpoint_id, result === 'failed');
+  logger.info('Webhook delivery', { deliveryId: message.delivery_id, result });
+});

@@ -3,8 +3,10 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createSandboxProvider } from '../../shared/adapters/sandbox-provider.js';
 import { loadConfig } from '../../shared/config.js';
+import { RetryLaterError } from '../../shared/domain/errors.js';
 import { LeaseHeldError } from '../../shared/domain/execution.js';
 import { logger } from '../../shared/http/logger.js';
+import { ProviderUnavailableError } from '../../shared/ports/payout-provider.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { executePayoutUseCase } from '../../shared/use-cases/execute-payout.js';
 
@@ -17,6 +19,7 @@ const execute = executePayoutUseCase({
     client,
     table,
     crashAfterTransferRate: config.PAYOUTS_SANDBOX_CHAOS_CRASH_RATE,
+    outage: config.PAYOUTS_SANDBOX_CHAOS_OUTAGE,
   }),
   leaseSeconds: config.PAYOUTS_EXECUTION_LEASE_SECONDS,
 });
@@ -32,19 +35,32 @@ function payoutOf(record: SQSRecord): { tenantId: string; payoutId: string } {
   return { tenantId, payoutId };
 }
 
-/** Execution queue → provider. Failed records come back with backoff; after 8 receives, the DLQ. */
-export const handler = sqsBatchHandler(
-  async (record) => {
-    const { tenantId, payoutId } = payoutOf(record);
-    try {
-      const result = await execute(tenantId, payoutId);
-      logger.info('Payout executed', { payoutId, result });
-    } catch (error) {
-      if (error instanceof LeaseHeldError) logger.info('Payout busy, retrying later', { payoutId });
-      throw error;
+/**
+ * Execution queue → provider. A failed record comes back after the platform's backoff, for more than
+ * a day (RECEIVES_FOR_A_DAY), or exactly when the provider's `Retry-After` says (never sooner than the
+ * attempt's lease expires, which the next attempt must take over).
+ */
+export const handler = sqsBatchHandler(async (record) => {
+  const { tenantId, payoutId } = payoutOf(record);
+  try {
+    const result = await execute(tenantId, payoutId);
+    logger.info('Payout executed', { payoutId, result });
+  } catch (error) {
+    if (error instanceof LeaseHeldError) logger.info('Payout busy, retrying later', { payoutId });
+    if (error instanceof ProviderUnavailableError) {
+      // ERROR: a provider outage is what the executor's alarm is for, even when it asks us to wait.
+      logger.error('Provider unavailable; the payout is retried later with the same key', {
+        payoutId,
+        status: error.status,
+        retryAfterSeconds: error.retryAfterSeconds,
+      });
+      if (error.retryAfterSeconds !== undefined)
+        throw new RetryLaterError(
+          Math.max(error.retryAfterSeconds, config.PAYOUTS_EXECUTION_LEASE_SECONDS),
+          error.message,
+          { cause: error },
+        );
     }
-  },
-  {
-    backoff: { baseSeconds: config.PAYOUTS_RETRY_BASE_SECONDS, capSeconds: config.PAYOUTS_RETRY_CAP_SECONDS },
-  },
-);
+    throw error;
+  }
+});

@@ -1,10 +1,9 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSHandler, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
 import { logger } from '../../shared/http/logger.js';
+import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 
 const batches = batchesFromEnvironment();
-const processor = new BatchProcessor(EventType.SQS);
 
 /** `payout_batch.expansion_requested` (EventBridge → SQS) → the chunk's payouts, written once. */
 async function expandOne(record: SQSRecord): Promise<void> {
@@ -16,5 +15,5 @@ async function expandOne(record: SQSRecord): Promise<void> {
   logger.info('batch chunk expanded', { batchId: id, chunk, ...result });
 }
 
-export const handler: SQSHandler = (event, context) =>
-  processPartialResponse(event, expandOne, processor, { context });
+/** A failed chunk comes back with the platform's backoff (for more than a day), then its DLQ. */
+export const handler = sqsBatchHandler(expandOne);

@@ -14,13 +14,8 @@ const fanOut = fanOutWebhooksUseCase({
 });
 
 /** Payout events (EventBridge envelopes) → one delivery message per endpoint that wants them. */
-export const handler = sqsBatchHandler(
-  async (record) => {
-    const { detail } = JSON.parse(record.body) as { detail: EventResource & { tenant_id: string } };
-    const { tenant_id: tenantId, ...event } = detail;
-    await fanOut(tenantId, event);
-  },
-  {
-    backoff: { baseSeconds: config.PAYOUTS_RETRY_BASE_SECONDS, capSeconds: config.PAYOUTS_RETRY_CAP_SECONDS },
-  },
-);
+export const handler = sqsBatchHandler(async (record) => {
+  const { detail } = JSON.parse(record.body) as { detail: EventResource & { tenant_id: string } };
+  const { tenant_id: tenantId, ...event } = detail;
+  await fanOut(tenantId, event);
+});

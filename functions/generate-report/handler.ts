@@ -1,12 +1,16 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSHandler, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { logger } from '../../shared/http/logger.js';
+import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 
 const reports = reportsFromEnvironment();
-const processor = new BatchProcessor(EventType.SQS);
-/** After this many receives the report is marked failed instead of retried again. */
-const MAX_RECEIVES = 3;
+/**
+ * Attempts before the report is marked failed. A run that times out never reaches its own `catch`:
+ * the next receive past the limit marks it failed instead of starting again, so a report never
+ * stays `running` until its message reaches the DLQ.
+ */
+const MAX_ATTEMPTS = 3;
+const GAVE_UP = 'The export failed repeatedly; request it again or contact the operators.';
 
 /** `report.requested` (EventBridge → SQS) → the CSV streamed to S3, the report marked ready. */
 async function generateOne(record: SQSRecord): Promise<void> {
@@ -14,6 +18,15 @@ async function generateOne(record: SQSRecord): Promise<void> {
     detail: { tenant_id: string; data: { object: { id: string } } };
   };
   const reportId = detail.data.object.id;
+  const attempt = Number(record.attributes.ApproximateReceiveCount);
+  if (attempt > MAX_ATTEMPTS) {
+    logger.error('report failed: out of attempts (an earlier run timed out or crashed)', {
+      reportId,
+      attempt,
+    });
+    await reports.fail(detail.tenant_id, reportId, GAVE_UP);
+    return;
+  }
   try {
     const report = await reports.generate(detail.tenant_id, reportId);
     logger.info('report generated', {
@@ -22,15 +35,11 @@ async function generateOne(record: SQSRecord): Promise<void> {
       memoryMb: Math.round(process.memoryUsage().rss / 1e6),
     });
   } catch (error) {
-    if (Number(record.attributes.ApproximateReceiveCount) < MAX_RECEIVES) throw error;
+    if (attempt < MAX_ATTEMPTS) throw error;
     logger.error('report failed', { reportId, error });
-    await reports.fail(
-      detail.tenant_id,
-      reportId,
-      'The export failed repeatedly; request it again or contact the operators.',
-    );
+    await reports.fail(detail.tenant_id, reportId, GAVE_UP);
   }
 }
 
-export const handler: SQSHandler = (event, context) =>
-  processPartialResponse(event, generateOne, processor, { context });
+/** A failed run comes back after the platform's backoff (seconds, then minutes). */
+export const handler = sqsBatchHandler(generateOne);

@@ -1,11 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import type { SQSHandler, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
 import { logger } from '../../shared/http/logger.js';
 import type { PayoutResource } from '../../shared/schemas/payouts.js';
+import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 
 const approvals = approvalsFromEnvironment();
-const processor = new BatchProcessor(EventType.SQS);
 
 /**
  * `payout.approval_requested` (EventBridge → SQS) → one approval execution per payout, named after
@@ -25,5 +24,4 @@ async function startOne(record: SQSRecord): Promise<void> {
   logger.info('approval workflow', { payoutId: payout.id, result });
 }
 
-export const handler: SQSHandler = (event, context) =>
-  processPartialResponse(event, startOne, processor, { context });
+export const handler = sqsBatchHandler(startOne);

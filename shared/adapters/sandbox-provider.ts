@@ -2,7 +2,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransferOutcome } from '../domain/execution.js';
 import type { Destination } from '../domain/payout.js';
-import { type PayoutProvider, ProviderTimeoutError, type TransferRequest } from '../ports/payout-provider.js';
+import {
+  type PayoutProvider,
+  ProviderTimeoutError,
+  ProviderUnavailableError,
+  type TransferRequest,
+} from '../ports/payout-provider.js';
 import { keys } from './dynamodb/keys.js';
 
 /**
@@ -54,12 +59,27 @@ export function createSandboxProvider(deps: {
    * before it hears the outcome (the worst moment for the executor). 0 in normal operation.
    */
   crashAfterTransferRate?: number;
+  /**
+   * Chaos testing only: an outage from `fromMs` to `untilMs` (epoch ms) during which every call is
+   * refused, with 429 and `Retry-After` when `retryAfterSeconds` is set, else 503.
+   */
+  outage?: { fromMs: number; untilMs: number; retryAfterSeconds?: number };
   now?: () => number;
 }): PayoutProvider {
   const { client, table } = deps;
   const now = deps.now ?? Date.now;
 
+  function refuseDuringOutage(): void {
+    const outage = deps.outage;
+    if (!outage || now() < outage.fromMs || now() >= outage.untilMs) return;
+    sandboxRefusals.count += 1;
+    throw outage.retryAfterSeconds
+      ? new ProviderUnavailableError(429, outage.retryAfterSeconds, 'sandbox outage: 429 Too Many Requests')
+      : new ProviderUnavailableError(503, undefined, 'sandbox outage: 503 Service Unavailable');
+  }
+
   async function findTransfer(idempotencyKey: string): Promise<TransferOutcome | undefined> {
+    refuseDuringOutage();
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: keys.sandboxTransfer(idempotencyKey), ConsistentRead: true }),
     );
@@ -69,6 +89,7 @@ export function createSandboxProvider(deps: {
   return {
     findTransfer,
     async createTransfer(request: TransferRequest) {
+      refuseDuringOutage();
       const tag = sandboxTag(request.destination);
       if (tag === 'slow') await new Promise((resolve) => setTimeout(resolve, deps.slowMs ?? 2000));
       const providerReference = `sbx_${request.idempotencyKey}`;
@@ -112,3 +133,6 @@ export class SimulatedCrashError extends Error {
     this.name = 'SimulatedCrashError';
   }
 }
+
+/** Chaos testing: how many calls the sandbox refused during outages in this process. */
+export const sandboxRefusals = { count: 0 };

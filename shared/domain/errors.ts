@@ -135,3 +135,18 @@ export class WriteConflictError extends Error {
     this.name = 'WriteConflictError';
   }
 }
+
+/**
+ * A failure that says when to try again: a provider's `Retry-After`, a webhook's retry schedule. Queue
+ * consumers delay the message by exactly that (shared/sqs/batch-handler.ts) instead of backing off.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly seconds: number,
+    reason: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`Retry in ${seconds} s: ${reason}`, options);
+    this.name = 'RetryLaterError';
+  }
+}

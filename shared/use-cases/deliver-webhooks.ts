@@ -1,4 +1,4 @@
-import { ConcurrentModificationError } from '../domain/errors.js';
+import { ConcurrentModificationError, RetryLaterError } from '../domain/errors.js';
 import {
   attemptIdFor,
   deliveryIdFor,
@@ -18,17 +18,6 @@ import type {
   WebhookSender,
   WebhookStore,
 } from '../ports/webhook-store.js';
-
-/** The delivery must be attempted again after `seconds` (the queue's visibility carries the wait). */
-export class RetryLaterError extends Error {
-  constructor(
-    readonly seconds: number,
-    reason: string,
-  ) {
-    super(`Retry in ${seconds} s: ${reason}`);
-    this.name = 'RetryLaterError';
-  }
-}
 
 /** Fan-out: one queue message per endpoint that wants the event, each naming its delivery id. */
 export function fanOutWebhooksUseCase(deps: { webhooks: WebhookStore; queue: DeliveryQueue }) {

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
-import { deliverWebhookUseCase, RetryLaterError } from '../../shared/use-cases/deliver-webhooks.js';
+import { RetryLaterError } from '../../shared/domain/errors.js';
+import { deliverWebhookUseCase } from '../../shared/use-cases/deliver-webhooks.js';
 import { eventually, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
 
 const ctx = withTestPlatform('webhooks', {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_ID_PATTERN, eventIdFor, eventTypesForChange } from '../../shared/domain/events.js';
 import { settle, takeLease } from '../../shared/domain/execution.js';
 import { newPayout } from '../../shared/domain/payout.js';
-import { backoffSeconds } from '../../shared/sqs/batch-handler.js';
+import {
+  backoffSeconds,
+  DEFAULT_BACKOFF,
+  guaranteedRetrySeconds,
+  MAX_DELAY_SECONDS,
+} from '../../shared/sqs/batch-handler.js';
+import { QUEUES, RECEIVES_FOR_A_DAY } from '../../shared/topology.js';
 import { eventsForChanges } from '../../shared/use-cases/relay-outbox.js';
 
 const created = newPayout({
@@ -62,8 +68,34 @@ describe('retry backoff', () => {
     ]);
   });
 
-  it('is jittered over the whole range, never below one second', () => {
-    expect(backoffSeconds(6, backoff, () => 0)).toBe(1);
-    expect(backoffSeconds(6, backoff, () => 0.5)).toBe(32);
+  it('is jittered over the upper half of the step, never below one second', () => {
+    expect(backoffSeconds(6, backoff, () => 0)).toBe(32);
+    expect(backoffSeconds(6, backoff, () => 0.5)).toBe(48);
+    expect(backoffSeconds(1, { baseSeconds: 1, capSeconds: 1 }, () => 0)).toBe(1);
+  });
+
+  it('never asks SQS for a visibility past 12 hours from receipt', () => {
+    expect(backoffSeconds(3, { baseSeconds: 36_000, capSeconds: 100_000 }, () => 1)).toBe(MAX_DELAY_SECONDS);
+    expect(MAX_DELAY_SECONDS).toBeLessThan(12 * 3600);
+  });
+
+  it('keeps every queue whose work is money retrying for more than a day (provider and AWS outages last hours)', () => {
+    for (const queue of QUEUES.filter((spec) => spec.maxReceiveCount === RECEIVES_FOR_A_DAY))
+      expect(guaranteedRetrySeconds(queue.maxReceiveCount, DEFAULT_BACKOFF), queue.name).toBeGreaterThan(
+        24 * 3600,
+      );
+    const money = [
+      'execution',
+      'approval-start',
+      'batch-expansion',
+      'webhook-fanout',
+      'inbound-events',
+      'inbound-requests',
+      'inbound-files',
+    ];
+    for (const name of money)
+      expect(QUEUES.find((queue) => queue.name === name)?.maxReceiveCount, name).toBe(RECEIVES_FOR_A_DAY);
+    // The old setting (8 receives, 300 s cap) gave up after about four minutes.
+    expect(guaranteedRetrySeconds(8, { baseSeconds: 2, capSeconds: 300 })).toBeLessThan(300);
   });
 });
