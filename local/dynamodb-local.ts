@@ -6,9 +6,11 @@ import { dirname, join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TABLE_DEFINITION } from '../shared/adapters/dynamodb/table-definition.js';
@@ -149,19 +151,26 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
       { AttributeName: definition.partitionKey, KeyType: 'HASH' },
       { AttributeName: definition.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: definition.globalSecondaryIndexes.map((index) => ({
-      IndexName: index.indexName,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    })),
+    GlobalSecondaryIndexes: definition.globalSecondaryIndexes.map(indexInput),
     StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream },
   };
 }
 
-/** Creates the table if it does not exist yet (a persisted `.data/` keeps it across starts). */
+function indexInput(index: (typeof TABLE_DEFINITION.globalSecondaryIndexes)[number]) {
+  return {
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: index.projection },
+  };
+}
+
+/**
+ * Creates the table if it does not exist yet (a persisted `.data/` keeps it across starts), and adds
+ * an index a newer version declares to a table an older one created, as a deployment would.
+ */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = localDynamoClient(endpoint);
   try {
@@ -174,6 +183,21 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    for (const index of TABLE_DEFINITION.globalSecondaryIndexes.filter(
+      (each) => !present.has(each.indexName),
+    ))
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({
+            AttributeName: name,
+            AttributeType: 'S',
+          })),
+          GlobalSecondaryIndexUpdates: [{ Create: indexInput(index) }],
+        }),
+      );
   } finally {
     client.destroy();
   }

@@ -13,6 +13,7 @@ import {
   handlerEntry,
   INBOUND_FILES,
   NOT_FOUND_FUNCTION,
+  OUTBOX_RECOVERY_FUNCTION,
   QUEUES,
   ROUTES,
   RULES,
@@ -87,6 +88,10 @@ export interface ExecutionOptions {
    * platform starts: 429 with `Retry-After: retryAfterSeconds` when given, else 503.
    */
   providerOutage?: { seconds: number; startsAfterSeconds?: number; retryAfterSeconds?: number };
+  /** How often the outbox recovery runs (seconds; 60 by default, every 5 minutes in AWS). */
+  outboxRecoverySeconds?: number;
+  /** The outbox sweeper's bound (PAYOUTS_OUTBOX_STALE_SECONDS; 15 minutes by default). */
+  outboxStaleSeconds?: number;
 }
 
 export interface LocalPlatform {
@@ -106,10 +111,23 @@ export interface LocalPlatform {
   awsEndpoint: string;
   /** The local Step Functions (approval executions), for inspection. */
   stepFunctions: LocalStepFunctions;
+  /** Faults to switch on while it runs (tests and chaos runs). */
+  faults: PlatformFaults;
   stop(): Promise<void>;
 }
 
+export interface PlatformFaults {
+  /** The bus refuses every `PutEvents` for this long (an EventBridge outage). */
+  refusePutEventsFor(seconds: number): void;
+}
+
 const repositoryRoot = new URL('..', import.meta.url);
+
+/** How often the local outbox recovery runs (every 5 minutes in AWS). */
+const LOCAL_OUTBOX_RECOVERY_SECONDS = 60;
+
+/** The local name of the relay's on-failure queue (`StreamDlq` in AWS). */
+export const STREAM_DLQ = 'stream-dlq';
 
 /** The local inbound bucket of payroll files (`aws s3 cp … s3://payouts-inbound/<prefix>/…`). */
 export const LOCAL_INBOUND_BUCKET = 'payouts-inbound';
@@ -180,6 +198,21 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
           }
         : sqs,
     });
+    // Faults a test or chaos run switches on while the platform runs.
+    let busDownUntil = 0;
+    const faults: PlatformFaults = {
+      refusePutEventsFor(seconds) {
+        busDownUntil = Date.now() + seconds * 1000;
+      },
+    };
+    {
+      const { putEvents } = eventBridge;
+      eventBridge.putEvents = (entries) => {
+        if (Date.now() < busDownUntil)
+          throw Object.assign(new Error('chaos: the local bus is down'), { code: 'InternalException' });
+        return putEvents(entries);
+      };
+    }
     if (meter) {
       const { putEvents } = eventBridge;
       eventBridge.putEvents = (entries) => {
@@ -244,11 +277,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         deadLetterQueue: `${queue.name}-dlq`,
       });
     }
+    // Lambda's on-failure destination of the relay's stream mapping.
+    sqs.createQueue({ name: STREAM_DLQ, visibilityTimeoutSeconds: 30 });
     for (const rule of RULES) eventBridge.putRule({ bus: EVENT_BUS, ...rule });
 
     Object.assign(process.env, {
       ...LOCAL_AWS_ENV,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbEndpoint,
+      PAYOUTS_STREAM_DLQ_URL: sqs.queueUrl(STREAM_DLQ),
       AWS_ENDPOINT_URL_SQS: awsEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: awsEndpoint,
@@ -286,6 +323,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         PAYOUTS_RETRY_CAP_SECONDS: execution.retryCapSeconds,
         PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: execution.executorKillRate,
         PAYOUTS_APPROVAL_TIMEOUT_SECONDS: execution.approvalTimeoutSeconds,
+        PAYOUTS_OUTBOX_STALE_SECONDS: execution.outboxStaleSeconds,
+        PAYOUTS_OUTBOX_RECOVERY_SECONDS: execution.outboxRecoverySeconds ?? LOCAL_OUTBOX_RECOVERY_SECONDS,
       }),
     });
     const handlers = await loadHandlers();
@@ -321,8 +360,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       batchSize: STREAM_CONSUMER.batchSize,
       filterPatterns: STREAM_CONSUMER.filterPatterns,
       killAfterHandlerRate: execution.relayKillRate,
+      retryAttempts: STREAM_CONSUMER.retryAttempts,
+      onFailure: (record) => sqs.send(STREAM_DLQ, JSON.stringify(record)),
       onError: quietly,
     });
+    const recovery = startRepeating(
+      (execution.outboxRecoverySeconds ?? LOCAL_OUTBOX_RECOVERY_SECONDS) * 1000,
+      () => handlerOf(OUTBOX_RECOVERY_FUNCTION)({}, lambdaContext(OUTBOX_RECOVERY_FUNCTION)).catch(quietly),
+    );
 
     // API Gateway's JWT authorizer: the issuer's JWKS, the app client as audience.
     let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
@@ -375,8 +420,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       s3Endpoint,
       awsEndpoint,
       stepFunctions,
+      faults,
       async stop() {
         daily?.stop();
+        await recovery.stop();
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));
         await poller.stop();
@@ -409,6 +456,23 @@ function definedStrings(values: Record<string, number | undefined>): Record<stri
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => [key, String(value)]),
   );
+}
+
+/** Calls `run` every `intervalMs`, one run at a time (the local stand-in for a rate schedule). */
+function startRepeating(intervalMs: number, run: () => Promise<unknown>) {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= run().finally(() => {
+      running = undefined;
+    });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** Calls `run` every day at the schedule's UTC time (the local stand-in for EventBridge Scheduler). */

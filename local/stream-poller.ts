@@ -7,6 +7,8 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { toLambdaRecord as lambdaRecordOf } from '../shared/adapters/dynamodb-stream-reader.js';
+import type { StreamRange } from '../shared/ports/outbox.js';
 import { lambdaContext } from './api-gateway.js';
 import { matchesEventPattern } from './aws/event-pattern.js';
 import { LOCAL_AWS_ENV, localDynamoClient } from './dynamodb-local.js';
@@ -25,6 +27,13 @@ export interface StreamPollerOptions {
    * the position advanced, so the same batch is delivered again (as after a Lambda crash).
    */
   killAfterHandlerRate?: number;
+  /**
+   * Lambda's `retryAttempts`: a batch that failed this many times more is given up on, its range
+   * handed to `onFailure` (the on-failure destination, the stream's DLQ), and the shard moves on.
+   * Unset: retried until it passes.
+   */
+  retryAttempts?: number;
+  onFailure?: (record: { DDBStreamBatchInfo: StreamRange & { batchSize: number } }) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -35,29 +44,8 @@ interface ShardState {
   pending: StreamRecord[];
   /** Sequence number of the last record read, to get a fresh iterator after a failed read. */
   readUpTo: string | undefined;
-}
-
-function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
-  const change = record.dynamodb ?? {};
-  return {
-    eventID: record.eventID,
-    eventName: record.eventName as DynamoDBRecord['eventName'],
-    eventVersion: record.eventVersion,
-    eventSource: 'aws:dynamodb',
-    awsRegion: LOCAL_AWS_ENV.AWS_REGION,
-    eventSourceARN: streamArn,
-    dynamodb: {
-      ApproximateCreationDateTime: change.ApproximateCreationDateTime
-        ? Math.floor(change.ApproximateCreationDateTime.getTime() / 1000)
-        : undefined,
-      Keys: change.Keys as never,
-      NewImage: change.NewImage as never,
-      OldImage: change.OldImage as never,
-      SequenceNumber: change.SequenceNumber,
-      SizeBytes: change.SizeBytes,
-      StreamViewType: change.StreamViewType as never,
-    },
-  };
+  /** Failed invocations of the batch at the head of `pending`. */
+  failures: number;
 }
 
 function passesFilters(
@@ -112,6 +100,7 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
         iterator: ShardIterator,
         pending: [],
         readUpTo: undefined,
+        failures: 0,
       });
     }
   }
@@ -152,14 +141,30 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
     while (state.pending.length > 0 && !stopped) {
       const batch = state.pending.slice(0, options.batchSize);
       const records = batch
-        .map((record) => toLambdaRecord(record, streamArn as string))
+        .map((record) => lambdaRecordOf(record, streamArn as string, LOCAL_AWS_ENV.AWS_REGION))
         .filter((record) => passesFilters(record, options.filterPatterns));
-      // Lambda does not invoke the function for a batch its filters emptied.
-      if (records.length > 0)
-        await options.handler({ Records: records }, lambdaContext(options.functionName));
-      if (Math.random() < (options.killAfterHandlerRate ?? 0)) {
-        throw new Error('chaos: relay killed after its work, before its position advanced');
+      try {
+        // Lambda does not invoke the function for a batch its filters emptied.
+        if (records.length > 0)
+          await options.handler({ Records: records }, lambdaContext(options.functionName));
+        if (Math.random() < (options.killAfterHandlerRate ?? 0)) {
+          throw new Error('chaos: relay killed after its work, before its position advanced');
+        }
+      } catch (error) {
+        state.failures += 1;
+        if (options.retryAttempts === undefined || state.failures <= options.retryAttempts) throw error;
+        // Retries spent: the range goes to the on-failure destination and the shard moves on.
+        options.onFailure?.({
+          DDBStreamBatchInfo: {
+            streamArn: streamArn as string,
+            shardId: state.shardId,
+            startSequenceNumber: batch[0]?.dynamodb?.SequenceNumber ?? '0',
+            endSequenceNumber: batch.at(-1)?.dynamodb?.SequenceNumber ?? '0',
+            batchSize: batch.length,
+          },
+        });
       }
+      state.failures = 0;
       state.pending.splice(0, batch.length);
       handled += batch.length;
     }

@@ -33,6 +33,15 @@ const environment = z.object({
   PAYOUTS_APPROVAL_STATE_MACHINE_ARN: z.string().optional(),
   /** Tests only: every approval waits this many seconds instead of until the payout's expiry. */
   PAYOUTS_APPROVAL_TIMEOUT_SECONDS: z.coerce.number().int().positive().optional(),
+  /**
+   * The outbox sweeper re-drives an open payout that has not changed for this long (seconds): longer
+   * than any step normally takes, shorter than anyone should wait. Tests compress it.
+   */
+  PAYOUTS_OUTBOX_STALE_SECONDS: z.coerce.number().positive().default(900),
+  /** How often the outbox recovery runs (seconds): a replay that failed waits for the next run. */
+  PAYOUTS_OUTBOX_RECOVERY_SECONDS: z.coerce.number().positive().default(300),
+  /** The relay's on-failure queue (the stream DLQ) the outbox recovery replays. */
+  PAYOUTS_STREAM_DLQ_URL: z.string().min(1).optional(),
   /** Chaos runs only (`npm run chaos`): see createSandboxProvider. Never set in a deployment. */
   PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).default(0),
   /**

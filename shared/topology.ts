@@ -30,6 +30,8 @@ export interface FunctionSpec {
   webhookSecrets?: 'seal' | 'open';
   /** Counts its requests against the tenant's rate limit: may update the request counters only. */
   rateLimited?: true;
+  /** Reads the table's stream and consumes its DLQ (the outbox recovery's replay). */
+  readsStreamDlq?: true;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -59,6 +61,10 @@ export const PORTAL_API_FUNCTION = 'portal-api';
 export const DAILY_REPORTS_FUNCTION = 'schedule-daily-reports';
 /** The daily export's schedule (EventBridge Scheduler cron, UTC). */
 export const DAILY_REPORTS_SCHEDULE = { hourUtc: 0, minuteUtc: 15 };
+/** Replays what the relay gave up on and re-drives stranded payouts, on a schedule (a timer locally). */
+export const OUTBOX_RECOVERY_FUNCTION = 'recover-outbox';
+/** How often the outbox recovery runs (EventBridge Scheduler rate, minutes). */
+export const OUTBOX_RECOVERY_EVERY_MINUTES = 5;
 /** The approval state machine's task function (see shared/workflows/approval.ts). */
 export const APPROVAL_TASK_FUNCTION = 'approval-task';
 
@@ -86,6 +92,18 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // Resumes approval executions whose decision it sees committed (the outbox path of D29).
     approvals: 'resume',
     timeoutSeconds: 30,
+  },
+  {
+    name: OUTBOX_RECOVERY_FUNCTION,
+    description:
+      'Every 5 minutes: replays relay batches from the stream DLQ, re-drives open payouts whose next step was lost',
+    table: 'read-write',
+    publishesEvents: true,
+    // The replay runs the relay's every step, approval resumes included.
+    approvals: 'resume',
+    readsStreamDlq: true,
+    timeoutSeconds: 300,
+    memoryMb: 512,
   },
   {
     name: 'execute-payout',
@@ -387,8 +405,8 @@ export interface RuleSpec {
 export const RULES: readonly RuleSpec[] = [
   {
     name: 'queued-payouts-to-execution',
-    description: 'Every payout that becomes queued is executed',
-    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout.queued'] },
+    description: 'Every payout that becomes queued is executed (and any the outbox sweeper finds stranded)',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout.queued', 'outbox.execution_requested'] },
     target: { queue: 'execution' },
   },
   {
@@ -420,8 +438,11 @@ export const RULES: readonly RuleSpec[] = [
   },
   {
     name: 'approval-requests-to-workflow',
-    description: 'Every payout that needs approval gets its approval workflow',
-    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout.approval_requested'] },
+    description: 'Every payout that needs approval gets its approval workflow (again if the sweeper asks)',
+    eventPattern: {
+      source: [EVENT_SOURCE],
+      'detail-type': ['payout.approval_requested', 'outbox.approval_requested'],
+    },
     target: { queue: 'approval-start' },
   },
 ];

@@ -1,27 +1,34 @@
 import type { SQSRecord } from 'aws-lambda';
 import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
+import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
-import type { PayoutResource } from '../../shared/schemas/payouts.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 
-const approvals = approvalsFromEnvironment();
+const adapters = createDynamoAdapters(loadConfig());
+const approvals = approvalsFromEnvironment(adapters);
 
 /**
- * `payout.approval_requested` (EventBridge → SQS) → one approval execution per payout, named after
- * it: a redelivered or replayed event finds the execution already there.
+ * `payout.approval_requested` (or the outbox sweeper's `outbox.approval_requested`) → one approval
+ * execution per payout, named after it: a redelivered or replayed event finds the execution already
+ * there. The event only names the payout; what is started is decided from the table.
  */
 async function startOne(record: SQSRecord): Promise<void> {
   const { detail } = JSON.parse(record.body) as {
-    detail: { tenant_id: string; data: { object: PayoutResource } };
+    detail: { tenant_id: string; data: { object: { id: string } } };
   };
-  const payout = detail.data.object;
-  if (!payout.approval) throw new Error(`Payout ${payout.id} has no approval to wait for`);
+  const payoutId = detail.data.object.id;
+  const payout = await adapters.payouts.get(detail.tenant_id, payoutId);
+  if (!payout || payout.status !== 'pending_approval' || !payout.approval) {
+    logger.info('approval workflow not needed', { payoutId, status: payout?.status ?? null });
+    return;
+  }
   const result = await approvals.startExecution({
-    tenantId: detail.tenant_id,
+    tenantId: payout.tenantId,
     payoutId: payout.id,
     expiresAt: payout.approval.expires_at,
   });
-  logger.info('approval workflow', { payoutId: payout.id, result });
+  logger.info('approval workflow', { payoutId, result });
 }
 
 export const handler = sqsBatchHandler(startOne);

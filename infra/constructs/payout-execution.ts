@@ -3,12 +3,16 @@ import { CfnRule, EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import {
   EVENT_BUS,
   FUNCTIONS,
+  OUTBOX_RECOVERY_EVERY_MINUTES,
+  OUTBOX_RECOVERY_FUNCTION,
   type FunctionSpec,
   QUEUES,
   type QueueSpec,
@@ -121,6 +125,18 @@ export class PayoutExecution extends Construct {
         filters: STREAM_CONSUMER.filterPatterns.map((pattern) => FilterCriteria.filter(pattern)),
       }),
     );
+
+    // The outbox recovery replays the ranges the relay gave up on, and re-drives stranded payouts.
+    for (const spec of FUNCTIONS.filter((candidate) => candidate.readsStreamDlq)) {
+      this.streamDeadLetterQueue.grantConsumeMessages(fn(spec.name));
+      props.table.grantStreamReplay(fn(spec.name));
+      fn(spec.name).bindEnvironment({ PAYOUTS_STREAM_DLQ_URL: this.streamDeadLetterQueue.queueUrl });
+    }
+    new Schedule(this, 'OutboxRecovery', {
+      description: 'Replays relay batches from the stream DLQ and re-drives stranded payouts',
+      schedule: ScheduleExpression.rate(Duration.minutes(OUTBOX_RECOVERY_EVERY_MINUTES)),
+      target: new LambdaInvoke(fn(OUTBOX_RECOVERY_FUNCTION), { retryAttempts: 0 }),
+    });
 
     const queues = new Map<string, Queue>();
     const deadLetterQueues = new Map<string, Queue>();

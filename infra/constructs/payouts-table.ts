@@ -39,7 +39,7 @@ export class PayoutsTable extends Construct {
         indexName: index.indexName,
         partitionKey: string(index.partitionKey),
         sortKey: string(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        projectionType: ProjectionType[index.projection],
       })),
       dynamoStream: StreamViewType[TABLE_DEFINITION.stream],
       billing: Billing.onDemand(),
@@ -66,6 +66,20 @@ export class PayoutsTable extends Construct {
       actions: ['dynamodb:UpdateItem'],
       resourceArns: [this.table.tableArn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [REQUEST_COUNTER_KEYS] } },
+    });
+  }
+
+  /**
+   * Lets the outbox recovery read the table's stream again (a range the relay gave up on): the three
+   * read calls on this table's stream, without `ListStreams` (whose resource is `*`).
+   */
+  grantStreamReplay(grantee: IGrantable): Grant {
+    const streamArn = this.table.tableStreamArn;
+    if (!streamArn) throw new Error('The table has no stream');
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+      resourceArns: [streamArn],
     });
   }
 

@@ -9,7 +9,8 @@ import type { LocalStepFunctions } from './local-stepfunctions.js';
 /**
  * One local HTTP endpoint speaking the AWS JSON protocol (`X-Amz-Target`) for the calls our handlers
  * make through the real SDK clients: EventBridge `PutEvents` and SQS `ChangeMessageVisibility`,
- * `SendMessage`, `SendMessageBatch`, `GetQueueUrl`, the Cognito user pool calls, and KMS `Encrypt` /
+ * `SendMessage`, `SendMessageBatch`, `ReceiveMessage`, `DeleteMessage` (the outbox recovery reads the
+ * stream's DLQ), `GetQueueUrl`, the Cognito user pool calls, and KMS `Encrypt` /
  * `Decrypt` (webhook signing secrets). The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
  * `AWS_ENDPOINT_URL_SQS` here, so the handlers carry no local-only code.
  */
@@ -70,6 +71,18 @@ export function createAwsJsonEndpoint(deps: {
       })),
       Failed: [],
     }),
+    'AmazonSQS.ReceiveMessage': (input: { QueueUrl: string; MaxNumberOfMessages?: number }) => ({
+      Messages: deps.sqs.receive(queueName(input.QueueUrl), input.MaxNumberOfMessages ?? 1).map((record) => ({
+        MessageId: record.messageId,
+        ReceiptHandle: record.receiptHandle,
+        Body: record.body,
+        MD5OfBody: md5(record.body),
+      })),
+    }),
+    'AmazonSQS.DeleteMessage': (input: { ReceiptHandle: string }) => {
+      deps.sqs.delete(input.ReceiptHandle);
+      return {};
+    },
     'AmazonSQS.GetQueueUrl': (input: { QueueName: string }) => ({
       QueueUrl: deps.sqs.queueUrl(input.QueueName),
     }),

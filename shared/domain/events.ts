@@ -20,9 +20,15 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
  * Events the platform publishes to its own bus for its own workers, never stored in the tenant's
- * feed nor offered to webhooks (the webhook rule matches `payout.*`).
+ * feed nor offered to webhooks (the webhook rule matches `payout.*`, which none of these starts with).
+ * The `outbox.*` ones are the outbox sweeper's: a payout whose next step was lost is asked for again.
  */
-export const INTERNAL_EVENT_TYPES = ['report.requested', 'payout_batch.expansion_requested'] as const;
+export const INTERNAL_EVENT_TYPES = [
+  'report.requested',
+  'payout_batch.expansion_requested',
+  'outbox.execution_requested',
+  'outbox.approval_requested',
+] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 
 /** The event a payout entering each status causes. */

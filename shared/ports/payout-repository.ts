@@ -70,6 +70,11 @@ export interface PayoutRepository {
    * @throws ConcurrentModificationError
    */
   transition(input: { current: Payout; next: Payout }): Promise<void>;
+  /**
+   * Every payout that is not final and was created before `createdBefore`, across tenants, page by
+   * page, oldest first within each of the index's shards: what the outbox sweeper walks.
+   */
+  openPayouts(createdBefore: string): AsyncIterable<{ tenantId: string; payoutId: string }[]>;
 }
 
 export interface IdempotencyStore {

@@ -16,6 +16,7 @@ import type { PayoutBatches } from './payout-batches.js';
 
 /** One committed payout write, as the table's stream reports it. */
 export interface PayoutChange {
+  kind: 'payout';
   before: Payout | undefined;
   after: Payout;
 }
@@ -47,14 +48,24 @@ export interface AuditedChange {
   after: Record<string, unknown>;
 }
 
+/**
+ * What one batch of the table's stream holds, sorted by kind: the relay's whole input. Payout and
+ * endpoint changes cause events; audited writes cause audit entries (`strip` takes an item's keys off).
+ */
+export interface RelayBatch {
+  changes: readonly (PayoutChange | EndpointChange)[];
+  audited: readonly AuditedChange[];
+  reports: readonly ReportChange[];
+  batches: readonly BatchChange[];
+  rejections: readonly InboundRejection[];
+}
+
 /** The audit entries of a batch of writes: one per write that carries a new action stamp. */
-export function auditEntriesFor(changes: readonly AuditedChange[]): AuditEntry[] {
+export function auditEntriesFor(
+  changes: readonly AuditedChange[],
+  strip: (item: Record<string, unknown>) => Record<string, unknown>,
+): AuditEntry[] {
   return changes.flatMap(({ before, after }) => {
-    const strip = (item: Record<string, unknown> | undefined) => {
-      if (!item) return undefined;
-      const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
-      return rest;
-    };
     const entity = after.entity as string;
     const entry = auditEntryFor({
       tenantId: after.tenantId as string,
@@ -67,8 +78,8 @@ export function auditEntriesFor(changes: readonly AuditedChange[]): AuditEntry[]
               ? 'approvals'
               : (after.id as string),
       },
-      before: strip(before),
-      after: strip(after) as Record<string, unknown>,
+      before: before && strip(before),
+      after: strip(after),
     });
     return entry ? [entry] : [];
   });
@@ -109,7 +120,7 @@ export function resumptionsFor(
   changes: readonly (PayoutChange | EndpointChange)[],
 ): { token: string; outcome: ResumeOutcome }[] {
   return changes.flatMap((change): { token: string; outcome: ResumeOutcome }[] => {
-    if ('kind' in change) return [];
+    if (change.kind !== 'payout') return [];
     const { after } = change;
     const token = after.approvalTask?.token;
     if (!token) return [];
@@ -190,7 +201,7 @@ export function rejectionEvents(rejections: readonly InboundRejection[]): Stored
 /** The events a batch of committed changes causes, with ids stable across redeliveries. */
 export function eventsForChanges(changes: readonly (PayoutChange | EndpointChange)[]): StoredEvent[] {
   return changes.flatMap((change) => {
-    if ('kind' in change) return endpointEvents(change);
+    if (change.kind === 'webhook_endpoint') return endpointEvents(change);
     const { before, after } = change;
     return eventTypesForChange(before, after).map((type) =>
       storedEvent(after, type, toPayoutResource(after)),
@@ -198,47 +209,86 @@ export function eventsForChanges(changes: readonly (PayoutChange | EndpointChang
   });
 }
 
+/** One or more of the relay's independent steps failed; the others were done (all are idempotent). */
+export class RelayStepsFailedError extends AggregateError {
+  constructor(readonly steps: { step: string; error: unknown }[]) {
+    super(
+      steps.map(({ error }) => error),
+      `Relay steps failed: ${steps.map(({ step, error }) => `${step} (${(error as Error)?.message ?? error})`).join('; ')}`,
+    );
+    this.name = 'RelayStepsFailedError';
+  }
+}
+
 /**
  * The outbox relay: every committed payout change becomes events, first in the events feed, then on
- * the bus; every write stamped with a person's or an API key's action becomes an audit entry. Both steps are idempotent, so the stream may deliver a batch again (a retry, a relay killed
- * mid-batch) and nothing is lost or changed; consumers see a duplicate with the same event id.
+ * the bus; every write stamped with a person's or an API key's action becomes an audit entry; decided
+ * approvals are resumed; batches are counted. Each step is idempotent, so the stream may deliver a
+ * batch again (a retry, a relay killed mid-batch) and nothing is lost or changed; consumers see a
+ * duplicate with the same event id.
  *
- *   stream batch ─► feed items (BatchWrite, same ids) ─► PutEvents ─► checkpoint advances
- *        ▲ crash anywhere before the checkpoint: the batch is delivered again ─┘
+ * The steps are independent and all run, whatever the others do: an audit write or a Step Functions
+ * call that fails does not keep the payouts of the batch from being published. A failure still fails
+ * the batch (the stream delivers it again, or, once its retries are spent, the outbox recovery
+ * replays it from the stream DLQ: see outbox-recovery.ts).
+ *
+ *   stream batch ─┬─► events: feed items (BatchWrite, same ids) ─► PutEvents ─┐
+ *                 ├─► audit entries (conditional puts)                        ├─► all done: checkpoint advances
+ *                 ├─► approval resumes (ignored when nothing waits)           │   one failed: batch again
+ *                 └─► batch counters (idempotent per payout version)  ───────┘
  */
 export function relayOutboxUseCase(deps: {
   events: EventStore;
   publisher: EventPublisher;
   audit: AuditLog;
+  /** Takes an audited item's keys off (the table adapter's `stripKeys`). */
+  strip: (item: Record<string, unknown>) => Record<string, unknown>;
   /** Resumes approval executions whose decision a committed write made (see `resumptionsFor`). */
   workflow?: ApprovalWorkflow;
   /** Keeps batches' counters and completes them (see `payoutBatchesUseCase`). */
   batches?: Pick<PayoutBatches, 'countChanges' | 'completeIfDone'>;
 }) {
-  return async function relay(
-    changes: readonly (PayoutChange | EndpointChange)[],
-    audited: readonly AuditedChange[] = [],
-    reports: readonly ReportChange[] = [],
-    batches: readonly BatchChange[] = [],
-    rejections: readonly InboundRejection[] = [],
-  ): Promise<StoredEvent[]> {
-    await deps.audit.append(auditEntriesFor(audited));
-    if (deps.workflow) {
-      for (const { token, outcome } of resumptionsFor(changes)) await deps.workflow.resume(token, outcome);
-    }
-    if (deps.batches) {
-      await deps.batches.countChanges(
-        changes.filter((change): change is PayoutChange => !('kind' in change)),
-      );
-      // Every write of a running batch (its counters included) is a cue to check for completion.
-      for (const { after } of batches) await deps.batches.completeIfDone(after);
-    }
+  return async function relay(batch: RelayBatch): Promise<StoredEvent[]> {
+    const { changes, audited, reports, batches, rejections } = batch;
     const announced = batchEvents(batches);
     const events = [...eventsForChanges(changes), ...announced.public, ...rejectionEvents(rejections)];
-    if (events.length > 0) await deps.events.saveAll(events);
     // Internal events go to the bus only: the feed and webhooks are the tenant's.
     const internal = [...reportEvents(reports), ...announced.internal];
-    if (events.length + internal.length > 0) await deps.publisher.publish([...events, ...internal]);
+    const steps: [string, () => Promise<unknown>][] = [
+      [
+        'events',
+        async () => {
+          if (events.length > 0) await deps.events.saveAll(events);
+          if (events.length + internal.length > 0) await deps.publisher.publish([...events, ...internal]);
+        },
+      ],
+      ['audit', () => deps.audit.append(auditEntriesFor(audited, deps.strip))],
+      [
+        'approvals',
+        async () => {
+          const workflow = deps.workflow;
+          if (!workflow) return;
+          for (const { token, outcome } of resumptionsFor(changes)) await workflow.resume(token, outcome);
+        },
+      ],
+      [
+        'batches',
+        async () => {
+          const counters = deps.batches;
+          if (!counters) return;
+          await counters.countChanges(
+            changes.filter((change): change is PayoutChange => change.kind === 'payout'),
+          );
+          // Every write of a running batch (its counters included) is a cue to check for completion.
+          for (const { after } of batches) await counters.completeIfDone(after);
+        },
+      ],
+    ];
+    const results = await Promise.allSettled(steps.map(([, run]) => run()));
+    const failed = results.flatMap((result, index) =>
+      result.status === 'rejected' ? [{ step: steps[index]?.[0] ?? '?', error: result.reason }] : [],
+    );
+    if (failed.length > 0) throw new RelayStepsFailedError(failed);
     return events;
   };
 }

@@ -45,8 +45,8 @@ describe('events from committed changes', () => {
   });
 
   it('ids are stable per (payout, version, type), so a redelivered change republishes the same ids', () => {
-    const first = eventsForChanges([{ before: processing, after: paid }]);
-    const again = eventsForChanges([{ before: processing, after: paid }]);
+    const first = eventsForChanges([{ kind: 'payout', before: processing, after: paid }]);
+    const again = eventsForChanges([{ kind: 'payout', before: processing, after: paid }]);
     expect(first.map((event) => event.id)).toEqual(again.map((event) => event.id));
     expect(first[0]?.id).toMatch(EVENT_ID_PATTERN);
     expect(eventIdFor('po_TEST', 3, 'payout.paid')).not.toBe(eventIdFor('po_TEST', 3, 'payout.failed'));

@@ -1,3 +1,5 @@
+import { shardedPartition } from './newest-first.js';
+
 /**
  * Key layout of the single table: every item's keys are built here and nowhere else.
  *
@@ -22,6 +24,10 @@
  * | inbound rejection | TENANT#{tenantId}#REJECTION#{id}  | REJECTION |                         |                     | a refused event/queue request (→ payout.request_rejected) |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
  * | request counter | TENANT#{tenantId}#RATE#{action}#{second} | RATE |                        |                     | per-tenant rate limit of one second (TTL 2 minutes) |
+ * | outbox sweep    | TENANT#{tenantId}#PAYOUT#{payoutId} | SWEEP   |                           |                     | the sweeper's backoff per payout (TTL 30 days) |
+ *
+ * A payout that is not final also has `gsi2pk = OPEN#{shard}`, `gsi2sk = {createdAt}#{tenantId}#{payoutId}`
+ * (gsi2, keys only): every open payout, oldest first, for the outbox sweeper. Final payouts leave it.
  *
  * The payout id is derived from (tenant, reference) (see `payoutIdFor`), so the payout item is also
  * the reference guard, and a lookup by reference is a GetItem. The payout item's stream record is the
@@ -96,12 +102,26 @@ export const keys = {
     sk: 'REJECTION',
   }),
   sandboxTransfer: (idempotencyKey: string) => ({ pk: `SANDBOX#TRANSFER#${idempotencyKey}`, sk: 'TRANSFER' }),
+  /** The index entry of a payout that is not final yet (gsi2), spread over shards by payout id. */
+  openPayout: (payout: { tenantId: string; id: string; createdAt: string }) => ({
+    gsi2pk: shardedPartition(OPEN_PAYOUTS, payout.id),
+    gsi2sk: `${payout.createdAt}#${payout.tenantId}#${payout.id}`,
+  }),
+  /** The outbox sweeper's note on one payout: which version it re-drove, how often, when next. */
+  outboxSweep: (tenantId: string, payoutId: string) => ({
+    pk: `TENANT#${tenantId}#PAYOUT#${payoutId}`,
+    sk: 'SWEEP',
+  }),
 } as const;
 
+/** The base partition of the open payouts index (gsi2): `OPEN#0` … `OPEN#7`. */
+export const OPEN_PAYOUTS = 'OPEN';
+
 export const GSI1 = 'gsi1';
+export const GSI2 = 'gsi2';
 
 /** An item without its keys and entity tag: the domain object stored in it. */
 export function stripKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, gsi2pk: _g2, gsi2sk: _s2, entity: _e, ...rest } = item;
   return rest as T;
 }

@@ -4,15 +4,16 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
 import { inParallel } from '../../domain/parallel.js';
-import type { Payout, PayoutStatus } from '../../domain/payout.js';
+import { isTerminal, type Payout, type PayoutStatus } from '../../domain/payout.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { keys } from './keys.js';
+import { GSI2, keys, OPEN_PAYOUTS, stripKeys } from './keys.js';
 import {
   listingKey,
   queryNewestFirst,
@@ -30,14 +31,15 @@ export function payoutItem(payout: Payout) {
     ...keys.payout(payout.tenantId, payout.id),
     gsi1pk: shardedPartition(keys.payoutsOfTenant(payout.tenantId), payout.id),
     gsi1sk: listingKey(payout),
+    // Open payouts are in the sweeper's index; a final one leaves it (its Put drops the attributes).
+    ...(isTerminal(payout.status) ? {} : keys.openPayout(payout)),
     entity: 'payout',
     ...payout,
   };
 }
 
 function toPayout(item: Record<string, unknown>): Payout {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...payout } = item;
-  return payout as unknown as Payout;
+  return stripKeys<Payout>(item);
 }
 
 function idempotencyItem(record: IdempotencyRecord) {
@@ -230,6 +232,29 @@ export function createDynamoPayoutRepository(deps: {
 
     transition: ({ current, next }) =>
       putIfUnchanged(client, table, payoutItem(next), { status: current.status, version: current.version }),
+
+    async *openPayouts(createdBefore) {
+      for (const partition of shardPartitions(OPEN_PAYOUTS)) {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: GSI2,
+              KeyConditionExpression: 'gsi2pk = :partition AND gsi2sk < :before',
+              ExpressionAttributeValues: { ':partition': partition, ':before': createdBefore },
+              ExclusiveStartKey: start,
+              Limit: 500,
+            }),
+          );
+          yield (page.Items ?? []).map((item) => {
+            const [, tenantId = '', payoutId = ''] = String(item.gsi2sk).split('#');
+            return { tenantId, payoutId };
+          });
+          start = page.LastEvaluatedKey;
+        } while (start);
+      }
+    },
   };
 }
 

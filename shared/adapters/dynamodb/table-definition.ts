@@ -14,6 +14,18 @@ export const TABLE_DEFINITION = {
       indexName: 'gsi1',
       partitionKey: 'gsi1pk',
       sortKey: 'gsi1sk',
+      projection: 'ALL',
+    },
+    {
+      /**
+       * Payouts that are not final yet, across tenants, oldest first: what the outbox sweeper walks to
+       * find a payout whose next step was lost. Sparse (final payouts drop out) and keys only, with
+       * keys that do not change while a payout is open: status changes cost the index nothing.
+       */
+      indexName: 'gsi2',
+      partitionKey: 'gsi2pk',
+      sortKey: 'gsi2sk',
+      projection: 'KEYS_ONLY',
     },
   ],
   stream: 'NEW_AND_OLD_IMAGES',

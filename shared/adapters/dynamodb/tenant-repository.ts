@@ -7,7 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApiKey, Tenant, TenantRepository } from '../../ports/tenant-repository.js';
-import { keys } from './keys.js';
+import { keys, stripKeys } from './keys.js';
 import { listingKey, queryWholePartition } from './newest-first.js';
 
 const notExists = 'attribute_not_exists(pk)';
@@ -23,8 +23,7 @@ function apiKeyItem(key: ApiKey) {
 }
 
 function toApiKey(item: Record<string, unknown>): ApiKey {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...key } = item;
-  return key as unknown as ApiKey;
+  return stripKeys<ApiKey>(item);
 }
 
 export function createDynamoTenantRepository(deps: {

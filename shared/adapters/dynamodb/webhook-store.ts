@@ -10,7 +10,7 @@ import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import type { Delivery, DeliveryAttempt, WebhookStore } from '../../ports/webhook-store.js';
 import { auditItem } from './audit-log.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { keys } from './keys.js';
+import { keys, stripKeys } from './keys.js';
 import {
   listingKey,
   queryNewestFirst,
@@ -19,10 +19,7 @@ import {
   shardPartitions,
 } from './newest-first.js';
 
-const strip = <T>(item: Record<string, unknown>): T => {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, entity: _e, ...rest } = item;
-  return rest as T;
-};
+const strip = stripKeys;
 
 const endpointItem = (endpoint: WebhookEndpoint) => ({
   ...keys.webhookEndpoint(endpoint.tenantId, endpoint.id),

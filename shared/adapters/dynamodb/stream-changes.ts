@@ -1,0 +1,69 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
+import type { PayoutBatch } from '../../domain/batches.js';
+import type { Payout } from '../../domain/payout.js';
+import type { Report } from '../../domain/reports.js';
+import type { WebhookEndpoint } from '../../domain/webhooks.js';
+import type { InboundRejection } from '../../ports/inbound-store.js';
+import { RELAYED_ENTITIES } from '../../topology.js';
+import type {
+  AuditedChange,
+  BatchChange,
+  EndpointChange,
+  PayoutChange,
+  RelayBatch,
+  ReportChange,
+} from '../../use-cases/relay-outbox.js';
+import { stripKeys } from './keys.js';
+
+type Image = Record<string, AttributeValue> | undefined;
+
+/** The item of an image if it is of `entity`, without its keys. */
+function itemIn<T>(image: Image, entity: string): T | undefined {
+  if (!image) return undefined;
+  const item = unmarshall(image);
+  return item.entity === entity ? stripKeys<T>(item) : undefined;
+}
+
+/**
+ * Table stream records → the relay's input, sorted by kind. Used by the relay (Lambda's stream
+ * batches) and by the outbox recovery (records re-read from the stream for a DLQ'd range).
+ */
+export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
+  const changes: (PayoutChange | EndpointChange)[] = [];
+  const audited: AuditedChange[] = [];
+  const reports: ReportChange[] = [];
+  const batches: BatchChange[] = [];
+  const rejections: InboundRejection[] = [];
+  for (const record of records) {
+    const [oldImage, newImage] = [record.dynamodb?.OldImage as Image, record.dynamodb?.NewImage as Image];
+    if (newImage) {
+      const after = unmarshall(newImage);
+      if (RELAYED_ENTITIES.includes(after.entity))
+        audited.push({ before: oldImage && unmarshall(oldImage), after });
+    }
+    const payout = itemIn<Payout>(newImage, 'payout');
+    if (payout) changes.push({ kind: 'payout', before: itemIn<Payout>(oldImage, 'payout'), after: payout });
+    const report = itemIn<Report>(newImage, 'report');
+    if (report) reports.push({ kind: 'report', before: itemIn<Report>(oldImage, 'report'), after: report });
+    const batch = itemIn<PayoutBatch>(newImage, 'payout_batch');
+    if (batch)
+      batches.push({
+        kind: 'payout_batch',
+        before: itemIn<PayoutBatch>(oldImage, 'payout_batch'),
+        after: batch,
+      });
+    // A rejection is written once (a conditional put): only its first write is announced.
+    const rejection = itemIn<InboundRejection>(newImage, 'payout_request_rejection');
+    if (rejection && !oldImage) rejections.push(rejection);
+    const endpoint = itemIn<WebhookEndpoint>(newImage, 'webhook_endpoint');
+    if (endpoint)
+      changes.push({
+        kind: 'webhook_endpoint',
+        before: itemIn<WebhookEndpoint>(oldImage, 'webhook_endpoint'),
+        after: endpoint,
+      });
+  }
+  return { changes, audited, reports, batches, rejections };
+}

@@ -1,0 +1,38 @@
+import { loadConfig } from '../config.js';
+import { logger } from '../http/logger.js';
+import { EVENT_SOURCE } from '../topology.js';
+import { outboxRecoveryUseCase } from '../use-cases/outbox-recovery.js';
+import { createDocumentClient } from './dynamodb/client.js';
+import { createDynamoAdapters } from './dynamodb/index.js';
+import { relayBatchOf } from './dynamodb/stream-changes.js';
+import { createDynamoSweepMarks } from './dynamodb/sweep-marks.js';
+import { createDynamoStreamReader } from './dynamodb-stream-reader.js';
+import { createEventBridgePublisher } from './eventbridge-publisher.js';
+import { relayFromEnvironment } from './relay-wiring.js';
+import { createSqsStreamDeadLetters } from './sqs-stream-dead-letters.js';
+
+/**
+ * The outbox recovery as the scheduled function and the operators' CLI wire it: the stream's DLQ,
+ * the stream itself, the relay, the open payouts index and the platform's bus of this environment.
+ */
+export function outboxRecoveryFromEnvironment(
+  options: { staleSeconds?: number; log?: (message: string, details: Record<string, unknown>) => void } = {},
+) {
+  const config = loadConfig();
+  if (!config.PAYOUTS_STREAM_DLQ_URL) throw new Error('PAYOUTS_STREAM_DLQ_URL is not set');
+  const adapters = createDynamoAdapters(config);
+  const relay = relayFromEnvironment(adapters);
+  return outboxRecoveryUseCase({
+    deadLetters: createSqsStreamDeadLetters({ queueUrl: config.PAYOUTS_STREAM_DLQ_URL }),
+    stream: createDynamoStreamReader(),
+    relayRecords: (records) => relay(relayBatchOf(records)),
+    openPayouts: (createdBefore) => adapters.payouts.openPayouts(createdBefore),
+    getPayout: (tenantId, payoutId) => adapters.payouts.get(tenantId, payoutId),
+    marks: createDynamoSweepMarks({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
+    publisher: createEventBridgePublisher({ busName: config.PAYOUTS_EVENT_BUS_NAME, source: EVENT_SOURCE }),
+    staleSeconds: options.staleSeconds ?? config.PAYOUTS_OUTBOX_STALE_SECONDS,
+    // Hidden until shortly before the next scheduled run.
+    replayRetrySeconds: Math.max(1, Math.round(config.PAYOUTS_OUTBOX_RECOVERY_SECONDS * 0.8)),
+    log: options.log ?? ((message, details) => logger.warn(message, details)),
+  });
+}

@@ -1,0 +1,143 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { STREAM_DLQ } from '../../local/runtime.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
+import { eventually, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
+
+/**
+ * The bus refuses `PutEvents` for longer than the relay's retries last (10 retries, about a second
+ * locally): the relay gives its batches up to the stream DLQ. Before the outbox recovery existed,
+ * those payouts stayed `queued` for good. Now the recovery replays the ranges (or, when they are
+ * gone, the sweeper re-drives the payouts), and every payout ends final, paid once, with each of its
+ * events once in the feed.
+ */
+const context = withTestPlatform('outbox', {
+  execution: {
+    outboxRecoverySeconds: 1,
+    outboxStaleSeconds: 8,
+    leaseSeconds: 2,
+    retryBaseSeconds: 1,
+    retryCapSeconds: 1,
+  },
+});
+
+async function createDuringOutage(tenant: TenantClient, count: number, onDeadLetter: () => void) {
+  const { platform } = context;
+  const dlq = platform.sqs.queues.get(STREAM_DLQ);
+  let sawDeadLetter = false;
+  const watch = setInterval(() => {
+    if ((dlq?.messages.size ?? 0) > 0) {
+      sawDeadLetter = true;
+      onDeadLetter();
+    }
+  }, 20);
+  platform.faults.refusePutEventsFor(4);
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = await tenant.createPayout(payoutBody({ amount: 500 + i }));
+    expect(created.status).toBe(201);
+    ids.push(created.body.id);
+  }
+  await eventually(
+    async () => sawDeadLetter,
+    (seen) => seen,
+    10_000,
+  );
+  clearInterval(watch);
+  return ids;
+}
+
+async function expectPaidOnceWithEveryEventOnce(tenant: TenantClient, ids: string[]) {
+  const payouts = await eventually(
+    () => Promise.all(ids.map(async (id) => (await tenant.request('GET', `/v1/payouts/${id}`)).body)),
+    (all) => all.every((payout) => payout.status === 'paid'),
+    60_000,
+  );
+  expect(payouts).toHaveLength(ids.length);
+  const client = createDocumentClient();
+  for (const id of ids) {
+    const { Item } = await client.send(
+      new GetCommand({
+        TableName: context.platform.tableName,
+        Key: keys.sandboxTransfer(id),
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item?.outcome?.status, id).toBe('paid');
+  }
+  const events = await eventually(
+    async () => {
+      const all: { type: string; data: { object: { id: string } } }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await tenant.request(
+          'GET',
+          `/v1/events?limit=100${cursor ? `&starting_after=${cursor}` : ''}`,
+        );
+        all.push(...page.body.data);
+        cursor = page.body.has_more ? page.body.next_cursor : undefined;
+      } while (cursor);
+      return all.filter((event) => ids.includes(event.data.object.id));
+    },
+    (found) => found.length >= ids.length * 4,
+    30_000,
+  );
+  for (const id of ids)
+    expect(
+      events
+        .filter((event) => event.data.object.id === id)
+        .map((event) => event.type)
+        .sort(),
+      id,
+    ).toEqual(['payout.created', 'payout.paid', 'payout.processing', 'payout.queued']);
+}
+
+describe('the outbox under a bus outage longer than the relay’s retries', () => {
+  it('replays the ranges the relay gave up on: every payout paid once, every event once in the feed', async () => {
+    const tenant = await context.platform.newTenant('Replay');
+    const ids = await createDuringOutage(tenant, 8, () => undefined);
+    await expectPaidOnceWithEveryEventOnce(tenant, ids);
+    await eventually(
+      async () => context.platform.sqs.queues.get(STREAM_DLQ)?.messages.size,
+      (size) => size === 0,
+    );
+    // Replayed, not swept: the payouts were paid before they were stale, so no sweeper note exists.
+    const client = createDocumentClient();
+    for (const id of ids) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: context.platform.tableName, Key: keys.outboxSweep(tenant.tenantId, id) }),
+      );
+      expect(Item, id).toBeUndefined();
+    }
+  }, 90_000);
+
+  it('re-drives stranded payouts when the ranges are gone too (past the stream’s 24 hours)', async () => {
+    const tenant = await context.platform.newTenant('Sweep');
+    const dlq = context.platform.sqs.queues.get(STREAM_DLQ);
+    // Every dead letter vanishes as it arrives: only the sweeper can find these payouts now.
+    const ids = await createDuringOutage(tenant, 8, () => dlq?.messages.clear());
+    const purge = setInterval(() => dlq?.messages.clear(), 20);
+    try {
+      await expectPaidOnceWithEveryEventOnce(tenant, ids);
+    } finally {
+      clearInterval(purge);
+    }
+    // The sweeper left its note beside each payout it re-drove.
+    const client = createDocumentClient();
+    const notes = await Promise.all(
+      ids.map(
+        async (id) =>
+          (
+            await client.send(
+              new GetCommand({
+                TableName: context.platform.tableName,
+                Key: keys.outboxSweep(tenant.tenantId, id),
+              }),
+            )
+          ).Item,
+      ),
+    );
+    expect(notes.filter((note) => note?.count >= 1).length).toBeGreaterThan(0);
+  }, 90_000);
+});
