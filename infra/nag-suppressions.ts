@@ -1,5 +1,6 @@
 import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { OUTBOX_RECOVERY_FUNCTION } from '../shared/topology.js';
 import type { PayoutsStack } from './payouts-stack.js';
 
 /** One acknowledged cdk-nag finding: where, which, and why it stands (never without a reason). */
@@ -30,6 +31,7 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
   const objects = (bucket: IConstruct, pattern: string) =>
     `AwsSolutions-IAM5[Resource::${arnToken(bucket)}/${pattern}]`;
   const scheduled = stack.api.functions.get('schedule-daily-reports') as IConstruct;
+  const recovery = stack.api.functions.get(OUTBOX_RECOVERY_FUNCTION) as IConstruct;
   const approvalTask = stack.api.functions.get('approval-task') as IConstruct;
   const helpers = [
     ...cdkHelpers(stack, 'Custom::CDKBucketDeployment'),
@@ -92,6 +94,12 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
       id: `AwsSolutions-IAM5[Resource::${arnToken(scheduled)}:*]`,
       reason:
         'EventBridge Scheduler invokes the daily report function; CDK grants its versions too (lambda:InvokeFunction on this one function only).',
+    },
+    {
+      scope: stack,
+      id: `AwsSolutions-IAM5[Resource::${arnToken(recovery)}:*]`,
+      reason:
+        'EventBridge Scheduler invokes the outbox recovery every 5 minutes; CDK grants its versions too (lambda:InvokeFunction on this one function only).',
     },
     {
       scope: stack,

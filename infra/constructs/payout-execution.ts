@@ -11,9 +11,9 @@ import { queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import {
   EVENT_BUS,
   FUNCTIONS,
+  type FunctionSpec,
   OUTBOX_RECOVERY_EVERY_MINUTES,
   OUTBOX_RECOVERY_FUNCTION,
-  type FunctionSpec,
   QUEUES,
   type QueueSpec,
   RULES,

@@ -12,6 +12,7 @@ import {
   FUNCTIONS,
   functionSpec,
   NOT_FOUND_FUNCTION,
+  OUTBOX_RECOVERY_FUNCTION,
   QUEUES,
   ROUTES,
   STREAM_CONSUMER,
@@ -61,6 +62,15 @@ function actionsOf(name: string): string[] {
   return statementsOf(name)
     .filter((statement) => !onRequestCounters(statement))
     .flatMap((statement: any) => asArray(statement.Action));
+}
+
+/** The one EventBridge Scheduler schedule that invokes a function. */
+function scheduleOf(name: string): any {
+  const matches = ofType('AWS::Scheduler::Schedule').filter(([, schedule]) =>
+    JSON.stringify(schedule.Properties.Target.Arn).includes(functionId(name)),
+  );
+  expect(matches, `schedules of ${name}`).toHaveLength(1);
+  return matches[0]![1];
 }
 
 const dynamoActions = (name: string) => actionsOf(name).filter((action) => action.startsWith('dynamodb:'));
@@ -129,9 +139,13 @@ describe('payouts table', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: index.projection },
       })),
     );
+    // The outbox sweeper's index holds keys only: a payout's status changes cost it nothing.
+    expect(
+      TABLE_DEFINITION.globalSecondaryIndexes.find((index) => index.indexName === 'gsi2')?.projection,
+    ).toBe('KEYS_ONLY');
   });
 
   it('streams both images, expires items on the TTL attribute and bills on demand', () => {
@@ -279,9 +293,9 @@ describe('permissions', () => {
       expect(actions).toEqual(
         expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
       );
-      // Only the stream's consumer may also read the table's stream.
+      // Only the stream's consumer and the outbox recovery (its replay) may also read the table's stream.
       const allowed =
-        name === STREAM_CONSUMER.function
+        name === STREAM_CONSUMER.function || name === OUTBOX_RECOVERY_FUNCTION
           ? [...READ_ACTIONS, ...WRITE_ACTIONS, ...STREAM_ACTIONS]
           : [...READ_ACTIONS, ...WRITE_ACTIONS];
       expect(actions.filter((action) => !allowed.includes(action))).toEqual([]);
@@ -346,6 +360,7 @@ describe('HTTP API', () => {
     const reachable = new Set([
       APPROVAL_TASK_FUNCTION,
       DAILY_REPORTS_FUNCTION,
+      OUTBOX_RECOVERY_FUNCTION,
       AUTHORIZER_FUNCTION,
       NOT_FOUND_FUNCTION,
       ...ROUTES.map((r) => r.function),
@@ -589,9 +604,35 @@ describe('payout reports', () => {
   });
 
   it('exports the previous day daily at 00:15 UTC through EventBridge Scheduler', () => {
-    const [, schedule] = single('AWS::Scheduler::Schedule');
+    const schedule = scheduleOf(DAILY_REPORTS_FUNCTION);
 
     expect(schedule.Properties.ScheduleExpression).toBe('cron(15 0 * * ? *)');
-    expect(JSON.stringify(schedule.Properties.Target.Arn)).toContain(functionId(DAILY_REPORTS_FUNCTION));
+  });
+});
+
+describe('outbox recovery', () => {
+  it('runs every 5 minutes through EventBridge Scheduler', () => {
+    expect(scheduleOf(OUTBOX_RECOVERY_FUNCTION).Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  });
+
+  it('may read the stream DLQ and replay the table stream, and knows the queue', () => {
+    const statements = statementsOf(OUTBOX_RECOVERY_FUNCTION);
+    const actions = statements.flatMap((statement) => asArray(statement.Action));
+    expect(actions).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']),
+    );
+    // On this table's stream (no ListStreams, whose resource would be `*`).
+    const onStream = statements.filter((each) => JSON.stringify(each.Resource).includes('StreamArn'));
+    expect(onStream.flatMap((each) => asArray(each.Action))).toEqual(
+      expect.arrayContaining(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']),
+    );
+    expect(actions).not.toContain('dynamodb:ListStreams');
+    const variables = lambdaOf(OUTBOX_RECOVERY_FUNCTION).Properties.Environment.Variables;
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining(['PAYOUTS_STREAM_DLQ_URL', 'PAYOUTS_EVENT_BUS_NAME']),
+    );
   });
 });
