@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { LOCAL_USER_POOL_ID } from '../local/aws/local-cognito.js';
+import { readRuntimeFile } from '../local/runtime-file.js';
 import { createCognitoDirectory } from '../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { SYSTEM } from '../shared/domain/audit.js';
@@ -7,6 +8,7 @@ import { AppError } from '../shared/domain/errors.js';
 import { DEFAULT_LIMITS, type TenantLimits } from '../shared/domain/rate-limits.js';
 import { ROLES, type Role } from '../shared/domain/team.js';
 import type { InboundOrigin } from '../shared/ports/inbound-store.js';
+import type { RecoveryReport } from '../shared/use-cases/outbox-recovery.js';
 import { teamUseCase } from '../shared/use-cases/team.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { createBatchFromFile } from './batch.js';
@@ -289,6 +291,66 @@ batch
   .option('--no-wait', 'return once the batch is accepted')
   .option('--json', 'print the batch as JSON at the end')
   .action(createBatchFromFile);
+
+const outbox = program.command('outbox').description('The outbox: events the relay could not publish');
+outbox
+  .command('replay')
+  .description(
+    'Replay the relay batches in the stream DLQ and re-drive open payouts unchanged for --older-than (what the 5-minute schedule does, now)',
+  )
+  .option('--older-than <duration>', 'a payout unchanged this long is re-driven: 90s, 15m, 2h', '15m')
+  .option(
+    '--function <name>',
+    'in AWS: the OutboxRecoveryFunctionName stack output (it runs with its own permissions)',
+  )
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { olderThan: string; function?: string; json?: boolean }) => {
+    const staleSeconds = seconds(options.olderThan);
+    const report = options.function
+      ? await invokeRecovery(options.function, staleSeconds)
+      : await replayLocally(staleSeconds);
+    print(
+      Boolean(options.json),
+      report,
+      [
+        `Replayed ${report.replayed} relay batch(es) from the stream DLQ (${report.expired} past the stream's 24 h, ${report.replayFailed} failed: retried on the next run).`,
+        `Open payouts unchanged for ${options.olderThan}: ${report.stale}; re-driven: ${report.redriven.execution} execution(s), ${report.redriven.approval} approval workflow(s)${report.redriveFailed ? `; ${report.redriveFailed} could not be (retried on the next run)` : ''}.`,
+      ].join('\n'),
+    );
+  });
+
+/** '90s', '15m', '2h' → seconds. */
+function seconds(duration: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(duration.trim());
+  if (!match) throw new CliError(`--older-than must look like 90s, 15m or 2h, not '${duration}'`);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as 's' | 'm' | 'h'];
+}
+
+/** Locally: runs the recovery in this process against the running `npm start`, as its function would. */
+async function replayLocally(staleSeconds: number): Promise<RecoveryReport> {
+  if (program.opts<{ table?: string }>().table || process.env.PAYOUTS_TABLE_NAME)
+    throw new CliError(
+      'In AWS, give --function <OutboxRecoveryFunctionName output>: the recovery runs there.',
+    );
+  resolveTarget(undefined);
+  const runtime = readRuntimeFile();
+  if (!runtime?.environment)
+    throw new CliError('The running platform is too old for this command: restart npm start.');
+  Object.assign(process.env, runtime.environment);
+  const { outboxRecoveryFromEnvironment } = await import('../shared/adapters/outbox-wiring.js');
+  return outboxRecoveryFromEnvironment({ log: () => undefined })({ staleSeconds });
+}
+
+/** In AWS: invokes the deployed recovery function and returns its report. */
+async function invokeRecovery(functionName: string, staleSeconds: number): Promise<RecoveryReport> {
+  const { InvokeCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
+  const result = await new LambdaClient({}).send(
+    new InvokeCommand({ FunctionName: functionName, Payload: JSON.stringify({ staleSeconds }) }),
+  );
+  const payload = Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8');
+  if (result.FunctionError) throw new CliError(`The recovery function failed: ${payload}`);
+  return JSON.parse(payload) as RecoveryReport;
+}
 
 program.parseAsync().catch((error: unknown) => {
   console.error(

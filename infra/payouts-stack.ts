@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { OUTBOX_RECOVERY_FUNCTION } from '../shared/topology.js';
 import { ApprovalWorkflow } from './constructs/approval-workflow.js';
 import { BusinessPortal, PortalIdentity } from './constructs/business-portal.js';
 import { InboundFiles } from './constructs/inbound-files.js';
@@ -85,6 +86,11 @@ export class PayoutsStack extends Stack {
       value: (this.execution.queues.get('inbound-requests') as { queueUrl: string }).queueUrl,
       description:
         'Payout requests as queue messages (grant integrators sqs:SendMessage here; route their SenderId)',
+    });
+    new CfnOutput(this, 'OutboxRecoveryFunctionName', {
+      value: (this.api.functions.get(OUTBOX_RECOVERY_FUNCTION) as { functionName: string }).functionName,
+      description:
+        'npm run payouts -- outbox replay --function <this>: replay lost relay batches, re-drive stranded payouts',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.topic.topicArn,

@@ -10,6 +10,8 @@ export interface RuntimeFile {
   awsEndpoint?: string;
   /** The local S3 server (attachments, reports, the inbound bucket of payroll files). */
   s3Endpoint?: string;
+  /** The environment of its functions (local endpoints and names), for the CLI to act as one. */
+  environment?: Record<string, string>;
   pid: number;
 }
 

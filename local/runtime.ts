@@ -113,6 +113,11 @@ export interface LocalPlatform {
   stepFunctions: LocalStepFunctions;
   /** Faults to switch on while it runs (tests and chaos runs). */
   faults: PlatformFaults;
+  /**
+   * The environment its functions run with (local endpoints, queue URLs, the bus, the table): what
+   * another process needs to act as one of them (the operators' CLI: `outbox replay`).
+   */
+  functionEnvironment: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -281,7 +286,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     sqs.createQueue({ name: STREAM_DLQ, visibilityTimeoutSeconds: 30 });
     for (const rule of RULES) eventBridge.putRule({ bus: EVENT_BUS, ...rule });
 
-    Object.assign(process.env, {
+    const functionEnvironment: Record<string, string> = {
       ...LOCAL_AWS_ENV,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbEndpoint,
@@ -326,7 +331,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         PAYOUTS_OUTBOX_STALE_SECONDS: execution.outboxStaleSeconds,
         PAYOUTS_OUTBOX_RECOVERY_SECONDS: execution.outboxRecoverySeconds ?? LOCAL_OUTBOX_RECOVERY_SECONDS,
       }),
-    });
+    };
+    Object.assign(process.env, functionEnvironment);
     const handlers = await loadHandlers();
     const handlerOf = (name: string): LambdaHandler => {
       const handler = handlers.get(name) as LambdaHandler;
@@ -421,6 +427,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       awsEndpoint,
       stepFunctions,
       faults,
+      functionEnvironment,
       async stop() {
         daily?.stop();
         await recovery.stop();

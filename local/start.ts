@@ -54,6 +54,7 @@ async function main(): Promise<void> {
         tableName: platform.tableName,
         awsEndpoint: platform.awsEndpoint,
         s3Endpoint: platform.s3Endpoint,
+        environment: platform.functionEnvironment,
         pid: process.pid,
       },
       null,

@@ -1,5 +1,6 @@
 import { outboxRecoveryFromEnvironment } from '../../shared/adapters/outbox-wiring.js';
 import { logger } from '../../shared/http/logger.js';
+import type { RecoveryReport } from '../../shared/use-cases/outbox-recovery.js';
 
 const recover = outboxRecoveryFromEnvironment();
 
@@ -8,9 +9,12 @@ const recover = outboxRecoveryFromEnvironment();
  * whose next step was lost (shared/use-cases/outbox-recovery.ts). A run that finds work logs it at
  * ERROR: something was lost on the way and an operator should know (the alarm counts these lines).
  */
-export async function handler(): Promise<void> {
-  const report = await recover();
+export async function handler(event?: { staleSeconds?: unknown }): Promise<RecoveryReport> {
+  // An operator's `outbox replay --older-than` (a Lambda Invoke) may narrow the bound; the schedule does not.
+  const asked = Number(event?.staleSeconds);
+  const report = await recover(Number.isFinite(asked) && asked > 0 ? { staleSeconds: asked } : {});
   const found = report.replayed + report.expired + report.replayFailed + report.stale + report.redriveFailed;
   if (found > 0) logger.error('Outbox recovery found lost work', { ...report });
   else logger.info('Outbox recovery: nothing lost', { ...report });
+  return report;
 }

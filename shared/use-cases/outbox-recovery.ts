@@ -143,9 +143,9 @@ export function outboxRecoveryUseCase(deps: {
     return true;
   }
 
-  async function sweep(report: RecoveryReport) {
+  async function sweep(report: RecoveryReport, staleSeconds: number) {
     const at = now();
-    const bound = new Date(at - deps.staleSeconds * 1000).toISOString();
+    const bound = new Date(at - staleSeconds * 1000).toISOString();
     // An open payout created after the bound cannot have gone unchanged for that long.
     for await (const page of deps.openPayouts(bound)) {
       await inParallel(page, 8, async ({ tenantId, payoutId }) => {
@@ -166,7 +166,9 @@ export function outboxRecoveryUseCase(deps: {
     }
   }
 
-  return async function recover(options: { maxDeadLetters?: number } = {}): Promise<RecoveryReport> {
+  return async function recover(
+    options: { maxDeadLetters?: number; staleSeconds?: number } = {},
+  ): Promise<RecoveryReport> {
     const report: RecoveryReport = {
       replayed: 0,
       expired: 0,
@@ -176,7 +178,7 @@ export function outboxRecoveryUseCase(deps: {
       redriveFailed: 0,
     };
     await replay(report, options.maxDeadLetters ?? 1000);
-    await sweep(report);
+    await sweep(report, options.staleSeconds ?? deps.staleSeconds);
     return report;
   };
 }
