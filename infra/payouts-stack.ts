@@ -38,6 +38,8 @@ export class PayoutsStack extends Stack {
     this.api = new PayoutApi(this, 'Api', {
       table: this.table,
       jwt: { issuer: this.identity.issuer, audience: [this.identity.client.userPoolClientId] },
+      throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
+      reserveConcurrency: settings.reserveConcurrency === 'on',
     });
     for (const fn of this.api.functions.values())
       fn.bindEnvironment({

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { API_THROTTLE } from '../shared/topology.js';
 
 /** What an operator sets at deploy time (`cdk deploy -c name=value`), validated up front. */
 export interface DeploymentSettings {
@@ -8,9 +9,21 @@ export interface DeploymentSettings {
   webhookSchemes: 'https' | 'https,http';
   /** Where alarms are emailed (optional: the SNS topic is there either way). */
   alarmEmail?: string;
+  /** The API stage's throttle, requests per second and burst (docs/deploy.md sizes them). */
+  apiRateLimit: number;
+  apiBurstLimit: number;
+  /**
+   * Reserve the topology's concurrency for the relay, the executor and the outbox recovery (`on`), or
+   * not (`off`: an account whose concurrency limit is still 10 cannot reserve any).
+   */
+  reserveConcurrency: 'on' | 'off';
 }
 
-const CHOICES = { provider: ['sandbox'], webhookSchemes: ['https', 'https,http'] } as const;
+const CHOICES = {
+  provider: ['sandbox'],
+  webhookSchemes: ['https', 'https,http'],
+  reserveConcurrency: ['on', 'off'],
+} as const;
 
 /** Reads the context values; every problem is reported at once. */
 export function deploymentSettings(node: Node): DeploymentSettings {
@@ -23,9 +36,26 @@ export function deploymentSettings(node: Node): DeploymentSettings {
   };
   const provider = choice('provider');
   const webhookSchemes = choice('webhookSchemes');
+  const reserveConcurrency = choice('reserveConcurrency');
+  const count = (key: 'apiRateLimit' | 'apiBurstLimit', fallback: number, max: number): number => {
+    const value = Number(node.tryGetContext(key) ?? fallback);
+    if (!Number.isInteger(value) || value < 1 || value > max)
+      problems.push(`-c ${key}=${String(node.tryGetContext(key))}: must be a whole number from 1 to ${max}`);
+    return value;
+  };
+  // API Gateway's own account limits: 10,000 requests per second, a burst of 5,000.
+  const apiRateLimit = count('apiRateLimit', API_THROTTLE.rateLimit, 10_000);
+  const apiBurstLimit = count('apiBurstLimit', API_THROTTLE.burstLimit, 5_000);
   const alarmEmail: unknown = node.tryGetContext('alarmEmail');
   if (alarmEmail !== undefined && (typeof alarmEmail !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(alarmEmail)))
     problems.push(`-c alarmEmail=${String(alarmEmail)}: must be an email address`);
   if (problems.length > 0) throw new Error(`Invalid deployment settings:\n- ${problems.join('\n- ')}`);
-  return { provider, webhookSchemes, ...(typeof alarmEmail === 'string' ? { alarmEmail } : {}) };
+  return {
+    provider,
+    webhookSchemes,
+    apiRateLimit,
+    apiBurstLimit,
+    reserveConcurrency,
+    ...(typeof alarmEmail === 'string' ? { alarmEmail } : {}),
+  };
 }

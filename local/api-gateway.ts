@@ -7,7 +7,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   Context,
 } from 'aws-lambda';
-import type { RouteSpec } from '../shared/topology.js';
+import { API_KEY_IDENTITY_SOURCE, type RouteSpec } from '../shared/topology.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a Lambda handler's event type depends on its trigger.
 export type LambdaHandler = (event: any, context: Context) => Promise<any>;
@@ -86,6 +86,7 @@ export interface LocalApiGatewayOptions {
  * same events Lambda receives, runs the same authorizer (simple responses) and the same handlers.
  */
 export function createLocalApiGateway(options: LocalApiGatewayOptions): Server {
+  const identityHeader = API_KEY_IDENTITY_SOURCE.replace('$request.header.', '').toLowerCase();
   // API Gateway picks the most specific route: a greedy `{proxy+}` or an ANY route only when no
   // other matches (`POST /portal-api/v1/payout-batches` before `ANY /portal-api/{proxy+}`).
   const generality = (route: RouteSpec) =>
@@ -164,11 +165,14 @@ export function createLocalApiGateway(options: LocalApiGatewayOptions): Server {
       event.requestContext.authorizer = { jwt: { claims: asStrings, scopes: null } };
     }
     if (route?.auth === 'api_key') {
+      // The authorizer's identity source: without it API Gateway answers 401 and invokes nothing.
+      const identity = headers[identityHeader];
+      if (!identity) return { statusCode: 401, body: '{"message":"Unauthorized"}' };
       const authorizerEvent: APIGatewayRequestAuthorizerEventV2 = {
         version: '2.0',
         type: 'REQUEST',
         routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${method}${url.pathname}`,
-        identitySource: [],
+        identitySource: [identity],
         routeKey,
         rawPath: url.pathname,
         rawQueryString: event.rawQueryString,

@@ -32,6 +32,11 @@ export interface FunctionSpec {
   rateLimited?: true;
   /** Reads the table's stream and consumes its DLQ (the outbox recovery's replay). */
   readsStreamDlq?: true;
+  /**
+   * Concurrency reserved for it (and its ceiling): what keeps the money path running when a flood of
+   * requests uses up the account's Lambda concurrency. Deployments can switch reservations off.
+   */
+  reservedConcurrency?: number;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -48,7 +53,21 @@ export interface RouteSpec {
   path: string;
   function: string;
   auth: RouteAuth;
+  /** A route's own throttle, below the stage's (requests per second and burst, all callers). */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
+
+/**
+ * Where API-key routes find the credential. API Gateway answers 401 itself, invoking nothing, when
+ * it is missing: an unauthenticated flood never reaches a function (D46).
+ */
+export const API_KEY_IDENTITY_SOURCE = '$request.header.Authorization';
+
+/**
+ * The stage's throttle, all routes and callers together (deploy settings `apiRateLimit` and
+ * `apiBurstLimit` change it; docs/deploy.md sizes it). Per-tenant limits apply below it (D42).
+ */
+export const API_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
 
 export const AUTHORIZER_FUNCTION = 'api-authorizer';
 /** The function the table's stream feeds: publishes committed changes (the outbox relay). */
@@ -92,6 +111,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // Resumes approval executions whose decision it sees committed (the outbox path of D29).
     approvals: 'resume',
     timeoutSeconds: 30,
+    // One invocation per stream shard at a time; the reservation also caps it.
+    reservedConcurrency: 20,
   },
   {
     name: OUTBOX_RECOVERY_FUNCTION,
@@ -104,6 +125,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     readsStreamDlq: true,
     timeoutSeconds: 300,
     memoryMb: 512,
+    // One run at a time: two overlapping sweeps would only do the same work twice.
+    reservedConcurrency: 1,
   },
   {
     name: 'execute-payout',
@@ -111,6 +134,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     table: 'read-write',
     changesVisibilityOf: ['execution'],
     timeoutSeconds: 20,
+    // Twice the execution queue's maxConcurrency: room for the outbox sweeper's and retries' work.
+    reservedConcurrency: 10,
   },
   ...webhookApiFunctions(),
   {
@@ -472,11 +497,25 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/payouts/{id}', function: 'get-payout', auth: 'api_key' },
   { method: 'POST', path: '/v1/payouts/{id}/cancel', function: 'cancel-payout', auth: 'api_key' },
   { method: 'GET', path: '/v1/events', function: 'list-events', auth: 'api_key' },
-  { method: 'POST', path: '/v1/reports', function: 'create-report', auth: 'api_key' },
+  {
+    method: 'POST',
+    path: '/v1/reports',
+    function: 'create-report',
+    auth: 'api_key',
+    // Each report is an export of up to a year of payouts.
+    throttle: { rateLimit: 5, burstLimit: 10 },
+  },
   { method: 'GET', path: '/v1/reports', function: 'list-reports', auth: 'api_key' },
   { method: 'GET', path: '/v1/reports/{id}', function: 'get-report', auth: 'api_key' },
   { method: 'GET', path: '/v1/events/{id}', function: 'get-event', auth: 'api_key' },
-  { method: 'POST', path: '/v1/payout-batches', function: 'create-payout-batch', auth: 'api_key' },
+  {
+    method: 'POST',
+    path: '/v1/payout-batches',
+    function: 'create-payout-batch',
+    auth: 'api_key',
+    // Each request carries up to 10,000 payouts (a second of a whole core): a few per second suffice.
+    throttle: { rateLimit: 10, burstLimit: 20 },
+  },
   { method: 'GET', path: '/v1/payout-batches', function: 'list-payout-batches', auth: 'api_key' },
   { method: 'GET', path: '/v1/payout-batches/{id}', function: 'get-payout-batch', auth: 'api_key' },
   { method: 'POST', path: '/v1/webhook-endpoints', function: 'create-webhook-endpoint', auth: 'api_key' },

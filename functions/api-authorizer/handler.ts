@@ -10,9 +10,10 @@ import { authenticateApiKeyUseCase } from '../../shared/use-cases/tenants.js';
 const authenticate = authenticateApiKeyUseCase(createDynamoAdapters(loadConfig()));
 
 /**
- * HTTP API Lambda authorizer (simple responses). It always authorizes and passes the principal, or
- * nothing, in the context: the API's middleware answers 401 in the contract's error format, which an
- * authorizer's own deny (a fixed `{"message":"Unauthorized"}`) cannot.
+ * HTTP API Lambda authorizer (simple responses). Requests without credentials never reach it (its
+ * identity source: API Gateway answers 401 alone). A request with a key is authorized with the key's
+ * principal, or with none: the API's middleware then answers 401 `api_key_invalid` in the contract's
+ * error format, which an authorizer's own deny (a fixed `403 {"message":"Forbidden"}`) cannot (D46).
  */
 export async function handler(
   event: APIGatewayRequestAuthorizerEventV2,

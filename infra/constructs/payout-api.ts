@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -17,6 +18,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
+  API_KEY_IDENTITY_SOURCE,
+  API_THROTTLE,
   AUTHORIZER_FUNCTION,
   FUNCTIONS,
   NOT_FOUND_FUNCTION,
@@ -30,6 +33,10 @@ export interface PayoutApiProps {
   table: PayoutsTable;
   /** The team's identity provider: routes with `auth: 'jwt'` verify its tokens. */
   jwt: { issuer: string; audience: string[] };
+  /** The stage's throttle (deploy settings); routes may have their own, lower ones (topology). */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** Reserve the topology's concurrency (deploy setting `reserveConcurrency`). */
+  reserveConcurrency?: boolean;
 }
 
 /** `create-payout` → `CreatePayout`, for readable logical IDs. */
@@ -73,7 +80,10 @@ export class PayoutApi extends Construct {
 
     const functions = new Map<string, PayoutsFunction>();
     for (const spec of FUNCTIONS) {
-      const fn = new PayoutsFunction(this, pascalCase(spec.name), { spec });
+      const fn = new PayoutsFunction(this, pascalCase(spec.name), {
+        spec,
+        reserveConcurrency: props.reserveConcurrency ?? true,
+      });
       if (spec.rateLimited) props.table.grantRequestCounters(fn);
       if (spec.table) {
         props.table.grantFor(fn, spec.table);
@@ -97,13 +107,12 @@ export class PayoutApi extends Construct {
       createDefaultStage: false,
     });
 
-    // The authorizer always authorizes and passes the principal (or nothing) in its context; the
-    // handlers' middleware answers 401 in the API's error format. With an identity source, API Gateway
-    // would itself answer a bare 401 to requests without that header, so there is none, which in turn
-    // requires caching to be off (the identity source is the cache key).
+    // A request without credentials is refused by API Gateway itself (401, nothing invoked: the
+    // identity source). One with a key is authorized with its principal, or none: the handlers then
+    // answer 401 in the contract's format (D46). No cache: a cached decision would outlive a revoked key.
     const authorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', fn(AUTHORIZER_FUNCTION), {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: [],
+      identitySource: [API_KEY_IDENTITY_SOURCE],
       resultsCacheTtl: Duration.seconds(0),
     });
     const noAuthorizer = new HttpNoneAuthorizer();
@@ -132,10 +141,13 @@ export class PayoutApi extends Construct {
       });
     }
 
+    const throttle = props.throttle ?? API_THROTTLE;
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
+      // Every route, every caller: a flood is turned away (429) before it costs a function invocation.
+      throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(
           new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH }),
@@ -143,6 +155,21 @@ export class PayoutApi extends Construct {
         format: ACCESS_LOG_FORMAT,
       },
     });
+    this.throttleRoutes(this.stage, throttle);
+  }
+
+  /** Routes with a throttle of their own (topology), below the stage's. */
+  private throttleRoutes(stage: HttpStage, throttle: { rateLimit: number; burstLimit: number }): void {
+    const routeSettings = Object.fromEntries(
+      ROUTES.filter((route) => route.throttle).map((route) => [
+        `${route.method} ${route.path}`,
+        {
+          throttlingRateLimit: Math.min(route.throttle?.rateLimit ?? 0, throttle.rateLimit),
+          throttlingBurstLimit: Math.min(route.throttle?.burstLimit ?? 0, throttle.burstLimit),
+        },
+      ]),
+    );
+    (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
   }
 
   /** The API's base URL, ending with `/`. */

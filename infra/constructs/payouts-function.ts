@@ -34,6 +34,8 @@ export interface PayoutsFunctionProps {
   spec: FunctionSpec;
   /** Extra variables, merged over the defaults (see {@link PayoutsFunction.bindEnvironment}). */
   environment?: Record<string, string>;
+  /** Reserve the spec's concurrency (off for accounts whose limit cannot spare it). */
+  reserveConcurrency?: boolean;
 }
 
 /**
@@ -66,6 +68,9 @@ export class PayoutsFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
+      ...(spec.reservedConcurrency && props.reserveConcurrency !== false
+        ? { reservedConcurrentExecutions: spec.reservedConcurrency }
+        : {}),
       timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       tracing: Tracing.ACTIVE,
       logGroup,

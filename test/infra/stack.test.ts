@@ -6,6 +6,7 @@ import { PayoutsFunction } from '../../infra/constructs/payouts-function.js';
 import { PayoutsStack } from '../../infra/payouts-stack.js';
 import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition.js';
 import {
+  API_THROTTLE,
   APPROVAL_TASK_FUNCTION,
   AUTHORIZER_FUNCTION,
   DAILY_REPORTS_FUNCTION,
@@ -372,17 +373,41 @@ describe('HTTP API', () => {
     for (const route of ROUTES) expect(() => functionSpec(route.function)).not.toThrow();
   });
 
-  it('calls the authorizer on every request, so requests without credentials reach the handlers', () => {
+  it('refuses requests without credentials at the gateway (identity source), invoking nothing; no cache', () => {
     expect(invokedFunctionId(authorizer.Properties.AuthorizerUri)).toBe(functionId(AUTHORIZER_FUNCTION));
     expect(authorizer.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
       AuthorizerPayloadFormatVersion: '2.0',
-      // No identity source: API Gateway would answer 401 itself when it is missing. No cache: the
-      // identity source is the cache key, and a cached decision would outlive a revoked key.
-      IdentitySource: [],
+      // API Gateway answers 401 itself when the header is missing: a flood without keys costs nothing.
+      IdentitySource: ['$request.header.Authorization'],
+      // A cached decision would outlive a revoked key.
       AuthorizerResultTtlInSeconds: 0,
     });
+  });
+
+  it('throttles the stage, and the expensive routes below it', () => {
+    const [, stage] = single('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: API_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: API_THROTTLE.burstLimit,
+    });
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /v1/payout-batches': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      'POST /v1/reports': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+  });
+
+  it('reserves concurrency for the relay, the executor and the outbox recovery: a flood cannot stall them', () => {
+    const reserved = (name: string) => lambdaOf(name).Properties.ReservedConcurrentExecutions;
+    expect(reserved(STREAM_CONSUMER.function)).toBe(20);
+    expect(reserved('execute-payout')).toBe(10);
+    expect(reserved(OUTBOX_RECOVERY_FUNCTION)).toBe(1);
+    // Reserved above the execution queue's own cap, so the cap (not throttling) governs.
+    const execution = QUEUES.find((queue) => queue.name === 'execution');
+    expect(reserved('execute-payout')).toBeGreaterThan(execution?.consumer.maxConcurrency ?? 0);
+    // API handlers are not reserved: they share what is left.
+    expect(reserved('create-payout')).toBeUndefined();
   });
 
   it('lets API Gateway invoke the authorizer and every routed function', () => {

@@ -110,11 +110,15 @@ describe('POST /v1/payouts', () => {
 });
 
 describe('authentication', () => {
-  it('answers 401 in the API error format without a key, with a malformed key and with an unknown key', async () => {
-    for (const authorization of [undefined, 'Bearer nope', `Bearer sk_test_${'x'.repeat(32)}`, acme.apiKey]) {
-      const response = await fetch(`${platform.url}/v1/payouts`, {
-        headers: authorization ? { authorization } : {},
-      });
+  it('answers 401 at the gateway without a key, invoking nothing (API Gateway’s own answer)', async () => {
+    const response = await fetch(`${platform.url}/v1/payouts`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+  });
+
+  it('answers 401 in the API error format with a malformed key and with an unknown key', async () => {
+    for (const authorization of ['Bearer nope', `Bearer sk_test_${'x'.repeat(32)}`, acme.apiKey]) {
+      const response = await fetch(`${platform.url}/v1/payouts`, { headers: { authorization } });
       const body = (await response.json()) as any;
       expect(response.status).toBe(401);
       expect(body.error).toMatchObject({ type: 'authentication_error', code: 'api_key_invalid' });

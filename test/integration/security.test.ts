@@ -135,7 +135,13 @@ describe('API2: every API route needs a valid key', () => {
           ...(route.method === 'GET' ? {} : { body: '{}' }),
         });
         expect(response.status, String(authorization)).toBe(401);
-        expect(((await response.json()) as any).error.code).toBe('api_key_invalid');
+        // Without credentials API Gateway answers itself, invoking nothing (D46); with a key that is
+        // not live the platform answers, in the contract's format.
+        expect(await response.json()).toEqual(
+          authorization
+            ? { error: expect.objectContaining({ code: 'api_key_invalid' }) }
+            : { message: 'Unauthorized' },
+        );
       }
     },
   );
