@@ -164,11 +164,12 @@ export class PayoutApi extends Construct {
       ROUTES.filter((route) => route.throttle).map((route) => [
         `${route.method} ${route.path}`,
         {
-          throttlingRateLimit: Math.min(route.throttle?.rateLimit ?? 0, throttle.rateLimit),
-          throttlingBurstLimit: Math.min(route.throttle?.burstLimit ?? 0, throttle.burstLimit),
+          ThrottlingRateLimit: Math.min(route.throttle?.rateLimit ?? 0, throttle.rateLimit),
+          ThrottlingBurstLimit: Math.min(route.throttle?.burstLimit ?? 0, throttle.burstLimit),
         },
       ]),
     );
+    // RouteSettings is raw JSON in CloudFormation: its keys are written as CloudFormation spells them.
     (stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
   }
 
