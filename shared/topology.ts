@@ -236,6 +236,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: 'Webhook delivery queue → signed POST to the endpoint (one attempt per message)',
     table: 'read-write',
     webhookSecrets: 'open',
+    // A background recovery's slices queue their redeliveries and the rest of the job here.
+    sendsTo: ['webhook-delivery'],
     changesVisibilityOf: ['webhook-delivery'],
     // A delivery waits up to 15 s for the receiver.
     timeoutSeconds: 20,
@@ -272,8 +274,8 @@ function webhookApiFunctions(): FunctionSpec[] {
     },
     {
       name: 'recover-webhook-deliveries',
-      description: 'POST /v1/webhook-endpoints/{id}/recover',
-      table: 'read',
+      description: 'POST /v1/webhook-endpoints/{id}/recover (202; the delivery worker does the work)',
+      table: 'read-write',
       sendsTo: ['webhook-delivery'],
     },
   ];

@@ -1,14 +1,16 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { createHttpWebhookSender } from '../../shared/adapters/http-webhook-sender.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
+import { createSqsDeliveryQueue } from '../../shared/adapters/sqs-delivery-queue.js';
 import { loadConfig, webhookUrlPolicy } from '../../shared/config.js';
 import { RetryLaterError } from '../../shared/domain/errors.js';
 import { parseRetrySchedule } from '../../shared/domain/webhooks.js';
 import { logger } from '../../shared/http/logger.js';
 import { recordWebhookAttempt } from '../../shared/observability/metrics.js';
-import type { DeliveryMessage } from '../../shared/ports/webhook-store.js';
+import type { DeliveryMessage, RecoveryJobMessage } from '../../shared/ports/webhook-store.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { deliverWebhookUseCase } from '../../shared/use-cases/deliver-webhooks.js';
+import { runRecoverySlice } from '../../shared/use-cases/webhook-endpoints.js';
 
 const config = loadConfig();
 const adapters = createDynamoAdapters(config);
@@ -20,9 +22,21 @@ const deliver = deliverWebhookUseCase({
   sealer: createKmsSecretSealer({ keyId: config.PAYOUTS_SECRETS_KEY_ID }),
 });
 
-/** One delivery attempt per message; a failed one comes back on the webhook retry schedule. */
+if (!config.PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY)
+  throw new Error('PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY is not set');
+const queue = createSqsDeliveryQueue({ queueUrl: config.PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY });
+
+/**
+ * One delivery attempt per message; a failed one comes back on the webhook retry schedule. A
+ * recovery job's message is one slice of a background recovery (it queues the next slice itself).
+ */
 export const handler = sqsBatchHandler(async (record) => {
-  const message = JSON.parse(record.body) as DeliveryMessage;
+  const message = JSON.parse(record.body) as DeliveryMessage | RecoveryJobMessage;
+  if ('job' in message) {
+    const sent = await runRecoverySlice({ webhooks: adapters.webhooks, queue }, message);
+    logger.info('Webhook recovery slice', { endpointId: message.endpoint_id, sent });
+    return;
+  }
   let result: Awaited<ReturnType<typeof deliver>>;
   try {
     result = await deliver(message);

@@ -59,9 +59,9 @@ export function liveSecrets(endpoint: WebhookEndpoint, now: number): string[] {
 export function rotateSecret(
   endpoint: WebhookEndpoint,
   now: number,
+  secret: string = generateSigningSecret(),
 ): { endpoint: WebhookEndpoint; secret: string } {
   const at = new Date(now).toISOString();
-  const secret = generateSigningSecret();
   const expiresAt = new Date(now + ROTATION_OVERLAP_MS).toISOString();
   const kept = endpoint.secrets
     .map((entry) => (entry.expiresAt === null ? { ...entry, expiresAt } : entry))
@@ -151,3 +151,8 @@ export function nextRetryDelay(input: {
   }
   return Math.max(0, Math.round(delay));
 }
+
+/** How far back a recovery may reach (Svix's bound): older failures are in the events feed. */
+export const RECOVERY_MAX_DAYS = 14;
+/** The most deliveries one recovery redelivers; a larger backlog takes several requests. */
+export const RECOVERY_MAX_DELIVERIES = 10_000;

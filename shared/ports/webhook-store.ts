@@ -61,7 +61,12 @@ export interface WebhookStore {
     endpointId: string,
     filter: { limit: number; startingAfter?: string },
   ): Promise<Page<DeliveryAttempt>>;
-  failedDeliveriesSince(tenantId: string, endpointId: string, since: string): Promise<Delivery[]>;
+  /** One page of the endpoint's failed deliveries created in `[since, until)`, newest first. */
+  failedDeliveries(
+    tenantId: string,
+    endpointId: string,
+    query: { since: string; until: string; startingAfter?: string; limit: number },
+  ): Promise<Page<Delivery>>;
 }
 
 /** A message for the delivery queue. */
@@ -74,8 +79,24 @@ export interface DeliveryMessage {
   recover?: boolean;
 }
 
+/**
+ * A recovery running in the background (Svix's model): the delivery worker redelivers one slice of the
+ * endpoint's failed deliveries, then queues the rest of the job as the next message.
+ */
+export interface RecoveryJobMessage {
+  job: 'recover';
+  tenant_id: string;
+  endpoint_id: string;
+  since: string;
+  until: string;
+  /** The last delivery of the previous slice (newest first): where this one starts. */
+  after?: string;
+  /** Deliveries the job may still redeliver (at most 10,000 in all). */
+  remaining: number;
+}
+
 export interface DeliveryQueue {
-  enqueue(messages: readonly DeliveryMessage[]): Promise<void>;
+  enqueue(messages: readonly (DeliveryMessage | RecoveryJobMessage)[]): Promise<void>;
 }
 
 export interface SendResult {

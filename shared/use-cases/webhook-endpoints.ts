@@ -1,12 +1,23 @@
 import { type Caller, stampFor, standaloneEntry } from '../domain/audit.js';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConcurrentModificationError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { generateSigningSecret, rotateSecret, type WebhookEndpoint } from '../domain/webhooks.js';
+import {
+  generateSigningSecret,
+  RECOVERY_MAX_DAYS,
+  RECOVERY_MAX_DELIVERIES,
+  rotateSecret,
+  type WebhookEndpoint,
+} from '../domain/webhooks.js';
 import type { SecretSealer } from '../ports/secret-sealer.js';
 import type { AuditLog } from '../ports/team-store.js';
-import type { DeliveryQueue, WebhookStore } from '../ports/webhook-store.js';
+import type { DeliveryQueue, RecoveryJobMessage, WebhookStore } from '../ports/webhook-store.js';
 import { toAttemptResource, toEndpointResource } from '../schemas/webhooks.js';
 import { checkWebhookUrl, type Resolver, type UrlPolicy } from '../webhooks/url-guard.js';
+
+/** Read–decide–write rounds before a change gives up (each lost to a concurrent write). */
+const MAX_ATTEMPTS = 8;
+/** Failed deliveries one recovery slice redelivers before it queues the rest of the job. */
+const RECOVERY_SLICE = 1_000;
 
 /** Webhook endpoints: create (secret shown once), read, update, delete, rotate, attempts, recover. */
 export function webhookEndpointsUseCase(deps: {
@@ -33,6 +44,28 @@ export function webhookEndpointsUseCase(deps: {
     const endpoint = await deps.webhooks.getEndpoint(tenantId, id);
     if (!endpoint) throw new NotFoundError('webhook endpoint', id);
     return endpoint;
+  }
+
+  /**
+   * Reads the endpoint, decides its next version, writes it conditioned on the version read; if the
+   * platform wrote meanwhile (a delivery updating the endpoint's health), reads and decides again.
+   * A person's change never fails because a webhook was delivered at the same moment.
+   */
+  async function change(
+    tenantId: string,
+    id: string,
+    decide: (current: WebhookEndpoint) => WebhookEndpoint,
+  ): Promise<WebhookEndpoint> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await existing(tenantId, id);
+      const next = decide(current);
+      try {
+        await deps.webhooks.saveEndpoint({ current, next });
+        return next;
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
   }
 
   return {
@@ -86,22 +119,24 @@ export function webhookEndpointsUseCase(deps: {
         status?: 'enabled' | 'disabled';
       },
     ) {
-      const current = await existing(caller.tenantId, id);
-      const reenabled = patch.status === 'enabled' && current.status === 'disabled';
-      const next: WebhookEndpoint = {
-        ...current,
-        url: patch.url === undefined ? current.url : await checkedUrl(patch.url),
-        enabledEvents: patch.enabled_events ?? current.enabledEvents,
-        description: patch.description === undefined ? current.description : patch.description,
-        status: patch.status ?? current.status,
-        disabledReason:
-          patch.status === 'disabled' ? 'disabled by the API' : reenabled ? null : current.disabledReason,
-        failingSince: reenabled ? null : current.failingSince,
-        updatedAt: new Date(now()).toISOString(),
-        lastAction: stampFor(caller, 'webhook_endpoint.update', now()),
-        version: current.version + 1,
-      };
-      await deps.webhooks.saveEndpoint({ current, next });
+      // The URL is checked (resolved) once; the rest is decided on each fresh read.
+      const url = patch.url === undefined ? undefined : await checkedUrl(patch.url);
+      const next = await change(caller.tenantId, id, (current) => {
+        const reenabled = patch.status === 'enabled' && current.status === 'disabled';
+        return {
+          ...current,
+          url: url ?? current.url,
+          enabledEvents: patch.enabled_events ?? current.enabledEvents,
+          description: patch.description === undefined ? current.description : patch.description,
+          status: patch.status ?? current.status,
+          disabledReason:
+            patch.status === 'disabled' ? 'disabled by the API' : reenabled ? null : current.disabledReason,
+          failingSince: reenabled ? null : current.failingSince,
+          updatedAt: new Date(now()).toISOString(),
+          lastAction: stampFor(caller, 'webhook_endpoint.update', now()),
+          version: current.version + 1,
+        };
+      });
       return toEndpointResource(next);
     },
 
@@ -122,20 +157,20 @@ export function webhookEndpointsUseCase(deps: {
     },
 
     async rotate(caller: Caller, id: string) {
-      const current = await existing(caller.tenantId, id);
-      const { endpoint, secret } = rotateSecret(current, now());
-      // The new secret is the first entry; the others were stored sealed already.
-      const [fresh, ...kept] = endpoint.secrets;
-      const sealed = {
-        ...(fresh as (typeof endpoint.secrets)[number]),
-        secret: await seal(secret, caller.tenantId, id),
-      };
-      const next = {
-        ...endpoint,
-        secrets: [sealed, ...kept],
-        lastAction: stampFor(caller, 'webhook_endpoint.rotate_secret', now()),
-      };
-      await deps.webhooks.saveEndpoint({ current, next });
+      await existing(caller.tenantId, id);
+      // One new secret, sealed once, whatever number of rounds the write takes.
+      const secret = generateSigningSecret();
+      const sealed = await seal(secret, caller.tenantId, id);
+      await change(caller.tenantId, id, (current) => {
+        const { endpoint } = rotateSecret(current, now(), secret);
+        // The new secret is the first entry; the others were stored sealed already.
+        const [fresh, ...kept] = endpoint.secrets;
+        return {
+          ...endpoint,
+          secrets: [{ ...(fresh as (typeof endpoint.secrets)[number]), secret: sealed }, ...kept],
+          lastAction: stampFor(caller, 'webhook_endpoint.rotate_secret', now()),
+        };
+      });
       return { secret };
     },
 
@@ -154,11 +189,40 @@ export function webhookEndpointsUseCase(deps: {
       };
     },
 
-    /** Queues every failed delivery of the endpoint created since `since` for a new round of attempts. */
+    /**
+     * Redelivers the endpoint's failed deliveries created since `since` (at most 14 days back, at most
+     * 10,000 of them), in the background: answered at once with how many will be redelivered; the
+     * delivery worker does the work slice by slice (Svix's recovery).
+     */
     async recover(caller: Caller, id: string, since: string) {
       const { tenantId } = caller;
       await existing(tenantId, id);
-      const failed = await deps.webhooks.failedDeliveriesSince(tenantId, id, since);
+      const at = now();
+      if (Date.parse(since) < at - RECOVERY_MAX_DAYS * 86_400_000)
+        throw new ValidationError([
+          {
+            param: 'since',
+            message: `must be within the last ${RECOVERY_MAX_DAYS} days (older events are in GET /v1/events)`,
+          },
+        ]);
+      if (Date.parse(since) > at)
+        throw new ValidationError([{ param: 'since', message: 'must not be in the future' }]);
+      const until = new Date(at).toISOString();
+      // How many will be redelivered: counted page by page, never more than the bound.
+      let count = 0;
+      let after: string | undefined;
+      while (count < RECOVERY_MAX_DELIVERIES) {
+        const page = await deps.webhooks.failedDeliveries(tenantId, id, {
+          since,
+          until,
+          startingAfter: after,
+          limit: 100,
+        });
+        count += page.items.length;
+        after = page.items.at(-1)?.id;
+        if (!page.hasMore || !after) break;
+      }
+      const recovering = Math.min(count, RECOVERY_MAX_DELIVERIES);
       // Recording the request first: a redelivery asked for twice is harmless, one unrecorded is not.
       await deps.audit.append([
         standaloneEntry(
@@ -166,20 +230,61 @@ export function webhookEndpointsUseCase(deps: {
           'webhook_endpoint.recover',
           { type: 'webhook_endpoint', id },
           {
-            recovered: { before: null, after: failed.length },
+            recovered: { before: null, after: recovering },
             since: { before: null, after: since },
           },
         ),
       ]);
-      await deps.queue?.enqueue(
-        failed.map((delivery) => ({
-          tenant_id: tenantId,
-          delivery_id: delivery.id,
-          endpoint_id: id,
-          recover: true,
-        })),
-      );
-      return { object: 'webhook_recovery' as const, endpoint_id: id, since, recovered: failed.length };
+      if (recovering > 0)
+        await deps.queue?.enqueue([
+          { job: 'recover', tenant_id: tenantId, endpoint_id: id, since, until, remaining: recovering },
+        ]);
+      return {
+        object: 'webhook_recovery' as const,
+        endpoint_id: id,
+        since,
+        until,
+        status: 'queued' as const,
+        recovered: recovering,
+        /** True when more failed deliveries exist than one recovery takes: ask again from `until`… */
+        truncated:
+          count > RECOVERY_MAX_DELIVERIES || (count === RECOVERY_MAX_DELIVERIES && after !== undefined),
+      };
     },
   };
+}
+
+/**
+ * One slice of a background recovery: redelivers up to 1,000 failed deliveries, newest first, then
+ * queues the rest of the job (or ends it). Each redelivery is an ordinary delivery message.
+ */
+export async function runRecoverySlice(
+  deps: { webhooks: WebhookStore; queue: DeliveryQueue },
+  job: RecoveryJobMessage,
+): Promise<number> {
+  let after = job.after;
+  let remaining = job.remaining;
+  let sent = 0;
+  while (remaining > 0 && sent < RECOVERY_SLICE) {
+    const page = await deps.webhooks.failedDeliveries(job.tenant_id, job.endpoint_id, {
+      since: job.since,
+      until: job.until,
+      startingAfter: after,
+      limit: Math.min(100, remaining),
+    });
+    await deps.queue.enqueue(
+      page.items.map((delivery) => ({
+        tenant_id: job.tenant_id,
+        delivery_id: delivery.id,
+        endpoint_id: job.endpoint_id,
+        recover: true,
+      })),
+    );
+    sent += page.items.length;
+    remaining -= page.items.length;
+    after = page.items.at(-1)?.id;
+    if (!page.hasMore || !after) return sent;
+  }
+  if (remaining > 0 && after) await deps.queue.enqueue([{ ...job, after, remaining }]);
+  return sent;
 }

@@ -287,7 +287,10 @@ describe('delivery', () => {
     const recovered = await tenant.request('POST', `/v1/webhook-endpoints/${endpoint.id}/recover`, {
       body: { since },
     });
-    expect(recovered.body).toMatchObject({ recovered: 1 });
+    // Answered at once (202); the redelivery runs in the background, after the answer.
+    expect(recovered.status).toBe(202);
+    expect(recovered.body).toMatchObject({ recovered: 1, status: 'queued', truncated: false });
+    expect(paidEventsIn(hook.received, payout.id)).toHaveLength(3);
 
     await eventually(
       async () => paidEventsIn(hook.received, payout.id).length,
@@ -297,6 +300,64 @@ describe('delivery', () => {
       .data;
     expect(attempts[0]).toMatchObject({ attempt: 4, succeeded: true });
   });
+
+  it('bounds a recovery: `since` at most 14 days back and not in the future (400 naming since, nothing queued)', async () => {
+    const tenant = await ctx.platform.newTenant('Bounded recovery');
+    const hook = await receiver();
+    const endpoint = await subscribe(tenant, hook.url);
+    for (const since of [
+      new Date(Date.now() - 15 * 86_400_000).toISOString(),
+      new Date(Date.now() + 60_000).toISOString(),
+    ]) {
+      const refused = await tenant.request('POST', `/v1/webhook-endpoints/${endpoint.id}/recover`, {
+        body: { since },
+      });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.details.map((detail: { param: string }) => detail.param)).toEqual(['since']);
+    }
+    const fine = await tenant.request('POST', `/v1/webhook-endpoints/${endpoint.id}/recover`, {
+      body: { since: new Date(Date.now() - 13 * 86_400_000).toISOString() },
+    });
+    expect(fine.status).toBe(202);
+    expect(fine.body).toMatchObject({ recovered: 0, status: 'queued' });
+  });
+
+  it('rotates and updates an endpoint 100 times while deliveries to a flapping receiver change its health: every call 200', async () => {
+    const tenant = await ctx.platform.newTenant('Busy endpoint');
+    // Fails and succeeds in turn: every other delivery changes the endpoint's health (failingSince).
+    const hook = await receiver((count) => (count % 2 === 0 ? 500 : 200));
+    const endpoint = await subscribe(tenant, hook.url, ['*']);
+    let traffic = true;
+    const load = (async () => {
+      while (traffic) await tenant.createPayout(payoutBody());
+    })();
+    try {
+      await eventually(
+        async () => hook.received.length,
+        (count) => count >= 4,
+      );
+      const statuses: number[] = [];
+      await Promise.all(
+        Array.from({ length: 4 }, async (_, worker) => {
+          for (let i = worker; i < 100; i += 4) {
+            const call =
+              i % 2 === 0
+                ? await tenant.request('POST', `/v1/webhook-endpoints/${endpoint.id}/rotate-secret`)
+                : await tenant.request('PATCH', `/v1/webhook-endpoints/${endpoint.id}`, {
+                    body: { description: `change ${i}` },
+                  });
+            statuses.push(call.status);
+          }
+        }),
+      );
+      expect(statuses).toHaveLength(100);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    } finally {
+      traffic = false;
+      await load;
+    }
+    expect(hook.received.length).toBeGreaterThan(4);
+  }, 120_000);
 
   it("isolates endpoints: a receiver that hangs does not hold back another tenant's deliveries", async () => {
     const slowTenant = await ctx.platform.newTenant('Slow');

@@ -173,26 +173,18 @@ export function createDynamoWebhookStore(deps: {
       });
     },
 
-    async failedDeliveriesSince(tenantId, endpointId, since) {
-      const found: Delivery[] = [];
-      let cursor: Delivery | undefined;
-      for (;;) {
-        const page = await queryNewestFirst({
-          client,
-          table,
-          partition: shardPartitions(keys.deliveriesOfEndpoint(tenantId, endpointId)),
-          createdGte: since,
-          startingAfter: cursor?.id,
-          findCursor: async () => cursor,
-          equals: { status: 'failed' },
-          limit: 100,
-          toItem: (item) => strip<Delivery>(item),
-        });
-        found.push(...page.items);
-        const last = page.items.at(-1);
-        if (!page.hasMore || !last) return found;
-        cursor = last;
-      }
-    },
+    failedDeliveries: (tenantId, endpointId, query) =>
+      queryNewestFirst({
+        client,
+        table,
+        partition: shardPartitions(keys.deliveriesOfEndpoint(tenantId, endpointId)),
+        createdGte: query.since,
+        createdLt: query.until,
+        startingAfter: query.startingAfter,
+        findCursor: (id) => getItem<Delivery>(keys.delivery(tenantId, id)),
+        equals: { status: 'failed' },
+        limit: query.limit,
+        toItem: (item) => strip<Delivery>(item),
+      }),
   };
 }
