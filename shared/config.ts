@@ -5,7 +5,7 @@ const environment = z.object({
   /** `local` relaxes what only makes sense on a developer machine (e.g. loopback webhooks). */
   PAYOUTS_STAGE: z.enum(['local', 'aws']).default('aws'),
   /** The platform's EventBridge bus (the outbox relay publishes to it). */
-  PAYOUTS_EVENT_BUS_NAME: z.string().min(1).default('payouts'),
+  PAYOUTS_EVENT_BUS_NAME: z.string().min(1).optional(),
   /** The payout provider: `sandbox` (deterministic test outcomes) is the only one so far. */
   PAYOUTS_PROVIDER: z.enum(['sandbox']).default('sandbox'),
   /** How long one execution attempt owns a payout; must exceed the executor's timeout. */
@@ -20,15 +20,15 @@ const environment = z.object({
   /** The webhook delivery queue (fan-out and recovery send to it). */
   PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY: z.string().optional(),
   /** The private bucket of manual payout attachments (portal). */
-  PAYOUTS_ATTACHMENTS_BUCKET: z.string().min(1).default('payouts-attachments'),
+  PAYOUTS_ATTACHMENTS_BUCKET: z.string().min(1).optional(),
   /** The private bucket of payout reports (CSV exports). */
-  PAYOUTS_REPORTS_BUCKET: z.string().min(1).default('payouts-reports'),
+  PAYOUTS_REPORTS_BUCKET: z.string().min(1).optional(),
   /** The private bucket integrators drop payroll files into (a tenant's files under its prefix). */
-  PAYOUTS_INBOUND_BUCKET: z.string().min(1).default('payouts-inbound'),
+  PAYOUTS_INBOUND_BUCKET: z.string().min(1).optional(),
   /** The KMS key that seals webhook signing secrets (set on the functions that seal or open them). */
   PAYOUTS_SECRETS_KEY_ID: z.string().min(1).optional(),
   /** The Cognito user pool of the portal's team (the local identity provider's pool locally). */
-  PAYOUTS_USER_POOL_ID: z.string().min(1).default('local_pool'),
+  PAYOUTS_USER_POOL_ID: z.string().min(1).optional(),
   /** The approval workflow's state machine (Step Functions in AWS, the local emulator locally). */
   PAYOUTS_APPROVAL_STATE_MACHINE_ARN: z.string().optional(),
   /** Tests only: every approval waits this many seconds instead of until the payout's expiry. */
@@ -60,9 +60,33 @@ const environment = z.object({
 
 export type Config = z.infer<typeof environment>;
 
+/**
+ * The names resources have on a developer's machine (`npm start`). Only there do they stand in for a
+ * missing binding: in AWS a function whose binding is missing fails at cold start (see `binding`),
+ * instead of sending money events to a bus or bucket that happens to have the local name.
+ */
+const LOCAL_NAMES = {
+  PAYOUTS_EVENT_BUS_NAME: 'payouts',
+  PAYOUTS_ATTACHMENTS_BUCKET: 'payouts-attachments',
+  PAYOUTS_REPORTS_BUCKET: 'payouts-reports',
+  PAYOUTS_INBOUND_BUCKET: 'payouts-inbound',
+  PAYOUTS_USER_POOL_ID: 'local_pool',
+} as const;
+
+/** A resource binding the stack sets on the functions that use it: its value, or an error naming it. */
+export function binding(config: Config, name: keyof typeof LOCAL_NAMES): string {
+  const value = config[name];
+  if (!value)
+    throw new Error(
+      `${name} is not set: the stack binds it to every function that uses it (shared/topology.ts)`,
+    );
+  return value;
+}
+
 /** Reads and validates the environment once, at cold start; every problem is reported at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environment.safeParse(env);
+  const local = env.PAYOUTS_STAGE === 'local';
+  const parsed = environment.safeParse(local ? { ...LOCAL_NAMES, ...env } : env);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join('.')}: ${issue.message}`)

@@ -4,7 +4,7 @@ import { batchStores } from '../../shared/adapters/batch-wiring.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoInboundStore } from '../../shared/adapters/dynamodb/inbound-store.js';
 import { createS3InboundFiles } from '../../shared/adapters/s3-inbound-files.js';
-import { loadConfig, queueUrlVariable } from '../../shared/config.js';
+import { binding, loadConfig, queueUrlVariable } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { INBOUND_FILES } from '../../shared/topology.js';
@@ -20,7 +20,7 @@ const acceptFile = payoutFilesUseCase({
   inbound: createDynamoInboundStore(deps),
   batches: payoutBatchesUseCase(stores),
   payouts: stores.payouts,
-  files: createS3InboundFiles({ bucket: config.PAYOUTS_INBOUND_BUCKET }),
+  files: createS3InboundFiles({ bucket: binding(config, 'PAYOUTS_INBOUND_BUCKET') }),
   deadLetters: {
     async send(body) {
       await sqs.send(

@@ -6,7 +6,7 @@ import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
 import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
-import { loadConfig } from '../../shared/config.js';
+import { binding, loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
 import { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
@@ -20,7 +20,7 @@ import { portalRoutes } from './routes.js';
 const config = loadConfig();
 const adapters = createDynamoAdapters(config);
 const directory = createCognitoDirectory({
-  userPoolId: config.PAYOUTS_USER_POOL_ID,
+  userPoolId: binding(config, 'PAYOUTS_USER_POOL_ID'),
   // Cognito emails temporary passwords; the local identity provider hands them to the inviting admin.
   handOverPassword: config.PAYOUTS_STAGE === 'local',
 });
@@ -40,7 +40,7 @@ export const handler = portalApi(
     cancelPayout: cancelPayoutUseCase({ ...adapters, afterCancel: approvals.afterCancel }),
     manualPayouts: manualPayoutsUseCase({
       ...adapters,
-      attachments: createS3AttachmentStore({ bucket: config.PAYOUTS_ATTACHMENTS_BUCKET, client: s3 }),
+      attachments: createS3AttachmentStore({ bucket: binding(config, 'PAYOUTS_ATTACHMENTS_BUCKET'), client: s3 }),
       createPayout: createPayoutUseCase(adapters),
     }),
     team: teamUseCase({ team: adapters.team, directory }),

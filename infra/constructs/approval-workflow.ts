@@ -48,6 +48,9 @@ export class ApprovalWorkflow extends Construct {
       tracingEnabled: true,
       logs: {
         destination: new LogGroup(this, 'Logs', {
+          // Step Functions delivers logs as a vended log source: a group under this prefix keeps its
+          // resource policy small (one policy covers every state machine's groups).
+          logGroupName: `/aws/vendedlogs/states/${name}`,
           retention: RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.RETAIN,
         }),

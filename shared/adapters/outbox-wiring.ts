@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { binding, loadConfig } from '../config.js';
 import { logger } from '../http/logger.js';
 import { EVENT_SOURCE } from '../topology.js';
 import { outboxRecoveryUseCase } from '../use-cases/outbox-recovery.js';
@@ -29,7 +29,10 @@ export function outboxRecoveryFromEnvironment(
     openPayouts: (createdBefore) => adapters.payouts.openPayouts(createdBefore),
     getPayout: (tenantId, payoutId) => adapters.payouts.get(tenantId, payoutId),
     marks: createDynamoSweepMarks({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
-    publisher: createEventBridgePublisher({ busName: config.PAYOUTS_EVENT_BUS_NAME, source: EVENT_SOURCE }),
+    publisher: createEventBridgePublisher({
+      busName: binding(config, 'PAYOUTS_EVENT_BUS_NAME'),
+      source: EVENT_SOURCE,
+    }),
     staleSeconds: options.staleSeconds ?? config.PAYOUTS_OUTBOX_STALE_SECONDS,
     // Hidden until shortly before the next scheduled run.
     replayRetrySeconds: Math.max(1, Math.round(config.PAYOUTS_OUTBOX_RECOVERY_SECONDS * 0.8)),

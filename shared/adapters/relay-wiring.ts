@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { binding, loadConfig } from '../config.js';
 import { EVENT_SOURCE } from '../topology.js';
 import { payoutBatchesUseCase } from '../use-cases/payout-batches.js';
 import { relayOutboxUseCase } from '../use-cases/relay-outbox.js';
@@ -14,7 +14,10 @@ export function relayFromEnvironment(adapters = createDynamoAdapters(loadConfig(
     events: adapters.events,
     audit: adapters.audit,
     strip: stripKeys,
-    publisher: createEventBridgePublisher({ busName: config.PAYOUTS_EVENT_BUS_NAME, source: EVENT_SOURCE }),
+    publisher: createEventBridgePublisher({
+      busName: binding(config, 'PAYOUTS_EVENT_BUS_NAME'),
+      source: EVENT_SOURCE,
+    }),
     workflow: approvalWorkflowFromEnvironment(),
     batches: payoutBatchesUseCase(adapters),
   });

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { loadConfig } from '../config.js';
+import { binding, loadConfig } from '../config.js';
 import { reportsUseCase } from '../use-cases/reports.js';
 import { createDynamoAdapters } from './dynamodb/index.js';
 import { createS3ReportFiles } from './s3-report-files.js';
@@ -14,6 +14,6 @@ export function reportsFromEnvironment(
   const config = loadConfig();
   return reportsUseCase({
     ...(shared.adapters ?? createDynamoAdapters(config)),
-    files: createS3ReportFiles({ bucket: config.PAYOUTS_REPORTS_BUCKET, client: shared.s3 }),
+    files: createS3ReportFiles({ bucket: binding(config, 'PAYOUTS_REPORTS_BUCKET'), client: shared.s3 }),
   });
 }

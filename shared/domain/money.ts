@@ -1,9 +1,10 @@
-import currencyCodes from 'currency-codes';
+import { ISO_4217_MINOR_UNITS } from './currency-table.js';
 
 /**
  * The one money module: every entry point (API, batches, CSV files, inbound requests, CLI, reports
  * and the portal's browser bundle) parses, formats and checks amounts through these functions, with
- * one table of currencies and their decimals taken from ISO 4217 (`currency-codes`). Nothing else
+ * one table of currencies and their decimals taken from ISO 4217 (`currency-codes`, generated into
+ * ./currency-table.ts by `npm run currency-table`). Nothing else
  * computes decimals: the browser's currency data (CLDR) disagrees with ISO 4217 on 19 codes (HUF,
  * COP, IDR… have 2 decimals in ISO 4217, 0 in CLDR), and a second source once paid 100× what was
  * approved.
@@ -52,9 +53,7 @@ export const NON_PAYABLE_CURRENCIES: readonly string[] = [
 ];
 
 const EXPONENTS: ReadonlyMap<string, number> = new Map(
-  currencyCodes.data
-    .filter((entry) => /^[A-Z]{3}$/.test(entry.code) && !NON_PAYABLE_CURRENCIES.includes(entry.code))
-    .map((entry) => [entry.code, entry.digits]),
+  Object.entries(ISO_4217_MINOR_UNITS).filter(([code]) => !NON_PAYABLE_CURRENCIES.includes(code)),
 );
 
 /** Every currency a payout may be made in, sorted: ISO 4217 codes of real currencies. */

@@ -35,6 +35,17 @@ export function approvalsUseCase(deps: {
   ) => updatePayout(deps.payouts, { tenantId, payoutId, maxAttempts: MAX_ATTEMPTS }, change);
 
   return {
+    /**
+     * How long the payout still waits for its decision: until its `expires_at`, at least a second
+     * (then the wait times out at once and the payout expires). A payout that no longer waits: 1.
+     */
+    async secondsLeft(input: { tenantId: string; payoutId: string }): Promise<number> {
+      const payout = await deps.payouts.get(input.tenantId, input.payoutId);
+      if (!payout?.approval || payout.status !== 'pending_approval') return 1;
+      if (deps.timeoutSeconds) return deps.timeoutSeconds;
+      return Math.max(1, Math.ceil((Date.parse(payout.approval.expires_at) - now()) / 1000));
+    },
+
     /** The first step of an execution: start waiting for the decision unless it is already made. */
     async startExecution(input: { tenantId: string; payoutId: string; expiresAt: string }) {
       // The wait ends when the payout expires (the event may arrive a while after creation).

@@ -4,7 +4,13 @@
  *
  *   Prepare ─► AwaitDecision (lambda:invoke.waitForTaskToken, TimeoutSecondsPath = policy expiry)
  *                 ├─ resumed with {outcome} ─► Finish (approved → queued, rejected, canceled: nothing)
- *                 └─ States.Timeout ─────────► Expire (expired, unless the quorum was met meanwhile)
+ *                 ├─ States.Timeout ─────────► Expire (expired, unless the quorum was met meanwhile)
+ *                 └─ its task failed ────────► Remaining (the seconds left until the payout's own
+ *                                               expiry) ─► AwaitDecision again, with a new token
+ *
+ * The waiting task is not retried on its own failure: a retry would restart the wait with the full
+ * timeout and the payout would expire later than its `expires_at`. `Remaining` recomputes the wait
+ * from the payout, so however often the task fails, the payout expires when it says it will.
  *
  * Execution input: `{tenant_id, payout_id, timeout_seconds}`; the execution is named after the payout,
  * so a second start of the same payout is refused by Step Functions (ExecutionAlreadyExists).
@@ -14,22 +20,18 @@
  */
 export const APPROVAL_WORKFLOW = 'approval';
 
-/** Errors worth retrying when invoking a Lambda function from a state machine (AWS guidance). */
-const LAMBDA_RETRY = [
-  {
-    ErrorEquals: [
-      'Lambda.ServiceException',
-      'Lambda.AWSLambdaException',
-      'Lambda.SdkClientException',
-      'Lambda.TooManyRequestsException',
-      'States.TaskFailed',
-    ],
-    IntervalSeconds: 2,
-    MaxAttempts: 6,
-    BackoffRate: 2,
-    JitterStrategy: 'FULL',
-  },
+/** Lambda's own transient errors (the function did not run): retried, as AWS advises. */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
 ];
+const retry = (errors: string[]) => [
+  { ErrorEquals: errors, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: 'FULL' },
+];
+/** For tasks that do not wait: the function's own failure is retried too (every action is idempotent). */
+const LAMBDA_RETRY = retry([...LAMBDA_SERVICE_ERRORS, 'States.TaskFailed']);
 
 export function approvalStateMachine(taskFunctionArn: string) {
   const payload = (action: string, extra: Record<string, string> = {}) => ({
@@ -65,9 +67,25 @@ export function approvalStateMachine(taskFunctionArn: string) {
         }),
         TimeoutSecondsPath: '$.Payload.timeout_seconds',
         ResultPath: '$.decision',
-        Retry: LAMBDA_RETRY,
-        Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Expire' }],
+        Retry: retry(LAMBDA_SERVICE_ERRORS),
+        Catch: [
+          { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'Expire' },
+          { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'Remaining' },
+        ],
         Next: 'Finish',
+      },
+      Remaining: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: payload('remaining'),
+        ResultSelector: {
+          'tenant_id.$': '$.Payload.tenant_id',
+          'payout_id.$': '$.Payload.payout_id',
+          'timeout_seconds.$': '$.Payload.timeout_seconds',
+        },
+        ResultPath: '$.Payload',
+        Retry: LAMBDA_RETRY,
+        Next: 'AwaitDecision',
       },
       Finish: {
         Type: 'Task',

@@ -585,7 +585,22 @@ describe('approval workflow', () => {
     expect(definition.States.AwaitDecision.TimeoutSecondsPath).toBe('$.Payload.timeout_seconds');
     expect(definition.States.AwaitDecision.Catch).toEqual([
       expect.objectContaining({ ErrorEquals: ['States.Timeout'], Next: 'Expire' }),
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Remaining' }),
     ]);
+    // The waiting task's own failure is never retried (a retry restarts the full wait): it goes to
+    // Remaining, which waits only what is left until the payout's expiry.
+    expect(JSON.stringify(definition.States.AwaitDecision.Retry)).not.toContain('States.TaskFailed');
+    expect(definition.States.Remaining.Next).toBe('AwaitDecision');
+    // Step Functions' vended logs prefix.
+    expect(
+      JSON.stringify(
+        resources[
+          machine.Properties.LoggingConfiguration.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn[
+            'Fn::GetAtt'
+          ][0]
+        ].Properties.LogGroupName,
+      ),
+    ).toContain('/aws/vendedlogs/states/');
   });
 
   it('lets only the starter start executions and only the deciders send task results', () => {
