@@ -119,7 +119,7 @@ export function portalApi(routes: readonly PortalRoute[], deps: { team: TeamStor
       caller: {
         tenantId,
         actor: { type: 'member', id: member.id, name: member.name, email: member.email },
-        sourceIp: event.requestContext?.http?.sourceIp ?? null,
+        sourceIp: viewerAddress(event),
         requestId: event.requestContext?.requestId ?? null,
       },
       params: params ?? {},
@@ -127,6 +127,20 @@ export function portalApi(routes: readonly PortalRoute[], deps: { team: TeamStor
       headers: event.headers ?? {},
       json: (maxBytes) => readJsonBody(event, maxBytes),
     });
+  }
+
+  /**
+   * The person's address. Portal requests come through CloudFront, so API Gateway sees CloudFront's
+   * address; CloudFront reports the viewer's in `CloudFront-Viewer-Address` (`ip:port`, IPv6 too).
+   * A member calling the API origin directly could set that header: the connecting address is kept
+   * beside it then, so the audit shows both (`203.0.113.7 via 198.51.100.2`).
+   */
+  function viewerAddress(event: ApiEvent): string | null {
+    const connecting = event.requestContext?.http?.sourceIp ?? null;
+    const reported = event.headers?.['cloudfront-viewer-address'];
+    const viewer = reported ? reported.replace(/:\d+$/, '') : null;
+    if (!viewer || viewer === connecting) return connecting;
+    return /^[0-9a-fA-F:.]{2,45}$/.test(viewer) ? `${viewer} via ${connecting}` : connecting;
   }
 
   return (

@@ -390,7 +390,11 @@ describe('the audit log', () => {
     });
     expect(invited.status).toBe(201);
     expect(invited.body.temporary_password).toEqual(expect.any(String));
-    await members.admin.request('PATCH', `/members/${invited.body.id}`, { body: { roles: ['finance'] } });
+    // Through CloudFront: the person's address is the one CloudFront reports, beside the connecting one.
+    await members.admin.request('PATCH', `/members/${invited.body.id}`, {
+      body: { roles: ['finance'] },
+      headers: { 'cloudfront-viewer-address': '203.0.113.7:50123' },
+    });
     const viaApi = await context.tenant.createPayout(payoutBody());
     const key = await members.admin.request('POST', '/api-keys', { body: { name: 'Refund service' } });
     expect(key.body.secret).toMatch(/^sk_test_/);
@@ -412,6 +416,7 @@ describe('the audit log', () => {
     expect(of('member.update', invited.body.id).changes).toEqual({
       roles: { before: ['viewer'], after: ['finance'] },
     });
+    expect(of('member.update', invited.body.id).source_ip).toMatch(/^203\.0\.113\.7 via 127\.0\.0\.1$/);
     expect(of('payout.create', viaApi.body.id)).toMatchObject({
       actor: { type: 'api_key', id: context.tenant.apiKeyId },
     });
