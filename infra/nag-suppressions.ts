@@ -124,6 +124,12 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
         "This is a dead-letter queue: the stream's on-failure destination or the rules' target DLQ (not a redrive policy, which is what the rule looks for).",
     })),
     {
+      scope: stack.execution.rejectionQueue,
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'The queue of refused payout requests has no consumer: nothing is received from it, so nothing can fail to be processed into a DLQ.',
+    },
+    {
       scope: stack.identity.userPool,
       id: 'AwsSolutions-COG2',
       reason:

@@ -15,6 +15,7 @@ import {
   NOT_FOUND_FUNCTION,
   OUTBOX_RECOVERY_FUNCTION,
   QUEUES,
+  REJECTION_QUEUE,
   ROUTES,
   RULES,
   STREAM_CONSUMER,
@@ -282,8 +283,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         deadLetterQueue: `${queue.name}-dlq`,
       });
     }
-    // Lambda's on-failure destination of the relay's stream mapping.
+    // Lambda's on-failure destination of the relay's stream mapping, and the refused requests' queue.
     sqs.createQueue({ name: STREAM_DLQ, visibilityTimeoutSeconds: 30 });
+    sqs.createQueue({ name: REJECTION_QUEUE, visibilityTimeoutSeconds: 30 });
     for (const rule of RULES) eventBridge.putRule({ bus: EVENT_BUS, ...rule });
 
     const functionEnvironment: Record<string, string> = {
@@ -291,6 +293,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB_STREAMS: dynamodbEndpoint,
       PAYOUTS_STREAM_DLQ_URL: sqs.queueUrl(STREAM_DLQ),
+      [queueUrlVariable(REJECTION_QUEUE)]: sqs.queueUrl(REJECTION_QUEUE),
       AWS_ENDPOINT_URL_SQS: awsEndpoint,
       AWS_ENDPOINT_URL_EVENTBRIDGE: awsEndpoint,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: awsEndpoint,

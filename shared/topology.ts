@@ -87,6 +87,13 @@ export const OUTBOX_RECOVERY_EVERY_MINUTES = 5;
 /** The approval state machine's task function (see shared/workflows/approval.ts). */
 export const APPROVAL_TASK_FUNCTION = 'approval-task';
 
+/**
+ * Refused payout requests (events, queue messages, payroll files), each with its reason and channel:
+ * routine business, kept 14 days for operators and integrators' support, never alarmed on. Dead-letter
+ * queues hold only what failed for a day of retries, so their alarms mean something is broken.
+ */
+export const REJECTION_QUEUE = 'inbound-rejections';
+
 export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: AUTHORIZER_FUNCTION, description: 'Resolves an API key to its tenant', table: 'read' },
   { name: 'create-payout', description: 'POST /v1/payouts', table: 'read-write', rateLimited: true },
@@ -198,7 +205,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description:
       'Payout Requested events and inbound queue messages → payouts (source: event), or rejections',
     table: 'read-write',
-    sendsTo: ['inbound-events-dlq', 'inbound-requests-dlq'],
+    sendsTo: [REJECTION_QUEUE],
     changesVisibilityOf: ['inbound-events', 'inbound-requests'],
   },
   {
@@ -206,7 +213,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description: 'A CSV dropped in the inbound bucket → a payout batch, and its result file beside it',
     table: 'read-write',
     inboundFiles: true,
-    sendsTo: ['inbound-files-dlq'],
+    sendsTo: [REJECTION_QUEUE],
     changesVisibilityOf: ['inbound-files'],
     // Checking 10,000 rows takes CPU: more memory is more CPU (as for create-payout-batch).
     memoryMb: 1024,

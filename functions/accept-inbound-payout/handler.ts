@@ -10,6 +10,7 @@ import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store
 import { loadConfig, queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { REJECTION_QUEUE } from '../../shared/topology.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 import { type InboundChannel, inboundPayoutsUseCase } from '../../shared/use-cases/inbound-payouts.js';
 
@@ -24,7 +25,7 @@ const createPayout = createPayoutUseCase({
   team: createDynamoTeamStore(deps),
 });
 
-/** Each channel's refused requests go to its own dead-letter queue, with the reason. */
+/** Refused requests go to the rejections queue with their reason and channel (not to a DLQ: routine). */
 const accepters = Object.fromEntries(
   (['inbound-events', 'inbound-requests'] as const).map((queue) => [
     queue,
@@ -35,7 +36,7 @@ const accepters = Object.fromEntries(
         async send(body) {
           await sqs.send(
             new SendMessageCommand({
-              QueueUrl: process.env[queueUrlVariable(`${queue}-dlq`)],
+              QueueUrl: process.env[queueUrlVariable(REJECTION_QUEUE)],
               MessageBody: body,
             }),
           );

@@ -16,6 +16,7 @@ import {
   OUTBOX_RECOVERY_FUNCTION,
   QUEUES,
   type QueueSpec,
+  REJECTION_QUEUE,
   RULES,
   STREAM_CONSUMER,
 } from '../../shared/topology.js';
@@ -89,6 +90,8 @@ export class PayoutExecution extends Construct {
   readonly deadLetterQueues: ReadonlyMap<string, Queue>;
   readonly streamDeadLetterQueue: Queue;
   readonly ruleDeadLetterQueue: Queue;
+  /** Refused payout requests with their reasons (routine: no alarm; kept 14 days). */
+  readonly rejectionQueue: Queue;
 
   constructor(scope: Construct, id: string, props: PayoutExecutionProps) {
     super(scope, id);
@@ -160,11 +163,11 @@ export class PayoutExecution extends Construct {
     }
     this.queues = queues;
     this.deadLetterQueues = deadLetterQueues;
+    this.rejectionQueue = encryptedQueue(this, 'InboundRejections', {});
 
     for (const spec of FUNCTIONS) {
       for (const name of spec.sendsTo ?? []) {
-        // `<queue>-dlq` names a queue's dead-letter queue (where a worker puts what it refuses).
-        const queue = name.endsWith('-dlq') ? deadLetterQueues.get(name.slice(0, -4)) : queues.get(name);
+        const queue = name === REJECTION_QUEUE ? this.rejectionQueue : queues.get(name);
         if (!queue) throw new Error(`${spec.name}: no queue '${name}'`);
         queue.grantSendMessages(fn(spec.name));
         fn(spec.name).bindEnvironment({ [queueUrlVariable(name)]: queue.queueUrl });

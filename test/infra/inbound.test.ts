@@ -17,15 +17,17 @@ describe('inbound payout requests in the stack', () => {
     unknown
   >;
 
-  it('tells its two queues apart by ARN and can write to both dead-letter queues', () => {
+  it('tells its two queues apart by ARN and sends refused requests to the rejections queue, not a DLQ', () => {
     const events = stack.execution.queues.get('inbound-events')!;
     const requests = stack.execution.queues.get('inbound-requests')!;
     expect(resolved.PAYOUTS_QUEUE_ARN_INBOUND_EVENTS).toEqual(stack.resolve(events.queueArn));
     expect(resolved.PAYOUTS_QUEUE_ARN_INBOUND_REQUESTS).toEqual(stack.resolve(requests.queueArn));
+    expect(resolved.PAYOUTS_QUEUE_URL_INBOUND_REJECTIONS).toEqual(
+      stack.resolve(stack.execution.rejectionQueue.queueUrl),
+    );
+    // Dead-letter queues are for what failed a day of retries: the function cannot write to them.
     for (const name of ['inbound-events', 'inbound-requests'])
-      expect(resolved[`PAYOUTS_QUEUE_URL_${name.toUpperCase().replace('-', '_')}_DLQ`]).toEqual(
-        stack.resolve(stack.execution.deadLetterQueues.get(name)!.queueUrl),
-      );
+      expect(resolved[`PAYOUTS_QUEUE_URL_${name.toUpperCase().replace('-', '_')}_DLQ`]).toBeUndefined();
   });
 
   it('routes Payout Requested events from any source but the platform to the events queue', () => {

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_INBOUND_BUCKET } from '../../local/runtime.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
+import { REJECTION_QUEUE } from '../../shared/topology.js';
 import { eventually, withTestPlatform } from '../helpers/platform.js';
 
 const context = withTestPlatform('inbound-files');
@@ -41,10 +42,11 @@ async function resultOf(key: string): Promise<Record<string, string>[]> {
 const byReference = async (reference: string) =>
   (await context.tenant.request('GET', `/v1/payouts?reference=${reference}`)).body.data as any[];
 
-/** Messages waiting in the files' dead-letter queue (read and left there for the next look). */
+/** Refused files in the rejections queue (read and left there for the next look); never in the DLQ. */
 function deadLetters(): any[] {
-  const records = context.platform.sqs.receive('inbound-files-dlq', 10);
+  const records = context.platform.sqs.receive(REJECTION_QUEUE, 10);
   for (const record of records) context.platform.sqs.changeVisibility(record.receiptHandle, 0);
+  expect(context.platform.sqs.depth('inbound-files-dlq').visible).toBe(0);
   return records.map((record) => JSON.parse(record.body));
 }
 

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_BUS } from '../../shared/topology.js';
+import { EVENT_BUS, REJECTION_QUEUE } from '../../shared/topology.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 const context = withTestPlatform('inbound');
@@ -37,11 +37,16 @@ const sendMessage = (body: unknown) =>
 const byReference = async (reference: string) =>
   (await context.tenant.request('GET', `/v1/payouts?reference=${reference}`)).body.data as any[];
 
-/** Messages waiting in a dead-letter queue (read and left there for the next look). */
+/**
+ * Refused requests of a channel's queue, from the rejections queue (read and left there for the next
+ * look). Not a dead-letter queue: a refusal is routine, and DLQ alarms are for what is broken.
+ */
 function deadLetters(queue: string): any[] {
-  const records = context.platform.sqs.receive(`${queue}-dlq`, 10);
+  const channel = queue === 'inbound-events' ? 'eventbridge' : 'sqs';
+  const records = context.platform.sqs.receive(REJECTION_QUEUE, 10);
   for (const record of records) context.platform.sqs.changeVisibility(record.receiptHandle, 0);
-  return records.map((record) => JSON.parse(record.body));
+  expect(context.platform.sqs.depth(`${queue}-dlq`).visible).toBe(0);
+  return records.map((record) => JSON.parse(record.body)).filter((body) => body.channel === channel);
 }
 
 beforeAll(async () => {
