@@ -23,6 +23,10 @@ export interface ChaosOptions {
   concurrency: number;
   /** Give up after this long (the check then fails and says what is missing). */
   timeoutSeconds: number;
+  /** The provider refuses every call (503) for this long from the start: a provider outage. */
+  providerOutageSeconds?: number;
+  /** The bus refuses every PutEvents for this long once creation starts: longer than the relay's retries. */
+  busOutageSeconds?: number;
   dynamodbEndpoint?: string;
   log?: (line: string) => void;
 }
@@ -35,6 +39,8 @@ export interface ChaosReport {
   ledgerPaid: number;
   paidWithoutLedgerTransfer: number;
   failedWithLedgerTransfer: number;
+  /** Messages left in any dead-letter queue (the stream's included) at the end. */
+  deadLetters: number;
   eventsTotal: number;
   eventsExpected: number;
   duplicateEvents: number;
@@ -92,6 +98,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       duplicateDeliveryRate: options.duplicateDeliveryRate,
       relayKillRate: options.relayKillRate,
       executorKillRate: options.executorKillRate,
+      ...(options.providerOutageSeconds ? { providerOutage: { seconds: options.providerOutageSeconds } } : {}),
+      // Lost relay batches are replayed every few seconds; a payout unchanged for 20 s is re-driven.
+      outboxRecoverySeconds: 2,
+      outboxStaleSeconds: 20,
     },
   });
   const problems: string[] = [];
@@ -114,6 +124,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     log(`creating ${options.payouts} payouts…`);
     const started = Date.now();
+    if (options.busOutageSeconds) platform.faults.refusePutEventsFor(options.busOutageSeconds);
     let next = 0;
     const worker = async () => {
       while (next < options.payouts) {
@@ -210,6 +221,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const times = [...paid, ...failed]
       .map((payout) => Date.parse(payout.updatedAt) - Date.parse(payout.createdAt))
       .sort((a, b) => a - b);
+    // Nothing may give up: a message in any dead-letter queue is a payout or event that did.
+    const deadLetters = [...platform.sqs.queues.values()]
+      .filter((queue) => queue.name.endsWith('-dlq'))
+      .map((queue) => [queue.name, queue.messages.size] as const)
+      .filter(([, size]) => size > 0);
+    for (const [name, size] of deadLetters) problems.push(`${size} message(s) in ${name}`);
     if (notFinal > 0) problems.push(`${notFinal} payouts are not paid or failed`);
     if (ledgerPaid !== paid.length)
       problems.push(`the ledger holds ${ledgerPaid} transfers for ${paid.length} paid payouts`);
@@ -231,6 +248,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ledgerPaid,
       paidWithoutLedgerTransfer,
       failedWithLedgerTransfer,
+      deadLetters: deadLetters.reduce((sum, [, size]) => sum + size, 0),
       eventsTotal: events.length,
       eventsExpected: expectedEvents,
       duplicateEvents,

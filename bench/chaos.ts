@@ -18,6 +18,9 @@ const { values } = parseArgs({
     'duplicate-rate': { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '16' },
     'timeout-seconds': { type: 'string', default: '3600' },
+    // A 2-hour provider outage in compressed time: the retries' cap is 3 s here, 30 minutes in AWS.
+    'provider-outage-s': { type: 'string', default: '5' },
+    'bus-outage-s': { type: 'string', default: '5' },
   },
 });
 
@@ -30,13 +33,17 @@ const report = await runChaos({
   duplicateDeliveryRate: Number(values['duplicate-rate']),
   concurrency: Number(values.concurrency),
   timeoutSeconds: Number(values['timeout-seconds']),
+  providerOutageSeconds: Number(values['provider-outage-s']),
+  busOutageSeconds: Number(values['bus-outage-s']),
   log: (line) => console.log(line),
 });
 
 console.log(`
 chaos: ${report.payouts} payouts, every message delivered twice, ${values['executor-kill-rate']} executor kills after the provider call,
-       ${values['timeout-rate']} provider timeouts, ${values['relay-kill-rate']} relay kills mid-batch
+       ${values['timeout-rate']} provider timeouts, ${values['relay-kill-rate']} relay kills mid-batch,
+       a ${values['provider-outage-s']} s provider outage (503) and a ${values['bus-outage-s']} s bus outage (PutEvents refused)
   final            ${report.paid} paid, ${report.failed} failed, ${report.notFinal} not final
+  dead letters     ${report.deadLetters}
   provider ledger  ${report.ledgerPaid} transfers; paid without transfer ${report.paidWithoutLedgerTransfer}; failed with transfer ${report.failedWithLedgerTransfer}
   events feed      ${report.eventsTotal} of ${report.eventsExpected} expected; duplicates ${report.duplicateEvents}; missing ${report.missingEvents}
   accept           ${report.acceptSeconds.toFixed(1)} s

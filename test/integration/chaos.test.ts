@@ -10,6 +10,9 @@ describe('execution under chaos (the short version of `npm run chaos`)', () => {
       failRate: 0.03,
       relayKillRate: 0.1,
       duplicateDeliveryRate: 1,
+      // Both outages outlast what used to give up: the relay's retries (a second) and 8 receives.
+      providerOutageSeconds: 15,
+      busOutageSeconds: 4,
       concurrency: 8,
       // About 180 s on a busy 2-core CI machine: a deadline well past it, so only a real hang fails.
       timeoutSeconds: 270,
@@ -21,5 +24,6 @@ describe('execution under chaos (the short version of `npm run chaos`)', () => {
     expect(report.failed).toBeGreaterThan(0);
     expect(report.ledgerPaid).toBe(report.paid);
     expect(report.eventsTotal).toBe(1200);
+    expect(report.deadLetters).toBe(0);
   }, 330_000);
 });
