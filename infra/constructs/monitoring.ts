@@ -23,7 +23,7 @@ import {
   WEBHOOK_ATTEMPT_FAILED,
   WEBHOOK_ENDPOINT_DIMENSION,
 } from '../../shared/observability/metrics.js';
-import { OUTBOX_RELAY_FUNCTION, QUEUES } from '../../shared/topology.js';
+import { OUTBOX_RECOVERY_FUNCTION, OUTBOX_RELAY_FUNCTION, QUEUES } from '../../shared/topology.js';
 import type { ApprovalWorkflow } from './approval-workflow.js';
 import type { PayoutApi } from './payout-api.js';
 import type { PayoutExecution } from './payout-execution.js';
@@ -163,6 +163,21 @@ export class PayoutsMonitoring extends Construct {
       'ExecutorErrors',
       'The payout executor failed messages (they are retried).',
       onAny(executorErrors, 'ExecutorErrors'),
+    );
+
+    // The outbox recovery logs at ERROR when it found lost work (a replayed range, a stranded payout).
+    const recovered = new MetricFilter(this, 'OutboxRecoveredLines', {
+      logGroup: fn(OUTBOX_RECOVERY_FUNCTION).logGroup,
+      filterPattern: FilterPattern.stringValue('$.level', '=', 'ERROR'),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: 'OutboxRecovered',
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ period: fiveMinutes, statistic: 'Sum' });
+    alarm(
+      'OutboxRecovered',
+      'The outbox recovery replayed lost relay batches or re-drove stranded payouts.',
+      onAny(recovered, 'OutboxRecovered'),
     );
 
     // The outbox relay: a failed batch is retried by Lambda (then the stream DLQ), and must not lag.
