@@ -26,7 +26,16 @@ const systemResolver: Resolver = (hostname) =>
     ),
   );
 
-/** Why an address may not be contacted, or undefined if it may. */
+/** IPv6's global unicast space (2000::/3): every other IPv6 address is local, special or an embedding. */
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
+/**
+ * Why an address may not be contacted, or undefined if it may. IPv4 must be public unicast. IPv6
+ * must be public unicast *inside 2000::/3*: that refuses, besides the named ranges, every way of
+ * embedding an IPv4 address outside it (IPv4-compatible `::/96` such as `[::a9fe:a9fe]` for
+ * 169.254.169.254, SIIT `::ffff:0:0:0/96`, NAT64 `64:ff9b::/96`), whatever ipaddr.js calls them.
+ * IPv4-mapped addresses (`::ffff:a.b.c.d`) are judged as the IPv4 address they carry.
+ */
 export function addressProblem(
   address: string,
   policy: Pick<UrlPolicy, 'allowLoopback'>,
@@ -37,9 +46,11 @@ export function addressProblem(
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }
   const range = parsed.range();
-  if (range === 'unicast') return undefined;
   if (range === 'loopback' && policy.allowLoopback) return undefined;
-  return `${address} is a ${range} address`;
+  if (range !== 'unicast') return `${address} is a ${range} address`;
+  if (parsed.kind() === 'ipv6' && !(parsed as ipaddr.IPv6).match(GLOBAL_UNICAST_V6))
+    return `${address} is not a global unicast IPv6 address (2000::/3)`;
+  return undefined;
 }
 
 /** Checks a webhook URL: scheme, no credentials, and every resolved address. */

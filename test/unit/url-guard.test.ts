@@ -41,6 +41,16 @@ describe('webhook URLs refused in production (SSRF)', () => {
     ['https://[ff02::1]/', 'IPv6 multicast'],
     ['https://[fe80::1]/', 'IPv6 link-local'],
     ['https://[fd00::1]/', 'IPv6 unique local'],
+    ['https://[::a9fe:a9fe]/', 'metadata as IPv4-compatible IPv6 (::/96)'],
+    ['https://[::7f00:1]/', 'loopback as IPv4-compatible IPv6'],
+    ['https://[::a00:1]/', 'private 10/8 as IPv4-compatible IPv6'],
+    ['https://[::ffff:0:a9fe:a9fe]/', 'metadata as SIIT IPv4-translated IPv6 (::ffff:0:0:0/96)'],
+    ['https://[::ffff:7f00:1]/', 'loopback as IPv4-mapped IPv6 (::ffff:0:0/96)'],
+    ['https://[2002:a9fe:a9fe::1]/', 'metadata through 6to4 (2002::/16)'],
+    ['https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/', 'Teredo (2001::/32)'],
+    ['https://[2001:db8::1]/', 'documentation range'],
+    ['https://[100::1]/', 'discard-only range'],
+    ['https://[64:ff9b:1::a9fe:a9fe]/', 'local-use NAT64 (64:ff9b:1::/48)'],
     ['https://localhost/', 'a name for loopback'],
     ['https://metadata.attacker.example/', 'a public-looking name for the metadata service'],
     ['https://mixed.attacker.example/', 'a name with one private address among public ones'],
@@ -59,6 +69,7 @@ describe('webhook URLs refused in production (SSRF)', () => {
     'https://hooks.example.com/webhooks',
     'https://v6.example.com:8443/x',
     'https://93.184.216.34/hook',
+    'https://[2606:2800:220:1:248:1893:25c8:1946]/hook',
   ])('accepts %s', async (url) => {
     expect((await checkWebhookUrl(url, production, resolver)).ok).toBe(true);
   });
