@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { startLocalPlatform } from '../local/runtime.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
@@ -63,14 +63,24 @@ async function scanAll(client: ReturnType<typeof createDocumentClient>, table: s
   const items: Record<string, any>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(
-      new ScanCommand({
-        TableName: table,
-        FilterExpression: 'entity = :entity',
-        ExpressionAttributeValues: { ':entity': entity },
-        ExclusiveStartKey: start,
-      }),
-    );
+    // DynamoDB Local can answer a 500 to a long scan while the platform still writes: the check
+    // retries its own reads (the platform is not on trial here).
+    let page: ScanCommandOutput | undefined;
+    for (let attempt = 1; !page; attempt++) {
+      try {
+        page = await client.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: 'entity = :entity',
+            ExpressionAttributeValues: { ':entity': entity },
+            ExclusiveStartKey: start,
+          }),
+        );
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+      }
+    }
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
@@ -98,7 +108,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       duplicateDeliveryRate: options.duplicateDeliveryRate,
       relayKillRate: options.relayKillRate,
       executorKillRate: options.executorKillRate,
-      ...(options.providerOutageSeconds ? { providerOutage: { seconds: options.providerOutageSeconds } } : {}),
+      ...(options.providerOutageSeconds
+        ? { providerOutage: { seconds: options.providerOutageSeconds } }
+        : {}),
       // Lost relay batches are replayed every few seconds; a payout unchanged for 20 s is re-driven.
       outboxRecoverySeconds: 2,
       outboxStaleSeconds: 20,

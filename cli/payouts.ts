@@ -319,6 +319,19 @@ outbox
     );
   });
 
+outbox
+  .command('index-open-payouts')
+  .description(
+    'Once after upgrading to a version with the outbox sweeper: adds open payouts written before it to its index (a table scan)',
+  )
+  .action(async () => {
+    const target = resolveTarget(program.opts<{ table?: string }>().table);
+    const indexed = await createDynamoAdapters({
+      PAYOUTS_TABLE_NAME: target.tableName,
+    }).payouts.indexOpenPayouts();
+    console.log(`Indexed ${indexed} open payout(s) on ${target.description}; the sweeper now watches them.`);
+  });
+
 /** '90s', '15m', '2h' → seconds. */
 function seconds(duration: string): number {
   const match = /^(\d+)(s|m|h)$/.exec(duration.trim());

@@ -25,7 +25,10 @@ export async function handler(input: TaskInput): Promise<unknown> {
     return approvals.finish({ tenantId: input.tenant_id, payoutId: input.payout_id, outcome: input.outcome });
   }
   if (input.action === 'remaining') {
-    const timeoutSeconds = await approvals.secondsLeft({ tenantId: input.tenant_id, payoutId: input.payout_id });
+    const timeoutSeconds = await approvals.secondsLeft({
+      tenantId: input.tenant_id,
+      payoutId: input.payout_id,
+    });
     return { tenant_id: input.tenant_id, payout_id: input.payout_id, timeout_seconds: timeoutSeconds };
   }
   throw new Error(`Unknown approval task action ${(input as { action: string }).action}`);

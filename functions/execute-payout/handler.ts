@@ -7,10 +7,11 @@ import { RetryLaterError } from '../../shared/domain/errors.js';
 import { LeaseHeldError } from '../../shared/domain/execution.js';
 import { logger } from '../../shared/http/logger.js';
 import { ProviderUnavailableError } from '../../shared/ports/payout-provider.js';
-import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { backoffSeconds, retryBackoff, sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { executePayoutUseCase } from '../../shared/use-cases/execute-payout.js';
 
 const config = loadConfig();
+const backoff = retryBackoff();
 const client = createDocumentClient();
 const table = config.PAYOUTS_TABLE_NAME;
 const execute = executePayoutUseCase({
@@ -54,9 +55,15 @@ export const handler = sqsBatchHandler(async (record) => {
         status: error.status,
         retryAfterSeconds: error.retryAfterSeconds,
       });
+      // Never sooner than the provider asks, nor than the backoff would: a short Retry-After must not
+      // spend the day of receives in an hour.
       if (error.retryAfterSeconds !== undefined)
         throw new RetryLaterError(
-          Math.max(error.retryAfterSeconds, config.PAYOUTS_EXECUTION_LEASE_SECONDS),
+          Math.max(
+            error.retryAfterSeconds,
+            config.PAYOUTS_EXECUTION_LEASE_SECONDS,
+            backoffSeconds(Number(record.attributes.ApproximateReceiveCount), backoff),
+          ),
           error.message,
           { cause: error },
         );

@@ -40,7 +40,10 @@ export const handler = portalApi(
     cancelPayout: cancelPayoutUseCase({ ...adapters, afterCancel: approvals.afterCancel }),
     manualPayouts: manualPayoutsUseCase({
       ...adapters,
-      attachments: createS3AttachmentStore({ bucket: binding(config, 'PAYOUTS_ATTACHMENTS_BUCKET'), client: s3 }),
+      attachments: createS3AttachmentStore({
+        bucket: binding(config, 'PAYOUTS_ATTACHMENTS_BUCKET'),
+        client: s3,
+      }),
       createPayout: createPayoutUseCase(adapters),
     }),
     team: teamUseCase({ team: adapters.team, directory }),

@@ -13,7 +13,14 @@ export async function handler(event?: { staleSeconds?: unknown }): Promise<Recov
   // An operator's `outbox replay --older-than` (a Lambda Invoke) may narrow the bound; the schedule does not.
   const asked = Number(event?.staleSeconds);
   const report = await recover(Number.isFinite(asked) && asked > 0 ? { staleSeconds: asked } : {});
-  const found = report.replayed + report.expired + report.replayFailed + report.stale + report.redriveFailed;
+  // Payouts still waiting out their backoff (counted in `stale`) are not news: only work done is.
+  const found =
+    report.replayed +
+    report.expired +
+    report.replayFailed +
+    report.redriven.execution +
+    report.redriven.approval +
+    report.redriveFailed;
   if (found > 0) logger.error('Outbox recovery found lost work', { ...report });
   else logger.info('Outbox recovery: nothing lost', { ...report });
   return report;

@@ -23,6 +23,12 @@ async function startOne(record: SQSRecord): Promise<void> {
     logger.info('approval workflow not needed', { payoutId, status: payout?.status ?? null });
     return;
   }
+  // Past its expiry (its workflow lost or ended): it expires now, as the workflow would have done.
+  if (Date.parse(payout.approval.expires_at) <= Date.now()) {
+    const result = await approvals.finish({ tenantId: payout.tenantId, payoutId, outcome: 'expired' });
+    logger.warn('overdue payout expired without its workflow', { payoutId, ...result });
+    return;
+  }
   const result = await approvals.startExecution({
     tenantId: payout.tenantId,
     payoutId: payout.id,

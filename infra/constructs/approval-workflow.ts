@@ -1,4 +1,4 @@
-import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Fn, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -50,7 +50,8 @@ export class ApprovalWorkflow extends Construct {
         destination: new LogGroup(this, 'Logs', {
           // Step Functions delivers logs as a vended log source: a group under this prefix keeps its
           // resource policy small (one policy covers every state machine's groups).
-          logGroupName: `/aws/vendedlogs/states/${name}`,
+          // The stack's own id in the name: a retained group of a deleted stack never blocks a new one.
+          logGroupName: `/aws/vendedlogs/states/${name}-${Fn.select(2, Fn.split('/', stack.stackId))}`,
           retention: RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.RETAIN,
         }),
@@ -73,7 +74,10 @@ export class ApprovalWorkflow extends Construct {
       target.bindEnvironment({ PAYOUTS_APPROVAL_STATE_MACHINE_ARN: this.stateMachineArn });
       target.addToRolePolicy(
         spec.approvals === 'start'
-          ? new PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachineArn] })
+          ? new PolicyStatement({
+              actions: ['states:StartExecution', 'states:DescribeExecution'],
+              resources: [this.stateMachineArn, executions],
+            })
           : new PolicyStatement({
               actions: ['states:SendTaskSuccess', 'states:SendTaskFailure'],
               resources: [this.stateMachineArn, executions],

@@ -16,7 +16,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import {
   API_KEY_IDENTITY_SOURCE,
   API_THROTTLE,
@@ -127,18 +127,20 @@ export class PayoutApi extends Construct {
     };
 
     const integrations = new Map<string, HttpLambdaIntegration>();
+    const throttledRoutes: IConstruct[] = [];
     for (const route of ROUTES) {
       let target = integrations.get(route.function);
       if (!target) {
         target = integration(route.function);
         integrations.set(route.function, target);
       }
-      this.httpApi.addRoutes({
+      const added = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: target,
         authorizer: authorizers[route.auth],
       });
+      if (route.throttle) throttledRoutes.push(...added);
     }
 
     const throttle = props.throttle ?? API_THROTTLE;
@@ -156,6 +158,8 @@ export class PayoutApi extends Construct {
       },
     });
     this.throttleRoutes(this.stage, throttle);
+    // RouteSettings name routes by key: CloudFormation must create them before the stage.
+    this.stage.node.addDependency(...throttledRoutes);
   }
 
   /** Routes with a throttle of their own (topology), below the stage's. */

@@ -71,14 +71,24 @@ export function createAwsJsonEndpoint(deps: {
       })),
       Failed: [],
     }),
-    'AmazonSQS.ReceiveMessage': (input: { QueueUrl: string; MaxNumberOfMessages?: number }) => ({
-      Messages: deps.sqs.receive(queueName(input.QueueUrl), input.MaxNumberOfMessages ?? 1).map((record) => ({
-        MessageId: record.messageId,
-        ReceiptHandle: record.receiptHandle,
-        Body: record.body,
-        MD5OfBody: md5(record.body),
-      })),
-    }),
+    'AmazonSQS.ReceiveMessage': (input: {
+      QueueUrl: string;
+      MaxNumberOfMessages?: number;
+      VisibilityTimeout?: number;
+    }) => {
+      const records = deps.sqs.receive(queueName(input.QueueUrl), input.MaxNumberOfMessages ?? 1);
+      if (input.VisibilityTimeout !== undefined)
+        for (const record of records)
+          deps.sqs.changeVisibility(record.receiptHandle, input.VisibilityTimeout);
+      return {
+        Messages: records.map((record) => ({
+          MessageId: record.messageId,
+          ReceiptHandle: record.receiptHandle,
+          Body: record.body,
+          MD5OfBody: md5(record.body),
+        })),
+      };
+    },
     'AmazonSQS.DeleteMessage': (input: { ReceiptHandle: string }) => {
       deps.sqs.delete(input.ReceiptHandle);
       return {};

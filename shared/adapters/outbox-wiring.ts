@@ -1,5 +1,6 @@
 import { binding, loadConfig } from '../config.js';
 import { logger } from '../http/logger.js';
+import { retryBackoff } from '../sqs/batch-handler.js';
 import { EVENT_SOURCE } from '../topology.js';
 import { outboxRecoveryUseCase } from '../use-cases/outbox-recovery.js';
 import { createDocumentClient } from './dynamodb/client.js';
@@ -36,6 +37,7 @@ export function outboxRecoveryFromEnvironment(
     staleSeconds: options.staleSeconds ?? config.PAYOUTS_OUTBOX_STALE_SECONDS,
     // Hidden until shortly before the next scheduled run.
     replayRetrySeconds: Math.max(1, Math.round(config.PAYOUTS_OUTBOX_RECOVERY_SECONDS * 0.8)),
+    processingStaleSeconds: 2 * retryBackoff().capSeconds,
     log: options.log ?? ((message, details) => logger.warn(message, details)),
   });
 }

@@ -33,16 +33,20 @@ export interface OpenPayoutKey {
   payoutId: string;
 }
 
-/** The sweeper's note on one payout: the version it last re-drove, how often, and when it may again. */
+/**
+ * The sweeper's note on one payout: the status it last re-drove it in, how often, and when it may
+ * again. Keyed on the status, not the version: each execution attempt bumps the version (its lease),
+ * and the backoff must keep growing through a long provider outage.
+ */
 export interface SweepMark {
   tenantId: string;
   payoutId: string;
-  version: number;
+  status: string;
   count: number;
   nextAt: string;
 }
 
-/** The sweeper's notes: a payout version is re-driven at most once per backoff step. */
+/** The sweeper's notes: a payout is re-driven at most once per backoff step of its status. */
 export interface SweepMarks {
   get(tenantId: string, payoutId: string): Promise<SweepMark | undefined>;
   /** Writes `next` if the stored note is still `expected` (none, or the one read): false otherwise. */

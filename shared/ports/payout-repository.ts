@@ -75,6 +75,11 @@ export interface PayoutRepository {
    * page, oldest first within each of the index's shards: what the outbox sweeper walks.
    */
   openPayouts(createdBefore: string): AsyncIterable<{ tenantId: string; payoutId: string }[]>;
+  /**
+   * Adds open payouts written before the open payouts index existed to it (a scan: run once after
+   * upgrading, `npm run payouts -- outbox index-open-payouts`); how many it added.
+   */
+  indexOpenPayouts(): Promise<number>;
 }
 
 export interface IdempotencyStore {

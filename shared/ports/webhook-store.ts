@@ -61,6 +61,12 @@ export interface WebhookStore {
     endpointId: string,
     filter: { limit: number; startingAfter?: string },
   ): Promise<Page<DeliveryAttempt>>;
+  /** How many failed deliveries of the endpoint were created in `[since, until)`, counting up to `max`. */
+  countFailedDeliveries(
+    tenantId: string,
+    endpointId: string,
+    query: { since: string; until: string; max: number },
+  ): Promise<number>;
   /** One page of the endpoint's failed deliveries created in `[since, until)`, newest first. */
   failedDeliveries(
     tenantId: string,

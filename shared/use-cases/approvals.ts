@@ -36,14 +36,14 @@ export function approvalsUseCase(deps: {
 
   return {
     /**
-     * How long the payout still waits for its decision: until its `expires_at`, at least a second
-     * (then the wait times out at once and the payout expires). A payout that no longer waits: 1.
+     * How long the payout still waits for its decision: the seconds until its `expires_at`, 0 or less
+     * once it is overdue. A payout that no longer waits: 0 (the workflow's last step sees its status).
      */
     async secondsLeft(input: { tenantId: string; payoutId: string }): Promise<number> {
       const payout = await deps.payouts.get(input.tenantId, input.payoutId);
-      if (!payout?.approval || payout.status !== 'pending_approval') return 1;
+      if (!payout?.approval || payout.status !== 'pending_approval') return 0;
       if (deps.timeoutSeconds) return deps.timeoutSeconds;
-      return Math.max(1, Math.ceil((Date.parse(payout.approval.expires_at) - now()) / 1000));
+      return Math.ceil((Date.parse(payout.approval.expires_at) - now()) / 1000);
     },
 
     /** The first step of an execution: start waiting for the decision unless it is already made. */

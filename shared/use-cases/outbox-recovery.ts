@@ -6,8 +6,12 @@ import type { Payout } from '../domain/payout.js';
 import type { EventPublisher, StoredEvent } from '../ports/event-store.js';
 import type { OpenPayoutKey, StreamDeadLetters, StreamReader, SweepMarks } from '../ports/outbox.js';
 
-/** The longest wait between two re-drives of the same stranded payout version. */
+/** A payout waiting this long past its expiry lost its workflow (the workflow expires it on time). */
+const OVERDUE_GRACE_MS = 3600 * 1000;
+/** The longest wait between two re-drives of a payout stranded in the same status. */
 const MAX_REDRIVE_INTERVAL_MS = 6 * 3600 * 1000;
+/** The replay leaves the rest of the run (300 s) to the sweep. */
+const REPLAY_BUDGET_MS = 150_000;
 
 export interface RecoveryReport {
   /** Stream ranges replayed through the relay, and ones whose records had already expired. */
@@ -31,9 +35,10 @@ export interface RecoveryReport {
  * 2. **Sweep**: every open payout (the open payouts index) whose last change is older than the bound
  *    gets its next step asked for again, on the bus: execution for a `queued` payout or a `processing`
  *    one whose lease expired, the approval workflow for a `pending_approval` one without a waiting
- *    task. Consumers re-read the payout and ignore what no longer applies. A version is re-driven at
- *    most once per step of a backoff (the bound, doubling, at most 6 h), so a long provider outage or
- *    a backlog does not pile up requests.
+ *    task. Consumers re-read the payout and ignore what no longer applies. A payout is re-driven at
+ *    most once per step of a backoff in the same status (the bound, doubling, at most 6 h), so a long
+ *    provider outage or a backlog does not pile up requests. A `processing` payout is judged after an
+ *    hour at least: its own retries wait up to 30 minutes between attempts.
  */
 export function outboxRecoveryUseCase(deps: {
   deadLetters: StreamDeadLetters;
@@ -48,6 +53,12 @@ export function outboxRecoveryUseCase(deps: {
   staleSeconds: number;
   /** A dead letter whose replay failed is hidden this long: until the next run (the schedule's period). */
   replayRetrySeconds: number;
+  /**
+   * A `processing` payout is stranded only when no execution message retries it any more: its own
+   * backoff waits up to the retry cap between attempts (its lease expired meanwhile), so it is judged
+   * after this long at least (twice the cap: an hour in AWS).
+   */
+  processingStaleSeconds: number;
   log?: (message: string, details: Record<string, unknown>) => void;
   now?: () => number;
 }) {
@@ -55,7 +66,8 @@ export function outboxRecoveryUseCase(deps: {
   const log = deps.log ?? (() => undefined);
 
   async function replay(report: RecoveryReport, maxMessages: number) {
-    for (let handled = 0; handled < maxMessages; ) {
+    const deadline = now() + REPLAY_BUDGET_MS;
+    for (let handled = 0; handled < maxMessages && now() < deadline; ) {
       const letters = await deps.deadLetters.receive(10);
       if (letters.length === 0) return;
       handled += letters.length;
@@ -81,7 +93,8 @@ export function outboxRecoveryUseCase(deps: {
         } catch (error) {
           report.replayFailed += 1;
           log('stream range replay failed; retried on a later run', { range: letter.range, error });
-          await deps.deadLetters.postpone(letter.receipt, deps.replayRetrySeconds);
+          // If even this fails (the receipt expired), the message reappears on its own: no harm.
+          await deps.deadLetters.postpone(letter.receipt, deps.replayRetrySeconds).catch(() => undefined);
         }
       }
     }
@@ -92,19 +105,26 @@ export function outboxRecoveryUseCase(deps: {
     if (payout.status === 'queued') return 'outbox.execution_requested';
     if (payout.status === 'processing' && !leaseIsActive(payout, at)) return 'outbox.execution_requested';
     if (payout.status === 'pending_approval' && !payout.approvalTask) return 'outbox.approval_requested';
+    // Waiting past its expiry (its workflow ended without expiring it): asked for again, it expires.
+    if (
+      payout.status === 'pending_approval' &&
+      payout.approval &&
+      Date.parse(payout.approval.expires_at) + OVERDUE_GRACE_MS < at
+    )
+      return 'outbox.approval_requested';
     return undefined;
   }
 
   /**
-   * Asks for the payout's next step unless this version was re-driven and its next step is still
+   * Asks for the payout's next step unless it was re-driven in this status and its next step is still
    * ahead. The note is written after the request is published: a crash in between re-drives once
    * more (harmless: consumers re-read the payout), never zero times.
    */
   async function redrive(payout: Payout, type: InternalEventType, at: number): Promise<boolean> {
     const mark = await deps.marks.get(payout.tenantId, payout.id);
-    const sameVersion = mark?.version === payout.version;
-    if (mark && sameVersion && Date.parse(mark.nextAt) > at) return false;
-    const count = sameVersion && mark ? mark.count + 1 : 1;
+    const sameStatus = mark?.status === payout.status;
+    if (mark && sameStatus && Date.parse(mark.nextAt) > at) return false;
+    const count = sameStatus && mark ? mark.count + 1 : 1;
     const id = eventIdFor(payout.id, payout.version, type);
     const createdAt = new Date(at).toISOString();
     const event: StoredEvent = {
@@ -127,7 +147,7 @@ export function outboxRecoveryUseCase(deps: {
       {
         tenantId: payout.tenantId,
         payoutId: payout.id,
-        version: payout.version,
+        status: payout.status,
         count,
         nextAt: new Date(at + wait).toISOString(),
       },
@@ -151,7 +171,12 @@ export function outboxRecoveryUseCase(deps: {
       await inParallel(page, 8, async ({ tenantId, payoutId }) => {
         try {
           const payout = await deps.getPayout(tenantId, payoutId);
-          if (!payout || payout.updatedAt >= bound) return;
+          if (!payout) return;
+          const stale =
+            payout.status === 'processing'
+              ? Math.max(staleSeconds, deps.processingStaleSeconds)
+              : staleSeconds;
+          if (payout.updatedAt >= new Date(at - stale * 1000).toISOString()) return;
           const type = nextStepOf(payout, at);
           if (!type) return;
           report.stale += 1;

@@ -16,8 +16,11 @@ import { checkWebhookUrl, type Resolver, type UrlPolicy } from '../webhooks/url-
 
 /** Read–decide–write rounds before a change gives up (each lost to a concurrent write). */
 const MAX_ATTEMPTS = 8;
-/** Failed deliveries one recovery slice redelivers before it queues the rest of the job. */
-const RECOVERY_SLICE = 1_000;
+/**
+ * Failed deliveries one recovery slice redelivers before it queues the rest of the job: one page, so a
+ * slice that times out and is retried repeats at most a hundred redeliveries.
+ */
+const RECOVERY_SLICE = 100;
 
 /** Webhook endpoints: create (secret shown once), read, update, delete, rotate, attempts, recover. */
 export function webhookEndpointsUseCase(deps: {
@@ -208,20 +211,12 @@ export function webhookEndpointsUseCase(deps: {
       if (Date.parse(since) > at)
         throw new ValidationError([{ param: 'since', message: 'must not be in the future' }]);
       const until = new Date(at).toISOString();
-      // How many will be redelivered: counted page by page, never more than the bound.
-      let count = 0;
-      let after: string | undefined;
-      while (count < RECOVERY_MAX_DELIVERIES) {
-        const page = await deps.webhooks.failedDeliveries(tenantId, id, {
-          since,
-          until,
-          startingAfter: after,
-          limit: 100,
-        });
-        count += page.items.length;
-        after = page.items.at(-1)?.id;
-        if (!page.hasMore || !after) break;
-      }
+      // How many will be redelivered: a count of the failed deliveries' index, stopping past the bound.
+      const count = await deps.webhooks.countFailedDeliveries(tenantId, id, {
+        since,
+        until,
+        max: RECOVERY_MAX_DELIVERIES,
+      });
       const recovering = Math.min(count, RECOVERY_MAX_DELIVERIES);
       // Recording the request first: a redelivery asked for twice is harmless, one unrecorded is not.
       await deps.audit.append([
@@ -246,45 +241,40 @@ export function webhookEndpointsUseCase(deps: {
         until,
         status: 'queued' as const,
         recovered: recovering,
-        /** True when more failed deliveries exist than one recovery takes: ask again from `until`… */
-        truncated:
-          count > RECOVERY_MAX_DELIVERIES || (count === RECOVERY_MAX_DELIVERIES && after !== undefined),
+        // More failed deliveries than one recovery takes: the oldest wait for another request.
+        truncated: count > RECOVERY_MAX_DELIVERIES,
       };
     },
   };
 }
 
 /**
- * One slice of a background recovery: redelivers up to 1,000 failed deliveries, newest first, then
- * queues the rest of the job (or ends it). Each redelivery is an ordinary delivery message.
+ * One slice of a background recovery: redelivers one page (100) of failed deliveries, newest first,
+ * then queues the rest of the job (or ends it). Each redelivery is an ordinary delivery message.
  */
 export async function runRecoverySlice(
   deps: { webhooks: WebhookStore; queue: DeliveryQueue },
   job: RecoveryJobMessage,
 ): Promise<number> {
-  let after = job.after;
-  let remaining = job.remaining;
-  let sent = 0;
-  while (remaining > 0 && sent < RECOVERY_SLICE) {
-    const page = await deps.webhooks.failedDeliveries(job.tenant_id, job.endpoint_id, {
-      since: job.since,
-      until: job.until,
-      startingAfter: after,
-      limit: Math.min(100, remaining),
-    });
-    await deps.queue.enqueue(
-      page.items.map((delivery) => ({
-        tenant_id: job.tenant_id,
-        delivery_id: delivery.id,
-        endpoint_id: job.endpoint_id,
-        recover: true,
-      })),
-    );
-    sent += page.items.length;
-    remaining -= page.items.length;
-    after = page.items.at(-1)?.id;
-    if (!page.hasMore || !after) return sent;
-  }
-  if (remaining > 0 && after) await deps.queue.enqueue([{ ...job, after, remaining }]);
-  return sent;
+  if (job.remaining <= 0) return 0;
+  const page = await deps.webhooks.failedDeliveries(job.tenant_id, job.endpoint_id, {
+    since: job.since,
+    until: job.until,
+    startingAfter: job.after,
+    limit: Math.min(RECOVERY_SLICE, job.remaining),
+  });
+  await deps.queue.enqueue(
+    page.items.map((delivery) => ({
+      tenant_id: job.tenant_id,
+      delivery_id: delivery.id,
+      endpoint_id: job.endpoint_id,
+      recover: true,
+    })),
+  );
+  const after = page.items.at(-1)?.id;
+  const remaining = job.remaining - page.items.length;
+  // The rest of the job is the next message (after this slice's redeliveries: a crash in between
+  // repeats this slice, never skips it).
+  if (page.hasMore && after && remaining > 0) await deps.queue.enqueue([{ ...job, after, remaining }]);
+  return page.items.length;
 }

@@ -6,7 +6,8 @@
  *                 ├─ resumed with {outcome} ─► Finish (approved → queued, rejected, canceled: nothing)
  *                 ├─ States.Timeout ─────────► Expire (expired, unless the quorum was met meanwhile)
  *                 └─ its task failed ────────► Remaining (the seconds left until the payout's own
- *                                               expiry) ─► AwaitDecision again, with a new token
+ *                                               expiry) ─► Overdue? ─yes─► Expire
+ *                                                            └─no─► Pause ─► AwaitDecision, new token
  *
  * The waiting task is not retried on its own failure: a retry would restart the wait with the full
  * timeout and the payout would expire later than its `expires_at`. `Remaining` recomputes the wait
@@ -82,11 +83,20 @@ export function approvalStateMachine(taskFunctionArn: string) {
           'tenant_id.$': '$.Payload.tenant_id',
           'payout_id.$': '$.Payload.payout_id',
           'timeout_seconds.$': '$.Payload.timeout_seconds',
+          'overdue.$': '$.Payload.overdue',
+          'pause_seconds.$': '$.Payload.pause_seconds',
         },
         ResultPath: '$.Payload',
         Retry: LAMBDA_RETRY,
-        Next: 'AwaitDecision',
+        Next: 'Overdue',
       },
+      // A task that fails every time never loops past the payout's expiry, nor at full speed.
+      Overdue: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.Payload.overdue', BooleanEquals: true, Next: 'Expire' }],
+        Default: 'Pause',
+      },
+      Pause: { Type: 'Wait', SecondsPath: '$.Payload.pause_seconds', Next: 'AwaitDecision' },
       Finish: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',

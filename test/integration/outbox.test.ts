@@ -1,8 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { STREAM_DLQ } from '../../local/runtime.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
+import { payoutItem } from '../../shared/adapters/dynamodb/payout-repository.js';
+import { newPayout } from '../../shared/domain/payout.js';
 import { eventually, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
 
 /**
@@ -92,6 +94,43 @@ async function expectPaidOnceWithEveryEventOnce(tenant: TenantClient, ids: strin
       id,
     ).toEqual(['payout.created', 'payout.paid', 'payout.processing', 'payout.queued']);
 }
+
+describe('the open payouts index', () => {
+  it('takes in, once, the open payouts written before it existed (index-open-payouts)', async () => {
+    const tenant = await context.platform.newTenant('Before the index');
+    // A payout waiting for approval, as a version without the index wrote it: no gsi2 keys.
+    const waiting = newPayout({
+      id: 'po_WRITTENBEFORETHEINDEX0001',
+      tenantId: tenant.tenantId,
+      request: {
+        amount: 100,
+        currency: 'EUR',
+        reference: 'before-index',
+        destination: { type: 'email', email: 'a@example.com' },
+        purpose: 'refund',
+      },
+      source: 'api',
+      now: new Date().toISOString(),
+      approval: { required: 1, expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const { gsi2pk: _pk, gsi2sk: _sk, ...item } = payoutItem(waiting) as Record<string, unknown>;
+    // Nothing may write it meanwhile (its approval workflow would store a token, with the keys).
+    context.platform.faults.refusePutEventsFor(5);
+    await createDocumentClient().send(new PutCommand({ TableName: context.platform.tableName, Item: item }));
+    const openIds = async () => {
+      const ids: string[] = [];
+      for await (const page of context.platform.adapters.payouts.openPayouts('9999'))
+        ids.push(...page.map((entry) => entry.payoutId));
+      return ids;
+    };
+    expect(await openIds()).not.toContain(waiting.id);
+
+    expect(await context.platform.adapters.payouts.indexOpenPayouts()).toBe(1);
+
+    expect(await openIds()).toContain(waiting.id);
+    expect(await context.platform.adapters.payouts.indexOpenPayouts()).toBe(0);
+  });
+});
 
 describe('the outbox under a bus outage longer than the relay’s retries', () => {
   it('replays the ranges the relay gave up on: every payout paid once, every event once in the feed', async () => {

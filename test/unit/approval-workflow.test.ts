@@ -31,7 +31,14 @@ describe('the approval workflow (the ASL CDK deploys, run locally)', () => {
     const { sfn, calls, executionArn } = run((input) => {
       if (input.action === 'await' && calls.filter((call) => call.action === 'await').length === 1)
         throw new Error('DynamoDB throttled while storing the token');
-      if (input.action === 'remaining') return { tenant_id: 'ten_A', payout_id: 'po_1', timeout_seconds: 1 };
+      if (input.action === 'remaining')
+        return {
+          tenant_id: 'ten_A',
+          payout_id: 'po_1',
+          timeout_seconds: 1,
+          overdue: false,
+          pause_seconds: 1,
+        };
       if (input.action === 'finish') return { status: 'expired' };
       return { waiting: true };
     });
@@ -44,5 +51,38 @@ describe('the approval workflow (the ASL CDK deploys, run locally)', () => {
     // The second wait used what `remaining` computed from the payout, not the 600 s of the start.
     expect(calls[2]?.timeout_seconds).toBe(1);
     expect(calls[3]).toMatchObject({ action: 'finish', outcome: 'expired' });
+  }, 20_000);
+
+  it('a waiting task that fails every time stops at the payout’s expiry instead of looping', async () => {
+    let left = 3;
+    const { sfn, calls, executionArn } = run((input) => {
+      if (input.action === 'await') throw new Error('the token cannot be stored');
+      if (input.action === 'remaining') {
+        left -= 1;
+        return {
+          tenant_id: 'ten_A',
+          payout_id: 'po_1',
+          timeout_seconds: Math.max(1, left),
+          overdue: left <= 0,
+          pause_seconds: 1,
+        };
+      }
+      return { status: 'expired' };
+    });
+
+    await expect
+      .poll(() => sfn.describeExecution({ executionArn }).status, { timeout: 15_000 })
+      .toBe('SUCCEEDED');
+
+    // Three failed waits, each followed by Remaining (and a pause), then Expire: no fourth wait.
+    expect(calls.map((call) => call.action)).toEqual([
+      'await',
+      'remaining',
+      'await',
+      'remaining',
+      'await',
+      'remaining',
+      'finish',
+    ]);
   }, 20_000);
 });

@@ -64,8 +64,10 @@ function fakes(payouts: Payout[], letters: StreamDeadLetter[] = []) {
     getPayout: async (_tenant, id) => payouts.find((payout) => payout.id === id),
     marks: {
       get: async (_tenant, id) => marks.get(id),
+      // The adapter's condition: the stored note is still the one read (none, or same status and count).
       put: async (next, expected) => {
-        if (marks.get(next.payoutId)?.count !== expected?.count) return false;
+        const stored = marks.get(next.payoutId);
+        if (stored?.count !== expected?.count || stored?.status !== expected?.status) return false;
         marks.set(next.payoutId, next);
         return true;
       },
@@ -73,6 +75,7 @@ function fakes(payouts: Payout[], letters: StreamDeadLetter[] = []) {
     publisher: { publish: async (events) => void published.push(...events) },
     staleSeconds: 900,
     replayRetrySeconds: 240,
+    processingStaleSeconds: 3600,
     now: () => now,
   });
   return {
@@ -132,9 +135,12 @@ describe('outbox recovery: the sweep', () => {
     expect(world.published).toEqual([]);
   });
 
-  it('re-drives a processing payout whose lease expired, and an approval whose workflow never started', async () => {
+  it('re-drives a processing payout unchanged for an hour (its own retries stopped), and an approval whose workflow never started', async () => {
     const world = fakes([
       payoutAt('processing', 30, {
+        execution: { attempts: 2, leaseExpiresAt: new Date(T0 - 60_000).toISOString() },
+      }),
+      payoutAt('processing', 61, {
         execution: { attempts: 2, leaseExpiresAt: new Date(T0 - 60_000).toISOString() },
       }),
       payoutAt('pending_approval', 30, { approvalTask: null }),
@@ -149,16 +155,50 @@ describe('outbox recovery: the sweep', () => {
     ]);
   });
 
-  it('a new version of the payout starts a new backoff', async () => {
-    const stranded = payoutAt('queued', 20);
-    const world = fakes([stranded]);
-    await world.recover();
-    stranded.version += 1;
+  it('asks again for a payout waiting an hour past its expiry, task or not (its workflow ended without expiring it)', async () => {
+    const overdue = payoutAt('pending_approval', 200, {
+      approvalTask: { token: 'a dead run' },
+      approval: {
+        required: 1,
+        approvals: [],
+        rejected_by: null,
+        expires_at: new Date(T0 - 2 * 3600_000).toISOString(),
+      },
+    } as Partial<Payout>);
+    const onTime = payoutAt('pending_approval', 200, {
+      approvalTask: { token: 'waiting' },
+      approval: {
+        required: 1,
+        approvals: [],
+        rejected_by: null,
+        expires_at: new Date(T0 + 3600_000).toISOString(),
+      },
+    } as Partial<Payout>);
+    onTime.id = 'po_on_time';
+    const world = fakes([overdue, onTime]);
 
     const report = await world.recover();
 
-    expect(report.redriven.execution).toBe(1);
-    expect(world.marks.get(stranded.id)).toMatchObject({ version: stranded.version, count: 1 });
+    expect(report.redriven.approval).toBe(1);
+    expect(world.published.map((event) => event.resource.data.object.id)).toEqual([overdue.id]);
+  });
+
+  it('keeps growing the backoff while the status stays (each execution attempt bumps the version), and starts again in a new status', async () => {
+    const stranded = payoutAt('processing', 70, {
+      execution: { attempts: 2, leaseExpiresAt: new Date(T0 - 60_000).toISOString() },
+    });
+    const world = fakes([stranded]);
+    await world.recover();
+    stranded.version += 1; // another attempt took the lease meanwhile, and failed again
+
+    const again = await world.recover();
+    expect(again.redriven.execution).toBe(0);
+    expect(world.marks.get(stranded.id)).toMatchObject({ status: 'processing', count: 1 });
+
+    stranded.status = 'queued';
+    const requeued = await world.recover();
+    expect(requeued.redriven.execution).toBe(1);
+    expect(world.marks.get(stranded.id)).toMatchObject({ status: 'queued', count: 1 });
   });
 });
 

@@ -5,7 +5,9 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
@@ -232,6 +234,57 @@ export function createDynamoPayoutRepository(deps: {
 
     transition: ({ current, next }) =>
       putIfUnchanged(client, table, payoutItem(next), { status: current.status, version: current.version }),
+
+    async indexOpenPayouts() {
+      // A scan of payouts written before the open payouts index existed (a one-off after the upgrade).
+      let indexed = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression:
+              'entity = :payout AND attribute_not_exists(gsi2pk) AND NOT (#status IN (:paid, :failed, :rejected, :expired, :canceled, :returned))',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':payout': 'payout',
+              ':paid': 'paid',
+              ':failed': 'failed',
+              ':rejected': 'rejected',
+              ':expired': 'expired',
+              ':canceled': 'canceled',
+              ':returned': 'returned',
+            },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const payout = toPayout(item);
+          try {
+            await client.send(
+              new UpdateCommand({
+                TableName: table,
+                Key: keys.payout(payout.tenantId, payout.id),
+                UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk',
+                // Only the version read: a payout that moved on meanwhile was written with its keys.
+                ConditionExpression: '#version = :version',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: {
+                  ':pk': keys.openPayout(payout).gsi2pk,
+                  ':sk': keys.openPayout(payout).gsi2sk,
+                  ':version': payout.version,
+                },
+              }),
+            );
+            indexed += 1;
+          } catch (error) {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return indexed;
+    },
 
     async *openPayouts(createdBefore) {
       for (const partition of shardPartitions(OPEN_PAYOUTS)) {

@@ -31,9 +31,9 @@ export function createDynamoSweepMarks(deps: { client: DynamoDBDocumentClient; t
             },
             ...(expected
               ? {
-                  ConditionExpression: '#version = :version AND #count = :count',
-                  ExpressionAttributeNames: { '#version': 'version', '#count': 'count' },
-                  ExpressionAttributeValues: { ':version': expected.version, ':count': expected.count },
+                  ConditionExpression: '#status = :status AND #count = :count',
+                  ExpressionAttributeNames: { '#status': 'status', '#count': 'count' },
+                  ExpressionAttributeValues: { ':status': expected.status, ':count': expected.count },
                 }
               : { ConditionExpression: 'attribute_not_exists(pk)' }),
           }),

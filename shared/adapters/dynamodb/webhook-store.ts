@@ -3,6 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError } from '../../domain/errors.js';
@@ -10,7 +11,7 @@ import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import type { Delivery, DeliveryAttempt, WebhookStore } from '../../ports/webhook-store.js';
 import { auditItem } from './audit-log.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { keys, stripKeys } from './keys.js';
+import { GSI1, keys, stripKeys } from './keys.js';
 import {
   listingKey,
   queryNewestFirst,
@@ -171,6 +172,30 @@ export function createDynamoWebhookStore(deps: {
         limit: filter.limit,
         toItem: (item) => strip<DeliveryAttempt>(item),
       });
+    },
+
+    async countFailedDeliveries(tenantId, endpointId, { since, until, max }) {
+      // The index holds failed deliveries only (sparse): a count reads keys, a megabyte a page.
+      let count = 0;
+      for (const partition of shardPartitions(keys.deliveriesOfEndpoint(tenantId, endpointId))) {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await client.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: GSI1,
+              KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk BETWEEN :since AND :until',
+              ExpressionAttributeValues: { ':partition': partition, ':since': since, ':until': until },
+              Select: 'COUNT',
+              ExclusiveStartKey: start,
+            }),
+          );
+          count += page.Count ?? 0;
+          start = page.LastEvaluatedKey;
+        } while (start && count <= max);
+        if (count > max) return count;
+      }
+      return count;
     },
 
     failedDeliveries: (tenantId, endpointId, query) =>
