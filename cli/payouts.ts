@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { LOCAL_USER_POOL_ID } from '../local/aws/local-cognito.js';
+import { LOCAL_ACCOUNT } from '../local/aws/local-identity.js';
 import { readRuntimeFile } from '../local/runtime-file.js';
 import { createCognitoDirectory } from '../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
@@ -7,7 +8,7 @@ import { SYSTEM } from '../shared/domain/audit.js';
 import { AppError } from '../shared/domain/errors.js';
 import { DEFAULT_LIMITS, type TenantLimits } from '../shared/domain/rate-limits.js';
 import { ROLES, type Role } from '../shared/domain/team.js';
-import type { InboundOrigin } from '../shared/ports/inbound-store.js';
+import { eventOrigin, type InboundOrigin, senderOrigin } from '../shared/ports/inbound-store.js';
 import type { RecoveryReport } from '../shared/use-cases/outbox-recovery.js';
 import { teamUseCase } from '../shared/use-cases/team.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
@@ -205,11 +206,17 @@ const triggers = program
   .description(
     'Which event sources, SQS senders and inbound bucket prefixes may request payouts for a tenant',
   );
-type OriginOptions = { source?: string; sqsSender?: string; s3Prefix?: string };
-const originOf = (options: OriginOptions): InboundOrigin => {
+type OriginOptions = { source?: string; account?: string; sqsSender?: string; s3Prefix?: string };
+const originOf = (options: OriginOptions, local: boolean): InboundOrigin => {
   const given: InboundOrigin[] = [];
-  if (options.source) given.push({ kind: 'event_source', value: options.source });
-  if (options.sqsSender) given.push({ kind: 'sqs_sender', value: options.sqsSender });
+  if (options.source) {
+    // The account EventBridge names in the envelope: events only route from the integrator's account.
+    const account = options.account ?? (local ? LOCAL_ACCOUNT : undefined);
+    if (!account || !/^\d{12}$/.test(account))
+      throw new CliError('--source needs --account <the 12-digit AWS account that puts the events>');
+    given.push(eventOrigin(account, options.source));
+  }
+  if (options.sqsSender) given.push(senderOrigin(options.sqsSender));
   if (options.s3Prefix) given.push({ kind: 's3_prefix', value: options.s3Prefix.replace(/\/+$/, '') });
   const [origin] = given;
   if (!origin || given.length !== 1)
@@ -231,19 +238,23 @@ triggers
   .requiredOption('--tenant <id>', 'tenant id (ten_…)')
   .option(
     '--source <source>',
-    "EventBridge source, e.g. com.acme.refunds (events with detail-type 'Payout Requested')",
+    "EventBridge source, e.g. com.acme.refunds (events with detail-type 'Payout Requested' on the inbound bus)",
+  )
+  .option(
+    '--account <id>',
+    "with --source: the integrator's AWS account (EventBridge's `account`); locally 000000000000",
   )
   .option(
     '--sqs-sender <id>',
-    "SQS SenderId of the integrator's IAM principal (AROA…:session or AIDA…); locally 000000000000",
+    "SQS sender: the integrator's IAM role id (AROA…, any session) or user id (AIDA…); npm start prints the local one",
   )
   .option(
     '--s3-prefix <folder>',
     'first folder of payroll files in the inbound bucket: <folder>/<name>.csv becomes a batch',
   )
   .action(async (options: { tenant: string } & OriginOptions) => {
-    const origin = originOf(options);
     const target = resolveTarget(program.opts<{ table?: string }>().table);
+    const origin = originOf(options, target.local);
     const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName });
     if (!(await tenantAdministration(adapters).getTenant(options.tenant)))
       throw new CliError(`No tenant ${options.tenant}`);
@@ -256,11 +267,12 @@ triggers
   .description('Stop accepting payout requests from a source, sender or prefix')
   .requiredOption('--tenant <id>', 'tenant id (ten_…)')
   .option('--source <source>', 'EventBridge source')
-  .option('--sqs-sender <id>', 'SQS SenderId')
+  .option('--account <id>', "with --source: the integrator's AWS account")
+  .option('--sqs-sender <id>', 'SQS sender role or user id')
   .option('--s3-prefix <folder>', 'inbound bucket prefix')
   .action(async (options: { tenant: string } & OriginOptions) => {
-    const origin = originOf(options);
     const target = resolveTarget(program.opts<{ table?: string }>().table);
+    const origin = originOf(options, target.local);
     const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName });
     if (!(await adapters.inbound.unroute(options.tenant, origin)))
       throw new CliError(`${origin.value} is not routed to ${options.tenant}`);

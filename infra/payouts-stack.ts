@@ -89,6 +89,11 @@ export class PayoutsStack extends Stack {
       description:
         'Payout requests as queue messages (grant integrators sqs:SendMessage here; route their SenderId)',
     });
+    new CfnOutput(this, 'InboundEventBusName', {
+      value: this.execution.inboundBus.eventBusName,
+      description:
+        "Integrators put 'Payout Requested' events here (grant them events:PutEvents on this bus; route their account and source)",
+    });
     new CfnOutput(this, 'OutboxRecoveryFunctionName', {
       value: (this.api.functions.get(OUTBOX_RECOVERY_FUNCTION) as { functionName: string }).functionName,
       description:

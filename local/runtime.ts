@@ -11,6 +11,7 @@ import {
   EVENT_BUS,
   FUNCTIONS,
   handlerEntry,
+  INBOUND_EVENT_BUS,
   INBOUND_FILES,
   NOT_FOUND_FUNCTION,
   OUTBOX_RECOVERY_FUNCTION,
@@ -213,17 +214,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     };
     {
       const { putEvents } = eventBridge;
-      eventBridge.putEvents = (entries) => {
+      eventBridge.putEvents = (entries, account) => {
         if (Date.now() < busDownUntil)
           throw Object.assign(new Error('chaos: the local bus is down'), { code: 'InternalException' });
-        return putEvents(entries);
+        return putEvents(entries, account);
       };
     }
     if (meter) {
       const { putEvents } = eventBridge;
-      eventBridge.putEvents = (entries) => {
+      eventBridge.putEvents = (entries, account) => {
         meter.called('EventBridge.PutEvents', entries.length);
-        return putEvents(entries);
+        return putEvents(entries, account);
       };
     }
     // The portal's identity provider; its issuer is this gateway's URL, known once it listens.
@@ -286,7 +287,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     // Lambda's on-failure destination of the relay's stream mapping, and the refused requests' queue.
     sqs.createQueue({ name: STREAM_DLQ, visibilityTimeoutSeconds: 30 });
     sqs.createQueue({ name: REJECTION_QUEUE, visibilityTimeoutSeconds: 30 });
-    for (const rule of RULES) eventBridge.putRule({ bus: EVENT_BUS, ...rule });
+    for (const rule of RULES)
+      eventBridge.putRule({ ...rule, bus: rule.bus === 'inbound' ? INBOUND_EVENT_BUS : EVENT_BUS });
 
     const functionEnvironment: Record<string, string> = {
       ...LOCAL_AWS_ENV,

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
+import { eventOrigin, senderOrigin } from '../shared/ports/inbound-store.js';
+import { INBOUND_EVENT_BUS } from '../shared/topology.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
+import { LOCAL_ACCOUNT, LOCAL_ROLE_ID } from './aws/local-identity.js';
 import { buildPortalIfStale } from './build-portal.js';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoTeam } from './demo-team.js';
 import { LocalRuntimeError } from './errors.js';
@@ -37,8 +40,8 @@ async function main(): Promise<void> {
   // Event-driven payouts work out of the box for the demo tenant (README: "requested by events").
   const inbound = createDynamoAdapters({ PAYOUTS_TABLE_NAME: platform.tableName }).inbound;
   const routedAt = new Date().toISOString();
-  await inbound.route(demo.tenantId, { kind: 'event_source', value: DEMO_EVENT_SOURCE }, routedAt);
-  await inbound.route(demo.tenantId, { kind: 'sqs_sender', value: LOCAL_SQS_SENDER }, routedAt);
+  await inbound.route(demo.tenantId, eventOrigin(LOCAL_ACCOUNT, DEMO_EVENT_SOURCE), routedAt);
+  await inbound.route(demo.tenantId, senderOrigin(LOCAL_ROLE_ID), routedAt);
   await inbound.route(demo.tenantId, { kind: 's3_prefix', value: DEMO_S3_PREFIX }, routedAt);
   const width = Math.max(...DEMO_USERS.map((user) => user.email.length));
   const demoUsers = DEMO_USERS.map(
@@ -76,8 +79,9 @@ Try it:
     -H "Idempotency-Key: $(date +%s)" -H "Content-Type: application/json" \\
     -d '{"amount":1050,"currency":"EUR","reference":"demo-'$RANDOM'","destination":{"type":"email","email":"ada@example.com"}}'
   API docs: ${platform.url}/v1/openapi.json
-  Local AWS endpoint (EventBridge bus "payouts", SQS queue "inbound-requests"): ${platform.awsEndpoint}
-    events from source ${DEMO_EVENT_SOURCE} and queue messages become the demo tenant's payouts
+  Local AWS endpoint (EventBridge bus "${INBOUND_EVENT_BUS}", SQS queue "inbound-requests"): ${platform.awsEndpoint}
+    with credentials local/local (account ${LOCAL_ACCOUNT}, role ${LOCAL_ROLE_ID}), events from source
+    ${DEMO_EVENT_SOURCE} and queue messages become the demo tenant's payouts
   Local S3 endpoint: ${platform.s3Endpoint}  (credentials local/local, region us-east-1)
     a CSV put under s3://${LOCAL_INBOUND_BUCKET}/${DEMO_S3_PREFIX}/ becomes a demo batch; its result is written beside it
 Press Ctrl-C to stop.
@@ -111,9 +115,11 @@ async function shutdown(signal: string): Promise<void> {
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-/** The EventBridge source routed to the demo tenant; every local SQS message's SenderId is the local account. */
+/**
+ * The EventBridge source routed to the demo tenant (from the local account); queue messages sent with
+ * the local credentials come from the local role (LOCAL_ROLE_ID), also routed to it.
+ */
 const DEMO_EVENT_SOURCE = 'com.example.demo';
-const LOCAL_SQS_SENDER = '000000000000';
 /** The inbound bucket prefix routed to the demo tenant: `s3://payouts-inbound/demo/<name>.csv`. */
 const DEMO_S3_PREFIX = 'demo';
 

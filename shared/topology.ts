@@ -427,10 +427,19 @@ export const QUEUES: readonly QueueSpec[] = [
   },
 ];
 
-/** An EventBridge rule on the platform bus, delivering matching events to a queue. */
+/**
+ * The bus integrators put `Payout Requested` events on: theirs, not the platform's. The platform's
+ * bus accepts `payouts.platform` events only from the functions that publish (a resource policy), and
+ * no consumer trusts what an event carries: each re-reads what it names from the table.
+ */
+export const INBOUND_EVENT_BUS = 'payouts-inbound';
+
+/** An EventBridge rule on the platform bus (or the inbound bus), delivering matching events to a queue. */
 export interface RuleSpec {
   name: string;
   description: string;
+  /** `inbound`: a rule of the integrators' bus; the platform's bus otherwise. */
+  bus?: 'inbound';
   /** EventBridge event pattern, evaluated by EventBridge in AWS and by the local emulator locally. */
   eventPattern: Record<string, unknown>;
   target: { queue: string };
@@ -466,7 +475,9 @@ export const RULES: readonly RuleSpec[] = [
   },
   {
     name: 'payout-requests-to-inbound',
-    description: 'Payout Requested events from any source but the platform become payouts (routed by source)',
+    description:
+      "Payout Requested events on the integrators' bus become payouts (routed by account and source)",
+    bus: 'inbound',
     eventPattern: { source: [{ 'anything-but': EVENT_SOURCE }], 'detail-type': ['Payout Requested'] },
     target: { queue: 'inbound-events' },
   },

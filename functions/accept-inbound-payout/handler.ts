@@ -9,6 +9,7 @@ import {
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { loadConfig, queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
+import { eventOrigin, senderOrigin } from '../../shared/ports/inbound-store.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { REJECTION_QUEUE } from '../../shared/topology.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
@@ -51,11 +52,12 @@ function requestOf(record: SQSRecord) {
   // Only EventBridge can send to the events queue (its rule is the queue's sender), so only there is
   // the body an event whose `source` routes it.
   if (record.eventSourceARN === process.env[queueArnVariable('inbound-events')]) {
-    const event = JSON.parse(record.body) as { id: string; source: string; detail: unknown };
+    const event = JSON.parse(record.body) as { id: string; account: string; source: string; detail: unknown };
     return {
       queue: 'inbound-events',
       channel: 'eventbridge' as InboundChannel,
-      origin: { kind: 'event_source' as const, value: event.source },
+      // EventBridge sets `account`; `source` is whatever the sender wrote: both make the route.
+      origin: eventOrigin(String(event.account), String(event.source)),
       messageId: event.id,
       body: event.detail,
     };
@@ -70,7 +72,7 @@ function requestOf(record: SQSRecord) {
     queue: 'inbound-requests',
     channel: 'sqs' as InboundChannel,
     // SQS sets SenderId from the caller's credentials: it cannot be claimed in the message.
-    origin: { kind: 'sqs_sender' as const, value: record.attributes.SenderId },
+    origin: senderOrigin(record.attributes.SenderId),
     messageId: record.messageId,
     body,
   };

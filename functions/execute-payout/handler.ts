@@ -25,15 +25,26 @@ const execute = executePayoutUseCase({
   leaseSeconds: config.PAYOUTS_EXECUTION_LEASE_SECONDS,
 });
 
-/** The EventBridge envelope the rule delivers: `detail` is the `payout.queued` event. */
-function payoutOf(record: SQSRecord): { tenantId: string; payoutId: string } {
-  const envelope = JSON.parse(record.body) as {
-    detail?: { tenant_id?: string; data?: { object?: { id?: string } } };
-  };
+/**
+ * The payout an envelope names (`payout.queued`, or the sweeper's `outbox.execution_requested`): only
+ * its tenant and id are read; the payout itself is read from the table. A message that names none can
+ * never be executed: it is logged at ERROR (the executor's alarm) and dropped, not retried for a day.
+ */
+function payoutOf(record: SQSRecord): { tenantId: string; payoutId: string } | undefined {
+  let envelope: { detail?: { tenant_id?: unknown; data?: { object?: { id?: unknown } } } } = {};
+  try {
+    envelope = JSON.parse(record.body);
+  } catch {
+    // not JSON: names nothing
+  }
   const tenantId = envelope.detail?.tenant_id;
   const payoutId = envelope.detail?.data?.object?.id;
-  if (!tenantId || !payoutId) throw new Error(`Message ${record.messageId} names no tenant and payout`);
-  return { tenantId, payoutId };
+  if (typeof tenantId === 'string' && typeof payoutId === 'string') return { tenantId, payoutId };
+  logger.error('Execution message names no payout: dropped (it can never be executed)', {
+    messageId: record.messageId,
+    body: record.body.slice(0, 500),
+  });
+  return undefined;
 }
 
 /**
@@ -42,7 +53,9 @@ function payoutOf(record: SQSRecord): { tenantId: string; payoutId: string } {
  * attempt's lease expires, which the next attempt must take over).
  */
 export const handler = sqsBatchHandler(async (record) => {
-  const { tenantId, payoutId } = payoutOf(record);
+  const named = payoutOf(record);
+  if (!named) return;
+  const { tenantId, payoutId } = named;
   try {
     const result = await execute(tenantId, payoutId);
     logger.info('Payout executed', { payoutId, result });

@@ -180,6 +180,21 @@ export class PayoutsMonitoring extends Construct {
       onAny(recovered, 'OutboxRecovered'),
     );
 
+    // An event on the platform bus that the feed does not hold: forged (or a bug). Never delivered.
+    const refused = new MetricFilter(this, 'ForgedEventLines', {
+      logGroup: fn('fan-out-webhooks').logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', 'Refused an event*'),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: 'ForgedEvents',
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ period: fiveMinutes, statistic: 'Sum' });
+    alarm(
+      'ForgedEvents',
+      'An event on the platform bus is not in its tenant feed: forged, refused, no webhook sent.',
+      onAny(refused, 'ForgedEvents'),
+    );
+
     // The outbox relay: a failed batch is retried by Lambda (then the stream DLQ), and must not lag.
     const relay = fn(OUTBOX_RELAY_FUNCTION);
     alarm(

@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { CfnRule, EventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
@@ -10,7 +10,9 @@ import { Construct } from 'constructs';
 import { queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import {
   EVENT_BUS,
+  EVENT_SOURCE,
   FUNCTIONS,
+  INBOUND_EVENT_BUS,
   type FunctionSpec,
   OUTBOX_RECOVERY_EVERY_MINUTES,
   OUTBOX_RECOVERY_FUNCTION,
@@ -86,6 +88,8 @@ export interface PayoutExecutionProps {
  */
 export class PayoutExecution extends Construct {
   readonly bus: EventBus;
+  /** Integrators' bus: `Payout Requested` events (grant them events:PutEvents here only). */
+  readonly inboundBus: EventBus;
   readonly queues: ReadonlyMap<string, Queue>;
   readonly deadLetterQueues: ReadonlyMap<string, Queue>;
   readonly streamDeadLetterQueue: Queue;
@@ -110,10 +114,30 @@ export class PayoutExecution extends Construct {
 
     // One bus per stack, so two stages can share an account.
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${Stack.of(this).stackName}-${EVENT_BUS}` });
-    for (const spec of FUNCTIONS.filter((candidate) => candidate.publishesEvents)) {
-      this.bus.grantPutEventsTo(fn(spec.name));
-      fn(spec.name).bindEnvironment({ PAYOUTS_EVENT_BUS_NAME: this.bus.eventBusName });
+    const publishers = FUNCTIONS.filter((candidate) => candidate.publishesEvents).map((spec) => fn(spec.name));
+    for (const publisher of publishers) {
+      this.bus.grantPutEventsTo(publisher);
+      publisher.bindEnvironment({ PAYOUTS_EVENT_BUS_NAME: this.bus.eventBusName });
     }
+    // Only the platform's publishers may put its events on its bus, whatever IAM grants others: a
+    // forged `payout.paid` would otherwise reach the consumers (who re-read the table anyway).
+    this.bus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyThePlatformPublishesPlatformEvents',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [this.bus.eventBusArn],
+        conditions: {
+          StringEquals: { 'events:source': EVENT_SOURCE },
+          ArnNotEquals: { 'aws:PrincipalArn': publishers.map((publisher) => publisher.role?.roleArn ?? '') },
+        },
+      }),
+    );
+    // Integrators put `Payout Requested` events on their own bus (its rule feeds the inbound queue).
+    this.inboundBus = new EventBus(this, 'InboundBus', {
+      eventBusName: `${Stack.of(this).stackName}-${INBOUND_EVENT_BUS}`,
+    });
 
     this.streamDeadLetterQueue = encryptedQueue(this, 'StreamDlq', {});
     fn(STREAM_CONSUMER.function).addEventSource(
@@ -191,7 +215,7 @@ export class PayoutExecution extends Construct {
       if (!queue) throw new Error(`rule ${rule.name}: no queue '${rule.target.queue}'`);
       const cfnRule = new CfnRule(this, `${rule.name}Rule`, {
         description: rule.description,
-        eventBusName: this.bus.eventBusName,
+        eventBusName: (rule.bus === 'inbound' ? this.inboundBus : this.bus).eventBusName,
         eventPattern: rule.eventPattern,
         state: 'ENABLED',
         targets: [

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { LocalCognito } from './local-cognito.js';
 import type { LocalEventBridge } from './local-eventbridge.js';
+import { callerOf, type LocalCaller, senderIdOf } from './local-identity.js';
 import type { LocalKms } from './local-kms.js';
 import type { LocalSqs } from './local-sqs.js';
 import type { LocalStepFunctions } from './local-stepfunctions.js';
@@ -47,26 +48,42 @@ export function createAwsJsonEndpoint(deps: {
   kms: LocalKms;
 }): Server {
   const queueName = (url: unknown) => String(url).split('/').pop() as string;
-  const operations: Record<string, (input: never) => unknown> = {
-    'AWSEvents.PutEvents': (input: { Entries: [] }) => {
-      const entries = deps.eventBridge.putEvents(input.Entries ?? []);
+  const operations: Record<string, (input: never, caller: LocalCaller) => unknown> = {
+    'AWSEvents.PutEvents': (input: { Entries: [] }, caller: LocalCaller) => {
+      const entries = deps.eventBridge.putEvents(input.Entries ?? [], caller.account);
       return { FailedEntryCount: 0, Entries: entries };
     },
     'AmazonSQS.ChangeMessageVisibility': (input: { ReceiptHandle: string; VisibilityTimeout: number }) => {
       deps.sqs.changeVisibility(input.ReceiptHandle, input.VisibilityTimeout);
       return {};
     },
-    'AmazonSQS.SendMessage': (input: { QueueUrl: string; MessageBody: string; DelaySeconds?: number }) => ({
-      MessageId: deps.sqs.send(queueName(input.QueueUrl), input.MessageBody, input.DelaySeconds ?? 0),
+    'AmazonSQS.SendMessage': (
+      input: { QueueUrl: string; MessageBody: string; DelaySeconds?: number },
+      caller: LocalCaller,
+    ) => ({
+      MessageId: deps.sqs.send(
+        queueName(input.QueueUrl),
+        input.MessageBody,
+        input.DelaySeconds ?? 0,
+        senderIdOf(caller),
+      ),
       MD5OfMessageBody: md5(input.MessageBody),
     }),
-    'AmazonSQS.SendMessageBatch': (input: {
-      QueueUrl: string;
-      Entries: { Id: string; MessageBody: string; DelaySeconds?: number }[];
-    }) => ({
+    'AmazonSQS.SendMessageBatch': (
+      input: {
+        QueueUrl: string;
+        Entries: { Id: string; MessageBody: string; DelaySeconds?: number }[];
+      },
+      caller: LocalCaller,
+    ) => ({
       Successful: input.Entries.map((entry) => ({
         Id: entry.Id,
-        MessageId: deps.sqs.send(queueName(input.QueueUrl), entry.MessageBody, entry.DelaySeconds ?? 0),
+        MessageId: deps.sqs.send(
+          queueName(input.QueueUrl),
+          entry.MessageBody,
+          entry.DelaySeconds ?? 0,
+          senderIdOf(caller),
+        ),
         MD5OfMessageBody: md5(entry.MessageBody),
       })),
       Failed: [],
@@ -125,7 +142,10 @@ export function createAwsJsonEndpoint(deps: {
           throw Object.assign(new Error(`${target || 'This operation'} is not emulated locally`), {
             code: 'UnknownOperationException',
           });
-        const output = operation(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never);
+        const output = operation(
+          JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as never,
+          callerOf(request.headers.authorization),
+        );
         response.writeHead(200, { 'content-type': contentType });
         response.end(JSON.stringify(output));
       } catch (error) {

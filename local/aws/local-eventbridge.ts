@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { matchesEventPattern } from './event-pattern.js';
+import { LOCAL_ACCOUNT } from './local-identity.js';
 import type { LocalSqs } from './local-sqs.js';
 
 export interface LocalRule {
@@ -30,7 +31,8 @@ export function createLocalEventBridge(deps: { sqs: LocalSqs }) {
       rules.push(rule);
     },
 
-    putEvents(entries: PutEventsEntry[]): { EventId: string }[] {
+    /** `account` is the caller's, as EventBridge sets it (the platform's own calls: the local account). */
+    putEvents(entries: PutEventsEntry[], account: string = LOCAL_ACCOUNT): { EventId: string }[] {
       return entries.map((entry) => {
         const id = randomUUID();
         const time =
@@ -42,7 +44,7 @@ export function createLocalEventBridge(deps: { sqs: LocalSqs }) {
           id,
           'detail-type': entry.DetailType,
           source: entry.Source,
-          account: '000000000000',
+          account,
           time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
           region: 'us-east-1',
           resources: entry.Resources ?? [],

@@ -14,6 +14,8 @@ interface Message {
   firstReceiveAt?: number;
   /** Receipt handles of the latest receive: older ones no longer delete or change the message. */
   handles: Set<string>;
+  /** Who sent it, as SQS reports it (`AROA…:session`); the local account for the platform's own. */
+  senderId: string;
 }
 
 export interface QueueOptions {
@@ -83,7 +85,7 @@ export function createLocalSqs(options: { duplicateDeliveryRate?: number; endpoi
       return queue;
     },
 
-    send(name: string, body: string, delaySeconds = 0): string {
+    send(name: string, body: string, delaySeconds = 0, senderId: string = ACCOUNT): string {
       const now = Date.now();
       const id = randomUUID();
       queueOf(name).messages.set(id, {
@@ -93,6 +95,7 @@ export function createLocalSqs(options: { duplicateDeliveryRate?: number; endpoi
         visibleAt: now + delaySeconds * 1000,
         receiveCount: 0,
         handles: new Set(),
+        senderId,
       });
       wake();
       return id;
@@ -232,7 +235,7 @@ export function createLocalSqs(options: { duplicateDeliveryRate?: number; endpoi
       attributes: {
         ApproximateReceiveCount: String(message.receiveCount),
         SentTimestamp: String(message.sentAt),
-        SenderId: ACCOUNT,
+        SenderId: message.senderId,
         ApproximateFirstReceiveTimestamp: String(message.firstReceiveAt ?? message.sentAt),
       },
       messageAttributes: {},

@@ -4,6 +4,25 @@
  */
 export type InboundOrigin = { kind: 'event_source' | 'sqs_sender' | 's3_prefix'; value: string };
 
+/**
+ * An event's origin: the account EventBridge names in the envelope and the event's `source`. The
+ * source alone is whatever the sender wrote; the account is set by EventBridge, so a forged event
+ * from another account never matches a tenant's route.
+ */
+export const eventOrigin = (account: string, source: string): InboundOrigin => ({
+  kind: 'event_source',
+  value: `${account}/${source}`,
+});
+
+/**
+ * A queue message's origin: the IAM role (or user) id SQS names in `SenderId`, without the session
+ * name (`AROA…:i-0abc…` → `AROA…`), which changes per EC2 instance, ECS task or Lambda container.
+ */
+export const senderOrigin = (senderId: string): InboundOrigin => ({
+  kind: 'sqs_sender',
+  value: senderId.split(':')[0] ?? senderId,
+});
+
 export type InboundChannel = 'eventbridge' | 'sqs' | 's3';
 
 /** A payout request from an event, a queue or a file that was refused, with why (stored once per request). */

@@ -19,9 +19,29 @@ import type {
   WebhookStore,
 } from '../ports/webhook-store.js';
 
-/** Fan-out: one queue message per endpoint that wants the event, each naming its delivery id. */
-export function fanOutWebhooksUseCase(deps: { webhooks: WebhookStore; queue: DeliveryQueue }) {
-  return async function fanOut(tenantId: string, event: EventResource): Promise<number> {
+/** The bus carried an event the feed does not have: forged, or another tenant's id under this one. */
+export class UnknownEventError extends Error {
+  constructor(tenantId: string, eventId: string) {
+    super(`Event ${eventId} of tenant ${tenantId} is not in the feed: refused (forged or unknown)`);
+    this.name = 'UnknownEventError';
+  }
+}
+
+/**
+ * Fan-out: one queue message per endpoint that wants the event, each naming its delivery id. The
+ * bus's copy is not trusted: the event is read from the tenant's feed by id (the relay writes the
+ * feed before it publishes), and what the feed holds is what is delivered. An event the feed does
+ * not hold is refused, whatever the bus said.
+ */
+export function fanOutWebhooksUseCase(deps: {
+  webhooks: WebhookStore;
+  queue: DeliveryQueue;
+  events: Pick<EventStore, 'get'>;
+}) {
+  return async function fanOut(tenantId: string, eventId: string): Promise<number> {
+    const stored = await deps.events.get(tenantId, eventId);
+    if (!stored) throw new UnknownEventError(tenantId, eventId);
+    const event = stored.resource;
     const endpoints = (await deps.webhooks.listEndpoints(tenantId)).filter((endpoint) =>
       wantsEvent(endpoint, event.type),
     );

@@ -107,6 +107,44 @@ describe('execution infrastructure', () => {
   });
 });
 
+describe('the buses (forged events)', () => {
+  const busId = stack.getLogicalId(stack.execution.bus.node.defaultChild as never);
+  const inboundBusId = stack.getLogicalId(stack.execution.inboundBus.node.defaultChild as never);
+
+  it('refuses payouts.platform events on the platform bus from anyone but its publishers (a Deny on the bus)', () => {
+    const policies = ofType('AWS::Events::EventBusPolicy').filter((policy) =>
+      JSON.stringify(policy.Properties.EventBusName).includes(busId),
+    );
+    expect(policies).toHaveLength(1);
+    const statement = policies[0].Properties.Statement;
+    expect(statement).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 'events:PutEvents',
+      Condition: { StringEquals: { 'events:source': 'payouts.platform' } },
+    });
+    const allowed = JSON.stringify(statement.Condition.ArnNotEquals['aws:PrincipalArn']);
+    const publishers = FUNCTIONS.filter((spec) => spec.publishesEvents).map((spec) => spec.name);
+    expect(publishers.sort()).toEqual(['recover-outbox', 'relay-outbox']);
+    for (const name of publishers)
+      expect(allowed).toContain(resources[functionId(name)].Properties.Role['Fn::GetAtt'][0]);
+  });
+
+  it("puts integrators' Payout Requested rule on their own bus, not the platform's", () => {
+    const rules = ofType('AWS::Events::Rule');
+    const inbound = rules.filter((rule) =>
+      JSON.stringify(rule.Properties.EventPattern).includes('Payout Requested'),
+    );
+    expect(inbound).toHaveLength(1);
+    expect(JSON.stringify(inbound[0].Properties.EventBusName)).toContain(inboundBusId);
+    for (const rule of rules.filter((candidate) => candidate !== inbound[0]))
+      expect(JSON.stringify(rule.Properties.EventBusName)).toContain(busId);
+    expect(RULES.filter((rule) => rule.bus === 'inbound').map((rule) => rule.name)).toEqual([
+      'payout-requests-to-inbound',
+    ]);
+  });
+});
+
 describe('queue senders', () => {
   it.each(FUNCTIONS.filter((spec) => spec.sendsTo).map((spec) => [spec.name, spec] as const))(
     '%s may send to its queues, and knows their URLs',

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/http/logger.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 /** The whole local pipeline: API → table stream → relay → bus → rule → queue → executor → provider. */
@@ -103,14 +104,23 @@ describe('the events feed', () => {
 });
 
 describe('a message the executor can never process', () => {
-  it('lands in the dead-letter queue after its maximum receives, and nothing else is affected', async () => {
+  it('is dropped at once with an ERROR line (it names no payout), not retried for a day; nothing else is affected', async () => {
+    const errors = vi.spyOn(logger, 'error');
     ctx.platform.sqs.send('execution', JSON.stringify({ detail: { note: 'no payout here' } }));
 
     await eventually(
-      async () => ctx.platform.sqs.depth('execution-dlq').visible,
-      (depth) => depth === 1,
+      async () => errors.mock.calls.map(([message]) => String(message)),
+      (messages) => messages.some((message) => message.startsWith('Execution message names no payout')),
       30_000,
     );
-    expect(ctx.platform.sqs.depth('execution')).toEqual({ visible: 0, inFlight: 0 });
+    await eventually(
+      async () => ctx.platform.sqs.depth('execution'),
+      (depth) => depth.visible === 0 && depth.inFlight === 0,
+    );
+    expect(ctx.platform.sqs.depth('execution-dlq').visible).toBe(0);
+    errors.mockRestore();
+    // The pipeline still pays.
+    const created = await ctx.tenant.createPayout(payoutBody());
+    expect((await finalPayout(created.body.id)).status).toBe('paid');
   }, 40_000);
 });

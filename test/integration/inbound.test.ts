@@ -4,20 +4,22 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_BUS, REJECTION_QUEUE } from '../../shared/topology.js';
+import { LOCAL_ACCOUNT, LOCAL_ROLE_ID } from '../../local/aws/local-identity.js';
+import { eventOrigin, senderOrigin } from '../../shared/ports/inbound-store.js';
+import { EVENT_BUS, INBOUND_EVENT_BUS, REJECTION_QUEUE } from '../../shared/topology.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 const context = withTestPlatform('inbound');
 const SOURCE = `com.acme.refunds.${randomBytes(3).toString('hex')}`;
-/** The local SQS sets every message's SenderId to the local account. */
-const LOCAL_SENDER = '000000000000';
+/** Credentials of someone else's account (the local endpoint gives each access key its own identity). */
+const ATTACKER = { accessKeyId: 'attacker', secretAccessKey: 'attacker' };
 
-const putEvent = (detail: unknown, source = SOURCE) =>
-  new EventBridgeClient({}).send(
+const putEvent = (detail: unknown, source = SOURCE, credentials?: typeof ATTACKER) =>
+  new EventBridgeClient(credentials ? { credentials } : {}).send(
     new PutEventsCommand({
       Entries: [
         {
-          EventBusName: EVENT_BUS,
+          EventBusName: INBOUND_EVENT_BUS,
           Source: source,
           DetailType: 'Payout Requested',
           Detail: JSON.stringify(detail),
@@ -26,8 +28,8 @@ const putEvent = (detail: unknown, source = SOURCE) =>
     }),
   );
 
-const sendMessage = (body: unknown) =>
-  new SQSClient({}).send(
+const sendMessage = (body: unknown, credentials?: typeof ATTACKER) =>
+  new SQSClient(credentials ? { credentials } : {}).send(
     new SendMessageCommand({
       QueueUrl: context.platform.sqs.queueUrl('inbound-requests'),
       MessageBody: JSON.stringify(body),
@@ -53,16 +55,68 @@ beforeAll(async () => {
   const { platform, tenant } = context;
   const now = new Date().toISOString();
   expect(
-    await platform.adapters.inbound.route(tenant.tenantId, { kind: 'event_source', value: SOURCE }, now),
+    await platform.adapters.inbound.route(tenant.tenantId, eventOrigin(LOCAL_ACCOUNT, SOURCE), now),
   ).toBe(true);
-  expect(
-    await platform.adapters.inbound.route(tenant.tenantId, { kind: 'sqs_sender', value: LOCAL_SENDER }, now),
-  ).toBe(true);
+  // The local credentials' role, whatever the session (SenderId is `<role id>:<session>`).
+  expect(await platform.adapters.inbound.route(tenant.tenantId, senderOrigin(LOCAL_ROLE_ID), now)).toBe(true);
   // An origin belongs to one tenant.
   const other = await platform.newTenant('Other');
-  expect(
-    await platform.adapters.inbound.route(other.tenantId, { kind: 'event_source', value: SOURCE }, now),
-  ).toBe(false);
+  expect(await platform.adapters.inbound.route(other.tenantId, eventOrigin(LOCAL_ACCOUNT, SOURCE), now)).toBe(
+    false,
+  );
+});
+
+describe('forged origins (security)', () => {
+  it('an event with a routed source from another account creates nothing: the route is account and source', async () => {
+    const body = payoutBody({ amount: 424_200 });
+    await putEvent({ ...body, idempotency_key: `forged-${body.reference}` }, SOURCE, ATTACKER);
+    const refused = await eventually(
+      async () => deadLetters('inbound-events'),
+      (letters) => letters.some((letter) => letter.request?.reference === body.reference),
+    );
+    expect(refused.find((letter) => letter.request?.reference === body.reference)).toMatchObject({
+      reason: { code: 'origin_not_routed' },
+      tenant_id: null,
+      origin: { kind: 'event_source', value: expect.not.stringMatching(/^000000000000\//) },
+    });
+    expect(await byReference(body.reference)).toHaveLength(0);
+  });
+
+  it('a queue message from another principal creates nothing; the routed role’s sessions all may', async () => {
+    const forged = payoutBody({ amount: 424_201 });
+    await sendMessage({ ...forged, idempotency_key: `forged-${forged.reference}` }, ATTACKER);
+    await eventually(
+      async () => deadLetters('inbound-requests'),
+      (letters) => letters.some((letter) => letter.request?.reference === forged.reference),
+    );
+    expect(await byReference(forged.reference)).toHaveLength(0);
+    // Two messages from the routed role: each carries a new session name in its SenderId.
+    const bodies = [payoutBody(), payoutBody()];
+    for (const body of bodies) await sendMessage({ ...body, idempotency_key: `session-${body.reference}` });
+    for (const body of bodies)
+      await eventually(
+        () => byReference(body.reference),
+        (found) => found.length === 1,
+      );
+  });
+
+  it('the platform bus does not route integrators’ Payout Requested events', async () => {
+    const body = payoutBody();
+    await new EventBridgeClient({}).send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: EVENT_BUS,
+            Source: SOURCE,
+            DetailType: 'Payout Requested',
+            Detail: JSON.stringify({ ...body, idempotency_key: body.reference }),
+          },
+        ],
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await byReference(body.reference)).toHaveLength(0);
+  });
 });
 
 describe('payouts requested by events and queue messages', () => {
@@ -108,7 +162,7 @@ describe('payouts requested by events and queue messages', () => {
     expect(event.data.object).toMatchObject({
       object: 'payout_request_rejection',
       channel: 'eventbridge',
-      origin: SOURCE,
+      origin: `${LOCAL_ACCOUNT}/${SOURCE}`,
       idempotency_key: `bad-${body.reference}`,
       reason: { code: 'validation_failed', details: [expect.objectContaining({ param: 'amount' })] },
     });
@@ -148,14 +202,26 @@ describe('payouts requested by events and queue messages', () => {
           env: process.env,
         },
       );
-    expect((await cli('route', '--tenant', tenant.tenantId, '--source', source)).stdout).toContain(
-      `event source ${source} → ${tenant.tenantId}`,
-    );
-    expect((await cli('list', '--tenant', tenant.tenantId)).stdout).toContain(source);
-    const other = await platform.newTenant('Another');
-    const refused = await cli('route', '--tenant', other.tenantId, '--source', source).catch(
+    // Against a table (as in AWS) a source needs its account: EventBridge's `account` is half the route.
+    const noAccount = await cli('route', '--tenant', tenant.tenantId, '--source', source).catch(
       (error) => error,
     );
+    expect(noAccount.stderr).toContain('--source needs --account');
+    expect(
+      (await cli('route', '--tenant', tenant.tenantId, '--source', source, '--account', LOCAL_ACCOUNT))
+        .stdout,
+    ).toContain(`event source ${LOCAL_ACCOUNT}/${source} → ${tenant.tenantId}`);
+    expect((await cli('list', '--tenant', tenant.tenantId)).stdout).toContain(source);
+    const other = await platform.newTenant('Another');
+    const refused = await cli(
+      'route',
+      '--tenant',
+      other.tenantId,
+      '--source',
+      source,
+      '--account',
+      LOCAL_ACCOUNT,
+    ).catch((error) => error);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('already routed to another tenant');
 

@@ -34,7 +34,8 @@ async function createDuringOutage(tenant: TenantClient, count: number, onDeadLet
       onDeadLetter();
     }
   }, 20);
-  platform.faults.refusePutEventsFor(4);
+  // Down until the relay has given a batch up (its retries spent), however long that takes here.
+  platform.faults.refusePutEventsFor(120);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const created = await tenant.createPayout(payoutBody({ amount: 500 + i }));
@@ -44,9 +45,10 @@ async function createDuringOutage(tenant: TenantClient, count: number, onDeadLet
   await eventually(
     async () => sawDeadLetter,
     (seen) => seen,
-    10_000,
+    60_000,
   );
   clearInterval(watch);
+  platform.faults.refusePutEventsFor(0);
   return ids;
 }
 
