@@ -7,7 +7,7 @@ import { createS3InboundFiles } from '../../shared/adapters/s3-inbound-files.js'
 import { binding, loadConfig, queueUrlVariable } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
-import { INBOUND_FILES, REJECTION_QUEUE } from '../../shared/topology.js';
+import { REJECTION_QUEUE } from '../../shared/topology.js';
 import { payoutBatchesUseCase } from '../../shared/use-cases/payout-batches.js';
 import { payoutFilesUseCase } from '../../shared/use-cases/payout-files.js';
 

@@ -19,7 +19,7 @@ async function startOne(record: SQSRecord): Promise<void> {
   };
   const payoutId = detail.data.object.id;
   const payout = await adapters.payouts.get(detail.tenant_id, payoutId);
-  if (!payout || payout.status !== 'pending_approval' || !payout.approval) {
+  if (payout?.status !== 'pending_approval' || !payout.approval) {
     logger.info('approval workflow not needed', { payoutId, status: payout?.status ?? null });
     return;
   }

@@ -12,8 +12,8 @@ import {
   EVENT_BUS,
   EVENT_SOURCE,
   FUNCTIONS,
-  INBOUND_EVENT_BUS,
   type FunctionSpec,
+  INBOUND_EVENT_BUS,
   OUTBOX_RECOVERY_EVERY_MINUTES,
   OUTBOX_RECOVERY_FUNCTION,
   QUEUES,
@@ -114,7 +114,9 @@ export class PayoutExecution extends Construct {
 
     // One bus per stack, so two stages can share an account.
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${Stack.of(this).stackName}-${EVENT_BUS}` });
-    const publishers = FUNCTIONS.filter((candidate) => candidate.publishesEvents).map((spec) => fn(spec.name));
+    const publishers = FUNCTIONS.filter((candidate) => candidate.publishesEvents).map((spec) =>
+      fn(spec.name),
+    );
     for (const publisher of publishers) {
       this.bus.grantPutEventsTo(publisher);
       publisher.bindEnvironment({ PAYOUTS_EVENT_BUS_NAME: this.bus.eventBusName });

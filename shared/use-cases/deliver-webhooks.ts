@@ -9,7 +9,7 @@ import {
   type WebhookEndpoint,
   wantsEvent,
 } from '../domain/webhooks.js';
-import type { EventResource, EventStore } from '../ports/event-store.js';
+import type { EventStore } from '../ports/event-store.js';
 import type { SecretSealer } from '../ports/secret-sealer.js';
 import type {
   Delivery,
