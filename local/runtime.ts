@@ -329,8 +329,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         : {}),
       ...definedStrings({
         PAYOUTS_EXECUTION_LEASE_SECONDS: execution.leaseSeconds,
-        PAYOUTS_RETRY_BASE_SECONDS: execution.retryBaseSeconds,
-        PAYOUTS_RETRY_CAP_SECONDS: execution.retryCapSeconds,
+        // Locally, failed messages come back within seconds (AWS: doubling to 30 minutes for a day).
+        PAYOUTS_RETRY_BASE_SECONDS: execution.retryBaseSeconds ?? 1,
+        PAYOUTS_RETRY_CAP_SECONDS: execution.retryCapSeconds ?? 10,
         PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: execution.executorKillRate,
         PAYOUTS_APPROVAL_TIMEOUT_SECONDS: execution.approvalTimeoutSeconds,
         PAYOUTS_OUTBOX_STALE_SECONDS: execution.outboxStaleSeconds,

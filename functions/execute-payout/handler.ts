@@ -60,7 +60,13 @@ export const handler = sqsBatchHandler(async (record) => {
     const result = await execute(tenantId, payoutId);
     logger.info('Payout executed', { payoutId, result });
   } catch (error) {
-    if (error instanceof LeaseHeldError) logger.info('Payout busy, retrying later', { payoutId });
+    if (error instanceof LeaseHeldError) {
+      // Another attempt owns the payout: come back when its lease ends (a duplicate delivery, mostly).
+      const seconds = error.until ? Math.ceil((Date.parse(error.until) - Date.now()) / 1000) + 1 : undefined;
+      logger.info('Payout busy, retrying when the lease ends', { payoutId, seconds });
+      if (seconds !== undefined)
+        throw new RetryLaterError(Math.max(1, seconds), error.message, { cause: error });
+    }
     if (error instanceof ProviderUnavailableError) {
       // ERROR: a provider outage is what the executor's alarm is for, even when it asks us to wait.
       logger.error('Provider unavailable; the payout is retried later with the same key', {

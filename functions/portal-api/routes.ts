@@ -213,7 +213,23 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
           parse(listPayoutsQuery, { ...query, status: 'pending_approval' }),
           (payout) => ({ ...toPortalPayout(payout), can_decide: mayDecide(payout, member.id) }),
         );
-        return jsonResponse(200, page);
+        // Who made each approver one, and when: an approver granted minutes before approving is news.
+        const approvers = Object.fromEntries(
+          (await use.team.list(member.tenantId)).data
+            .filter((candidate) => candidate.grants.some((grant) => grant.role === 'approver'))
+            .map((candidate) => {
+              const grant = candidate.grants.find((entry) => entry.role === 'approver');
+              return [
+                candidate.id,
+                {
+                  name: candidate.name,
+                  granted_at: grant?.granted_at ?? null,
+                  granted_by: grant?.granted_by ?? null,
+                },
+              ];
+            }),
+        );
+        return jsonResponse(200, { ...page, approvers });
       },
     },
     decisionRoute('/payouts/{id}/approve', true),
@@ -317,6 +333,14 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
           200,
           await use.team.update(caller, parse(idParams, params).id, parse(updateMemberBody, json())),
         ),
+    },
+
+    {
+      method: 'POST',
+      path: '/members/{id}/confirm-roles',
+      action: 'members.manage',
+      handler: async ({ caller, params }) =>
+        jsonResponse(200, await use.team.confirmRoles(caller, parse(idParams, params).id)),
     },
 
     // API keys

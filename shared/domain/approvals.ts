@@ -23,6 +23,11 @@ export interface ApprovalPolicy {
   rules: ApprovalRule[];
   /** How long a payout waits for its decision before it expires. */
   expiryHours: number;
+  /**
+   * How long a granted `approver` or `admin` role waits before it takes effect when no second admin
+   * confirms it (DEFAULT_GRANT_DELAY_HOURS when unset).
+   */
+  roleGrantDelayHours?: number;
   updatedAt: string;
   version: number;
   lastAction?: ActionStamp;
@@ -78,10 +83,15 @@ export function requiredApprovals(
 
 export type DecisionOutcome = 'approved' | 'rejected' | 'pending';
 
-/** Who requested a payout, for the four-eyes rule: the member who made it in the portal, if any. */
+/**
+ * Who requested a payout, for the four-eyes rule: the member who made it in the portal, or the member
+ * who created the API key that made it (an admin cannot approve what their own key asked for).
+ */
 export function requesterOf(payout: Payout): string | null {
   const actor = payout.manual?.requestedBy ?? payout.history?.[0]?.actor;
-  return actor?.type === 'member' ? actor.id : null;
+  if (actor?.type === 'member') return actor.id;
+  if (actor?.type === 'api_key') return actor.createdBy ?? null;
+  return null;
 }
 
 export class ApprovalRefusedError extends AppError {

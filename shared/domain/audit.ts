@@ -3,7 +3,8 @@ import { newId } from './ids.js';
 /** Who did something: a person of the team, an API key, or the platform itself. */
 export type Actor =
   | { type: 'member'; id: string; name: string; email: string }
-  | { type: 'api_key'; id: string }
+  /** `createdBy`: the member who created the key; they count as the requester for four eyes. */
+  | { type: 'api_key'; id: string; createdBy?: string | null }
   | { type: 'system' };
 
 export const SYSTEM: Actor = { type: 'system' };

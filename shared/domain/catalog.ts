@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'member.update',
   'member.deactivate',
   'member.reactivate',
+  'member.confirm_roles',
   'api_key.create',
   'api_key.revoke',
   'webhook_endpoint.create',

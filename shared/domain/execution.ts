@@ -51,7 +51,11 @@ export function settle(payout: Payout, outcome: TransferOutcome, now: number): P
 
 /** Another attempt owns the payout right now; the message must come back later. */
 export class LeaseHeldError extends AppError {
-  constructor(payoutId: string, until: string | null) {
+  constructor(
+    payoutId: string,
+    /** When the attempt's lease ends: the message comes back then, not on the backoff. */
+    readonly until: string | null,
+  ) {
     super('conflict_error', 'execution_in_progress', `Payout ${payoutId} is being executed until ${until}`);
     this.name = 'LeaseHeldError';
   }

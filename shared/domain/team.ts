@@ -62,13 +62,36 @@ export function actionsOf(roles: readonly Role[]): Action[] {
 
 export type MemberStatus = 'active' | 'deactivated';
 
+/**
+ * Roles that move money or hand out power: granted in the portal, they take effect only when a second
+ * admin confirms the grant, or after the tenant's cooling-off period (D52). One person alone cannot
+ * make themselves (or a second account of theirs) an approver and approve.
+ */
+export const GUARDED_ROLES: readonly Role[] = ['admin', 'approver'];
+
+/** Who granted a guarded role, when, and when it takes (or took) effect. */
+export interface RoleGrant {
+  role: Role;
+  grantedBy: { id: string; name: string } | null;
+  grantedAt: string;
+  /** When it takes effect if nobody confirms it sooner. */
+  effectiveAt: string;
+  /** The second admin who confirmed it (then it took effect at once). */
+  confirmedBy?: { id: string; name: string } | null;
+}
+
 /** A person of a tenant's team. Keyed by the identity provider's `sub`. */
 export interface Member {
   id: string;
   tenantId: string;
   email: string;
   name: string;
+  /** Roles in effect (see `activeRoles` for guarded grants that come into effect by time). */
   roles: Role[];
+  /** Guarded roles granted but not yet in effect: each has its grant in `grants`. */
+  pendingRoles?: Role[];
+  /** The latest grant of each guarded role the member holds or awaits. */
+  grants?: RoleGrant[];
   status: MemberStatus;
   invitedBy: string | null;
   createdAt: string;
@@ -76,6 +99,19 @@ export interface Member {
   version: number;
   lastAction?: ActionStamp;
 }
+
+/** The roles a member has at `at`: theirs, plus pending guarded grants whose cooling-off has passed. */
+export function activeRoles(member: Pick<Member, 'roles' | 'pendingRoles' | 'grants'>, at: string): Role[] {
+  const due = (member.pendingRoles ?? []).filter((role) => {
+    const grant = member.grants?.find((candidate) => candidate.role === role);
+    return grant !== undefined && grant.effectiveAt <= at;
+  });
+  return [...new Set([...member.roles, ...due])];
+}
+
+/** The default cooling-off of a guarded grant nobody confirms (a tenant setting, 1–168 hours). */
+export const DEFAULT_GRANT_DELAY_HOURS = 24;
+export const MAX_GRANT_DELAY_HOURS = 168;
 
 /** A new, active member (an invitation, or a tenant's first members). */
 export function newMember(input: {

@@ -93,7 +93,7 @@ export function apiErrors(): MiddlewareObj<ApiEvent, ApiResult> {
 }
 
 /**
- * The authorizer lets every request through and says who the caller is (so that a bad key gets the
+ * The authorizer lets every request with credentials through and says who the caller is (so that a bad key gets the
  * API's own 401 body, which HTTP API authorizers cannot shape); this middleware enforces it.
  */
 function apiKeyPrincipal(): MiddlewareObj<ApiEvent, ApiResult> {
@@ -105,6 +105,7 @@ function apiKeyPrincipal(): MiddlewareObj<ApiEvent, ApiResult> {
         tenantId: context.tenantId,
         apiKeyId: context.apiKeyId,
         mode: context.mode,
+        ...(context.createdBy ? { createdBy: context.createdBy } : {}),
       };
     },
   };
@@ -177,7 +178,11 @@ export function apiHandler(
 export function callerOf(request: ApiRequest): Caller {
   return {
     tenantId: request.principal.tenantId,
-    actor: { type: 'api_key', id: request.principal.apiKeyId },
+    actor: {
+      type: 'api_key',
+      id: request.principal.apiKeyId,
+      createdBy: request.principal.createdBy ?? null,
+    },
     sourceIp: request.requestContext?.http?.sourceIp ?? null,
     requestId: request.requestContext?.requestId ?? null,
   };

@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { TENANT_CLAIM } from '../adapters/cognito-directory.js';
 import type { Caller } from '../domain/audit.js';
 import { AppError, AuthenticationError } from '../domain/errors.js';
-import { ACTIONS, type Action, can, type Member } from '../domain/team.js';
+import { ACTIONS, type Action, activeRoles, can, type Member } from '../domain/team.js';
 import type { TeamStore } from '../ports/team-store.js';
 import { type ApiEvent, type ApiResult, apiErrors, readJsonBody } from './api-handler.js';
 import { logger } from './logger.js';
@@ -102,7 +102,9 @@ export function portalApi(routes: readonly PortalRoute[], deps: { team: TeamStor
     const userId = typeof claims.sub === 'string' ? claims.sub : undefined;
     const tenantId = typeof claims[TENANT_CLAIM] === 'string' ? (claims[TENANT_CLAIM] as string) : undefined;
     if (!userId || !tenantId) throw new AuthenticationError('Sign in to use the portal.');
-    const member = await deps.team.getMember(tenantId, userId);
+    const stored = await deps.team.getMember(tenantId, userId);
+    // Guarded roles granted and past their cooling-off are in effect from now on, confirmed or not.
+    const member = stored && { ...stored, roles: activeRoles(stored, new Date().toISOString()) };
     if (member?.status !== 'active') {
       throw new ForbiddenError(
         'Your portal access is deactivated. Ask an admin of your team.',

@@ -12,7 +12,12 @@ export interface TeamStore {
   /** @throws ConcurrentModificationError when a member with that id exists */
   addMember(member: Member): Promise<void>;
   /** @throws ConcurrentModificationError when the stored member is not at `current.version` */
-  saveMember(input: { current: Member; next: Member }): Promise<void>;
+  /**
+   * Writes `next` if the member is still `current`; with `otherAdmin`, only if that member is still
+   * an active admin as read (one transaction: two admins demoting each other at once cannot both win).
+   * @throws ConcurrentModificationError when either changed
+   */
+  saveMember(input: { current: Member; next: Member; otherAdmin?: Member }): Promise<void>;
   getCriteria(tenantId: string): Promise<ManualPayoutCriteria | undefined>;
   /** Writes `next` if the stored criteria are at `expectedVersion` (0: none stored yet). */
   saveCriteria(next: ManualPayoutCriteria, expectedVersion: number): Promise<void>;

@@ -23,6 +23,11 @@ export interface ApiKey {
   hint: string;
   status: 'active' | 'revoked';
   createdAt: string;
+  /**
+   * The member who created it in the portal (null: the operators' CLI). Payouts it creates count as
+   * that member's requests for four eyes: a person cannot approve what their own key asked for.
+   */
+  createdBy?: string | null;
   revokedAt: string | null;
   /** The last change a person made through the portal (the audit log's source). */
   lastAction?: ActionStamp;

@@ -3,7 +3,7 @@ import { MAX_APPROVALS, MAX_EXPIRY_HOURS } from '../domain/approvals.js';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES } from '../domain/catalog.js';
 import { MANUAL_CATEGORIES } from '../domain/manual-payouts.js';
 import { MAX_AMOUNT_MINOR, PAYABLE_CURRENCIES } from '../domain/money.js';
-import { ROLES } from '../domain/team.js';
+import { MAX_GRANT_DELAY_HOURS, ROLES } from '../domain/team.js';
 import { timestamp } from './common.js';
 import { createPayoutBody, destinationInput } from './payout-request.js';
 import { reference } from './payouts.js';
@@ -113,6 +113,8 @@ export const approvalPolicyBody = z.strictObject({
     )
     .max(50),
   expiry_hours: z.int().min(1).max(MAX_EXPIRY_HOURS),
+  /** Cooling-off of an approver or admin grant nobody confirms: at least an hour, at most a week. */
+  role_grant_delay_hours: z.int().min(1).max(MAX_GRANT_DELAY_HOURS).optional(),
   version: z.int().min(0),
 });
 

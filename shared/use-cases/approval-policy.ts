@@ -2,6 +2,7 @@ import { type ApprovalPolicy, type ApprovalRule, defaultApprovalPolicy } from '.
 import { type Caller, stampFor } from '../domain/audit.js';
 import { ConcurrentModificationError } from '../domain/errors.js';
 import type { PayoutPurpose, PayoutSource } from '../domain/payout.js';
+import { DEFAULT_GRANT_DELAY_HOURS } from '../domain/team.js';
 import type { TeamStore } from '../ports/team-store.js';
 
 export interface ApprovalRuleBody {
@@ -25,6 +26,7 @@ function toResource(policy: ApprovalPolicy) {
       approvals: rule.approvals,
     })),
     expiry_hours: policy.expiryHours,
+    role_grant_delay_hours: policy.roleGrantDelayHours ?? DEFAULT_GRANT_DELAY_HOURS,
     updated_at: policy.updatedAt,
     version: policy.version,
   };
@@ -40,7 +42,15 @@ export function approvalPolicyUseCase(deps: { team: TeamStore; now?: () => numbe
   return {
     get: async (tenantId: string) => toResource(await current(tenantId)),
 
-    async update(caller: Caller, body: { rules: ApprovalRuleBody[]; expiry_hours: number; version: number }) {
+    async update(
+      caller: Caller,
+      body: {
+        rules: ApprovalRuleBody[];
+        expiry_hours: number;
+        role_grant_delay_hours?: number;
+        version: number;
+      },
+    ) {
       const stored = await current(caller.tenantId);
       if (body.version !== stored.version)
         throw new ConcurrentModificationError(
@@ -59,6 +69,8 @@ export function approvalPolicyUseCase(deps: { team: TeamStore; now?: () => numbe
         tenantId: caller.tenantId,
         rules,
         expiryHours: body.expiry_hours,
+        roleGrantDelayHours:
+          body.role_grant_delay_hours ?? stored.roleGrantDelayHours ?? DEFAULT_GRANT_DELAY_HOURS,
         updatedAt: new Date(time).toISOString(),
         version: stored.version + 1,
         lastAction: stampFor(caller, 'approval_policy.update', time),

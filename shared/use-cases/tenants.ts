@@ -10,6 +10,8 @@ export interface ApiPrincipal {
   tenantId: string;
   apiKeyId: string;
   mode: ApiKeyMode;
+  /** The member who created the key, if a member did (four eyes: see ApiKey.createdBy). */
+  createdBy?: string;
 }
 
 function newApiKey(
@@ -51,7 +53,12 @@ export function tenantAdministration(deps: { tenants: TenantRepository; now?: ()
       const tenant = await deps.tenants.getTenant(input.tenantId);
       if (!tenant) throw new Error(`No such tenant: ${input.tenantId}`);
       const created = newApiKey(tenant.id, input.name, input.mode ?? 'test', now());
-      const key = input.action ? { ...created.key, lastAction: input.action } : created.key;
+      const creator = input.action?.actor.type === 'member' ? input.action.actor.id : null;
+      const key = {
+        ...created.key,
+        createdBy: creator,
+        ...(input.action ? { lastAction: input.action } : {}),
+      };
       const { secret } = created;
       await deps.tenants.addApiKey(key);
       return { apiKey: key, secret };
@@ -94,6 +101,11 @@ export function authenticateApiKeyUseCase(deps: { tenants: TenantRepository }) {
     const key = await deps.tenants.findApiKeyByHash(hashApiKey(secret));
     // One read on the hot path: disabling a tenant is done by revoking its keys, not checked here.
     if (key?.status !== 'active') return undefined;
-    return { tenantId: key.tenantId, apiKeyId: key.id, mode: key.mode };
+    return {
+      tenantId: key.tenantId,
+      apiKeyId: key.id,
+      mode: key.mode,
+      ...(key.createdBy ? { createdBy: key.createdBy } : {}),
+    };
   };
 }

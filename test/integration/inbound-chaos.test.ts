@@ -2,9 +2,11 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_ACCOUNT, LOCAL_ROLE_ID } from '../../local/aws/local-identity.js';
 import { LOCAL_INBOUND_BUCKET } from '../../local/runtime.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
-import { EVENT_BUS } from '../../shared/topology.js';
+import { eventOrigin, senderOrigin } from '../../shared/ports/inbound-store.js';
+import { INBOUND_EVENT_BUS } from '../../shared/topology.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 // Every receive of every queue hands each message over twice, and the relay dies after a fifth of
@@ -19,14 +21,10 @@ describe('inbound payout requests, every message delivered twice', () => {
     const now = new Date().toISOString();
     await platform.adapters.inbound.route(
       tenant.tenantId,
-      { kind: 'event_source', value: 'com.chaos.events' },
+      eventOrigin(LOCAL_ACCOUNT, 'com.chaos.events'),
       now,
     );
-    await platform.adapters.inbound.route(
-      tenant.tenantId,
-      { kind: 'sqs_sender', value: '000000000000' },
-      now,
-    );
+    await platform.adapters.inbound.route(tenant.tenantId, senderOrigin(LOCAL_ROLE_ID), now);
     await platform.adapters.inbound.route(tenant.tenantId, { kind: 's3_prefix', value: 'chaos' }, now);
     const requests = Array.from({ length: 80 }, () => {
       const body = payoutBody({ destination: { type: 'email', email: 'chaos@example.com' } });
@@ -37,7 +35,7 @@ describe('inbound payout requests, every message delivered twice', () => {
       await events.send(
         new PutEventsCommand({
           Entries: requests.slice(offset, offset + 10).map((detail) => ({
-            EventBusName: EVENT_BUS,
+            EventBusName: INBOUND_EVENT_BUS,
             Source: 'com.chaos.events',
             DetailType: 'Payout Requested',
             Detail: JSON.stringify(detail),

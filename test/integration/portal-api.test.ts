@@ -27,6 +27,7 @@ const REQUIRED: Record<string, Action | null> = {
   'GET /members': 'members.read',
   'POST /members': 'members.manage',
   'PATCH /members/{id}': 'members.manage',
+  'POST /members/{id}/confirm-roles': 'members.manage',
   'GET /api-keys': 'api_keys.manage',
   'POST /api-keys': 'api_keys.manage',
   'POST /api-keys/{id}/revoke': 'api_keys.manage',

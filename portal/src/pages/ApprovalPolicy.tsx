@@ -50,6 +50,7 @@ function rulesOf(rules: Rule[]) {
 interface Policy {
   rules: StoredRule[];
   expiry_hours: number;
+  role_grant_delay_hours: number;
   updated_at: string;
   version: number;
 }
@@ -63,6 +64,7 @@ export function ApprovalPolicyPage() {
   });
   const [rules, setRules] = useState<Rule[]>([]);
   const [expiry, setExpiry] = useState(72);
+  const [grantDelay, setGrantDelay] = useState(24);
   useEffect(() => {
     if (!policy.data) return;
     setRules(
@@ -73,6 +75,7 @@ export function ApprovalPolicyPage() {
       })),
     );
     setExpiry(policy.data.expiry_hours);
+    setGrantDelay(policy.data.role_grant_delay_hours);
   }, [policy.data]);
   const save = useMutation({
     mutationFn: () => {
@@ -81,7 +84,12 @@ export function ApprovalPolicyPage() {
         throw new ApiError(400, 'validation_failed', 'Some rules need correcting.', undefined, problems);
       return api<Policy>('/settings/approval-policy', {
         method: 'PUT',
-        body: { rules: body, expiry_hours: expiry, version: policy.data?.version ?? 0 },
+        body: {
+          rules: body,
+          expiry_hours: expiry,
+          role_grant_delay_hours: grantDelay,
+          version: policy.data?.version ?? 0,
+        },
       });
     },
     onSuccess: (saved) => queryClient.setQueryData(['approval-policy'], saved),
@@ -222,6 +230,22 @@ export function ApprovalPolicyPage() {
               max={480}
               value={expiry}
               onChange={(event) => setExpiry(Number(event.target.value))}
+            />
+          )}
+        </Field>
+        <Field
+          label="New approvers and admins wait (hours)"
+          hint="A granted approver or admin role takes effect when a second admin confirms it on the Team page, or after this long (1 to 168 hours)."
+          error={fieldError(save.error, 'role_grant_delay_hours')}
+        >
+          {(input) => (
+            <input
+              {...input}
+              type="number"
+              min={1}
+              max={168}
+              value={grantDelay}
+              onChange={(event) => setGrantDelay(Number(event.target.value))}
             />
           )}
         </Field>

@@ -8,6 +8,11 @@ import { actorName, label, relative } from '../format';
 import type { List, PortalPayout } from '../types';
 
 type Pending = PortalPayout & { can_decide: boolean };
+/** Who made each approver one, and when (a grant minutes before an approval is worth a look). */
+type Approvers = Record<
+  string,
+  { name: string; granted_at: string | null; granted_by: { name: string } | null }
+>;
 
 /** Who asked for a payout: the manual payout's requester, the person who uploaded its batch, or the API. */
 function requesterLabel(payout: PortalPayout): string {
@@ -31,7 +36,7 @@ export function ApprovalsPage() {
   if (pages.cursor) query.set('starting_after', pages.cursor);
   const pending = useQuery({
     queryKey: ['approvals', query.toString()],
-    queryFn: () => api<List<Pending>>(`/approvals?${query}`),
+    queryFn: () => api<List<Pending> & { approvers: Approvers }>(`/approvals?${query}`),
     placeholderData: keepPreviousData,
   });
   const bulk = useMutation({
@@ -141,6 +146,18 @@ export function ApprovalsPage() {
                   </td>
                   <td>
                     {payout.approval?.approvals.length ?? 0} of {payout.approval?.required}
+                    {payout.approval?.approvals.map((entry) => {
+                      const approver = pending.data?.approvers[entry.user_id];
+                      return (
+                        <small key={entry.user_id} className="approver-grant">
+                          <br />
+                          {entry.name}
+                          {approver?.granted_at
+                            ? `: approver since ${relative(approver.granted_at)}${approver.granted_by ? `, made one by ${approver.granted_by.name}` : ''}`
+                            : ''}
+                        </small>
+                      );
+                    })}
                   </td>
                   <td>{relative(payout.created_at)}</td>
                   <td>{payout.approval ? relative(payout.approval.expires_at) : '—'}</td>

@@ -6,11 +6,22 @@ import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../c
 import { dateTime, label } from '../format';
 import type { List, Me } from '../types';
 
+interface Grant {
+  role: string;
+  granted_by: { id: string; name: string } | null;
+  granted_at: string;
+  effective_at: string;
+  confirmed_by: { id: string; name: string } | null;
+}
+
 interface Member {
   id: string;
   email: string;
   name: string;
   roles: string[];
+  /** Approver or admin grants waiting for a second admin or their cooling-off. */
+  pending_roles: Grant[];
+  grants: Grant[];
   status: 'active' | 'deactivated';
   created_at: string;
 }
@@ -48,7 +59,12 @@ function RoleChoices({
 function MemberRow({ member, me }: { member: Member; me: Me }) {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
-  const [roles, setRoles] = useState(member.roles);
+  const [roles, setRoles] = useState([...member.roles, ...member.pending_roles.map((grant) => grant.role)]);
+  const confirm = useMutation({
+    mutationFn: () =>
+      api<Member>(`/members/${encodeURIComponent(member.id)}/confirm-roles`, { method: 'POST' }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['members'] }),
+  });
   const update = useMutation({
     mutationFn: (patch: { roles?: string[]; status?: string }) =>
       api<Member>(`/members/${encodeURIComponent(member.id)}`, { method: 'PATCH', body: patch }),
@@ -83,9 +99,27 @@ function MemberRow({ member, me }: { member: Member; me: Me }) {
             </button>
           </form>
         ) : (
-          member.roles.map(label).join(', ')
+          member.roles.map(label).join(', ') || '—'
         )}
-        <ErrorNotice error={update.error} />
+        {member.pending_roles.map((grant) => (
+          <p key={grant.role} className="pending-grant">
+            <strong>{label(grant.role)}</strong>, granted by {grant.granted_by?.name ?? 'the operators'}{' '}
+            {dateTime(grant.granted_at)}: takes effect {dateTime(grant.effective_at)}, or when another admin
+            confirms it.{' '}
+            {!self && grant.granted_by?.id !== me.id && (
+              <button
+                type="button"
+                className="secondary"
+                disabled={confirm.isPending}
+                onClick={() => confirm.mutate()}
+                aria-label={`Confirm ${label(grant.role).toLowerCase()} for ${member.name}`}
+              >
+                Confirm now
+              </button>
+            )}
+          </p>
+        ))}
+        <ErrorNotice error={update.error ?? confirm.error} />
       </td>
       <td>{label(member.status)}</td>
       <td>{dateTime(member.created_at)}</td>

@@ -1,5 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ApprovalPolicy } from '../../domain/approvals.js';
 import { ConcurrentModificationError } from '../../domain/errors.js';
 import type { ManualPayoutCriteria } from '../../domain/manual-payouts.js';
@@ -62,8 +67,39 @@ export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; ta
         toItem: (item) => stripKeys<Member>(item),
       }),
     addMember: (member) => putNew(memberItem(member)),
-    saveMember: ({ current, next }) =>
-      putIfUnchanged(client, table, memberItem(next), { version: current.version }),
+    async saveMember({ current, next, otherAdmin }) {
+      if (!otherAdmin) return putIfUnchanged(client, table, memberItem(next), { version: current.version });
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: table,
+                  Item: memberItem(next),
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': current.version },
+                },
+              },
+              {
+                // The admin who stays must still be one, unchanged since read.
+                ConditionCheck: {
+                  TableName: table,
+                  Key: keys.member(otherAdmin.tenantId, otherAdmin.id),
+                  ConditionExpression: '#version = :version',
+                  ExpressionAttributeNames: { '#version': 'version' },
+                  ExpressionAttributeValues: { ':version': otherAdmin.version },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) throw new ConcurrentModificationError();
+        throw error;
+      }
+    },
     getCriteria: (tenantId) => getItem<ManualPayoutCriteria>(keys.manualPayoutCriteria(tenantId)),
     saveCriteria: (next, expectedVersion) => saveSetting(criteriaItem(next), expectedVersion),
     getApprovalPolicy: (tenantId) => getItem<ApprovalPolicy>(keys.approvalPolicy(tenantId)),
