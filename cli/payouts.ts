@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
-import { LOCAL_USER_POOL_ID } from '../local/aws/local-cognito.js';
+import { LOCAL_USER_POOL_ID, totpOf } from '../local/aws/local-cognito.js';
 import { LOCAL_ACCOUNT } from '../local/aws/local-identity.js';
+import { DEMO_TOTP_SECRET } from '../local/demo-team.js';
 import { readRuntimeFile } from '../local/runtime-file.js';
 import { createCognitoDirectory } from '../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
@@ -342,6 +343,18 @@ outbox
       PAYOUTS_TABLE_NAME: target.tableName,
     }).payouts.indexOpenPayouts();
     console.log(`Indexed ${indexed} open payout(s) on ${target.description}; the sweeper now watches them.`);
+  });
+
+program
+  .command('totp-code')
+  .description(
+    "The current code of an authenticator key (default: the local demo admin's and approver's), for trying the portal without a phone",
+  )
+  .argument('[secret]', 'a base32 authenticator key', DEMO_TOTP_SECRET)
+  .action((secret: string) => {
+    const totp = totpOf(secret.replace(/\s/g, '').toUpperCase());
+    const left = 30 - (Math.floor(Date.now() / 1000) % 30);
+    console.log(`${totp.generate()}  (valid for ${left} more second(s); each code signs in once)`);
   });
 
 /** '90s', '15m', '2h' → seconds. */

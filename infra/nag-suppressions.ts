@@ -133,7 +133,7 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
       scope: stack.identity.userPool,
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is not enforced yet: the portal has no MFA enrolment screen. docs/deploy.md says how to require TOTP MFA in the pool; planned as a portal feature.',
+        'TOTP MFA is optional in the pool by default because the portal API enforces it per role (D53): admins and approvers cannot act until they set it up and sign in with a code; a tenant may require it of everyone; `-c portalMfa=everyone` makes the pool require it (MfaConfiguration ON).',
     },
     {
       scope: stack.identity.userPool,

@@ -34,7 +34,7 @@ export class PayoutsStack extends Stack {
     super(scope, id, props);
     const settings = deploymentSettings(this.node);
     this.table = new PayoutsTable(this, 'Payouts');
-    this.identity = new PortalIdentity(this, 'PortalIdentity');
+    this.identity = new PortalIdentity(this, 'PortalIdentity', { mfa: settings.portalMfa });
     this.api = new PayoutApi(this, 'Api', {
       table: this.table,
       jwt: { issuer: this.identity.issuer, audience: [this.identity.client.userPoolClientId] },

@@ -17,12 +17,18 @@ export interface DeploymentSettings {
    * not (`off`: an account whose concurrency limit is still 10 cannot reserve any).
    */
   reserveConcurrency: 'on' | 'off';
+  /**
+   * Two-step sign-in to the portal (D53): `roles` (admins and approvers must, everyone may; a tenant
+   * may require it of everyone) or `everyone` (the user pool asks every user to set it up at sign-in).
+   */
+  portalMfa: 'roles' | 'everyone';
 }
 
 const CHOICES = {
   provider: ['sandbox'],
   webhookSchemes: ['https', 'https,http'],
   reserveConcurrency: ['on', 'off'],
+  portalMfa: ['roles', 'everyone'],
 } as const;
 
 /** Reads the context values; every problem is reported at once. */
@@ -37,6 +43,7 @@ export function deploymentSettings(node: Node): DeploymentSettings {
   const provider = choice('provider');
   const webhookSchemes = choice('webhookSchemes');
   const reserveConcurrency = choice('reserveConcurrency');
+  const portalMfa = choice('portalMfa');
   const count = (key: 'apiRateLimit' | 'apiBurstLimit', fallback: number, max: number): number => {
     const value = Number(node.tryGetContext(key) ?? fallback);
     if (!Number.isInteger(value) || value < 1 || value > max)
@@ -56,6 +63,7 @@ export function deploymentSettings(node: Node): DeploymentSettings {
     apiRateLimit,
     apiBurstLimit,
     reserveConcurrency,
+    portalMfa,
     ...(typeof alarmEmail === 'string' ? { alarmEmail } : {}),
   };
 }

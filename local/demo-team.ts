@@ -1,10 +1,17 @@
 import { TENANT_CLAIM } from '../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
-import { newMember, type Role } from '../shared/domain/team.js';
+import { mfaRequiredFor, newMember, type Role } from '../shared/domain/team.js';
 import type { LocalCognito } from './aws/local-cognito.js';
 
 /** The password of every seeded demo user (local only; printed by `npm start`). */
 export const DEMO_PASSWORD = 'Demo-payouts-1';
+
+/**
+ * The demo admin's and approver's authenticator key (local only; printed by `npm start`): their roles
+ * need two-step sign-in (D53). Add it to an authenticator app, or print the current code with
+ * `npm run payouts -- totp-code`.
+ */
+export const DEMO_TOTP_SECRET = 'PAYOUTSDEMOTOTPKEYLOCALONLY23456';
 
 /** One demo user per role, so each part of the portal can be tried. */
 export const DEMO_USERS: readonly { email: string; name: string; roles: Role[] }[] = [
@@ -22,7 +29,15 @@ export const DEMO_USERS: readonly { email: string; name: string; roles: Role[] }
  */
 export async function seedMember(
   cognito: LocalCognito,
-  input: { tenantId: string; email: string; name: string; roles: Role[]; password: string },
+  input: {
+    tenantId: string;
+    email: string;
+    name: string;
+    roles: Role[];
+    password: string;
+    /** Enrols an authenticator with this base32 secret (two-step sign-in already set up, D53). */
+    totpSecret?: string;
+  },
 ): Promise<{ userId: string }> {
   let userId: string;
   try {
@@ -47,17 +62,34 @@ export async function seedMember(
     Password: input.password,
     Permanent: true,
   });
+  if (input.totpSecret) cognito.enrollTotp(input.email, input.totpSecret);
   const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: process.env.PAYOUTS_TABLE_NAME as string });
-  if (!(await adapters.team.getMember(input.tenantId, userId))) {
+  const existing = await adapters.team.getMember(input.tenantId, userId);
+  // Enrolled a second earlier: a sign-in right after seeding counts as signed in since enrolling.
+  const enrolledAt = input.totpSecret ? new Date(Date.now() - 1000).toISOString() : undefined;
+  if (!existing) {
     // A tenant's first members: no caller, no invitation.
-    await adapters.team.addMember(
-      newMember({ ...input, id: userId, invitedBy: null, at: new Date().toISOString() }),
-    );
+    const { totpSecret: _, password: __, ...member } = input;
+    await adapters.team.addMember({
+      ...newMember({ ...member, id: userId, invitedBy: null, at: new Date().toISOString() }),
+      ...(enrolledAt ? { mfaEnrolledAt: enrolledAt } : {}),
+    });
+  } else if (enrolledAt && !existing.mfaEnrolledAt) {
+    await adapters.team.saveMember({
+      current: existing,
+      next: { ...existing, mfaEnrolledAt: enrolledAt, updatedAt: enrolledAt, version: existing.version + 1 },
+    });
   }
   return { userId };
 }
 
 /** Seeds the demo users of a tenant. */
 export async function seedDemoTeam(cognito: LocalCognito, tenantId: string): Promise<void> {
-  for (const user of DEMO_USERS) await seedMember(cognito, { ...user, tenantId, password: DEMO_PASSWORD });
+  for (const user of DEMO_USERS)
+    await seedMember(cognito, {
+      ...user,
+      tenantId,
+      password: DEMO_PASSWORD,
+      ...(mfaRequiredFor(user.roles, false) ? { totpSecret: DEMO_TOTP_SECRET } : {}),
+    });
 }

@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -41,6 +43,49 @@ function assertJava(): void {
       'Java 17+ is needed to run DynamoDB Local and was not found on PATH (on Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless).',
     );
   }
+}
+
+const LAUNCHER_SOURCE = fileURLToPath(new URL('./dynamodb/LoopbackDynamoDbLocal.java', import.meta.url));
+const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+
+/**
+ * How to start DynamoDB Local on 127.0.0.1 only (the jar has no option for it; D54): the small
+ * launcher in `dynamodb/`, compiled once into node_modules/.cache with `javac` when there is one, or
+ * run as a single-file source program when this Java has its compiler module (Debian's
+ * openjdk-17-jre-headless has it, without `javac`). Failing both, the plain jar, on every interface,
+ * with a warning.
+ */
+function launcherArguments(directory: string): { args: string[]; loopback: boolean } {
+  const classPath = [join(directory, 'DynamoDBLocal.jar'), join(directory, 'DynamoDBLocal_lib', '*')];
+  const source = readFileSync(LAUNCHER_SOURCE);
+  const classes = join(
+    fileURLToPath(new URL('../node_modules/.cache/loopback-dynamodb-local/', import.meta.url)),
+    createHash('sha256').update(source).update(directory).digest('hex').slice(0, 16),
+  );
+  if (!existsSync(join(classes, `${LAUNCHER_CLASS}.class`))) {
+    // Compiled aside and renamed into place: two processes starting at once never see half a class.
+    const aside = `${classes}.${process.pid}`;
+    mkdirSync(aside, { recursive: true });
+    const compiled = spawnSync(
+      'javac',
+      ['-nowarn', '-d', aside, '-cp', classPath.join(delimiter), LAUNCHER_SOURCE],
+      { stdio: 'ignore' },
+    );
+    if (compiled.status === 0) {
+      try {
+        renameSync(aside, classes);
+      } catch {
+        // Another process put its copy there first.
+      }
+    }
+    rmSync(aside, { recursive: true, force: true });
+  }
+  if (existsSync(join(classes, `${LAUNCHER_CLASS}.class`)))
+    return { args: ['-cp', [classes, ...classPath].join(delimiter), LAUNCHER_CLASS], loopback: true };
+  const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+  if (/^jdk\.compiler@/m.test(modules.stdout ?? ''))
+    return { args: ['-cp', classPath.join(delimiter), LAUNCHER_SOURCE], loopback: true };
+  return { args: ['-jar', classPath[0] as string], loopback: false };
 }
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
@@ -90,17 +135,25 @@ export async function startDynamoDbLocal(
   const port = options.port ?? (await findFreePort());
   const storage = options.dbPath ? ['-dbPath', resolve(options.dbPath)] : ['-inMemory'];
   if (options.dbPath) mkdirSync(options.dbPath, { recursive: true });
+  const launcher = launcherArguments(directory);
+  if (!launcher.loopback)
+    console.warn(
+      'DynamoDB Local listens on every interface: this Java cannot compile its loopback launcher (install a JDK, e.g. openjdk-17-jdk-headless).',
+    );
   const child = spawn(
     'java',
     [
       `-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`,
       '-Xmx512m',
-      '-jar',
-      join(directory, 'DynamoDBLocal.jar'),
+      ...launcher.args,
       ...storage,
       '-sharedDb',
       '-port',
       String(port),
+      // No page may call it from a browser (the default allows every origin): the only origin
+      // allowed is its own, which serves no pages.
+      '-cors',
+      `http://127.0.0.1:${port}`,
       '-disableTelemetry',
     ],
     // DynamoDB Local writes a metadata file into its working directory: keep it out of the repo.

@@ -43,6 +43,18 @@ export function portalSecurityHeaders(connectSources: readonly string[]): Record
   };
 }
 
+/** The Cognito operations a signed-out or signed-in user makes from the SPA: the only ones /local-idp answers. */
+const SPA_OPERATIONS = new Set([
+  'InitiateAuth',
+  'RespondToAuthChallenge',
+  'GetUser',
+  'ChangePassword',
+  'GlobalSignOut',
+  'AssociateSoftwareToken',
+  'VerifySoftwareToken',
+  'SetUserMFAPreference',
+]);
+
 /**
  * What the local gateway serves besides the API: the local identity provider (Cognito's JSON API
  * for the SPA's sign-in, and the JWKS), the portal's `config.json`, and the built SPA with its
@@ -63,19 +75,31 @@ export function createPortalServer(options: {
     if (path.startsWith('/v1/') || path.startsWith('/portal-api/')) return false;
 
     if (path === LOCAL_IDP_PATH || path === `${LOCAL_IDP_PATH}/`) {
-      const cors = {
-        'access-control-allow-origin': '*',
-        'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent',
-        'access-control-allow-methods': 'POST',
-      };
-      if (request.method === 'OPTIONS') {
-        response.writeHead(204, cors);
+      // Same origin as the portal: no CORS at all, so no other page can call it from a browser. And
+      // only what the SPA does as a user: the admin operations need the local AWS credentials, on
+      // the local AWS endpoint (as Cognito's admin API needs IAM credentials).
+      if (request.method !== 'POST') {
+        response.writeHead(405, { allow: 'POST' });
         response.end();
         return true;
       }
       const target = String(request.headers['x-amz-target'] ?? '');
+      const operation = target.split('.').pop() ?? '';
+      if (!SPA_OPERATIONS.has(operation)) {
+        response.writeHead(403, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': 'NotAuthorizedException',
+        });
+        response.end(
+          JSON.stringify({
+            __type: 'NotAuthorizedException',
+            message: `${operation || 'This operation'} is not open to browsers: admin operations need the local AWS credentials.`,
+          }),
+        );
+        return true;
+      }
       const answer = await callCognito(options.cognito, target, (await readBody(request)).toString('utf8'));
-      response.writeHead(answer.status, { ...answer.headers, ...cors, 'cache-control': 'no-store' });
+      response.writeHead(answer.status, { ...answer.headers, 'cache-control': 'no-store' });
       response.end(answer.body);
       return true;
     }

@@ -60,6 +60,11 @@ export interface LocalPlatformOptions {
   execution?: ExecutionOptions;
   /** Told of every function invocation and billable service call (the benchmark's cost model). */
   meter?: PlatformMeter;
+  /**
+   * The user pool's MFA (the `portalMfa` setting in AWS): OPTIONAL, the portal requiring it of
+   * admins and approvers (default), or ON, every member sets up TOTP at their first sign-in.
+   */
+  portalMfa?: 'OPTIONAL' | 'ON';
 }
 
 /** What `npm run bench` counts: Lambda invocations with their duration, and service API calls. */
@@ -233,6 +238,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
     const cognito = await createLocalCognito({
       issuer,
       stateFile: options.dataDir ? join(options.dataDir, 'identity-provider.json') : undefined,
+      mfa: options.portalMfa,
     });
     // Step Functions: the same ASL CDK deploys; its Lambda tasks run the local handlers.
     let handlerOfLater: (name: string) => LambdaHandler = () => {
@@ -273,6 +279,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         if (object.bucket === LOCAL_INBOUND_BUCKET && object.key.toLowerCase().endsWith(INBOUND_FILES.suffix))
           sqs.send(INBOUND_FILES.queue, objectCreatedNotification(object, eventName));
       },
+      // As the attachments bucket's CORS rule allows the portal's origin only.
+      allowedOrigins: () => [url],
     });
     const s3Endpoint = `http://127.0.0.1:${await listen(s3.server, 0, '127.0.0.1')}`;
     for (const queue of QUEUES) {

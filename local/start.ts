@@ -6,7 +6,7 @@ import { INBOUND_EVENT_BUS } from '../shared/topology.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { LOCAL_ACCOUNT, LOCAL_ROLE_ID } from './aws/local-identity.js';
 import { buildPortalIfStale } from './build-portal.js';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemoTeam } from './demo-team.js';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, seedDemoTeam } from './demo-team.js';
 import { LocalRuntimeError } from './errors.js';
 import { LOCAL_INBOUND_BUCKET, startLocalPlatform } from './runtime.js';
 import { runtimeFilePath } from './runtime-file.js';
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
     dbPath: inMemory ? undefined : join(dataDir, 'dynamodb'),
     dataDir: inMemory ? undefined : dataDir,
     dailyReports: true,
+    // `cdk deploy -c portalMfa=everyone`'s local twin: every user sets up an authenticator at sign-in.
+    portalMfa: process.env.PAYOUTS_PORTAL_MFA === 'everyone' ? 'ON' : 'OPTIONAL',
     onRequest: quiet
       ? undefined
       : ({ method, path, status, ms }) => console.log(`${method} ${path} → ${status} (${ms.toFixed(0)} ms)`),
@@ -73,6 +75,8 @@ Payouts platform running at ${platform.url}  (started in ${((performance.now() -
 
 Business Portal: ${platform.url}/  — sign in as any demo user, password ${DEMO_PASSWORD}
 ${demoUsers}
+  The admin and the approver also enter a code (two-step sign-in): add the key
+  ${DEMO_TOTP_SECRET} to an authenticator app, or run  npm run payouts -- totp-code
 
 Try it:
   curl -s ${platform.url}/v1/payouts -H "Authorization: Bearer ${demo.apiKey}" \\

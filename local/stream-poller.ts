@@ -37,6 +37,9 @@ export interface StreamPollerOptions {
   onError?: (error: unknown) => void;
 }
 
+/** The longest pause between two reads of an idle stream. */
+const IDLE_POLL_CAP_MS = 250;
+
 interface ShardState {
   shardId: string;
   iterator: string | undefined;
@@ -75,7 +78,13 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
   });
   const dynamo = localDynamoClient(options.endpoint);
   const shards = new Map<string, ShardState>();
-  const interval = options.pollIntervalMs ?? 100;
+  // Right after records, the next read follows at once (a backlog) or after the shortest pause; an
+  // idle stream is read less and less often, down to Lambda's own pace (about 4 reads a second).
+  // DynamoDB Local's GetRecords costs grow with every stream record it holds (every table's): a
+  // test run's shared instance spent a core answering idle reads before this (D57).
+  const shortest = options.pollIntervalMs ?? 100;
+  const longest = Math.max(shortest, IDLE_POLL_CAP_MS);
+  let interval = shortest;
   let stopped = false;
   let streamArn: string | undefined;
 
@@ -187,7 +196,11 @@ export function startStreamPoller(options: StreamPollerOptions): { stop(): Promi
           else options.onError?.(round.reason);
         }
         // Pause only when the stream is idle (or failing): a backlog is read without waiting.
-        if (handled > 0 && rounds.every((round) => round.status === 'fulfilled')) continue;
+        if (handled > 0 && rounds.every((round) => round.status === 'fulfilled')) {
+          interval = shortest;
+          continue;
+        }
+        interval = handled > 0 ? shortest : Math.min(longest, interval * 2);
       } catch (error) {
         options.onError?.(error);
       }

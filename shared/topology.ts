@@ -150,6 +150,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description:
       'The Business Portal API (/portal-api/v1/*): one route table, every route checked against the permission matrix',
     table: 'read-write',
+    rateLimited: true,
     sendsTo: ['webhook-delivery'],
     portal: { userPool: true, attachments: true },
     webhookSecrets: 'seal',
@@ -162,10 +163,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description:
       'The portal’s CSV upload (check and create a batch): apart from portal-api, which stays small without the CSV parser',
     table: 'read-write',
+    rateLimited: true,
     memoryMb: 1024,
     timeoutSeconds: 29,
   },
-  { name: 'create-report', description: 'POST /v1/reports', table: 'read-write' },
+  { name: 'create-report', description: 'POST /v1/reports', table: 'read-write', rateLimited: true },
   { name: 'get-report', description: 'GET /v1/reports/{id}', table: 'read', reports: 'read' },
   { name: 'list-reports', description: 'GET /v1/reports', table: 'read' },
   {

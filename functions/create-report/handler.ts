@@ -1,3 +1,4 @@
+import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { createReportBody, reportFilters } from '../../shared/schemas/reports.js';
@@ -5,7 +6,10 @@ import { createReportBody, reportFilters } from '../../shared/schemas/reports.js
 const reports = reportsFromEnvironment();
 
 /** POST /v1/reports — 202: the export runs asynchronously; poll GET /v1/reports/{id}. */
-export const handler = apiHandler({ body: {} }, async (request) => {
-  const body = parse(createReportBody, request.json);
-  return jsonResponse(202, await reports.request(callerOf(request), reportFilters(body)));
-});
+export const handler = apiHandler(
+  { body: {}, rateLimit: { action: 'report', limits: rateLimitsFromEnvironment() } },
+  async (request) => {
+    const body = parse(createReportBody, request.json);
+    return jsonResponse(202, await reports.request(callerOf(request), reportFilters(body)));
+  },
+);

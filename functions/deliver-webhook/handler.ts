@@ -1,4 +1,6 @@
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoEventStore } from '../../shared/adapters/dynamodb/event-store.js';
+import { createDynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { createHttpWebhookSender } from '../../shared/adapters/http-webhook-sender.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { createSqsDeliveryQueue } from '../../shared/adapters/sqs-delivery-queue.js';
@@ -13,7 +15,9 @@ import { deliverWebhookUseCase } from '../../shared/use-cases/deliver-webhooks.j
 import { runRecoverySlice } from '../../shared/use-cases/webhook-endpoints.js';
 
 const config = loadConfig();
-const adapters = createDynamoAdapters(config);
+// Only the two stores it uses (not createDynamoAdapters): the bundle stays inside its 200 KB budget.
+const tables = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
+const adapters = { events: createDynamoEventStore(tables), webhooks: createDynamoWebhookStore(tables) };
 const deliver = deliverWebhookUseCase({
   events: adapters.events,
   webhooks: adapters.webhooks,

@@ -2,6 +2,7 @@ import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.
 import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
 import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
@@ -51,5 +52,5 @@ export const handler = portalApi(
     webhooks: webhookEndpointsFromEnvironment(adapters),
     audit: adapters.audit,
   }),
-  { team: adapters.team },
+  { team: adapters.team, directory, audit: adapters.audit, rateLimits: rateLimitsFromEnvironment() },
 );

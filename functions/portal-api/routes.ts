@@ -107,12 +107,24 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       method: 'GET',
       path: '/me',
       action: null,
-      handler: async ({ member }) =>
-        jsonResponse(200, {
-          ...toMemberResource(member),
+      beforeMfa: true,
+      handler: async ({ member, mfa }) => {
+        const resource = toMemberResource(member);
+        return jsonResponse(200, {
+          ...resource,
           tenant_id: member.tenantId,
           permissions: actionsOf(member.roles),
-        }),
+          // What the portal shows first: set up an authenticator, or sign in again with a code.
+          mfa: { ...resource.mfa, required: mfa.required, satisfied: mfa.satisfied },
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/me/mfa',
+      action: null,
+      beforeMfa: true,
+      handler: async ({ caller, member }) => jsonResponse(200, await use.team.confirmMfa(caller, member)),
     },
     {
       method: 'GET',
@@ -299,6 +311,7 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       method: 'POST',
       path: '/reports',
       action: 'reports.manage',
+      rateLimit: 'report',
       handler: async ({ caller, json }) =>
         jsonResponse(202, await use.reports.request(caller, reportFilters(parse(createReportBody, json())))),
     },
@@ -341,6 +354,13 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       action: 'members.manage',
       handler: async ({ caller, params }) =>
         jsonResponse(200, await use.team.confirmRoles(caller, parse(idParams, params).id)),
+    },
+    {
+      method: 'POST',
+      path: '/members/{id}/reset-mfa',
+      action: 'members.manage',
+      handler: async ({ caller, params }) =>
+        jsonResponse(200, await use.team.resetMfa(caller, parse(idParams, params).id)),
     },
 
     // API keys

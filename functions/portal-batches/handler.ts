@@ -1,12 +1,22 @@
 import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
+import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { loadConfig } from '../../shared/config.js';
+import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
+import { binding, loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { portalBatchRoutes } from './routes.js';
 
-const adapters = createDynamoAdapters(loadConfig());
+const config = loadConfig();
+const adapters = createDynamoAdapters(config);
 
 /** POST /portal-api/v1/payout-batches[/check]: the CSV upload, with the same member checks as portal-api. */
 export const handler = portalApi(portalBatchRoutes(batchesFromEnvironment(adapters)), {
   team: adapters.team,
+  audit: adapters.audit,
+  rateLimits: rateLimitsFromEnvironment(),
+  // Only to ask whether a member's TOTP is on (two-step sign-in, D53).
+  directory: createCognitoDirectory({
+    userPoolId: binding(config, 'PAYOUTS_USER_POOL_ID'),
+    handOverPassword: false,
+  }),
 });

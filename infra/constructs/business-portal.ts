@@ -39,13 +39,15 @@ export const PORTAL_DIST = `${REPO_ROOT}portal/dist`;
 /**
  * The team's sign-in: a Cognito user pool (email as username, no self sign-up: admins invite) with
  * the tenant as an immutable custom attribute only the admin API writes, and a public app client
- * for the SPA: SRP (the password never leaves the browser), no secret in the bundle.
+ * for the SPA: SRP (the password never leaves the browser), no secret in the bundle. Two-step sign-in
+ * is TOTP only (no SMS: SIM swaps, and no SNS spend); `roles`: optional in the pool, required by the
+ * portal API for admins and approvers (D53); `everyone`: the pool requires it of every user.
  */
 export class PortalIdentity extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { mfa: 'roles' | 'everyone' }) {
     super(scope, id);
     this.userPool = new UserPool(this, 'UserPool', {
       selfSignUpEnabled: false,
@@ -68,7 +70,8 @@ export class PortalIdentity extends Construct {
         tempPasswordValidity: Duration.days(3),
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      mfa: Mfa.OFF,
+      mfa: props.mfa === 'everyone' ? Mfa.REQUIRED : Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
       deletionProtection: true,
       // The team's sign-ins outlive a stack deletion, like the payment data.
       removalPolicy: RemovalPolicy.RETAIN,
@@ -242,6 +245,9 @@ export class BusinessPortal extends Construct {
             'cognito-idp:AdminCreateUser',
             'cognito-idp:AdminEnableUser',
             'cognito-idp:AdminDisableUser',
+            // Two-step sign-in: whether a member has TOTP on, and an admin's reset of a lost one.
+            'cognito-idp:AdminGetUser',
+            'cognito-idp:AdminSetUserMFAPreference',
           ],
           resources: [props.identity.userPool.userPoolArn],
         }),

@@ -7,7 +7,7 @@ import {
   TableEncryptionV2,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
-import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Effect, Grant, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition.js';
@@ -17,6 +17,9 @@ import type { FunctionSpec } from '../../shared/topology.js';
 export type TableAccess = NonNullable<FunctionSpec['table']>;
 
 const string = (name: string) => ({ name, type: AttributeType.STRING });
+
+/** The partition keys of every audit entry (`keys.auditEntry`), as an IAM pattern. */
+export const AUDIT_ENTRY_KEYS = keys.auditEntry('*', '*').pk;
 
 /** The partition keys of every request counter (`keys.requestCounter`), as an IAM pattern. */
 const REQUEST_COUNTER_KEYS = keys.requestCounter('*', '*', 0).pk.replace(/#0$/, '#*');
@@ -92,7 +95,25 @@ export class PayoutsTable extends Construct {
       case 'read':
         return this.table.grants.readData(grantee);
       case 'read-write':
+        this.denyAuditChanges(grantee);
         return this.table.grants.readWriteData(grantee);
     }
+  }
+
+  /**
+   * The audit log is append-only in IAM too (D55): whatever a function may write, it can neither
+   * update nor delete an audit entry (nor in a transaction: IAM checks each action of it), nor touch
+   * one in a `BatchWriteItem`. Retention is the table's TTL, which IAM does not govern. `PutItem`
+   * stays allowed (appending is a put); every append is conditional on the entry not existing.
+   */
+  private denyAuditChanges(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.DENY,
+        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [AUDIT_ENTRY_KEYS] } },
+      }),
+    );
   }
 }

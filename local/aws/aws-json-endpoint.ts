@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { LocalCognito } from './local-cognito.js';
 import type { LocalEventBridge } from './local-eventbridge.js';
-import { callerOf, type LocalCaller, senderIdOf } from './local-identity.js';
+import { callerOf, isLocalCredential, type LocalCaller, senderIdOf } from './local-identity.js';
 import type { LocalKms } from './local-kms.js';
 import type { LocalSqs } from './local-sqs.js';
 import type { LocalStepFunctions } from './local-stepfunctions.js';
@@ -127,6 +127,20 @@ export function createAwsJsonEndpoint(deps: {
     request.on('end', async () => {
       const target = String(request.headers['x-amz-target'] ?? '');
       if (target.startsWith(COGNITO_TARGET)) {
+        // Cognito's admin API needs IAM credentials: here, the local ones (as the platform's functions use).
+        if (/\.Admin/.test(target) && !isLocalCredential(request.headers.authorization)) {
+          response.writeHead(403, {
+            'content-type': 'application/x-amz-json-1.1',
+            'x-amzn-errortype': 'NotAuthorizedException',
+          });
+          response.end(
+            JSON.stringify({
+              __type: 'NotAuthorizedException',
+              message: 'Admin operations need the local AWS credentials.',
+            }),
+          );
+          return;
+        }
         const answer = await callCognito(deps.cognito, target, Buffer.concat(chunks).toString('utf8'));
         response.writeHead(answer.status, answer.headers);
         response.end(answer.body);

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
+import { Secret, TOTP } from 'otpauth';
 import { temporaryPassword } from '../../shared/adapters/cognito-directory.js';
 import { poolNameOf, srpChallenge, srpVerifier, srpVerifyClaim } from './srp.js';
 
@@ -8,6 +9,14 @@ import { poolNameOf, srpChallenge, srpVerifier, srpVerifyClaim } from './srp.js'
 export const LOCAL_USER_POOL_ID = 'local_pool';
 export const LOCAL_CLIENT_ID = 'local_portal_client';
 const TOKEN_SECONDS = 3600;
+/** How long a challenge's session may be answered (Cognito's default: 3 minutes). */
+const SESSION_MS = 3 * 60_000;
+/** Wrong codes a session takes before it must start over. */
+const SESSION_ATTEMPTS = 5;
+
+/** A TOTP as authenticator apps and Cognito use it (RFC 6238: SHA-1, 6 digits, 30 seconds). */
+export const totpOf = (secret: string) =>
+  new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
 
 interface LocalUser {
   sub: string;
@@ -20,7 +29,16 @@ interface LocalUser {
   status: 'FORCE_CHANGE_PASSWORD' | 'CONFIRMED';
   enabled: boolean;
   createdAt: string;
+  /** A software token associated but not verified yet (AssociateSoftwareToken). */
+  pendingTotpSecret?: string;
+  /** The verified software token, and the last time step a code was accepted for (no replays). */
+  totp?: { secret: string; lastStep: number };
+  /** SOFTWARE_TOKEN_MFA is on: every sign-in answers a code. */
+  mfaEnabled?: boolean;
 }
+
+/** What a challenge's session lets its holder do next. */
+type SessionKind = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP' | 'MFA_SETUP_VERIFIED';
 
 interface PoolState {
   kid: string;
@@ -69,11 +87,20 @@ function checkPolicy(password: string): void {
 /**
  * A local stand-in for a Cognito user pool: the admin API the portal's directory adapter calls, the
  * SRP sign-in the SPA makes with Cognito's own client library (USER_SRP_AUTH → PASSWORD_VERIFIER),
- * USER_PASSWORD_AUTH (tests, scripts), the NEW_PASSWORD_REQUIRED challenge for invited members, RS256 ID tokens with Cognito's claims (`sub`, `email`, `custom:tenant_id`, `aud` = client
- * id, `token_use`), and the JWKS they verify against. State (signing key, users) persists in
- * `stateFile` when given. Development and test infrastructure only.
+ * USER_PASSWORD_AUTH (tests, scripts), the NEW_PASSWORD_REQUIRED challenge for invited members,
+ * TOTP MFA as Cognito does it (AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference,
+ * the SOFTWARE_TOKEN_MFA and, when the pool requires MFA, MFA_SETUP challenges; RFC 6238 codes
+ * through `otpauth`, one step either side, never the same step twice), RS256 ID tokens with
+ * Cognito's claims (`sub`, `email`, `custom:tenant_id`, `aud` = client id, `token_use`,
+ * `auth_time`, kept through refreshes), and the JWKS they verify against. State (signing key,
+ * users) persists in `stateFile` when given. Development and test infrastructure only.
  */
-export async function createLocalCognito(options: { issuer: () => string; stateFile?: string }) {
+export async function createLocalCognito(options: {
+  issuer: () => string;
+  stateFile?: string;
+  /** The pool's MfaConfiguration: OPTIONAL (each user chooses) or ON (every user sets up TOTP). */
+  mfa?: 'OPTIONAL' | 'ON';
+}) {
   let state: PoolState;
   if (options.stateFile && existsSync(options.stateFile)) {
     state = JSON.parse(readFileSync(options.stateFile, 'utf8')) as PoolState;
@@ -88,12 +115,13 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
     };
   }
   const signingKey = await importJWK(state.privateJwk, 'RS256');
+  const verifyingKey = await importJWK(state.publicJwk, 'RS256');
   const save = () => {
     if (options.stateFile) writeFileSync(options.stateFile, JSON.stringify(state), { mode: 0o600 });
   };
   save();
 
-  const sessions = new Map<string, string>();
+  const sessions = new Map<string, { sub: string; kind: SessionKind; at: number; attempts: number }>();
   /** SRP exchanges in flight, by secret block: the server's ephemeral values. */
   const srpExchanges = new Map<string, { sub: string; srpA: string; srpB: string; b: string; at: number }>();
   const poolName = poolNameOf(LOCAL_USER_POOL_ID);
@@ -103,15 +131,30 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
     user.srp = srpVerifier(poolName, user.sub, password);
   }
 
+  function newSession(user: LocalUser, kind: SessionKind): string {
+    const session = randomBytes(48).toString('base64url');
+    sessions.set(session, { sub: user.sub, kind, at: Date.now(), attempts: 0 });
+    return session;
+  }
+
+  /** The user a challenge's session of this kind names; expired and used-up sessions are refused. */
+  function sessionUser(session: unknown, kinds: readonly SessionKind[]): LocalUser {
+    const entry = sessions.get(String(session));
+    const user = state.users.find((candidate) => candidate.sub === entry?.sub);
+    if (!entry || !user || !kinds.includes(entry.kind) || Date.now() - entry.at > SESSION_MS) {
+      sessions.delete(String(session));
+      throw new CognitoError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+    }
+    return user;
+  }
+
   /** After a password proved right: disabled users stop here, invited ones must choose a password. */
   function signedIn(user: LocalUser) {
     if (!user.enabled) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
     if (user.status === 'FORCE_CHANGE_PASSWORD') {
-      const session = randomBytes(24).toString('base64url');
-      sessions.set(session, user.sub);
       return {
         ChallengeName: 'NEW_PASSWORD_REQUIRED',
-        Session: session,
+        Session: newSession(user, 'NEW_PASSWORD_REQUIRED'),
         ChallengeParameters: {
           USER_ID_FOR_SRP: user.sub,
           userAttributes: JSON.stringify({ email: user.attributes.email ?? user.username }),
@@ -119,7 +162,61 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
         },
       };
     }
+    return secondFactor(user);
+  }
+
+  /** After the password (and a new one if asked for): a code, a TOTP setup, or the tokens. */
+  function secondFactor(user: LocalUser) {
+    if (user.mfaEnabled && user.totp) {
+      return {
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: newSession(user, 'SOFTWARE_TOKEN_MFA'),
+        ChallengeParameters: { USER_ID_FOR_SRP: user.sub },
+      };
+    }
+    if (options.mfa === 'ON') {
+      return {
+        ChallengeName: 'MFA_SETUP',
+        Session: newSession(user, 'MFA_SETUP'),
+        ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]' },
+      };
+    }
     return tokensFor(user);
+  }
+
+  /** Whether `code` is the user's TOTP for now (one step either side), at a step not used before. */
+  function acceptCode(secret: string, code: unknown, lastStep: number): number | undefined {
+    const totp = totpOf(secret);
+    const delta = /^\d{6}$/.test(String(code)) ? totp.validate({ token: String(code), window: 1 }) : null;
+    if (delta === null) return undefined;
+    const step = totp.counter() + delta;
+    return step > lastStep ? step : undefined;
+  }
+
+  /** The signed-in user an access token names (Cognito's user operations take one). */
+  async function accessTokenUser(token: unknown): Promise<LocalUser> {
+    try {
+      const { payload } = await jwtVerify(String(token), verifyingKey, { issuer: options.issuer() });
+      const user = state.users.find((candidate) => candidate.sub === payload.sub);
+      if (payload.token_use !== 'access' || !user?.enabled) throw new Error('not an access token');
+      return user;
+    } catch {
+      throw new CognitoError('NotAuthorizedException', 'Invalid Access Token');
+    }
+  }
+
+  /** The user an operation that takes an access token or a challenge's session is about. */
+  async function tokenOrSessionUser(input: { AccessToken?: string; Session?: string }, kind: SessionKind) {
+    if (input.AccessToken && input.Session)
+      throw new CognitoError('InvalidParameterException', 'Pass an access token or a session, not both.');
+    return input.AccessToken ? accessTokenUser(input.AccessToken) : sessionUser(input.Session, [kind]);
+  }
+
+  function setSoftwareTokenMfa(user: LocalUser, settings: { Enabled?: boolean } | undefined) {
+    if (settings?.Enabled === undefined) return;
+    if (settings.Enabled && !user.totp)
+      throw new CognitoError('InvalidParameterException', 'User has not verified software token mfa');
+    user.mfaEnabled = settings.Enabled;
   }
 
   function userNamed(username: unknown): LocalUser {
@@ -132,9 +229,10 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
     return Object.entries({ sub: user.sub, ...user.attributes }).map(([Name, Value]) => ({ Name, Value }));
   }
 
-  async function tokensFor(user: LocalUser, withRefresh = true) {
+  /** Tokens; a refresh keeps the sign-in's `auth_time`, as Cognito's do. */
+  async function tokensFor(user: LocalUser, authTime?: number) {
     const now = Math.floor(Date.now() / 1000);
-    const common = { auth_time: now, 'cognito:username': user.username };
+    const common = { auth_time: authTime ?? now, 'cognito:username': user.username };
     const idToken = await new SignJWT({
       ...common,
       ...user.attributes,
@@ -169,8 +267,8 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
         AccessToken: accessToken,
         ExpiresIn: TOKEN_SECONDS,
         TokenType: 'Bearer',
-        ...(withRefresh
-          ? { RefreshToken: `local-refresh.${user.sub}.${randomBytes(16).toString('hex')}` }
+        ...(authTime === undefined
+          ? { RefreshToken: `local-refresh.${user.sub}.${now}.${randomBytes(16).toString('hex')}` }
           : {}),
       },
     };
@@ -243,7 +341,59 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
         UserAttributes: asAttributes(user),
         Enabled: user.enabled,
         UserStatus: user.status,
+        ...(user.mfaEnabled
+          ? { UserMFASettingList: ['SOFTWARE_TOKEN_MFA'], PreferredMfaSetting: 'SOFTWARE_TOKEN_MFA' }
+          : {}),
       };
+    },
+    AdminSetUserMFAPreference(input: { Username: string; SoftwareTokenMfaSettings?: { Enabled?: boolean } }) {
+      const user = userNamed(input.Username);
+      setSoftwareTokenMfa(user, input.SoftwareTokenMfaSettings);
+      // Turned off by an admin (a lost authenticator): the next setup starts from a new secret.
+      if (input.SoftwareTokenMfaSettings?.Enabled === false) user.totp = undefined;
+      save();
+      return {};
+    },
+    async AssociateSoftwareToken(input: { AccessToken?: string; Session?: string }) {
+      const user = await tokenOrSessionUser(input, 'MFA_SETUP');
+      user.pendingTotpSecret = new Secret({ size: 20 }).base32;
+      save();
+      return {
+        SecretCode: user.pendingTotpSecret,
+        ...(input.Session ? { Session: newSession(user, 'MFA_SETUP') } : {}),
+      };
+    },
+    async VerifySoftwareToken(input: {
+      AccessToken?: string;
+      Session?: string;
+      UserCode?: string;
+      FriendlyDeviceName?: string;
+    }) {
+      const user = await tokenOrSessionUser(input, 'MFA_SETUP');
+      if (!user.pendingTotpSecret)
+        throw new CognitoError('InvalidParameterException', 'Call AssociateSoftwareToken first.');
+      const step = acceptCode(user.pendingTotpSecret, input.UserCode, -1);
+      if (step === undefined)
+        throw new CognitoError(
+          'EnableSoftwareTokenMFAException',
+          'Code mismatch and fail enable Software Token MFA',
+        );
+      user.totp = { secret: user.pendingTotpSecret, lastStep: step };
+      user.pendingTotpSecret = undefined;
+      save();
+      return {
+        Status: 'SUCCESS',
+        ...(input.Session ? { Session: newSession(user, 'MFA_SETUP_VERIFIED') } : {}),
+      };
+    },
+    async SetUserMFAPreference(input: {
+      AccessToken?: string;
+      SoftwareTokenMfaSettings?: { Enabled?: boolean };
+    }) {
+      const user = await accessTokenUser(input.AccessToken);
+      setSoftwareTokenMfa(user, input.SoftwareTokenMfaSettings);
+      save();
+      return {};
     },
     async InitiateAuth(input: {
       AuthFlow: string;
@@ -253,10 +403,11 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
       checkClient(input.ClientId);
       const parameters = input.AuthParameters ?? {};
       if (input.AuthFlow === 'REFRESH_TOKEN_AUTH') {
-        const sub = /^local-refresh\.([0-9a-f-]+)\./.exec(parameters.REFRESH_TOKEN ?? '')?.[1];
+        const [, sub, authTime] =
+          /^local-refresh\.([0-9a-f-]+)\.(\d+)\./.exec(parameters.REFRESH_TOKEN ?? '') ?? [];
         const user = state.users.find((candidate) => candidate.sub === sub);
         if (!user?.enabled) throw new CognitoError('NotAuthorizedException', 'Invalid Refresh Token.');
-        return tokensFor(user, false);
+        return tokensFor(user, Number(authTime));
       }
       if (input.AuthFlow === 'USER_SRP_AUTH') {
         const user = state.users.find(
@@ -321,17 +472,42 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
           throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
         return signedIn(user);
       }
-      const sub = sessions.get(input.Session);
-      const user = state.users.find((candidate) => candidate.sub === sub);
-      if (input.ChallengeName !== 'NEW_PASSWORD_REQUIRED' || !user)
-        throw new CognitoError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+      if (input.ChallengeName === 'SOFTWARE_TOKEN_MFA') {
+        const user = sessionUser(input.Session, ['SOFTWARE_TOKEN_MFA']);
+        const entry = sessions.get(input.Session) as { attempts: number };
+        const step =
+          user.totp &&
+          acceptCode(user.totp.secret, input.ChallengeResponses?.SOFTWARE_TOKEN_MFA_CODE, user.totp.lastStep);
+        if (!user.totp || step === undefined) {
+          entry.attempts += 1;
+          if (entry.attempts >= SESSION_ATTEMPTS) sessions.delete(input.Session);
+          throw new CognitoError('CodeMismatchException', 'Invalid code received for user');
+        }
+        sessions.delete(input.Session);
+        user.totp.lastStep = step;
+        save();
+        return tokensFor(user);
+      }
+      if (input.ChallengeName === 'MFA_SETUP') {
+        const user = sessionUser(input.Session, ['MFA_SETUP_VERIFIED']);
+        sessions.delete(input.Session);
+        user.mfaEnabled = true;
+        save();
+        return tokensFor(user);
+      }
+      if (input.ChallengeName !== 'NEW_PASSWORD_REQUIRED')
+        throw new CognitoError(
+          'InvalidParameterException',
+          `${input.ChallengeName} is not a challenge here.`,
+        );
+      const user = sessionUser(input.Session, ['NEW_PASSWORD_REQUIRED']);
       const password = input.ChallengeResponses?.NEW_PASSWORD ?? '';
       checkPolicy(password);
       sessions.delete(input.Session);
       setPassword(user, password);
       user.status = 'CONFIRMED';
       save();
-      return tokensFor(user);
+      return secondFactor(user);
     },
   };
 
@@ -343,6 +519,16 @@ export async function createLocalCognito(options: { issuer: () => string; stateF
       const run = operations[operation];
       if (!run) throw new CognitoError('UnknownOperationException', `${operation} is not emulated locally`);
       return run(input ?? {});
+    },
+    /**
+     * Seeding only (local demo users, tests): gives a user a verified authenticator with this secret
+     * and turns TOTP on, as if they had set it up themselves. Cognito has no admin call for this.
+     */
+    enrollTotp(username: string, secret: string): void {
+      const user = userNamed(username);
+      user.totp = { secret, lastStep: user.totp?.secret === secret ? user.totp.lastStep : -1 };
+      user.mfaEnabled = true;
+      save();
     },
   };
 }

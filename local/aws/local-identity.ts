@@ -40,3 +40,7 @@ export const LOCAL_ROLE_ID = callerOf(`Credential=${LOCAL_ACCESS_KEY}/`).roleId;
  */
 export const senderIdOf = (caller: LocalCaller) =>
   `${caller.roleId}:session-${randomBytes(4).toString('hex')}`;
+
+/** Whether a request is signed with the local credentials (the platform's own, the CLI's). */
+export const isLocalCredential = (authorization: string | undefined) =>
+  /Credential=local\//.test(authorization ?? '');

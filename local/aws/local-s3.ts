@@ -188,6 +188,11 @@ export function createLocalS3(options: {
   dataDir?: string;
   /** Told of every object written (a PUT or a completed multipart upload): event notifications. */
   onObjectCreated?: (object: CreatedObject, eventName: string) => void;
+  /**
+   * Origins whose pages may call it from a browser (the portal's presigned uploads and downloads), as
+   * a bucket's CORS rule allows them; any other page gets no CORS headers.
+   */
+  allowedOrigins?: () => readonly string[];
 }) {
   const objects = new Map<string, StoredObject>();
   const fileOf = (id: string) => join(options.dataDir as string, encodeURIComponent(id));
@@ -224,11 +229,10 @@ export function createLocalS3(options: {
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const cors = {
-      'access-control-allow-origin': String(request.headers.origin ?? '*'),
-      'access-control-expose-headers': 'etag',
-      vary: 'origin',
-    };
+    const origin = String(request.headers.origin ?? '');
+    const cors: Record<string, string> = (options.allowedOrigins?.() ?? []).includes(origin)
+      ? { 'access-control-allow-origin': origin, 'access-control-expose-headers': 'etag', vary: 'origin' }
+      : { vary: 'origin' };
     if (request.method === 'OPTIONS') {
       response.writeHead(204, {
         ...cors,
@@ -240,7 +244,9 @@ export function createLocalS3(options: {
       return;
     }
     try {
-      const [, bucket, ...keyParts] = url.pathname.split('/');
+      // The key exactly as sent: S3 keys are literal, `..` included (`new URL` would resolve it away).
+      const rawPath = (request.url ?? '/').split('?')[0] as string;
+      const [, bucket, ...keyParts] = rawPath.split('/');
       const key = keyParts.map(decodeURIComponent).join('/');
       if (!bucket || !key) throw new S3Error(400, 'InvalidRequest', 'Only object requests are emulated.');
       verifySignature(request, url, options.secrets);

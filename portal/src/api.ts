@@ -61,19 +61,26 @@ let pending: CognitoUser | undefined;
 /** Cognito's client library, loaded with the sign-in form only (a separate chunk). */
 const cognitoLibrary = () => import('amazon-cognito-identity-js');
 
-async function cognitoUser(email: string, settings: PortalConfig['cognito']): Promise<CognitoUser> {
-  const { CognitoUser, CognitoUserPool } = await cognitoLibrary();
-  const pool = new CognitoUserPool({
+async function userPool(settings: PortalConfig['cognito']) {
+  const { CognitoUserPool } = await cognitoLibrary();
+  return new CognitoUserPool({
     UserPoolId: settings.userPoolId,
     ClientId: settings.clientId,
     endpoint: settings.endpoint,
     // The library keeps its own copy of the tokens: per tab, gone when it closes.
     Storage: window.sessionStorage,
   });
-  return new CognitoUser({ Username: email, Pool: pool, Storage: window.sessionStorage });
 }
 
-export type SignInResult = { done: true } | { done: false; challenge: 'NEW_PASSWORD_REQUIRED' };
+async function cognitoUser(email: string, settings: PortalConfig['cognito']): Promise<CognitoUser> {
+  const { CognitoUser } = await cognitoLibrary();
+  return new CognitoUser({ Username: email, Pool: await userPool(settings), Storage: window.sessionStorage });
+}
+
+/** Where a sign-in stands: done, or waiting for a new password, a code, or an authenticator's setup. */
+export type SignInResult =
+  | { done: true }
+  | { done: false; challenge: 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP' };
 
 /** Callbacks of Cognito's client library, turned into a promise that saves the session. */
 function outcome(
@@ -100,7 +107,94 @@ function outcome(
       pending = user;
       resolve({ done: false, challenge: 'NEW_PASSWORD_REQUIRED' });
     },
+    totpRequired() {
+      pending = user;
+      resolve({ done: false, challenge: 'SOFTWARE_TOKEN_MFA' });
+    },
+    mfaSetup() {
+      pending = user;
+      resolve({ done: false, challenge: 'MFA_SETUP' });
+    },
   };
+}
+
+/** The user a sign-in challenge is waiting on. */
+function pendingUser(): CognitoUser {
+  if (!pending) throw new ApiError(400, 'no_challenge', 'Sign in with your email and password first.');
+  return pending;
+}
+
+/** Answers the sign-in's code challenge with a code from the member's authenticator app. */
+export async function sendCode(email: string, code: string): Promise<SignInResult> {
+  const user = pendingUser();
+  return new Promise((resolve, reject) => {
+    user.sendMFACode(code.trim(), outcome(email, user, resolve, reject), 'SOFTWARE_TOKEN_MFA');
+  });
+}
+
+/** The signed-in member as Cognito's library knows them (its tokens are in this tab's storage). */
+async function signedInUser(): Promise<CognitoUser> {
+  const { cognito } = await loadConfig();
+  // The library files its tokens under the user's id (SRP's USER_ID_FOR_SRP), not the email.
+  const user = (await userPool(cognito)).getCurrentUser();
+  if (!currentSession() || !user)
+    throw new ApiError(401, 'signed_out', 'Your session has ended: sign in again.');
+  await new Promise<void>((resolve, reject) =>
+    user.getSession((error: Error | null) => (error ? reject(error) : resolve())),
+  );
+  return user;
+}
+
+/** Cognito's errors as the portal shows them: a wrong code says so in words. */
+function cognitoError(error: { code?: string; message?: string }): ApiError {
+  const wrongCode =
+    error.code === 'CodeMismatchException' || error.code === 'EnableSoftwareTokenMFAException';
+  return new ApiError(
+    400,
+    error.code ?? 'mfa_failed',
+    wrongCode
+      ? 'That code is not right: enter the 6 digits your authenticator app shows now.'
+      : (error.message ?? 'Two-step verification failed.'),
+    'code',
+  );
+}
+
+/**
+ * Starts an authenticator's setup: the secret key to add to the app. During a sign-in that asks for
+ * the setup (the pool requires MFA) it answers the challenge; otherwise it is the signed-in member's.
+ */
+export async function startTotpSetup(): Promise<string> {
+  const user = pending ?? (await signedInUser());
+  return new Promise((resolve, reject) => {
+    user.associateSoftwareToken({
+      associateSecretCode: (secret: string) => resolve(secret),
+      onFailure: (error: { code?: string; message?: string }) => reject(cognitoError(error)),
+    });
+  });
+}
+
+/**
+ * Finishes the setup with a code the app shows and switches TOTP on: during a sign-in, this
+ * completes it (a session); for a signed-in member, every later sign-in asks a code.
+ */
+export async function finishTotpSetup(email: string, code: string): Promise<void> {
+  const during = pending;
+  const user = during ?? (await signedInUser());
+  await new Promise<void>((resolve, reject) => {
+    user.verifySoftwareToken(code.trim(), 'Authenticator app', {
+      onSuccess: (session: CognitoUserSession) => {
+        if (during) outcome(email, during, () => resolve(), reject).onSuccess(session);
+        else resolve();
+      },
+      onFailure: (error: { code?: string; message?: string }) => reject(cognitoError(error)),
+    });
+  });
+  if (during) return;
+  await new Promise<void>((resolve, reject) =>
+    user.setUserMfaPreference(null, { PreferredMfa: true, Enabled: true }, (error) =>
+      error ? reject(cognitoError(error as { code?: string; message?: string })) : resolve(),
+    ),
+  );
 }
 
 /**
@@ -121,8 +215,7 @@ export async function signIn(email: string, password: string): Promise<SignInRes
 
 /** Completes the first sign-in of an invited member: they replace the temporary password. */
 export async function setNewPassword(email: string, password: string): Promise<SignInResult> {
-  const user = pending;
-  if (!user) throw new ApiError(400, 'no_challenge', 'Sign in with your temporary password first.');
+  const user = pendingUser();
   return new Promise((resolve, reject) => {
     user.completeNewPasswordChallenge(password, {}, outcome(email, user, resolve, reject));
   });

@@ -10,6 +10,7 @@ import { ApprovalsPage } from './pages/Approvals';
 import { AuditLogPage } from './pages/AuditLog';
 import { BatchDetailPage, BatchesPage } from './pages/Batches';
 import { HelpPage } from './pages/Help';
+import { MfaSetup, SignInWithCode } from './pages/MfaSetup';
 import { NewPayoutPage } from './pages/NewPayout';
 import { PayoutDetailPage } from './pages/PayoutDetail';
 import { PayoutsPage } from './pages/Payouts';
@@ -68,6 +69,9 @@ function Shell() {
       </main>
     );
   }
+  // Approvers and admins (or everyone, by the tenant's policy) go no further without two steps.
+  if (me.data.mfa.required && !me.data.mfa.satisfied)
+    return me.data.mfa.enabled ? <SignInWithCode /> : <MfaSetup email={me.data.email} reason="required" />;
   const allowed = (permission: string) => me.data.permissions.includes(permission);
   return (
     <>
@@ -94,6 +98,7 @@ function Shell() {
           <span>
             {me.data.name} <small>({me.data.roles.join(', ')})</small>
           </span>
+          <NavLink to="/two-step">Two-step verification</NavLink>
           <button
             type="button"
             className="secondary"
@@ -123,10 +128,25 @@ function Shell() {
           <Route path="/approval-policy" element={<ApprovalPolicyPage />} />
           <Route path="/audit-log" element={<AuditLogPage />} />
           <Route path="/help" element={<HelpPage me={me.data} />} />
+          <Route path="/two-step" element={<TwoStepPage me={me.data} />} />
           <Route path="*" element={<p>There is no such page.</p>} />
         </Routes>
       </main>
     </>
+  );
+}
+
+/** Two-step verification for a member it is not required of: on, or set it up. */
+function TwoStepPage({ me }: { me: Me }) {
+  if (!me.mfa.enabled) return <MfaSetup email={me.email} reason="chosen" />;
+  return (
+    <section>
+      <h1>Two-step verification</h1>
+      <p>
+        It is on: every sign-in asks for a code from your authenticator app. Lost your phone? An admin of your
+        team can reset it, and you set up a new app at your next sign-in.
+      </p>
+    </section>
   );
 }
 

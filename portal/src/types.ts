@@ -7,6 +7,8 @@ export interface Me {
   roles: string[];
   tenant_id: string;
   permissions: string[];
+  /** Two-step sign-in: set up, asked of this member, and this session signed in with a code. */
+  mfa: { enabled: boolean; required: boolean; satisfied: boolean };
 }
 
 export interface List<T> {

@@ -3,6 +3,8 @@ import {
   AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   CognitoIdentityProviderClient,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -58,6 +60,21 @@ export function createCognitoDirectory(config: {
     async setEnabled(email, enabled) {
       const Command = enabled ? AdminEnableUserCommand : AdminDisableUserCommand;
       await client.send(new Command({ UserPoolId, Username: email }));
+    },
+
+    async mfaEnabled(email) {
+      const user = await client.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
+      return (user.UserMFASettingList ?? []).includes('SOFTWARE_TOKEN_MFA');
+    },
+
+    async resetMfa(email) {
+      await client.send(
+        new AdminSetUserMFAPreferenceCommand({
+          UserPoolId,
+          Username: email,
+          SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
+        }),
+      );
     },
   };
 }

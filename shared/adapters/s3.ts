@@ -14,6 +14,24 @@ export function platformS3Client(): S3Client {
   });
 }
 
+/**
+ * `Content-Disposition` for a download named `filename`, in any script (RFC 6266): an ASCII
+ * `filename` for old clients and the exact name as `filename*` (UTF-8, percent-encoded). A header
+ * holds only Latin-1, so a raw "Überweisung-票据.pdf" would break the response.
+ */
+export function attachmentDisposition(filename: string): string {
+  const ascii = filename
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/["\\%]/g, '_')
+    .trim();
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii || 'download'}"; filename*=UTF-8''${encoded}`;
+}
+
 /** A presigned GET that downloads as `filename` (content-disposition: attachment). */
 export function presignedDownload(
   client: S3Client,
@@ -26,7 +44,7 @@ export function presignedDownload(
     new GetObjectCommand({
       Bucket: bucket,
       Key: key,
-      ResponseContentDisposition: `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`,
+      ResponseContentDisposition: attachmentDisposition(filename),
     }),
     { expiresIn: PRESIGNED_URL_SECONDS },
   );

@@ -28,6 +28,8 @@ export interface ApprovalPolicy {
    * confirms it (DEFAULT_GRANT_DELAY_HOURS when unset).
    */
   roleGrantDelayHours?: number;
+  /** Every member signs in with two steps, not only approvers and admins (D53). */
+  mfaRequiredForAll?: boolean;
   updatedAt: string;
   version: number;
   lastAction?: ActionStamp;

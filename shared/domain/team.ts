@@ -69,6 +69,13 @@ export type MemberStatus = 'active' | 'deactivated';
  */
 export const GUARDED_ROLES: readonly Role[] = ['admin', 'approver'];
 
+/**
+ * Whether a member with these roles in effect must sign in with two steps (TOTP): approvers and
+ * admins always, everyone when the tenant's policy says so (D53).
+ */
+export const mfaRequiredFor = (roles: readonly Role[], requiredForAll: boolean) =>
+  requiredForAll || roles.some((role) => GUARDED_ROLES.includes(role));
+
 /** Who granted a guarded role, when, and when it takes (or took) effect. */
 export interface RoleGrant {
   role: Role;
@@ -93,6 +100,11 @@ export interface Member {
   /** The latest grant of each guarded role the member holds or awaits. */
   grants?: RoleGrant[];
   status: MemberStatus;
+  /**
+   * When the member confirmed a verified TOTP authenticator in the portal. Sessions signed in before
+   * it do not count as two-step (D53); unset again when an admin resets it.
+   */
+  mfaEnrolledAt?: string;
   invitedBy: string | null;
   createdAt: string;
   updatedAt: string;

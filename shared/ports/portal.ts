@@ -11,6 +11,10 @@ export interface Directory {
   }>;
   /** Disables or re-enables sign-in (the table's member status is what locks a member out at once). */
   setEnabled(email: string, enabled: boolean): Promise<void>;
+  /** Whether the user has a verified TOTP authenticator switched on (every sign-in asks a code). */
+  mfaEnabled(email: string): Promise<boolean>;
+  /** Switches TOTP off (a lost phone): the user sets up a new authenticator at the next sign-in. */
+  resetMfa(email: string): Promise<void>;
 }
 
 export class MemberExistsError extends Error {

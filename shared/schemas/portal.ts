@@ -115,6 +115,8 @@ export const approvalPolicyBody = z.strictObject({
   expiry_hours: z.int().min(1).max(MAX_EXPIRY_HOURS),
   /** Cooling-off of an approver or admin grant nobody confirms: at least an hour, at most a week. */
   role_grant_delay_hours: z.int().min(1).max(MAX_GRANT_DELAY_HOURS).optional(),
+  /** Every member signs in with an authenticator code, not only approvers and admins. */
+  mfa_required_for_all: z.boolean().optional(),
   version: z.int().min(0),
 });
 

@@ -27,6 +27,7 @@ function toResource(policy: ApprovalPolicy) {
     })),
     expiry_hours: policy.expiryHours,
     role_grant_delay_hours: policy.roleGrantDelayHours ?? DEFAULT_GRANT_DELAY_HOURS,
+    mfa_required_for_all: policy.mfaRequiredForAll ?? false,
     updated_at: policy.updatedAt,
     version: policy.version,
   };
@@ -48,6 +49,7 @@ export function approvalPolicyUseCase(deps: { team: TeamStore; now?: () => numbe
         rules: ApprovalRuleBody[];
         expiry_hours: number;
         role_grant_delay_hours?: number;
+        mfa_required_for_all?: boolean;
         version: number;
       },
     ) {
@@ -71,6 +73,7 @@ export function approvalPolicyUseCase(deps: { team: TeamStore; now?: () => numbe
         expiryHours: body.expiry_hours,
         roleGrantDelayHours:
           body.role_grant_delay_hours ?? stored.roleGrantDelayHours ?? DEFAULT_GRANT_DELAY_HOURS,
+        mfaRequiredForAll: body.mfa_required_for_all ?? stored.mfaRequiredForAll ?? false,
         updatedAt: new Date(time).toISOString(),
         version: stored.version + 1,
         lastAction: stampFor(caller, 'approval_policy.update', time),

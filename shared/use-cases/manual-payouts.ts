@@ -68,6 +68,26 @@ function toCriteriaResource(criteria: ManualPayoutCriteria) {
 const attachmentPrefix = (tenantId: string) => `tenants/${tenantId}/attachments/`;
 
 /**
+ * A file name as it goes into an attachment's key: letters, digits, `.`, `_`, `-` (others become `_`),
+ * at most 100 characters, never only dots (`.` and `..` would name a folder).
+ */
+const safeFileName = (filename: string) => {
+  const safe = filename.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-100);
+  return /^\.*$/.test(safe) ? 'attachment' : safe;
+};
+
+/**
+ * Whether `key` is exactly what an upload of this tenant issued: `tenants/<tenant>/attachments/<26
+ * ULID characters>/<safe file name>`. Nothing else (`..`, encoded separators, other tenants' keys).
+ */
+export function isAttachmentKeyOf(tenantId: string, key: string): boolean {
+  const prefix = attachmentPrefix(tenantId);
+  if (!key.startsWith(prefix)) return false;
+  const match = /^([0-9A-HJKMNP-TV-Z]{26})\/([A-Za-z0-9._-]{1,100})$/.exec(key.slice(prefix.length));
+  return match !== null && !/^\.*$/.test(match[2] ?? '');
+}
+
+/**
  * Manual payouts from the portal: the tenant's criteria, documentation uploads, and creation through
  * the same use case (domain, idempotency, reference guard) as the API, with `source: "portal"`.
  */
@@ -131,7 +151,7 @@ export function manualPayoutsUseCase(deps: {
           { param: 'size', message: `must be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` },
         ]);
       }
-      const safeName = input.filename.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-100) || 'attachment';
+      const safeName = safeFileName(input.filename);
       const key = `${attachmentPrefix(caller.tenantId)}${newId('act', now()).slice(4)}/${safeName}`;
       const upload = await deps.attachments.uploadUrl({
         key,
@@ -164,7 +184,7 @@ export function manualPayoutsUseCase(deps: {
       });
       let attachment = null;
       if (body.attachment) {
-        const uploaded = body.attachment.key.startsWith(attachmentPrefix(caller.tenantId))
+        const uploaded = isAttachmentKeyOf(caller.tenantId, body.attachment.key)
           ? await deps.attachments.describe(body.attachment.key)
           : undefined;
         if (!uploaded) {

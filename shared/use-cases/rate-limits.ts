@@ -42,8 +42,8 @@ export function rateLimitsUseCase(deps: {
     async take(tenantId: string, action: RateLimitedAction): Promise<void> {
       const at = now();
       const limit = limitOf(await limitsOf(tenantId, at), action);
-      if (!(await deps.counter.increment(tenantId, action, windowOf(at), limit)))
-        throw rateLimited(action, limit);
+      if (!(await deps.counter.increment(tenantId, action, windowOf(at, action), limit)))
+        throw rateLimited(action, limit, at);
     },
   };
 }

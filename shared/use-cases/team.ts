@@ -32,6 +32,8 @@ export interface MemberResource {
   /** Who granted each guarded role in effect, and when (the approval inbox shows it). */
   grants: GrantResource[];
   status: Member['status'];
+  /** Two-step sign-in: whether the member set up an authenticator, and when. */
+  mfa: { enabled: boolean; enrolled_at: string | null };
   created_at: string;
   updated_at: string;
 }
@@ -58,6 +60,7 @@ export function toMemberResource(member: Member, at = new Date().toISOString()):
       .map(toGrantResource),
     grants: grants.filter((grant) => roles.includes(grant.role)).map(toGrantResource),
     status: member.status,
+    mfa: { enabled: Boolean(member.mfaEnrolledAt), enrolled_at: member.mfaEnrolledAt ?? null },
     created_at: member.createdAt,
     updated_at: member.updatedAt,
   };
@@ -135,7 +138,71 @@ export function teamUseCase(deps: { team: TeamStore; directory: Directory; now?:
     );
   }
 
+  /** Writes `change` of member `id` with a conditional write, rereading on a concurrent change. */
+  async function changeMember(
+    caller: Caller,
+    id: string,
+    action: string,
+    change: (current: Member, at: string) => Partial<Member>,
+  ): Promise<Member> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await existing(caller.tenantId, id);
+      const time = now();
+      const at = new Date(time).toISOString();
+      const next: Member = {
+        ...current,
+        ...change(current, at),
+        updatedAt: at,
+        version: current.version + 1,
+        lastAction: stampFor(caller, action, time),
+      };
+      try {
+        await deps.team.saveMember({ current, next });
+        return next;
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   return {
+    /**
+     * A member says they set up their authenticator: the directory must agree (a verified TOTP,
+     * switched on). From now on only sessions signed in with a code count as two-step (D53).
+     */
+    async confirmMfa(caller: Caller, member: Member) {
+      if (!(await deps.directory.mfaEnabled(member.email)))
+        throw new AppError(
+          'conflict_error',
+          'mfa_not_set_up',
+          'Your authenticator app is not set up yet: add the key to the app and enter the code it shows first.',
+        );
+      // Already enrolled: nothing changes (a new enrolment time would end the session it came from).
+      if (member.mfaEnrolledAt) return toMemberResource(member);
+      const next = await changeMember(caller, member.id, 'member.mfa_enable', (_current, at) => ({
+        mfaEnrolledAt: at,
+      }));
+      return toMemberResource(next);
+    },
+
+    /**
+     * An admin switches a member's two-step sign-in off (a lost phone): the member sets up a new
+     * authenticator at their next sign-in. Nobody resets their own.
+     */
+    async resetMfa(caller: Caller, id: string) {
+      if (caller.actor.type === 'member' && caller.actor.id === id)
+        throw new AppError(
+          'permission_error',
+          'cannot_reset_own_mfa',
+          'You cannot reset your own two-step verification: ask another admin.',
+          { statusCode: 403 },
+        );
+      const member = await existing(caller.tenantId, id);
+      await deps.directory.resetMfa(member.email);
+      const next = await changeMember(caller, id, 'member.mfa_reset', () => ({ mfaEnrolledAt: undefined }));
+      return toMemberResource(next);
+    },
+
     async list(tenantId: string) {
       const members = await deps.team.listMembers(tenantId);
       const at = new Date(now()).toISOString();

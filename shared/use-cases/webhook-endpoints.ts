@@ -1,5 +1,5 @@
 import { type Caller, stampFor, standaloneEntry } from '../domain/audit.js';
-import { ConcurrentModificationError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { AppError, ConcurrentModificationError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import {
   generateSigningSecret,
@@ -13,6 +13,9 @@ import type { AuditLog } from '../ports/team-store.js';
 import type { DeliveryQueue, RecoveryJobMessage, WebhookStore } from '../ports/webhook-store.js';
 import { toAttemptResource, toEndpointResource } from '../schemas/webhooks.js';
 import { checkWebhookUrl, type Resolver, type UrlPolicy } from '../webhooks/url-guard.js';
+
+/** Webhook endpoints a tenant may have (D56). */
+export const MAX_ENDPOINTS_PER_TENANT = 20;
 
 /** Read–decide–write rounds before a change gives up (each lost to a concurrent write). */
 const MAX_ATTEMPTS = 8;
@@ -77,6 +80,14 @@ export function webhookEndpointsUseCase(deps: {
       body: { url: string; enabled_events: string[]; description?: string | null },
     ) {
       const { tenantId } = caller;
+      // A cap, as Stripe's 16: every event fans out to each endpoint, so endpoints multiply the work.
+      // Checked before the write: two creations at once may pass it by one, never by more than that.
+      if ((await deps.webhooks.listEndpoints(tenantId)).length >= MAX_ENDPOINTS_PER_TENANT)
+        throw new AppError(
+          'conflict_error',
+          'too_many_endpoints',
+          `A tenant has at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints: delete one you no longer use first.`,
+        );
       const time = now();
       const at = new Date(time).toISOString();
       const secret = generateSigningSecret();

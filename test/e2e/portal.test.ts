@@ -4,11 +4,18 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortalIfStale } from '../../local/build-portal.js';
-import { seedMember } from '../../local/demo-team.js';
 import { formatMinorUnits } from '../../shared/domain/money.js';
 import { accessibilityViolations, launchChromium } from '../helpers/browser.js';
 import { withTestPlatform } from '../helpers/platform.js';
-import { signIn as apiSignIn, type PortalClient, portalClient, TEST_PASSWORD } from '../helpers/portal.js';
+import {
+  signIn as apiSignIn,
+  type PortalClient,
+  portalClient,
+  rememberAuthenticator,
+  seedTestMember,
+  TEST_PASSWORD,
+  totpCode,
+} from '../helpers/portal.js';
 
 // `npm run screenshots` sets this to docs/screenshots; plain test runs take none.
 const screenshots = process.env.PAYOUTS_SCREENSHOTS_DIR;
@@ -36,13 +43,9 @@ beforeAll(async () => {
     { email: 'arne@e2e.test', name: 'Arne Approver', roles: ['approver'] as const },
     { email: 'fiona@e2e.test', name: 'Fiona Finance', roles: ['finance'] as const },
   ];
+  // The admin and the approver have authenticators (their roles need two-step sign-in).
   for (const person of people)
-    await seedMember(context.platform.cognito, {
-      ...person,
-      roles: [...person.roles],
-      tenantId,
-      password: TEST_PASSWORD,
-    });
+    await seedTestMember(context.platform, { ...person, roles: [...person.roles], tenantId });
   browser = await launchChromium();
   admin = portalClient(
     context.platform.url,
@@ -61,7 +64,15 @@ async function signIn(page: Page, email: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Payouts', exact: true }).waitFor();
+  const code = page.getByLabel('Code from your authenticator app');
+  const payouts = page.getByRole('heading', { name: 'Payouts', exact: true });
+  await code.or(payouts).first().waitFor();
+  if (await code.isVisible()) {
+    await snap(page, 'sign-in-code');
+    await code.fill(await totpCode(email));
+    await page.getByRole('button', { name: 'Verify and sign in' }).click();
+  }
+  await payouts.waitFor();
 }
 
 async function signOut(page: Page) {
@@ -373,4 +384,62 @@ describe('the Business Portal in Chromium', () => {
     expect(violations).toEqual([]);
     await page.close();
   }, 120_000);
+  it('an approver without an authenticator sets one up from the QR page, signs in again with a code, and reaches the approvals; an admin resets it', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    const email = 'otto@e2e.test';
+    await seedTestMember(context.platform, {
+      tenantId: context.tenant.tenantId,
+      email,
+      name: 'Otto Onboarding',
+      roles: ['approver'],
+      mfa: false,
+    });
+
+    // The password alone: the portal shows the setup instead of its pages.
+    await page.goto(context.platform.url);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Set up two-step verification' }).waitFor();
+    await page.getByRole('img', { name: 'QR code of your authenticator key' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Approvals' }).count()).toBe(0);
+    await snap(page, 'two-step-setup');
+
+    // A wrong code names the field; the key typed into an app gives the right one.
+    await page.getByLabel('Code from the app').fill('12345');
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    await page.getByText('Enter the 6 digits your authenticator app shows.').first().waitFor();
+    const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    rememberAuthenticator(email, secret);
+    await page.getByLabel('Code from the app').fill(await totpCode(email));
+    await page.getByRole('button', { name: 'Turn on two-step verification' }).click();
+    await page.getByRole('heading', { name: 'Two-step verification is on' }).waitFor();
+    await snap(page, 'two-step-on');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await page.getByRole('button', { name: 'Sign in again' }).click();
+
+    // Password and a code: the approver's pages.
+    await signIn(page, email);
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    await signOut(page);
+
+    // The admin resets it (a lost phone): the Team page says so.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await signIn(page, 'ada@e2e.test');
+    await page.getByRole('link', { name: 'Team' }).click();
+    const row = page.locator('tr', { hasText: email });
+    await expect.poll(() => row.textContent()).toContain('On since');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Reset two-step verification of Otto Onboarding' }).click();
+    await expect.poll(() => row.textContent()).not.toContain('On since');
+    expect(await row.locator('td').nth(3).textContent()).toBe('Off');
+    await snap(page, 'team-two-step-reset');
+    expect(problems).toEqual([]);
+    expect(violations).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

@@ -18,6 +18,8 @@ const statements = resources
       roles: asArray(policy.Properties.Roles).map((role: any) => role.Ref as string),
       actions: asArray(statement.Action) as string[],
       resources: asArray(statement.Resource),
+      effect: statement.Effect as 'Allow' | 'Deny',
+      condition: statement.Condition as Record<string, Record<string, string[]>> | undefined,
     })),
   );
 
@@ -49,6 +51,31 @@ const HELPER_ACTIONS: Record<string, Set<string>> = {
 };
 
 describe('least privilege', () => {
+  it('lets no function update or delete an audit entry, in any call that can (D55)', () => {
+    const tableWriters = [...stack.api.functions.entries()].filter(([, fn]) => {
+      const role = stack.getLogicalId(fn.role?.node.defaultChild as any);
+      return statements.some(
+        (statement) =>
+          statement.effect === 'Allow' &&
+          statement.roles.includes(role) &&
+          statement.actions.includes('dynamodb:PutItem'),
+      );
+    });
+    expect(tableWriters.length).toBeGreaterThan(15);
+    for (const [name, fn] of tableWriters) {
+      const role = stack.getLogicalId(fn.role?.node.defaultChild as any);
+      const denies = statements.filter(
+        (statement) => statement.effect === 'Deny' && statement.roles.includes(role),
+      );
+      expect(denies, name).toEqual([
+        expect.objectContaining({
+          actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+          condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#AUDIT#*'] } },
+        }),
+      ]);
+    }
+  });
+
   it('grants no service-wide wildcard action (no dynamodb:*, s3:*, sqs:*, *)', () => {
     expect(statements.length).toBeGreaterThan(50);
     const wildcards = statements.flatMap((statement) =>

@@ -56,12 +56,14 @@ function statementsOf(name: string): any[] {
 
 /** A statement limited to the rate limit's request counters (their partition keys). */
 const onRequestCounters = (statement: any) =>
-  JSON.stringify(statement.Condition ?? {}).includes('dynamodb:LeadingKeys');
+  statement.Effect === 'Allow' && JSON.stringify(statement.Condition ?? {}).includes('#RATE#');
+/** The deny that keeps audit entries append-only (D55; least-privilege.test.ts checks it). */
+const auditDeny = (statement: any) => statement.Effect === 'Deny';
 
 /** Every IAM action granted to a function's execution role (without the request counters' grant). */
 function actionsOf(name: string): string[] {
   return statementsOf(name)
-    .filter((statement) => !onRequestCounters(statement))
+    .filter((statement) => !onRequestCounters(statement) && !auditDeny(statement))
     .flatMap((statement: any) => asArray(statement.Action));
 }
 
@@ -267,12 +269,21 @@ describe('permissions', () => {
     },
   );
 
-  it('rate limits every creating and listing API function', () => {
+  it('rate limits every creating and listing API function, report creation and the portal (D56)', () => {
     expect(
       FUNCTIONS.filter((spec) => spec.rateLimited)
         .map((spec) => spec.name)
         .sort(),
-    ).toEqual(['create-payout', 'create-payout-batch', 'list-events', 'list-payout-batches', 'list-payouts']);
+    ).toEqual([
+      'create-payout',
+      'create-payout-batch',
+      'create-report',
+      'list-events',
+      'list-payout-batches',
+      'list-payouts',
+      'portal-api',
+      'portal-batches',
+    ]);
   });
 
   it.each(FUNCTIONS.filter((spec) => spec.table === 'read').map((spec) => [spec.name]))(
@@ -553,6 +564,8 @@ describe('Business Portal', () => {
       'cognito-idp:AdminCreateUser',
       'cognito-idp:AdminDisableUser',
       'cognito-idp:AdminEnableUser',
+      'cognito-idp:AdminGetUser',
+      'cognito-idp:AdminSetUserMFAPreference',
     ]);
     expect(JSON.stringify(s3.Resource)).toContain('/tenants/*');
     expect(actions).not.toContain('s3:*');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { portalRoutes } from '../../functions/portal-api/routes.js';
@@ -17,6 +18,7 @@ const ROUTES = [...portalRoutes({} as never), ...portalBatchRoutes({} as never)]
  */
 const REQUIRED: Record<string, Action | null> = {
   'GET /me': null,
+  'POST /me/mfa': null,
   'GET /permissions': null,
   'GET /payouts': 'payouts.read',
   'POST /payouts': 'payouts.create_manual',
@@ -28,6 +30,7 @@ const REQUIRED: Record<string, Action | null> = {
   'POST /members': 'members.manage',
   'PATCH /members/{id}': 'members.manage',
   'POST /members/{id}/confirm-roles': 'members.manage',
+  'POST /members/{id}/reset-mfa': 'members.manage',
   'GET /api-keys': 'api_keys.manage',
   'POST /api-keys': 'api_keys.manage',
   'POST /api-keys/{id}/revoke': 'api_keys.manage',
@@ -247,6 +250,24 @@ describe('tenant isolation in the portal', () => {
     expect(response.status).toBe(400);
     expect(response.body.error.param).toBe('attachment.key');
   });
+
+  it.each([
+    ['climbs out of its folder', (mine: string, theirs: string) => `${mine}../../${theirs}`],
+    ['encodes a separator', (mine: string) => `${mine}01JAAAAAAAAAAAAAAAAAAAAAAA%2F..%2Fx.pdf`],
+    ['names a folder', (mine: string) => `${mine}01JAAAAAAAAAAAAAAAAAAAAAAA/..`],
+  ])('refuses an attachment key that %s (400), reading nothing', async (_, build) => {
+    const theirs = await uploadAttachment(outsider, 'their invoice');
+    const mine = `tenants/${context.tenant.tenantId}/attachments/`;
+    const key = build(mine, theirs.key.replace(/^tenants\//, ''));
+
+    const response = await members.requester.request('POST', '/payouts', {
+      body: manualPayout({ attachment: { key, filename: 'x.pdf' } }),
+      headers: { 'idempotency-key': `climb-${randomBytes(4).toString('hex')}` },
+    });
+
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe('attachment.key');
+  });
 });
 
 describe('manual payouts', () => {
@@ -302,7 +323,25 @@ describe('manual payouts', () => {
     const download = await members.finance.request('GET', `/payouts/${created.body.id}/attachment`);
     const file = await fetch(download.body.url);
     expect(await file.text()).toBe('%PDF-1.4 invoice 4711');
-    expect(file.headers.get('content-disposition')).toBe('attachment; filename="invoice 4711.pdf"');
+    expect(file.headers.get('content-disposition')).toBe(
+      `attachment; filename="invoice 4711.pdf"; filename*=UTF-8''invoice%204711.pdf`,
+    );
+  });
+
+  it('downloads a document named in any script under its own name (never a 500)', async () => {
+    const { key } = await uploadAttachment(members.requester, '%PDF-1.4 Überweisung');
+    const created = await members.requester.request('POST', '/payouts', {
+      body: manualPayout({ attachment: { key, filename: 'Überweisung "März" 票据.pdf' } }),
+      headers: { 'idempotency-key': `manual-script-${Date.now()}` },
+    });
+    expect(created.status).toBe(201);
+    const download = await members.finance.request('GET', `/payouts/${created.body.id}/attachment`);
+    expect(download.status).toBe(200);
+    const file = await fetch(download.body.url);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toBe(
+      `attachment; filename="Uberweisung _Marz_ .pdf"; filename*=UTF-8''%C3%9Cberweisung%20%22M%C3%A4rz%22%20%E7%A5%A8%E6%8D%AE.pdf`,
+    );
   });
 
   it.each([

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { createConnection } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXED_LIMITS } from '../../shared/domain/rate-limits.js';
 import { ROUTES } from '../../shared/topology.js';
+import { MAX_ENDPOINTS_PER_TENANT } from '../../shared/use-cases/webhook-endpoints.js';
 import { eventually, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
+import { newMember } from '../helpers/portal.js';
 
 /**
  * The OWASP API Security Top 10 items that apply to the public API, route by route from the
@@ -230,6 +235,101 @@ describe('API4: oversized and deeply nested bodies', () => {
   });
 });
 
+describe('the local stand-ins answer only the portal and the platform', () => {
+  const EVIL = 'https://evil.example';
+  const cognitoCall = (url: string, operation: string, headers: Record<string, string> = {}) =>
+    fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+        ...headers,
+      },
+      body: JSON.stringify({ UserPoolId: 'local', Username: 'someone@example.com', Password: 'Chosen-by-1' }),
+    });
+
+  it('the local identity provider has no CORS and refuses its admin operations to browsers', async () => {
+    const idp = `${context.platform.url}/local-idp`;
+    const preflight = await fetch(idp, {
+      method: 'OPTIONS',
+      headers: { origin: EVIL, 'access-control-request-method': 'POST' },
+    });
+    const admin = await cognitoCall(idp, 'AdminSetUserPassword', { origin: EVIL });
+    const signIn = await cognitoCall(idp, 'InitiateAuth', { origin: EVIL });
+
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(admin.status).toBe(403);
+    expect(((await admin.json()) as { __type: string }).__type).toBe('NotAuthorizedException');
+    // A user's operation is answered (as Cognito's own error here), with no CORS header either.
+    expect(signIn.status).toBe(400);
+    expect(signIn.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('the local AWS endpoint refuses Cognito admin operations without the local credentials', async () => {
+    const unsigned = await cognitoCall(context.platform.awsEndpoint, 'AdminSetUserPassword');
+    const otherKey = await cognitoCall(context.platform.awsEndpoint, 'AdminSetUserPassword', {
+      authorization: 'AWS4-HMAC-SHA256 Credential=integrator/20261202/local/cognito-idp/aws4_request',
+    });
+    expect(unsigned.status).toBe(403);
+    expect(otherKey.status).toBe(403);
+  });
+
+  it('the local S3 allows the portal’s origin only, and DynamoDB Local no other page', async () => {
+    const preflight = (url: string, origin: string) =>
+      fetch(url, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-amz-target',
+        },
+      });
+    const s3Evil = await preflight(`${context.platform.s3Endpoint}/attachments/a.pdf`, EVIL);
+    const s3Portal = await preflight(
+      `${context.platform.s3Endpoint}/attachments/a.pdf`,
+      context.platform.url,
+    );
+    const dynamoEvil = await preflight(context.platform.dynamodbEndpoint, EVIL);
+
+    expect(s3Evil.headers.get('access-control-allow-origin')).toBeNull();
+    expect(s3Portal.headers.get('access-control-allow-origin')).toBe(context.platform.url);
+    expect(dynamoEvil.headers.get('access-control-allow-origin')).not.toBe(EVIL);
+    expect(dynamoEvil.headers.get('access-control-allow-origin')).not.toBe('*');
+  });
+
+  it('every stand-in, DynamoDB Local included, refuses connections from another interface', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((each) => each && !each.internal && each.family === 'IPv4')
+      .map((each) => each?.address as string);
+    const ports = [
+      context.platform.url,
+      context.platform.s3Endpoint,
+      context.platform.awsEndpoint,
+      context.platform.dynamodbEndpoint,
+    ].map((url) => Number(new URL(url).port));
+
+    expect(external.length, 'this machine has an interface besides loopback').toBeGreaterThan(0);
+    for (const port of ports) {
+      expect(await connects('127.0.0.1', port), `127.0.0.1:${port}`).toBe(true);
+      for (const address of external) expect(await connects(address, port), `${address}:${port}`).toBe(false);
+    }
+  });
+});
+
+/** Whether a TCP connection to `host:port` is accepted. */
+const connects = (host: string, port: number) =>
+  new Promise<boolean>((settle) => {
+    const socket = createConnection({ host, port, timeout: 2000 });
+    const end = (accepted: boolean) => {
+      socket.destroy();
+      settle(accepted);
+    };
+    socket.once('connect', () => end(true));
+    socket.once('error', () => end(false));
+    socket.once('timeout', () => end(false));
+  });
+
 /** `{"a":{"a":…}}` as JSON text, `depth` levels deep (too deep for this process to stringify). */
 const nested = (depth: number) => `${'{"a":'.repeat(depth)}"x"${'}'.repeat(depth)}`;
 
@@ -238,3 +338,105 @@ const withField = (field: string, json: string) => {
   const { [field]: _replaced, ...rest } = payoutBody();
   return `${JSON.stringify(rest).slice(0, -1)},"${field}":${json}}`;
 };
+
+describe('abuse limits and text that hides what it says (D56)', () => {
+  it('caps webhook endpoints per tenant, naming the limit, and creates nothing past it', async () => {
+    const tenant = await context.platform.newTenant('Many endpoints');
+    const create = () =>
+      tenant.request('POST', '/v1/webhook-endpoints', {
+        body: { url: 'http://127.0.0.1:9/hooks', enabled_events: ['*'] },
+      });
+    for (let index = 0; index < MAX_ENDPOINTS_PER_TENANT; index++) expect((await create()).status).toBe(201);
+    const over = await create();
+    expect(over.status).toBe(409);
+    expect(over.body.error).toMatchObject({ code: 'too_many_endpoints' });
+    expect(over.body.error.message).toContain(String(MAX_ENDPOINTS_PER_TENANT));
+    const listed = await tenant.request('GET', '/v1/webhook-endpoints?limit=100');
+    expect(listed.body.data).toHaveLength(MAX_ENDPOINTS_PER_TENANT);
+  });
+
+  it('limits report creation per minute with Retry-After, and queues nothing past it', async () => {
+    const tenant = await context.platform.newTenant('Many reports');
+    // Away from a minute's end, so all requests fall in one window.
+    const second = new Date().getUTCSeconds();
+    if (second > 45) await new Promise((resolve) => setTimeout(resolve, (61 - second) * 1000));
+    const statuses: number[] = [];
+    let refused: { status: number; headers: Headers; body: any } | undefined;
+    for (let index = 0; index <= FIXED_LIMITS.report.limit; index++) {
+      const response = await tenant.request('POST', '/v1/reports', {
+        body: { created_gte: '2026-01-01T00:00:00.000Z', created_lt: '2026-12-31T00:00:00.000Z' },
+        headers: { 'idempotency-key': randomBytes(6).toString('hex') },
+      });
+      statuses.push(response.status);
+      if (response.status === 429) refused = response;
+    }
+    expect(statuses.filter((status) => status === 202)).toHaveLength(FIXED_LIMITS.report.limit);
+    expect(statuses.at(-1)).toBe(429);
+    expect(refused?.body.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited' });
+    const retryAfter = Number(refused?.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const listed = await tenant.request('GET', '/v1/reports?limit=100');
+    expect(listed.body.data).toHaveLength(FIXED_LIMITS.report.limit);
+  });
+
+  it('limits a flood of portal requests per tenant with 429 and Retry-After', async () => {
+    const viewer = await newMember(context.platform, context.tenant.tenantId, ['viewer']);
+    let refused: { status: number; headers: Headers; body: any } | undefined;
+    // A round of twice the limit at once puts more than the limit in one second (whatever the split).
+    for (let round = 0; round < 5 && !refused; round++) {
+      const responses = await Promise.all(
+        Array.from({ length: FIXED_LIMITS.portal.limit * 2 }, () => viewer.request('GET', '/me')),
+      );
+      expect(responses.every((response) => response.status === 200 || response.status === 429)).toBe(true);
+      refused = responses.find((response) => response.status === 429);
+    }
+    expect(refused?.body.error).toMatchObject({ code: 'rate_limited' });
+    expect(refused?.headers.get('retry-after')).toBe('1');
+  });
+
+  it.each([
+    ['a right-to-left override in a reference', { reference: `invoice\u202Efdp.exe` }, 'reference'],
+    ['a NUL in the metadata', { metadata: { note: 'cut\u0000here' } }, 'metadata.note'],
+    ['an isolate in a metadata key', { metadata: { 'a\u2066b': 'x' } }, 'metadata.a\u2066b'],
+  ])('refuses %s with 400 naming the field, and creates nothing', async (_, fields, param) => {
+    const response = await context.tenant.createPayout(payoutBody(fields));
+    expect(response.status).toBe(400);
+    expect(response.body.error.param).toBe(param);
+    expect(response.body.error.message).toMatch(/bidirectional-override/);
+  });
+
+  it('refuses hidden characters in a portal rationale and a CSV; reads names in any script', async () => {
+    const requester = await newMember(context.platform, context.tenant.tenantId, ['requester']);
+    const manual = await requester.request('POST', '/payouts', {
+      body: {
+        category: 'support_credit',
+        amount: 2500,
+        currency: 'EUR',
+        destination: { type: 'email', email: 'customer@example.com' },
+        customer_reference: 'cust-4711',
+        reason_code: 'service_disruption',
+        rationale: 'Four hours offline.\u202E Approved by the CFO.',
+        ticket_url: 'https://support.example.com/tickets/4711',
+      },
+      headers: { 'idempotency-key': randomBytes(6).toString('hex') },
+    });
+    expect(manual.status).toBe(400);
+    expect(manual.body.error.param).toBe('rationale');
+
+    const header = 'reference,amount,currency,purpose,account_holder_name,iban,email';
+    const hidden = await requester.request('POST', '/payout-batches/check', {
+      body: { csv: `${header}\nr-1,10.00,EUR,refund,Zoë\u202E,DE89370400440532013000,\n` },
+    });
+    expect(hidden.status).toBe(400);
+    expect(hidden.body.error.param).toBe('csv');
+    const scripts = await requester.request('POST', '/payout-batches/check', {
+      body: {
+        csv: `${header}\nr-1,10.00,EUR,refund,Łukasz Żółć 张伟 Ζωή,DE89370400440532013000,\nr-2,1.00,EUR,refund,,,emile@example.com\n`,
+      },
+    });
+    expect(scripts.status).toBe(200);
+    expect(scripts.body.problems).toEqual([]);
+    expect(scripts.body.preview[0].payee).toBe('Łukasz Żółć 张伟 Ζωή ·· 3000');
+  });
+});

@@ -51,6 +51,7 @@ interface Policy {
   rules: StoredRule[];
   expiry_hours: number;
   role_grant_delay_hours: number;
+  mfa_required_for_all: boolean;
   updated_at: string;
   version: number;
 }
@@ -65,6 +66,7 @@ export function ApprovalPolicyPage() {
   const [rules, setRules] = useState<Rule[]>([]);
   const [expiry, setExpiry] = useState(72);
   const [grantDelay, setGrantDelay] = useState(24);
+  const [mfaForAll, setMfaForAll] = useState(false);
   useEffect(() => {
     if (!policy.data) return;
     setRules(
@@ -76,6 +78,7 @@ export function ApprovalPolicyPage() {
     );
     setExpiry(policy.data.expiry_hours);
     setGrantDelay(policy.data.role_grant_delay_hours);
+    setMfaForAll(policy.data.mfa_required_for_all);
   }, [policy.data]);
   const save = useMutation({
     mutationFn: () => {
@@ -88,6 +91,7 @@ export function ApprovalPolicyPage() {
           rules: body,
           expiry_hours: expiry,
           role_grant_delay_hours: grantDelay,
+          mfa_required_for_all: mfaForAll,
           version: policy.data?.version ?? 0,
         },
       });
@@ -249,6 +253,14 @@ export function ApprovalPolicyPage() {
             />
           )}
         </Field>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={mfaForAll}
+            onChange={(event) => setMfaForAll(event.target.checked)}
+          />
+          Require two-step verification of every member (approvers and admins always need it)
+        </label>
         <button type="submit" disabled={save.isPending}>
           Save policy
         </button>

@@ -1,13 +1,21 @@
 import { useState } from 'react';
-import { setNewPassword, signIn } from '../api';
+import { type SignInResult, sendCode, setNewPassword, signIn } from '../api';
 import { ErrorNotice, Field } from '../components';
+import { MfaSetup } from './MfaSetup';
 
-/** Sign-in with email and password (Cognito SRP); invited members choose their own password at first sign-in. */
+type Step = 'password' | Exclude<SignInResult, { done: true }>['challenge'];
+
+/**
+ * Sign-in with email and password (Cognito SRP); invited members choose their own password at first
+ * sign-in; members with two-step verification enter a code from their authenticator app, and a pool
+ * that requires it for everyone has them set one up here.
+ */
 export function SignInPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [newPassword, setNewPasswordText] = useState('');
-  const [challenge, setChallenge] = useState(false);
+  const [code, setCode] = useState('');
+  const [step, setStep] = useState<Step>('password');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
 
@@ -16,21 +24,29 @@ export function SignInPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const result = challenge ? await setNewPassword(email, newPassword) : await signIn(email, password);
-      if (!result.done) setChallenge(true);
+      const result =
+        step === 'NEW_PASSWORD_REQUIRED'
+          ? await setNewPassword(email, newPassword)
+          : step === 'SOFTWARE_TOKEN_MFA'
+            ? await sendCode(email, code)
+            : await signIn(email, password);
+      if (!result.done) setStep(result.challenge);
     } catch (caught) {
       setError(caught);
+      setCode('');
     } finally {
       setBusy(false);
     }
   }
+
+  if (step === 'MFA_SETUP') return <MfaSetup email={email} reason="during-sign-in" />;
 
   return (
     <main className="sign-in" id="main">
       <h1>Sign in to the Business Portal</h1>
       <form onSubmit={submit} noValidate>
         <ErrorNotice error={error} />
-        {!challenge ? (
+        {step === 'password' && (
           <>
             <Field label="Email">
               {(input) => (
@@ -57,7 +73,8 @@ export function SignInPage() {
               )}
             </Field>
           </>
-        ) : (
+        )}
+        {step === 'NEW_PASSWORD_REQUIRED' && (
           <Field
             label="Choose your password"
             hint="You signed in with a temporary password. At least 8 characters with upper and lower case letters, a number and a symbol."
@@ -74,8 +91,32 @@ export function SignInPage() {
             )}
           </Field>
         )}
+        {step === 'SOFTWARE_TOKEN_MFA' && (
+          <Field label="Code from your authenticator app" hint="The 6 digits the app shows for Payouts now.">
+            {(input) => (
+              <input
+                {...input}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9]{6}"
+                maxLength={6}
+                required
+                // biome-ignore lint/a11y/noAutofocus: the only field of this step, just asked for.
+                autoFocus
+                value={code}
+                onChange={(event) => setCode(event.target.value.replace(/\D/g, ''))}
+              />
+            )}
+          </Field>
+        )}
         <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : challenge ? 'Set password and sign in' : 'Sign in'}
+          {busy
+            ? 'Signing in…'
+            : step === 'NEW_PASSWORD_REQUIRED'
+              ? 'Set password and sign in'
+              : step === 'SOFTWARE_TOKEN_MFA'
+                ? 'Verify and sign in'
+                : 'Sign in'}
         </button>
       </form>
     </main>

@@ -23,6 +23,7 @@ interface Member {
   pending_roles: Grant[];
   grants: Grant[];
   status: 'active' | 'deactivated';
+  mfa: { enabled: boolean; enrolled_at: string | null };
   created_at: string;
 }
 
@@ -73,6 +74,10 @@ function MemberRow({ member, me }: { member: Member; me: Me }) {
       return queryClient.invalidateQueries({ queryKey: ['members'] });
     },
   });
+  const resetMfa = useMutation({
+    mutationFn: () => api<Member>(`/members/${encodeURIComponent(member.id)}/reset-mfa`, { method: 'POST' }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['members'] }),
+  });
   const self = member.id === me.id;
   return (
     <tr>
@@ -119,9 +124,10 @@ function MemberRow({ member, me }: { member: Member; me: Me }) {
             )}
           </p>
         ))}
-        <ErrorNotice error={update.error ?? confirm.error} />
+        <ErrorNotice error={update.error ?? confirm.error ?? resetMfa.error} />
       </td>
       <td>{label(member.status)}</td>
+      <td>{member.mfa.enabled ? `On since ${dateTime(member.mfa.enrolled_at as string)}` : 'Off'}</td>
       <td>{dateTime(member.created_at)}</td>
       <td className="row-actions">
         {!editing && (
@@ -132,6 +138,24 @@ function MemberRow({ member, me }: { member: Member; me: Me }) {
             aria-label={`Change roles of ${member.name}`}
           >
             Change roles
+          </button>
+        )}
+        {!self && member.mfa.enabled && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={resetMfa.isPending}
+            onClick={() => {
+              if (
+                window.confirm(
+                  `Reset two-step verification of ${member.name}? They set up a new authenticator app at their next sign-in. Do this only when you know it is them asking (a lost phone).`,
+                )
+              )
+                resetMfa.mutate();
+            }}
+            aria-label={`Reset two-step verification of ${member.name}`}
+          >
+            Reset two-step
           </button>
         )}
         {!self && (
@@ -175,6 +199,7 @@ export function TeamPage({ me }: { me: Me }) {
               <th scope="col">Member</th>
               <th scope="col">Roles</th>
               <th scope="col">Status</th>
+              <th scope="col">Two-step verification</th>
               <th scope="col">Since</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
