@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withTestPlatform } from '../helpers/platform.js';
+import { eventually, withTestPlatform } from '../helpers/platform.js';
 import {
   cognitoCall,
   newMember,
@@ -199,7 +199,11 @@ describe('two-step sign-in for the roles that move money', () => {
     const first = await signIn(platform, approver.email);
     expect(first.body.AuthenticationResult?.IdToken).toEqual(expect.any(String));
 
-    const audit = await admin.request('GET', '/audit-log?action=member.mfa_reset');
+    // The relay appends the entry moments later (from the member's change in the stream).
+    const audit = await eventually(
+      () => admin.request('GET', '/audit-log?action=member.mfa_reset'),
+      (response) => response.body.data.length > 0,
+    );
     expect(audit.body.data).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
