@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { portalContentSecurityPolicy } from '../shared/http/portal-csp.js';
-import { callCognito } from './aws/aws-json-endpoint.js';
+import { callCognito, refuseCognitoOperation } from './aws/aws-json-endpoint.js';
 import type { LocalCognito } from './aws/local-cognito.js';
 import { readBody } from './read-body.js';
 
@@ -86,15 +86,9 @@ export function createPortalServer(options: {
       const target = String(request.headers['x-amz-target'] ?? '');
       const operation = target.split('.').pop() ?? '';
       if (!SPA_OPERATIONS.has(operation)) {
-        response.writeHead(403, {
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amzn-errortype': 'NotAuthorizedException',
-        });
-        response.end(
-          JSON.stringify({
-            __type: 'NotAuthorizedException',
-            message: `${operation || 'This operation'} is not open to browsers: admin operations need the local AWS credentials.`,
-          }),
+        refuseCognitoOperation(
+          response,
+          `${operation || 'This operation'} is not open to browsers: admin operations need the local AWS credentials.`,
         );
         return true;
       }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { LocalCognito } from './local-cognito.js';
 import type { LocalEventBridge } from './local-eventbridge.js';
 import { callerOf, isLocalCredential, type LocalCaller, senderIdOf } from './local-identity.js';
@@ -21,6 +21,15 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 const COGNITO_TARGET = 'AWSCognitoIdentityProviderService.';
 
 /** Runs one AWS JSON protocol call against the Cognito emulator (also what `/local-idp` serves). */
+/** Cognito's answer to a caller that may not run an operation: 403 NotAuthorizedException. */
+export function refuseCognitoOperation(response: ServerResponse, message: string): void {
+  response.writeHead(403, {
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amzn-errortype': 'NotAuthorizedException',
+  });
+  response.end(JSON.stringify({ __type: 'NotAuthorizedException', message }));
+}
+
 export async function callCognito(
   cognito: LocalCognito,
   target: string,
@@ -129,16 +138,7 @@ export function createAwsJsonEndpoint(deps: {
       if (target.startsWith(COGNITO_TARGET)) {
         // Cognito's admin API needs IAM credentials: here, the local ones (as the platform's functions use).
         if (/\.Admin/.test(target) && !isLocalCredential(request.headers.authorization)) {
-          response.writeHead(403, {
-            'content-type': 'application/x-amz-json-1.1',
-            'x-amzn-errortype': 'NotAuthorizedException',
-          });
-          response.end(
-            JSON.stringify({
-              __type: 'NotAuthorizedException',
-              message: 'Admin operations need the local AWS credentials.',
-            }),
-          );
+          refuseCognitoOperation(response, 'Admin operations need the local AWS credentials.');
           return;
         }
         const answer = await callCognito(deps.cognito, target, Buffer.concat(chunks).toString('utf8'));

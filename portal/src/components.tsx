@@ -59,6 +59,35 @@ export function Field(props: {
   );
 }
 
+/** A 6-digit authenticator code: digits only, the phone's numeric keyboard, one-time-code autofill. */
+export function CodeField(props: {
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  value: string;
+  onChange: (code: string) => void;
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint} error={props.error}>
+      {(input) => (
+        <input
+          {...input}
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9]{6}"
+          maxLength={6}
+          required
+          // biome-ignore lint/a11y/noAutofocus: only where the code is the step's one field, just asked for.
+          autoFocus={props.autoFocus}
+          value={props.value}
+          onChange={(event) => props.onChange(event.target.value.replace(/\D/g, ''))}
+        />
+      )}
+    </Field>
+  );
+}
+
 export function ErrorNotice({ error }: { error: unknown }) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api, finishTotpSetup, signOut, startTotpSetup } from '../api';
-import { ErrorNotice, Field, fieldError, Notice } from '../components';
+import { CodeField, ErrorNotice, fieldError, Notice } from '../components';
 
 /** The `otpauth://` URI authenticator apps read from the QR code (Google's Key Uri Format). */
 const keyUri = (email: string, secret: string) =>
@@ -133,20 +133,12 @@ export function MfaSetup(props: { email: string; reason: 'required' | 'chosen' |
             <li>Enter the 6-digit code the app shows for Payouts.</li>
           </ol>
           <ErrorNotice error={error instanceof ApiError && error.param === 'code' ? undefined : error} />
-          <Field label="Code from the app" error={fieldError(error, 'code')}>
-            {(input) => (
-              <input
-                {...input}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9]{6}"
-                maxLength={6}
-                required
-                value={code}
-                onChange={(event) => setCode(event.target.value.replace(/\D/g, ''))}
-              />
-            )}
-          </Field>
+          <CodeField
+            label="Code from the app"
+            error={fieldError(error, 'code')}
+            value={code}
+            onChange={setCode}
+          />
           <button type="submit" disabled={busy}>
             {busy ? 'Checking…' : 'Turn on two-step verification'}
           </button>

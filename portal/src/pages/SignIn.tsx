@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { type SignInResult, sendCode, setNewPassword, signIn } from '../api';
-import { ErrorNotice, Field } from '../components';
+import { CodeField, ErrorNotice, Field } from '../components';
 import { MfaSetup } from './MfaSetup';
 
 type Step = 'password' | Exclude<SignInResult, { done: true }>['challenge'];
@@ -92,22 +92,13 @@ export function SignInPage() {
           </Field>
         )}
         {step === 'SOFTWARE_TOKEN_MFA' && (
-          <Field label="Code from your authenticator app" hint="The 6 digits the app shows for Payouts now.">
-            {(input) => (
-              <input
-                {...input}
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9]{6}"
-                maxLength={6}
-                required
-                // biome-ignore lint/a11y/noAutofocus: the only field of this step, just asked for.
-                autoFocus
-                value={code}
-                onChange={(event) => setCode(event.target.value.replace(/\D/g, ''))}
-              />
-            )}
-          </Field>
+          <CodeField
+            label="Code from your authenticator app"
+            hint="The 6 digits the app shows for Payouts now."
+            value={code}
+            onChange={setCode}
+            autoFocus
+          />
         )}
         <button type="submit" disabled={busy}>
           {busy
