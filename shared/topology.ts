@@ -19,7 +19,11 @@ export interface FunctionSpec {
   /** Sends messages to these queues (gets their URLs as PAYOUTS_QUEUE_URL_<NAME>). */
   sendsTo?: readonly string[];
   /** The portal's needs: admin calls on the team's user pool, the attachments bucket. */
-  portal?: { userPool: true; attachments: true };
+  /**
+   * The portal's user pool: `manage` administers the team (invite, enable, disable, two-step reset),
+   * `read` only asks whether a member has two-step sign-in on; `attachments`: manual payouts' files.
+   */
+  portal?: { userPool: 'manage' | 'read'; attachments?: true };
   /** The approval workflow: `start` starts executions, `resume` sends task results. */
   approvals?: 'start' | 'resume';
   /** The reports bucket: `read` presigns downloads, `write` also uploads files. */
@@ -152,7 +156,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     table: 'read-write',
     rateLimited: true,
     sendsTo: ['webhook-delivery'],
-    portal: { userPool: true, attachments: true },
+    portal: { userPool: 'manage', attachments: true },
     webhookSecrets: 'seal',
     approvals: 'resume',
     reports: 'read',
@@ -163,6 +167,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     description:
       'The portal’s CSV upload (check and create a batch): apart from portal-api, which stays small without the CSV parser',
     table: 'read-write',
+    // Every portal request checks the member's two-step sign-in (D53): the pool, read only.
+    portal: { userPool: 'read' },
     rateLimited: true,
     memoryMb: 1024,
     timeoutSeconds: 29,

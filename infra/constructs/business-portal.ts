@@ -234,24 +234,29 @@ export class BusinessPortal extends Construct {
     });
 
     // The portal API's own needs: team administration in the pool, attachments under tenants/.
-    for (const { fn } of functionsWhere(props.api.functions, (candidate) => candidate.portal)) {
-      fn.bindEnvironment({
-        PAYOUTS_USER_POOL_ID: props.identity.userPool.userPoolId,
-        PAYOUTS_ATTACHMENTS_BUCKET: this.attachments.bucketName,
-      });
+    for (const { fn, spec } of functionsWhere(props.api.functions, (candidate) => candidate.portal)) {
+      const portal = spec.portal as NonNullable<typeof spec.portal>;
+      fn.bindEnvironment({ PAYOUTS_USER_POOL_ID: props.identity.userPool.userPoolId });
       fn.addToRolePolicy(
         new PolicyStatement({
-          actions: [
-            'cognito-idp:AdminCreateUser',
-            'cognito-idp:AdminEnableUser',
-            'cognito-idp:AdminDisableUser',
-            // Two-step sign-in: whether a member has TOTP on, and an admin's reset of a lost one.
-            'cognito-idp:AdminGetUser',
-            'cognito-idp:AdminSetUserMFAPreference',
-          ],
+          actions:
+            portal.userPool === 'manage'
+              ? [
+                  'cognito-idp:AdminCreateUser',
+                  'cognito-idp:AdminEnableUser',
+                  'cognito-idp:AdminDisableUser',
+                  // Two-step sign-in: whether a member has TOTP on, an admin's reset of a lost one, and
+                  // ending the member's sessions with it.
+                  'cognito-idp:AdminGetUser',
+                  'cognito-idp:AdminSetUserMFAPreference',
+                  'cognito-idp:AdminUserGlobalSignOut',
+                ]
+              : ['cognito-idp:AdminGetUser'],
           resources: [props.identity.userPool.userPoolArn],
         }),
       );
+      if (!portal.attachments) continue;
+      fn.bindEnvironment({ PAYOUTS_ATTACHMENTS_BUCKET: this.attachments.bucketName });
       // Presigned PUT and GET act with the function's permissions; HeadObject needs GetObject.
       fn.addToRolePolicy(
         new PolicyStatement({

@@ -20,7 +20,6 @@ const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 const COGNITO_TARGET = 'AWSCognitoIdentityProviderService.';
 
-/** Runs one AWS JSON protocol call against the Cognito emulator (also what `/local-idp` serves). */
 /** Cognito's answer to a caller that may not run an operation: 403 NotAuthorizedException. */
 export function refuseCognitoOperation(response: ServerResponse, message: string): void {
   response.writeHead(403, {
@@ -30,6 +29,7 @@ export function refuseCognitoOperation(response: ServerResponse, message: string
   response.end(JSON.stringify({ __type: 'NotAuthorizedException', message }));
 }
 
+/** Runs one AWS JSON protocol call against the Cognito emulator (also what `/local-idp` serves). */
 export async function callCognito(
   cognito: LocalCognito,
   target: string,

@@ -35,6 +35,8 @@ interface LocalUser {
   totp?: { secret: string; lastStep: number };
   /** SOFTWARE_TOKEN_MFA is on: every sign-in answers a code. */
   mfaEnabled?: boolean;
+  /** AdminUserGlobalSignOut: refresh and access tokens issued before this (epoch seconds) are refused. */
+  signedOutAt?: number;
 }
 
 /** What a challenge's session lets its holder do next. */
@@ -199,6 +201,7 @@ export async function createLocalCognito(options: {
       const { payload } = await jwtVerify(String(token), verifyingKey, { issuer: options.issuer() });
       const user = state.users.find((candidate) => candidate.sub === payload.sub);
       if (payload.token_use !== 'access' || !user?.enabled) throw new Error('not an access token');
+      if ((payload.iat ?? 0) < (user.signedOutAt ?? 0)) throw new Error('revoked by a global sign-out');
       return user;
     } catch {
       throw new CognitoError('NotAuthorizedException', 'Invalid Access Token');
@@ -348,9 +351,14 @@ export async function createLocalCognito(options: {
     },
     AdminSetUserMFAPreference(input: { Username: string; SoftwareTokenMfaSettings?: { Enabled?: boolean } }) {
       const user = userNamed(input.Username);
+      // As in Cognito, turning it off keeps the verified token: SetUserMFAPreference can turn it on
+      // again without a new setup (the platform asks for a new confirmation then, D53).
       setSoftwareTokenMfa(user, input.SoftwareTokenMfaSettings);
-      // Turned off by an admin (a lost authenticator): the next setup starts from a new secret.
-      if (input.SoftwareTokenMfaSettings?.Enabled === false) user.totp = undefined;
+      save();
+      return {};
+    },
+    AdminUserGlobalSignOut(input: { Username: string }) {
+      userNamed(input.Username).signedOutAt = Math.floor(Date.now() / 1000) + 1;
       save();
       return {};
     },
@@ -406,7 +414,8 @@ export async function createLocalCognito(options: {
         const [, sub, authTime] =
           /^local-refresh\.([0-9a-f-]+)\.(\d+)\./.exec(parameters.REFRESH_TOKEN ?? '') ?? [];
         const user = state.users.find((candidate) => candidate.sub === sub);
-        if (!user?.enabled) throw new CognitoError('NotAuthorizedException', 'Invalid Refresh Token.');
+        if (!user?.enabled || Number(authTime) < (user.signedOutAt ?? 0))
+          throw new CognitoError('NotAuthorizedException', 'Refresh Token has been revoked');
         return tokensFor(user, Number(authTime));
       }
       if (input.AuthFlow === 'USER_SRP_AUTH') {

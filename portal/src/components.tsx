@@ -76,12 +76,12 @@ export function CodeField(props: {
           inputMode="numeric"
           autoComplete="one-time-code"
           pattern="[0-9]{6}"
-          maxLength={6}
           required
           // biome-ignore lint/a11y/noAutofocus: only where the code is the step's one field, just asked for.
           autoFocus={props.autoFocus}
           value={props.value}
-          onChange={(event) => props.onChange(event.target.value.replace(/\D/g, ''))}
+          // Digits only, the first six: a pasted "123 456" is the code 123456.
+          onChange={(event) => props.onChange(event.target.value.replace(/\D/g, '').slice(0, 6))}
         />
       )}
     </Field>

@@ -5,6 +5,7 @@ import {
   AdminEnableUserCommand,
   AdminGetUserCommand,
   AdminSetUserMFAPreferenceCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -75,6 +76,8 @@ export function createCognitoDirectory(config: {
           SoftwareTokenMfaSettings: { Enabled: false, PreferredMfa: false },
         }),
       );
+      // Its refresh tokens end with it: a stolen session cannot outlive the reset by refreshing.
+      await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: email }));
     },
   };
 }

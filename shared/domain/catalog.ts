@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   'member.confirm_roles',
   'member.mfa_enable',
   'member.mfa_reset',
+  'member.mfa_lapsed',
   'access.denied',
   'api_key.create',
   'api_key.revoke',

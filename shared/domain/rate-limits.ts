@@ -8,12 +8,13 @@ import { AppError } from './errors.js';
 export type RateLimitedAction = 'create' | 'list' | 'portal' | 'report';
 
 /**
- * Limits every tenant has, not set per tenant (D56): the Business Portal's API (a whole team
- * clicking stays far below it; a script flooding it does not) and report creation (an export reads
- * a month of payouts: 30 queued in a second was a hostile review's finding).
+ * Limits every tenant has, not set per tenant (D56): the Business Portal's API, per member (a person
+ * clicking stays far below it; a script flooding it does not, and cannot lock the rest of the team
+ * out) and report creation, per tenant (an export reads a month of payouts: 30 queued in a second
+ * was a hostile review's finding).
  */
 export const FIXED_LIMITS: Readonly<Record<'portal' | 'report', { limit: number; windowSeconds: number }>> = {
-  portal: { limit: 50, windowSeconds: 1 },
+  portal: { limit: 20, windowSeconds: 1 },
   report: { limit: 10, windowSeconds: 60 },
 };
 

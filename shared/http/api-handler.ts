@@ -9,6 +9,7 @@ import type * as z from 'zod';
 import type { Caller } from '../domain/audit.js';
 import { AppError, AuthenticationError, ValidationError } from '../domain/errors.js';
 import type { RateLimitedAction } from '../domain/rate-limits.js';
+import { hiddenCharacterAt } from '../domain/text.js';
 import { toFieldProblems } from '../schemas/common.js';
 import type { RateLimits } from '../use-cases/rate-limits.js';
 import type { ApiPrincipal } from '../use-cases/tenants.js';
@@ -134,48 +135,8 @@ export function readJsonBody(event: ApiEvent, maxBytes: number = DEFAULT_MAX_BOD
     });
   }
   const hidden = hiddenCharacterAt(parsed);
-  if (hidden !== undefined)
-    throw new ValidationError([
-      {
-        param: hidden || 'body',
-        message:
-          'contains a NUL, control or bidirectional-override character, which could hide or reorder what the text shows: remove it',
-      },
-    ]);
+  if (hidden) throw new ValidationError([{ param: hidden.path || 'body', message: hidden.message }]);
   return parsed;
-}
-
-/**
- * NUL and the other C0 controls but tab and line breaks, DEL, and the bidirectional overrides and
- * isolates (U+202A–U+202E, U+2066–U+2069): they make text read differently from what it is (a
- * filename "invoice‮fdp.exe", a rationale cut short in a report). Refused in every JSON body, keys
- * and values, wherever they are (D56).
- */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose.
-const HIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
-
-/**
- * The dotted path of a string (or key) holding a hidden character, or undefined. Iterative: a body
- * nested 10,000 levels deep must get its 400 from the schema, not a stack overflow here.
- */
-export function hiddenCharacterAt(root: unknown): string | undefined {
-  const pending: { value: unknown; path: string }[] = [{ value: root, path: '' }];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const { value, path } = next;
-    if (typeof value === 'string') {
-      if (HIDDEN_CHARACTERS.test(value)) return path;
-    } else if (value && typeof value === 'object') {
-      const entries = Array.isArray(value)
-        ? value.map((item, index) => [String(index), item] as const)
-        : Object.entries(value);
-      for (const [key, item] of entries.reverse()) {
-        const at = path ? `${path}.${key}` : key;
-        if (HIDDEN_CHARACTERS.test(key)) return at;
-        pending.push({ value: item, path: at });
-      }
-    }
-  }
-  return undefined;
 }
 
 function jsonBody(maxBytes: number): MiddlewareObj<ApiEvent, ApiResult> {

@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { TENANT_CLAIM } from '../adapters/cognito-directory.js';
-import { type Caller, standaloneEntry } from '../domain/audit.js';
-import { AppError, AuthenticationError } from '../domain/errors.js';
+import { type Caller, SYSTEM, stamp, standaloneEntry } from '../domain/audit.js';
+import { AppError, AuthenticationError, ConcurrentModificationError } from '../domain/errors.js';
 import type { RateLimitedAction } from '../domain/rate-limits.js';
 import { ACTIONS, type Action, activeRoles, can, type Member, mfaRequiredFor } from '../domain/team.js';
 import type { Directory } from '../ports/portal.js';
@@ -119,15 +119,39 @@ export function portalApi(
    * policy; satisfied by a session signed in after the member enrolled (so with a code: `auth_time`
    * survives refreshes) while the directory still has their TOTP on.
    */
-  async function mfaState(member: Member, authTime: number): Promise<MfaState> {
-    const enrolled = Boolean(member.mfaEnrolledAt);
+  async function mfaState(stored: Member, member: Member, authTime: number): Promise<MfaState> {
     const required =
       mfaRequiredFor(member.roles, false) ||
       Boolean((await deps.team.getApprovalPolicy(member.tenantId))?.mfaRequiredForAll);
+    let enrolled = Boolean(member.mfaEnrolledAt);
     // `auth_time` is whole seconds: a sign-in in the same second as the enrolment does not count.
     const signedInSince = enrolled && authTime * 1000 > Date.parse(member.mfaEnrolledAt as string);
-    const satisfied = signedInSince && (required ? await directoryHasTotp(member) : true);
-    return { required, enrolled, satisfied };
+    if (!signedInSince || !required) return { required, enrolled, satisfied: signedInSince };
+    if (await directoryHasTotp(member)) return { required, enrolled, satisfied: true };
+    // Enrolled here but off in Cognito (they turned it off, or a reset half done): the enrolment lapses,
+    // so whatever sign-in follows counts only after they set it up and confirm it again (D53).
+    enrolled = false;
+    await lapseEnrolment(stored);
+    return { required, enrolled, satisfied: false };
+  }
+
+  async function lapseEnrolment(stored: Member): Promise<void> {
+    const at = new Date(now()).toISOString();
+    try {
+      await deps.team.saveMember({
+        current: stored,
+        next: {
+          ...stored,
+          mfaEnrolledAt: undefined,
+          updatedAt: at,
+          version: stored.version + 1,
+          lastAction: stamp('member.mfa_lapsed', SYSTEM, {}, now()),
+        },
+      });
+    } catch (error) {
+      // Changed meanwhile: the next request judges it again.
+      if (!(error instanceof ConcurrentModificationError)) throw error;
+    }
   }
 
   async function handle(event: JwtEvent): Promise<ApiResult> {
@@ -158,7 +182,8 @@ export function portalApi(
     const userId = typeof claims.sub === 'string' ? claims.sub : undefined;
     const tenantId = typeof claims[TENANT_CLAIM] === 'string' ? (claims[TENANT_CLAIM] as string) : undefined;
     if (!userId || !tenantId) throw new AuthenticationError('Sign in to use the portal.');
-    await deps.rateLimits.take(tenantId, 'portal');
+    // Per member: one member's flood (a script, a stuck tab) cannot lock the rest of the team out.
+    await deps.rateLimits.take(tenantId, 'portal', userId);
     const stored = await deps.team.getMember(tenantId, userId);
     // Guarded roles granted and past their cooling-off are in effect from now on, confirmed or not.
     const member = stored && { ...stored, roles: activeRoles(stored, new Date().toISOString()) };
@@ -186,7 +211,7 @@ export function portalApi(
         ),
       );
     }
-    const mfa = await mfaState(member, Number(claims.auth_time ?? 0));
+    const mfa = await mfaState(stored as Member, member, Number(claims.auth_time ?? 0));
     if (mfa.required && !mfa.satisfied && !route.beforeMfa) {
       throw await denied(
         caller,

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { type FieldProblem, ValidationError } from '../domain/errors.js';
 import { isPayableCurrency, parseAmount } from '../domain/money.js';
+import { hiddenCharacterAt } from '../domain/text.js';
 import { parseBatchItems } from './batch-request.js';
 import type { CreatePayoutBody } from './payout-request.js';
 
@@ -141,7 +142,14 @@ export function checkBatchCsv(text: string): {
   lines: number[];
 } {
   const rows = parseBatchCsv(text);
-  let problems: FieldProblem[] = rows.problems;
+  // A file dropped in S3 is read here without a JSON body's check: its cells get the same one (D56).
+  const hidden = rows.items.flatMap((row, index) => {
+    const found = hiddenCharacterAt(row);
+    return found
+      ? [{ param: `items.${index}${found.path ? `.${found.path}` : ''}`, message: found.message }]
+      : [];
+  });
+  let problems: FieldProblem[] = [...rows.problems, ...hidden];
   let items: CreatePayoutBody[] = [];
   if (!problems.some((problem) => problem.param.startsWith('file'))) {
     try {

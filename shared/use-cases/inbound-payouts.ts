@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import { AppError, ValidationError } from '../domain/errors.js';
 import { stableId } from '../domain/ids.js';
+import { hiddenCharacterAt } from '../domain/text.js';
 import type {
   InboundChannel,
   InboundOrigin,
@@ -99,6 +100,9 @@ export function inboundPayoutsUseCase(deps: {
 
     let reason: InboundRejection['reason'];
     try {
+      // Events and queue messages skip the API's body check: they get it here (D56).
+      const hidden = hiddenCharacterAt(message.body);
+      if (hidden) throw new ValidationError([{ param: hidden.path || 'body', message: hidden.message }]);
       const parsed = inboundPayoutRequest.safeParse(message.body);
       if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error as z.ZodError));
       const { idempotency_key: idempotencyKey, ...body } = parsed.data;

@@ -9,7 +9,7 @@ import {
 /** Counts requests per tenant, action and one-second window (a conditional counter in the table). */
 export interface RequestCounter {
   /** Adds one to the window's count unless it already reached `limit`; false when it had. */
-  increment(tenantId: string, action: RateLimitedAction, window: number, limit: number): Promise<boolean>;
+  increment(tenantId: string, action: string, window: number, limit: number): Promise<boolean>;
 }
 
 /** How long a function instance keeps a tenant's limits: a change applies within a minute. */
@@ -38,11 +38,15 @@ export function rateLimitsUseCase(deps: {
   }
 
   return {
-    /** Counts one request; throws 429 `rate_limited` (with Retry-After) when over the limit. */
-    async take(tenantId: string, action: RateLimitedAction): Promise<void> {
+    /**
+     * Counts one request; throws 429 `rate_limited` (with Retry-After) when over the limit. With a
+     * `subject` (a member), the limit is that subject's within the tenant, not the whole tenant's.
+     */
+    async take(tenantId: string, action: RateLimitedAction, subject?: string): Promise<void> {
       const at = now();
       const limit = limitOf(await limitsOf(tenantId, at), action);
-      if (!(await deps.counter.increment(tenantId, action, windowOf(at, action), limit)))
+      const counted = subject ? `${action}.${subject}` : action;
+      if (!(await deps.counter.increment(tenantId, counted, windowOf(at, action), limit)))
         throw rateLimited(action, limit, at);
     },
   };

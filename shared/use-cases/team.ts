@@ -177,10 +177,11 @@ export function teamUseCase(deps: { team: TeamStore; directory: Directory; now?:
           'mfa_not_set_up',
           'Your authenticator app is not set up yet: add the key to the app and enter the code it shows first.',
         );
-      // Already enrolled: nothing changes (a new enrolment time would end the session it came from).
+      // Already enrolled: nothing changes (a new enrolment time would end the session it came from);
+      // decided on the member as re-read, so two confirmations at once enrol once.
       if (member.mfaEnrolledAt) return toMemberResource(member);
-      const next = await changeMember(caller, member.id, 'member.mfa_enable', (_current, at) => ({
-        mfaEnrolledAt: at,
+      const next = await changeMember(caller, member.id, 'member.mfa_enable', (current, at) => ({
+        mfaEnrolledAt: current.mfaEnrolledAt ?? at,
       }));
       return toMemberResource(next);
     },
@@ -197,9 +198,10 @@ export function teamUseCase(deps: { team: TeamStore; directory: Directory; now?:
           'You cannot reset your own two-step verification: ask another admin.',
           { statusCode: 403 },
         );
-      const member = await existing(caller.tenantId, id);
-      await deps.directory.resetMfa(member.email);
+      // The table first: from this write on, no session of theirs counts as two-step, whatever Cognito
+      // answers next; a failure after it leaves TOTP on in Cognito, which a retried reset turns off.
       const next = await changeMember(caller, id, 'member.mfa_reset', () => ({ mfaEnrolledAt: undefined }));
+      await deps.directory.resetMfa(next.email);
       return toMemberResource(next);
     },
 

@@ -552,6 +552,20 @@ describe('Business Portal', () => {
     expect(rule.AllowedOrigins).not.toContain('*');
   });
 
+  it('lets the CSV upload read two-step sign-in from the pool, and nothing else of it (D53)', () => {
+    const actions = actionsOf('portal-batches');
+    expect(actions.filter((action) => action.startsWith('cognito-idp:'))).toEqual([
+      'cognito-idp:AdminGetUser',
+    ]);
+    expect(actions.filter((action) => action.startsWith('s3:'))).toEqual([]);
+    expect(lambdaOf('portal-batches').Properties.Environment.Variables).toMatchObject({
+      PAYOUTS_USER_POOL_ID: { Ref: expect.any(String) },
+    });
+    expect(
+      lambdaOf('portal-batches').Properties.Environment.Variables.PAYOUTS_ATTACHMENTS_BUCKET,
+    ).toBeUndefined();
+  });
+
   it('grants the portal API only its pool and the attachments under tenants/', () => {
     const actions = actionsOf('portal-api');
     const roleId = lambdaOf('portal-api').Properties.Role['Fn::GetAtt'][0];
@@ -566,6 +580,7 @@ describe('Business Portal', () => {
       'cognito-idp:AdminEnableUser',
       'cognito-idp:AdminGetUser',
       'cognito-idp:AdminSetUserMFAPreference',
+      'cognito-idp:AdminUserGlobalSignOut',
     ]);
     expect(JSON.stringify(s3.Resource)).toContain('/tenants/*');
     expect(actions).not.toContain('s3:*');

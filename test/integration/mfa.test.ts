@@ -215,6 +215,38 @@ describe('two-step sign-in for the roles that move money', () => {
     );
   });
 
+  it('turning TOTP off in Cognito lapses the enrolment: turning it back on does not revive the session', async () => {
+    const { platform, tenant } = context;
+    const email = `lapse-${Date.now()}@test.example`;
+    await seedTestMember(platform, {
+      tenantId: tenant.tenantId,
+      email,
+      name: 'Lapsing Approver',
+      roles: ['approver'],
+    });
+    const signedIn = (await signIn(platform, email)).body.AuthenticationResult;
+    const client = portalClient(platform.url, signedIn.IdToken);
+    const setTotp = (enabled: boolean) =>
+      cognitoCall(platform, 'SetUserMFAPreference', {
+        AccessToken: signedIn.AccessToken,
+        SoftwareTokenMfaSettings: { Enabled: enabled },
+      });
+
+    // Off with their own token (Cognito allows it in an optional pool), before the platform looked.
+    expect((await setTotp(false)).status).toBe(200);
+    const refused = await client.request('GET', '/approvals');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('mfa_required');
+    expect((await client.request('GET', '/me')).body.mfa).toMatchObject({
+      enabled: false,
+      enrolled_at: null,
+    });
+
+    // Back on (Cognito keeps the verified token): still refused until confirmed and signed in again.
+    expect((await setTotp(true)).status).toBe(200);
+    expect((await client.request('GET', '/approvals')).status).toBe(403);
+  });
+
   it('a tenant that requires it of everyone: a viewer without an authenticator is refused too', async () => {
     const { platform, tenant } = context;
     const admin = await newMember(platform, tenant.tenantId, ['admin']);
