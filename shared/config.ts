@@ -19,6 +19,7 @@ const environment = z.object({
   PAYOUTS_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
   /** The webhook delivery queue (fan-out and recovery send to it). */
   PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY: z.string().optional(),
+  PAYOUTS_QUEUE_URL_EXECUTION: z.string().optional(),
   /** The private bucket of manual payout attachments (portal). */
   PAYOUTS_ATTACHMENTS_BUCKET: z.string().min(1).optional(),
   /** The private bucket of payout reports (CSV exports). */

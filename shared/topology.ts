@@ -141,8 +141,10 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   },
   {
     name: 'execute-payout',
-    description: 'Execution queue → provider (queued → processing → paid | failed)',
+    description: 'Execution queue → provider (queued → processing → paid | failed; paid → returned)',
     table: 'read-write',
+    // Later looks at a transfer (a return) are delayed messages on its own queue.
+    sendsTo: ['execution'],
     changesVisibilityOf: ['execution'],
     timeoutSeconds: 20,
     // Twice the execution queue's maxConcurrency: room for the outbox sweeper's and retries' work.

@@ -2,44 +2,60 @@ import type { SQSRecord } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createSandboxProvider } from '../../shared/adapters/sandbox-provider.js';
+import {
+  createSqsTransferChecks,
+  type TransferCheckMessage,
+} from '../../shared/adapters/sqs-transfer-checks.js';
 import { loadConfig } from '../../shared/config.js';
 import { RetryLaterError } from '../../shared/domain/errors.js';
 import { LeaseHeldError } from '../../shared/domain/execution.js';
 import { logger } from '../../shared/http/logger.js';
 import { ProviderUnavailableError } from '../../shared/ports/payout-provider.js';
 import { backoffSeconds, retryBackoff, sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
-import { executePayoutUseCase } from '../../shared/use-cases/execute-payout.js';
+import { checkTransferUseCase, executePayoutUseCase } from '../../shared/use-cases/execute-payout.js';
 
 const config = loadConfig();
 const backoff = retryBackoff();
 const client = createDocumentClient();
 const table = config.PAYOUTS_TABLE_NAME;
-const execute = executePayoutUseCase({
-  payouts: createDynamoPayoutRepository({ client, table }),
-  provider: createSandboxProvider({
-    client,
-    table,
-    crashAfterTransferRate: config.PAYOUTS_SANDBOX_CHAOS_CRASH_RATE,
-    outage: config.PAYOUTS_SANDBOX_CHAOS_OUTAGE,
-  }),
-  leaseSeconds: config.PAYOUTS_EXECUTION_LEASE_SECONDS,
+const payouts = createDynamoPayoutRepository({ client, table });
+const provider = createSandboxProvider({
+  client,
+  table,
+  crashAfterTransferRate: config.PAYOUTS_SANDBOX_CHAOS_CRASH_RATE,
+  outage: config.PAYOUTS_SANDBOX_CHAOS_OUTAGE,
 });
+if (!config.PAYOUTS_QUEUE_URL_EXECUTION) throw new Error('PAYOUTS_QUEUE_URL_EXECUTION is not set');
+const execute = executePayoutUseCase({
+  payouts,
+  provider,
+  leaseSeconds: config.PAYOUTS_EXECUTION_LEASE_SECONDS,
+  checks: createSqsTransferChecks({ queueUrl: config.PAYOUTS_QUEUE_URL_EXECUTION }),
+});
+const checkTransfer = checkTransferUseCase({ payouts, provider });
 
 /**
  * The payout an envelope names (`payout.queued`, or the sweeper's `outbox.execution_requested`): only
  * its tenant and id are read; the payout itself is read from the table. A message that names none can
  * never be executed: it is logged at ERROR (the executor's alarm) and dropped, not retried for a day.
  */
-function payoutOf(record: SQSRecord): { tenantId: string; payoutId: string } | undefined {
-  let envelope: { detail?: { tenant_id?: unknown; data?: { object?: { id?: unknown } } } } = {};
+function payoutOf(record: SQSRecord): { tenantId: string; payoutId: string; check: boolean } | undefined {
+  let envelope: {
+    detail?: { tenant_id?: unknown; data?: { object?: { id?: unknown } } };
+  } & Partial<TransferCheckMessage> = {};
   try {
     envelope = JSON.parse(record.body);
   } catch {
     // not JSON: names nothing
   }
+  // A later look at a transfer the executor itself asked for (a return the provider may report).
+  const check = envelope.check_transfer;
+  if (typeof check?.tenant_id === 'string' && typeof check.payout_id === 'string')
+    return { tenantId: check.tenant_id, payoutId: check.payout_id, check: true };
   const tenantId = envelope.detail?.tenant_id;
   const payoutId = envelope.detail?.data?.object?.id;
-  if (typeof tenantId === 'string' && typeof payoutId === 'string') return { tenantId, payoutId };
+  if (typeof tenantId === 'string' && typeof payoutId === 'string')
+    return { tenantId, payoutId, check: false };
   logger.error('Execution message names no payout: dropped (it can never be executed)', {
     messageId: record.messageId,
     body: record.body.slice(0, 500),
@@ -57,6 +73,11 @@ export const handler = sqsBatchHandler(async (record) => {
   if (!named) return;
   const { tenantId, payoutId } = named;
   try {
+    if (named.check) {
+      const looked = await checkTransfer(tenantId, payoutId);
+      logger.info('Transfer checked', { payoutId, result: looked });
+      return;
+    }
     const result = await execute(tenantId, payoutId);
     logger.info('Payout executed', { payoutId, result });
   } catch (error) {

@@ -37,6 +37,9 @@ export interface Payout {
   };
   failure_code?: string | null;
   failure_message?: string | null;
+  return_code?: string | null;
+  returned_at?: string | null;
+  connector?: string | null;
   metadata?: Record<string, string>;
 }
 

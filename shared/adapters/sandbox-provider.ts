@@ -23,6 +23,7 @@ import { keys } from './dynamodb/keys.js';
  * | +fail_insufficient_funds  | failed, insufficient_funds |
  * | +timeout                  | the first call records the transfer, then times out (outcome unknown) |
  * | +slow                     | answers after 2 s |
+ * | +returned                 | paid, then returned a moment later (account_closed) |
  */
 export interface SandboxLedgerEntry {
   idempotencyKey: string;
@@ -30,7 +31,12 @@ export interface SandboxLedgerEntry {
   currency: string;
   outcome: TransferOutcome;
   createdAt: string;
+  /** `+returned`: when the money comes back (the transfer reads `returned` from then on). */
+  returnsAt?: string;
 }
+
+/** How long after paying a `+returned` transfer the sandbox reports it returned. */
+export const SANDBOX_RETURN_SECONDS = 2;
 
 const FAILURES: Record<string, { failureCode: string; failureMessage: string }> = {
   fail_account_closed: {
@@ -83,10 +89,19 @@ export function createSandboxProvider(deps: {
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: keys.sandboxTransfer(idempotencyKey), ConsistentRead: true }),
     );
-    return (Item as SandboxLedgerEntry | undefined)?.outcome;
+    const entry = Item as SandboxLedgerEntry | undefined;
+    if (entry?.returnsAt && Date.parse(entry.returnsAt) <= now())
+      return {
+        status: 'returned',
+        providerReference: entry.outcome.providerReference,
+        returnCode: 'account_closed',
+        returnedAt: entry.returnsAt,
+      };
+    return entry?.outcome;
   }
 
   return {
+    name: 'sandbox',
     findTransfer,
     async createTransfer(request: TransferRequest) {
       refuseDuringOutage();
@@ -96,13 +111,18 @@ export function createSandboxProvider(deps: {
       const failure = tag ? FAILURES[tag] : undefined;
       const outcome: TransferOutcome = failure
         ? { status: 'failed', providerReference, ...failure }
-        : { status: 'paid', providerReference };
+        : tag === 'returned'
+          ? { status: 'paid', providerReference, checkAgainAfterSeconds: SANDBOX_RETURN_SECONDS }
+          : { status: 'paid', providerReference };
       const entry: SandboxLedgerEntry = {
         idempotencyKey: request.idempotencyKey,
         amount: request.amount,
         currency: request.currency,
         outcome,
         createdAt: new Date(now()).toISOString(),
+        ...(tag === 'returned'
+          ? { returnsAt: new Date(now() + SANDBOX_RETURN_SECONDS * 1000).toISOString() }
+          : {}),
       };
       try {
         await client.send(

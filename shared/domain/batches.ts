@@ -1,5 +1,5 @@
 import type { ActionStamp, Actor } from './audit.js';
-import { PAYOUT_STATUSES, type PayoutRequest, type PayoutStatus } from './payout.js';
+import { isSettled, PAYOUT_STATUSES, type PayoutRequest, type PayoutStatus } from './payout.js';
 
 /**
  * Payout batches: up to 10,000 payout requests accepted in one call, stored in chunks, and expanded
@@ -105,7 +105,8 @@ export function countDelta(
   return before ? { [before]: -1, [after]: 1 } : { [after]: 1 };
 }
 
-const TERMINAL: readonly PayoutStatus[] = ['paid', 'failed', 'rejected', 'expired', 'canceled'];
+/** Statuses the platform's work on a payout ends in (a paid payout may still be returned later). */
+const TERMINAL: readonly PayoutStatus[] = PAYOUT_STATUSES.filter(isSettled);
 
 /**
  * Whether the live counters say every payout may be terminal: the cue for the exact recount. They can

@@ -8,6 +8,7 @@ export const PAYOUT_STATUSES = [
   'processing',
   'paid',
   'failed',
+  'returned',
   'rejected',
   'expired',
   'canceled',

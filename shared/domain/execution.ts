@@ -3,8 +3,15 @@ import { type Payout, transition } from './payout.js';
 
 /** What the provider says happened to a transfer. */
 export type TransferOutcome =
-  | { status: 'paid'; providerReference: string }
-  | { status: 'failed'; providerReference: string; failureCode: string; failureMessage: string };
+  | {
+      status: 'paid';
+      providerReference: string;
+      /** The provider may still send the money back: ask about the transfer again this much later. */
+      checkAgainAfterSeconds?: number;
+    }
+  | { status: 'failed'; providerReference: string; failureCode: string; failureMessage: string }
+  /** Paid, then sent back by the bank or wallet (`returnCode`: why, in the platform's codes). */
+  | { status: 'returned'; providerReference: string; returnCode: string; returnedAt: string };
 
 const iso = (time: number) => new Date(time).toISOString();
 
@@ -35,17 +42,32 @@ export function takeLease(payout: Payout, now: number, leaseSeconds: number): Pa
 }
 
 /** Phase 3 of execution: `processing → paid | failed` with what the provider reported. */
-export function settle(payout: Payout, outcome: TransferOutcome, now: number): Payout {
-  if (outcome.status === 'paid') {
+export function settle(payout: Payout, outcome: TransferOutcome, now: number, connector: string): Payout {
+  // A transfer already returned when this attempt learns of it was paid first: paid now, returned next.
+  if (outcome.status === 'paid' || outcome.status === 'returned') {
     return transition(payout, 'paid', iso(now), {
       providerReference: outcome.providerReference,
       paidAt: iso(now),
+      connector,
     });
   }
   return transition(payout, 'failed', iso(now), {
     providerReference: outcome.providerReference,
     failureCode: outcome.failureCode,
     failureMessage: outcome.failureMessage,
+    connector,
+  });
+}
+
+/** `paid → returned`, as the provider reported it (a return it reports again changes nothing). */
+export function markReturned(
+  payout: Payout,
+  outcome: Extract<TransferOutcome, { status: 'returned' }>,
+  now: number,
+): Payout {
+  return transition(payout, 'returned', iso(now), {
+    returnCode: outcome.returnCode,
+    returnedAt: outcome.returnedAt,
   });
 }
 

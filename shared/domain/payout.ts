@@ -9,7 +9,7 @@ export { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES };
  * every write in the repositories is conditioned on the expected status and version on top of it.
  *
  *   pending_approval ─► queued ─► processing ─► paid | failed
- *         │  └─► rejected | expired        │
+ *         │  └─► rejected | expired        │        └─► returned (days later: the bank sent it back)
  *         └──────────► canceled ◄──────────┘ (from pending_approval or queued only)
  */
 export type PayoutStatus = (typeof PAYOUT_STATUSES)[number];
@@ -18,8 +18,10 @@ const TRANSITIONS: Readonly<Record<PayoutStatus, readonly PayoutStatus[]>> = {
   pending_approval: ['queued', 'rejected', 'expired', 'canceled'],
   queued: ['processing', 'canceled'],
   processing: ['paid', 'failed'],
-  paid: [],
+  // A bank or wallet can send paid money back days later (a closed account): the provider says so.
+  paid: ['returned'],
   failed: [],
+  returned: [],
   rejected: [],
   expired: [],
   canceled: [],
@@ -36,6 +38,15 @@ export function statusesLeadingTo(to: PayoutStatus): PayoutStatus[] {
 
 export function isTerminal(status: PayoutStatus): boolean {
   return TRANSITIONS[status].length === 0;
+}
+
+/**
+ * Whether the platform's own work on the payout is over: executed (paid, failed, returned) or never
+ * to be (rejected, expired, canceled). A paid payout is settled but not terminal: only its provider
+ * can still move it (to `returned`).
+ */
+export function isSettled(status: PayoutStatus): boolean {
+  return status !== 'pending_approval' && status !== 'queued' && status !== 'processing';
 }
 
 export function assertTransition(from: PayoutStatus, to: PayoutStatus): void {
@@ -105,6 +116,11 @@ export interface Payout {
   failureCode: string | null;
   failureMessage: string | null;
   providerReference: string | null;
+  /** The rail that carried it (`sandbox`, `stripe`…), set when it is executed; null before. */
+  connector?: string | null;
+  /** Why and when the provider sent paid money back (status `returned`). */
+  returnCode?: string | null;
+  returnedAt?: string | null;
   createdAt: string;
   updatedAt: string;
   paidAt: string | null;

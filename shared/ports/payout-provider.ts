@@ -11,6 +11,8 @@ export interface TransferRequest {
 
 /** The bank or payment network that moves the money. */
 export interface PayoutProvider {
+  /** The connector's name, recorded on the payouts it carries (`sandbox`, `stripe`…). */
+  readonly name: string;
   /**
    * Asks for a transfer. Idempotent by key: a repeated key returns the first outcome.
    * @throws ProviderTimeoutError when the outcome is unknown (the transfer may or may not exist)

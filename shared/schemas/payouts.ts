@@ -49,6 +49,15 @@ export const payoutResource = z
     failure_code: z.string().nullable(),
     failure_message: z.string().nullable(),
     provider_reference: z.string().nullable(),
+    connector: z
+      .string()
+      .nullable()
+      .meta({ description: 'The rail that carried it (`sandbox`, `stripe`…); null until it is executed.' }),
+    return_code: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why the money came back (status `returned`), e.g. `account_closed`.' }),
+    returned_at: timestamp.nullable(),
     created_at: timestamp,
     updated_at: timestamp,
     paid_at: timestamp.nullable(),
@@ -101,6 +110,9 @@ export function toPayoutResource(payout: Payout): PayoutResource {
     failure_code: payout.failureCode,
     failure_message: payout.failureMessage,
     provider_reference: payout.providerReference,
+    connector: payout.connector ?? null,
+    return_code: payout.returnCode ?? null,
+    returned_at: payout.returnedAt ?? null,
     created_at: payout.createdAt,
     updated_at: payout.updatedAt,
     paid_at: payout.paidAt,

@@ -1,10 +1,52 @@
 import { ConcurrentModificationError } from '../domain/errors.js';
-import { settle, takeLease } from '../domain/execution.js';
-import { isTerminal, type Payout } from '../domain/payout.js';
+import { markReturned, settle, takeLease } from '../domain/execution.js';
+import { isSettled, type Payout } from '../domain/payout.js';
 import { type PayoutProvider, ProviderTimeoutError } from '../ports/payout-provider.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 
 export type ExecutionResult = 'paid' | 'failed' | 'skipped';
+
+/** Later looks at a transfer: a message that comes back to the executor after a delay. */
+export interface TransferChecks {
+  schedule(tenantId: string, payoutId: string, afterSeconds: number): Promise<void>;
+}
+
+/** The transfer's provider has not settled the payout yet: look again later (the message retries). */
+export class NotSettledYetError extends Error {
+  constructor(payoutId: string) {
+    super(`Payout ${payoutId} is not settled yet: its transfer is checked again later`);
+    this.name = 'NotSettledYetError';
+  }
+}
+
+/**
+ * A later look at a paid payout's transfer (a return the provider reports days after paying). The
+ * message only says where to look: the payout is read from the table and the transfer from the
+ * provider, and `paid → returned` is a conditional write (a second look changes nothing).
+ */
+export function checkTransferUseCase(deps: {
+  payouts: PayoutRepository;
+  provider: PayoutProvider;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  return async function check(tenantId: string, payoutId: string): Promise<'returned' | 'unchanged'> {
+    const payout = await deps.payouts.get(tenantId, payoutId);
+    if (!payout) return 'unchanged';
+    if (!isSettled(payout.status)) throw new NotSettledYetError(payoutId);
+    if (payout.status !== 'paid') return 'unchanged';
+    const outcome = await deps.provider.findTransfer(payout.id);
+    if (outcome?.status !== 'returned') return 'unchanged';
+    try {
+      await deps.payouts.transition({ current: payout, next: markReturned(payout, outcome, now()) });
+    } catch (error) {
+      // Returned by a concurrent look (or changed meanwhile): the next look sees it.
+      if (error instanceof ConcurrentModificationError) return 'unchanged';
+      throw error;
+    }
+    return 'returned';
+  };
+}
 
 const MAX_RACES = 3;
 
@@ -27,6 +69,8 @@ export function executePayoutUseCase(deps: {
   provider: PayoutProvider;
   /** How long an attempt owns a payout; longer than the executor's timeout, so attempts never overlap. */
   leaseSeconds: number;
+  /** Asks for a later look at a transfer (a provider that may still send the money back). */
+  checks?: TransferChecks;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -54,7 +98,7 @@ export function executePayoutUseCase(deps: {
   return async function execute(tenantId: string, payoutId: string): Promise<ExecutionResult> {
     for (let race = 0; race < MAX_RACES; race++) {
       const current = await deps.payouts.get(tenantId, payoutId);
-      if (!current || isTerminal(current.status) || current.status === 'pending_approval') return 'skipped';
+      if (!current || isSettled(current.status) || current.status === 'pending_approval') return 'skipped';
 
       const leased = takeLease(current, now(), deps.leaseSeconds); // throws LeaseHeldError: retry later
       try {
@@ -65,14 +109,23 @@ export function executePayoutUseCase(deps: {
       }
 
       const outcome = await transfer(leased);
-      const settled = settle(leased, outcome, now());
+      const settled = settle(leased, outcome, now(), deps.provider.name);
+      // Asked for before the write, not after: a crash in between leaves a check that finds the payout
+      // not yet paid and comes back later, never a paid payout whose return nobody looks for.
+      const checkAfter =
+        outcome.status === 'returned'
+          ? 0
+          : outcome.status === 'paid'
+            ? outcome.checkAgainAfterSeconds
+            : undefined;
+      if (checkAfter !== undefined && deps.checks) await deps.checks.schedule(tenantId, payoutId, checkAfter);
       try {
         await deps.payouts.transition({ current: leased, next: settled });
         return settled.status as ExecutionResult;
       } catch (error) {
         if (!(error instanceof ConcurrentModificationError)) throw error;
         const latest = await deps.payouts.get(tenantId, payoutId);
-        if (latest && isTerminal(latest.status)) return 'skipped';
+        if (latest && isSettled(latest.status)) return 'skipped';
         throw error;
       }
     }

@@ -79,6 +79,7 @@ describe('payout batches', () => {
       processing: 0,
       paid: 248,
       failed: 1,
+      returned: 0,
       rejected: 0,
       expired: 0,
       canceled: 0,

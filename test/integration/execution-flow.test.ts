@@ -60,6 +60,52 @@ describe('a payout created through the API', () => {
     expect((await eventsOf(created.id, 4)).map((event) => event.type)).toContain('payout.failed');
   });
 
+  it('pays a +returned destination, then marks it returned when the sandbox reports it (payout.returned once)', async () => {
+    const created = (
+      await ctx.tenant.createPayout(
+        payoutBody({ destination: { type: 'email', email: 'ada+returned@example.com' } }),
+      )
+    ).body;
+
+    const returned = await eventually(
+      async () => (await ctx.tenant.request('GET', `/v1/payouts/${created.id}`)).body,
+      (payout) => payout.status === 'returned',
+    );
+    expect(returned).toMatchObject({
+      status: 'returned',
+      connector: 'sandbox',
+      provider_reference: `sbx_${created.id}`,
+      return_code: 'account_closed',
+      paid_at: expect.any(String),
+      returned_at: expect.any(String),
+    });
+    expect(Date.parse(returned.returned_at)).toBeGreaterThan(Date.parse(returned.paid_at));
+
+    const events = await eventsOf(created.id, 5);
+    expect(events.map((event) => event.type).sort()).toEqual([
+      'payout.created',
+      'payout.paid',
+      'payout.processing',
+      'payout.queued',
+      'payout.returned',
+    ]);
+    // A later look (a duplicate check message, a retried one) changes nothing: one return event.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await eventsOf(created.id, 5)).filter((event) => event.type === 'payout.returned')).toHaveLength(
+      1,
+    );
+  });
+
+  it('records the connector that carried a payout', async () => {
+    const created = (await ctx.tenant.createPayout(payoutBody())).body;
+    expect(created.connector).toBeNull();
+    expect(await finalPayout(created.id)).toMatchObject({
+      status: 'paid',
+      connector: 'sandbox',
+      return_code: null,
+    });
+  });
+
   it("does not show one tenant's events to another", async () => {
     const created = (await ctx.tenant.createPayout(payoutBody())).body;
     const [event] = await eventsOf(created.id, 1);

@@ -29,6 +29,7 @@ const paid = settle(
   processing,
   { status: 'paid', providerReference: 'sbx_1' },
   Date.parse('2026-11-23T10:00:02.000Z'),
+  'sandbox',
 );
 
 describe('events from committed changes', () => {

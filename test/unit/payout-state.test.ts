@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from '../../shared/domain/errors.js';
 import {
   canTransition,
+  isSettled,
   isTerminal,
   newPayout,
   PAYOUT_STATUSES,
@@ -25,7 +26,7 @@ const created = newPayout({
 });
 
 describe('payout state machine', () => {
-  it('follows exactly the contract: pending_approval → queued → processing → paid | failed, plus rejections and cancels', () => {
+  it('follows exactly the contract: pending_approval → queued → processing → paid | failed, paid → returned, plus rejections and cancels', () => {
     const allowed = PAYOUT_STATUSES.flatMap((from) =>
       PAYOUT_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}→${to}`),
     );
@@ -39,17 +40,26 @@ describe('payout state machine', () => {
         'queued→canceled',
         'processing→paid',
         'processing→failed',
+        'paid→returned',
       ].sort(),
     );
   });
 
-  it('treats paid, failed, rejected, expired and canceled as final', () => {
+  it('treats failed, returned, rejected, expired and canceled as final; paid as settled but returnable', () => {
     expect(PAYOUT_STATUSES.filter(isTerminal).sort()).toEqual([
+      'canceled',
+      'expired',
+      'failed',
+      'rejected',
+      'returned',
+    ]);
+    expect(PAYOUT_STATUSES.filter(isSettled).sort()).toEqual([
       'canceled',
       'expired',
       'failed',
       'paid',
       'rejected',
+      'returned',
     ]);
   });
 

@@ -94,6 +94,13 @@ export function PayoutDetailPage({ me }: { me: Me }) {
           <dd>
             <StatusBadge status={data.status} />
             {data.failure_message && <span className="failure"> {data.failure_message}</span>}
+            {data.status === 'returned' && data.returned_at && (
+              <span className="failure">
+                {' '}
+                Paid, then sent back by the bank on {dateTime(data.returned_at)} (
+                {label(data.return_code ?? 'unknown')}).
+              </span>
+            )}
           </dd>
           <dt>Payout id</dt>
           <dd>

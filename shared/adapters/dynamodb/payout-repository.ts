@@ -12,7 +12,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
 import { inParallel } from '../../domain/parallel.js';
-import { isTerminal, type Payout, type PayoutStatus } from '../../domain/payout.js';
+import { isSettled, type Payout, type PayoutStatus } from '../../domain/payout.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { GSI2, keys, OPEN_PAYOUTS, stripKeys } from './keys.js';
@@ -34,7 +34,7 @@ export function payoutItem(payout: Payout) {
     gsi1pk: shardedPartition(keys.payoutsOfTenant(payout.tenantId), payout.id),
     gsi1sk: listingKey(payout),
     // Open payouts are in the sweeper's index; a final one leaves it (its Put drops the attributes).
-    ...(isTerminal(payout.status) ? {} : keys.openPayout(payout)),
+    ...(isSettled(payout.status) ? {} : keys.openPayout(payout)),
     entity: 'payout',
     ...payout,
   };
