@@ -112,8 +112,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         ? { providerOutage: { seconds: options.providerOutageSeconds } }
         : {}),
       // Lost relay batches are replayed every few seconds; a payout unchanged for 20 s is re-driven.
-      outboxRecoverySeconds: 2,
-      outboxStaleSeconds: 20,
+      // Scaled with the run: each sweep re-reads every open payout past the bound, and a 10,000-payout
+      // backlog swept every 2 s kept DynamoDB Local busy re-reading payouts that were only waiting
+      // their turn (acceptance took 285 s instead of about 60 s).
+      outboxRecoverySeconds: Math.max(2, Math.round(options.payouts / 500)),
+      outboxStaleSeconds: Math.max(20, Math.round(options.payouts / 100)),
     },
   });
   const problems: string[] = [];
