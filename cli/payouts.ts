@@ -202,6 +202,39 @@ members
     },
   );
 
+members
+  .command('reset-mfa')
+  .description(
+    "Turn a member's two-step sign-in off (a lost phone) when no other admin of the tenant can: they set up a new authenticator at their next sign-in",
+  )
+  .requiredOption('--tenant <id>', 'tenant id (ten_…)')
+  .requiredOption('--email <email>', 'their email')
+  .option('--user-pool <id>', 'Cognito user pool id (the UserPoolId stack output; default: the local one)')
+  .action(async (options: { tenant: string; email: string; userPool?: string }) => {
+    const { target } = administration();
+    if (!target.local && !options.userPool)
+      throw new CliError('--user-pool is required against AWS (the UserPoolId output)');
+    const adapters = createDynamoAdapters({ PAYOUTS_TABLE_NAME: target.tableName });
+    const member = (await adapters.team.listMembers(options.tenant)).find(
+      (candidate) => candidate.email === options.email.toLowerCase(),
+    );
+    if (!member) throw new CliError(`No member ${options.email} in ${options.tenant}`);
+    const team = teamUseCase({
+      team: adapters.team,
+      directory: createCognitoDirectory({
+        userPoolId: options.userPool ?? LOCAL_USER_POOL_ID,
+        handOverPassword: target.local,
+      }),
+    });
+    await team.resetMfa(
+      { tenantId: options.tenant, actor: SYSTEM, sourceIp: null, requestId: 'cli' },
+      member.id,
+    );
+    console.log(
+      `Two-step sign-in of ${member.email} is off on ${target.description}: they sign in with their password and set up a new authenticator.`,
+    );
+  });
+
 const triggers = program
   .command('triggers')
   .description(

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { eventually, withTestPlatform } from '../helpers/platform.js';
 import {
@@ -245,6 +247,36 @@ describe('two-step sign-in for the roles that move money', () => {
     // Back on (Cognito keeps the verified token): still refused until confirmed and signed in again.
     expect((await setTotp(true)).status).toBe(200);
     expect((await client.request('GET', '/approvals')).status).toBe(403);
+  });
+
+  it('an operator resets the only admin’s lost authenticator with the CLI', async () => {
+    const { platform } = context;
+    const lone = await platform.newTenant('One admin');
+    const admin = await newMember(platform, lone.tenantId, ['admin'], 'Only Admin');
+    expect((await admin.request('GET', '/members')).status).toBe(200);
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      [
+        'tsx',
+        'cli/payouts.ts',
+        '--table',
+        platform.tableName,
+        'members',
+        'reset-mfa',
+        '--tenant',
+        lone.tenantId,
+        '--email',
+        admin.email,
+        '--user-pool',
+        'local_pool',
+      ],
+      { env: process.env },
+    );
+    expect(stdout).toContain(`Two-step sign-in of ${admin.email} is off`);
+    const after = await admin.request('GET', '/members');
+    expect(after.status).toBe(403);
+    expect(after.body.error.code).toBe('mfa_required');
+    expect((await admin.request('GET', '/me')).body.mfa).toMatchObject({ enabled: false, enrolled_at: null });
   });
 
   it('a tenant that requires it of everyone: a viewer without an authenticator is refused too', async () => {
