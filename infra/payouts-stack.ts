@@ -43,7 +43,7 @@ export class PayoutsStack extends Stack {
     });
     for (const fn of this.api.functions.values())
       fn.bindEnvironment({
-        PAYOUTS_PROVIDER: settings.provider,
+        PAYOUTS_SANDBOX_RAIL: settings.sandboxRail,
         PAYOUTS_WEBHOOK_SCHEMES: settings.webhookSchemes,
       });
     this.execution = new PayoutExecution(this, 'Execution', {

@@ -3,8 +3,12 @@ import { API_THROTTLE } from '../shared/topology.js';
 
 /** What an operator sets at deploy time (`cdk deploy -c name=value`), validated up front. */
 export interface DeploymentSettings {
-  /** The payout provider: only `sandbox` (deterministic test outcomes) exists so far. */
-  provider: 'sandbox';
+  /**
+   * Whether tenants may use the sandbox rail (test outcomes, no money moves): `off` by default, so a
+   * production deployment can never mark a payout paid that no provider carried; `on` for a test
+   * account. Real rails (Stripe, Adyen, PayPal) are each tenant's own configuration, not a setting.
+   */
+  sandboxRail: 'off' | 'on';
   /** Webhook URL schemes: `https`, or `https,http` for a test account's plain-http receivers. */
   webhookSchemes: 'https' | 'https,http';
   /** Where alarms are emailed (optional: the SNS topic is there either way). */
@@ -25,7 +29,7 @@ export interface DeploymentSettings {
 }
 
 const CHOICES = {
-  provider: ['sandbox'],
+  sandboxRail: ['off', 'on'],
   webhookSchemes: ['https', 'https,http'],
   reserveConcurrency: ['on', 'off'],
   portalMfa: ['roles', 'everyone'],
@@ -40,7 +44,11 @@ export function deploymentSettings(node: Node): DeploymentSettings {
       problems.push(`-c ${key}=${String(value)}: must be one of ${CHOICES[key].join(' | ')}`);
     return value as (typeof CHOICES)[K][number];
   };
-  const provider = choice('provider');
+  const sandboxRail = choice('sandboxRail');
+  if (node.tryGetContext('provider') !== undefined)
+    problems.push(
+      '-c provider: replaced by per-tenant connectors (npm run payouts -- connectors set …) and -c sandboxRail=on|off',
+    );
   const webhookSchemes = choice('webhookSchemes');
   const reserveConcurrency = choice('reserveConcurrency');
   const portalMfa = choice('portalMfa');
@@ -58,7 +66,7 @@ export function deploymentSettings(node: Node): DeploymentSettings {
     problems.push(`-c alarmEmail=${String(alarmEmail)}: must be an email address`);
   if (problems.length > 0) throw new Error(`Invalid deployment settings:\n- ${problems.join('\n- ')}`);
   return {
-    provider,
+    sandboxRail,
     webhookSchemes,
     apiRateLimit,
     apiBurstLimit,

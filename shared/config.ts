@@ -6,8 +6,35 @@ const environment = z.object({
   PAYOUTS_STAGE: z.enum(['local', 'aws']).default('aws'),
   /** The platform's EventBridge bus (the outbox relay publishes to it). */
   PAYOUTS_EVENT_BUS_NAME: z.string().min(1).optional(),
-  /** The payout provider: `sandbox` (deterministic test outcomes) is the only one so far. */
-  PAYOUTS_PROVIDER: z.enum(['sandbox']).default('sandbox'),
+  /**
+   * Whether the sandbox rail (deterministic test outcomes, no money) is offered to tenants: `on` for
+   * local and test deployments, `off` for production (deploy setting `sandboxRail`). Real rails are
+   * each tenant's own configuration (connectors), not a deploy setting.
+   */
+  PAYOUTS_SANDBOX_RAIL: z.enum(['on', 'off']).default('on'),
+  /** The KMS key that seals tenants' connector credentials (set on the functions that seal or open them). */
+  PAYOUTS_CONNECTOR_KEY_ID: z.string().min(1).optional(),
+  /**
+   * Tests and local fakes only: another base URL per connector, as JSON (`{"adyen":"http://127.0.0.1:4010"}`).
+   * A deployment leaves it unset: each connector then talks to its provider's test or live host,
+   * as the tenant's connector mode says. Never tenant-controlled: credentials cannot be sent elsewhere.
+   */
+  PAYOUTS_CONNECTOR_BASE_URLS: z
+    .string()
+    .transform((text, context) => {
+      try {
+        const parsed = JSON.parse(text) as unknown;
+        if (parsed && typeof parsed === 'object' && Object.values(parsed).every((url) => typeof url === 'string'))
+          return parsed as Record<string, string>;
+      } catch {
+        // reported below
+      }
+      context.addIssue({ code: 'custom', message: 'must be a JSON object of connector name → URL' });
+      return z.NEVER;
+    })
+    .optional(),
+  /** How long one call to a provider may take before its outcome counts as unknown (ms). */
+  PAYOUTS_CONNECTOR_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long one execution attempt owns a payout; must exceed the executor's timeout. */
   PAYOUTS_EXECUTION_LEASE_SECONDS: z.coerce.number().positive().default(30),
   /**

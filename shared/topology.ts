@@ -310,6 +310,7 @@ export const RELAYED_ENTITIES = [
   'member',
   'manual_payout_criteria',
   'approval_policy',
+  'tenant_connectors',
   'report',
   'payout_batch',
   'payout_request_rejection',

@@ -6,6 +6,7 @@ import {
   createDynamoIdempotencyStore,
   createDynamoPayoutRepository,
 } from '../../shared/adapters/dynamodb/payout-repository.js';
+import { routerFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { loadConfig, queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
@@ -24,6 +25,7 @@ const createPayout = createPayoutUseCase({
   payouts: createDynamoPayoutRepository(deps),
   idempotency: createDynamoIdempotencyStore(deps),
   team: createDynamoTeamStore(deps),
+  route: routerFromEnvironment(deps),
 });
 
 /** Refused requests go to the rejections queue with their reason and channel (not to a DLQ: routine). */

@@ -5,6 +5,7 @@ import {
 } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
+import { routerFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { stampFor } from '../../shared/domain/audit.js';
 import {
@@ -24,6 +25,7 @@ const createPayout = createPayoutUseCase({
   payouts: createDynamoPayoutRepository(deps),
   idempotency: createDynamoIdempotencyStore(deps),
   team: createDynamoTeamStore(deps),
+  route: routerFromEnvironment(deps),
 });
 const rateLimits = rateLimitsFromEnvironment(deps);
 

@@ -11,6 +11,7 @@ import { binding, loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
 import { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
+import { connectorRouting } from '../../shared/use-cases/connectors.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 import { manualPayoutsUseCase } from '../../shared/use-cases/manual-payouts.js';
 import { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
@@ -27,6 +28,8 @@ const directory = createCognitoDirectory({
 });
 
 const approvals = approvalsFromEnvironment(adapters);
+// New payouts are routed to the tenant's rails (400 unsupported_destination when none accepts one).
+const routing = { store: adapters.connectors, sandboxAvailable: config.PAYOUTS_SANDBOX_RAIL === 'on' };
 // One S3 client for attachments and reports.
 const s3 = platformS3Client();
 
@@ -34,7 +37,7 @@ const s3 = platformS3Client();
 export const handler = portalApi(
   portalRoutes({
     approvals,
-    batches: batchesFromEnvironment(adapters),
+    batches: batchesFromEnvironment({ ...adapters, routing }),
     reports: reportsFromEnvironment({ adapters, s3 }),
     approvalPolicy: approvalPolicyUseCase({ team: adapters.team }),
     listPayouts: listPayoutsUseCase(adapters),
@@ -45,7 +48,7 @@ export const handler = portalApi(
         bucket: binding(config, 'PAYOUTS_ATTACHMENTS_BUCKET'),
         client: s3,
       }),
-      createPayout: createPayoutUseCase(adapters),
+      createPayout: createPayoutUseCase({ ...adapters, route: connectorRouting(routing) }),
     }),
     team: teamUseCase({ team: adapters.team, directory }),
     tenants: tenantAdministration(adapters),

@@ -10,7 +10,8 @@ const config = loadConfig();
 const adapters = createDynamoAdapters(config);
 
 /** POST /portal-api/v1/payout-batches[/check]: the CSV upload, with the same member checks as portal-api. */
-export const handler = portalApi(portalBatchRoutes(batchesFromEnvironment(adapters)), {
+const routing = { store: adapters.connectors, sandboxAvailable: config.PAYOUTS_SANDBOX_RAIL === 'on' };
+export const handler = portalApi(portalBatchRoutes(batchesFromEnvironment({ ...adapters, routing })), {
   team: adapters.team,
   audit: adapters.audit,
   rateLimits: rateLimitsFromEnvironment(),

@@ -43,7 +43,9 @@ export function portalBatchRoutes(batches: PayoutBatches): PortalRoute[] {
             payee:
               item.destination.type === 'email'
                 ? item.destination.email
-                : `${item.destination.account_holder_name} ·· ${item.destination.iban.slice(-4)}`,
+                : item.destination.type === 'stripe_account'
+                  ? item.destination.account
+                  : `${item.destination.account_holder_name} ·· ${item.destination.iban.slice(-4)}`,
           })),
         });
       },

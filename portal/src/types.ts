@@ -28,7 +28,13 @@ export interface Payout {
   description: string | null;
   created_at: string;
   updated_at: string;
-  destination: { type: string; email?: string; account_holder_name?: string; iban_last4?: string };
+  destination: {
+    type: string;
+    email?: string;
+    account_holder_name?: string;
+    iban_last4?: string;
+    account?: string;
+  };
   approval: null | {
     required: number;
     approvals: { user_id: string; name: string; at: string; comment: string | null }[];

@@ -5,6 +5,7 @@ import { createDynamoBatchStore } from './dynamodb/batch-store.js';
 import { createDocumentClient } from './dynamodb/client.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
 import { createDynamoTeamStore } from './dynamodb/team-store.js';
+import { routingFromEnvironment } from './routing-wiring.js';
 
 /**
  * The payout batches use case as its functions wire it (once, at cold start), with only the stores
@@ -24,5 +25,6 @@ export function batchStores(deps: { client: DynamoDBDocumentClient; table: strin
     payouts: createDynamoPayoutRepository(deps),
     idempotency: createDynamoIdempotencyStore(deps),
     team: createDynamoTeamStore(deps),
+    routing: routingFromEnvironment(deps),
   };
 }

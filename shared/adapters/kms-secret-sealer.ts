@@ -21,12 +21,12 @@ export function createKmsSecretSealer(config: { keyId: string | undefined }): Se
   };
   const opened = new Map<string, string>();
   const cacheKey = (sealed: string, context: SecretContext) =>
-    `${context.tenant_id}/${context.endpoint_id}/${sealed}`;
+    `${context.tenant_id}/${'endpoint_id' in context ? context.endpoint_id : `connector:${context.connector}`}/${sealed}`;
 
   return {
     async seal(plaintext, context) {
       if (!config.keyId)
-        throw new Error('PAYOUTS_SECRETS_KEY_ID is not set: this function may not seal secrets');
+        throw new Error('No KMS key is set: this function may not seal secrets');
       const { kms, sdk: api } = await sdk();
       const { CiphertextBlob } = await kms.send(
         new api.EncryptCommand({

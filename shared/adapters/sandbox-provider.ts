@@ -51,7 +51,11 @@ const FAILURES: Record<string, { failureCode: string; failureMessage: string }> 
 
 export function sandboxTag(destination: Destination): string | undefined {
   const text =
-    destination.type === 'email' ? (destination.email.split('@')[0] ?? '') : destination.account_holder_name;
+    destination.type === 'email'
+      ? (destination.email.split('@')[0] ?? '')
+      : destination.type === 'stripe_account'
+        ? destination.account.replace(/^acct_(?:[A-Za-z0-9]*_)??(?=fail_|timeout$|slow$|returned$)/, '+')
+        : destination.account_holder_name;
   return /\+([a-z_]+)\s*$/.exec(text)?.[1];
 }
 

@@ -103,6 +103,14 @@ const NOISE = new Set([
 function mask(field: string, value: unknown): unknown {
   if (value === undefined || value === null) return value ?? null;
   if (field === 'hash' || field === 'secrets') return '[redacted]';
+  // A tenant's rails: which connectors and their public fields, never their sealed credentials.
+  if (field === 'connectors' && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value as Record<string, Record<string, unknown>>).map(([name, connector]) => [
+        name,
+        { ...connector, sealedCredentials: '[redacted]' },
+      ]),
+    );
   if (field === 'destination' && typeof value === 'object') {
     const destination = value as Record<string, unknown>;
     if (typeof destination.iban === 'string')

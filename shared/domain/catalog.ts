@@ -25,6 +25,27 @@ export const PAYOUT_PURPOSES = [
 
 export const PAYOUT_SOURCES = ['api', 'portal', 'batch', 'event'] as const;
 
+/** The payout rails (connectors). `sandbox` is the deterministic test rail; the others move real money. */
+export const CONNECTOR_NAMES = ['sandbox', 'stripe', 'adyen', 'paypal'] as const;
+
+/** Where a payout can be sent (the destination's `type`). */
+export const DESTINATION_TYPES = ['bank_account', 'email', 'stripe_account'] as const;
+
+/**
+ * Why a payout failed or came back (`failure_code`, `return_code`): the platform's own codes, the same
+ * for every connector. The provider's own code is kept in `failure_message`.
+ */
+export const FAILURE_CODES = [
+  'account_closed',
+  'invalid_account',
+  'insufficient_funds',
+  'recipient_not_found',
+  'limit_exceeded',
+  'unsupported_destination',
+  'provider_rejected',
+  'connector_not_configured',
+] as const;
+
 /** Categories of manual payouts made in the portal (each is also the payout's purpose). */
 export const MANUAL_CATEGORIES = ['support_credit', 'one_time_refund'] as const;
 
@@ -54,4 +75,7 @@ export const AUDIT_ACTIONS = [
   'webhook_endpoint.rotate_secret',
   'webhook_endpoint.recover',
   'manual_payout_criteria.update',
+  'connector.update',
+  'connector.remove',
+  'connector_routes.update',
 ] as const;

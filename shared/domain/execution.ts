@@ -1,4 +1,4 @@
-import { AppError } from './errors.js';
+import { AppError, IllegalTransitionError } from './errors.js';
 import { type Payout, transition } from './payout.js';
 
 /** What the provider says happened to a transfer. */
@@ -9,6 +9,11 @@ export type TransferOutcome =
       /** The provider may still send the money back: ask about the transfer again this much later. */
       checkAgainAfterSeconds?: number;
     }
+  /**
+   * Accepted, not final yet (a bank transfer on its way): the payout stays `processing` with the
+   * provider's reference until the provider's webhook (or a later look) says paid, failed or returned.
+   */
+  | { status: 'pending'; providerReference: string }
   | { status: 'failed'; providerReference: string; failureCode: string; failureMessage: string }
   /** Paid, then sent back by the bank or wallet (`returnCode`: why, in the platform's codes). */
   | { status: 'returned'; providerReference: string; returnCode: string; returnedAt: string };
@@ -41,7 +46,11 @@ export function takeLease(payout: Payout, now: number, leaseSeconds: number): Pa
   return transition(payout, 'processing', iso(now), { execution: { attempts: 1, leaseExpiresAt } });
 }
 
-/** Phase 3 of execution: `processing → paid | failed` with what the provider reported. */
+/**
+ * Phase 3 of execution: `processing → paid | failed` with what the provider reported. A transfer the
+ * provider accepted but has not finished (`pending`) leaves the payout `processing`, now holding the
+ * provider's reference and the rail: its webhook (or a later look) settles it.
+ */
 export function settle(payout: Payout, outcome: TransferOutcome, now: number, connector: string): Payout {
   // A transfer already returned when this attempt learns of it was paid first: paid now, returned next.
   if (outcome.status === 'paid' || outcome.status === 'returned') {
@@ -50,6 +59,16 @@ export function settle(payout: Payout, outcome: TransferOutcome, now: number, co
       paidAt: iso(now),
       connector,
     });
+  }
+  if (outcome.status === 'pending') {
+    if (payout.status !== 'processing') throw new IllegalTransitionError(payout.status, 'processing');
+    return {
+      ...payout,
+      providerReference: outcome.providerReference,
+      connector,
+      updatedAt: iso(now),
+      version: payout.version + 1,
+    };
   }
   return transition(payout, 'failed', iso(now), {
     providerReference: outcome.providerReference,

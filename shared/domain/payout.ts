@@ -65,7 +65,9 @@ export type PayoutSource = (typeof PAYOUT_SOURCES)[number];
 
 export type Destination =
   | { type: 'bank_account'; account_holder_name: string; iban: string; bic?: string }
-  | { type: 'email'; email: string };
+  | { type: 'email'; email: string }
+  /** A Stripe Connect connected account (`acct_…`). */
+  | { type: 'stripe_account'; account: string };
 
 export interface ApprovalState {
   required: number;
@@ -116,7 +118,11 @@ export interface Payout {
   failureCode: string | null;
   failureMessage: string | null;
   providerReference: string | null;
-  /** The rail that carried it (`sandbox`, `stripe`…), set when it is executed; null before. */
+  /**
+   * The rail that carries it (`sandbox`, `stripe`…), chosen by the tenant's routing rules when it is
+   * created and never changed after: every attempt of the executor asks the same provider, with the
+   * same key. Null only on payouts created before connectors existed (they leave through the sandbox).
+   */
   connector?: string | null;
   /** Why and when the provider sent paid money back (status `returned`). */
   returnCode?: string | null;
@@ -147,6 +153,8 @@ export interface PayoutRequest {
   purpose: PayoutPurpose;
   description?: string | null;
   metadata?: Record<string, string>;
+  /** The rail chosen for it when it was accepted (batch items carry it from acceptance to expansion). */
+  connector?: string;
 }
 
 /**
@@ -165,6 +173,8 @@ export function newPayout(input: {
   /** Who asked for it when no action is stamped on it (a batch's payouts: the batch's requester). */
   actor?: Actor;
   approval?: { required: number; expiresAt: string };
+  /** The rail the tenant's routing rules chose for it. */
+  connector?: string | null;
 }): Payout {
   const { request } = input;
   const actor = input.lastAction?.actor ?? input.actor ?? SYSTEM;
@@ -195,6 +205,7 @@ export function newPayout(input: {
     failureCode: null,
     failureMessage: null,
     providerReference: null,
+    ...(input.connector ? { connector: input.connector } : {}),
     createdAt: input.now,
     updatedAt: input.now,
     paidAt: null,

@@ -87,6 +87,7 @@ export const csvLine = (fields: readonly (string | number | null | undefined)[])
 function maskedDestination(payout: Payout): string {
   const destination = payout.destination;
   if (destination.type === 'email') return `email ${destination.email}`;
+  if (destination.type === 'stripe_account') return `stripe account ${destination.account}`;
   return `bank account ${destination.account_holder_name} IBAN ••••${destination.iban.slice(-4)}`;
 }
 

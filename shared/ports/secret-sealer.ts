@@ -1,8 +1,8 @@
 /** Whose secret it is: bound to the ciphertext (KMS encryption context), so it opens only for them. */
-export interface SecretContext {
-  tenant_id: string;
-  endpoint_id: string;
-}
+export type SecretContext =
+  | { tenant_id: string; endpoint_id: string }
+  /** A connector's credentials (sealed under their own key, see infra). */
+  | { tenant_id: string; connector: string };
 
 /**
  * Seals secrets before they are stored and opens them where they are used (webhook signing). The

@@ -37,9 +37,24 @@ const emailDestination = z
   })
   .meta({ id: 'EmailDestination' });
 
-export const destinationInput = z.discriminatedUnion('type', [bankAccountDestination, emailDestination], {
-  error: (issue) => (issue.code === 'invalid_union' ? "must have type 'bank_account' or 'email'" : undefined),
-});
+const stripeAccountDestination = z
+  .strictObject({
+    type: z.literal('stripe_account'),
+    account: z
+      .string()
+      .max(255)
+      .regex(/^acct_[A-Za-z0-9_]{1,250}$/, "must be a Stripe connected account id ('acct_…')"),
+  })
+  .meta({ id: 'StripeAccountDestination' });
+
+export const destinationInput = z.discriminatedUnion(
+  'type',
+  [bankAccountDestination, emailDestination, stripeAccountDestination],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union' ? "must have type 'bank_account', 'email' or 'stripe_account'" : undefined,
+  },
+);
 
 export const metadata = z
   .record(

@@ -31,6 +31,7 @@ export const payoutResource = z
         bic: z.string().optional(),
       }),
       z.object({ type: z.literal('email'), email: z.string() }),
+      z.object({ type: z.literal('stripe_account'), account: z.string() }),
     ]),
     reference: z.string(),
     purpose: z.enum(PAYOUT_PURPOSES),
@@ -99,7 +100,9 @@ export function toPayoutResource(payout: Payout): PayoutResource {
             iban_last4: destination.iban.slice(-4),
             ...(destination.bic ? { bic: destination.bic } : {}),
           }
-        : { type: 'email', email: destination.email },
+        : destination.type === 'email'
+          ? { type: 'email', email: destination.email }
+          : { type: 'stripe_account', account: destination.account },
     reference: payout.reference,
     purpose: payout.purpose,
     description: payout.description,

@@ -12,6 +12,7 @@ import { type ManualDetails, newPayout, type PayoutSource } from '../domain/payo
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
 import type { TeamStore } from '../ports/team-store.js';
 import type { CreatePayoutBody } from '../schemas/payout-request.js';
+import type { ConnectorRouter } from './connectors.js';
 import { toPayoutResource } from '../schemas/payouts.js';
 
 function referenceAlreadyUsed(reference: string, payoutId: string): AppError {
@@ -91,6 +92,8 @@ export function createPayoutUseCase(deps: {
   idempotency: IdempotencyStore;
   /** The tenant's approval policy (default policy when none is stored); without it nothing needs approval. */
   team?: Pick<TeamStore, 'getApprovalPolicy'>;
+  /** Chooses the payout's rail (400 `unsupported_destination` when none accepts it); none: no rail is recorded. */
+  route?: ConnectorRouter;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -99,6 +102,7 @@ export function createPayoutUseCase(deps: {
     const time = now();
     const createdAt = new Date(time).toISOString();
     const fingerprint = requestFingerprint('payouts.create', input.rawBody);
+    const connector = deps.route ? await deps.route(input.tenantId, input.body) : undefined;
     const policy = deps.team
       ? ((await deps.team.getApprovalPolicy(input.tenantId)) ??
         defaultApprovalPolicy(input.tenantId, createdAt))
@@ -118,6 +122,7 @@ export function createPayoutUseCase(deps: {
       now: createdAt,
       manual: input.manual,
       lastAction: input.action,
+      connector,
     });
     const resource = toPayoutResource(payout);
     const response: StoredResponse = { statusCode: 201, body: JSON.stringify(resource) };

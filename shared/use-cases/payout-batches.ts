@@ -9,12 +9,14 @@ import {
   type PayoutBatch,
   recount,
 } from '../domain/batches.js';
-import { IdempotencyKeyTakenError, NotFoundError, WriteConflictError } from '../domain/errors.js';
+import { routePayout } from '../domain/connectors.js';
+import { AppError, IdempotencyKeyTakenError, NotFoundError, WriteConflictError } from '../domain/errors.js';
 import { requestFingerprint } from '../domain/fingerprint.js';
 import { newId, payoutIdFor } from '../domain/ids.js';
 import { inParallel } from '../domain/parallel.js';
-import { newPayout, type PayoutStatus } from '../domain/payout.js';
+import { newPayout, type PayoutRequest, type PayoutStatus } from '../domain/payout.js';
 import type { BatchStore } from '../ports/batch-store.js';
+import type { ConnectorStore } from '../ports/connector-store.js';
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
 import type { TeamStore } from '../ports/team-store.js';
 import { toBatchResource } from '../schemas/batches.js';
@@ -43,9 +45,35 @@ export function payoutBatchesUseCase(deps: {
   payouts: PayoutRepository;
   idempotency: IdempotencyStore;
   team: Pick<TeamStore, 'getApprovalPolicy'>;
+  /** The tenants' rails: each item is routed when the batch is accepted (one read per batch). */
+  routing?: { store: Pick<ConnectorStore, 'get'>; sandboxAvailable: boolean };
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
+
+  /** Each item's rail; the batch is refused, naming every item no rail accepts, if any. */
+  async function routed(tenantId: string, items: CreatePayoutBody[]): Promise<PayoutRequest[]> {
+    if (!deps.routing) return items;
+    const config = await deps.routing.store.get(tenantId);
+    const problems: { param: string; message: string }[] = [];
+    const result = items.map((item, index) => {
+      const connector = routePayout(config, item, { sandboxAvailable: deps.routing?.sandboxAvailable ?? false });
+      if (!connector)
+        problems.push({
+          param: `items[${index}].destination.type`,
+          message: `no payout rail configured for this account accepts '${item.destination.type}' destinations in ${item.currency}`,
+        });
+      return { ...item, connector };
+    });
+    if (problems.length > 0)
+      throw new AppError(
+        'invalid_request_error',
+        'unsupported_destination',
+        `${problems.length} item(s) cannot be paid: ${problems[0]?.param}: ${problems[0]?.message}`,
+        { param: problems[0]?.param, details: problems.slice(0, 100) },
+      );
+    return result;
+  }
 
   async function existing(tenantId: string, batchId: string): Promise<PayoutBatch> {
     const batch = await deps.batches.get(tenantId, batchId);
@@ -68,7 +96,8 @@ export function payoutBatchesUseCase(deps: {
 
       const at = new Date(time).toISOString();
       const id = newId('pb', time);
-      const chunks: BatchChunk[] = chunkItems(input.items).map((chunk, index) => ({
+      const items = await routed(tenantId, input.items);
+      const chunks: BatchChunk[] = chunkItems(items).map((chunk, index) => ({
         tenantId,
         batchId: id,
         index,
@@ -167,6 +196,7 @@ export function payoutBatchesUseCase(deps: {
           source: 'batch',
           batchId,
           now: at,
+          connector: item.connector ?? null,
           actor: batch.requestedBy,
           approval: {
             required: requiredApprovals(policy, { ...item, source: batch.policySource }),

@@ -76,7 +76,9 @@ export function auditEntriesFor(
             ? 'manual_payouts'
             : entity === 'approval_policy'
               ? 'approvals'
-              : (after.id as string),
+              : entity === 'tenant_connectors'
+                ? 'connectors'
+                : (after.id as string),
       },
       before: before && strip(before),
       after: strip(after),

@@ -131,18 +131,20 @@ describe('deployment settings', () => {
       const variables =
         template.toJSON().Resources[stack.getLogicalId(fn.node.defaultChild as any)].Properties.Environment
           .Variables;
-      expect(variables).toMatchObject({ PAYOUTS_PROVIDER: 'sandbox', PAYOUTS_WEBHOOK_SCHEMES: 'https' });
+      // A production deployment offers no sandbox rail unless told to (no payout is "paid" by a fake).
+      expect(variables).toMatchObject({ PAYOUTS_SANDBOX_RAIL: 'off', PAYOUTS_WEBHOOK_SCHEMES: 'https' });
     }
     const bad = new App({
       context: {
         'aws:cdk:bundling-stacks': [],
         provider: 'acme-bank',
+        sandboxRail: 'maybe',
         webhookSchemes: 'ftp',
         alarmEmail: 'x',
       },
     });
     expect(() => new PayoutsStack(bad, 'Bad')).toThrow(
-      /provider=acme-bank: must be one of sandbox[\s\S]*webhookSchemes=ftp[\s\S]*alarmEmail=x/,
+      /sandboxRail=maybe: must be one of off \| on[\s\S]*-c provider: replaced by per-tenant connectors[\s\S]*webhookSchemes=ftp[\s\S]*alarmEmail=x/,
     );
   });
 });

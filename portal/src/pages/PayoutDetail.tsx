@@ -114,7 +114,9 @@ export function PayoutDetailPage({ me }: { me: Me }) {
           <dd>
             {data.destination.type === 'email'
               ? data.destination.email
-              : `${data.destination.account_holder_name}, IBAN ••••${data.destination.iban_last4}`}
+              : data.destination.type === 'stripe_account'
+                ? `Stripe account ${data.destination.account}`
+                : `${data.destination.account_holder_name}, IBAN ••••${data.destination.iban_last4}`}
           </dd>
           <dt>Created</dt>
           <dd>{dateTime(data.created_at)}</dd>

@@ -1,3 +1,4 @@
+import { createDynamoConnectorStore } from './connector-store.js';
 import type { Config } from '../../config.js';
 import { createDynamoAuditLog } from './audit-log.js';
 import { createDynamoBatchStore } from './batch-store.js';
@@ -24,5 +25,6 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     reports: createDynamoReportStore(deps),
     batches: createDynamoBatchStore(deps),
     inbound: createDynamoInboundStore(deps),
+    connectors: createDynamoConnectorStore(deps),
   };
 }

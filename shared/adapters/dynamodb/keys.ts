@@ -23,6 +23,8 @@ import { shardedPartition } from './newest-first.js';
  * | inbound route   | INBOUND#{kind}#{value}              | ROUTE   | TENANT#{tenantId}#INBOUND | {kind}#{value}      | event source / SQS sender → its tenant (issue 9) |
  * | inbound rejection | TENANT#{tenantId}#REJECTION#{id}  | REJECTION |                         |                     | a refused event/queue request (→ payout.request_rejected) |
  * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
+ * | payout rails    | TENANT#{tenantId}                   | CONNECTORS |                        |                     | the tenant's connectors (sealed credentials) and routing rules |
+ * | provider event  | TENANT#{tenantId}#PROVIDER_EVENT#{connector}#{eventId} | PROVIDER_EVENT |      |                     | a provider webhook event, once (TTL 90 days) |
  * | request counter | TENANT#{tenantId}#RATE#{action}#{second} | RATE |                        |                     | per-tenant rate limit of one second (TTL 2 minutes) |
  * | outbox sweep    | TENANT#{tenantId}#PAYOUT#{payoutId} | SWEEP   |                           |                     | the sweeper's backoff per payout (TTL 30 days) |
  *
@@ -77,6 +79,11 @@ export const keys = {
     sk: 'MEMBER',
   }),
   membersOfTenant: (tenantId: string) => `TENANT#${tenantId}#MEMBERS`,
+  tenantConnectors: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'CONNECTORS' }),
+  providerEvent: (tenantId: string, connector: string, eventId: string) => ({
+    pk: `TENANT#${tenantId}#PROVIDER_EVENT#${connector}#${eventId}`,
+    sk: 'PROVIDER_EVENT',
+  }),
   manualPayoutCriteria: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'CRITERIA#MANUAL_PAYOUTS' }),
   approvalPolicy: (tenantId: string) => ({ pk: `TENANT#${tenantId}`, sk: 'POLICY#APPROVALS' }),
   report: (tenantId: string, reportId: string) => ({

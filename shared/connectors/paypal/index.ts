@@ -1,0 +1,48 @@
+import * as z from 'zod';
+import type { Connector } from '../connector.js';
+import type { PaypalCredentials } from './client.js';
+import { createPaypalProvider } from './provider.js';
+import { verifyPaypalWebhook } from './webhooks.js';
+
+export type { PaypalCredentials } from './client.js';
+
+// Printable ASCII without spaces; a client id never holds ':' (it is the Basic auth separator).
+const clientId = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(256)
+  .regex(/^[\x21-\x39\x3B-\x7E]+$/, "may contain only printable characters, no spaces or ':'");
+const clientSecret = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(256)
+  .regex(/^[\x21-\x7E]+$/, 'may contain only printable characters, no spaces');
+// PayPal's verify-webhook-signature request takes webhook ids of at most 50 letters and digits.
+const webhookId = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(50)
+  .regex(/^[A-Za-z0-9]+$/, 'must be the PayPal webhook id (letters and digits)');
+
+/**
+ * PayPal Payouts (v1): pays email addresses from the tenant's PayPal balance, one batch of one item
+ * per payout. See ./README.md for what is sent, the idempotency anchor, the failure codes and the
+ * webhook scheme.
+ */
+export const paypalConnector: Connector<PaypalCredentials> = {
+  name: 'paypal',
+  label: 'PayPal Payouts',
+  destinationTypes: ['email'],
+  credentials: z.strictObject({ client_id: clientId, client_secret: clientSecret, webhook_id: webhookId }),
+  publicFields: ['client_id', 'webhook_id'],
+  baseUrls: { test: 'https://api-m.sandbox.paypal.com', live: 'https://api-m.paypal.com' },
+  // PayPal publishes no rate; its Payouts test page names "400" for POST calls without a unit. Read as
+  // per minute, that is under 7 a second; a payout costs one to three calls (token, create, lookup)
+  // and a webhook one or two. 5 a second, for every container together, stays under it.
+  defaultRatePerSecond: 5,
+  provider: createPaypalProvider,
+  verifyWebhook: verifyPaypalWebhook,
+};

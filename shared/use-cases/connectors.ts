@@ -1,0 +1,271 @@
+import type { Connector, ConnectorRuntime } from '../connectors/connector.js';
+import { actorLabel, type Caller, stampFor } from '../domain/audit.js';
+import {
+  CONNECTOR_DESTINATIONS,
+  type ConnectorName,
+  type DestinationType,
+  emptyConnectors,
+  isConnectorName,
+  type RoutingRule,
+  routePayout,
+  type TenantConnectors,
+} from '../domain/connectors.js';
+import { AppError, ConcurrentModificationError, ValidationError } from '../domain/errors.js';
+import type { Destination } from '../domain/payout.js';
+import type { ConnectorStore } from '../ports/connector-store.js';
+import type { SecretSealer } from '../ports/secret-sealer.js';
+
+/** The connectors that move real money, by name (the sandbox is built in: it has no credentials). */
+export type ConnectorRegistry = Readonly<Partial<Record<ConnectorName, Connector>>>;
+
+/** 400 `unsupported_destination`: none of the tenant's rails carries this destination. */
+export function unsupportedDestination(type: string, currency: string): AppError {
+  return new AppError(
+    'invalid_request_error',
+    'unsupported_destination',
+    `No payout rail configured for this account accepts '${type}' destinations in ${currency}. ` +
+      'An admin can add one (a connector and a routing rule) under Payout rails.',
+    { param: 'destination.type' },
+  );
+}
+
+/**
+ * Chooses each new payout's rail from its tenant's routing rules (one read of the tenant's rails per
+ * payout). Creation refuses a payout no rail accepts: a payout is never stored that cannot be paid.
+ */
+export function connectorRouting(deps: { store: Pick<ConnectorStore, 'get'>; sandboxAvailable: boolean }) {
+  return async function route(
+    tenantId: string,
+    payout: { destination: Pick<Destination, 'type'>; currency: string },
+  ): Promise<ConnectorName> {
+    const config = await deps.store.get(tenantId);
+    const name = routePayout(config, payout, { sandboxAvailable: deps.sandboxAvailable });
+    if (!name) throw unsupportedDestination(payout.destination.type, payout.currency);
+    return name;
+  };
+}
+export type ConnectorRouter = ReturnType<typeof connectorRouting>;
+
+/** The sealing context of a tenant's credentials for one connector (bound to the ciphertext). */
+const sealContext = (tenantId: string, connector: string) => ({ tenant_id: tenantId, connector });
+
+/** Opens a tenant's credentials for a connector (the executor's and the provider webhooks' path). */
+export function connectorCredentials(deps: { store: Pick<ConnectorStore, 'get'>; sealer: SecretSealer }) {
+  return async function credentialsOf(
+    tenantId: string,
+    name: string,
+  ): Promise<{ credentials: Record<string, string>; mode: 'test' | 'live' } | undefined> {
+    if (!isConnectorName(name)) return undefined;
+    const configured = (await deps.store.get(tenantId))?.connectors[name];
+    if (!configured) return undefined;
+    const opened = await deps.sealer.open(configured.sealedCredentials, sealContext(tenantId, name));
+    return { credentials: JSON.parse(opened) as Record<string, string>, mode: configured.mode };
+  };
+}
+
+/** The API's (and the portal's and the CLI's) view of a tenant's rails: never a credential. */
+export function toConnectorsResource(
+  config: TenantConnectors,
+  registry: ConnectorRegistry,
+  sandboxAvailable: boolean,
+) {
+  return {
+    object: 'payout_rails' as const,
+    connectors: Object.values(config.connectors).map((connector) => ({
+      name: connector.name,
+      label: registry[connector.name]?.label ?? connector.name,
+      mode: connector.mode,
+      destination_types: CONNECTOR_DESTINATIONS[connector.name],
+      public_fields: connector.publicFields,
+      updated_at: connector.updatedAt,
+      updated_by: connector.updatedBy,
+    })),
+    available: [
+      ...(sandboxAvailable ? [{ name: 'sandbox', label: 'Sandbox (test outcomes)', fields: [] as string[] }] : []),
+      ...Object.values(registry).map((connector) => ({
+        name: connector.name,
+        label: connector.label,
+        destination_types: connector.destinationTypes,
+        fields: Object.keys((connector.credentials as unknown as { shape?: object }).shape ?? {}),
+        public_fields: connector.publicFields,
+      })),
+    ],
+    sandbox_available: sandboxAvailable,
+    rules: config.rules.map((rule) => ({
+      destination_type: rule.destinationType,
+      currency: rule.currency,
+      connector: rule.connector,
+    })),
+    default_connector: config.defaultConnector,
+    version: config.version,
+  };
+}
+export type ConnectorsResource = ReturnType<typeof toConnectorsResource>;
+
+/**
+ * A tenant's payout rails: admins set a connector's credentials (sealed at once, never shown again),
+ * remove one, set the routing rules, and test a connection with one harmless authenticated call.
+ */
+export function connectorsUseCase(deps: {
+  store: ConnectorStore;
+  sealer: SecretSealer;
+  registry: ConnectorRegistry;
+  sandboxAvailable: boolean;
+  /** How a connector reaches its provider (base URL by mode, timeout, rate limiter). */
+  runtimeFor: (name: ConnectorName, mode: 'test' | 'live') => ConnectorRuntime;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  const resource = (config: TenantConnectors) =>
+    toConnectorsResource(config, deps.registry, deps.sandboxAvailable);
+  const read = async (tenantId: string) => (await deps.store.get(tenantId)) ?? emptyConnectors(tenantId);
+
+  function definition(name: string, param = 'connector'): Connector & { name: ConnectorName } {
+    const connector = isConnectorName(name) ? deps.registry[name] : undefined;
+    if (!connector)
+      throw new ValidationError([
+        {
+          param,
+          message: `must be one of ${Object.keys(deps.registry).join(', ')} (the sandbox needs no configuration)`,
+        },
+      ]);
+    return connector as Connector & { name: ConnectorName };
+  }
+
+  /** Read, change, write if unchanged; a change made meanwhile by someone else is re-read and re-applied. */
+  async function update(
+    caller: Caller,
+    action: string,
+    change: (current: TenantConnectors, at: string) => TenantConnectors,
+  ) {
+    for (let race = 0; race < 3; race++) {
+      const current = await read(caller.tenantId);
+      const time = now();
+      const next = { ...change(current, new Date(time).toISOString()), version: current.version + 1 };
+      try {
+        await deps.store.save({ ...next, lastAction: stampFor(caller, action, time) }, current.version);
+        return resource(next);
+      } catch (error) {
+        if (!(error instanceof ConcurrentModificationError)) throw error;
+      }
+    }
+    throw new ConcurrentModificationError('The payout rails kept changing: try again.');
+  }
+
+  return {
+    async list(tenantId: string) {
+      return resource(await read(tenantId));
+    },
+
+    /** Sets (or replaces) a connector's credentials; they are sealed before they are stored. */
+    async set(caller: Caller, input: { connector: string; mode?: string; credentials: unknown }) {
+      const connector = definition(input.connector);
+      const mode = input.mode ?? 'test';
+      if (mode !== 'test' && mode !== 'live')
+        throw new ValidationError([{ param: 'mode', message: "must be 'test' or 'live'" }]);
+      const parsed = connector.credentials.safeParse(input.credentials ?? {});
+      if (!parsed.success)
+        throw new ValidationError(
+          parsed.error.issues.map((issue) => ({
+            param: ['credentials', ...issue.path.map(String)].join('.'),
+            message: issue.message,
+          })),
+        );
+      const credentials = parsed.data;
+      const sealed = await deps.sealer.seal(JSON.stringify(credentials), sealContext(caller.tenantId, connector.name));
+      const publicFields = Object.fromEntries(
+        connector.publicFields.map((field) => [field, String(credentials[field] ?? '')]),
+      );
+      return update(caller, 'connector.update', (current, at) => ({
+        ...current,
+        connectors: {
+          ...current.connectors,
+          [connector.name]: {
+            name: connector.name,
+            mode,
+            sealedCredentials: sealed,
+            publicFields,
+            updatedAt: at,
+            updatedBy: actorLabel(caller.actor),
+          },
+        },
+      }));
+    },
+
+    /** Removes a connector; its routing rules go with it. Payouts already routed to it fail or wait. */
+    async remove(caller: Caller, name: string) {
+      const connector = definition(name);
+      return update(caller, 'connector.remove', (current) => {
+        if (!current.connectors[connector.name])
+          throw new AppError('not_found_error', 'resource_missing', `No such connector configured: '${name}'`, {
+            param: 'connector',
+          });
+        const { [connector.name]: _removed, ...rest } = current.connectors;
+        return {
+          ...current,
+          connectors: rest,
+          rules: current.rules.filter((rule) => rule.connector !== connector.name),
+          defaultConnector: current.defaultConnector === connector.name ? null : current.defaultConnector,
+        };
+      });
+    },
+
+    /** Replaces the routing rules and the default rail; each must name a rail that can carry it. */
+    async route(
+      caller: Caller,
+      input: {
+        rules: { destination_type: string; currency?: string | null; connector: string }[];
+        default_connector?: string | null;
+      },
+    ) {
+      const current = await read(caller.tenantId);
+      const usable = (name: string): name is ConnectorName =>
+        isConnectorName(name) &&
+        ((name === 'sandbox' && deps.sandboxAvailable) || current.connectors[name] !== undefined);
+      const problems: { param: string; message: string }[] = [];
+      const rules: RoutingRule[] = [];
+      input.rules.forEach((rule, index) => {
+        const at = `rules[${index}]`;
+        const type = rule.destination_type as DestinationType;
+        if (!(type in { bank_account: 1, email: 1, stripe_account: 1 }))
+          problems.push({ param: `${at}.destination_type`, message: "must be 'bank_account', 'email' or 'stripe_account'" });
+        else if (!usable(rule.connector))
+          problems.push({ param: `${at}.connector`, message: `'${rule.connector}' is not configured for this account` });
+        else if (!CONNECTOR_DESTINATIONS[rule.connector].includes(type))
+          problems.push({ param: `${at}.connector`, message: `${rule.connector} cannot carry '${type}' destinations` });
+        else if (rule.currency != null && !/^[A-Z]{3}$/.test(rule.currency))
+          problems.push({ param: `${at}.currency`, message: 'must be a three-letter currency code, or empty for every currency' });
+        else rules.push({ destinationType: type, currency: rule.currency ?? null, connector: rule.connector });
+      });
+      const fallback = input.default_connector ?? null;
+      if (fallback !== null && !usable(fallback))
+        problems.push({ param: 'default_connector', message: `'${fallback}' is not configured for this account` });
+      if (problems.length) throw new ValidationError(problems);
+      return update(caller, 'connector_routes.update', (latest) => ({
+        ...latest,
+        // Most specific first: a currency rule wins over a rule for every currency, whatever the order given.
+        rules: [...rules.filter((rule) => rule.currency !== null), ...rules.filter((rule) => rule.currency === null)],
+        defaultConnector: fallback as ConnectorName | null,
+      }));
+    },
+
+    /** One harmless authenticated call with the stored credentials: do they work? */
+    async testConnection(tenantId: string, name: string) {
+      const connector = definition(name);
+      const configured = await connectorCredentials(deps)(tenantId, connector.name);
+      if (!configured)
+        throw new AppError('not_found_error', 'resource_missing', `No such connector configured: '${name}'`, {
+          param: 'connector',
+        });
+      const provider = connector.provider(configured.credentials, deps.runtimeFor(connector.name, configured.mode));
+      try {
+        const result = await provider.testConnection();
+        return { object: 'connection_test' as const, connector: connector.name, ok: true, detail: result.detail };
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        return { object: 'connection_test' as const, connector: connector.name, ok: false, detail: why };
+      }
+    },
+  };
+}
+export type ConnectorsUseCase = ReturnType<typeof connectorsUseCase>;
