@@ -98,7 +98,9 @@ export function createPaypalClient(credentials: PaypalCredentials, runtime: Conn
       pending: answer.then((token) => {
         entry.token = token.access_token;
         const lifetime =
-          token.expires_in > 2 * TOKEN_MARGIN_SECONDS ? token.expires_in - TOKEN_MARGIN_SECONDS : token.expires_in / 2;
+          token.expires_in > 2 * TOKEN_MARGIN_SECONDS
+            ? token.expires_in - TOKEN_MARGIN_SECONDS
+            : token.expires_in / 2;
         entry.expiresAt = now() + lifetime * 1000;
         return token.access_token;
       }),

@@ -58,7 +58,11 @@ export function failureCodeFor(name: string | undefined, field?: string): Failur
 }
 
 /** "PayPal: RECEIVER_ACCOUNT_LOCKED — <PayPal's words>", bounded (messages are stored and shown). */
-export function failureMessageFor(name: string | undefined, message: string | undefined, context?: string): string {
+export function failureMessageFor(
+  name: string | undefined,
+  message: string | undefined,
+  context?: string,
+): string {
   const what = name ?? 'no error name';
   const words = message ? ` — ${message}` : '';
   const text = `PayPal: ${what}${words}${context ? ` (${context})` : ''}`;
@@ -117,7 +121,9 @@ export function itemOutcome(item: ItemReport, providerReference: string, now: nu
               ? failureCodeFor(item.errorName)
               : 'recipient_not_found'
             : 'provider_rejected',
-        returnedAt: returnedAt ? new Date(item.timeProcessed as string).toISOString() : new Date(now).toISOString(),
+        returnedAt: returnedAt
+          ? new Date(item.timeProcessed as string).toISOString()
+          : new Date(now).toISOString(),
       };
     }
     default:

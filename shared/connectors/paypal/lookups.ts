@@ -28,7 +28,11 @@ export async function fetchBatch(client: PaypalClient, batchId: string, key: str
  * failed items carry no error object ("do a GET request on the object"): this is how the reason is
  * learned. Undefined when PayPal does not know the item.
  */
-export async function fetchItem(client: PaypalClient, itemId: string, key: string): Promise<PayoutItem | undefined> {
+export async function fetchItem(
+  client: PaypalClient,
+  itemId: string,
+  key: string,
+): Promise<PayoutItem | undefined> {
   const response = await client.call({
     method: 'GET',
     path: `/v1/payments/payouts-item/${encodeURIComponent(itemId)}`,

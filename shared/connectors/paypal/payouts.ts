@@ -43,7 +43,8 @@ export function paypalAmount(amount: number, currency: string): AmountConversion
  * so webhooks about the item name the payout.
  */
 export function createPayoutBody(request: TransferRequest, email: string, value: string) {
-  const note = request.reference.length > 0 && request.reference.length <= LIMITS.note ? request.reference : undefined;
+  const note =
+    request.reference.length > 0 && request.reference.length <= LIMITS.note ? request.reference : undefined;
   return {
     sender_batch_header: { sender_batch_id: request.payoutId, recipient_type: 'EMAIL' },
     items: [
@@ -112,7 +113,10 @@ const batchHeader = z.looseObject({
 export const createAnswer = z.looseObject({ batch_header: batchHeader });
 
 /** GET /v1/payments/payouts/{payout_batch_id}. */
-export const batchAnswer = z.looseObject({ batch_header: batchHeader, items: z.array(payoutItem).optional() });
+export const batchAnswer = z.looseObject({
+  batch_header: batchHeader,
+  items: z.array(payoutItem).optional(),
+});
 
 export type BatchAnswer = z.infer<typeof batchAnswer>;
 
@@ -154,7 +158,9 @@ export function batchOutcome(batch: BatchAnswer, payoutId: string, now: number):
  * Only the batch id is taken from the link: the request goes to the deployment's PayPal host, never to
  * a host named in an answer.
  */
-export function duplicateBatch(error: PaypalError): { duplicate: false } | { duplicate: true; batchId?: string } {
+export function duplicateBatch(
+  error: PaypalError,
+): { duplicate: false } | { duplicate: true; batchId?: string } {
   const details = error.details ?? [];
   const duplicate =
     error.name === 'DUPLICATE_REQUEST_ID' ||
@@ -162,7 +168,9 @@ export function duplicateBatch(error: PaypalError): { duplicate: false } | { dup
     details.some(
       (detail) =>
         /sender_batch_id/i.test(detail.field ?? '') ||
-        /sender_batch_id.*already|already.*sender_batch_id/i.test(`${detail.issue ?? ''} ${detail.description ?? ''}`),
+        /sender_batch_id.*already|already.*sender_batch_id/i.test(
+          `${detail.issue ?? ''} ${detail.description ?? ''}`,
+        ),
     );
   if (!duplicate) return { duplicate: false };
   const hrefs = [

@@ -37,7 +37,10 @@ export type PaypalLookupRequest = TransferRequest & { providerReference?: string
 
 type Prepared = { body: ReturnType<typeof createPayoutBody> } | { refusal: TransferOutcome };
 
-export function createPaypalProvider(credentials: PaypalCredentials, runtime: ConnectorRuntime): ConnectorProvider {
+export function createPaypalProvider(
+  credentials: PaypalCredentials,
+  runtime: ConnectorRuntime,
+): ConnectorProvider {
   const client = createPaypalClient(credentials, runtime);
   const now = runtime.now ?? Date.now;
 
@@ -62,7 +65,9 @@ export function createPaypalProvider(credentials: PaypalCredentials, runtime: Co
     if (email.length > LIMITS.receiver)
       return refuse(`PayPal takes receivers of at most ${LIMITS.receiver} characters`);
     if (request.payoutId.length > LIMITS.senderItemId)
-      throw new Error(`Payout id ${request.payoutId} is longer than PayPal's sender_item_id (${LIMITS.senderItemId})`);
+      throw new Error(
+        `Payout id ${request.payoutId} is longer than PayPal's sender_item_id (${LIMITS.senderItemId})`,
+      );
     const amount = paypalAmount(request.amount, request.currency);
     if (!amount.ok) return refuse(amount.message);
     return { body: createPayoutBody(request, email, amount.value) };
@@ -106,7 +111,8 @@ export function createPaypalProvider(credentials: PaypalCredentials, runtime: Co
       if (!answer.success)
         throw new ProviderTimeoutError(key, `PayPal answered ${response.status} to payout ${key} unreadably`);
       const header = answer.data.batch_header;
-      if (header.batch_status === 'DENIED') return { outcome: await lookUp(header.payout_batch_id, request), current: true };
+      if (header.batch_status === 'DENIED')
+        return { outcome: await lookUp(header.payout_batch_id, request), current: true };
       return { outcome: { status: 'pending', providerReference: header.payout_batch_id }, current: false };
     }
     const error = readError(response.body);
@@ -197,7 +203,10 @@ export function createPaypalProvider(credentials: PaypalCredentials, runtime: Co
           403,
           `PayPal accepted client ${credentials.client_id}, but its app is not enabled for Payouts (no ${PAYOUTS_SCOPE} scope)`,
         );
-      return { ok: true, detail: `PayPal accepted client ${credentials.client_id}; its app may send payouts` };
+      return {
+        ok: true,
+        detail: `PayPal accepted client ${credentials.client_id}; its app may send payouts`,
+      };
     },
   };
 }

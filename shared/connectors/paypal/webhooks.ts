@@ -89,7 +89,8 @@ export async function verifyPaypalWebhook(
     transmission_time: header(HEADERS.transmissionTime),
   };
   const sentAt = Date.parse(transmission.transmission_time);
-  if (Number.isNaN(sentAt)) throw new WebhookVerificationError('PayPal webhook with an unreadable transmission time');
+  if (Number.isNaN(sentAt))
+    throw new WebhookVerificationError('PayPal webhook with an unreadable transmission time');
   const ageSeconds = ((runtime.now ?? Date.now)() - sentAt) / 1000;
   if (ageSeconds > MAX_TRANSMISSION_AGE_SECONDS)
     throw new WebhookVerificationError(
@@ -121,10 +122,13 @@ export async function verifyPaypalWebhook(
       `PayPal refused to verify the webhook (${response.status} ${readError(response.body).name ?? ''})`.trim(),
     );
   if (answer.data.verification_status !== 'SUCCESS')
-    throw new WebhookVerificationError(`PayPal says the webhook's signature is ${answer.data.verification_status}`);
+    throw new WebhookVerificationError(
+      `PayPal says the webhook's signature is ${answer.data.verification_status}`,
+    );
 
   const event = webhookEvent.safeParse(body);
-  if (!event.success) throw new WebhookVerificationError('PayPal webhook without an event id, type or resource');
+  if (!event.success)
+    throw new WebhookVerificationError('PayPal webhook without an event id, type or resource');
   return readEvent(event.data, client, (runtime.now ?? Date.now)());
 }
 
@@ -146,7 +150,8 @@ async function readEvent(
     if (needsReason(status) && !report.errorName && item.data.payout_item_id) {
       const current = await fetchItem(client, item.data.payout_item_id, key);
       const errors = current ? itemReport(current) : undefined;
-      if (errors?.errorName) report = { ...report, errorName: errors.errorName, errorMessage: errors.errorMessage };
+      if (errors?.errorName)
+        report = { ...report, errorName: errors.errorName, errorMessage: errors.errorMessage };
     }
     const outcome = batchId ? itemOutcome(report, batchId, now) : null;
     return [
@@ -171,7 +176,15 @@ async function readEvent(
       const read = batchOutcome(await fetchBatch(client, header.payout_batch_id, key), payoutId, now);
       outcome = read.status === 'pending' ? null : read;
     }
-    return [{ eventId: event.id, type: event.event_type, payoutId, providerReference: header.payout_batch_id, outcome }];
+    return [
+      {
+        eventId: event.id,
+        type: event.event_type,
+        payoutId,
+        providerReference: header.payout_batch_id,
+        outcome,
+      },
+    ];
   }
   return [];
 }
