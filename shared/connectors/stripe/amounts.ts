@@ -92,4 +92,3 @@ export function stripeAmount(amount: number, currency: string): StripeAmount {
     return { ok: false, reason: `the amount is too large to send to Stripe exactly` };
   return { ok: true, amount: Number(converted), currency: currency.toLowerCase() };
 }
-

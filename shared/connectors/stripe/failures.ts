@@ -37,7 +37,10 @@ export const FAILURE_BY_STRIPE_CODE: Readonly<Record<string, FailureCode>> = {
 };
 
 /** A refusal Stripe reported, in the platform's words, with Stripe's own code in the message. */
-function failureOf(error: z.infer<typeof stripeErrorBody>['error']): { failureCode: FailureCode; failureMessage: string } {
+function failureOf(error: z.infer<typeof stripeErrorBody>['error']): {
+  failureCode: FailureCode;
+  failureMessage: string;
+} {
   const stripeCode = error.code ?? error.type;
   // `resource_missing` names the parameter that points nowhere: only the destination is the recipient.
   const mapped =

@@ -26,7 +26,10 @@ export const stripeCredentials = z.object({
   /** `sk_test_…`/`sk_live_…`, or a restricted key `rk_…` with Transfers (write) and Balance (read). */
   secret_key: z
     .string()
-    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, "must be a Stripe secret or restricted key ('sk_test_…', 'rk_live_…')"),
+    .regex(
+      /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
+      "must be a Stripe secret or restricted key ('sk_test_…', 'rk_live_…')",
+    ),
   /** The signing secret of the webhook endpoint that points at the platform (`whsec_…`). */
   webhook_secret: z.string().regex(/^whsec_\S+$/, "must be a Stripe webhook signing secret ('whsec_…')"),
 });
@@ -55,7 +58,10 @@ function createStripeProvider(credentials: StripeCredentials, runtime: Connector
     return new ProviderUnavailableError(status, undefined, `Stripe answered ${status} without ${what}`);
   }
 
-  async function findTransfer(idempotencyKey: string, request?: TransferRequest): Promise<TransferOutcome | undefined> {
+  async function findTransfer(
+    idempotencyKey: string,
+    request?: TransferRequest,
+  ): Promise<TransferOutcome | undefined> {
     const payoutId = request?.payoutId ?? idempotencyKey;
     // A list by transfer_group reads Stripe's records directly (the Search API would lag behind).
     const query = new URLSearchParams({ transfer_group: payoutId, limit: '10' });
@@ -66,7 +72,8 @@ function createStripeProvider(credentials: StripeCredentials, runtime: Connector
       key: idempotencyKey,
     });
     const list = stripeTransferList.safeParse(response.body);
-    if (response.status !== 200 || !list.success) throw unreadable(response.status, 'a readable transfer list');
+    if (response.status !== 200 || !list.success)
+      throw unreadable(response.status, 'a readable transfer list');
     const transfers: StripeTransfer[] = [];
     for (const item of list.data.data) {
       const transfer = stripeTransfer.safeParse(item);
@@ -119,7 +126,10 @@ function createStripeProvider(credentials: StripeCredentials, runtime: Connector
       const transfer = stripeTransfer.safeParse(response.body);
       // Stripe said yes but the answer cannot be read: the transfer exists, its id is looked up.
       if (!transfer.success)
-        throw new ProviderTimeoutError(request.idempotencyKey, 'Stripe made the transfer but its answer is unreadable');
+        throw new ProviderTimeoutError(
+          request.idempotencyKey,
+          'Stripe made the transfer but its answer is unreadable',
+        );
       return outcomeOfTransfer(transfer.data, now());
     }
     return outcomeOfRefusal(
@@ -133,11 +143,17 @@ function createStripeProvider(credentials: StripeCredentials, runtime: Connector
     createTransfer,
     findTransfer,
     async testConnection() {
-      const response = await providerCall(runtime, { method: 'GET', path: '/v1/balance', headers, key: 'balance' });
+      const response = await providerCall(runtime, {
+        method: 'GET',
+        path: '/v1/balance',
+        headers,
+        key: 'balance',
+      });
       const balance = z
         .object({ object: z.literal('balance'), available: z.array(z.object({ currency: z.string() })) })
         .safeParse(response.body);
-      if (response.status !== 200 || !balance.success) throw unreadable(response.status, 'a readable balance');
+      if (response.status !== 200 || !balance.success)
+        throw unreadable(response.status, 'a readable balance');
       const currencies = balance.data.available.map((entry) => entry.currency.toUpperCase()).join(', ');
       return {
         ok: true,

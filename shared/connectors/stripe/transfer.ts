@@ -59,7 +59,9 @@ function latestReversal(transfer: StripeTransfer) {
  */
 function returnCodeOf(metadata: Record<string, string> | null | undefined): FailureCode {
   const code = metadata?.return_code;
-  return code && (FAILURE_CODES as readonly string[]).includes(code) ? (code as FailureCode) : 'provider_rejected';
+  return code && (FAILURE_CODES as readonly string[]).includes(code)
+    ? (code as FailureCode)
+    : 'provider_rejected';
 }
 
 /**

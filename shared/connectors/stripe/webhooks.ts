@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 import * as z from 'zod';
 import type { TransferOutcome } from '../../domain/execution.js';
-import { type ProviderWebhookEvent, type ProviderWebhookRequest, WebhookVerificationError } from '../connector.js';
+import {
+  type ProviderWebhookEvent,
+  type ProviderWebhookRequest,
+  WebhookVerificationError,
+} from '../connector.js';
 import { safeEqual } from '../http.js';
 import { outcomeOfTransfer, payoutIdOf, stripeTransfer } from './transfer.js';
 
@@ -23,7 +27,12 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
  * `webhooks.constructEvent`, but it cannot be imported without the whole client (≈246 kB minified),
  * and every connector is bundled into the executor. The tests check this against the package.
  */
-export function verifyStripeSignature(rawBody: string, header: string | undefined, secret: string, now: number): void {
+export function verifyStripeSignature(
+  rawBody: string,
+  header: string | undefined,
+  secret: string,
+  now: number,
+): void {
   if (!header) throw new WebhookVerificationError('The Stripe-Signature header is missing');
   let timestamp: number | undefined;
   const signatures: string[] = [];
@@ -39,7 +48,9 @@ export function verifyStripeSignature(rawBody: string, header: string | undefine
     throw new WebhookVerificationError('The Stripe-Signature header has no timestamp or no v1 signature');
   const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`, 'utf8').digest('hex');
   if (!signatures.some((signature) => safeEqual(signature, expected)))
-    throw new WebhookVerificationError('No Stripe-Signature v1 signature matches the body and the signing secret');
+    throw new WebhookVerificationError(
+      'No Stripe-Signature v1 signature matches the body and the signing secret',
+    );
   if (Math.abs(Math.floor(now / 1000) - timestamp) > SIGNATURE_TOLERANCE_SECONDS)
     throw new WebhookVerificationError(
       `The Stripe-Signature timestamp is more than ${SIGNATURE_TOLERANCE_SECONDS} s from now`,
@@ -56,7 +67,11 @@ const stripeEvent = z.object({
 });
 
 /** What an event about a transfer means for its payout (null: nothing changes). */
-function outcomeOfEvent(type: string, transfer: z.infer<typeof stripeTransfer>, now: number): TransferOutcome | null {
+function outcomeOfEvent(
+  type: string,
+  transfer: z.infer<typeof stripeTransfer>,
+  now: number,
+): TransferOutcome | null {
   switch (type) {
     // A transfer exists only once it is made: paid (the executor usually knew already).
     case 'transfer.created':
@@ -90,7 +105,8 @@ export function readStripeWebhook(
   const { id, type, data } = event.data;
   if (data.object.object !== 'transfer') return [];
   const transfer = stripeTransfer.safeParse(data.object);
-  if (!transfer.success) throw new Error(`Stripe event ${id} (${type}) carries a transfer the connector cannot read`);
+  if (!transfer.success)
+    throw new Error(`Stripe event ${id} (${type}) carries a transfer the connector cannot read`);
   return [
     {
       eventId: id,
