@@ -138,7 +138,9 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
       id: transfer.id,
       ...(transfer.reason ? { reason: transfer.reason } : {}),
       reference: transfer.reference,
-      ...(transfer.referenceForBeneficiary ? { referenceForBeneficiary: transfer.referenceForBeneficiary } : {}),
+      ...(transfer.referenceForBeneficiary
+        ? { referenceForBeneficiary: transfer.referenceForBeneficiary }
+        : {}),
       status: transfer.status,
     };
   }
@@ -222,7 +224,10 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
   function listTransactions(url: URL) {
     const query = url.searchParams;
     if (query.get('balanceAccountId') !== credentials.balance_account_id)
-      return { status: 403, body: restError(403, '00_403', 'Forbidden', 'Not allowed to see this balance account') };
+      return {
+        status: 403,
+        body: restError(403, '00_403', 'Forbidden', 'Not allowed to see this balance account'),
+      };
     const since = Date.parse(query.get('createdSince') ?? '');
     const until = Date.parse(query.get('createdUntil') ?? '');
     const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 10)));
@@ -327,7 +332,9 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
     invalidRequests: () => requests.filter((request) => !request.valid),
     transfersFor: (payoutId) => transfersByReference.get(payoutId)?.length ?? 0,
     duplicateTransfers: () =>
-      [...transfersByReference].filter(([, transfers]) => transfers.length > 1).map(([reference]) => reference),
+      [...transfersByReference]
+        .filter(([, transfers]) => transfers.length > 1)
+        .map(([reference]) => reference),
     transferIdFor: (payoutId) => transfersByReference.get(payoutId)?.[0]?.id,
     transferFor: latest,
     refuseNext(count, status, retryAfterSeconds) {

@@ -32,7 +32,10 @@ export const ADYEN_REASONS = {
     code: 'unsupported_destination',
     text: "this route needs the recipient's address, which the platform does not send",
   },
-  counterpartyBankTimedOut: { code: 'provider_rejected', text: "the recipient's bank did not answer in time" },
+  counterpartyBankTimedOut: {
+    code: 'provider_rejected',
+    text: "the recipient's bank did not answer in time",
+  },
   counterpartyBankUnavailable: { code: 'provider_rejected', text: "the recipient's bank is unavailable" },
   declinedByTransactionRule: { code: 'provider_rejected', text: 'a transaction rule declined the transfer' },
   error: { code: 'provider_rejected', text: 'Adyen could not process the transfer' },
@@ -57,7 +60,10 @@ export function failureFromReason(
   const entry = known ? ADYEN_REASONS[reason as AdyenReason] : undefined;
   if (!entry) {
     const why = reason ? `an unlisted reason` : 'no reason';
-    return { code: 'provider_rejected', message: `Adyen: ${reason ?? status} — transfer ${status} with ${why}` };
+    return {
+      code: 'provider_rejected',
+      message: `Adyen: ${reason ?? status} — transfer ${status} with ${why}`,
+    };
   }
   return { code: entry.code, message: `Adyen: ${reason} — ${entry.text}` };
 }

@@ -153,7 +153,9 @@ function adyenProvider(creds: AdyenCredentials, runtime: ConnectorRuntime): Conn
     const key = request.idempotencyKey;
     // Checked before anything is sent: a programming error, not the payout's fault.
     if (key.length > MAX_IDEMPOTENCY_KEY || request.payoutId.length > MAX_REFERENCE)
-      throw new Error(`Adyen: payout ${request.payoutId} has an id too long for an Idempotency-Key/reference`);
+      throw new Error(
+        `Adyen: payout ${request.payoutId} has an id too long for an Idempotency-Key/reference`,
+      );
     const destination = request.destination;
     if (destination.type !== 'bank_account')
       return failed('', {
@@ -176,10 +178,11 @@ function adyenProvider(creds: AdyenCredentials, runtime: ConnectorRuntime): Conn
       const transfer = transferResponse.safeParse(response.body);
       // Adyen accepted something we cannot read: the transfer may exist, so its outcome is unknown.
       if (!transfer.success)
-        throw new ProviderTimeoutError(key, `POST /transfers answered ${response.status} without a readable transfer`);
-      return (
-        finalOutcome(transfer.data, now()) ?? { status: 'pending', providerReference: transfer.data.id }
-      );
+        throw new ProviderTimeoutError(
+          key,
+          `POST /transfers answered ${response.status} without a readable transfer`,
+        );
+      return finalOutcome(transfer.data, now()) ?? { status: 'pending', providerReference: transfer.data.id };
     }
     const error = restServiceError.safeParse(response.body).data ?? {};
     // The same key still being processed by an earlier attempt: that one may be making the transfer.
@@ -211,7 +214,12 @@ function adyenProvider(creds: AdyenCredentials, runtime: ConnectorRuntime): Conn
     const since = Number.isNaN(created) ? now() - IDEMPOTENCY_KEY_DAYS * DAY_MS : created;
     let path = transactionsPath(since - LOOKUP_MARGIN_MS, now() + 60_000, 100);
     for (let page = 0; page < MAX_LOOKUP_PAGES; page++) {
-      const response = await providerCall(runtime, { method: 'GET', path, headers: headers(), key: reference });
+      const response = await providerCall(runtime, {
+        method: 'GET',
+        path,
+        headers: headers(),
+        key: reference,
+      });
       if (response.status !== 200)
         throw new ProviderUnavailableError(
           response.status,
@@ -220,7 +228,11 @@ function adyenProvider(creds: AdyenCredentials, runtime: ConnectorRuntime): Conn
         );
       const parsed = transactionPage.safeParse(response.body);
       if (!parsed.success)
-        throw new ProviderUnavailableError(response.status, undefined, 'GET /transactions: unreadable answer');
+        throw new ProviderUnavailableError(
+          response.status,
+          undefined,
+          'GET /transactions: unreadable answer',
+        );
       const match = parsed.data.data?.find(
         (transaction) =>
           transaction.transfer?.reference === reference && (transaction.amount?.value ?? 0) < 0,

@@ -73,7 +73,8 @@ export function verifyAdyenWebhook(
   // Signed, but another kind of webhook (balance account, transaction…): nothing about a payout.
   if (type === undefined || !TRANSFER_WEBHOOKS.includes(type)) return [];
   const parsed = transferNotification.safeParse(body);
-  if (!parsed.success) throw new WebhookVerificationError(`Adyen ${type} webhook without a readable transfer`);
+  if (!parsed.success)
+    throw new WebhookVerificationError(`Adyen ${type} webhook without a readable transfer`);
   const data = parsed.data.data;
 
   // Ours only when it is an outgoing bank transfer from the tenant's balance account: another
