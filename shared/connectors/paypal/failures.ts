@@ -58,14 +58,8 @@ export function failureCodeFor(name: string | undefined, field?: string): Failur
 }
 
 /** "PayPal: RECEIVER_ACCOUNT_LOCKED — <PayPal's words>", bounded (messages are stored and shown). */
-export function failureMessageFor(
-  name: string | undefined,
-  message: string | undefined,
-  context?: string,
-): string {
-  const what = name ?? 'no error name';
-  const words = message ? ` — ${message}` : '';
-  const text = `PayPal: ${what}${words}${context ? ` (${context})` : ''}`;
+export function failureMessageFor(name: string | undefined, message: string | undefined): string {
+  const text = `PayPal: ${name ?? 'no error name'}${message ? ` — ${message}` : ''}`;
   return text.length > 500 ? `${text.slice(0, 499)}…` : text;
 }
 

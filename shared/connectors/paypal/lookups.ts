@@ -4,15 +4,20 @@ import { type BatchAnswer, batchAnswer, type PayoutItem, payoutItem, readError }
 
 /**
  * GET /v1/payments/payouts/{payout_batch_id}: the batch and its items, as PayPal sees them now.
- * Creates nothing. An answer other than the batch throws (PayPal named a batch it cannot show: look
- * again later, never guess).
+ * Creates nothing. Undefined when PayPal knows no such batch (404); any other answer than the batch
+ * throws (look again later, never guess).
  */
-export async function fetchBatch(client: PaypalClient, batchId: string, key: string): Promise<BatchAnswer> {
+export async function fetchBatch(
+  client: PaypalClient,
+  batchId: string,
+  key: string,
+): Promise<BatchAnswer | undefined> {
   const response = await client.call({
     method: 'GET',
     path: `/v1/payments/payouts/${encodeURIComponent(batchId)}`,
     key,
   });
+  if (response.status === 404) return undefined;
   const parsed = batchAnswer.safeParse(response.body);
   if (response.status === 200 && parsed.success) return parsed.data;
   const error = readError(response.body);

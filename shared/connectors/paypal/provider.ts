@@ -53,8 +53,8 @@ export function createPaypalProvider(
     const refuse = (message: string): Prepared => ({
       refusal: {
         status: 'failed',
-        // PayPal never saw it, so there is no PayPal id: the payout id (what PayPal would know it by).
-        providerReference: request.payoutId,
+        // PayPal never saw it: no PayPal id.
+        providerReference: '',
         failureCode: 'unsupported_destination',
         failureMessage: `PayPal: not sent — ${message}`,
       },
@@ -73,9 +73,13 @@ export function createPaypalProvider(
     return { body: createPayoutBody(request, email, amount.value) };
   }
 
-  /** The batch, read again from PayPal (creates nothing); it must be the payout's own batch. */
-  async function lookUp(batchId: string, request: TransferRequest): Promise<TransferOutcome> {
+  /**
+   * The batch, read again from PayPal (creates nothing); it must be the payout's own batch. Undefined
+   * when PayPal knows no batch by that id.
+   */
+  async function readBatch(batchId: string, request: TransferRequest): Promise<TransferOutcome | undefined> {
     const batch = await fetchBatch(client, batchId, request.idempotencyKey);
+    if (!batch) return undefined;
     const senderBatchId = batch.batch_header.sender_batch_header?.sender_batch_id;
     if (senderBatchId !== undefined && senderBatchId !== request.payoutId)
       throw new ProviderTimeoutError(
@@ -83,6 +87,16 @@ export function createPaypalProvider(
         `PayPal batch ${batchId} belongs to sender_batch_id ${senderBatchId}, not to payout ${request.payoutId}`,
       );
     return batchOutcome(batch, request.payoutId, now());
+  }
+
+  /** A batch PayPal itself named (a create answer, a duplicate's link): it must be readable. */
+  async function lookUp(batchId: string, request: TransferRequest): Promise<TransferOutcome> {
+    const outcome = await readBatch(batchId, request);
+    if (outcome) return outcome;
+    throw new ProviderTimeoutError(
+      request.idempotencyKey,
+      `PayPal named batch ${batchId} for payout ${request.payoutId} but does not show it (404): look again later`,
+    );
   }
 
   /**
@@ -133,13 +147,10 @@ export function createPaypalProvider(
         return {
           outcome: {
             status: 'failed',
-            providerReference: request.payoutId,
+            // No batch was made: PayPal's id of the refused request, for its support.
+            providerReference: error.debug_id ?? '',
             failureCode: failureCodeFor(error.name, detail?.field),
-            failureMessage: failureMessageFor(
-              error.name,
-              words || undefined,
-              error.debug_id ? `debug_id ${error.debug_id}` : undefined,
-            ),
+            failureMessage: failureMessageFor(error.name, words || undefined),
           },
           current: true,
         };
@@ -165,8 +176,9 @@ export function createPaypalProvider(
      * PayPal has no lookup by `sender_batch_id`: GET needs the payout_batch_id, which an attempt that
      * timed out never learned. So:
      *
-     *   provider reference known   → GET the batch (creates nothing, at any age)
-     *   else, within 25 days       → replay the create request (same PayPal-Request-Id, same
+     *   provider reference known   → GET the batch (creates nothing, at any age); a reference PayPal
+     *                                does not know as a batch falls through to:
+     *   within 25 days             → replay the create request (same PayPal-Request-Id, same
      *                                sender_batch_id, same body), then GET the batch it names
      *   else                       → throw: only an operator (or the stored reference) can tell
      *
@@ -180,7 +192,11 @@ export function createPaypalProvider(
           idempotencyKey,
           `PayPal transfers are found from the payout's transfer request (or its payout_batch_id): none given for ${idempotencyKey}`,
         );
-      if (request.providerReference) return lookUp(request.providerReference, request);
+      // A stored reference that is no batch (a refused request's debug id) falls through to the replay.
+      const stored = request.providerReference
+        ? await readBatch(request.providerReference, request)
+        : undefined;
+      if (stored) return stored;
       const prepared = prepare(request);
       if ('refusal' in prepared) return undefined;
       const createdAt = request.createdAt ? Date.parse(request.createdAt) : Number.NaN;

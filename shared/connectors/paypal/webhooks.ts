@@ -173,8 +173,9 @@ async function readEvent(
     let outcome: TransferOutcome | null = null;
     // A denied batch (PayPal refused all of it) may come without item events: read what it says.
     if (header.batch_status === 'DENIED' && payoutId) {
-      const read = batchOutcome(await fetchBatch(client, header.payout_batch_id, key), payoutId, now);
-      outcome = read.status === 'pending' ? null : read;
+      const current = await fetchBatch(client, header.payout_batch_id, key);
+      const read = current ? batchOutcome(current, payoutId, now) : undefined;
+      outcome = read && read.status !== 'pending' ? read : null;
     }
     return [
       {
