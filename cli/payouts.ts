@@ -14,6 +14,7 @@ import type { RecoveryReport } from '../shared/use-cases/outbox-recovery.js';
 import { teamUseCase } from '../shared/use-cases/team.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { createBatchFromFile } from './batch.js';
+import { connectorCommands } from './connectors.js';
 import { CliError, resolveTarget } from './target.js';
 
 /**
@@ -423,9 +424,13 @@ async function invokeRecovery(functionName: string, staleSeconds: number): Promi
   return JSON.parse(payload) as RecoveryReport;
 }
 
+connectorCommands(program);
+
 program.parseAsync().catch((error: unknown) => {
   console.error(
     `payouts: ${error instanceof CliError ? error.message : error instanceof Error ? error.message : String(error)}`,
   );
+  if (error instanceof AppError && error.details && error.details.length > 1)
+    for (const problem of error.details) console.error(`  ${problem.param}: ${problem.message}`);
   process.exit(1);
 });

@@ -33,7 +33,12 @@ export function resolveTarget(table: string | undefined): {
   Object.assign(process.env, {
     ...LOCAL_AWS_ENV,
     AWS_ENDPOINT_URL_DYNAMODB: runtime.dynamodbEndpoint,
-    ...(runtime.awsEndpoint ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: runtime.awsEndpoint } : {}),
+    ...(runtime.awsEndpoint
+      ? {
+          AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: runtime.awsEndpoint,
+          AWS_ENDPOINT_URL_KMS: runtime.awsEndpoint,
+        }
+      : {}),
   });
   return { tableName: runtime.tableName, description: `the local platform at ${runtime.url}`, local: true };
 }

@@ -11,7 +11,7 @@ import { PayoutExecution } from './constructs/payout-execution.js';
 import { PayoutReports } from './constructs/payout-reports.js';
 import { PayoutsTable } from './constructs/payouts-table.js';
 import { accessLogsBucket } from './constructs/private-bucket.js';
-import { WebhookSecrets } from './constructs/webhook-secrets.js';
+import { ConnectorSecrets, WebhookSecrets } from './constructs/webhook-secrets.js';
 import { acknowledgeNagFindings } from './nag-suppressions.js';
 import { deploymentSettings } from './settings.js';
 
@@ -29,6 +29,7 @@ export class PayoutsStack extends Stack {
   readonly accessLogs: Bucket;
   readonly monitoring: PayoutsMonitoring;
   readonly webhookSecrets: WebhookSecrets;
+  readonly connectorSecrets: ConnectorSecrets;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -52,6 +53,7 @@ export class PayoutsStack extends Stack {
     });
 
     this.webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { functions: this.api.functions });
+    this.connectorSecrets = new ConnectorSecrets(this, 'ConnectorSecrets', { functions: this.api.functions });
     this.accessLogs = accessLogsBucket(this, 'AccessLogs');
     this.reports = new PayoutReports(this, 'Reports', {
       functions: this.api.functions,
@@ -84,6 +86,10 @@ export class PayoutsStack extends Stack {
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the payouts API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'The single table' });
+    new CfnOutput(this, 'ConnectorKeyArn', {
+      value: this.connectorSecrets.key.keyArn,
+      description: 'Seals tenants connector credentials (npm run payouts -- connectors set --key <this>)',
+    });
     new CfnOutput(this, 'InboundRequestsQueueUrl', {
       value: (this.execution.queues.get('inbound-requests') as { queueUrl: string }).queueUrl,
       description:

@@ -99,6 +99,13 @@ export interface ExecutionOptions {
   outboxRecoverySeconds?: number;
   /** The outbox sweeper's bound (PAYOUTS_OUTBOX_STALE_SECONDS; 15 minutes by default). */
   outboxStaleSeconds?: number;
+  /**
+   * Where each connector's provider is (tests and demos: the provider fakes of test/contracts/); a
+   * connector not named talks to its provider's real test or live host.
+   */
+  connectorBaseUrls?: Record<string, string>;
+  /** How long a call to a provider may take (ms; 10 s by default). */
+  connectorTimeoutMs?: number;
 }
 
 export interface LocalPlatform {
@@ -311,6 +318,11 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_SFN: awsEndpoint,
       AWS_ENDPOINT_URL_KMS: awsEndpoint,
       PAYOUTS_SECRETS_KEY_ID: LOCAL_KMS_KEY_ID,
+      PAYOUTS_CONNECTOR_KEY_ID: LOCAL_KMS_KEY_ID,
+      PAYOUTS_SANDBOX_RAIL: 'on',
+      ...(execution.connectorBaseUrls
+        ? { PAYOUTS_CONNECTOR_BASE_URLS: JSON.stringify(execution.connectorBaseUrls) }
+        : {}),
       PAYOUTS_APPROVAL_STATE_MACHINE_ARN: approvalMachineArn,
       PAYOUTS_USER_POOL_ID: LOCAL_USER_POOL_ID,
       PAYOUTS_INBOUND_BUCKET: LOCAL_INBOUND_BUCKET,
@@ -341,6 +353,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         PAYOUTS_RETRY_BASE_SECONDS: execution.retryBaseSeconds ?? 1,
         PAYOUTS_RETRY_CAP_SECONDS: execution.retryCapSeconds ?? 10,
         PAYOUTS_SANDBOX_CHAOS_CRASH_RATE: execution.executorKillRate,
+        PAYOUTS_CONNECTOR_TIMEOUT_MS: execution.connectorTimeoutMs,
         PAYOUTS_APPROVAL_TIMEOUT_SECONDS: execution.approvalTimeoutSeconds,
         PAYOUTS_OUTBOX_STALE_SECONDS: execution.outboxStaleSeconds,
         PAYOUTS_OUTBOX_RECOVERY_SECONDS: execution.outboxRecoverySeconds ?? LOCAL_OUTBOX_RECOVERY_SECONDS,

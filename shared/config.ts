@@ -24,7 +24,11 @@ const environment = z.object({
     .transform((text, context) => {
       try {
         const parsed = JSON.parse(text) as unknown;
-        if (parsed && typeof parsed === 'object' && Object.values(parsed).every((url) => typeof url === 'string'))
+        if (
+          parsed &&
+          typeof parsed === 'object' &&
+          Object.values(parsed).every((url) => typeof url === 'string')
+        )
           return parsed as Record<string, string>;
       } catch {
         // reported below

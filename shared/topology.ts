@@ -32,6 +32,11 @@ export interface FunctionSpec {
   inboundFiles?: true;
   /** Webhook signing secrets under the platform's KMS key: `seal` new ones, or `open` stored ones. */
   webhookSecrets?: 'seal' | 'open';
+  /**
+   * Tenants' connector credentials under their own KMS key: `open` them to call a provider (the
+   * executor, provider webhooks), or `manage` them (seal new ones and open them to test a connection).
+   */
+  connectorSecrets?: 'open' | 'manage';
   /** Counts its requests against the tenant's rate limit: may update the request counters only. */
   rateLimited?: true;
   /** Reads the table's stream and consumes its DLQ (the outbox recovery's replay). */
@@ -145,6 +150,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     table: 'read-write',
     // Later looks at a transfer (a return) are delayed messages on its own queue.
     sendsTo: ['execution'],
+    // Opens the tenant's credentials of the payout's rail to call its provider.
+    connectorSecrets: 'open',
     changesVisibilityOf: ['execution'],
     timeoutSeconds: 20,
     // Twice the execution queue's maxConcurrency: room for the outbox sweeper's and retries' work.
@@ -163,6 +170,23 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     approvals: 'resume',
     reports: 'read',
     memoryMb: 512,
+  },
+  {
+    name: 'portal-rails',
+    description:
+      'The portal’s Payout rails page (connectors, routing, test connection): apart from portal-api, which stays small without the provider connectors',
+    table: 'read-write',
+    portal: { userPool: 'read' },
+    connectorSecrets: 'manage',
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'receive-provider-webhook',
+    description:
+      'POST /v1/provider-webhooks/{connector}/{tenant_id}: a provider’s status update, verified by its signature',
+    table: 'read-write',
+    connectorSecrets: 'open',
+    timeoutSeconds: 29,
   },
   {
     name: 'portal-batches',
@@ -520,6 +544,16 @@ export const INBOUND_FILES = {
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'ANY', path: '/portal-api/{proxy+}', function: PORTAL_API_FUNCTION, auth: 'jwt' },
   { method: 'POST', path: '/portal-api/v1/payout-batches', function: 'portal-batches', auth: 'jwt' },
+  { method: 'ANY', path: '/portal-api/v1/payout-rails', function: 'portal-rails', auth: 'jwt' },
+  { method: 'ANY', path: '/portal-api/v1/payout-rails/{proxy+}', function: 'portal-rails', auth: 'jwt' },
+  {
+    method: 'POST',
+    path: '/v1/provider-webhooks/{connector}/{tenant_id}',
+    function: 'receive-provider-webhook',
+    auth: 'none',
+    // Providers send a steady trickle; a flood of forged calls stops here, before any signature check.
+    throttle: { rateLimit: 100, burstLimit: 200 },
+  },
   { method: 'POST', path: '/portal-api/v1/payout-batches/check', function: 'portal-batches', auth: 'jwt' },
   { method: 'GET', path: '/v1/health', function: 'get-health', auth: 'none' },
   { method: 'GET', path: '/v1/openapi.json', function: 'get-openapi', auth: 'none' },

@@ -6,8 +6,8 @@ import {
   createDynamoIdempotencyStore,
   createDynamoPayoutRepository,
 } from '../../shared/adapters/dynamodb/payout-repository.js';
-import { routerFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
+import { routerFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { loadConfig, queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { eventOrigin, senderOrigin } from '../../shared/ports/inbound-store.js';

@@ -1,4 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
+import { providerResolver } from '../../shared/adapters/connector-wiring.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createSandboxProvider } from '../../shared/adapters/sandbox-provider.js';
@@ -7,32 +8,39 @@ import {
   type TransferCheckMessage,
 } from '../../shared/adapters/sqs-transfer-checks.js';
 import { loadConfig } from '../../shared/config.js';
+import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
 import { RetryLaterError } from '../../shared/domain/errors.js';
 import { LeaseHeldError } from '../../shared/domain/execution.js';
 import { logger } from '../../shared/http/logger.js';
-import { ProviderUnavailableError } from '../../shared/ports/payout-provider.js';
+import { ProviderAuthenticationError, ProviderUnavailableError } from '../../shared/ports/payout-provider.js';
 import { backoffSeconds, retryBackoff, sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
-import { checkTransferUseCase, executePayoutUseCase } from '../../shared/use-cases/execute-payout.js';
+import {
+  ConnectorNotConfiguredError,
+  checkTransferUseCase,
+  executePayoutUseCase,
+} from '../../shared/use-cases/execute-payout.js';
 
 const config = loadConfig();
 const backoff = retryBackoff();
 const client = createDocumentClient();
 const table = config.PAYOUTS_TABLE_NAME;
 const payouts = createDynamoPayoutRepository({ client, table });
-const provider = createSandboxProvider({
+const sandbox = createSandboxProvider({
   client,
   table,
   crashAfterTransferRate: config.PAYOUTS_SANDBOX_CHAOS_CRASH_RATE,
   outage: config.PAYOUTS_SANDBOX_CHAOS_OUTAGE,
 });
+// Each payout leaves through its own rail, with its tenant's credentials (opened once per container).
+const providerFor = providerResolver({ client, table, config, registry: CONNECTOR_REGISTRY, sandbox });
 if (!config.PAYOUTS_QUEUE_URL_EXECUTION) throw new Error('PAYOUTS_QUEUE_URL_EXECUTION is not set');
 const execute = executePayoutUseCase({
   payouts,
-  provider,
+  providerFor,
   leaseSeconds: config.PAYOUTS_EXECUTION_LEASE_SECONDS,
   checks: createSqsTransferChecks({ queueUrl: config.PAYOUTS_QUEUE_URL_EXECUTION }),
 });
-const checkTransfer = checkTransferUseCase({ payouts, provider });
+const checkTransfer = checkTransferUseCase({ payouts, providerFor });
 
 /**
  * The payout an envelope names (`payout.queued`, or the sweeper's `outbox.execution_requested`): only
@@ -88,6 +96,12 @@ export const handler = sqsBatchHandler(async (record) => {
       if (seconds !== undefined)
         throw new RetryLaterError(Math.max(1, seconds), error.message, { cause: error });
     }
+    if (error instanceof ConnectorNotConfiguredError || error instanceof ProviderAuthenticationError)
+      // ERROR: only an admin can fix this (the tenant's rail or its credentials); retried meanwhile.
+      logger.error('The payout’s rail cannot be used; retried later with the same key', {
+        payoutId,
+        error: error.message,
+      });
     if (error instanceof ProviderUnavailableError) {
       // ERROR: a provider outage is what the executor's alarm is for, even when it asks us to wait.
       logger.error('Provider unavailable; the payout is retried later with the same key', {

@@ -29,3 +29,27 @@ export class WebhookSecrets extends Construct {
     }
   }
 }
+
+/**
+ * The customer managed key that seals tenants' connector credentials (provider API keys, signing
+ * secrets): apart from the webhook secrets' key, so that a function that signs webhooks can never
+ * read a provider key. The executor and the provider webhooks only decrypt; the payout rails page
+ * (and the operators' CLI, with their own credentials) encrypts and decrypts. Retained like the other.
+ */
+export class ConnectorSecrets extends Construct {
+  readonly key: Key;
+
+  constructor(scope: Construct, id: string, props: WebhookSecretsProps) {
+    super(scope, id);
+    this.key = new Key(this, 'Key', {
+      description: 'Seals the payouts platform tenants connector credentials',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const { spec, fn } of functionsWhere(props.functions, (candidate) => candidate.connectorSecrets)) {
+      fn.bindEnvironment({ PAYOUTS_CONNECTOR_KEY_ID: this.key.keyArn });
+      if (spec.connectorSecrets === 'manage') this.key.grant(fn, 'kms:Encrypt', 'kms:Decrypt');
+      else this.key.grant(fn, 'kms:Decrypt');
+    }
+  }
+}

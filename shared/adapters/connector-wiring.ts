@@ -1,22 +1,20 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../config.js';
 import type { Connector, ConnectorRuntime } from '../connectors/connector.js';
 import { createTokenBucket, type RequestLimiter, rateForContainers } from '../connectors/token-bucket.js';
-import type { Config } from '../config.js';
 import type { ConnectorName } from '../domain/connectors.js';
 import type { Payout } from '../domain/payout.js';
 import type { PayoutProvider } from '../ports/payout-provider.js';
 import { FUNCTIONS } from '../topology.js';
-import {
-  type ConnectorRegistry,
-  connectorCredentials,
-} from '../use-cases/connectors.js';
+import { type ConnectorRegistry, connectorCredentials } from '../use-cases/connectors.js';
 import { ConnectorNotConfiguredError, type ProviderResolver } from '../use-cases/execute-payout.js';
 import { createDynamoConnectorStore } from './dynamodb/connector-store.js';
 import { createKmsSecretSealer } from './kms-secret-sealer.js';
 import { SimulatedCrashError } from './sandbox-provider.js';
 
 /** How many executor containers may call a provider at once: each gets its share of the provider's rate. */
-const EXECUTOR_CONTAINERS = FUNCTIONS.find((spec) => spec.name === 'execute-payout')?.reservedConcurrency ?? 1;
+const EXECUTOR_CONTAINERS =
+  FUNCTIONS.find((spec) => spec.name === 'execute-payout')?.reservedConcurrency ?? 1;
 
 /**
  * How each connector reaches its provider in this deployment: the provider's test or live host (as the
@@ -35,7 +33,10 @@ export function connectorRuntimes(
     let limiter = limiters.get(name);
     if (!limiter) {
       limiter = createTokenBucket({
-        ratePerSecond: rateForContainers(connector.defaultRatePerSecond, options.containers ?? EXECUTOR_CONTAINERS),
+        ratePerSecond: rateForContainers(
+          connector.defaultRatePerSecond,
+          options.containers ?? EXECUTOR_CONTAINERS,
+        ),
       });
       limiters.set(name, limiter);
     }
@@ -89,9 +90,15 @@ export function providerResolver(deps: {
     const cacheKey = `${payout.tenantId}/${name}/${configured.mode}/${configured.sealedCredentials}`;
     let provider = built.get(cacheKey);
     if (!provider) {
-      const opened = await connectorCredentials({ store: { get: async () => config }, sealer })(payout.tenantId, name);
+      const opened = await connectorCredentials({ store: { get: async () => config }, sealer })(
+        payout.tenantId,
+        name,
+      );
       if (!opened) throw new ConnectorNotConfiguredError(payout.tenantId, name);
-      provider = withCrashAfterTransfer(connector.provider(opened.credentials, runtimeFor(name, opened.mode)), crashRate);
+      provider = withCrashAfterTransfer(
+        connector.provider(opened.credentials, runtimeFor(name, opened.mode)),
+        crashRate,
+      );
       built.set(cacheKey, provider);
     }
     return provider;

@@ -25,8 +25,7 @@ export function createKmsSecretSealer(config: { keyId: string | undefined }): Se
 
   return {
     async seal(plaintext, context) {
-      if (!config.keyId)
-        throw new Error('No KMS key is set: this function may not seal secrets');
+      if (!config.keyId) throw new Error('No KMS key is set: this function may not seal secrets');
       const { kms, sdk: api } = await sdk();
       const { CiphertextBlob } = await kms.send(
         new api.EncryptCommand({

@@ -85,7 +85,11 @@ export async function providerCall(
         request.key,
         `${request.method} ${request.path} answered ${status}; the outcome is unknown until looked up`,
       );
-    throw new ProviderUnavailableError(status, undefined, `${request.method} ${request.path} answered ${status}`);
+    throw new ProviderUnavailableError(
+      status,
+      undefined,
+      `${request.method} ${request.path} answered ${status}`,
+    );
   }
   if (status === 401 || status === 403) throw new ProviderAuthenticationError(status);
   return { status, headers: response.headers, body };

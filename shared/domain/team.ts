@@ -30,6 +30,7 @@ export const ACTIONS = {
   'api_keys.manage': 'Create and revoke API keys',
   'webhooks.manage': 'Create webhook endpoints, see delivery attempts, recover deliveries',
   'settings.manage': 'Change the manual payout criteria (reason codes, limits)',
+  'rails.manage': 'Configure payout rails: provider credentials, routing rules, test a connection',
   'audit.read': 'Read the audit log',
   'reports.manage': 'Request and download payout reports',
 } as const;
@@ -48,6 +49,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'api_keys.manage': ['admin'],
   'webhooks.manage': ['admin'],
   'settings.manage': ['admin'],
+  'rails.manage': ['admin'],
   'audit.read': ['admin', 'finance'],
   'reports.manage': ['admin', 'finance'],
 };

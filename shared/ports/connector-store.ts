@@ -26,5 +26,9 @@ export interface ConnectorStore {
   save(next: TenantConnectors & { lastAction?: ActionStamp }, expectedVersion: number): Promise<void>;
   /** Records a provider event once: false when it was already recorded (a second delivery). */
   recordProviderEvent(record: ProviderEventRecord): Promise<boolean>;
-  getProviderEvent(tenantId: string, connector: string, eventId: string): Promise<ProviderEventRecord | undefined>;
+  getProviderEvent(
+    tenantId: string,
+    connector: string,
+    eventId: string,
+  ): Promise<ProviderEventRecord | undefined>;
 }

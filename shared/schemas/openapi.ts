@@ -43,6 +43,33 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     security: [],
     responses: { '200': { description: 'OpenAPI 3.1 document' } },
   },
+  'POST /v1/provider-webhooks/{connector}/{tenant_id}': {
+    operationId: 'receiveProviderWebhook',
+    summary:
+      "A payment provider's status update (no API key: the provider's signature is the authentication)",
+    description:
+      "Point each provider's webhooks here (docs/deploy.md): `stripe` (Stripe-Signature), `adyen` (HmacSignature), `paypal` (PayPal's transmission headers, verified with PayPal). The signature is checked with the tenant's secret for that connector before anything is read. The same provider event twice changes nothing the second time; an event for a transfer the platform does not know is recorded and answered 200.",
+    security: [],
+    requestParams: {
+      path: z.object({
+        connector: z.enum(['stripe', 'adyen', 'paypal']),
+        tenant_id: z.string().meta({ example: 'ten_01JD7X2Q4M6N8P0R2S4T6V8W0Y' }),
+      }),
+    },
+    requestBody: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
+    responses: {
+      '200': {
+        description: 'Received (applied, already seen, or recorded as unmatched)',
+        ...json(z.object({ received: z.literal(true), events: z.int() })),
+      },
+      '400': error('`invalid_signature`: missing, malformed, wrong or stale signature; nothing changed'),
+      '404': error('No such connector configured for this tenant'),
+      '413': error('Body too large'),
+      '503': error(
+        '`verification_unavailable`: the provider could not confirm the signature now; it retries',
+      ),
+    },
+  },
   'POST /v1/payouts': {
     operationId: 'createPayout',
     summary: 'Create a payout (idempotent)',
@@ -54,7 +81,9 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
           'Created; a retry with the same key and body replays it with `Idempotent-Replayed: true`',
         ...json(payoutResource),
       },
-      '400': error('Invalid body or missing Idempotency-Key (every problem listed in `details`)'),
+      '400': error(
+        'Invalid body or missing Idempotency-Key (every problem listed in `details`); `unsupported_destination` (`param: destination.type`) when no payout rail configured for the account accepts the destination',
+      ),
       ...authErrors,
       ...rateLimited,
       '409': error('`idempotency_key_in_use` or `reference_already_used` (with `payout_id`)'),

@@ -52,7 +52,9 @@ export const destinationInput = z.discriminatedUnion(
   [bankAccountDestination, emailDestination, stripeAccountDestination],
   {
     error: (issue) =>
-      issue.code === 'invalid_union' ? "must have type 'bank_account', 'email' or 'stripe_account'" : undefined,
+      issue.code === 'invalid_union'
+        ? "must have type 'bank_account', 'email' or 'stripe_account'"
+        : undefined,
   },
 );
 

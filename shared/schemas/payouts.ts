@@ -50,10 +50,10 @@ export const payoutResource = z
     failure_code: z.string().nullable(),
     failure_message: z.string().nullable(),
     provider_reference: z.string().nullable(),
-    connector: z
-      .string()
-      .nullable()
-      .meta({ description: 'The rail that carried it (`sandbox`, `stripe`…); null until it is executed.' }),
+    connector: z.string().nullable().meta({
+      description:
+        "The rail that carries it (`sandbox`, `stripe`, `adyen`, `paypal`), chosen by the tenant's routing rules when it is created; null only on payouts older than connectors.",
+    }),
     return_code: z
       .string()
       .nullable()

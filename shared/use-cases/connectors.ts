@@ -81,7 +81,9 @@ export function toConnectorsResource(
       updated_by: connector.updatedBy,
     })),
     available: [
-      ...(sandboxAvailable ? [{ name: 'sandbox', label: 'Sandbox (test outcomes)', fields: [] as string[] }] : []),
+      ...(sandboxAvailable
+        ? [{ name: 'sandbox', label: 'Sandbox (test outcomes)', fields: [] as string[] }]
+        : []),
       ...Object.values(registry).map((connector) => ({
         name: connector.name,
         label: connector.label,
@@ -172,7 +174,10 @@ export function connectorsUseCase(deps: {
           })),
         );
       const credentials = parsed.data;
-      const sealed = await deps.sealer.seal(JSON.stringify(credentials), sealContext(caller.tenantId, connector.name));
+      const sealed = await deps.sealer.seal(
+        JSON.stringify(credentials),
+        sealContext(caller.tenantId, connector.name),
+      );
       const publicFields = Object.fromEntries(
         connector.publicFields.map((field) => [field, String(credentials[field] ?? '')]),
       );
@@ -197,9 +202,14 @@ export function connectorsUseCase(deps: {
       const connector = definition(name);
       return update(caller, 'connector.remove', (current) => {
         if (!current.connectors[connector.name])
-          throw new AppError('not_found_error', 'resource_missing', `No such connector configured: '${name}'`, {
-            param: 'connector',
-          });
+          throw new AppError(
+            'not_found_error',
+            'resource_missing',
+            `No such connector configured: '${name}'`,
+            {
+              param: 'connector',
+            },
+          );
         const { [connector.name]: _removed, ...rest } = current.connectors;
         return {
           ...current,
@@ -228,23 +238,42 @@ export function connectorsUseCase(deps: {
         const at = `rules[${index}]`;
         const type = rule.destination_type as DestinationType;
         if (!(type in { bank_account: 1, email: 1, stripe_account: 1 }))
-          problems.push({ param: `${at}.destination_type`, message: "must be 'bank_account', 'email' or 'stripe_account'" });
+          problems.push({
+            param: `${at}.destination_type`,
+            message: "must be 'bank_account', 'email' or 'stripe_account'",
+          });
         else if (!usable(rule.connector))
-          problems.push({ param: `${at}.connector`, message: `'${rule.connector}' is not configured for this account` });
+          problems.push({
+            param: `${at}.connector`,
+            message: `'${rule.connector}' is not configured for this account`,
+          });
         else if (!CONNECTOR_DESTINATIONS[rule.connector].includes(type))
-          problems.push({ param: `${at}.connector`, message: `${rule.connector} cannot carry '${type}' destinations` });
+          problems.push({
+            param: `${at}.connector`,
+            message: `${rule.connector} cannot carry '${type}' destinations`,
+          });
         else if (rule.currency != null && !/^[A-Z]{3}$/.test(rule.currency))
-          problems.push({ param: `${at}.currency`, message: 'must be a three-letter currency code, or empty for every currency' });
-        else rules.push({ destinationType: type, currency: rule.currency ?? null, connector: rule.connector });
+          problems.push({
+            param: `${at}.currency`,
+            message: 'must be a three-letter currency code, or empty for every currency',
+          });
+        else
+          rules.push({ destinationType: type, currency: rule.currency ?? null, connector: rule.connector });
       });
       const fallback = input.default_connector ?? null;
       if (fallback !== null && !usable(fallback))
-        problems.push({ param: 'default_connector', message: `'${fallback}' is not configured for this account` });
+        problems.push({
+          param: 'default_connector',
+          message: `'${fallback}' is not configured for this account`,
+        });
       if (problems.length) throw new ValidationError(problems);
       return update(caller, 'connector_routes.update', (latest) => ({
         ...latest,
         // Most specific first: a currency rule wins over a rule for every currency, whatever the order given.
-        rules: [...rules.filter((rule) => rule.currency !== null), ...rules.filter((rule) => rule.currency === null)],
+        rules: [
+          ...rules.filter((rule) => rule.currency !== null),
+          ...rules.filter((rule) => rule.currency === null),
+        ],
         defaultConnector: fallback as ConnectorName | null,
       }));
     },
@@ -257,10 +286,18 @@ export function connectorsUseCase(deps: {
         throw new AppError('not_found_error', 'resource_missing', `No such connector configured: '${name}'`, {
           param: 'connector',
         });
-      const provider = connector.provider(configured.credentials, deps.runtimeFor(connector.name, configured.mode));
+      const provider = connector.provider(
+        configured.credentials,
+        deps.runtimeFor(connector.name, configured.mode),
+      );
       try {
         const result = await provider.testConnection();
-        return { object: 'connection_test' as const, connector: connector.name, ok: true, detail: result.detail };
+        return {
+          object: 'connection_test' as const,
+          connector: connector.name,
+          ok: true,
+          detail: result.detail,
+        };
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         return { object: 'connection_test' as const, connector: connector.name, ok: false, detail: why };

@@ -12,8 +12,8 @@ import { type ManualDetails, newPayout, type PayoutSource } from '../domain/payo
 import type { IdempotencyStore, PayoutRepository, StoredResponse } from '../ports/payout-repository.js';
 import type { TeamStore } from '../ports/team-store.js';
 import type { CreatePayoutBody } from '../schemas/payout-request.js';
-import type { ConnectorRouter } from './connectors.js';
 import { toPayoutResource } from '../schemas/payouts.js';
+import type { ConnectorRouter } from './connectors.js';
 
 function referenceAlreadyUsed(reference: string, payoutId: string): AppError {
   return new AppError(

@@ -113,7 +113,9 @@ export function checkTransferUseCase(deps: {
     const provider = await providerFor(payout);
     const outcome = await provider.findTransfer(payout.id, transferRequestOf(payout));
     if (outcome?.status !== 'returned') return 'unchanged';
-    return (await apply(tenantId, payoutId, outcome, provider.name)) === 'returned' ? 'returned' : 'unchanged';
+    return (await apply(tenantId, payoutId, outcome, provider.name)) === 'returned'
+      ? 'returned'
+      : 'unchanged';
   };
 }
 
@@ -157,7 +159,9 @@ export function executePayoutUseCase(deps: {
     const request = transferRequestOf(payout);
     // Only an attempt that follows another can find a transfer already made.
     const earlier =
-      (payout.execution?.attempts ?? 1) > 1 ? await provider.findTransfer(request.idempotencyKey, request) : undefined;
+      (payout.execution?.attempts ?? 1) > 1
+        ? await provider.findTransfer(request.idempotencyKey, request)
+        : undefined;
     if (earlier) return earlier;
     try {
       return await provider.createTransfer(request);
@@ -218,7 +222,8 @@ export function executePayoutUseCase(deps: {
             : outcome.status === 'paid'
               ? outcome.checkAgainAfterSeconds
               : undefined;
-        if (checkAfter !== undefined && deps.checks) await deps.checks.schedule(tenantId, payoutId, checkAfter);
+        if (checkAfter !== undefined && deps.checks)
+          await deps.checks.schedule(tenantId, payoutId, checkAfter);
       } else settled = rail;
       try {
         await deps.payouts.transition({ current: leased, next: settled });

@@ -57,7 +57,9 @@ export function payoutBatchesUseCase(deps: {
     const config = await deps.routing.store.get(tenantId);
     const problems: { param: string; message: string }[] = [];
     const result = items.map((item, index) => {
-      const connector = routePayout(config, item, { sandboxAvailable: deps.routing?.sandboxAvailable ?? false });
+      const connector = routePayout(config, item, {
+        sandboxAvailable: deps.routing?.sandboxAvailable ?? false,
+      });
       if (!connector)
         problems.push({
           param: `items[${index}].destination.type`,

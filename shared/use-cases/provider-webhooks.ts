@@ -51,14 +51,20 @@ export function receiveProviderWebhookUseCase(deps: {
   const log = deps.log ?? (() => undefined);
   const apply = applyTransferOutcomeUseCase(deps);
 
-  async function handle(tenantId: string, connector: ConnectorName, event: ProviderWebhookEvent): Promise<string> {
+  async function handle(
+    tenantId: string,
+    connector: ConnectorName,
+    event: ProviderWebhookEvent,
+  ): Promise<string> {
     if (await deps.store.getProviderEvent(tenantId, connector, event.eventId)) return 'duplicate';
     let result = 'unmatched';
     const payout = event.payoutId ? await deps.payouts.get(tenantId, event.payoutId) : undefined;
     if (payout) {
       const rail = payout.connector ?? 'sandbox';
       const otherTransfer =
-        payout.providerReference && event.providerReference && payout.providerReference !== event.providerReference;
+        payout.providerReference &&
+        event.providerReference &&
+        payout.providerReference !== event.providerReference;
       if (rail !== connector || otherTransfer) {
         result = 'mismatched';
         log('Provider event names a payout of another rail or transfer: recorded, not applied', {
@@ -100,23 +106,42 @@ export function receiveProviderWebhookUseCase(deps: {
     if (!configured) throw notFound();
     let events: ProviderWebhookEvent[];
     try {
-      events = await connector.verifyWebhook(input.request, configured.credentials, deps.runtimeFor(name, configured.mode));
+      events = await connector.verifyWebhook(
+        input.request,
+        configured.credentials,
+        deps.runtimeFor(name, configured.mode),
+      );
     } catch (error) {
       if (error instanceof WebhookVerificationError)
-        throw new AppError('invalid_request_error', 'invalid_signature', `The webhook's signature is not valid: ${error.message}`, {
-          param: 'signature',
-        });
+        throw new AppError(
+          'invalid_request_error',
+          'invalid_signature',
+          `The webhook's signature is not valid: ${error.message}`,
+          {
+            param: 'signature',
+          },
+        );
       if (error instanceof ProviderUnavailableError)
         // The provider could not confirm the signature now (PayPal verifies by postback): ask it to retry.
-        throw new AppError('rate_limit_error', 'verification_unavailable', 'The signature cannot be verified right now; retry later.', {
-          statusCode: 503,
-          headers: { 'Retry-After': String(error.retryAfterSeconds ?? 60) },
-        });
+        throw new AppError(
+          'rate_limit_error',
+          'verification_unavailable',
+          'The signature cannot be verified right now; retry later.',
+          {
+            statusCode: 503,
+            headers: { 'Retry-After': String(error.retryAfterSeconds ?? 60) },
+          },
+        );
       throw error;
     }
     const results: string[] = [];
     for (const event of events) results.push(await handle(tenantId, name, event));
-    log('Provider webhook received', { tenantId, connector: name, events: events.map((event) => event.eventId), results });
+    log('Provider webhook received', {
+      tenantId,
+      connector: name,
+      events: events.map((event) => event.eventId),
+      results,
+    });
     return { received: events.length, results };
   };
 }

@@ -11,7 +11,10 @@ import { TABLE_DEFINITION } from './table-definition.js';
 const PROVIDER_EVENT_DAYS = 90;
 
 /** The tenants' payout rails and their provider events in the table (see keys.ts). */
-export function createDynamoConnectorStore(deps: { client: DynamoDBDocumentClient; table: string }): ConnectorStore {
+export function createDynamoConnectorStore(deps: {
+  client: DynamoDBDocumentClient;
+  table: string;
+}): ConnectorStore {
   const { client, table } = deps;
 
   async function putNew(item: Record<string, unknown>): Promise<boolean> {
@@ -46,11 +49,16 @@ export function createDynamoConnectorStore(deps: { client: DynamoDBDocumentClien
         ...keys.providerEvent(record.tenantId, record.connector, record.eventId),
         entity: 'provider_event',
         ...record,
-        [TABLE_DEFINITION.ttlAttribute]: Math.floor(Date.parse(record.receivedAt) / 1000) + PROVIDER_EVENT_DAYS * 86_400,
+        [TABLE_DEFINITION.ttlAttribute]:
+          Math.floor(Date.parse(record.receivedAt) / 1000) + PROVIDER_EVENT_DAYS * 86_400,
       }),
     async getProviderEvent(tenantId, connector, eventId) {
       const { Item } = await client.send(
-        new GetCommand({ TableName: table, Key: keys.providerEvent(tenantId, connector, eventId), ConsistentRead: true }),
+        new GetCommand({
+          TableName: table,
+          Key: keys.providerEvent(tenantId, connector, eventId),
+          ConsistentRead: true,
+        }),
       );
       return Item ? stripKeys<ProviderEventRecord>(Item) : undefined;
     },

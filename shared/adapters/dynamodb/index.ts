@@ -1,8 +1,8 @@
-import { createDynamoConnectorStore } from './connector-store.js';
 import type { Config } from '../../config.js';
 import { createDynamoAuditLog } from './audit-log.js';
 import { createDynamoBatchStore } from './batch-store.js';
 import { createDocumentClient } from './client.js';
+import { createDynamoConnectorStore } from './connector-store.js';
 import { createDynamoEventStore } from './event-store.js';
 import { createDynamoInboundStore } from './inbound-store.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';

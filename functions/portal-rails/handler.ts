@@ -1,0 +1,35 @@
+import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
+import { connectorRuntimes } from '../../shared/adapters/connector-wiring.js';
+import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
+import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
+import { binding, loadConfig } from '../../shared/config.js';
+import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
+import { portalApi } from '../../shared/http/portal-handler.js';
+import { connectorsUseCase } from '../../shared/use-cases/connectors.js';
+import { portalRailRoutes } from './routes.js';
+
+const config = loadConfig();
+const adapters = createDynamoAdapters(config);
+
+/** /portal-api/v1/payout-rails[/…]: the Payout rails page, with the same member checks as portal-api. */
+export const handler = portalApi(
+  portalRailRoutes(
+    connectorsUseCase({
+      store: adapters.connectors,
+      sealer: createKmsSecretSealer({ keyId: config.PAYOUTS_CONNECTOR_KEY_ID }),
+      registry: CONNECTOR_REGISTRY,
+      sandboxAvailable: config.PAYOUTS_SANDBOX_RAIL === 'on',
+      runtimeFor: connectorRuntimes(config, CONNECTOR_REGISTRY, { containers: 1 }),
+    }),
+  ),
+  {
+    team: adapters.team,
+    audit: adapters.audit,
+    rateLimits: rateLimitsFromEnvironment(),
+    directory: createCognitoDirectory({
+      userPoolId: binding(config, 'PAYOUTS_USER_POOL_ID'),
+      handOverPassword: false,
+    }),
+  },
+);
