@@ -34,6 +34,12 @@ import type { FakeWebhookKind, ProviderFake, RecordedRequest } from './provider-
  * A transfer is booked (listed by GET /transactions) as soon as it is answered: the POST answer
  * is Adyen's snapshot at authorisation, the ledger moves on at once, so a lookup after a timeout
  * finds the money as Adyen's would once it is booked.
+ *
+ * `webhook(payoutId, kind)` signs a `balancePlatform.transfer.updated` (HmacSignature header) for
+ * the payout's latest transfer, with its events so far: `paid` → booked; `failed` → failed with
+ * `reason` (for a transfer already booked the events say so, and the connector reads money that
+ * left and came back: returned); `returned` → booked, then returned. Adyen's scheme signs no
+ * timestamp, so `ageSeconds` only dates `creationDate` back.
  */
 export interface AdyenFake extends ProviderFake {
   credentials: { api_key: string; balance_account_id: string; hmac_key: string };

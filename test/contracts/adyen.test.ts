@@ -230,7 +230,8 @@ describe('Adyen connector against the Adyen fake (Prism on the Transfers API v4 
       );
     });
 
-    it.each(Object.entries(ADYEN_DECIMALS_DIFFERING_FROM_ISO))(
+    // Adyen's currency table: "differs from standard" (CLP and ISK 2 decimals, CVE and IDR 0).
+    it.each(['CLP', 'CVE', 'IDR', 'ISK'])(
       'refuses %s before sending anything: Adyen counts its decimals differently from ISO 4217',
       async (currency) => {
         const request = transferRequest({ currency, amount: 100_000 });
@@ -284,6 +285,67 @@ describe('Adyen connector against the Adyen fake (Prism on the Transfers API v4 
       fake.refuseNext(1, 500);
 
       await expect(provider.createTransfer(request)).rejects.toBeInstanceOf(ProviderTimeoutError);
+    });
+  });
+
+  describe('answers the fake does not play (a stubbed fetch)', () => {
+    const answering = (status: number, body: unknown) =>
+      adyenConnector.provider(fake.credentials, {
+        ...runtime,
+        fetch: async () => new Response(JSON.stringify(body), { status }),
+      });
+
+    it('reads "the same key is still in progress" (409, or 422 errorCode 704) as an unknown outcome', async () => {
+      const inProgress = { status: 422, errorCode: '704', title: 'Unprocessable', detail: 'in progress' };
+
+      await expect(answering(422, inProgress).createTransfer(transferRequest())).rejects.toBeInstanceOf(
+        ProviderTimeoutError,
+      );
+      await expect(answering(409, {}).createTransfer(transferRequest())).rejects.toBeInstanceOf(
+        ProviderTimeoutError,
+      );
+    });
+
+    it('fails the payout on a validation error not about the recipient: provider_rejected', async () => {
+      const invalid = {
+        errorCode: '30_001',
+        detail: 'Invalid amount',
+        invalidFields: [{ name: 'amount.value' }],
+      };
+
+      const outcome = await answering(422, invalid).createTransfer(transferRequest());
+
+      expect(outcome).toMatchObject({ status: 'failed', failureCode: 'provider_rejected' });
+    });
+
+    it('keeps the payout on an answer that says nothing about it (404): nothing was made, retry', async () => {
+      await expect(answering(404, {}).createTransfer(transferRequest())).rejects.toBeInstanceOf(
+        ProviderUnavailableError,
+      );
+    });
+
+    it('reads a 200 it cannot parse as an unknown outcome, never as a failure', async () => {
+      await expect(
+        answering(200, { unexpected: true }).createTransfer(transferRequest()),
+      ).rejects.toBeInstanceOf(ProviderTimeoutError);
+    });
+
+    it('reports an immediate booking as paid and a returned transfer as returned', async () => {
+      const booked = await answering(200, { id: 'T1', status: 'booked' }).createTransfer(transferRequest());
+      const returned = await answering(200, {
+        id: 'T2',
+        status: 'returned',
+        reason: 'counterpartyAccountClosed',
+        creationDate: '2026-01-02T03:04:05Z',
+      }).createTransfer(transferRequest());
+
+      expect(booked).toEqual({ status: 'paid', providerReference: 'T1' });
+      expect(returned).toEqual({
+        status: 'returned',
+        providerReference: 'T2',
+        returnCode: 'account_closed',
+        returnedAt: '2026-01-02T03:04:05.000Z',
+      });
     });
   });
 

@@ -94,7 +94,7 @@ const DESCRIPTION = /^[A-Za-z0-9/\-?:().,'+ ]{1,140}$/;
 type BankAccount = Extract<Destination, { type: 'bank_account' }>;
 
 /** The POST /transfers body (TransferInfo) for a payout to a bank account. */
-export function transferBody(
+function transferBody(
   request: TransferRequest,
   destination: BankAccount,
   amount: { currency: string; value: number },
