@@ -70,7 +70,7 @@ export const STRIPE_FAKE_FAILURES: Readonly<
   },
 };
 
-/** The API version of the vendored document (the connector pins the same). */
+/** Stripe's newest API version when the vendored document was taken (the connector pins the same). */
 export const STRIPE_FAKE_API_VERSION = '2025-09-30.clover';
 
 export interface StripeFake extends ProviderFake {
@@ -435,7 +435,8 @@ export async function startStripeFake(
         );
     }
     const answer = createTransfer(check.params);
-    if (key !== undefined) idempotency.set(key, { fingerprint, answer });
+    // Stripe keeps the answer as it was sent: a later reversal does not change a replay.
+    if (key !== undefined) idempotency.set(key, { fingerprint, answer: structuredClone(answer) });
     const delay = answer.status === 200 ? delays.shift() : undefined;
     if (delay === undefined) return send(res, answer, where);
     // Made, then answered too late: the caller's outcome is unknown.

@@ -15,9 +15,10 @@ import { readStripeWebhook } from './webhooks.js';
 
 /**
  * The Stripe API version every call is pinned to (`Stripe-Version`), so that a change of the
- * account's default version cannot change what the connector reads. It is the version of the
- * vendored API document the contract tests check requests against (test/contracts/stripe.openapi.json,
- * October 2025).
+ * account's default version cannot change what the connector reads: Stripe's newest version when the
+ * vendored API document the contract tests use was taken (test/contracts/stripe.openapi.json,
+ * October 2025; the version list is in the `stripe` package's changelog). The Transfer fields the
+ * connector reads are the same in every version since 2017-04-06.
  */
 export const STRIPE_API_VERSION = '2025-09-30.clover';
 
