@@ -47,8 +47,8 @@ function transfer(overrides: Partial<TransferRequest> & { email?: string } = {})
   };
 }
 
-function provider(with_: PaypalCredentials = credentials) {
-  return paypalConnector.provider(with_, runtime);
+function provider(tenant: PaypalCredentials = credentials) {
+  return paypalConnector.provider(tenant, runtime);
 }
 
 function since(mark: number): RecordedRequest[] {
@@ -65,9 +65,9 @@ function expectAllValid(mark: number) {
 
 function verify(
   hook: { headers: Record<string, string>; body: string },
-  with_: PaypalCredentials = credentials,
+  tenant: PaypalCredentials = credentials,
 ) {
-  return paypalConnector.verifyWebhook({ headers: hook.headers, rawBody: hook.body }, with_, runtime);
+  return paypalConnector.verifyWebhook({ headers: hook.headers, rawBody: hook.body }, tenant, runtime);
 }
 
 describe('PayPal connector: payouts', () => {
