@@ -106,6 +106,8 @@ export interface ExecutionOptions {
   connectorBaseUrls?: Record<string, string>;
   /** How long a call to a provider may take (ms; 10 s by default). */
   connectorTimeoutMs?: number;
+  /** Whether tenants may use the sandbox rail (`on` locally, as in a test deployment). */
+  sandboxRail?: 'on' | 'off';
 }
 
 export interface LocalPlatform {
@@ -319,7 +321,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       AWS_ENDPOINT_URL_KMS: awsEndpoint,
       PAYOUTS_SECRETS_KEY_ID: LOCAL_KMS_KEY_ID,
       PAYOUTS_CONNECTOR_KEY_ID: LOCAL_KMS_KEY_ID,
-      PAYOUTS_SANDBOX_RAIL: 'on',
+      PAYOUTS_SANDBOX_RAIL: execution.sandboxRail ?? 'on',
       ...(execution.connectorBaseUrls
         ? { PAYOUTS_CONNECTOR_BASE_URLS: JSON.stringify(execution.connectorBaseUrls) }
         : {}),

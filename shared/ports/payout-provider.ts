@@ -14,6 +14,8 @@ export interface TransferRequest {
   destination: Destination;
   /** When the payout was created: where a lookup by time window starts. */
   createdAt?: string;
+  /** The provider's reference an earlier attempt stored (a pending transfer): a lookup can go straight to it. */
+  providerReference?: string | null;
 }
 
 /** The bank or payment network that moves the money. */

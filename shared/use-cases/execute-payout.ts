@@ -47,6 +47,7 @@ export function transferRequestOf(payout: Payout): TransferRequest {
     currency: payout.currency,
     destination: payout.destination,
     createdAt: payout.createdAt,
+    providerReference: payout.providerReference,
   };
 }
 

@@ -7,7 +7,7 @@ import {
 import { type ConnectorName, isConnectorName } from '../domain/connectors.js';
 import { AppError } from '../domain/errors.js';
 import type { ConnectorStore } from '../ports/connector-store.js';
-import { ProviderUnavailableError } from '../ports/payout-provider.js';
+import { ProviderAuthenticationError, ProviderUnavailableError } from '../ports/payout-provider.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import type { ConnectorRegistry } from './connectors.js';
 import { applyTransferOutcomeUseCase } from './execute-payout.js';
@@ -121,7 +121,14 @@ export function receiveProviderWebhookUseCase(deps: {
             param: 'signature',
           },
         );
-      if (error instanceof ProviderUnavailableError)
+      if (error instanceof ProviderAuthenticationError)
+        // The tenant's credentials were refused while verifying (PayPal's postback): an admin must fix
+        // them; the provider retries meanwhile, and the error log is the alarm.
+        log('Provider refused the connector credentials while verifying a webhook', {
+          tenantId,
+          connector: name,
+        });
+      if (error instanceof ProviderUnavailableError || error instanceof ProviderAuthenticationError)
         // The provider could not confirm the signature now (PayPal verifies by postback): ask it to retry.
         throw new AppError(
           'rate_limit_error',
@@ -129,7 +136,11 @@ export function receiveProviderWebhookUseCase(deps: {
           'The signature cannot be verified right now; retry later.',
           {
             statusCode: 503,
-            headers: { 'Retry-After': String(error.retryAfterSeconds ?? 60) },
+            headers: {
+              'Retry-After': String(
+                (error instanceof ProviderUnavailableError && error.retryAfterSeconds) || 60,
+              ),
+            },
           },
         );
       throw error;
