@@ -49,7 +49,8 @@ export async function startPrism(document: string, options: { timeoutMs?: number
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 90_000);
   while (!/Prism is listening/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`prism exited (${child.exitCode}) on ${document}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`prism exited (${child.exitCode}) on ${document}:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`prism did not start on ${document} in time:\n${output.slice(-2000)}`);

@@ -414,7 +414,10 @@ describe('HTTP API', () => {
     expect(stage.Properties.RouteSettings).toEqual({
       'POST /v1/payout-batches': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
       'POST /v1/reports': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
-      'POST /v1/provider-webhooks/{connector}/{tenant_id}': { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      'POST /v1/provider-webhooks/{connector}/{tenant_id}': {
+        ThrottlingRateLimit: 100,
+        ThrottlingBurstLimit: 200,
+      },
     });
   });
 
