@@ -91,7 +91,11 @@ export function createLocalApiGateway(options: LocalApiGatewayOptions): Server {
   // other matches (`POST /portal-api/v1/payout-batches` before `ANY /portal-api/{proxy+}`).
   const generality = (route: RouteSpec) =>
     (route.path.includes('+}') ? 2 : 0) + (route.method === 'ANY' ? 1 : 0);
-  const routes = [...options.routes].sort((a, b) => generality(a) - generality(b)).map(compile);
+  // Among greedy routes, the longer literal prefix is the more specific (`/portal-api/v1/payout-rails/{proxy+}`
+  // before `/portal-api/{proxy+}`), as API Gateway matches them.
+  const routes = [...options.routes]
+    .sort((a, b) => generality(a) - generality(b) || b.path.length - a.path.length)
+    .map(compile);
 
   async function handle(request: IncomingMessage): Promise<APIGatewayProxyStructuredResultV2> {
     const url = new URL(request.url ?? '/', 'http://localhost');
