@@ -4,6 +4,11 @@ import type { CognitoUser, CognitoUserSession } from 'amazon-cognito-identity-js
 export interface PortalConfig {
   stage: 'local' | 'aws';
   apiBase: string;
+  /**
+   * The payouts API's public address (`https://api.example.com`), where providers send webhooks.
+   * Optional: without it the portal shows provider webhook URLs as paths (or, locally, on its own origin).
+   */
+  publicApiBase?: string;
   cognito: { endpoint: string; userPoolId: string; clientId: string; region: string };
 }
 

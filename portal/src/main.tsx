@@ -13,6 +13,7 @@ import { HelpPage } from './pages/Help';
 import { MfaSetup, SignInWithCode } from './pages/MfaSetup';
 import { NewPayoutPage } from './pages/NewPayout';
 import { PayoutDetailPage } from './pages/PayoutDetail';
+import { PayoutRailsPage } from './pages/PayoutRails';
 import { PayoutsPage } from './pages/Payouts';
 import { ReportsPage } from './pages/Reports';
 import { SettingsPage } from './pages/Settings';
@@ -40,6 +41,7 @@ const NAV: { to: string; label: string; permission: string }[] = [
   { to: '/team', label: 'Team', permission: 'members.read' },
   { to: '/api-keys', label: 'API keys', permission: 'api_keys.manage' },
   { to: '/webhooks', label: 'Webhooks', permission: 'webhooks.manage' },
+  { to: '/payout-rails', label: 'Payout rails', permission: 'rails.manage' },
   { to: '/settings', label: 'Payout criteria', permission: 'settings.manage' },
   { to: '/approval-policy', label: 'Approval policy', permission: 'settings.manage' },
   { to: '/reports', label: 'Reports', permission: 'reports.manage' },
@@ -120,6 +122,7 @@ function Shell() {
           <Route path="/team" element={<TeamPage me={me.data} />} />
           <Route path="/api-keys" element={<ApiKeysPage />} />
           <Route path="/webhooks" element={<WebhooksPage />} />
+          <Route path="/payout-rails" element={<PayoutRailsPage me={me.data} />} />
           <Route path="/settings" element={<SettingsPage />} />
           <Route path="/approvals" element={<ApprovalsPage />} />
           <Route path="/reports" element={<ReportsPage />} />

@@ -28,7 +28,9 @@ export function NewPayoutPage() {
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [category, setCategory] = useState<string>(MANUAL_CATEGORIES[0]);
   const [currency, setCurrency] = useState('EUR');
-  const [destinationType, setDestinationType] = useState<'email' | 'bank_account'>('email');
+  const [destinationType, setDestinationType] = useState<'email' | 'bank_account' | 'stripe_account'>(
+    'email',
+  );
   const [rationale, setRationale] = useState('');
   const [file, setFile] = useState<File | undefined>();
   const [localError, setLocalError] = useState<ApiError | undefined>();
@@ -63,11 +65,13 @@ export function NewPayoutPage() {
           destination:
             destinationType === 'email'
               ? { type: 'email', email: text('email') }
-              : {
-                  type: 'bank_account',
-                  account_holder_name: text('account_holder_name'),
-                  iban: text('iban'),
-                },
+              : destinationType === 'stripe_account'
+                ? { type: 'stripe_account', account: text('stripe_account') }
+                : {
+                    type: 'bank_account',
+                    account_holder_name: text('account_holder_name'),
+                    iban: text('iban'),
+                  },
           ...(attachment ? { attachment } : {}),
         },
       });
@@ -198,9 +202,35 @@ export function NewPayoutPage() {
             />
             Bank account (IBAN)
           </label>
+          <label className="radio">
+            <input
+              type="radio"
+              name="destination_type"
+              checked={destinationType === 'stripe_account'}
+              onChange={() => setDestinationType('stripe_account')}
+            />
+            Stripe account (a connected account of your Stripe platform)
+          </label>
           {destinationType === 'email' ? (
             <Field label="Recipient email" error={fieldError(error, 'destination.email')}>
               {(input) => <input {...input} name="email" type="email" required />}
+            </Field>
+          ) : destinationType === 'stripe_account' ? (
+            <Field
+              label="Stripe account id"
+              hint="The connected account's id, such as acct_1Nv0FGQ9RKHgCVdK."
+              error={fieldError(error, 'destination.account')}
+            >
+              {(input) => (
+                <input
+                  {...input}
+                  name="stripe_account"
+                  required
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="acct_…"
+                />
+              )}
             </Field>
           ) : (
             <>
