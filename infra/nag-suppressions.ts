@@ -111,11 +111,12 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
       stack.api.httpApi.node.findChild('DefaultRoute'),
       stack.api.httpApi.node.findChild('GET--v1--health'),
       stack.api.httpApi.node.findChild('GET--v1--openapi.json'),
+      stack.api.httpApi.node.findChild('POST--v1--provider-webhooks--{connector}--{tenant_id}'),
     ].map((route) => ({
       scope: route,
       id: 'AwsSolutions-APIG4',
       reason:
-        'Public by design: the health check, the OpenAPI document, and the $default route that answers unknown paths with 404 in the API error format. Every other route has the API key or JWT authorizer.',
+        "Public by design: the health check, the OpenAPI document, the $default route that answers unknown paths with 404 in the API error format, and the payment providers' webhooks (the provider's signature over the body, checked with the tenant's secret, is their authentication: providers cannot send our API keys; D62). Every other route has the API key or JWT authorizer.",
     })),
     ...[stack.execution.streamDeadLetterQueue, stack.execution.ruleDeadLetterQueue].map((queue) => ({
       scope: queue,

@@ -144,3 +144,28 @@ describe('webhook signing secrets', () => {
     expect(template.Resources[key].DeletionPolicy).toBe('Retain');
   });
 });
+
+describe('connector credentials', () => {
+  it('have a key of their own: only the provider callers decrypt, only the Payout rails page also encrypts', () => {
+    const key = stack.getLogicalId(stack.connectorSecrets.key.node.defaultChild as any);
+    const webhookKey = stack.getLogicalId(stack.webhookSecrets.key.node.defaultChild as any);
+    const kmsActionsOf = (name: string, logicalId = key) => {
+      const role = stack.getLogicalId(stack.api.functions.get(name)?.role?.node.defaultChild as any);
+      return statements
+        .filter((statement) => statement.roles.includes(role))
+        .filter((statement) => JSON.stringify(statement.resources).includes(logicalId))
+        .flatMap((statement) => statement.actions)
+        .sort();
+    };
+    const users = [...stack.api.functions.keys()].filter((name) => kmsActionsOf(name).length > 0).sort();
+    expect(users).toEqual(['execute-payout', 'portal-rails', 'receive-provider-webhook']);
+    expect(kmsActionsOf('execute-payout')).toEqual(['kms:Decrypt']);
+    expect(kmsActionsOf('receive-provider-webhook')).toEqual(['kms:Decrypt']);
+    expect(kmsActionsOf('portal-rails')).toEqual(['kms:Decrypt', 'kms:Encrypt']);
+    // The function that signs webhooks cannot open a provider key, and the other way round.
+    expect(kmsActionsOf('deliver-webhook')).toEqual([]);
+    expect(kmsActionsOf('execute-payout', webhookKey)).toEqual([]);
+    expect(template.Resources[key].Properties.EnableKeyRotation).toBe(true);
+    expect(template.Resources[key].DeletionPolicy).toBe('Retain');
+  });
+});
