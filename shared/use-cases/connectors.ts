@@ -3,6 +3,7 @@ import { actorLabel, type Caller, stampFor } from '../domain/audit.js';
 import {
   CONNECTOR_DESTINATIONS,
   type ConnectorName,
+  DESTINATION_TYPES,
   type DestinationType,
   emptyConnectors,
   isConnectorName,
@@ -228,54 +229,57 @@ export function connectorsUseCase(deps: {
         default_connector?: string | null;
       },
     ) {
-      const current = await read(caller.tenantId);
-      const usable = (name: string): name is ConnectorName =>
-        isConnectorName(name) &&
-        ((name === 'sandbox' && deps.sandboxAvailable) || current.connectors[name] !== undefined);
-      const problems: { param: string; message: string }[] = [];
-      const rules: RoutingRule[] = [];
-      input.rules.forEach((rule, index) => {
-        const at = `rules[${index}]`;
-        const type = rule.destination_type as DestinationType;
-        if (!(type in { bank_account: 1, email: 1, stripe_account: 1 }))
-          problems.push({
-            param: `${at}.destination_type`,
-            message: "must be 'bank_account', 'email' or 'stripe_account'",
-          });
-        else if (!usable(rule.connector))
-          problems.push({
-            param: `${at}.connector`,
-            message: `'${rule.connector}' is not configured for this account`,
-          });
-        else if (!CONNECTOR_DESTINATIONS[rule.connector].includes(type))
-          problems.push({
-            param: `${at}.connector`,
-            message: `${rule.connector} cannot carry '${type}' destinations`,
-          });
-        else if (rule.currency != null && !/^[A-Z]{3}$/.test(rule.currency))
-          problems.push({
-            param: `${at}.currency`,
-            message: 'must be a three-letter currency code, or empty for every currency',
-          });
-        else
-          rules.push({ destinationType: type, currency: rule.currency ?? null, connector: rule.connector });
-      });
-      const fallback = input.default_connector ?? null;
-      if (fallback !== null && !usable(fallback))
-        problems.push({
-          param: 'default_connector',
-          message: `'${fallback}' is not configured for this account`,
+      // Checked against the rails the write replaces (re-read on a retry): a connector removed meanwhile
+      // must not be left named by a rule or as the default.
+      return update(caller, 'connector_routes.update', (current) => {
+        const usable = (name: string): name is ConnectorName =>
+          isConnectorName(name) &&
+          ((name === 'sandbox' && deps.sandboxAvailable) || current.connectors[name] !== undefined);
+        const problems: { param: string; message: string }[] = [];
+        const rules: RoutingRule[] = [];
+        input.rules.forEach((rule, index) => {
+          const at = `rules[${index}]`;
+          const type = rule.destination_type as DestinationType;
+          if (!DESTINATION_TYPES.includes(type))
+            problems.push({
+              param: `${at}.destination_type`,
+              message: "must be 'bank_account', 'email' or 'stripe_account'",
+            });
+          else if (!usable(rule.connector))
+            problems.push({
+              param: `${at}.connector`,
+              message: `'${rule.connector}' is not configured for this account`,
+            });
+          else if (!CONNECTOR_DESTINATIONS[rule.connector].includes(type))
+            problems.push({
+              param: `${at}.connector`,
+              message: `${rule.connector} cannot carry '${type}' destinations`,
+            });
+          else if (rule.currency != null && !/^[A-Z]{3}$/.test(rule.currency))
+            problems.push({
+              param: `${at}.currency`,
+              message: 'must be a three-letter currency code, or empty for every currency',
+            });
+          else
+            rules.push({ destinationType: type, currency: rule.currency ?? null, connector: rule.connector });
         });
-      if (problems.length) throw new ValidationError(problems);
-      return update(caller, 'connector_routes.update', (latest) => ({
-        ...latest,
-        // Most specific first: a currency rule wins over a rule for every currency, whatever the order given.
-        rules: [
-          ...rules.filter((rule) => rule.currency !== null),
-          ...rules.filter((rule) => rule.currency === null),
-        ],
-        defaultConnector: fallback as ConnectorName | null,
-      }));
+        const fallback = input.default_connector ?? null;
+        if (fallback !== null && !usable(fallback))
+          problems.push({
+            param: 'default_connector',
+            message: `'${fallback}' is not configured for this account`,
+          });
+        if (problems.length) throw new ValidationError(problems);
+        return {
+          ...current,
+          // Most specific first: a currency rule wins over a rule for every currency, whatever the order given.
+          rules: [
+            ...rules.filter((rule) => rule.currency !== null),
+            ...rules.filter((rule) => rule.currency === null),
+          ],
+          defaultConnector: fallback as ConnectorName | null,
+        };
+      });
     },
 
     /** One harmless authenticated call with the stored credentials: do they work? */
