@@ -93,7 +93,7 @@ const destinationText = (type: string) => DESTINATION_TEXT[type] ?? label(type);
  * be ("an Adyen balance account id (BA…)", "must be a Stripe webhook signing secret…"), the page says
  * it to a person ("Enter an Adyen balance account id (BA…).").
  */
-export function inWords(fieldLabel: string, message: string): string {
+function inWords(fieldLabel: string, message: string): string {
   const text = message.trim().replace(/\.$/, '');
   const sentence = (words: string) => `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
   if (/^(an?|the) /i.test(text)) return sentence(`enter ${text}`);
@@ -150,12 +150,7 @@ function webhookAddress(config: PortalConfig | undefined, name: string, tenantId
   return { path, url: base === undefined ? undefined : `${base.replace(/\/$/, '')}${path}` };
 }
 
-function WebhookUrl(props: {
-  config: PortalConfig | undefined;
-  rail: string;
-  label: string;
-  tenantId: string;
-}) {
+function WebhookUrl(props: { config: PortalConfig | undefined; rail: string; tenantId: string }) {
   const address = webhookAddress(props.config, props.rail, props.tenantId);
   return (
     <>
@@ -164,8 +159,8 @@ function WebhookUrl(props: {
         <code className="url">{address.url ?? address.path}</code>
         <p className="muted">
           {address.url
-            ? `Add this address as a webhook endpoint in ${props.label}'s dashboard: it is how payouts learn they were paid, failed or came back.`
-            : `Add this path, after your payouts API's address (the one your systems call, such as https://api.example.com), as a webhook endpoint in ${props.label}'s dashboard: it is how payouts learn they were paid, failed or came back.`}
+            ? 'Add this address as a webhook endpoint in the provider’s dashboard: it is how payouts learn they were paid, failed or came back.'
+            : 'Add this path, after your payouts API’s address (the one your systems call, such as https://api.example.com), as a webhook endpoint in the provider’s dashboard: it is how payouts learn they were paid, failed or came back.'}
         </p>
       </dd>
     </>
@@ -350,7 +345,7 @@ function RailCard(props: {
             </dd>
           </>
         )}
-        <WebhookUrl config={props.config} rail={rail.name} label={rail.label} tenantId={props.tenantId} />
+        <WebhookUrl config={props.config} rail={rail.name} tenantId={props.tenantId} />
       </dl>
       {configured && (
         <>
@@ -358,8 +353,12 @@ function RailCard(props: {
             <button
               type="button"
               className="secondary"
+              aria-label={`Test connection of ${rail.label}`}
               disabled={test.isPending}
-              onClick={() => test.mutate()}
+              onClick={() => {
+                setSaved(false);
+                test.mutate();
+              }}
             >
               Test connection
             </button>
@@ -379,11 +378,12 @@ function RailCard(props: {
             <button
               type="button"
               className="danger"
+              aria-label={`Remove ${rail.label}`}
               disabled={remove.isPending}
               onClick={() => {
                 if (
                   window.confirm(
-                    `Remove ${rail.label}? Its credentials are deleted and its routing rules go with it; payouts already sent to it cannot be followed up.`,
+                    `Remove ${rail.label}? Its credentials are deleted and its routing rules go with it; payouts already routed to it wait or fail until it is set up again.`,
                   )
                 )
                   remove.mutate();
@@ -584,7 +584,6 @@ function RoutingRules({ rails }: { rails: PayoutRails }) {
                       value={rule.currency}
                       maxLength={3}
                       autoCapitalize="characters"
-                      placeholder="EUR"
                       onChange={(event) => change(rule.key, { currency: event.target.value.toUpperCase() })}
                     />
                   )}
