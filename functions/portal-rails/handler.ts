@@ -1,6 +1,9 @@
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { connectorRuntimes } from '../../shared/adapters/connector-wiring.js';
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { createDynamoAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/connector-store.js';
+import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { binding, loadConfig } from '../../shared/config.js';
@@ -10,7 +13,13 @@ import { connectorsUseCase } from '../../shared/use-cases/connectors.js';
 import { portalRailRoutes } from './routes.js';
 
 const config = loadConfig();
-const adapters = createDynamoAdapters(config);
+// Only the stores this function uses: it stays within the bundle budget.
+const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
+const adapters = {
+  connectors: createDynamoConnectorStore(deps),
+  team: createDynamoTeamStore(deps),
+  audit: createDynamoAuditLog(deps),
+};
 
 /** /portal-api/v1/payout-rails[/…]: the Payout rails page, with the same member checks as portal-api. */
 export const handler = portalApi(
