@@ -120,7 +120,9 @@ describe('the Payout rails page in Chromium', () => {
     expect(html.toLowerCase()).not.toContain(adyen.credentials.hmac_key.toLowerCase());
     const typed = await page
       .locator('input')
-      .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value).join('\n'));
+      .evaluateAll((inputs) =>
+        inputs.map((input) => (input as unknown as { value: string }).value).join('\n'),
+      );
     expect(typed).not.toContain(adyen.credentials.api_key);
     expect(typed).not.toContain(adyen.credentials.hmac_key);
 
@@ -161,7 +163,7 @@ describe('the Payout rails page in Chromium', () => {
     // At phone width nothing spills sideways.
     await page.setViewportSize({ width: 390, height: 844 });
     await expect
-      .poll(() => page.evaluate(() => document.documentElement.scrollWidth))
+      .poll(() => page.locator('html').evaluate((root) => root.scrollWidth))
       .toBeLessThanOrEqual(390);
     await snap(page, 'payout-rails-phone');
 
