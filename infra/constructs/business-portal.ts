@@ -222,6 +222,8 @@ export class BusinessPortal extends Construct {
         Source.jsonData('config.json', {
           stage: 'aws',
           apiBase: '',
+          // The public API's address: the Payout rails page shows providers' webhook URLs under it.
+          publicApiBase: props.api.url,
           cognito: {
             endpoint: cognitoEndpoint,
             userPoolId: props.identity.userPool.userPoolId,

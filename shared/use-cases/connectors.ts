@@ -15,6 +15,7 @@ import { AppError, ConcurrentModificationError, ValidationError } from '../domai
 import type { Destination } from '../domain/payout.js';
 import type { ConnectorStore } from '../ports/connector-store.js';
 import type { SecretSealer } from '../ports/secret-sealer.js';
+import { toFieldProblems } from '../schemas/common.js';
 
 /** The connectors that move real money, by name (the sandbox is built in: it has no credentials). */
 export type ConnectorRegistry = Readonly<Partial<Record<ConnectorName, Connector>>>;
@@ -167,13 +168,7 @@ export function connectorsUseCase(deps: {
       if (mode !== 'test' && mode !== 'live')
         throw new ValidationError([{ param: 'mode', message: "must be 'test' or 'live'" }]);
       const parsed = connector.credentials.safeParse(input.credentials ?? {});
-      if (!parsed.success)
-        throw new ValidationError(
-          parsed.error.issues.map((issue) => ({
-            param: ['credentials', ...issue.path.map(String)].join('.'),
-            message: issue.message,
-          })),
-        );
+      if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error, 'credentials'));
       const credentials = parsed.data;
       const sealed = await deps.sealer.seal(
         JSON.stringify(credentials),
@@ -238,7 +233,7 @@ export function connectorsUseCase(deps: {
         const problems: { param: string; message: string }[] = [];
         const rules: RoutingRule[] = [];
         input.rules.forEach((rule, index) => {
-          const at = `rules[${index}]`;
+          const at = `rules.${index}`;
           const type = rule.destination_type as DestinationType;
           if (!DESTINATION_TYPES.includes(type))
             problems.push({

@@ -62,7 +62,7 @@ export function payoutBatchesUseCase(deps: {
       });
       if (!connector)
         problems.push({
-          param: `items[${index}].destination.type`,
+          param: `items.${index}.destination.type`,
           message: `no payout rail configured for this account accepts '${item.destination.type}' destinations in ${item.currency}`,
         });
       return { ...item, connector };

@@ -104,7 +104,7 @@ describe('the Payout rails page in Chromium', () => {
     await card.getByLabel('Balance account id').fill('NL-1234-5678');
     await card.getByLabel('HMAC key').fill(adyen.credentials.hmac_key);
     await card.getByRole('button', { name: 'Save Adyen Transfers' }).click();
-    await card.getByText('Enter an Adyen balance account id (BA…).').waitFor();
+    await card.getByText(/must be an Adyen balance account id \(BA…\)\./).waitFor();
     expect(await card.getByLabel('Balance account id').getAttribute('aria-invalid')).toBe('true');
     expect(await card.getByRole('alert').textContent()).toBe('One field needs correcting: see below.');
 

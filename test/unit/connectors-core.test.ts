@@ -387,11 +387,11 @@ describe('connectorsUseCase: routing rules', () => {
     );
 
     expect(paramsOf(error)).toEqual([
-      'rules[0].connector',
-      'rules[1].connector',
-      'rules[2].currency',
-      'rules[3].destination_type',
-      'rules[4].connector',
+      'rules.0.connector',
+      'rules.1.connector',
+      'rules.2.currency',
+      'rules.3.destination_type',
+      'rules.4.connector',
       'default_connector',
     ]);
     expect(stored()).toEqual(before);
@@ -404,7 +404,7 @@ describe('connectorsUseCase: routing rules', () => {
       const error = await rejection(
         useCase.route(caller, { rules: [{ destination_type: type, connector: 'paypal' }] }),
       );
-      expect(paramsOf(error)).toEqual(['rules[0].destination_type']);
+      expect(paramsOf(error)).toEqual(['rules.0.destination_type']);
     }
   });
 
@@ -459,7 +459,7 @@ describe('connectorsUseCase: routing rules', () => {
       }),
     );
 
-    expect(paramsOf(error)).toEqual(['rules[0].connector', 'default_connector']);
+    expect(paramsOf(error)).toEqual(['rules.0.connector', 'default_connector']);
     expect(stored()?.rules).toEqual([]);
     expect(stored()?.defaultConnector).toBeNull();
   });

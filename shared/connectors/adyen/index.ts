@@ -41,11 +41,11 @@ const credentials = z.strictObject({
     .string()
     .min(1)
     .max(1000)
-    .regex(/^[\x21-\x7e]+$/, 'an Adyen API key (visible ASCII, no spaces)'),
-  balance_account_id: z.string().regex(/^BA[0-9A-Z]{8,62}$/, 'an Adyen balance account id (BA…)'),
+    .regex(/^[\x21-\x7e]+$/, 'must be an Adyen API key (visible ASCII, no spaces)'),
+  balance_account_id: z.string().regex(/^BA[0-9A-Z]{8,62}$/, 'must be an Adyen balance account id (BA…)'),
   hmac_key: z
     .string()
-    .regex(/^(?:[0-9A-Fa-f]{2}){16,128}$/, 'the hex HMAC key of the Adyen webhook endpoint'),
+    .regex(/^(?:[0-9A-Fa-f]{2}){16,128}$/, 'must be the hex HMAC key of the Adyen webhook endpoint'),
 }) satisfies z.ZodType<AdyenCredentials>;
 
 /** Adyen keeps an Idempotency-Key's first response at least this long (its API idempotency guide). */
