@@ -7,7 +7,11 @@ import type { Payout } from '../domain/payout.js';
 import type { PayoutProvider } from '../ports/payout-provider.js';
 import { FUNCTIONS } from '../topology.js';
 import { type ConnectorRegistry, connectorCredentials } from '../use-cases/connectors.js';
-import { ConnectorNotConfiguredError, type ProviderResolver } from '../use-cases/execute-payout.js';
+import {
+  ConnectorAccountChangedError,
+  ConnectorNotConfiguredError,
+  type ProviderResolver,
+} from '../use-cases/execute-payout.js';
 import { createDynamoConnectorStore } from './dynamodb/connector-store.js';
 import { createKmsSecretSealer } from './kms-secret-sealer.js';
 import { SimulatedCrashError } from './sandbox-provider.js';
@@ -28,9 +32,10 @@ export function connectorRuntimes(
   options: { containers?: number; fetch?: typeof fetch } = {},
 ) {
   const limiters = new Map<string, RequestLimiter>();
-  return function runtimeFor(name: ConnectorName, mode: 'test' | 'live'): ConnectorRuntime {
+  /** `tenantId`: each tenant's provider account has its own rate (one tenant's backlog never starves another's). */
+  return function runtimeFor(name: ConnectorName, mode: 'test' | 'live', tenantId = ''): ConnectorRuntime {
     const connector = registry[name] as Connector;
-    let limiter = limiters.get(name);
+    let limiter = limiters.get(`${name}/${tenantId}`);
     if (!limiter) {
       limiter = createTokenBucket({
         ratePerSecond: rateForContainers(
@@ -38,7 +43,7 @@ export function connectorRuntimes(
           options.containers ?? EXECUTOR_CONTAINERS,
         ),
       });
-      limiters.set(name, limiter);
+      limiters.set(`${name}/${tenantId}`, limiter);
     }
     return {
       baseUrl: config.PAYOUTS_CONNECTOR_BASE_URLS?.[name] ?? connector.baseUrls[mode],
@@ -87,6 +92,9 @@ export function providerResolver(deps: {
     const config = await store.get(payout.tenantId);
     const configured = config?.connectors[name];
     if (!connector || !configured) throw new ConnectorNotConfiguredError(payout.tenantId, name);
+    const account = `${configured.mode}:${JSON.stringify(configured.publicFields)}`;
+    if (payout.connectorAccount && payout.connectorAccount !== account)
+      throw new ConnectorAccountChangedError(payout.id, name);
     const cacheKey = `${payout.tenantId}/${name}/${configured.mode}/${configured.sealedCredentials}`;
     let provider = built.get(cacheKey);
     if (!provider) {
@@ -95,10 +103,16 @@ export function providerResolver(deps: {
         name,
       );
       if (!opened) throw new ConnectorNotConfiguredError(payout.tenantId, name);
-      provider = withCrashAfterTransfer(
-        connector.provider(opened.credentials, runtimeFor(name, opened.mode)),
+      const inner = withCrashAfterTransfer(
+        connector.provider(opened.credentials, runtimeFor(name, opened.mode, payout.tenantId)),
         crashRate,
       );
+      provider = {
+        name: inner.name,
+        account,
+        createTransfer: (request) => inner.createTransfer(request),
+        findTransfer: (key, request) => inner.findTransfer(key, request),
+      };
       built.set(cacheKey, provider);
     }
     return provider;

@@ -51,7 +51,13 @@ export function takeLease(payout: Payout, now: number, leaseSeconds: number): Pa
  * provider accepted but has not finished (`pending`) leaves the payout `processing`, now holding the
  * provider's reference and the rail: its webhook (or a later look) settles it.
  */
-export function settle(payout: Payout, outcome: TransferOutcome, now: number, connector: string): Payout {
+export function settle(
+  payout: Payout,
+  outcome: TransferOutcome,
+  now: number,
+  connector: string,
+  account?: string,
+): Payout {
   // A transfer already returned when this attempt learns of it was paid first: paid now, returned next.
   if (outcome.status === 'paid' || outcome.status === 'returned') {
     return transition(payout, 'paid', iso(now), {
@@ -62,10 +68,17 @@ export function settle(payout: Payout, outcome: TransferOutcome, now: number, co
   }
   if (outcome.status === 'pending') {
     if (payout.status !== 'processing') throw new IllegalTransitionError(payout.status, 'processing');
+    // One payout, one transfer: a pending answer naming another transfer than the one stored is a
+    // provider-side inconsistency to look at, never a reason to forget the first transfer.
+    if (payout.providerReference && payout.providerReference !== outcome.providerReference)
+      throw new Error(
+        `Payout ${payout.id}: the provider reports transfer ${outcome.providerReference}, but ${payout.providerReference} is stored`,
+      );
     return {
       ...payout,
       providerReference: outcome.providerReference,
       connector,
+      ...(account ? { connectorAccount: account } : {}),
       updatedAt: iso(now),
       version: payout.version + 1,
     };

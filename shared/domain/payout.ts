@@ -124,6 +124,8 @@ export interface Payout {
    * same key. Null only on payouts created before connectors existed (they leave through the sandbox).
    */
   connector?: string | null;
+  /** The provider account (connector mode and account ids) that accepted its transfer, while it is in flight. */
+  connectorAccount?: string | null;
   /** Why and when the provider sent paid money back (status `returned`). */
   returnCode?: string | null;
   returnedAt?: string | null;

@@ -23,6 +23,11 @@ export interface PayoutProvider {
   /** The connector's name, recorded on the payouts it carries (`sandbox`, `stripe`…). */
   readonly name: string;
   /**
+   * Which account of the provider it acts for (the tenant's mode and public account ids): recorded on
+   * a payout whose transfer is in flight, so a later attempt never asks another account (D61).
+   */
+  readonly account?: string;
+  /**
    * Asks for a transfer. Idempotent by key: a repeated key returns the first outcome. A refusal that
    * will not change on retry (a closed account, an invalid destination) is a `failed` outcome with
    * the platform's failure code, not an error.

@@ -116,7 +116,7 @@ export function connectorsUseCase(deps: {
   registry: ConnectorRegistry;
   sandboxAvailable: boolean;
   /** How a connector reaches its provider (base URL by mode, timeout, rate limiter). */
-  runtimeFor: (name: ConnectorName, mode: 'test' | 'live') => ConnectorRuntime;
+  runtimeFor: (name: ConnectorName, mode: 'test' | 'live', tenantId?: string) => ConnectorRuntime;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -287,7 +287,7 @@ export function connectorsUseCase(deps: {
         });
       const provider = connector.provider(
         configured.credentials,
-        deps.runtimeFor(connector.name, configured.mode),
+        deps.runtimeFor(connector.name, configured.mode, tenantId),
       );
       try {
         const result = await provider.testConnection();

@@ -53,6 +53,13 @@ export function idempotencyKeyInUse(): AppError {
   );
 }
 
+/** A refused route whose idempotency key was already used: the stored answer replaces the refusal. */
+class ReplayInstead extends Error {
+  constructor(readonly result: CreatePayoutResult) {
+    super('replay');
+  }
+}
+
 /** Idempotency keys are kept 72 hours (the contract's minimum). */
 export const IDEMPOTENCY_TTL_SECONDS = 72 * 3600;
 
@@ -98,11 +105,35 @@ export function createPayoutUseCase(deps: {
 }) {
   const now = deps.now ?? Date.now;
 
+  /**
+   * The payout's rail. A refusal is checked against the idempotency key first: a retry of a request
+   * that was accepted before the tenant's routing changed replays its 201, never a 400 that would
+   * say "nothing stored" about a payout that exists and will be paid.
+   */
+  async function routeOrReplay(input: CreatePayoutInput, fingerprint: string, time: number) {
+    try {
+      return await (deps.route as ConnectorRouter)(input.tenantId, input.body);
+    } catch (error) {
+      const known = await deps.idempotency.get(input.tenantId, input.idempotencyKey, Math.floor(time / 1000));
+      if (known) throw new ReplayInstead(replayStored(known, fingerprint));
+      throw error;
+    }
+  }
+
   return async function createPayout(input: CreatePayoutInput): Promise<CreatePayoutResult> {
+    try {
+      return await create(input);
+    } catch (error) {
+      if (error instanceof ReplayInstead) return error.result;
+      throw error;
+    }
+  };
+
+  async function create(input: CreatePayoutInput): Promise<CreatePayoutResult> {
     const time = now();
     const createdAt = new Date(time).toISOString();
     const fingerprint = requestFingerprint('payouts.create', input.rawBody);
-    const connector = deps.route ? await deps.route(input.tenantId, input.body) : undefined;
+    const connector = deps.route ? await routeOrReplay(input, fingerprint, time) : undefined;
     const policy = deps.team
       ? ((await deps.team.getApprovalPolicy(input.tenantId)) ??
         defaultApprovalPolicy(input.tenantId, createdAt))
@@ -157,5 +188,5 @@ export function createPayoutUseCase(deps: {
       }
       throw error;
     }
-  };
+  }
 }

@@ -34,6 +34,33 @@ export class ConnectorNotConfiguredError extends Error {
   }
 }
 
+/**
+ * A payout whose transfer the provider accepted (its reference is stored) cannot be found at the
+ * provider now. It is never created again: the message retries later, and the executor's alarm fires.
+ */
+export class TransferNotFoundError extends Error {
+  constructor(payoutId: string, connector: string, providerReference: string) {
+    super(
+      `Payout ${payoutId}: ${connector} accepted transfer ${providerReference}, which a lookup cannot find now; never created again, looked up again later`,
+    );
+    this.name = 'TransferNotFoundError';
+  }
+}
+
+/**
+ * The payout's transfer was accepted by one account of its provider, and the tenant's connector now
+ * names another (new credentials for another account, test → live): asking the new account could pay
+ * a second time. Retried (and alarmed on) until an operator settles it; never sent elsewhere.
+ */
+export class ConnectorAccountChangedError extends Error {
+  constructor(payoutId: string, connector: string) {
+    super(
+      `Payout ${payoutId}: its ${connector} transfer was made by another account than the one configured now; not sent again`,
+    );
+    this.name = 'ConnectorAccountChangedError';
+  }
+}
+
 /** Finds the provider that carries a payout: its rail, with its tenant's credentials. */
 export type ProviderResolver = (payout: Payout) => Promise<PayoutProvider>;
 
@@ -78,6 +105,19 @@ export function applyTransferOutcomeUseCase(deps: { payouts: PayoutRepository; n
         next = settle(payout, outcome, now(), connector);
       else if (payout.status === 'paid' && outcome.status === 'returned')
         next = markReturned(payout, outcome, now());
+      // A transfer reported failed after it was paid (Adyen: an instant payout can fail after booking)
+      // sent the money back: a return, never silently ignored.
+      else if (payout.status === 'paid' && outcome.status === 'failed')
+        next = markReturned(
+          payout,
+          {
+            status: 'returned',
+            providerReference: outcome.providerReference,
+            returnCode: outcome.failureCode,
+            returnedAt: new Date(now()).toISOString(),
+          },
+          now(),
+        );
       if (!next) return 'unchanged';
       try {
         await deps.payouts.transition({ current: payout, next });
@@ -164,6 +204,11 @@ export function executePayoutUseCase(deps: {
         ? await provider.findTransfer(request.idempotencyKey, request)
         : undefined;
     if (earlier) return earlier;
+    // The provider already accepted a transfer for this payout (its reference is stored): asking for
+    // another would pay twice once the provider's idempotency window is over. Unknown is not "never
+    // made": look again later (the sweeper's re-drive, the provider's webhook), and alarm.
+    if (payout.providerReference)
+      throw new TransferNotFoundError(payout.id, provider.name, payout.providerReference);
     try {
       return await provider.createTransfer(request);
     } catch (error) {
@@ -214,7 +259,7 @@ export function executePayoutUseCase(deps: {
       let settled: Payout;
       if ('createTransfer' in rail) {
         const outcome = await transfer(rail, leased);
-        settled = settle(leased, outcome, now(), rail.name);
+        settled = settle(leased, outcome, now(), rail.name, rail.account);
         // Asked for before the write, not after: a crash in between leaves a check that finds the payout
         // not yet paid and comes back later, never a paid payout whose return nobody looks for.
         const checkAfter =

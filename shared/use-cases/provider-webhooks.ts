@@ -43,7 +43,7 @@ export function receiveProviderWebhookUseCase(deps: {
     tenantId: string,
     connector: string,
   ) => Promise<{ credentials: Record<string, string>; mode: 'test' | 'live' } | undefined>;
-  runtimeFor: (name: ConnectorName, mode: 'test' | 'live') => ConnectorRuntime;
+  runtimeFor: (name: ConnectorName, mode: 'test' | 'live', tenantId?: string) => ConnectorRuntime;
   log?: (message: string, details: Record<string, unknown>) => void;
   now?: () => number;
 }) {
@@ -109,7 +109,7 @@ export function receiveProviderWebhookUseCase(deps: {
       events = await connector.verifyWebhook(
         input.request,
         configured.credentials,
-        deps.runtimeFor(name, configured.mode),
+        deps.runtimeFor(name, configured.mode, tenantId),
       );
     } catch (error) {
       if (error instanceof WebhookVerificationError)

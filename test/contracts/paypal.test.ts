@@ -460,18 +460,22 @@ describe('PayPal connector: webhooks', () => {
   it.each([
     ['RECEIVER_ACCOUNT_LOCKED', 'account_closed'],
     ['RECEIVER_UNREGISTERED', 'recipient_not_found'],
-  ])('a RETURNED item webhook (%s) returns the payout (%s)', async (reason, code) => {
-    const { reference, hook } = await delivered('returned', { reason });
+  ])(
+    'a RETURNED item webhook (%s) is a failure with its code (%s): the money never reached them',
+    async (reason, code) => {
+      const { reference, hook } = await delivered('returned', { reason });
 
-    const [event] = await verify(hook);
+      const [event] = await verify(hook);
 
-    expect(event?.outcome).toEqual({
-      status: 'returned',
-      providerReference: reference,
-      returnCode: code,
-      returnedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/),
-    });
-  });
+      // The platform fails a processing payout with it, and returns one already paid (paid + failed → returned).
+      expect(event?.outcome).toMatchObject({
+        status: 'failed',
+        providerReference: reference,
+        failureCode: code,
+      });
+      expect(JSON.stringify(event?.outcome)).toContain(`PayPal: ${reason}`);
+    },
+  );
 
   it('accepts a delivery transmitted a day ago (PayPal retries for 3 days)', async () => {
     const { hook } = await delivered('paid', { ageSeconds: 86_400 });

@@ -80,7 +80,7 @@ export interface ItemReport {
  * |-------------------------------|---------|
  * | SUCCESS                       | paid |
  * | FAILED, BLOCKED, DENIED       | failed, code from `errors.name` |
- * | RETURNED                      | returned (unclaimed for 30 days, or refused by the account); code from `errors.name`, else recipient_not_found |
+ * | RETURNED                      | failed (unclaimed for 30 days, or refused: it never reached them); code from `errors.name`, else recipient_not_found. A payout already paid becomes `returned` (the platform's paid + failed rule) |
  * | REFUNDED, REVERSED            | returned, provider_rejected (the recipient or PayPal sent it back) |
  * | UNCLAIMED, PENDING, ONHOLD, … | pending: PayPal may still pay or return it |
  *
@@ -102,19 +102,26 @@ export function itemOutcome(item: ItemReport, providerReference: string, now: nu
           item.errorMessage ?? (item.errorName ? undefined : `item ${item.status}, PayPal gave no reason`),
         ),
       };
+    // RETURNED: the recipient never claimed the money (30 days) or refused it: it never reached them.
+    // A failure, not a return — a processing payout fails; one already paid (by a SUCCESS event) is
+    // turned into a return by the platform (paid + failed → returned).
     case 'RETURNED':
+      return {
+        status: 'failed',
+        providerReference,
+        failureCode: item.errorName ? failureCodeFor(item.errorName) : 'recipient_not_found',
+        failureMessage: failureMessageFor(
+          item.errorName,
+          item.errorMessage ?? (item.errorName ? undefined : 'item RETURNED: the recipient did not claim it'),
+        ),
+      };
     case 'REFUNDED':
     case 'REVERSED': {
       const returnedAt = item.timeProcessed && !Number.isNaN(Date.parse(item.timeProcessed));
       return {
         status: 'returned',
         providerReference,
-        returnCode:
-          item.status === 'RETURNED'
-            ? item.errorName
-              ? failureCodeFor(item.errorName)
-              : 'recipient_not_found'
-            : 'provider_rejected',
+        returnCode: 'provider_rejected',
         returnedAt: returnedAt
           ? new Date(item.timeProcessed as string).toISOString()
           : new Date(now).toISOString(),
