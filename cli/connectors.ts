@@ -16,7 +16,14 @@ const caller = (tenantId: string) => ({ tenantId, actor: SYSTEM, sourceIp: null,
 function fieldsOf(values: string[] | undefined, file: string | undefined): Record<string, string> {
   const fields: Record<string, string> = {};
   if (file) {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      // Never the parser's message: it quotes the file, secrets and all.
+      const why = error instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+      throw new CliError(`--fields-file ${file} ${why}`);
+    }
     if (!parsed || typeof parsed !== 'object')
       throw new CliError(`--fields-file ${file}: must hold a JSON object`);
     for (const [name, value] of Object.entries(parsed)) fields[name] = String(value);

@@ -8,10 +8,11 @@ const environment = z.object({
   PAYOUTS_EVENT_BUS_NAME: z.string().min(1).optional(),
   /**
    * Whether the sandbox rail (deterministic test outcomes, no money) is offered to tenants: `on` for
-   * local and test deployments, `off` for production (deploy setting `sandboxRail`). Real rails are
+   * local and test deployments, `off` (the default: fails closed) for production (deploy setting
+   * `sandboxRail`). With it off, the executor refuses to "pay" anything through the sandbox. Real rails are
    * each tenant's own configuration (connectors), not a deploy setting.
    */
-  PAYOUTS_SANDBOX_RAIL: z.enum(['on', 'off']).default('on'),
+  PAYOUTS_SANDBOX_RAIL: z.enum(['on', 'off']).default('off'),
   /** The KMS key that seals tenants' connector credentials (set on the functions that seal or open them). */
   PAYOUTS_CONNECTOR_KEY_ID: z.string().min(1).optional(),
   /**

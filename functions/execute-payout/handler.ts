@@ -15,9 +15,11 @@ import { logger } from '../../shared/http/logger.js';
 import { ProviderAuthenticationError, ProviderUnavailableError } from '../../shared/ports/payout-provider.js';
 import { backoffSeconds, retryBackoff, sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import {
+  ConnectorAccountChangedError,
   ConnectorNotConfiguredError,
   checkTransferUseCase,
   executePayoutUseCase,
+  TransferNotFoundError,
 } from '../../shared/use-cases/execute-payout.js';
 
 const config = loadConfig();
@@ -96,7 +98,12 @@ export const handler = sqsBatchHandler(async (record) => {
       if (seconds !== undefined)
         throw new RetryLaterError(Math.max(1, seconds), error.message, { cause: error });
     }
-    if (error instanceof ConnectorNotConfiguredError || error instanceof ProviderAuthenticationError)
+    if (
+      error instanceof ConnectorNotConfiguredError ||
+      error instanceof ProviderAuthenticationError ||
+      error instanceof ConnectorAccountChangedError ||
+      error instanceof TransferNotFoundError
+    )
       // ERROR: only an admin can fix this (the tenant's rail or its credentials); retried meanwhile.
       logger.error('The payout’s rail cannot be used; retried later with the same key', {
         payoutId,

@@ -87,7 +87,12 @@ export function providerResolver(deps: {
   const built = new Map<string, PayoutProvider>();
   return async function providerFor(payout: Payout): Promise<PayoutProvider> {
     const name = (payout.connector ?? 'sandbox') as ConnectorName;
-    if (name === 'sandbox') return deps.sandbox;
+    if (name === 'sandbox') {
+      // A deployment without the sandbox never marks a payout paid that no provider carried.
+      if (deps.config.PAYOUTS_SANDBOX_RAIL !== 'on')
+        throw new ConnectorNotConfiguredError(payout.tenantId, name);
+      return deps.sandbox;
+    }
     const connector = deps.registry[name];
     const config = await store.get(payout.tenantId);
     const configured = config?.connectors[name];

@@ -39,13 +39,19 @@ export function createKmsSecretSealer(config: { keyId: string | undefined }): Se
       return sealed;
     },
     async open(sealed, context) {
-      if (!sealed.startsWith(SEALED_PREFIX)) return sealed;
+      if (!sealed.startsWith(SEALED_PREFIX)) {
+        // Connector credentials were sealed from the start: an unsealed value is not theirs.
+        if ('connector' in context) throw new Error('Refusing connector credentials that are not sealed');
+        return sealed;
+      }
       const key = cacheKey(sealed, context);
       const known = opened.get(key);
       if (known !== undefined) return known;
       const { kms, sdk: api } = await sdk();
       const { Plaintext } = await kms.send(
         new api.DecryptCommand({
+          // Only this key may open it (KMS would otherwise try whichever key sealed the blob).
+          ...(config.keyId ? { KeyId: config.keyId } : {}),
           CiphertextBlob: Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64'),
           EncryptionContext: { ...context },
         }),

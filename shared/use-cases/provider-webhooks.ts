@@ -6,6 +6,7 @@ import {
 } from '../connectors/connector.js';
 import { type ConnectorName, isConnectorName } from '../domain/connectors.js';
 import { AppError } from '../domain/errors.js';
+import { PAYOUT_ID_PATTERN } from '../domain/ids.js';
 import type { ConnectorStore } from '../ports/connector-store.js';
 import { ProviderAuthenticationError, ProviderUnavailableError } from '../ports/payout-provider.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
@@ -58,7 +59,11 @@ export function receiveProviderWebhookUseCase(deps: {
   ): Promise<string> {
     if (await deps.store.getProviderEvent(tenantId, connector, event.eventId)) return 'duplicate';
     let result = 'unmatched';
-    const payout = event.payoutId ? await deps.payouts.get(tenantId, event.payoutId) : undefined;
+    // Only an id of ours is looked up (a signed event may still name anything).
+    const payout =
+      event.payoutId && PAYOUT_ID_PATTERN.test(event.payoutId)
+        ? await deps.payouts.get(tenantId, event.payoutId)
+        : undefined;
     if (payout) {
       const rail = payout.connector ?? 'sandbox';
       const otherTransfer =

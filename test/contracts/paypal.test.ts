@@ -477,6 +477,22 @@ describe('PayPal connector: webhooks', () => {
     },
   );
 
+  it('refuses, without asking PayPal, a certificate off PayPal’s hosts, another algorithm or a malformed signature', async () => {
+    const { hook } = await delivered('paid');
+    const before = fake.requests.length;
+    const forgeries: Record<string, string>[] = [
+      { 'paypal-cert-url': 'https://evil.example/v1/notifications/certs/CERT-1' },
+      { 'paypal-auth-algo': 'HS256' },
+      { 'paypal-transmission-sig': 'not a signature!' },
+    ];
+    for (const forged of forgeries)
+      await expect(verify({ ...hook, headers: { ...hook.headers, ...forged } })).rejects.toBeInstanceOf(
+        WebhookVerificationError,
+      );
+    // A forged request never spends the tenant's PayPal rate.
+    expect(fake.requests.length).toBe(before);
+  });
+
   it('accepts a delivery transmitted a day ago (PayPal retries for 3 days)', async () => {
     const { hook } = await delivered('paid', { ageSeconds: 86_400 });
 

@@ -135,12 +135,12 @@ function payout(id: string, connector: string | null): Payout {
 }
 
 /** A payout waiting on its pending Stripe transfer `tr_1`. */
-const pending = { ...payout('po_1', 'stripe'), providerReference: 'tr_1' };
+const pending = { ...payout('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y', 'stripe'), providerReference: 'tr_1' };
 
 const paidEvent = (overrides: Partial<ProviderWebhookEvent> = {}): ProviderWebhookEvent => ({
   eventId: 'evt_1',
   type: 'transfer.paid',
-  payoutId: 'po_1',
+  payoutId: 'po_01JD7X2Q4M6N8P0R2S4T6V8W0Y',
   providerReference: 'tr_1',
   outcome: { status: 'paid', providerReference: 'tr_1' },
   ...overrides,
@@ -191,7 +191,7 @@ describe('receiveProviderWebhookUseCase', () => {
 
     expect(result).toEqual({ received: 1, results: ['paid'] });
     expect(verify.calls).toEqual([{ request, credentials: CREDENTIALS }]);
-    expect(stored('po_1')).toMatchObject({ status: 'paid', providerReference: 'tr_1', connector: 'stripe' });
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y')).toMatchObject({ status: 'paid', providerReference: 'tr_1', connector: 'stripe' });
   });
 
   it('answers the same 404 for an unknown connector, a connector not in the registry, a bad tenant id or a tenant without it', async () => {
@@ -230,7 +230,7 @@ describe('receiveProviderWebhookUseCase', () => {
       statusCode: 400,
     });
     expect((error as Error).message).toContain('no v1 signature matches');
-    expect(stored('po_1')).toBe(pending);
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y')).toBe(pending);
     expect(events.size).toBe(0);
     expect(writes.writes).toBe(0);
   });
@@ -258,7 +258,7 @@ describe('receiveProviderWebhookUseCase', () => {
     const { deliver, verify, stored, events } = await setup();
     verify.answer = async () => [paidEvent()];
     await deliver();
-    const once = stored('po_1');
+    const once = stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y');
     // The same event id again, even claiming something else now.
     verify.answer = async () => [
       paidEvent({
@@ -274,7 +274,7 @@ describe('receiveProviderWebhookUseCase', () => {
     const result = await deliver();
 
     expect(result.results).toEqual(['duplicate']);
-    expect(stored('po_1')).toBe(once);
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y')).toBe(once);
     expect([...events.values()].map((event) => event.result)).toEqual(['paid']);
   });
 
@@ -304,12 +304,12 @@ describe('receiveProviderWebhookUseCase', () => {
   });
 
   it('an event for a payout of another rail, or about another transfer, is recorded mismatched and not applied', async () => {
-    const paypalPayout = payout('po_paypal', 'paypal');
-    const sandboxPayout = payout('po_legacy', null);
+    const paypalPayout = payout('po_01JD7X2Q4M6N8P0R2S4T6V8W0P', 'paypal');
+    const sandboxPayout = payout('po_01JD7X2Q4M6N8P0R2S4T6V8W0Z', null);
     const { deliver, verify, stored, events, writes } = await setup(pending, paypalPayout, sandboxPayout);
     verify.answer = async () => [
-      paidEvent({ eventId: 'evt_a', payoutId: 'po_paypal' }),
-      paidEvent({ eventId: 'evt_b', payoutId: 'po_legacy' }),
+      paidEvent({ eventId: 'evt_a', payoutId: 'po_01JD7X2Q4M6N8P0R2S4T6V8W0P' }),
+      paidEvent({ eventId: 'evt_b', payoutId: 'po_01JD7X2Q4M6N8P0R2S4T6V8W0Z' }),
       paidEvent({
         eventId: 'evt_c',
         providerReference: 'tr_other',
@@ -321,9 +321,9 @@ describe('receiveProviderWebhookUseCase', () => {
 
     expect(result.results).toEqual(['mismatched', 'mismatched', 'mismatched']);
     expect(writes.writes).toBe(0);
-    expect(stored('po_paypal')).toBe(paypalPayout);
-    expect(stored('po_legacy')).toBe(sandboxPayout);
-    expect(stored('po_1')).toBe(pending);
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0P')).toBe(paypalPayout);
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Z')).toBe(sandboxPayout);
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y')).toBe(pending);
     expect([...events.values()].map((event) => [event.eventId, event.result])).toEqual([
       ['evt_a', 'mismatched'],
       ['evt_b', 'mismatched'],
@@ -336,20 +336,20 @@ describe('receiveProviderWebhookUseCase', () => {
     verify.answer = async () => [paidEvent({ type: 'transfer.updated', outcome: null })];
 
     expect((await deliver()).results).toEqual(['unchanged']);
-    expect(stored('po_1')).toBe(pending);
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y')).toBe(pending);
     expect(events.get('ten_A/stripe/evt_1')?.result).toBe('unchanged');
   });
 
   it('records the event only after applying it: a failed write leaves it unrecorded, so the retry applies it', async () => {
     const { deliver, verify, stored, events, recording, writes } = await setup();
     const statusWhenRecorded: string[] = [];
-    recording.onRecord = () => void statusWhenRecorded.push(stored('po_1').status);
+    recording.onRecord = () => void statusWhenRecorded.push(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y').status);
     verify.answer = async () => [paidEvent()];
     writes.failNextWrite = new Error('DynamoDB throttled the write');
 
     await expect(deliver()).rejects.toThrow(/throttled/);
     expect(events.size).toBe(0);
-    expect(stored('po_1')).toBe(pending);
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y')).toBe(pending);
 
     // The provider delivers the event again.
     expect((await deliver()).results).toEqual(['paid']);

@@ -60,6 +60,17 @@ const batchResource = z.looseObject({
   }),
 });
 
+/** PayPal's certificates are served from its API hosts (or the deployment's PayPal host, a fake in tests). */
+function isPaypalCertUrl(url: string, baseUrl: string): boolean {
+  if (url.startsWith(`${baseUrl.replace(/\/$/, '')}/`)) return true;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' && /(^|\.)paypal\.com$/.test(parsed.hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Verifies a PayPal webhook the way PayPal documents it, by asking PayPal
  * (POST /v1/notifications/verify-webhook-signature with the five transmission headers, the tenant's
@@ -88,6 +99,15 @@ export async function verifyPaypalWebhook(
     transmission_sig: header(HEADERS.transmissionSig),
     transmission_time: header(HEADERS.transmissionTime),
   };
+  // Cheap checks before PayPal is asked: a forged request must not spend the tenant's PayPal rate.
+  if (transmission.auth_algo !== 'SHA256withRSA')
+    throw new WebhookVerificationError(
+      `PayPal webhook signed with ${transmission.auth_algo.slice(0, 40)}, not SHA256withRSA`,
+    );
+  if (!isPaypalCertUrl(transmission.cert_url, runtime.baseUrl))
+    throw new WebhookVerificationError('PayPal webhook whose certificate is not on a PayPal host');
+  if (!/^[A-Za-z0-9+/=]{16,2048}$/.test(transmission.transmission_sig))
+    throw new WebhookVerificationError('PayPal webhook with a malformed signature');
   const sentAt = Date.parse(transmission.transmission_time);
   if (Number.isNaN(sentAt))
     throw new WebhookVerificationError('PayPal webhook with an unreadable transmission time');
