@@ -19,6 +19,7 @@ export const handler = apiHandler(
       idempotencyKey: key,
       rawBody: request.json,
       items,
+      keyMode: request.principal.mode,
     });
     return jsonResponse(
       response.statusCode,

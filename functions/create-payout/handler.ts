@@ -41,6 +41,7 @@ export const handler = apiHandler(
       rawBody: request.json,
       body,
       source: 'api',
+      keyMode: request.principal.mode,
       action: stampFor(callerOf(request), 'payout.create'),
     });
     return jsonResponse(

@@ -67,17 +67,29 @@ export function emptyConnectors(tenantId: string): TenantConnectors {
 export function routePayout(
   config: TenantConnectors | undefined,
   payout: { destination: Pick<Destination, 'type'>; currency: string },
-  options: { sandboxAvailable: boolean },
+  options: {
+    sandboxAvailable: boolean;
+    /**
+     * The mode of the API key that asked (none: a person in the portal, a file, an event): a test key
+     * only reaches test connectors and the sandbox, a live key only live connectors. A test key never
+     * moves real money.
+     */
+    keyMode?: 'test' | 'live';
+  },
 ): ConnectorName | undefined {
   const type = payout.destination.type;
+  const { keyMode } = options;
   const usable = (name: ConnectorName) =>
     CONNECTOR_DESTINATIONS[name].includes(type) &&
-    ((name === 'sandbox' && options.sandboxAvailable) || config?.connectors[name] !== undefined);
+    (name === 'sandbox'
+      ? options.sandboxAvailable && keyMode !== 'live'
+      : config?.connectors[name] !== undefined &&
+        (keyMode === undefined || config.connectors[name]?.mode === keyMode));
   for (const rule of config?.rules ?? []) {
     if (rule.destinationType !== type) continue;
     if (rule.currency !== null && rule.currency !== payout.currency) continue;
     if (usable(rule.connector)) return rule.connector;
   }
   if (config?.defaultConnector && usable(config.defaultConnector)) return config.defaultConnector;
-  return options.sandboxAvailable ? 'sandbox' : undefined;
+  return usable('sandbox') ? 'sandbox' : undefined;
 }

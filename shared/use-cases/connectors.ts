@@ -39,9 +39,10 @@ export function connectorRouting(deps: { store: Pick<ConnectorStore, 'get'>; san
   return async function route(
     tenantId: string,
     payout: { destination: Pick<Destination, 'type'>; currency: string },
+    keyMode?: 'test' | 'live',
   ): Promise<ConnectorName> {
     const config = await deps.store.get(tenantId);
-    const name = routePayout(config, payout, { sandboxAvailable: deps.sandboxAvailable });
+    const name = routePayout(config, payout, { sandboxAvailable: deps.sandboxAvailable, keyMode });
     if (!name) throw unsupportedDestination(payout.destination.type, payout.currency);
     return name;
   };

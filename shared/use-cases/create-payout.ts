@@ -70,6 +70,8 @@ export interface CreatePayoutInput {
   rawBody: unknown;
   body: CreatePayoutBody;
   source: PayoutSource;
+  /** The mode of the API key that asks (test keys reach only test rails and the sandbox). */
+  keyMode?: 'test' | 'live';
   /** Who creates it (the audit log's entry); the documentation of a portal payout. */
   action?: ActionStamp;
   manual?: ManualDetails;
@@ -112,7 +114,7 @@ export function createPayoutUseCase(deps: {
    */
   async function routeOrReplay(input: CreatePayoutInput, fingerprint: string, time: number) {
     try {
-      return await (deps.route as ConnectorRouter)(input.tenantId, input.body);
+      return await (deps.route as ConnectorRouter)(input.tenantId, input.body, input.keyMode);
     } catch (error) {
       const known = await deps.idempotency.get(input.tenantId, input.idempotencyKey, Math.floor(time / 1000));
       if (known) throw new ReplayInstead(replayStored(known, fingerprint));

@@ -32,6 +32,8 @@ export interface CreateBatchInput {
   idempotencyKey: string;
   rawBody: unknown;
   items: CreatePayoutBody[];
+  /** The mode of the API key that asks (test keys reach only test rails and the sandbox). */
+  keyMode?: 'test' | 'live';
   /** How the approval policy sees the payouts; by default the caller's channel (portal or API). */
   policySource?: PayoutBatch['policySource'];
 }
@@ -52,13 +54,18 @@ export function payoutBatchesUseCase(deps: {
   const now = deps.now ?? Date.now;
 
   /** Each item's rail; the batch is refused, naming every item no rail accepts, if any. */
-  async function routed(tenantId: string, items: CreatePayoutBody[]): Promise<PayoutRequest[]> {
+  async function routed(
+    tenantId: string,
+    items: CreatePayoutBody[],
+    keyMode: 'test' | 'live' | undefined,
+  ): Promise<PayoutRequest[]> {
     if (!deps.routing) return items;
     const config = await deps.routing.store.get(tenantId);
     const problems: { param: string; message: string }[] = [];
     const result = items.map((item, index) => {
       const connector = routePayout(config, item, {
         sandboxAvailable: deps.routing?.sandboxAvailable ?? false,
+        keyMode,
       });
       if (!connector)
         problems.push({
@@ -98,7 +105,7 @@ export function payoutBatchesUseCase(deps: {
 
       const at = new Date(time).toISOString();
       const id = newId('pb', time);
-      const items = await routed(tenantId, input.items);
+      const items = await routed(tenantId, input.items, input.keyMode);
       const chunks: BatchChunk[] = chunkItems(items).map((chunk, index) => ({
         tenantId,
         batchId: id,

@@ -331,3 +331,24 @@ describe('routing', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('API key modes', () => {
+  it('a live key never reaches a test connector (nor the sandbox); a test key never a live one', async () => {
+    // The tenant's rails are all test-mode: its live key finds no rail for anything.
+    const live = await platform.admin.createApiKey({ tenantId: tenant.tenantId, name: 'live', mode: 'live' });
+    const response = await fetch(`${platform.url}/v1/payouts`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${live.secret}`,
+        'content-type': 'application/json',
+        'idempotency-key': `live-${Date.now()}`,
+      },
+      body: JSON.stringify(payoutBody({ currency: 'EUR', destination: destinations.adyen() })),
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string; param: string } }).error).toMatchObject({
+      code: 'unsupported_destination',
+      param: 'destination.type',
+    });
+  });
+});

@@ -167,6 +167,31 @@ describe('routePayout: which rail a payout leaves through', () => {
   const bank = (currency: string) => ({ destination: { type: 'bank_account' as const }, currency });
   const noSandbox = { sandboxAvailable: false };
 
+  it('an API key reaches only rails of its own mode: a test key never moves real money', () => {
+    const config = configured(
+      ['adyen'],
+      [{ destinationType: 'bank_account', currency: null, connector: 'adyen' }],
+    );
+    // Every configured rail here is in test mode.
+    expect(routePayout(config, bank('EUR'), { sandboxAvailable: true, keyMode: 'test' })).toBe('adyen');
+    expect(routePayout(config, bank('EUR'), { sandboxAvailable: true, keyMode: 'live' })).toBeUndefined();
+    const live: TenantConnectors = {
+      ...config,
+      connectors: {
+        adyen: {
+          ...(config.connectors.adyen as NonNullable<TenantConnectors['connectors']['adyen']>),
+          mode: 'live',
+        },
+      },
+    };
+    expect(routePayout(live, bank('EUR'), { sandboxAvailable: true, keyMode: 'live' })).toBe('adyen');
+    // A test key falls back to the sandbox, never to the live rail.
+    expect(routePayout(live, bank('EUR'), { sandboxAvailable: true, keyMode: 'test' })).toBe('sandbox');
+    expect(routePayout(live, bank('EUR'), { sandboxAvailable: false, keyMode: 'test' })).toBeUndefined();
+    // Without a key (the portal, files, events) the rules alone decide.
+    expect(routePayout(live, bank('EUR'), { sandboxAvailable: false })).toBe('adyen');
+  });
+
   it('takes the first rule that matches, in the order the rules are stored', () => {
     const config = configured(
       ['paypal', 'adyen', 'stripe'],
