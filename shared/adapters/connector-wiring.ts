@@ -82,7 +82,10 @@ export function providerResolver(deps: {
 }): ProviderResolver {
   const store = createDynamoConnectorStore({ client: deps.client, table: deps.table });
   const sealer = createKmsSecretSealer({ keyId: deps.config.PAYOUTS_CONNECTOR_KEY_ID });
-  const runtimeFor = connectorRuntimes(deps.config, deps.registry);
+  // Locally every "container" is this one process: it gets the provider's whole rate.
+  const runtimeFor = connectorRuntimes(deps.config, deps.registry, {
+    containers: deps.config.PAYOUTS_STAGE === 'local' ? 1 : EXECUTOR_CONTAINERS,
+  });
   const crashRate = deps.config.PAYOUTS_SANDBOX_CHAOS_CRASH_RATE;
   const built = new Map<string, PayoutProvider>();
   return async function providerFor(payout: Payout): Promise<PayoutProvider> {
