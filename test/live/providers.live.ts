@@ -53,7 +53,10 @@ describe.skipIf(!env.STRIPE_TEST_SECRET_KEY)('Stripe test mode (STRIPE_TEST_SECR
   });
 
   it.skipIf(!env.STRIPE_TEST_DESTINATION)('transfers once per key and finds the transfer again', async () => {
-    const request = smokeRequest({ type: 'stripe_account', account: env.STRIPE_TEST_DESTINATION ?? '' }, 'usd');
+    const request = smokeRequest(
+      { type: 'stripe_account', account: env.STRIPE_TEST_DESTINATION ?? '' },
+      'usd',
+    );
     const first = await provider().createTransfer({ ...request, currency: 'USD' });
     const again = await provider().createTransfer({ ...request, currency: 'USD' });
     expect(again).toEqual(first);

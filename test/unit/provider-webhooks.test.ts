@@ -191,7 +191,11 @@ describe('receiveProviderWebhookUseCase', () => {
 
     expect(result).toEqual({ received: 1, results: ['paid'] });
     expect(verify.calls).toEqual([{ request, credentials: CREDENTIALS }]);
-    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y')).toMatchObject({ status: 'paid', providerReference: 'tr_1', connector: 'stripe' });
+    expect(stored('po_01JD7X2Q4M6N8P0R2S4T6V8W0Y')).toMatchObject({
+      status: 'paid',
+      providerReference: 'tr_1',
+      connector: 'stripe',
+    });
   });
 
   it('answers the same 404 for an unknown connector, a connector not in the registry, a bad tenant id or a tenant without it', async () => {
