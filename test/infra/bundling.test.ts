@@ -31,10 +31,11 @@ describe('bundling', () => {
 
   beforeAll(() => {
     // A normal App: NodejsFunction bundles every handler with the local esbuild, no Docker, no network.
+    // 42 functions: about 80 s alone on this 2-core machine, more beside the rest of the suite.
     const app = new App({ outdir });
     stack = new PayoutsStack(app, 'Payouts');
     assemblyDir = app.synth().directory;
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
