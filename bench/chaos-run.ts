@@ -370,8 +370,13 @@ export interface AdyenChaosReport {
     lookupPages: number;
     /** Calls the fake refused (429/503) before doing anything. */
     refused: number;
-    /** Creates the platform stopped waiting for (timeouts) while the fake made the transfer. */
+    /**
+     * Creates the platform stopped waiting for (timeouts) while the fake made the transfer: the
+     * scripted ones, and any the fake (Prism validating every request) answered too slowly on its own.
+     */
     abandonedCreates: number;
+    scriptedDelays: number;
+    scriptedRefusals: number;
   };
   webhooks: {
     /** Distinct signed webhooks, and every POST of them to the platform (duplicates and retries included). */
@@ -641,7 +646,7 @@ export async function runAdyenChaos(options: AdyenChaosOptions): Promise<AdyenCh
   const log = options.log ?? (() => undefined);
   const dynamo = options.dynamodbEndpoint ? undefined : await startDynamoDbLocal();
   const fake = await startAdyenFake();
-  const injected = { calls: 0, creates: 0, refusals: 0 };
+  const injected = { calls: 0, creates: 0, refusals: 0, delays: 0 };
   const proxy = await startRecordingProxy(fake.url, (method, path) => {
     injected.calls += 1;
     if (method === 'POST' && path === '/transfers') injected.creates += 1;
@@ -649,8 +654,14 @@ export async function runAdyenChaos(options: AdyenChaosOptions): Promise<AdyenCh
       injected.refusals += 1;
       const throttled = injected.refusals % 2 === 1;
       fake.refuseNext(1, throttled ? 429 : 503, throttled ? 1 : undefined);
-    } else if (method === 'POST' && path === '/transfers' && chosen(options.timeoutRate, injected.creates, 1))
+    } else if (
+      method === 'POST' &&
+      path === '/transfers' &&
+      chosen(options.timeoutRate, injected.creates, 1)
+    ) {
+      injected.delays += 1;
       fake.delayNextCreates(1, options.connectorTimeoutMs + 1000);
+    }
   });
   let platform: LocalPlatform | undefined;
   let actor: ReturnType<typeof actAsAdyen> | undefined;
@@ -740,7 +751,7 @@ export async function runAdyenChaos(options: AdyenChaosOptions): Promise<AdyenCh
       );
       if (final === options.payouts || Date.now() > deadline) break;
       // Each look scans the whole table: not so often that it competes with the platform for DynamoDB Local.
-      await sleep(Math.max(5000, options.payouts * 5));
+      await sleep(Math.max(2000, options.payouts * 5));
     }
     const endToEndSeconds = (Date.now() - started) / 1000;
     // The late webhooks and the returns still on their way are part of the run.
@@ -816,6 +827,8 @@ export async function runAdyenChaos(options: AdyenChaosOptions): Promise<AdyenCh
       lookupPages: pages.length,
       refused: proxy.calls.filter((call) => call.status === 429 || call.status === 503).length,
       abandonedCreates: creates.filter((call) => call.abandoned && call.status === 200).length,
+      scriptedDelays: injected.delays,
+      scriptedRefusals: injected.refusals,
     };
 
     const times = payouts

@@ -85,7 +85,8 @@ chaos (Adyen): ${report.payouts} payouts to IBANs through the Adyen connector an
   references       provider_reference ≠ transfer id ${report.referenceMismatches}; status ≠ transfer ${report.statusDisagreements}
   calls to Adyen   ${calls.creates} creates (${calls.keysRepeated} keys sent more than once, at most ${calls.maxCreatesPerKey}; ${calls.overlappingCreates} overlapping;
                    ${calls.createsAfterAccepted} sent again after Adyen's 200 had reached the platform), ${calls.abandonedCreates} made but answered
-                   after the timeout, ${calls.refused} refused 429/503; ${calls.lookups} lookups reading ${calls.lookupPages} pages
+                   after the timeout (${calls.scriptedDelays} scripted), ${calls.refused} refused 429/503 (${calls.scriptedRefusals} scripted);
+                   ${calls.lookups} lookups reading ${calls.lookupPages} pages
   webhooks         ${webhooks.signed} signed, ${webhooks.posts} posts; ${webhooks.duplicated} posted twice at once, ${webhooks.late} late,
                    ${webhooks.returned} returns (${webhooks.outOfOrder} followed by the old paid), ${webhooks.notAcknowledged} not answered 200 (retried)
   first webhook    ${webhooks.beforePendingWrite} before the executor wrote pending, ${webhooks.afterPendingWrite} after, ${webhooks.afterSettled} after the payout was settled
