@@ -4,6 +4,7 @@ import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
+import { routingFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
 import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
 import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
@@ -29,7 +30,7 @@ const directory = createCognitoDirectory({
 
 const approvals = approvalsFromEnvironment(adapters);
 // New payouts are routed to the tenant's rails (400 unsupported_destination when none accepts one).
-const routing = { store: adapters.connectors, sandboxAvailable: config.PAYOUTS_SANDBOX_RAIL === 'on' };
+const routing = routingFromEnvironment({ store: adapters.connectors });
 // One S3 client for attachments and reports.
 const s3 = platformS3Client();
 

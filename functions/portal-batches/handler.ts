@@ -2,6 +2,7 @@ import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
+import { routingFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { binding, loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { portalBatchRoutes } from './routes.js';
@@ -10,7 +11,7 @@ const config = loadConfig();
 const adapters = createDynamoAdapters(config);
 
 /** POST /portal-api/v1/payout-batches[/check]: the CSV upload, with the same member checks as portal-api. */
-const routing = { store: adapters.connectors, sandboxAvailable: config.PAYOUTS_SANDBOX_RAIL === 'on' };
+const routing = routingFromEnvironment({ store: adapters.connectors });
 export const handler = portalApi(portalBatchRoutes(batchesFromEnvironment({ ...adapters, routing })), {
   team: adapters.team,
   audit: adapters.audit,

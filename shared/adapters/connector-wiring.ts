@@ -6,7 +6,7 @@ import type { ConnectorName } from '../domain/connectors.js';
 import type { Payout } from '../domain/payout.js';
 import type { PayoutProvider } from '../ports/payout-provider.js';
 import { FUNCTIONS } from '../topology.js';
-import { type ConnectorRegistry, connectorCredentials } from '../use-cases/connectors.js';
+import { type ConnectorRegistry, openCredentials } from '../use-cases/connectors.js';
 import {
   ConnectorAccountChangedError,
   ConnectorNotConfiguredError,
@@ -106,11 +106,7 @@ export function providerResolver(deps: {
     const cacheKey = `${payout.tenantId}/${name}/${configured.mode}/${configured.sealedCredentials}`;
     let provider = built.get(cacheKey);
     if (!provider) {
-      const opened = await connectorCredentials({ store: { get: async () => config }, sealer })(
-        payout.tenantId,
-        name,
-      );
-      if (!opened) throw new ConnectorNotConfiguredError(payout.tenantId, name);
+      const opened = await openCredentials(sealer, payout.tenantId, configured);
       const inner = withCrashAfterTransfer(
         connector.provider(opened.credentials, runtimeFor(name, opened.mode, payout.tenantId)),
         crashRate,

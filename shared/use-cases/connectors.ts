@@ -2,6 +2,7 @@ import type { Connector, ConnectorRuntime } from '../connectors/connector.js';
 import { actorLabel, type Caller, stampFor } from '../domain/audit.js';
 import {
   CONNECTOR_DESTINATIONS,
+  type ConfiguredConnector,
   type ConnectorName,
   DESTINATION_TYPES,
   type DestinationType,
@@ -52,7 +53,17 @@ export type ConnectorRouter = ReturnType<typeof connectorRouting>;
 /** The sealing context of a tenant's credentials for one connector (bound to the ciphertext). */
 const sealContext = (tenantId: string, connector: string) => ({ tenant_id: tenantId, connector });
 
-/** Opens a tenant's credentials for a connector (the executor's and the provider webhooks' path). */
+/** Opens the credentials of a connector a tenant configured (already read from the table). */
+export async function openCredentials(
+  sealer: SecretSealer,
+  tenantId: string,
+  configured: ConfiguredConnector,
+): Promise<{ credentials: Record<string, string>; mode: 'test' | 'live' }> {
+  const opened = await sealer.open(configured.sealedCredentials, sealContext(tenantId, configured.name));
+  return { credentials: JSON.parse(opened) as Record<string, string>, mode: configured.mode };
+}
+
+/** Reads and opens a tenant's credentials for a connector (the provider webhooks' and the tests' path). */
 export function connectorCredentials(deps: { store: Pick<ConnectorStore, 'get'>; sealer: SecretSealer }) {
   return async function credentialsOf(
     tenantId: string,
@@ -60,9 +71,7 @@ export function connectorCredentials(deps: { store: Pick<ConnectorStore, 'get'>;
   ): Promise<{ credentials: Record<string, string>; mode: 'test' | 'live' } | undefined> {
     if (!isConnectorName(name)) return undefined;
     const configured = (await deps.store.get(tenantId))?.connectors[name];
-    if (!configured) return undefined;
-    const opened = await deps.sealer.open(configured.sealedCredentials, sealContext(tenantId, name));
-    return { credentials: JSON.parse(opened) as Record<string, string>, mode: configured.mode };
+    return configured ? openCredentials(deps.sealer, tenantId, configured) : undefined;
   };
 }
 
