@@ -59,7 +59,13 @@ export async function signInInBrowser(page: Page, url: string, email: string): P
 
 /** How far the page is wider than its viewport (0 when nothing overflows sideways). */
 export async function sidewaysOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  return page.evaluate(() => {
+    const view = globalThis as unknown as {
+      innerWidth: number;
+      document: { documentElement: { scrollWidth: number } };
+    };
+    return view.document.documentElement.scrollWidth - view.innerWidth;
+  });
 }
 
 /**
