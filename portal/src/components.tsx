@@ -179,3 +179,65 @@ export function ChoiceFilter(props: {
     </Field>
   );
 }
+
+/**
+ * Asks before a destructive or irreversible action (reject, deactivate, revoke, rotate): a modal
+ * `<dialog>` with a heading, what will happen, and the two choices; Escape or Cancel backs out.
+ * `children` may hold a required input (a rejection comment); `confirmDisabled` keeps the action
+ * off until it is filled.
+ */
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+  children?: ReactNode;
+  confirmDisabled?: boolean;
+  danger?: boolean;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const headingId = useId();
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (props.open && !element.open) element.showModal();
+    if (!props.open && element.open) element.close();
+  }, [props.open]);
+  return (
+    <dialog
+      ref={dialog}
+      className="confirm-dialog"
+      aria-labelledby={headingId}
+      onCancel={(event) => {
+        event.preventDefault();
+        props.onCancel();
+      }}
+    >
+      {props.open && (
+        <form
+          method="dialog"
+          onSubmit={(event) => {
+            event.preventDefault();
+            props.onConfirm();
+          }}
+        >
+          <h2 id={headingId}>{props.title}</h2>
+          {props.children}
+          <div className="actions">
+            <button type="button" className="secondary" onClick={props.onCancel}>
+              Cancel
+            </button>
+            <button
+              type="submit"
+              className={props.danger ? 'danger' : undefined}
+              disabled={props.confirmDisabled}
+            >
+              {props.confirmLabel}
+            </button>
+          </div>
+        </form>
+      )}
+    </dialog>
+  );
+}
