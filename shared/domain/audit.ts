@@ -1,3 +1,4 @@
+import type { AuditAction } from './catalog.js';
 import { newId } from './ids.js';
 
 /** Who did something: a person of the team, an API key, or the platform itself. */
@@ -16,7 +17,7 @@ export const SYSTEM: Actor = { type: 'system' };
  */
 export interface ActionStamp {
   id: string;
-  action: string;
+  action: AuditAction;
   actor: Actor;
   at: string;
   sourceIp: string | null;
@@ -24,7 +25,7 @@ export interface ActionStamp {
 }
 
 export function stamp(
-  action: string,
+  action: AuditAction,
   actor: Actor,
   request: { sourceIp?: string | null; requestId?: string | null } = {},
   now: number = Date.now(),
@@ -48,14 +49,14 @@ export interface Caller {
 }
 
 /** The stamp of an action taken now by a caller. */
-export function stampFor(caller: Caller, action: string, now: number = Date.now()): ActionStamp {
+export function stampFor(caller: Caller, action: AuditAction, now: number = Date.now()): ActionStamp {
   return stamp(action, caller.actor, caller, now);
 }
 
 /** The audit entry of an action that changes no item (a delete, a redelivery request). */
 export function standaloneEntry(
   caller: Caller,
-  action: string,
+  action: AuditAction,
   target: AuditEntry['target'],
   changes: AuditEntry['changes'] = {},
   now: number = Date.now(),

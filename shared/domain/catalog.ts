@@ -53,11 +53,17 @@ export const MANUAL_CATEGORIES = ['support_credit', 'one_time_refund'] as const;
 export const ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'text/plain'] as const;
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
-/** Every action the audit log records (its `action` field), for filters and reports. */
+/**
+ * Every action the audit log records (its `action` field), for filters and reports: the one list.
+ * `stamp` and `standaloneEntry` take only these, so an action written anywhere is in the filter.
+ */
 export const AUDIT_ACTIONS = [
   'payout.create',
+  'payout.approve',
+  'payout.reject',
   'payout.cancel',
   'payout_batch.create',
+  'report.request',
   'member.invite',
   'member.update',
   'member.deactivate',
@@ -75,7 +81,59 @@ export const AUDIT_ACTIONS = [
   'webhook_endpoint.rotate_secret',
   'webhook_endpoint.recover',
   'manual_payout_criteria.update',
+  'approval_policy.update',
   'connector.update',
   'connector.remove',
   'connector_routes.update',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Each audit action as a person reads it in the log, its filter and its export. */
+export const AUDIT_ACTION_WORDS: Readonly<Record<AuditAction, string>> = {
+  'payout.create': 'Payout created',
+  'payout.approve': 'Payout approved',
+  'payout.reject': 'Payout rejected',
+  'payout.cancel': 'Payout canceled',
+  'payout_batch.create': 'Batch uploaded',
+  'report.request': 'Report requested',
+  'member.invite': 'Member invited',
+  'member.update': 'Member changed',
+  'member.deactivate': 'Member deactivated',
+  'member.reactivate': 'Member reactivated',
+  'member.confirm_roles': 'Roles confirmed',
+  'member.mfa_enable': 'Two-step verification set up',
+  'member.mfa_reset': 'Two-step verification reset',
+  'member.mfa_lapsed': 'Two-step verification lapsed',
+  'access.denied': 'Access refused',
+  'api_key.create': 'API key created',
+  'api_key.revoke': 'API key revoked',
+  'webhook_endpoint.create': 'Webhook endpoint added',
+  'webhook_endpoint.update': 'Webhook endpoint changed',
+  'webhook_endpoint.delete': 'Webhook endpoint removed',
+  'webhook_endpoint.rotate_secret': 'Webhook signing secret rotated',
+  'webhook_endpoint.recover': 'Webhook deliveries resent',
+  'manual_payout_criteria.update': 'Payout criteria updated',
+  'approval_policy.update': 'Approval policy updated',
+  'connector.update': 'Payout rail set up',
+  'connector.remove': 'Payout rail removed',
+  'connector_routes.update': 'Payout routing changed',
+};
+
+/** Every event a tenant can receive (`GET /v1/events`, webhooks), `object.happening`. */
+export const EVENT_TYPES = [
+  'payout.created',
+  'payout.approval_requested',
+  'payout.approved',
+  'payout.rejected',
+  'payout.expired',
+  'payout.queued',
+  'payout.processing',
+  'payout.paid',
+  'payout.failed',
+  'payout.returned',
+  'payout.canceled',
+  'webhook_endpoint.disabled',
+  'payout_batch.completed',
+  'payout.request_rejected',
 ] as const;

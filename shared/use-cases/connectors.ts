@@ -1,5 +1,6 @@
 import type { Connector, ConnectorRuntime } from '../connectors/connector.js';
 import { actorLabel, type Caller, stampFor } from '../domain/audit.js';
+import type { AuditAction } from '../domain/catalog.js';
 import {
   CONNECTOR_DESTINATIONS,
   type ConfiguredConnector,
@@ -149,7 +150,7 @@ export function connectorsUseCase(deps: {
   /** Read, change, write if unchanged; a change made meanwhile by someone else is re-read and re-applied. */
   async function update(
     caller: Caller,
-    action: string,
+    action: AuditAction,
     change: (current: TenantConnectors, at: string) => TenantConnectors,
   ) {
     for (let race = 0; race < 3; race++) {

@@ -1,4 +1,5 @@
 import { type Caller, stampFor } from '../domain/audit.js';
+import type { AuditAction } from '../domain/catalog.js';
 import { AppError, ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
 import {
   activeRoles,
@@ -142,7 +143,7 @@ export function teamUseCase(deps: { team: TeamStore; directory: Directory; now?:
   async function changeMember(
     caller: Caller,
     id: string,
-    action: string,
+    action: AuditAction,
     change: (current: Member, at: string) => Partial<Member>,
   ): Promise<Member> {
     for (let attempt = 1; ; attempt++) {
