@@ -2,7 +2,7 @@ import { ValidationError } from '../../shared/domain/errors.js';
 import { CurrencyTotals, formatMoney, safeTotal } from '../../shared/domain/money.js';
 import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
 import type { PortalRoute } from '../../shared/http/portal-handler.js';
-import { checkBatchCsv } from '../../shared/schemas/batch-csv.js';
+import { checkBatchCsv, SEPARATOR_NAMES } from '../../shared/schemas/batch-csv.js';
 import { BATCH_MAX_BODY_BYTES } from '../../shared/schemas/batches.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
 import { csvUploadBody } from '../../shared/schemas/portal.js';
@@ -20,11 +20,13 @@ export function portalBatchRoutes(batches: PayoutBatches): PortalRoute[] {
       action: 'payouts.create_batch',
       handler: async ({ json }) => {
         const { csv } = parse(csvUploadBody, json(BATCH_MAX_BODY_BYTES));
-        const { items, problems, lines } = checkBatchCsv(csv);
+        const { items, problems, lines, separator } = checkBatchCsv(csv);
         const totals = new CurrencyTotals();
         for (const item of items) totals.add(item.currency, item.amount);
         return jsonResponse(200, {
           rows: items.length,
+          // How the cells were read: `semicolon` when a spreadsheet saved the file so.
+          separator: SEPARATOR_NAMES[separator],
           problems,
           totals: totals.entries().map(({ currency, count, amount }) => ({
             currency,

@@ -1,6 +1,6 @@
 import type { ActionStamp } from './audit.js';
 import { ATTACHMENT_TYPES, MANUAL_CATEGORIES, MAX_ATTACHMENT_BYTES } from './catalog.js';
-import { ValidationError } from './errors.js';
+import { type FieldProblem, ValidationError } from './errors.js';
 import { formatMoney } from './money.js';
 
 export { ATTACHMENT_TYPES, MANUAL_CATEGORIES, MAX_ATTACHMENT_BYTES };
@@ -46,31 +46,38 @@ export function defaultCriteria(tenantId: string, now: string): ManualPayoutCrit
   };
 }
 
+/** What a manual payout is checked against: the criteria's rules, without their bookkeeping. */
+export type ManualPayoutRules = Pick<ManualPayoutCriteria, 'reasonCodes' | 'minRationaleLength' | 'limits'>;
+
 /**
- * Checks a manual payout against the tenant's criteria; every problem is reported with its field.
- * A currency with no limit for the category is refused: an admin decides what may be paid by hand.
+ * Every way a manual payout breaks the tenant's criteria, each with its field, in words a requester
+ * reads (no category or reason codes). The server refuses with them ({@link checkManualPayout}); the
+ * portal's form shows them beside their fields before sending, from the same rules. A currency with
+ * no limit for the category is refused: an admin decides what may be paid by hand.
  */
-export function checkManualPayout(
-  criteria: ManualPayoutCriteria,
+export function manualPayoutProblems(
+  criteria: ManualPayoutRules,
   payout: {
     category: ManualCategory;
-    amount: number;
+    /** Undefined when the amount itself is not readable (then only the other rules are checked). */
+    amount: number | undefined;
     currency: string;
     reasonCode: string;
     rationale: string;
   },
-): void {
-  const problems = [];
-  if (!criteria.reasonCodes.some((reason) => reason.code === payout.reasonCode)) {
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const kind = payout.category.replace(/_/g, ' ');
+  if (payout.reasonCode !== '' && !criteria.reasonCodes.some((reason) => reason.code === payout.reasonCode)) {
     problems.push({
       param: 'reason_code',
-      message: `must be one of ${criteria.reasonCodes.map((reason) => reason.code).join(', ')}`,
+      message: `must be one of the reasons listed (${criteria.reasonCodes.map((reason) => reason.label).join(', ')})`,
     });
   }
   if (payout.rationale.trim().length < criteria.minRationaleLength) {
     problems.push({
       param: 'rationale',
-      message: `must be at least ${criteria.minRationaleLength} characters: explain why this payout is due`,
+      message: `must be at least ${criteria.minRationaleLength} characters (${payout.rationale.trim().length} so far): explain why this payout is due`,
     });
   }
   const limit = criteria.limits.find(
@@ -79,14 +86,29 @@ export function checkManualPayout(
   if (!limit) {
     problems.push({
       param: 'currency',
-      message: `no ${payout.category} limit is set for ${payout.currency}: ask an admin to add one`,
+      message: `has no limit set for a ${kind}: ask an admin to add one for ${payout.currency}`,
     });
-  } else if (payout.amount > limit.maxAmount) {
+  } else if (payout.amount !== undefined && payout.amount > limit.maxAmount) {
     problems.push({
       param: 'amount',
-      message: `must be at most ${formatMoney(limit.maxAmount, limit.currency)} for a ${payout.category.replace(/_/g, ' ')}`,
+      message: `must be at most ${formatMoney(limit.maxAmount, limit.currency)} for a ${kind}`,
     });
   }
+  return problems;
+}
+
+/** Refuses a manual payout that breaks the tenant's criteria, listing every problem at once. */
+export function checkManualPayout(
+  criteria: ManualPayoutRules,
+  payout: {
+    category: ManualCategory;
+    amount: number;
+    currency: string;
+    reasonCode: string;
+    rationale: string;
+  },
+): void {
+  const problems = manualPayoutProblems(criteria, payout);
   if (problems.length > 0) throw new ValidationError(problems);
 }
 

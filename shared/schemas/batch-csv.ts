@@ -30,6 +30,16 @@ export const BATCH_CSV_EXAMPLE = [
   'payroll-2026-11-grace,1800.50,EUR,payroll,November salary,,,,grace@example.com,e-1002',
 ].join('\r\n');
 
+/** What separates a file's cells: commas, or semicolons as spreadsheets write CSV where the decimal mark is a comma. */
+export type CsvSeparator = ',' | ';' | '\t';
+
+/** The separators as people call them, for the portal and the CLI ("Read as semicolon-separated"). */
+export const SEPARATOR_NAMES: Record<CsvSeparator, string> = {
+  ',': 'comma',
+  ';': 'semicolon',
+  '\t': 'tab',
+};
+
 export interface CsvRows {
   /** Each data row as a payout create body (not yet validated), in file order. */
   items: unknown[];
@@ -37,6 +47,30 @@ export interface CsvRows {
   lines: number[];
   /** Problems the file itself has (header, amounts); per-item problems come from validation. */
   problems: FieldProblem[];
+  /** The separator the file was read with. */
+  separator: CsvSeparator;
+}
+
+/**
+ * The separator of a file, from its header line: the most frequent of comma, semicolon and tab
+ * outside quotes (a comma on a tie). Spreadsheets in locales with a decimal comma (German, French,
+ * Spanish, Dutch…) save "CSV" with semicolons; Excel may put a `sep=;` line first, which decides.
+ */
+export function detectSeparator(text: string): { separator: CsvSeparator; sepLine: boolean } {
+  const firstLine = /^[^\r\n]*/.exec(text)?.[0] ?? '';
+  const declared = /^sep=(.) *$/i.exec(firstLine)?.[1];
+  if (declared === ',' || declared === ';' || declared === '\t')
+    return { separator: declared, sepLine: true };
+  const counts: Record<CsvSeparator, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const character of firstLine) {
+    if (character === '"') quoted = !quoted;
+    else if (!quoted && character in counts) counts[character as CsvSeparator] += 1;
+  }
+  const separator = (Object.keys(counts) as CsvSeparator[]).reduce((best, candidate) =>
+    counts[candidate] > counts[best] ? candidate : best,
+  );
+  return { separator, sepLine: false };
 }
 
 /**
@@ -46,8 +80,13 @@ export interface CsvRows {
 export function parseBatchCsv(text: string): CsvRows {
   let records: Record<string, string>[];
   let lines: number[];
+  const content = text.replace(/^\uFEFF/, '');
+  const { separator, sepLine } = detectSeparator(content);
+  // Excel's `sep=;` line is not the header: lines are still counted from the file's first.
+  const offset = sepLine ? 1 : 0;
   try {
-    const parsed = parse(text.replace(/^\uFEFF/, ''), {
+    const parsed = parse(sepLine ? content.replace(/^[^\r\n]*(\r\n|\n|\r)?/, '') : content, {
+      delimiter: separator,
       columns: (header: string[]) => header.map((name) => name.trim().toLowerCase()),
       skip_empty_lines: true,
       trim: true,
@@ -58,6 +97,7 @@ export function parseBatchCsv(text: string): CsvRows {
     // csv-parse reports the line a record ends on; a quoted cell's line breaks move its start up.
     lines = parsed.map(
       (entry) =>
+        offset +
         entry.info.lines -
         Object.values(entry.record).reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0),
     );
@@ -66,6 +106,7 @@ export function parseBatchCsv(text: string): CsvRows {
       items: [],
       lines: [],
       problems: [{ param: 'file', message: `is not valid CSV: ${(error as Error).message}` }],
+      separator,
     };
   }
   const header = Object.keys(records[0] ?? {});
@@ -86,6 +127,7 @@ export function parseBatchCsv(text: string): CsvRows {
           message: `is not a known column (known: ${BATCH_CSV_COLUMNS.join(', ')}, metadata.<key>)`,
         })),
       ],
+      separator,
     };
   }
   const problems: FieldProblem[] = [];
@@ -119,7 +161,7 @@ export function parseBatchCsv(text: string): CsvRows {
     };
   });
   if (items.length === 0) problems.push({ param: 'file', message: 'has no rows below the header' });
-  return { items, lines, problems };
+  return { items, lines, problems, separator };
 }
 
 export interface FileProblem extends FieldProblem {
@@ -140,6 +182,8 @@ export function checkBatchCsv(text: string): {
   references: (string | null)[];
   /** The file line each data row starts on (what results and previews name). */
   lines: number[];
+  /** The separator the file was read with (a semicolon when a spreadsheet wrote it so). */
+  separator: CsvSeparator;
 } {
   const rows = parseBatchCsv(text);
   // A file dropped in S3 is read here without a JSON body's check: its cells get the same one (D56).
@@ -153,7 +197,10 @@ export function checkBatchCsv(text: string): {
   let items: CreatePayoutBody[] = [];
   if (!problems.some((problem) => problem.param.startsWith('file'))) {
     try {
-      items = parseBatchItems({ items: rows.items });
+      items = parseBatchItems(
+        { items: rows.items },
+        { itemName: (index) => `line ${rows.lines[index] ?? index + 2}` },
+      );
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
       // The file's own message about an amount beats the API's "must be an integer"; a row whose
@@ -177,7 +224,13 @@ export function checkBatchCsv(text: string): {
     const reference = (row as { reference?: unknown }).reference;
     return typeof reference === 'string' && reference !== '' ? reference : null;
   });
-  return { items: located.length > 0 ? [] : items, problems: located, references, lines: rows.lines };
+  return {
+    items: located.length > 0 ? [] : items,
+    problems: located,
+    references,
+    lines: rows.lines,
+    separator: rows.separator,
+  };
 }
 
 /** The CSV column an item field comes from (`destination.iban` → `iban`). */

@@ -24,8 +24,15 @@ const envelope = z.strictObject({
 /**
  * Validates a batch: every item as `POST /v1/payouts` would, and references unique within the batch.
  * Problems name the item (`items.7.amount`); the error also lists the bad indexes (`invalid_items`).
+ * A repeated reference is found from the references as written, whether or not the items are
+ * otherwise valid, so it is reported in the same round as every other problem. `itemName` says how a
+ * message names another item (the bulk upload file says "line 4").
  */
-export function parseBatchItems(body: unknown): CreatePayoutBody[] {
+export function parseBatchItems(
+  body: unknown,
+  options: { itemName?: (index: number) => string } = {},
+): CreatePayoutBody[] {
+  const itemName = options.itemName ?? ((index: number) => `items.${index}`);
   const outer = envelope.safeParse(body ?? {});
   if (!outer.success) throw new ValidationError(toFieldProblems(outer.error));
   const problems: FieldProblem[] = [];
@@ -37,17 +44,17 @@ export function parseBatchItems(body: unknown): CreatePayoutBody[] {
     if (!result.success) {
       problems.push(...toFieldProblems(result.error, `items.${index}`));
       bad.add(index);
-      return;
-    }
-    const earlier = firstWithReference.get(result.data.reference);
+    } else items.push(result.data);
+    const written = (raw as { reference?: unknown } | null)?.reference;
+    if (typeof written !== 'string' || written === '') return;
+    const earlier = firstWithReference.get(written);
     if (earlier !== undefined) {
       problems.push({
         param: `items.${index}.reference`,
-        message: `repeats the reference of items.${earlier}; references must be unique within a batch`,
+        message: `repeats the reference of ${itemName(earlier)}; references must be unique within a batch`,
       });
       bad.add(index);
-    } else firstWithReference.set(result.data.reference, index);
-    items.push(result.data);
+    } else firstWithReference.set(written, index);
   });
   if (problems.length > 0) {
     const indexes = [...bad].sort((a, b) => a - b);

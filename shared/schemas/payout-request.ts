@@ -1,14 +1,16 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import * as z from 'zod';
+import { PAYOUT_PURPOSES } from '../domain/catalog.js';
 import { MAX_AMOUNT_MINOR } from '../domain/money.js';
-import { PAYOUT_PURPOSES } from '../domain/payout.js';
 import { idempotencyKey } from './common.js';
 import { currencyCode } from './currency.js';
-import { reference } from './payouts.js';
+import { reference } from './reference.js';
 
 /**
  * What a caller sends to create a payout (API, batches, portal, files). Apart from the payout resource
  * (./payouts.ts) so that functions which only read payouts do not bundle the IBAN and currency tables.
+ * Pure (zod, ibantools and the pure domain modules only): the portal's browser bundle checks its
+ * forms with these same schemas.
  */
 
 const holderName = z.string().trim().min(1, 'is required').max(140);

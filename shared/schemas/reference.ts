@@ -1,0 +1,12 @@
+import * as z from 'zod';
+
+/**
+ * A payout's reference as callers write it. On its own, with no imports but zod, so that the
+ * request schemas the portal's browser bundle validates with (./manual-payout-request.ts) carry no
+ * server-only module.
+ */
+export const reference = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:/-]+$/, 'may contain only letters, digits and . _ : / -');
