@@ -1,6 +1,6 @@
-import { mayDecide } from '../../shared/domain/approvals.js';
-import { type AuditEntry, stampFor } from '../../shared/domain/audit.js';
-import { AppError, NotFoundError } from '../../shared/domain/errors.js';
+import { cannotDecideReasonOf } from '../../shared/domain/approvals.js';
+import { stampFor } from '../../shared/domain/audit.js';
+import { NotFoundError } from '../../shared/domain/errors.js';
 import { ACTIONS, actionsOf, PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '../../shared/domain/team.js';
 import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
 import { ForbiddenError, type PortalRoute } from '../../shared/http/portal-handler.js';
@@ -31,6 +31,7 @@ import {
 import { createWebhookEndpointBody, listAttemptsQuery, recoverBody } from '../../shared/schemas/webhooks.js';
 import type { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
 import type { approvalsUseCase } from '../../shared/use-cases/approvals.js';
+import { type AuditFilter, auditLogFileName, auditLogUseCase } from '../../shared/use-cases/audit-log.js';
 import type { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
 import { type manualPayoutsUseCase, toPortalPayout } from '../../shared/use-cases/manual-payouts.js';
 import type { PayoutBatches } from '../../shared/use-cases/payout-batches.js';
@@ -68,19 +69,20 @@ function toApiKeyResource(key: ApiKey) {
   };
 }
 
-function toAuditResource(entry: AuditEntry) {
-  return {
-    id: entry.id,
-    object: 'audit_entry' as const,
-    at: entry.at,
-    action: entry.action,
-    actor: entry.actor,
-    target: entry.target,
-    source_ip: entry.sourceIp,
-    request_id: entry.requestId,
-    changes: entry.changes,
-  };
-}
+/** The audit log's filters as the query names them, for the use case. */
+const auditFilter = (filter: {
+  action?: string;
+  actor_id?: string;
+  target_id?: string;
+  created_gte?: string;
+  created_lt?: string;
+}): AuditFilter => ({
+  action: filter.action,
+  actorId: filter.actor_id,
+  targetId: filter.target_id,
+  createdGte: filter.created_gte,
+  createdLt: filter.created_lt,
+});
 
 const list = <T>(data: T[]) => ({ object: 'list' as const, data, has_more: false, next_cursor: null });
 
@@ -89,7 +91,15 @@ const list = <T>(data: T[]) => ({ object: 'list' as const, data, has_more: false
  * permission before the handler runs; handlers only parse and call a use case.
  */
 export function portalRoutes(use: PortalUseCases): PortalRoute[] {
-  /** Approve or reject one payout, with an optional comment; answers the payout as the portal shows it. */
+  const auditLog = auditLogUseCase({
+    audit: use.audit,
+    members: async (tenantId) => (await use.team.list(tenantId)).data,
+    apiKeys: (tenantId) => use.tenants.listApiKeys(tenantId),
+  });
+  /**
+   * Approve (optional comment) or reject (comment required) one payout; answers the payout as the
+   * portal shows it, for the page to show the decision from this answer.
+   */
   const decisionRoute = (path: string, approve: boolean): PortalRoute => ({
     method: 'POST',
     path,
@@ -147,8 +157,12 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       method: 'GET',
       path: '/payouts',
       action: 'payouts.read',
+      // With each payout's documentation (`manual`): the list shows who the customer is.
       handler: async ({ member, query }) =>
-        jsonResponse(200, await use.listPayouts(member.tenantId, parse(listPayoutsQuery, query))),
+        jsonResponse(
+          200,
+          await use.listPayouts(member.tenantId, parse(listPayoutsQuery, query), toPortalPayout),
+        ),
     },
     {
       method: 'POST',
@@ -223,7 +237,11 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
         const page = await use.listPayouts(
           member.tenantId,
           parse(listPayoutsQuery, { ...query, status: 'pending_approval' }),
-          (payout) => ({ ...toPortalPayout(payout), can_decide: mayDecide(payout, member.id) }),
+          (payout) => {
+            // Why not, in a code the portal says in words (own request, already approved, expired).
+            const reason = cannotDecideReasonOf(payout, member.id);
+            return { ...toPortalPayout(payout), can_decide: reason === null, cannot_decide_reason: reason };
+          },
         );
         // Who made each approver one, and when: an approver granted minutes before approving is news.
         const approvers = Object.fromEntries(
@@ -253,21 +271,51 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       handler: async ({ caller, json }) => {
         const { ids, comment } = parse(bulkApproveBody, json());
         // Each payout on its own: one refusal (own payout, already decided) does not stop the others.
-        const results = [];
-        for (const id of new Set(ids)) {
-          try {
-            const { outcome } = await use.approvals.decide(caller, id, {
-              approve: true,
-              comment: comment ?? null,
-            });
-            results.push({ id, approved: true, outcome });
-          } catch (error) {
-            if (!(error instanceof AppError)) throw error;
-            results.push({ id, approved: false, error: { code: error.code, message: error.message } });
-          }
-        }
-        return jsonResponse(200, { object: 'bulk_approval', results });
+        const results = await use.approvals.decideEach(caller, ids, {
+          approve: true,
+          comment: comment ?? null,
+        });
+        return jsonResponse(200, {
+          object: 'bulk_approval',
+          results: results.map(({ decided, ...result }) =>
+            'payout' in result
+              ? { ...result, approved: decided, payout: toPortalPayout(result.payout) }
+              : { ...result, approved: decided },
+          ),
+        });
       },
+    },
+    // Bulk reject (issue 19): as bulk approve, each on its own; the comment is required (400 naming it).
+    {
+      method: 'POST',
+      path: '/approvals/reject',
+      action: 'payouts.approve',
+      handler: async ({ caller, json }) => {
+        const { ids, comment } = parse(bulkApproveBody, json());
+        const results = await use.approvals.decideEach(caller, ids, {
+          approve: false,
+          comment: comment ?? null,
+        });
+        return jsonResponse(200, {
+          object: 'bulk_rejection',
+          results: results.map(({ decided, ...result }) =>
+            'payout' in result
+              ? { ...result, rejected: decided, payout: toPortalPayout(result.payout) }
+              : { ...result, rejected: decided },
+          ),
+        });
+      },
+    },
+    // The requester's recently rejected payouts (issue 19): the portal's notice on every page.
+    {
+      method: 'GET',
+      path: '/me/rejected-payouts',
+      action: 'payouts.read',
+      handler: async ({ member }) =>
+        jsonResponse(
+          200,
+          list((await use.approvals.recentRejectionsOf(member.tenantId, member.id)).map(toPortalPayout)),
+        ),
     },
     {
       method: 'GET',
@@ -432,6 +480,14 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
         ),
     },
     {
+      // The same rotation as the public API's: a new secret, shown once; the old one signs for 24 h more.
+      method: 'POST',
+      path: '/webhook-endpoints/{id}/rotate-secret',
+      action: 'webhooks.manage',
+      handler: async ({ caller, params }) =>
+        jsonResponse(200, await use.webhooks.rotate(caller, parse(idParams, params).id)),
+    },
+    {
       method: 'POST',
       path: '/webhook-endpoints/{id}/recover',
       action: 'webhooks.manage',
@@ -457,29 +513,31 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
         jsonResponse(200, await use.manualPayouts.updateCriteria(caller, parse(criteriaBody, json()))),
     },
 
-    // Audit log
+    // Audit log: members and keys named, changes in words; `format=csv`: every entry of the filter as CSV
     {
       method: 'GET',
       path: '/audit-log',
       action: 'audit.read',
       handler: async ({ member, query }) => {
-        const parsed = parse(auditQuery, query);
-        const page = await use.audit.list(member.tenantId, {
-          action: parsed.action,
-          actorId: parsed.actor_id,
-          targetId: parsed.target_id,
-          createdGte: parsed.created_gte,
-          createdLt: parsed.created_lt,
-          limit: parsed.limit,
-          startingAfter: parsed.starting_after,
-        });
-        const data = page.items.map(toAuditResource);
-        return jsonResponse(200, {
-          object: 'list',
-          data,
-          has_more: page.hasMore,
-          next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null,
-        });
+        const { format, ...rest } = query;
+        if (format !== undefined && format !== 'csv')
+          throw new ValidationError([{ param: 'format', message: "must be 'csv', or left out for JSON" }]);
+        if (format === 'csv') {
+          const filter = auditFilter(parse(auditQuery.omit({ limit: true, starting_after: true }), rest));
+          return jsonResponse(200, await auditLog.exportCsv(member.tenantId, filter), {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${auditLogFileName(filter)}"`,
+          });
+        }
+        const { limit, starting_after, ...filter } = parse(auditQuery, query);
+        return jsonResponse(
+          200,
+          await auditLog.list(member.tenantId, {
+            ...auditFilter(filter),
+            limit,
+            startingAfter: starting_after,
+          }),
+        );
       },
     },
   ];

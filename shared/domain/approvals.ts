@@ -109,13 +109,22 @@ export function outcomeOf(approval: ApprovalState): DecisionOutcome {
   return approval.approvals.length >= approval.required ? 'approved' : 'pending';
 }
 
-/** Why `userId` may not decide on `payout` now, or undefined when they may. */
-function refusalOf(payout: Payout, userId: string): ApprovalRefusedError | undefined {
+/** Why `userId` may not decide on `payout` at `at`, or undefined when they may. */
+function refusalOf(payout: Payout, userId: string, at: string): ApprovalRefusedError | undefined {
   const approval = payout.approval;
   if (payout.status !== 'pending_approval' || !approval || outcomeOf(approval) !== 'pending') {
     return new ApprovalRefusedError(
       'payout_not_pending_approval',
       `This payout is ${payout.status.replace('_', ' ')}: there is nothing to decide.`,
+      409,
+    );
+  }
+  // Past its deadline the payout waits only for the workflow's timer to mark it expired: a late
+  // approval must not win that race and pay what nobody decided on in time.
+  if (Date.parse(at) >= Date.parse(approval.expires_at)) {
+    return new ApprovalRefusedError(
+      'approval_expired',
+      'The time to decide on this payout has run out: it expires and is not paid.',
       409,
     );
   }
@@ -136,7 +145,31 @@ function refusalOf(payout: Payout, userId: string): ApprovalRefusedError | undef
 }
 
 /** Whether `userId` may decide on `payout` now (the approvals inbox shows it). */
-export const mayDecide = (payout: Payout, userId: string): boolean => !refusalOf(payout, userId);
+export const mayDecide = (payout: Payout, userId: string, at = new Date().toISOString()): boolean =>
+  !refusalOf(payout, userId, at);
+
+/**
+ * Why a person cannot decide on a payout, for the approvals inbox to say in words: the payout is
+ * already decided, its time ran out, they requested it, or they already approved it.
+ */
+export type CannotDecideReason = 'decided' | 'expired' | 'own_request' | 'already_approved';
+
+const REASON_BY_REFUSAL: Record<string, CannotDecideReason> = {
+  payout_not_pending_approval: 'decided',
+  approval_expired: 'expired',
+  self_approval_refused: 'own_request',
+  already_decided: 'already_approved',
+};
+
+/** Why `userId` cannot decide on `payout` at `at`, or null when they can. */
+export function cannotDecideReasonOf(
+  payout: Payout,
+  userId: string,
+  at = new Date().toISOString(),
+): CannotDecideReason | null {
+  const refused = refusalOf(payout, userId, at);
+  return refused ? (REASON_BY_REFUSAL[refused.code] ?? 'decided') : null;
+}
 
 /**
  * Records one person's decision. Four eyes, no override: the requester never decides on their own
@@ -147,7 +180,7 @@ export function decide(
   payout: Payout,
   decision: { userId: string; name: string; approve: boolean; comment: string | null; at: string },
 ): { approval: ApprovalState; outcome: DecisionOutcome } {
-  const refused = refusalOf(payout, decision.userId);
+  const refused = refusalOf(payout, decision.userId, decision.at);
   if (refused) throw refused;
   const approval = payout.approval as ApprovalState;
   const entry = { user_id: decision.userId, name: decision.name, at: decision.at, comment: decision.comment };

@@ -1,11 +1,35 @@
-import { decide, outcomeOf } from '../domain/approvals.js';
+import {
+  type DecisionOutcome,
+  decide,
+  MAX_EXPIRY_HOURS,
+  outcomeOf,
+  requesterOf,
+} from '../domain/approvals.js';
 import { type Actor, type Caller, SYSTEM, stampFor } from '../domain/audit.js';
+import { AppError, ValidationError } from '../domain/errors.js';
 import { type Payout, transition } from '../domain/payout.js';
 import type { ApprovalWorkflow, ResumeOutcome } from '../ports/approval-workflow.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import { updatePayout } from './update-payout.js';
 
 const MAX_ATTEMPTS = 5;
+/** How long a rejection stays news for its requester (the portal's notice). */
+const RECENT_REJECTION_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+/** One payout's answer in a bulk decision: decided, or why not (the others go on regardless). */
+export type BulkDecisionResult =
+  | { id: string; decided: true; outcome: DecisionOutcome; payout: Payout }
+  | { id: string; decided: false; error: { code: string; message: string } };
+
+/** A rejection tells the requester why: without a comment it is refused before anything is read. */
+function requireRejectionComment(input: { approve: boolean; comment: string | null }) {
+  if (!input.approve && !input.comment?.trim()) {
+    throw new ValidationError([
+      { param: 'comment', message: 'is required to reject: say why, the requester reads it' },
+    ]);
+  }
+}
 
 /** The outcome a waiting execution should be resumed with, or undefined while it should wait. */
 function resumeOutcomeOf(payout: Payout): ResumeOutcome | undefined {
@@ -33,6 +57,41 @@ export function approvalsUseCase(deps: {
     payoutId: string,
     change: (payout: Payout) => { next: Payout; result: T } | { result: T },
   ) => updatePayout(deps.payouts, { tenantId, payoutId, maxAttempts: MAX_ATTEMPTS }, change);
+
+  /**
+   * One person's decision (portal): recorded conditionally; the deciding one resumes the workflow.
+   * A rejection needs a comment (400 naming `comment`).
+   */
+  async function decideOne(
+    caller: Caller,
+    payoutId: string,
+    input: { approve: boolean; comment: string | null },
+  ) {
+    const { actor } = caller;
+    if (actor.type !== 'member') throw new Error('Decisions are made by members');
+    requireRejectionComment(input);
+    const result = await update(caller.tenantId, payoutId, (payout) => {
+      const time = now();
+      const { approval, outcome } = decide(payout, {
+        userId: actor.id,
+        name: actor.name,
+        approve: input.approve,
+        comment: input.comment,
+        at: new Date(time).toISOString(),
+      });
+      const next: Payout = {
+        ...payout,
+        approval,
+        updatedAt: new Date(time).toISOString(),
+        lastAction: stampFor(caller, input.approve ? 'payout.approve' : 'payout.reject', time),
+        version: payout.version + 1,
+      };
+      return { next, result: { payout: next, outcome } };
+    });
+    const token = result.payout.approvalTask?.token;
+    if (result.outcome !== 'pending' && token) await deps.workflow.resume(token, result.outcome);
+    return result;
+  }
 
   return {
     /**
@@ -107,31 +166,47 @@ export function approvalsUseCase(deps: {
       });
     },
 
-    /** One person's decision (portal): recorded conditionally; the deciding one resumes the workflow. */
-    async decide(caller: Caller, payoutId: string, input: { approve: boolean; comment: string | null }) {
-      const { actor } = caller;
-      if (actor.type !== 'member') throw new Error('Decisions are made by members');
-      const result = await update(caller.tenantId, payoutId, (payout) => {
-        const time = now();
-        const { approval, outcome } = decide(payout, {
-          userId: actor.id,
-          name: actor.name,
-          approve: input.approve,
-          comment: input.comment,
-          at: new Date(time).toISOString(),
-        });
-        const next: Payout = {
-          ...payout,
-          approval,
-          updatedAt: new Date(time).toISOString(),
-          lastAction: stampFor(caller, input.approve ? 'payout.approve' : 'payout.reject', time),
-          version: payout.version + 1,
-        };
-        return { next, result: { payout: next, outcome } };
+    decide: decideOne,
+
+    /**
+     * The same decision on several payouts, each on its own: one refusal (own payout, already
+     * decided) does not stop the others. A rejection without a comment is refused for all at once.
+     */
+    async decideEach(
+      caller: Caller,
+      ids: string[],
+      input: { approve: boolean; comment: string | null },
+    ): Promise<BulkDecisionResult[]> {
+      requireRejectionComment(input);
+      const results: BulkDecisionResult[] = [];
+      for (const id of new Set(ids)) {
+        try {
+          const { payout, outcome } = await decideOne(caller, id, input);
+          results.push({ id, decided: true, outcome, payout });
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          results.push({ id, decided: false, error: { code: error.code, message: error.message } });
+        }
+      }
+      return results;
+    },
+
+    /**
+     * A requester's payouts rejected in the last days, newest first: what the portal tells them.
+     * Bounded: one page of the rejected payouts created within the longest approval wait before that.
+     */
+    async recentRejectionsOf(tenantId: string, memberId: string): Promise<Payout[]> {
+      const since = now() - RECENT_REJECTION_DAYS * DAY_MS;
+      const page = await deps.payouts.list(tenantId, {
+        status: 'rejected',
+        createdGte: new Date(since - MAX_EXPIRY_HOURS * 3_600_000).toISOString(),
+        limit: 100,
       });
-      const token = result.payout.approvalTask?.token;
-      if (result.outcome !== 'pending' && token) await deps.workflow.resume(token, result.outcome);
-      return result;
+      return page.items.filter(
+        (payout) =>
+          requesterOf(payout) === memberId &&
+          Date.parse(payout.approval?.rejected_by?.at ?? payout.updatedAt) >= since,
+      );
     },
 
     /** After a cancel: a waiting execution ends (its finish step leaves the canceled payout alone). */
