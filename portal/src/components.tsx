@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { ApiError } from './api';
+import { fieldName, messageInWords, problemText } from './fields';
 import { label } from './format';
 
 /** The page's heading: sets the document title and takes focus after navigation (screen readers). */
@@ -19,12 +20,27 @@ export function PageTitle({ children, actions }: { children: string; actions?: R
   );
 }
 
-/** The problem to show for one form field, from an API error naming it. */
+/** Every field problem an error carries: its `details`, or its one `param` (the message without the name). */
+export function fieldProblems(error: unknown): { param: string; message: string }[] {
+  if (!(error instanceof ApiError)) return [];
+  if (error.details.length > 0) return error.details;
+  if (!error.param) return [];
+  const prefix = `${error.param}: `;
+  return [
+    {
+      param: error.param,
+      message: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message,
+    },
+  ];
+}
+
+/** The problem to show beside one form field, in words ("IBAN must be a valid IBAN"), from an error naming it. */
 export function fieldError(error: unknown, param: string): string | undefined {
-  if (!(error instanceof ApiError)) return undefined;
-  const detail = error.details.find((candidate) => candidate.param === param);
-  if (detail) return detail.message;
-  return error.param === param ? error.message : undefined;
+  const messages = fieldProblems(error)
+    .filter((problem) => problem.param === param)
+    .map((problem) => problem.message);
+  if (messages.length === 0) return undefined;
+  return problemText(param, [...new Set(messages)].join('; '));
 }
 
 export function Field(props: {
@@ -88,19 +104,39 @@ export function CodeField(props: {
   );
 }
 
-export function ErrorNotice({ error }: { error: unknown }) {
+/**
+ * An error as a person reads it, never with a code name (portal/src/fields.ts). A request with field
+ * problems is summed up once: "3 fields need correcting: Amount, IBAN, Rationale"; the problems a
+ * page shows beside their fields (`besideFields`, their params) are not repeated, the others (a
+ * field the page has no place for) are listed here in words. Without `besideFields` every problem
+ * is listed.
+ */
+export function ErrorNotice({ error, besideFields }: { error: unknown; besideFields?: readonly string[] }) {
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
-  const details = error instanceof ApiError && error.details.length > 1 ? error.details : [];
+  const problems = fieldProblems(error);
+  if (problems.length === 0)
+    return (
+      <div className="notice error" role="alert">
+        <strong>{messageInWords(message)}</strong>
+      </div>
+    );
+  const names = [...new Set(problems.map((problem) => fieldName(problem.param)))];
+  const listed = problems.filter((problem) => !besideFields?.includes(problem.param));
+  // The API's default message repeats its first problem; a message of its own (a batch's) says more.
+  const first = problems[0];
+  const own = first && message !== `${first.param}: ${first.message}` && message !== first.message;
   return (
     <div className="notice error" role="alert">
-      <strong>{message}</strong>
-      {details.length > 0 && (
+      <strong>
+        {names.length === 1 ? '1 field needs correcting' : `${names.length} fields need correcting`}:{' '}
+        {names.join(', ')}.
+      </strong>
+      {own && message && <p>{messageInWords(message)}</p>}
+      {listed.length > 0 && (
         <ul>
-          {details.map((detail) => (
-            <li key={detail.param}>
-              {detail.param}: {detail.message}
-            </li>
+          {listed.map((problem) => (
+            <li key={`${problem.param} ${problem.message}`}>{problemText(problem.param, problem.message)}</li>
           ))}
         </ul>
       )}

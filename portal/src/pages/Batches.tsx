@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api } from '../api';
 import { ErrorNotice, Field, Loading, PageTitle, StatusBadge, useCursors } from '../components';
+import { fieldName } from '../fields';
 import { dateTime, label } from '../format';
 import type { List, Me } from '../types';
 
@@ -18,6 +19,8 @@ interface Batch {
 
 interface CheckResult {
   rows: number;
+  /** How the cells were read: `semicolon` when a spreadsheet saved the file so. */
+  separator?: 'comma' | 'semicolon' | 'tab';
   problems: { param: string; message: string; line: number | null; column: string | null }[];
   totals: { currency: string; count: number; amount_decimal: string; amount_text: string }[];
   preview: {
@@ -57,6 +60,21 @@ function Counts({ batch }: { batch: Batch }) {
 const EXAMPLE =
   'reference,amount,currency,purpose,description,account_holder_name,iban,bic,email,metadata.employee_id';
 
+/** "lines 2, 4 and 5": the lines a file's problems are on. */
+function linesText(problems: CheckResult['problems']): string {
+  const lines = [...new Set(problems.flatMap((problem) => (problem.line === null ? [] : [problem.line])))];
+  if (lines.length === 0) return '';
+  const shown = lines.slice(0, 20).map(String);
+  const last = lines.length > 20 ? `${lines.length - 20} more` : shown.pop();
+  return ` on line${lines.length === 1 ? '' : 's'} ${shown.length > 0 ? `${shown.join(', ')} and ${last}` : last}`;
+}
+
+/** Where in the file a problem is, in words: the column's name, or the file's own part. */
+function whereText(problem: CheckResult['problems'][number]): string {
+  if (problem.column) return fieldName(problem.column);
+  return problem.line === null ? fieldName(problem.param) : 'The row';
+}
+
 /**
  * Bulk payouts from a CSV file: the file is checked on the server (every problem with its line and
  * column, totals per currency, the first rows) before anything is created; then it becomes one batch.
@@ -83,10 +101,11 @@ function Upload() {
       <h2 id="upload-heading">Upload a CSV file</h2>
       <p>
         One payout per row, with a header: <code>{EXAMPLE}</code>. Amounts are decimals in the currency (
-        <code>2500.00</code> EUR). Give an <code>iban</code> (and <code>account_holder_name</code>) for a bank
-        transfer, or an <code>email</code>. References must be new: a reference already used is counted as a
-        duplicate and not paid again. Payouts you upload need approval from someone else, as manual payouts
-        do.
+        <code>2500.00</code> EUR, always with a point). Commas or semicolons may separate the cells, as
+        spreadsheets save CSV in many countries. Give an <code>iban</code> (and{' '}
+        <code>account_holder_name</code>) for a bank transfer, or an <code>email</code>. References must be
+        new: a reference already used is counted as a duplicate and not paid again. Payouts you upload need
+        approval from someone else, as manual payouts do.
       </p>
       <Field label="CSV file" hint="Up to 10,000 rows (about 5 MB).">
         {(input) => (
@@ -109,11 +128,18 @@ function Upload() {
       <ErrorNotice error={check.error ?? create.error} />
       {result && file && (
         <div aria-live="polite">
+          {result.separator && result.separator !== 'comma' && (
+            <p className="notice info" role="status">
+              Read {file.name} as a {result.separator}-separated file, as spreadsheets save CSV in many
+              countries.
+            </p>
+          )}
           {result.problems.length > 0 ? (
             <>
               <p className="notice error" role="alert">
                 <strong>
-                  {file.name} has {result.problems.length} problem{result.problems.length === 1 ? '' : 's'}.
+                  {file.name} has {result.problems.length} problem{result.problems.length === 1 ? '' : 's'}
+                  {linesText(result.problems)}.
                 </strong>{' '}
                 Fix them in the file and choose it again; nothing was created.
               </p>
@@ -124,7 +150,7 @@ function Upload() {
                     <th scope="col" className="number">
                       Line
                     </th>
-                    <th scope="col">Column</th>
+                    <th scope="col">Where</th>
                     <th scope="col">Problem</th>
                   </tr>
                 </thead>
@@ -132,7 +158,7 @@ function Upload() {
                   {result.problems.slice(0, 500).map((problem) => (
                     <tr key={`${problem.param}-${problem.message}`}>
                       <td className="number">{problem.line ?? '—'}</td>
-                      <td>{problem.column ?? problem.param}</td>
+                      <td>{whereText(problem)}</td>
                       <td>{problem.message}</td>
                     </tr>
                   ))}
