@@ -50,6 +50,7 @@ const SPA_OPERATIONS = new Set([
   'GetUser',
   'ChangePassword',
   'GlobalSignOut',
+  'RevokeToken',
   'AssociateSoftwareToken',
   'VerifySoftwareToken',
   'SetUserMFAPreference',

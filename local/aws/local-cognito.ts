@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { exportJWK, generateKeyPair, importJWK, type JWK, jwtVerify, SignJWT } from 'jose';
 import { Secret, TOTP } from 'otpauth';
@@ -9,6 +9,8 @@ import { poolNameOf, srpChallenge, srpVerifier, srpVerifyClaim } from './srp.js'
 export const LOCAL_USER_POOL_ID = 'local_pool';
 export const LOCAL_CLIENT_ID = 'local_portal_client';
 const TOKEN_SECONDS = 3600;
+/** How long a refresh token lasts: the portal client's refreshTokenValidity in AWS (12 hours). */
+const REFRESH_TOKEN_MS = 12 * 3600_000;
 /** How long a challenge's session may be answered (Cognito's default: 3 minutes). */
 const SESSION_MS = 3 * 60_000;
 /** Wrong codes a session takes before it must start over. */
@@ -35,18 +37,30 @@ interface LocalUser {
   totp?: { secret: string; lastStep: number };
   /** SOFTWARE_TOKEN_MFA is on: every sign-in answers a code. */
   mfaEnabled?: boolean;
-  /** AdminUserGlobalSignOut: refresh and access tokens issued before this (epoch seconds) are refused. */
-  signedOutAt?: number;
 }
 
 /** What a challenge's session lets its holder do next. */
 type SessionKind = 'NEW_PASSWORD_REQUIRED' | 'SOFTWARE_TOKEN_MFA' | 'MFA_SETUP' | 'MFA_SETUP_VERIFIED';
+
+/**
+ * A refresh token Cognito issued, filed under its SHA-256 (the token itself is never stored). Its
+ * `originJti` is also in every ID and access token it issues: revoking the refresh token (RevokeToken,
+ * GlobalSignOut) ends them too, as Cognito's token revocation does.
+ */
+interface RefreshGrant {
+  sub: string;
+  originJti: string;
+  authTime: number;
+  expiresAt: number;
+}
 
 interface PoolState {
   kid: string;
   privateJwk: JWK;
   publicJwk: JWK;
   users: LocalUser[];
+  /** Live refresh tokens by SHA-256 (absent in state files written before refresh tokens were kept). */
+  refreshTokens?: Record<string, RefreshGrant>;
 }
 
 /** A Cognito error as the service answers it: `__type` is what the SDK turns into an exception. */
@@ -94,7 +108,9 @@ function checkPolicy(password: string): void {
  * the SOFTWARE_TOKEN_MFA and, when the pool requires MFA, MFA_SETUP challenges; RFC 6238 codes
  * through `otpauth`, one step either side, never the same step twice), RS256 ID tokens with
  * Cognito's claims (`sub`, `email`, `custom:tenant_id`, `aud` = client id, `token_use`,
- * `auth_time`, kept through refreshes), and the JWKS they verify against. State (signing key,
+ * `auth_time`, kept through refreshes), refresh tokens as the portal's app client has them (12 hours,
+ * REFRESH_TOKEN_AUTH; ended by RevokeToken, GlobalSignOut and AdminUserGlobalSignOut, refused while
+ * the user is disabled), and the JWKS tokens verify against. State (signing key,
  * users) persists in `stateFile` when given. Development and test infrastructure only.
  */
 export async function createLocalCognito(options: {
@@ -118,8 +134,18 @@ export async function createLocalCognito(options: {
   }
   const signingKey = await importJWK(state.privateJwk, 'RS256');
   const verifyingKey = await importJWK(state.publicJwk, 'RS256');
+  state.refreshTokens ??= {};
+  const refreshTokens = state.refreshTokens;
   const save = () => {
+    for (const [hash, grant] of Object.entries(refreshTokens))
+      if (grant.expiresAt <= Date.now()) delete refreshTokens[hash];
     if (options.stateFile) writeFileSync(options.stateFile, JSON.stringify(state), { mode: 0o600 });
+  };
+  const tokenHash = (token: unknown) => createHash('sha256').update(String(token)).digest('base64url');
+  /** Revokes every refresh token of a user, and with them the access tokens they issued. */
+  const revokeAll = (user: LocalUser) => {
+    for (const [hash, grant] of Object.entries(refreshTokens))
+      if (grant.sub === user.sub) delete refreshTokens[hash];
   };
   save();
 
@@ -201,7 +227,8 @@ export async function createLocalCognito(options: {
       const { payload } = await jwtVerify(String(token), verifyingKey, { issuer: options.issuer() });
       const user = state.users.find((candidate) => candidate.sub === payload.sub);
       if (payload.token_use !== 'access' || !user?.enabled) throw new Error('not an access token');
-      if ((payload.iat ?? 0) < (user.signedOutAt ?? 0)) throw new Error('revoked by a global sign-out');
+      const live = Object.values(refreshTokens).some((grant) => grant.originJti === payload.origin_jti);
+      if (!live) throw new Error('its refresh token was revoked');
       return user;
     } catch {
       throw new CognitoError('NotAuthorizedException', 'Invalid Access Token');
@@ -232,10 +259,18 @@ export async function createLocalCognito(options: {
     return Object.entries({ sub: user.sub, ...user.attributes }).map(([Name, Value]) => ({ Name, Value }));
   }
 
-  /** Tokens; a refresh keeps the sign-in's `auth_time`, as Cognito's do. */
-  async function tokensFor(user: LocalUser, authTime?: number) {
+  /**
+   * Tokens. A sign-in also gets a refresh token (a new `origin_jti`); a refresh (`grant`) keeps the
+   * sign-in's `auth_time` and `origin_jti` and gets no new refresh token, as in Cognito.
+   */
+  async function tokensFor(user: LocalUser, grant?: RefreshGrant) {
     const now = Math.floor(Date.now() / 1000);
-    const common = { auth_time: authTime ?? now, 'cognito:username': user.username };
+    const originJti = grant?.originJti ?? randomUUID();
+    const common = {
+      auth_time: grant?.authTime ?? now,
+      origin_jti: originJti,
+      'cognito:username': user.username,
+    };
     const idToken = await new SignJWT({
       ...common,
       ...user.attributes,
@@ -264,17 +299,36 @@ export async function createLocalCognito(options: {
       .setExpirationTime(now + TOKEN_SECONDS)
       .setJti(randomUUID())
       .sign(signingKey);
+    let refreshToken: string | undefined;
+    if (!grant) {
+      refreshToken = `local-refresh.${randomBytes(48).toString('base64url')}`;
+      refreshTokens[tokenHash(refreshToken)] = {
+        sub: user.sub,
+        originJti,
+        authTime: now,
+        expiresAt: Date.now() + REFRESH_TOKEN_MS,
+      };
+      save();
+    }
     return {
       AuthenticationResult: {
         IdToken: idToken,
         AccessToken: accessToken,
         ExpiresIn: TOKEN_SECONDS,
         TokenType: 'Bearer',
-        ...(authTime === undefined
-          ? { RefreshToken: `local-refresh.${user.sub}.${now}.${randomBytes(16).toString('hex')}` }
-          : {}),
+        ...(refreshToken ? { RefreshToken: refreshToken } : {}),
       },
     };
+  }
+
+  /** A live refresh token's grant: unknown, revoked and expired tokens are refused, as are disabled users. */
+  function refreshGrant(token: unknown): { user: LocalUser; grant: RefreshGrant } {
+    const grant = refreshTokens[tokenHash(token)];
+    const user = state.users.find((candidate) => candidate.sub === grant?.sub);
+    if (!grant || grant.expiresAt <= Date.now())
+      throw new CognitoError('NotAuthorizedException', 'Refresh Token has been revoked');
+    if (!user?.enabled) throw new CognitoError('NotAuthorizedException', 'User is disabled.');
+    return { user, grant };
   }
 
   function checkClient(clientId: unknown) {
@@ -358,7 +412,24 @@ export async function createLocalCognito(options: {
       return {};
     },
     AdminUserGlobalSignOut(input: { Username: string }) {
-      userNamed(input.Username).signedOutAt = Math.floor(Date.now() / 1000) + 1;
+      revokeAll(userNamed(input.Username));
+      save();
+      return {};
+    },
+    /** The signed-in user ends all their sessions (every refresh token and the tokens they issued). */
+    async GlobalSignOut(input: { AccessToken?: string }) {
+      revokeAll(await accessTokenUser(input.AccessToken));
+      save();
+      return {};
+    },
+    /**
+     * Sign-out of one session: the refresh token and the ID and access tokens it issued end. As in
+     * Cognito, an unknown or already revoked token is no error (the answer reveals nothing).
+     */
+    RevokeToken(input: { Token?: string; ClientId?: string }) {
+      checkClient(input.ClientId);
+      if (!input.Token) throw new CognitoError('InvalidParameterException', 'Token is required.');
+      delete refreshTokens[tokenHash(input.Token)];
       save();
       return {};
     },
@@ -410,13 +481,9 @@ export async function createLocalCognito(options: {
     }) {
       checkClient(input.ClientId);
       const parameters = input.AuthParameters ?? {};
-      if (input.AuthFlow === 'REFRESH_TOKEN_AUTH') {
-        const [, sub, authTime] =
-          /^local-refresh\.([0-9a-f-]+)\.(\d+)\./.exec(parameters.REFRESH_TOKEN ?? '') ?? [];
-        const user = state.users.find((candidate) => candidate.sub === sub);
-        if (!user?.enabled || Number(authTime) < (user.signedOutAt ?? 0))
-          throw new CognitoError('NotAuthorizedException', 'Refresh Token has been revoked');
-        return tokensFor(user, Number(authTime));
+      if (input.AuthFlow === 'REFRESH_TOKEN_AUTH' || input.AuthFlow === 'REFRESH_TOKEN') {
+        const { user, grant } = refreshGrant(parameters.REFRESH_TOKEN);
+        return tokensFor(user, grant);
       }
       if (input.AuthFlow === 'USER_SRP_AUTH') {
         const user = state.users.find(

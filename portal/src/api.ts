@@ -1,4 +1,15 @@
 import type { CognitoUser, CognitoUserSession } from 'amazon-cognito-identity-js';
+import { dropDrafts } from './drafts';
+import {
+  type EndReason,
+  endSession,
+  type Session,
+  saveSession,
+  storedSession,
+  withRefreshLock,
+} from './session';
+
+export { currentSession } from './session';
 
 /** Runtime settings served beside the SPA (`/config.json`): no secrets, one build for every deployment. */
 export interface PortalConfig {
@@ -36,30 +47,97 @@ export class ApiError extends Error {
   }
 }
 
-const SESSION_KEY = 'payouts.session';
+// ---- Session (issue 19): refreshed silently, shared by the tabs, ended everywhere (see session.ts) ----
 
-export interface Session {
-  idToken: string;
-  expiresAt: number;
-  email: string;
+const signedOutError = () => new ApiError(401, 'signed_out', 'Your session has ended: sign in again.');
+
+/** One call to Cognito's JSON API, as its client library makes it (public operations: no signature). */
+async function cognitoRequest<T>(operation: string, input: unknown): Promise<T> {
+  const { cognito } = await loadConfig();
+  const response = await fetch(cognito.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+    },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json().catch(() => ({}))) as T & { __type?: string; message?: string };
+  if (!response.ok) {
+    const code = (body.__type ?? 'error').split('#').pop() ?? 'error';
+    throw new ApiError(response.status, code, body.message ?? 'The sign-in service did not answer.');
+  }
+  return body;
 }
 
 /**
- * The session lives in sessionStorage (one tab, gone when it closes) and travels as a bearer header:
- * no cookies, so no CSRF. The SPA holds no secret: the app client is public.
+ * The session with an ID token good to send: refreshed with the refresh token when it is about to
+ * run out (or `force`, after the API refused it), once for all tabs. A refused refresh token (revoked
+ * by a sign-out elsewhere, by an admin, or expired) ends the session; a network failure does not.
  */
-export function currentSession(): Session | undefined {
-  const raw = sessionStorage.getItem(SESSION_KEY);
-  if (!raw) return undefined;
-  const session = JSON.parse(raw) as Session;
-  return session.expiresAt > Date.now() ? session : undefined;
+export async function freshSession(options: { force?: boolean } = {}): Promise<Session> {
+  const seen = storedSession();
+  if (!seen) throw signedOutError();
+  if (!options.force && seen.expiresAt > Date.now()) return seen;
+  return withRefreshLock(async () => {
+    const latest = storedSession();
+    if (!latest) throw signedOutError();
+    // Another tab refreshed while this one waited for the lock.
+    if (latest.idToken !== seen.idToken && latest.expiresAt > Date.now()) return latest;
+    if (!options.force && latest.expiresAt > Date.now()) return latest;
+    const { cognito } = await loadConfig();
+    let result: { AuthenticationResult?: { IdToken?: string; AccessToken?: string } };
+    try {
+      result = await cognitoRequest('InitiateAuth', {
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: cognito.clientId,
+        AuthParameters: { REFRESH_TOKEN: latest.refreshToken },
+      });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 400) {
+        endSession('expired');
+        throw signedOutError();
+      }
+      throw new ApiError(503, 'refresh_failed', 'The sign-in service could not be reached: try again.');
+    }
+    const { IdToken, AccessToken } = result.AuthenticationResult ?? {};
+    if (!IdToken || !AccessToken) throw signedOutError();
+    const next = { ...latest, idToken: IdToken, accessToken: AccessToken, expiresAt: expiryOf(IdToken) };
+    saveSession(next);
+    return next;
+  });
 }
 
-export function saveSession(session: Session | undefined): void {
-  if (session) sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
-  else sessionStorage.removeItem(SESSION_KEY);
-  window.dispatchEvent(new Event('payouts-session'));
+/** When to refresh an ID token: a minute before its `exp`. */
+function expiryOf(idToken: string): number {
+  const payload = JSON.parse(atob((idToken.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as {
+    exp: number;
+  };
+  return payload.exp * 1000 - 60_000;
 }
+
+/**
+ * Cognito's client library keeps its tokens here, in memory only: the one stored copy is the
+ * portal's session record (session.ts), so there is one thing to share between tabs and to clear.
+ */
+class MemoryStorage {
+  private items = new Map<string, string>();
+  setItem(key: string, value: string) {
+    this.items.set(key, value);
+    return value;
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  removeItem(key: string) {
+    return this.items.delete(key);
+  }
+  clear() {
+    this.items.clear();
+    return {};
+  }
+}
+const libraryStorage = new MemoryStorage();
 
 let pending: CognitoUser | undefined;
 
@@ -72,14 +150,13 @@ async function userPool(settings: PortalConfig['cognito']) {
     UserPoolId: settings.userPoolId,
     ClientId: settings.clientId,
     endpoint: settings.endpoint,
-    // The library keeps its own copy of the tokens: per tab, gone when it closes.
-    Storage: window.sessionStorage,
+    Storage: libraryStorage,
   });
 }
 
 async function cognitoUser(email: string, settings: PortalConfig['cognito']): Promise<CognitoUser> {
   const { CognitoUser } = await cognitoLibrary();
-  return new CognitoUser({ Username: email, Pool: await userPool(settings), Storage: window.sessionStorage });
+  return new CognitoUser({ Username: email, Pool: await userPool(settings), Storage: libraryStorage });
 }
 
 /** Where a sign-in stands: done, or waiting for a new password, a code, or an authenticator's setup. */
@@ -97,12 +174,17 @@ function outcome(
   return {
     onSuccess(session: CognitoUserSession) {
       pending = undefined;
-      const idToken = session.getIdToken();
-      saveSession({
-        idToken: idToken.getJwtToken(),
-        expiresAt: idToken.getExpiration() * 1000 - 60_000,
-        email,
-      });
+      const idToken = session.getIdToken().getJwtToken();
+      saveSession(
+        {
+          idToken,
+          accessToken: session.getAccessToken().getJwtToken(),
+          refreshToken: session.getRefreshToken().getToken(),
+          expiresAt: expiryOf(idToken),
+          email,
+        },
+        { signedIn: true },
+      );
       resolve({ done: true });
     },
     onFailure(error: { code?: string; message?: string }) {
@@ -137,15 +219,19 @@ export async function sendCode(email: string, code: string): Promise<SignInResul
   });
 }
 
-/** The signed-in member as Cognito's library knows them (its tokens are in this tab's storage). */
+/** The signed-in member for Cognito's library, holding the session's (fresh) tokens. */
 async function signedInUser(): Promise<CognitoUser> {
+  const session = await freshSession();
   const { cognito } = await loadConfig();
-  // The library files its tokens under the user's id (SRP's USER_ID_FOR_SRP), not the email.
-  const user = (await userPool(cognito)).getCurrentUser();
-  if (!currentSession() || !user)
-    throw new ApiError(401, 'signed_out', 'Your session has ended: sign in again.');
-  await new Promise<void>((resolve, reject) =>
-    user.getSession((error: Error | null) => (error ? reject(error) : resolve())),
+  const { CognitoAccessToken, CognitoIdToken, CognitoRefreshToken, CognitoUserSession } =
+    await cognitoLibrary();
+  const user = await cognitoUser(session.email, cognito);
+  user.setSignInUserSession(
+    new CognitoUserSession({
+      IdToken: new CognitoIdToken({ IdToken: session.idToken }),
+      AccessToken: new CognitoAccessToken({ AccessToken: session.accessToken }),
+      RefreshToken: new CognitoRefreshToken({ RefreshToken: session.refreshToken }),
+    }),
   );
   return user;
 }
@@ -226,40 +312,64 @@ export async function setNewPassword(email: string, password: string): Promise<S
   });
 }
 
+/**
+ * Signs out on purpose: the session ends in every tab of this browser, its refresh token is revoked
+ * (the ID and access tokens it issued end with it), and unsaved drafts are dropped.
+ */
 export function signOut(): void {
-  pending = undefined;
-  sessionStorage.clear();
-  saveSession(undefined);
+  dropDrafts();
+  endSessionBecause(undefined);
 }
 
-/** Calls the portal API with the session's token; a 401 ends the session. */
+/**
+ * Ends the session without the member asking (idle, access removed): like a sign-out, but the
+ * sign-in page says why, and drafts are kept for the next sign-in.
+ */
+export function endSessionBecause(reason: EndReason | undefined): void {
+  pending = undefined;
+  libraryStorage.clear();
+  const session = storedSession();
+  endSession(reason);
+  if (session)
+    void loadConfig()
+      .then(({ cognito }) =>
+        cognitoRequest('RevokeToken', { Token: session.refreshToken, ClientId: cognito.clientId }),
+      )
+      .catch(() => undefined);
+}
+
+/**
+ * Calls the portal API with the session's ID token, refreshed first when due; a 401 after a refresh ends
+ * the session, a 403 may end it too (see `forbidden`).
+ */
 export async function api<T>(
   path: string,
   options: { method?: string; body?: unknown; idempotencyKey?: string } = {},
 ): Promise<T> {
   const { apiBase } = await loadConfig();
-  const session = currentSession();
-  if (!session) {
-    saveSession(undefined);
-    throw new ApiError(401, 'signed_out', 'Your session has ended: sign in again.');
-  }
-  const headers: Record<string, string> = { authorization: `Bearer ${session.idToken}` };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-  const response = await fetch(`${apiBase}/portal-api/v1${path}`, {
-    method: options.method ?? 'GET',
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
+  const send = (session: Session) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${session.idToken}` };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    return fetch(`${apiBase}/portal-api/v1${path}`, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  };
+  let response = await send(await freshSession());
+  // Refused although not expired here (a clock ahead, a rotated key): one refresh, then the session ends.
+  if (response.status === 401) response = await send(await freshSession({ force: true }));
   if (response.status === 401) {
-    saveSession(undefined);
-    throw new ApiError(401, 'signed_out', 'Your session has ended: sign in again.');
+    endSession('expired');
+    throw signedOutError();
   }
   const body = (await response.json().catch(() => ({}))) as {
     error?: { code: string; message: string; param?: string; details?: { param: string; message: string }[] };
   };
   if (!response.ok) {
     const error = body.error;
+    if (response.status === 403) forbidden(error?.code, path);
     throw new ApiError(
       response.status,
       error?.code ?? 'error',
@@ -270,6 +380,21 @@ export async function api<T>(
   }
   return body as T;
 }
+
+/**
+ * After a 403: a deactivated member is signed out in every tab ("Your access was removed"); any other
+ * refusal may mean the member's roles changed, so the menu (`/me`) is read again.
+ */
+function forbidden(code: string | undefined, path: string): void {
+  if (code === 'member_inactive') {
+    endSessionBecause('removed');
+    return;
+  }
+  if (path !== '/me') window.dispatchEvent(new Event(FORBIDDEN_EVENT));
+}
+
+/** Sent on `window` after the API refused an action (403): main.tsx reads `/me` again. */
+export const FORBIDDEN_EVENT = 'payouts-forbidden';
 
 /** Uploads a file to a presigned PUT URL (straight to S3; the API never sees the bytes). */
 export async function uploadFile(url: string, headers: Record<string, string>, file: File): Promise<void> {

@@ -61,6 +61,9 @@ export function createCognitoDirectory(config: {
     async setEnabled(email, enabled) {
       const Command = enabled ? AdminEnableUserCommand : AdminDisableUserCommand;
       await client.send(new Command({ UserPoolId, Username: email }));
+      // Disabling stops refreshes only while the user stays disabled: their refresh tokens are revoked
+      // too, so a reactivated member signs in anew and an old session never comes back (issue 19).
+      if (!enabled) await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: email }));
     },
 
     async mfaEnabled(email) {

@@ -9,7 +9,10 @@ export interface Directory {
     userId: string;
     temporaryPassword: string | null;
   }>;
-  /** Disables or re-enables sign-in (the table's member status is what locks a member out at once). */
+  /**
+   * Disables or re-enables sign-in (the table's member status is what locks a member out at once);
+   * disabling also revokes the user's refresh tokens (signed out everywhere).
+   */
   setEnabled(email: string, enabled: boolean): Promise<void>;
   /** Whether the user has a verified TOTP authenticator switched on (every sign-in asks a code). */
   mfaEnabled(email: string): Promise<boolean>;

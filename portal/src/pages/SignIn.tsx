@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { type SignInResult, sendCode, setNewPassword, signIn } from '../api';
 import { CodeField, ErrorNotice, Field } from '../components';
+import { END_MESSAGES, sessionEndReason } from '../session';
 import { MfaSetup } from './MfaSetup';
 
 type Step = 'password' | Exclude<SignInResult, { done: true }>['challenge'];
@@ -8,7 +9,8 @@ type Step = 'password' | Exclude<SignInResult, { done: true }>['challenge'];
 /**
  * Sign-in with email and password (Cognito SRP); invited members choose their own password at first
  * sign-in; members with two-step verification enter a code from their authenticator app, and a pool
- * that requires it for everyone has them set one up here.
+ * that requires it for everyone has them set one up here. It stays on the address the member was at:
+ * after a forced sign-in they are back on the same page (with their draft, see drafts.ts).
  */
 export function SignInPage() {
   const [email, setEmail] = useState('');
@@ -18,6 +20,8 @@ export function SignInPage() {
   const [step, setStep] = useState<Step>('password');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  // Why the last session ended (idle, access removed, refresh refused): said once, above the form.
+  const [ended] = useState(sessionEndReason);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
@@ -44,6 +48,11 @@ export function SignInPage() {
   return (
     <main className="sign-in" id="main">
       <h1>Sign in to the Business Portal</h1>
+      {ended && !error && (
+        <div className={`notice ${ended === 'removed' ? 'error' : 'info'}`} role="alert">
+          {END_MESSAGES[ended]}
+        </div>
+      )}
       <form onSubmit={submit} noValidate>
         <ErrorNotice error={error} />
         {step === 'password' && (
