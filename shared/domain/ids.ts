@@ -5,7 +5,7 @@ let factoryTime = Number.NaN;
 let factory = monotonicFactory();
 
 /** Prefixed, time-sortable ids (`ten_01J…`): sorting by id sorts by creation time. */
-export type IdPrefix = 'evt' | 'ten' | 'ak' | 'we' | 'act' | 'aud' | 'rep' | 'pb';
+export type IdPrefix = 'evt' | 'ten' | 'ak' | 'we' | 'act' | 'aud' | 'rep' | 'pb' | 'rr';
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   // Monotonic within one millisecond (ids minted in a burst keep their order), but never carried

@@ -4,6 +4,8 @@ import type { Destination } from '../domain/payout.js';
 export interface TransferRequest {
   /** Derived from the payout id: identical on every attempt, so the provider never pays twice. */
   idempotencyKey: string;
+  /** The tenant the payout belongs to (the sandbox files its ledger under it for reconciliation). */
+  tenantId?: string;
   /** The payout's id: sent as the provider's own reference (`transfer_group`, `reference`, `sender_batch_id`). */
   payoutId: string;
   /** The tenant's reference of the payout (shown to the recipient where the provider allows). */

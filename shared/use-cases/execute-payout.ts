@@ -68,6 +68,7 @@ export type ProviderResolver = (payout: Payout) => Promise<PayoutProvider>;
 export function transferRequestOf(payout: Payout): TransferRequest {
   return {
     idempotencyKey: payout.id,
+    tenantId: payout.tenantId,
     payoutId: payout.id,
     reference: payout.reference,
     amount: payout.amount,

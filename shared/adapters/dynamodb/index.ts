@@ -6,6 +6,7 @@ import { createDynamoConnectorStore } from './connector-store.js';
 import { createDynamoEventStore } from './event-store.js';
 import { createDynamoInboundStore } from './inbound-store.js';
 import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './payout-repository.js';
+import { createDynamoReconciliationStore } from './reconciliation-store.js';
 import { createDynamoReportStore } from './report-store.js';
 import { createDynamoTeamStore } from './team-store.js';
 import { createDynamoTenantRepository } from './tenant-repository.js';
@@ -26,5 +27,6 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     batches: createDynamoBatchStore(deps),
     inbound: createDynamoInboundStore(deps),
     connectors: createDynamoConnectorStore(deps),
+    reconciliation: createDynamoReconciliationStore(deps),
   };
 }

@@ -22,7 +22,10 @@ import { shardedPartition } from './newest-first.js';
  * | batch chunk     | TENANT#{tenantId}#BATCH#{batchId}   | CHUNK#{n} |                         |                     | ≤100 items of a batch, expanded by one worker message (TTL 30 days) |
  * | inbound route   | INBOUND#{kind}#{value}              | ROUTE   | TENANT#{tenantId}#INBOUND | {kind}#{value}      | event source / SQS sender → its tenant (issue 9) |
  * | inbound rejection | TENANT#{tenantId}#REJECTION#{id}  | REJECTION |                         |                     | a refused event/queue request (→ payout.request_rejected) |
- * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER |                          |                     | the sandbox provider's ledger |
+ * | sandbox transfer | SANDBOX#TRANSFER#{idempotencyKey}  | TRANSFER | TENANT#{t}#SANDBOX_LEDGER#{day} | {createdAt}#{key} | the sandbox provider's ledger; its statement of a day |
+ * | reconciliation run | TENANT#{tenantId}#RECON#{runId}   | RUN     | TENANT#{tenantId}#RECONS  | {createdAt}#{runId} | runs, newest first |
+ * | reconciliation item | TENANT#{t}#RECON#{runId}#{attempt} | ITEM#{rank}#{key} |               |                     | one attempt's items, differences first |
+ * | reconciliation mark | TENANT#{tenantId}#PAYOUT#{payoutId} | RECON  |                           |                     | a payout's latest reconciliation outcome |
  * | payout rails    | TENANT#{tenantId}                   | CONNECTORS |                        |                     | the tenant's connectors (sealed credentials) and routing rules |
  * | provider event  | TENANT#{tenantId}#PROVIDER_EVENT#{connector}#{eventId} | PROVIDER_EVENT |      |                     | a provider webhook event, once (TTL 90 days) |
  * | request counter | TENANT#{tenantId}#RATE#{action}#{second} | RATE |                        |                     | per-tenant rate limit of one second (TTL 2 minutes) |
@@ -109,6 +112,23 @@ export const keys = {
     sk: 'REJECTION',
   }),
   sandboxTransfer: (idempotencyKey: string) => ({ pk: `SANDBOX#TRANSFER#${idempotencyKey}`, sk: 'TRANSFER' }),
+  /** The sandbox ledger's statement of a tenant's day (gsi1): what the sandbox "provider" recorded. */
+  sandboxLedgerOfDay: (tenantId: string, date: string) => `TENANT#${tenantId}#SANDBOX_LEDGER#${date}`,
+  reconciliationRun: (tenantId: string, runId: string) => ({
+    pk: `TENANT#${tenantId}#RECON#${runId}`,
+    sk: 'RUN',
+  }),
+  reconciliationRunsOfTenant: (tenantId: string) => `TENANT#${tenantId}#RECONS`,
+  /** An item of one attempt of a run; `rank` orders differences first (RECONCILIATION_OUTCOMES). */
+  reconciliationItem: (tenantId: string, runId: string, attempt: number, rank: number, key: string) => ({
+    pk: `TENANT#${tenantId}#RECON#${runId}#${attempt}`,
+    sk: `ITEM#${rank}#${key}`,
+  }),
+  /** A payout's latest reconciliation outcome, beside it (for the payout report). */
+  reconciliationMark: (tenantId: string, payoutId: string) => ({
+    pk: `TENANT#${tenantId}#PAYOUT#${payoutId}`,
+    sk: 'RECON',
+  }),
   /** The index entry of a payout that is not final yet (gsi2), spread over shards by payout id. */
   openPayout: (payout: { tenantId: string; id: string; createdAt: string }) => ({
     gsi2pk: shardedPartition(OPEN_PAYOUTS, payout.id),

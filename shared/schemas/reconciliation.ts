@@ -1,0 +1,177 @@
+import * as z from 'zod';
+import { CONNECTOR_NAMES } from '../domain/catalog.js';
+import { safeTotal } from '../domain/money.js';
+import {
+  DIFFERENCES,
+  RECONCILIATION_OUTCOMES,
+  type ReconciliationItem,
+  type ReconciliationRun,
+} from '../domain/reconciliation.js';
+import { timestamp } from './common.js';
+
+const RUN_ID = /^rr_[0-9A-Z]{26}$/;
+
+/** A UTC day, `YYYY-MM-DD`, that exists on the calendar. */
+const utcDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD (a UTC day)')
+  .refine(
+    (day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
+    'is not a day of the calendar',
+  );
+
+export const createReconciliationRunBody = z
+  .strictObject({
+    connector: z.enum(CONNECTOR_NAMES),
+    date: utcDay,
+  })
+  .meta({ id: 'CreateReconciliationRunRequest' });
+
+export const reconciliationRunParams = z.strictObject({
+  id: z.string().regex(RUN_ID, 'must be a reconciliation run id'),
+});
+
+export const reconciliationItemParams = z.strictObject({
+  id: z.string().regex(RUN_ID, 'must be a reconciliation run id'),
+  item_id: z.string().min(1).max(300),
+});
+
+export const listReconciliationRunsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z.string().regex(RUN_ID, 'must be a reconciliation run id (next_cursor)').optional(),
+});
+
+export const listReconciliationItemsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  outcome: z.enum(RECONCILIATION_OUTCOMES).optional(),
+  starting_after: z.string().min(1).max(300).optional(),
+});
+
+export const resolveReconciliationItemBody = z
+  .strictObject({
+    note: z
+      .string()
+      .trim()
+      .min(3, 'must say why the difference is settled (at least 3 characters)')
+      .max(1000, 'may be at most 1,000 characters'),
+  })
+  .meta({ id: 'ResolveReconciliationItemRequest' });
+
+const decimal = (amount: string) => ({ amount: safeTotal(BigInt(amount)), amount_decimal: amount });
+
+export function toRunResource(run: ReconciliationRun) {
+  return {
+    id: run.id,
+    object: 'reconciliation_run' as const,
+    status: run.status === 'pending' ? ('running' as const) : run.status,
+    connector: run.connector,
+    date: run.date,
+    trigger: run.trigger,
+    requested_by: run.requestedBy,
+    counts: run.counts,
+    differences: run.counts
+      ? DIFFERENCES.reduce((sum, outcome) => sum + (run.counts?.[outcome] ?? 0), 0)
+      : null,
+    totals:
+      run.totals?.map((total) => ({
+        currency: total.currency,
+        platform: { count: total.platform.count, ...decimal(total.platform.amount) },
+        provider: { count: total.provider.count, ...decimal(total.provider.amount) },
+      })) ?? null,
+    progress: { provider_records: run.progress.providerRecords, payouts: run.progress.payouts },
+    failure: run.failure,
+    created_at: run.createdAt,
+    completed_at: run.completedAt,
+  };
+}
+
+export function toItemResource(item: ReconciliationItem) {
+  return {
+    id: item.key,
+    object: 'reconciliation_item' as const,
+    run_id: item.runId,
+    outcome: item.outcome,
+    payout_id: item.platform?.payoutId ?? null,
+    provider_reference: item.provider?.providerReference ?? item.platform?.providerReference ?? null,
+    platform: item.platform && {
+      reference: item.platform.reference,
+      amount: item.platform.amount,
+      currency: item.platform.currency,
+      status: item.platform.status,
+    },
+    provider: item.provider && {
+      amount: item.provider.amount,
+      currency: item.provider.currency,
+      status: item.provider.status,
+      created_at: item.provider.createdAt,
+      found_by: item.provider.foundBy,
+    },
+    resolution: item.resolution && {
+      resolved_by: item.resolution.by,
+      note: item.resolution.note,
+      resolved_at: item.resolution.at,
+    },
+  };
+}
+
+const side = z.object({ count: z.int(), amount: z.int().nullable(), amount_decimal: z.string() });
+
+export const reconciliationRunResource = z
+  .object({
+    id: z.string().meta({ example: 'rr_01JD7X2Q4M6N8P0R2S4T6V8W0Y' }),
+    object: z.literal('reconciliation_run'),
+    status: z.enum(['running', 'completed', 'failed']),
+    connector: z.enum(CONNECTOR_NAMES),
+    date: z.string().meta({ example: '2026-12-01' }),
+    trigger: z.enum(['request', 'scheduled']),
+    requested_by: z.record(z.string(), z.unknown()),
+    counts: z.record(z.enum(RECONCILIATION_OUTCOMES), z.int()).nullable(),
+    differences: z
+      .int()
+      .nullable()
+      .meta({ description: 'Items that are differences (all but matched and pending)' }),
+    totals: z
+      .array(z.object({ currency: z.string(), platform: side, provider: side }))
+      .nullable()
+      .meta({ description: 'Per currency, the money that went out and stayed out (paid), on each side' }),
+    progress: z.object({ provider_records: z.int(), payouts: z.int() }),
+    failure: z.string().nullable(),
+    created_at: timestamp,
+    completed_at: timestamp.nullable(),
+  })
+  .meta({ id: 'ReconciliationRun' });
+
+const money = z.object({ amount: z.int().nullable(), currency: z.string().nullable(), status: z.string() });
+
+export const reconciliationItemResource = z
+  .object({
+    id: z
+      .string()
+      .meta({ description: 'The payout id, or ext_{provider reference} for money no payout explains' }),
+    object: z.literal('reconciliation_item'),
+    run_id: z.string(),
+    outcome: z.enum(RECONCILIATION_OUTCOMES),
+    payout_id: z.string().nullable(),
+    provider_reference: z.string().nullable(),
+    platform: money.extend({ reference: z.string() }).nullable(),
+    provider: money
+      .extend({ created_at: timestamp.nullable(), found_by: z.enum(['statement', 'lookup']) })
+      .nullable(),
+    resolution: z
+      .object({ resolved_by: z.record(z.string(), z.unknown()), note: z.string(), resolved_at: timestamp })
+      .nullable(),
+  })
+  .meta({ id: 'ReconciliationItem' });
+
+const listOf = (item: z.ZodType, id: string) =>
+  z
+    .object({
+      object: z.literal('list'),
+      data: z.array(item),
+      has_more: z.boolean(),
+      next_cursor: z.string().nullable(),
+    })
+    .meta({ id });
+
+export const reconciliationRunList = listOf(reconciliationRunResource, 'ReconciliationRunList');
+export const reconciliationItemList = listOf(reconciliationItemResource, 'ReconciliationItemList');

@@ -1,0 +1,387 @@
+import { type Caller, SYSTEM, stampFor } from '../domain/audit.js';
+import type { ConnectorName } from '../domain/connectors.js';
+import { ConcurrentModificationError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { newId } from '../domain/ids.js';
+import type { Payout } from '../domain/payout.js';
+import {
+  classify,
+  DIFFERENCES,
+  dayRange,
+  type PlatformSide,
+  type ProviderRecord,
+  type ProviderSide,
+  platformSideOf,
+  RECONCILED_STATUSES,
+  type ReconciliationItem,
+  type ReconciliationOutcome,
+  type ReconciliationRun,
+  runTally,
+} from '../domain/reconciliation.js';
+import type { PayoutRepository } from '../ports/payout-repository.js';
+import type { LookedUpTransfer, ReconciliationStore, StatementResolver } from '../ports/reconciliation.js';
+import { toItemResource, toRunResource } from '../schemas/reconciliation.js';
+
+/** A provider record as the provider's side of an item. */
+const providerSideOf = (record: ProviderRecord): ProviderSide => ({
+  providerReference: record.providerReference,
+  amount: record.amount,
+  currency: record.currency,
+  status: record.status,
+  createdAt: record.createdAt,
+  foundBy: 'statement',
+});
+
+const lookedUpSide = (found: LookedUpTransfer): ProviderSide => ({ ...found, foundBy: 'lookup' });
+
+/** An item's key: the payout id, or the provider's reference for money no payout of ours explains. */
+const keyOf = (platform: PlatformSide | null, provider: ProviderSide | null) =>
+  platform ? platform.payoutId : `ext_${provider?.providerReference ?? ''}`;
+
+/** Items are written in pages of this many; progress is saved every PROGRESS_EVERY compared lines. */
+const PAGE = 100;
+const PROGRESS_EVERY = 5_000;
+/** Lookups of payouts not on the day's statement, in flight at once. */
+const LOOKUPS_IN_FLIGHT = 8;
+
+/**
+ * Reconciliation runs (D64). A request writes a `pending` run; its stream record starts the worker
+ * through the outbox (`reconciliation_run.requested`); the worker compares the provider's statement of
+ * the day with the day's payouts and completes the run (`reconciliation_run.completed`, a webhook).
+ *
+ * The worker holds one entry per payout it has compared (their ids, to skip them in the second pass)
+ * and the provider records that name no payout; everything else streams through in pages.
+ */
+export function reconciliationUseCase(deps: {
+  runs: ReconciliationStore;
+  payouts: Pick<PayoutRepository, 'stream' | 'getMany'>;
+  statements: StatementResolver;
+  /** Which connectors a tenant can reconcile (configured, or the sandbox where offered). */
+  connectorsOf: (tenantId: string) => Promise<readonly ConnectorName[]>;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+
+  async function existing(tenantId: string, runId: string): Promise<ReconciliationRun> {
+    const run = await deps.runs.get(tenantId, runId);
+    if (!run) throw new NotFoundError('reconciliation_run', runId);
+    return run;
+  }
+
+  async function save(current: ReconciliationRun, change: Partial<ReconciliationRun>) {
+    const next = {
+      ...current,
+      ...change,
+      updatedAt: new Date(now()).toISOString(),
+      version: current.version + 1,
+    };
+    await deps.runs.save({ current, next });
+    return next;
+  }
+
+  async function newRun(
+    tenantId: string,
+    input: { connector: ConnectorName; date: string },
+    trigger: ReconciliationRun['trigger'],
+    caller?: Caller,
+  ): Promise<ReconciliationRun> {
+    const available = await deps.connectorsOf(tenantId);
+    if (!available.includes(input.connector))
+      throw new ValidationError([
+        {
+          param: 'connector',
+          message: `is not set up for this account (set up: ${available.join(', ') || 'none'})`,
+        },
+      ]);
+    const time = now();
+    if (input.date > new Date(time).toISOString().slice(0, 10))
+      throw new ValidationError([{ param: 'date', message: 'must be today or earlier (a UTC day)' }]);
+    const at = new Date(time).toISOString();
+    return {
+      id: newId('rr', time),
+      tenantId,
+      connector: input.connector,
+      date: input.date,
+      status: 'pending',
+      trigger,
+      requestedBy: caller?.actor ?? SYSTEM,
+      attempt: 0,
+      counts: null,
+      totals: null,
+      progress: { providerRecords: 0, payouts: 0 },
+      failure: null,
+      createdAt: at,
+      updatedAt: at,
+      completedAt: null,
+      ...(caller ? { lastAction: stampFor(caller, 'reconciliation_run.request', time) } : {}),
+      version: 1,
+    };
+  }
+
+  /** Compares one attempt; returns the completed run. */
+  async function compare(started: ReconciliationRun): Promise<ReconciliationRun> {
+    let run = started;
+    const { tenantId } = run;
+    const statement = await deps.statements(tenantId, run.connector);
+    const tally = runTally();
+    const compared = new Set<string>();
+    /** Provider records that name no payout: matched by provider reference in the second pass. */
+    const unnamed = new Map<string, ProviderRecord>();
+    let pending: ReconciliationItem[] = [];
+    let sinceProgress = 0;
+    const progress = { ...run.progress };
+
+    const flush = async (force = false) => {
+      if (pending.length === 0 || (!force && pending.length < PAGE)) return;
+      const page = pending;
+      pending = [];
+      await deps.runs.putItems(page);
+      const at = new Date(now()).toISOString();
+      await deps.runs.markPayouts(
+        tenantId,
+        page.flatMap((item) =>
+          item.platform
+            ? [{ payoutId: item.platform.payoutId, outcome: item.outcome, runId: run.id, at }]
+            : [],
+        ),
+      );
+      if (sinceProgress >= PROGRESS_EVERY) {
+        sinceProgress = 0;
+        run = await save(run, { progress: { ...progress } });
+      }
+    };
+    const add = async (platform: PlatformSide | null, provider: ProviderSide | null) => {
+      const item: ReconciliationItem = {
+        runId: run.id,
+        tenantId,
+        attempt: run.attempt,
+        key: keyOf(platform, provider),
+        outcome: classify(platform, provider),
+        platform,
+        provider,
+        resolution: null,
+        version: 1,
+      };
+      tally.add(item);
+      pending.push(item);
+      sinceProgress += 1;
+      await flush();
+    };
+
+    // Pass 1: the provider's statement of the day, each record to the payout it names.
+    for await (const records of statement.records(run.date)) {
+      progress.providerRecords += records.length;
+      const named = [
+        ...new Set(
+          records.flatMap((record) =>
+            record.payoutId && !compared.has(record.payoutId) ? [record.payoutId] : [],
+          ),
+        ),
+      ];
+      const payouts = new Map(
+        (await deps.payouts.getMany(tenantId, named)).map((payout) => [payout.id, payout]),
+      );
+      for (const record of records) {
+        const payout = record.payoutId ? payouts.get(record.payoutId) : undefined;
+        if (!payout) {
+          if (record.payoutId && compared.has(record.payoutId)) continue;
+          if (!unnamed.has(record.providerReference)) unnamed.set(record.providerReference, record);
+          continue;
+        }
+        // A transfer and its reversal are two lines of one payout: compared once.
+        if (compared.has(payout.id)) continue;
+        compared.add(payout.id);
+        progress.payouts += 1;
+        await add(platformSideOf(payout), providerSideOf(record));
+      }
+    }
+
+    // Pass 2: the day's payouts on this rail the statement did not name.
+    const { from, until } = dayRange(run.date);
+    let lookups: Payout[] = [];
+    const lookUp = async () => {
+      const batch = lookups;
+      lookups = [];
+      const found: (LookedUpTransfer | undefined)[] = new Array(batch.length);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(LOOKUPS_IN_FLIGHT, batch.length) }, async () => {
+          while (next < batch.length) {
+            const index = next++;
+            found[index] = await statement.lookup(batch[index] as Payout);
+          }
+        }),
+      );
+      for (const [index, payout] of batch.entries()) {
+        const transfer = found[index];
+        await add(platformSideOf(payout), transfer ? lookedUpSide(transfer) : null);
+      }
+    };
+    for await (const payout of deps.payouts.stream(tenantId, { createdGte: from, createdLt: until })) {
+      if ((payout.connector ?? 'sandbox') !== run.connector) continue;
+      if (!RECONCILED_STATUSES.includes(payout.status) || compared.has(payout.id)) continue;
+      compared.add(payout.id);
+      progress.payouts += 1;
+      const byReference = payout.providerReference ? unnamed.get(payout.providerReference) : undefined;
+      if (byReference) {
+        unnamed.delete(byReference.providerReference);
+        await add(platformSideOf(payout), providerSideOf(byReference));
+      } else if (
+        payout.status === 'processing' ||
+        (payout.status === 'failed' && !payout.providerReference)
+      ) {
+        // In flight (pending until the next day), or refused before it reached the provider.
+        await add(platformSideOf(payout), null);
+      } else {
+        lookups.push(payout);
+        if (lookups.length >= PAGE) await lookUp();
+      }
+    }
+    await lookUp();
+
+    // What is left of the statement explains no payout: money moved that we did not ask for.
+    for (const record of unnamed.values()) await add(null, providerSideOf(record));
+    await flush(true);
+    return save(run, {
+      status: 'completed',
+      counts: tally.counts,
+      totals: tally.totals(),
+      progress,
+      completedAt: new Date(now()).toISOString(),
+    });
+  }
+
+  return {
+    async request(caller: Caller, input: { connector: ConnectorName; date: string }) {
+      const run = await newRun(caller.tenantId, input, 'request', caller);
+      await deps.runs.create(run);
+      return toRunResource(run);
+    },
+
+    /** The nightly run of one connector for one day: requested once, however often the schedule fires. */
+    async requestNightly(tenantId: string, connector: ConnectorName, date: string) {
+      const recent = await deps.runs.list(tenantId, { limit: 50 });
+      const already = recent.items.find(
+        (run) => run.trigger === 'scheduled' && run.connector === connector && run.date === date,
+      );
+      if (already) return toRunResource(already);
+      const run = await newRun(tenantId, { connector, date }, 'scheduled');
+      await deps.runs.create(run);
+      return toRunResource(run);
+    },
+
+    connectorsOf: deps.connectorsOf,
+
+    async get(tenantId: string, runId: string) {
+      return toRunResource(await existing(tenantId, runId));
+    },
+
+    async list(tenantId: string, query: { limit: number; starting_after?: string }) {
+      const page = await deps.runs.list(tenantId, {
+        limit: query.limit,
+        startingAfter: query.starting_after,
+      });
+      const data = page.items.map(toRunResource);
+      return {
+        object: 'list' as const,
+        data,
+        has_more: page.hasMore,
+        next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null,
+      };
+    },
+
+    async items(
+      tenantId: string,
+      runId: string,
+      query: { limit: number; outcome?: ReconciliationOutcome; starting_after?: string },
+    ) {
+      const run = await existing(tenantId, runId);
+      if (run.status !== 'completed')
+        return { object: 'list' as const, data: [], has_more: false, next_cursor: null };
+      const page = await deps.runs.listItems(run, {
+        limit: query.limit,
+        outcome: query.outcome,
+        startingAfter: query.starting_after,
+      });
+      const data = page.items.map(toItemResource);
+      return {
+        object: 'list' as const,
+        data,
+        has_more: page.hasMore,
+        next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null,
+      };
+    },
+
+    /** Every item of a completed run, in listing order (the CSV export). */
+    async *allItems(tenantId: string, runId: string) {
+      const run = await existing(tenantId, runId);
+      if (run.status !== 'completed') return;
+      for await (const item of deps.runs.streamItems(run)) yield toItemResource(item);
+    },
+
+    /**
+     * A person resolves a difference with a note: who and why are kept on the item and audited.
+     * Resolving never changes a payout; an item is resolved once.
+     */
+    async resolve(caller: Caller, runId: string, itemId: string, note: string) {
+      const run = await existing(caller.tenantId, runId);
+      let item: ReconciliationItem | undefined;
+      if (run.status === 'completed')
+        for (const outcome of DIFFERENCES) {
+          item = await deps.runs.getItem(run, outcome, itemId);
+          if (item) break;
+        }
+      if (!item) throw new NotFoundError('reconciliation_item', itemId);
+      if (item.resolution)
+        throw new ValidationError([{ param: 'note', message: 'this difference is already resolved' }]);
+      const time = now();
+      const next: ReconciliationItem = {
+        ...item,
+        resolution: { by: caller.actor, note, at: new Date(time).toISOString() },
+        lastAction: stampFor(caller, 'reconciliation_item.resolve', time),
+        version: item.version + 1,
+      };
+      try {
+        await deps.runs.saveItem({ current: item, next });
+      } catch (error) {
+        if (error instanceof ConcurrentModificationError)
+          throw new ValidationError([
+            { param: 'note', message: 'this difference was just resolved by someone else' },
+          ]);
+        throw error;
+      }
+      return toItemResource(next);
+    },
+
+    /**
+     * The worker. A pending run starts attempt 1; a run found `running` (a crashed or timed-out
+     * worker, a redelivered message) starts the next attempt from the beginning, under new item keys,
+     * so the items read are always one whole attempt's. A completed or failed run is left alone.
+     */
+    async run(tenantId: string, runId: string) {
+      const run = await existing(tenantId, runId);
+      if (run.status === 'completed' || run.status === 'failed') return toRunResource(run);
+      let started: ReconciliationRun;
+      try {
+        started = await save(run, {
+          status: 'running',
+          attempt: run.attempt + 1,
+          progress: { providerRecords: 0, payouts: 0 },
+        });
+      } catch (error) {
+        if (error instanceof ConcurrentModificationError)
+          return toRunResource(await existing(tenantId, runId));
+        throw error;
+      }
+      return toRunResource(await compare(started));
+    },
+
+    /** Marks a run failed (its worker gave up): finance sees why instead of waiting. */
+    async fail(tenantId: string, runId: string, reason: string) {
+      const run = await existing(tenantId, runId);
+      if (run.status === 'completed' || run.status === 'failed') return;
+      await save(run, { status: 'failed', failure: reason });
+    },
+  };
+}
+
+export type Reconciliation = ReturnType<typeof reconciliationUseCase>;
