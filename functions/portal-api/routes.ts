@@ -1,6 +1,7 @@
 import { cannotDecideReasonOf } from '../../shared/domain/approvals.js';
 import { stampFor } from '../../shared/domain/audit.js';
-import { NotFoundError } from '../../shared/domain/errors.js';
+import { auditLogFileName } from '../../shared/domain/audit-text.js';
+import { NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import { ACTIONS, actionsOf, PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '../../shared/domain/team.js';
 import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
 import { ForbiddenError, type PortalRoute } from '../../shared/http/portal-handler.js';
@@ -31,7 +32,7 @@ import {
 import { createWebhookEndpointBody, listAttemptsQuery, recoverBody } from '../../shared/schemas/webhooks.js';
 import type { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
 import type { approvalsUseCase } from '../../shared/use-cases/approvals.js';
-import { type AuditFilter, auditLogFileName, auditLogUseCase } from '../../shared/use-cases/audit-log.js';
+import { type AuditFilter, auditLogUseCase } from '../../shared/use-cases/audit-log.js';
 import type { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
 import { type manualPayoutsUseCase, toPortalPayout } from '../../shared/use-cases/manual-payouts.js';
 import type { PayoutBatches } from '../../shared/use-cases/payout-batches.js';
