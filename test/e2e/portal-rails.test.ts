@@ -213,7 +213,7 @@ describe('the Payout rails page in Chromium', () => {
     await page.getByLabel('Stripe account id').fill('1Nv0FGQ9RKHgCVdK');
     await page.getByLabel('Reason').selectOption('service_disruption');
     await page.getByLabel('Rationale').fill('Paid to the seller’s connected account after the outage.');
-    await page.getByLabel('Ticket URL').fill('https://support.example.com/tickets/77');
+    await page.getByLabel('Ticket link').fill('https://support.example.com/tickets/77');
     await page.getByRole('button', { name: 'Create payout' }).click();
     await page.getByText("must be a Stripe connected account id ('acct_…')").first().waitFor();
     expect(await page.getByLabel('Stripe account id').getAttribute('aria-invalid')).toBe('true');

@@ -130,15 +130,14 @@ function Upload() {
         <div aria-live="polite">
           {result.separator && result.separator !== 'comma' && (
             <p className="notice info" role="status">
-              Read {file.name} as a {result.separator}-separated file, as spreadsheets save CSV in many
-              countries.
+              The file was read as {result.separator}-separated, as spreadsheets save CSV in many countries.
             </p>
           )}
           {result.problems.length > 0 ? (
             <>
               <p className="notice error" role="alert">
                 <strong>
-                  {file.name} has {result.problems.length} problem{result.problems.length === 1 ? '' : 's'}
+                  The file has {result.problems.length} problem{result.problems.length === 1 ? '' : 's'}
                   {linesText(result.problems)}.
                 </strong>{' '}
                 Fix them in the file and choose it again; nothing was created.
