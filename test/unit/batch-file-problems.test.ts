@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fieldName, messageInWords, problemText } from '../../portal/src/fields.js';
 import { defaultCriteria, manualPayoutProblems } from '../../shared/domain/manual-payouts.js';
 import { checkBatchCsv, detectSeparator } from '../../shared/schemas/batch-csv.js';
 import { parseBatchItems } from '../../shared/schemas/batch-request.js';
@@ -137,5 +138,39 @@ describe('the manual payout form’s rules, shared by the portal and the server'
       'must be one of the reasons listed (Service disruption, Account error, Customer satisfaction, Billing mistake, Special request)',
       'has no limit set for a one time refund: ask an admin to add one for JPY',
     ]);
+  });
+});
+
+describe('field names in words (portal/src/fields.ts)', () => {
+  it('names every field a person can be told about without a code name', () => {
+    expect(
+      [
+        'destination.iban',
+        'ticket_url',
+        'created_lt',
+        'items.3.amount',
+        'file.colour',
+        'rules.0.min_amount',
+      ].map(fieldName),
+    ).toEqual([
+      'IBAN',
+      'Ticket link',
+      'Created before',
+      'Item 4: Amount',
+      'Column “colour”',
+      'Rule 1: Minimum amount',
+    ]);
+    expect(fieldName('destination.routing_number')).toBe('Pay to: Routing number');
+  });
+
+  it('puts the API’s messages in words', () => {
+    expect(problemText('destination.iban', 'must be a valid IBAN')).toBe('IBAN must be a valid IBAN');
+    expect(problemText('amount', 'enter an amount such as 25.00')).toBe(
+      'Amount: enter an amount such as 25.00',
+    );
+    expect(messageInWords('ticket_url: must be an http(s) URL')).toBe('Ticket link must be an http(s) URL');
+    expect(messageInWords('Your session has ended: sign in again.')).toBe(
+      'Your session has ended: sign in again.',
+    );
   });
 });
