@@ -17,8 +17,41 @@ export function relative(iso: string, now = Date.now()): string {
   return format.format(seconds, 'second');
 }
 
+/** Codes whose words the mechanical rule gets wrong, as a whole ("one_time_refund" is not "One time refund"). */
+const CODE_WORDS: Readonly<Record<string, string>> = {
+  one_time_refund: 'One-time refund',
+  api: 'API',
+  paypal: 'PayPal',
+  'application/pdf': 'PDF',
+  'image/png': 'PNG image',
+  'image/jpeg': 'JPEG image',
+  'text/plain': 'Text file',
+};
+
+/** Words spelled their own way wherever they appear in a code (abbreviations, brand names). */
+const WORDS: Readonly<Record<string, string>> = {
+  api: 'API',
+  iban: 'IBAN',
+  bic: 'BIC',
+  url: 'URL',
+  csv: 'CSV',
+  mfa: 'two-step verification',
+  id: 'ID',
+  ip: 'IP',
+  paypal: 'PayPal',
+  stripe: 'Stripe',
+  adyen: 'Adyen',
+};
+
+/** A code (`support_credit`, `api_key.create`) in words a person reads: "Support credit", "API key create". */
 export function label(code: string): string {
-  const text = code.replace(/[._]/g, ' ');
+  const whole = CODE_WORDS[code];
+  if (whole) return whole;
+  const text = code
+    .split(/[._]/)
+    .filter(Boolean)
+    .map((word) => WORDS[word] ?? word)
+    .join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

@@ -9,6 +9,7 @@ import { ApprovalPolicyPage, ApprovalPolicyReadOnlyPage } from './pages/Approval
 import { ApprovalsPage } from './pages/Approvals';
 import { AuditLogPage } from './pages/AuditLog';
 import { BatchDetailPage, BatchesPage } from './pages/Batches';
+import { FirstSteps } from './pages/guides/FirstSteps';
 import { HelpPage } from './pages/Help';
 import { MfaSetup, SignInWithCode } from './pages/MfaSetup';
 import { NewPayoutPage } from './pages/NewPayout';
@@ -225,6 +226,7 @@ function Shell() {
       <IdleWarning />
       <main id="main">
         <RequesterNotices me={me.data} />
+        <FirstSteps me={me.data} />
         <Routes>
           <Route path="/" element={<Navigate to="/payouts" replace />} />
           {/* Each route asks for the permission its menu entry names (NAV): a deep link shows who may, not a form. */}
@@ -380,6 +382,7 @@ function Shell() {
             }
           />
           <Route path="/help" element={<HelpPage me={me.data} />} />
+          <Route path="/help/:guide" element={<HelpPage me={me.data} />} />
           <Route path="/two-step" element={<TwoStepPage me={me.data} />} />
           <Route path="*" element={<p>There is no such page.</p>} />
         </Routes>

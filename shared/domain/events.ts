@@ -1,22 +1,9 @@
+import type { EVENT_TYPES } from './catalog.js';
 import { stableId } from './ids.js';
 import type { Payout, PayoutStatus } from './payout.js';
 
-export const EVENT_TYPES = [
-  'payout.created',
-  'payout.approval_requested',
-  'payout.approved',
-  'payout.rejected',
-  'payout.expired',
-  'payout.queued',
-  'payout.processing',
-  'payout.paid',
-  'payout.failed',
-  'payout.returned',
-  'payout.canceled',
-  'webhook_endpoint.disabled',
-  'payout_batch.completed',
-  'payout.request_rejected',
-] as const;
+// The catalog holds the list (the portal's event picker reads it without this module's imports).
+export { EVENT_TYPES } from './catalog.js';
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
@@ -29,6 +16,7 @@ export const INTERNAL_EVENT_TYPES = [
   'payout_batch.expansion_requested',
   'outbox.execution_requested',
   'outbox.approval_requested',
+  'reconciliation_run.requested',
 ] as const;
 export type InternalEventType = (typeof INTERNAL_EVENT_TYPES)[number];
 

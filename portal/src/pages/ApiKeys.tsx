@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '../api';
-import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
+import { ConfirmDialog, ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
 import { dateTime, label } from '../format';
 import type { List } from '../types';
 
@@ -19,6 +20,8 @@ export function ApiKeysPage() {
   const queryClient = useQueryClient();
   const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => api<List<ApiKey>>('/api-keys') });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['api-keys'] });
+  /** The key whose revocation waits for confirmation. */
+  const [revoking, setRevoking] = useState<ApiKey | undefined>();
   const create = useMutation({
     mutationFn: (body: { name: string; mode: string }) =>
       api<ApiKey & { secret: string }>('/api-keys', { method: 'POST', body }),
@@ -66,10 +69,7 @@ export function ApiKeysPage() {
                       type="button"
                       className="danger"
                       aria-label={`Revoke ${key.name}`}
-                      onClick={() => {
-                        if (window.confirm(`Revoke ${key.name}? Calls with it fail at once.`))
-                          revoke.mutate(key.id);
-                      }}
+                      onClick={() => setRevoking(key)}
                     >
                       Revoke
                     </button>
@@ -80,6 +80,22 @@ export function ApiKeysPage() {
           </tbody>
         </table>
       )}
+      <ConfirmDialog
+        open={revoking !== undefined}
+        title={`Revoke ${revoking?.name ?? 'the key'}?`}
+        confirmLabel="Revoke key"
+        danger
+        onCancel={() => setRevoking(undefined)}
+        onConfirm={() => {
+          if (revoking) revoke.mutate(revoking.id);
+          setRevoking(undefined);
+        }}
+      >
+        <p>
+          Every call made with <code>{revoking?.hint}</code> fails from now on. This cannot be undone: a
+          service still using it needs a new key.
+        </p>
+      </ConfirmDialog>
       <section aria-labelledby="create-key">
         <h2 id="create-key">Create a key</h2>
         <form

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ROLES } from '../../../shared/domain/team';
 import { api } from '../api';
-import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
+import { ConfirmDialog, ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
 import { dateTime, label } from '../format';
 import type { List, Me } from '../types';
 
@@ -57,9 +57,12 @@ function RoleChoices({
   );
 }
 
-function MemberRow({ member, me }: { member: Member; me: Me }) {
+/** A member's row; `canManage` adds the controls (change roles, confirm, reset two-step, deactivate). */
+function MemberRow({ member, me, canManage }: { member: Member; me: Me; canManage: boolean }) {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
+  /** Which destructive action waits for the admin's confirmation. */
+  const [asking, setAsking] = useState<'deactivate' | 'reset-mfa' | undefined>();
   const [roles, setRoles] = useState([...member.roles, ...member.pending_roles.map((grant) => grant.role)]);
   const confirm = useMutation({
     mutationFn: () =>
@@ -111,7 +114,7 @@ function MemberRow({ member, me }: { member: Member; me: Me }) {
             <strong>{label(grant.role)}</strong>, granted by {grant.granted_by?.name ?? 'the operators'}{' '}
             {dateTime(grant.granted_at)}: takes effect {dateTime(grant.effective_at)}, or when another admin
             confirms it.{' '}
-            {!self && grant.granted_by?.id !== me.id && (
+            {canManage && !self && grant.granted_by?.id !== me.id && (
               <button
                 type="button"
                 className="secondary"
@@ -129,131 +132,192 @@ function MemberRow({ member, me }: { member: Member; me: Me }) {
       <td>{label(member.status)}</td>
       <td>{member.mfa.enabled ? `On since ${dateTime(member.mfa.enrolled_at as string)}` : 'Off'}</td>
       <td>{dateTime(member.created_at)}</td>
-      <td className="row-actions">
-        {!editing && (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => setEditing(true)}
-            aria-label={`Change roles of ${member.name}`}
-          >
-            Change roles
-          </button>
-        )}
-        {!self && member.mfa.enabled && (
-          <button
-            type="button"
-            className="secondary"
-            disabled={resetMfa.isPending}
-            onClick={() => {
-              if (
-                window.confirm(
-                  `Reset two-step verification of ${member.name}? They set up a new authenticator app at their next sign-in. Do this only when you know it is them asking (a lost phone).`,
-                )
-              )
+      {canManage && (
+        <td>
+          <div className="row-actions">
+            {!editing && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => setEditing(true)}
+                aria-label={`Change roles of ${member.name}`}
+              >
+                Change roles
+              </button>
+            )}
+            {!self && member.mfa.enabled && (
+              <button
+                type="button"
+                className="secondary"
+                disabled={resetMfa.isPending}
+                onClick={() => setAsking('reset-mfa')}
+                aria-label={`Reset two-step verification of ${member.name}`}
+              >
+                Reset two-step
+              </button>
+            )}
+            {!self && (
+              <button
+                type="button"
+                className={member.status === 'active' ? 'danger' : 'secondary'}
+                disabled={update.isPending}
+                onClick={() =>
+                  member.status === 'active' ? setAsking('deactivate') : update.mutate({ status: 'active' })
+                }
+                aria-label={`${member.status === 'active' ? 'Deactivate' : 'Reactivate'} ${member.name}`}
+              >
+                {member.status === 'active' ? 'Deactivate' : 'Reactivate'}
+              </button>
+            )}
+            <ConfirmDialog
+              open={asking === 'deactivate'}
+              title={`Deactivate ${member.name}?`}
+              confirmLabel="Deactivate"
+              danger
+              onCancel={() => setAsking(undefined)}
+              onConfirm={() => {
+                setAsking(undefined);
+                update.mutate({ status: 'deactivated' });
+              }}
+            >
+              <p>
+                {member.name} ({member.email}) can no longer use the portal: their next click is refused.
+                Their payouts, decisions and audit entries stay. You can reactivate them later.
+              </p>
+            </ConfirmDialog>
+            <ConfirmDialog
+              open={asking === 'reset-mfa'}
+              title={`Reset two-step verification of ${member.name}?`}
+              confirmLabel="Reset two-step verification"
+              danger
+              onCancel={() => setAsking(undefined)}
+              onConfirm={() => {
+                setAsking(undefined);
                 resetMfa.mutate();
-            }}
-            aria-label={`Reset two-step verification of ${member.name}`}
-          >
-            Reset two-step
-          </button>
-        )}
-        {!self && (
-          <button
-            type="button"
-            className={member.status === 'active' ? 'danger' : 'secondary'}
-            disabled={update.isPending}
-            onClick={() => update.mutate({ status: member.status === 'active' ? 'deactivated' : 'active' })}
-            aria-label={`${member.status === 'active' ? 'Deactivate' : 'Reactivate'} ${member.name}`}
-          >
-            {member.status === 'active' ? 'Deactivate' : 'Reactivate'}
-          </button>
-        )}
-      </td>
+              }}
+            >
+              <p>
+                They set up a new authenticator app at their next sign-in. Do this only when you know it is
+                them asking (a lost phone).
+              </p>
+            </ConfirmDialog>
+          </div>
+        </td>
+      )}
     </tr>
   );
 }
 
-/** The team: invite members, change roles, deactivate (admins). Takes effect on the member's next click. */
+/**
+ * The team. Admins (`members.manage`) invite members, change roles, deactivate; a member who may only
+ * read the team sees the list without any control. Takes effect on the member's next click.
+ */
 export function TeamPage({ me }: { me: Me }) {
+  const canRead = me.permissions.includes('members.read');
+  const canManage = me.permissions.includes('members.manage');
+  const members = useQuery({
+    queryKey: ['members'],
+    queryFn: () => api<List<Member>>('/members'),
+    enabled: canRead,
+  });
+
+  if (!canRead)
+    return (
+      <>
+        <PageTitle>Team</PageTitle>
+        <p>
+          Only admins see the team. To change who may do what, or to find out who approves payouts, ask an
+          admin of your team.
+        </p>
+      </>
+    );
+  return (
+    <>
+      <PageTitle>Team</PageTitle>
+      {!canManage && <p className="muted">You can see the team; only admins change it.</p>}
+      <ErrorNotice error={members.error} />
+      {members.isPending ? (
+        <Loading what="the team" />
+      ) : (
+        <div className="table-scroll">
+          <table>
+            <caption className="visually-hidden">Members of your team</caption>
+            <thead>
+              <tr>
+                <th scope="col">Member</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Status</th>
+                <th scope="col">Two-step verification</th>
+                <th scope="col">Since</th>
+                {canManage && (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {members.data?.data.map((member) => (
+                <MemberRow key={member.id} member={member} me={me} canManage={canManage} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {canManage && <InviteMember />}
+    </>
+  );
+}
+
+function InviteMember() {
   const queryClient = useQueryClient();
-  const members = useQuery({ queryKey: ['members'], queryFn: () => api<List<Member>>('/members') });
   const [roles, setRoles] = useState<string[]>(['requester']);
   const invite = useMutation({
     mutationFn: (body: { email: string; name: string; roles: string[] }) =>
       api<Member & { temporary_password: string | null }>('/members', { method: 'POST', body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['members'] }),
   });
-
   return (
-    <>
-      <PageTitle>Team</PageTitle>
-      <ErrorNotice error={members.error} />
-      {members.isPending ? (
-        <Loading what="the team" />
-      ) : (
-        <table>
-          <caption className="visually-hidden">Members of your team</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Status</th>
-              <th scope="col">Two-step verification</th>
-              <th scope="col">Since</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {members.data?.data.map((member) => (
-              <MemberRow key={member.id} member={member} me={me} />
-            ))}
-          </tbody>
-        </table>
-      )}
-      <section aria-labelledby="invite">
-        <h2 id="invite">Invite a member</h2>
-        <form
-          className="form"
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            const form = new FormData(event.currentTarget);
-            invite.mutate({
-              email: String(form.get('email') ?? ''),
-              name: String(form.get('name') ?? ''),
-              roles,
-            });
-          }}
-        >
-          <ErrorNotice error={invite.error} />
-          {invite.data && (
-            <Notice>
-              {invite.data.name} was invited.{' '}
-              {invite.data.temporary_password ? (
-                <>
-                  Their temporary password (shown once): <code>{invite.data.temporary_password}</code>. They
-                  choose their own at first sign-in.
-                </>
-              ) : (
-                'They receive an email with a temporary password.'
-              )}
-            </Notice>
-          )}
-          <Field label="Email" error={fieldError(invite.error, 'email')}>
-            {(input) => <input {...input} name="email" type="email" required />}
-          </Field>
-          <Field label="Name" error={fieldError(invite.error, 'name')}>
-            {(input) => <input {...input} name="name" required />}
-          </Field>
-          <RoleChoices chosen={roles} onChange={setRoles} legend="Roles" />
-          <button type="submit" disabled={invite.isPending}>
-            Invite
-          </button>
-        </form>
-      </section>
-    </>
+    <section aria-labelledby="invite">
+      <h2 id="invite">Invite a member</h2>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const form = new FormData(event.currentTarget);
+          invite.mutate({
+            email: String(form.get('email') ?? ''),
+            name: String(form.get('name') ?? ''),
+            roles,
+          });
+        }}
+      >
+        <ErrorNotice error={invite.error} />
+        {invite.data && (
+          <Notice>
+            {invite.data.name} was invited.{' '}
+            {invite.data.temporary_password ? (
+              <>
+                Their temporary password (shown once): <code>{invite.data.temporary_password}</code>. They
+                choose their own at first sign-in.
+              </>
+            ) : (
+              'They receive an email with a temporary password.'
+            )}
+          </Notice>
+        )}
+        <Field label="Email" error={fieldError(invite.error, 'email')}>
+          {(input) => <input {...input} name="email" type="email" required />}
+        </Field>
+        <Field label="Name" error={fieldError(invite.error, 'name')}>
+          {(input) => <input {...input} name="name" required />}
+        </Field>
+        <RoleChoices chosen={roles} onChange={setRoles} legend="Roles" />
+        <button type="submit" disabled={invite.isPending}>
+          Invite
+        </button>
+      </form>
+    </section>
   );
 }
