@@ -88,6 +88,8 @@ describe('the Payout rails page in Chromium', () => {
     page.on('pageerror', (error) => problems.push(error.message));
 
     await signIn(page, 'ada@rails.test');
+    // The admin pages sit under the top bar's Workspace menu.
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await page.getByRole('link', { name: 'Payout rails' }).click();
     await page.getByRole('heading', { name: 'Payout rails', level: 1 }).waitFor();
     const card = page.getByRole('region', { name: 'Adyen Transfers' });

@@ -155,6 +155,8 @@ describe('the Business Portal in Chromium', () => {
 
     // The admin: invite a member, change a role.
     await signIn(page, 'ada@e2e.test');
+    // The admin pages sit under the top bar's Workspace menu.
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await page.getByRole('link', { name: 'Team' }).click();
     await page.getByRole('heading', { name: 'Team' }).waitFor();
     await page.getByLabel('Email').fill('new.colleague@e2e.test');
@@ -204,6 +206,8 @@ describe('the Business Portal in Chromium', () => {
 
     // The admin adds HUF, JPY and KWD to the payout criteria and types a limit in each.
     await signIn(page, 'ada@e2e.test');
+    // The admin pages sit under the top bar's Workspace menu.
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await page.getByRole('link', { name: 'Payout criteria' }).click();
     await page.getByRole('heading', { name: 'Manual payout criteria' }).waitFor();
     for (const currency of ['HUF', 'JPY', 'KWD']) {
@@ -225,6 +229,8 @@ describe('the Business Portal in Chromium', () => {
     expect(['HUF', 'JPY', 'KWD', 'EUR'].map(limitOf)).toEqual([100_000, 1000, 1_000_000, 50_000]);
 
     // An approval threshold typed before its currency is chosen is read in that currency on save.
+    // The admin pages sit under the top bar's Workspace menu.
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await page.getByRole('link', { name: 'Approval policy' }).click();
     await page.getByRole('heading', { name: 'Approval policy' }).waitFor();
     await page.getByRole('button', { name: 'Add a rule' }).click();
@@ -434,6 +440,8 @@ describe('the Business Portal in Chromium', () => {
     // The admin resets it (a lost phone): the Team page says so.
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, 'ada@e2e.test');
+    // The admin pages sit under the top bar's Workspace menu.
+    await page.getByRole('button', { name: 'Workspace' }).click();
     await page.getByRole('link', { name: 'Team' }).click();
     const row = page.locator('tr', { hasText: email });
     await expect.poll(() => row.textContent()).toContain('On since');
