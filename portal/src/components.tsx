@@ -1,10 +1,21 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
+import { Link, useLocation } from 'react-router';
 import { ApiError } from './api';
 import { fieldName, messageInWords, problemText } from './fields';
 import { label } from './format';
+import { GUIDE_TITLES, type GuideId, guideOfPath } from './guides';
 
 /** The page's heading: sets the document title and takes focus after navigation (screen readers). */
-export function PageTitle({ children, actions }: { children: string; actions?: ReactNode }) {
+export function PageTitle({
+  children,
+  actions,
+  guide,
+}: {
+  children: string;
+  actions?: ReactNode;
+  /** The guide to link to, when not the one `ROUTE_GUIDES` gives this page's route. */
+  guide?: GuideId;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${children} · Payouts`;
@@ -15,8 +26,21 @@ export function PageTitle({ children, actions }: { children: string; actions?: R
       <h1 ref={heading} tabIndex={-1}>
         {children}
       </h1>
+      <GuideLink guide={guide} />
       {actions && <div className="actions">{actions}</div>}
     </div>
+  );
+}
+
+/** "Guide: Requesting a payout": the Help guide of the job done on this page (guides.ts). */
+export function GuideLink({ guide }: { guide?: GuideId }) {
+  const { pathname } = useLocation();
+  const shown = guide ?? guideOfPath(pathname);
+  if (!shown) return null;
+  return (
+    <p className="guide-link">
+      <Link to={`/help/${shown}`}>Guide: {GUIDE_TITLES[shown]}</Link>
+    </p>
   );
 }
 

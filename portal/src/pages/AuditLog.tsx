@@ -1,33 +1,52 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { AUDIT_ACTIONS } from '../../../shared/domain/catalog';
-import { api } from '../api';
+import { Link } from 'react-router';
+import { auditLogFileName } from '../../../shared/domain/audit-text';
+import { ApiError, api, freshSession, loadConfig } from '../api';
+import { ACTION_CHOICES, type AuditEntryResource, changeSentence, objectHref } from '../audit-format';
 import { ErrorNotice, Field, Loading, PageTitle, useCursors } from '../components';
-import { type Actor, actorName, dateTime, label } from '../format';
+import { dateTime } from '../format';
 import type { List } from '../types';
 
-interface AuditEntry {
-  id: string;
-  at: string;
-  action: string;
-  actor: Actor;
-  target: { type: string; id: string };
-  source_ip: string | null;
-  changes: Record<string, { before: unknown; after: unknown }>;
+/**
+ * Downloads the filtered log as CSV: the server reads every page of the filter (up to its bound) and
+ * answers one file; the browser saves it under the server's name for it.
+ */
+async function downloadCsv(filters: Record<string, string>): Promise<void> {
+  const { apiBase } = await loadConfig();
+  const session = await freshSession();
+  const query = new URLSearchParams({ ...filters, format: 'csv' });
+  const response = await fetch(`${apiBase}/portal-api/v1/audit-log?${query}`, {
+    headers: { authorization: `Bearer ${session.idToken}` },
+  });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+    throw new ApiError(
+      response.status,
+      body.error?.code ?? 'error',
+      body.error?.message ?? `The export failed (${response.status}): try again.`,
+    );
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = auditLogFileName({ action: filters.action });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const show = (value: unknown) =>
-  value === null || value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value);
-
-/** The append-only audit log: who did what, when, from where, with before and after. */
+/** The append-only audit log: who did what, when, from where, and what changed, in words. */
 export function AuditLogPage() {
   const [filters, setFilters] = useState<Record<string, string>>({});
+  const [exporting, setExporting] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const pages = useCursors();
   const query = new URLSearchParams({ limit: '25', ...filters });
   if (pages.cursor) query.set('starting_after', pages.cursor);
   const entries = useQuery({
     queryKey: ['audit', query.toString()],
-    queryFn: () => api<List<AuditEntry>>(`/audit-log?${query}`),
+    queryFn: () => api<List<AuditEntryResource>>(`/audit-log?${query}`),
     placeholderData: keepPreviousData,
   });
 
@@ -50,6 +69,7 @@ export function AuditLogPage() {
           if (from) next.created_gte = new Date(`${from}T00:00:00`).toISOString();
           if (to) next.created_lt = new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString();
           pages.reset();
+          setExporting({ busy: false });
           setFilters(next);
         }}
       >
@@ -57,75 +77,88 @@ export function AuditLogPage() {
           {(input) => (
             <select {...input} name="action" defaultValue="">
               <option value="">Any</option>
-              {AUDIT_ACTIONS.map((action) => (
-                <option key={action} value={action}>
-                  {label(action)}
+              {ACTION_CHOICES.map((choice) => (
+                <option key={choice.value} value={choice.value}>
+                  {choice.label}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Object id">
-          {(input) => <input {...input} name="target_id" placeholder="po_…, ak_…, a member's id" />}
+        <Field label="Object ID" hint="A payout's or batch's ID, as its page shows it">
+          {(input) => <input {...input} name="target_id" />}
         </Field>
         <Field label="From">{(input) => <input {...input} type="date" name="from" />}</Field>
-        <Field label="To">{(input) => <input {...input} type="date" name="to" />}</Field>
+        <Field label="To (including that day)">{(input) => <input {...input} type="date" name="to" />}</Field>
         <div className="filter-actions">
           <button type="submit">Apply filters</button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={exporting.busy}
+            onClick={async () => {
+              setExporting({ busy: true });
+              try {
+                await downloadCsv(filters);
+                setExporting({ busy: false });
+              } catch (error) {
+                setExporting({ busy: false, error });
+              }
+            }}
+          >
+            {exporting.busy ? 'Preparing the CSV file…' : 'Download these entries (CSV)'}
+          </button>
         </div>
       </form>
+      <p className="hint">
+        Days are your local days. The download holds every entry of the filter applied, not only this page.
+      </p>
+      <ErrorNotice error={exporting.error} />
       <ErrorNotice error={entries.error} />
       {entries.isPending ? (
         <Loading what="the audit log" />
       ) : (
-        <table className="audit">
-          <caption className="visually-hidden">Audit entries, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
-              <th scope="col">Object</th>
-              <th scope="col">Changes</th>
-              <th scope="col">Source IP</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.data?.data.map((entry) => (
-              <tr key={entry.id}>
-                <td>{dateTime(entry.at)}</td>
-                <td>{actorName(entry.actor)}</td>
-                <td>{label(entry.action)}</td>
-                <td>
-                  {label(entry.target.type)} <code>{entry.target.id}</code>
-                </td>
-                <td>
-                  {Object.keys(entry.changes).length === 0 ? (
-                    '—'
-                  ) : (
-                    <details>
-                      <summary>{Object.keys(entry.changes).join(', ')}</summary>
-                      <dl className="changes">
-                        {Object.entries(entry.changes).map(([field, change]) => (
-                          <div key={field}>
-                            <dt>{field}</dt>
-                            <dd>
-                              <del>{show(change.before)}</del> → <ins>{show(change.after)}</ins>
-                            </dd>
-                          </div>
-                        ))}
-                      </dl>
-                    </details>
-                  )}
-                </td>
-                <td>{entry.source_ip ?? '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ol className="cards audit-entries" aria-label="Audit entries, newest first">
+          {entries.data?.data.map((entry) => (
+            <AuditEntryCard key={entry.id} entry={entry} />
+          ))}
+        </ol>
       )}
       {entries.data?.data.length === 0 && <p className="empty">No entries match.</p>}
       {pages.pager(entries.data)}
     </>
+  );
+}
+
+function AuditEntryCard({ entry }: { entry: AuditEntryResource }) {
+  const href = objectHref(entry.target);
+  return (
+    <li className="card audit-entry">
+      <p className="audit-headline">
+        <strong>{entry.action_text}</strong> by {entry.actor.label}
+      </p>
+      <dl className="details">
+        <dt>When</dt>
+        <dd>{dateTime(entry.at)}</dd>
+        <dt>Object</dt>
+        <dd>{href ? <Link to={href}>{entry.target.label}</Link> : entry.target.label}</dd>
+        <dt>Changes</dt>
+        <dd>
+          {entry.changes_text.length === 0 ? (
+            'None recorded'
+          ) : (
+            <ul className="audit-changes">
+              {entry.changes_text.map((change) => (
+                <li key={changeSentence(change)}>
+                  {change.field}: <del>{change.before}</del> → <ins>{change.after}</ins>
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        <dt>From</dt>
+        <dd>{entry.source_ip ?? '—'}</dd>
+      </dl>
+    </li>
   );
 }

@@ -1,16 +1,42 @@
 import { useQuery } from '@tanstack/react-query';
+import { Link, useParams } from 'react-router';
 import { api } from '../api';
 import { ErrorNotice, Loading, PageTitle } from '../components';
 import { label } from '../format';
+import { GUIDE_IDS, GUIDE_TITLES, type GuideId, guideOfRoles } from '../guides';
 import type { Me } from '../types';
+import { Guide } from './guides/Guides';
 
 interface Matrix {
   roles: { role: string; description: string }[];
   actions: { action: string; description: string; roles: string[] }[];
 }
 
-/** Help: what each role can do (the same matrix the API enforces) and how the workflow runs. */
+const isGuide = (value: string | undefined): value is GuideId =>
+  (GUIDE_IDS as readonly string[]).includes(value ?? '');
+
+/**
+ * Help: a role guide (`/help/requester`, …) that teaches the job, or the reference: the guides, what
+ * each role can do (the same matrix the API enforces) and how the workflow runs.
+ */
 export function HelpPage({ me }: { me: Me }) {
+  const { guide } = useParams();
+  if (isGuide(guide))
+    return (
+      <>
+        <PageTitle>{GUIDE_TITLES[guide]}</PageTitle>
+        <p>
+          <Link to="/help">All guides and the permission matrix</Link>
+        </p>
+        <Guide guide={guide} />
+      </>
+    );
+  if (guide !== undefined) return <p>There is no such guide.</p>;
+  return <HelpReference me={me} />;
+}
+
+function HelpReference({ me }: { me: Me }) {
+  const yours = guideOfRoles(me.roles);
   const matrix = useQuery({
     queryKey: ['permissions'],
     queryFn: () => api<Matrix>('/permissions'),
@@ -22,6 +48,18 @@ export function HelpPage({ me }: { me: Me }) {
   return (
     <>
       <PageTitle>Help</PageTitle>
+      <section aria-labelledby="guides">
+        <h2 id="guides">Guides</h2>
+        <p>Each guide teaches one job: what to do, what to check, and what happens next.</p>
+        <ul className="guide-list">
+          {GUIDE_IDS.map((id) => (
+            <li key={id}>
+              <Link to={`/help/${id}`}>{GUIDE_TITLES[id]}</Link>
+              {id === yours && ' (your role)'}
+            </li>
+          ))}
+        </ul>
+      </section>
       <section aria-labelledby="you">
         <h2 id="you">What you can do</h2>
         <p>
