@@ -1,6 +1,7 @@
 import { type ActionStamp, type Actor, actorLabel } from './audit.js';
 import { formatMinorUnits } from './money.js';
 import type { Payout, PayoutPurpose, PayoutSource, PayoutStatus } from './payout.js';
+import { customerReferenceOf } from './payout-search.js';
 
 /** What a report covers: payouts created in `[createdGte, createdLt)`, optionally narrowed. */
 export interface ReportFilters {
@@ -67,6 +68,9 @@ export const REPORT_COLUMNS = [
   'provider_reference',
   'failure_code',
   'destination',
+  // Added at the end (2026-12): readers that take columns by position keep working.
+  'customer_reference',
+  'attachment',
 ] as const;
 
 /**
@@ -121,6 +125,8 @@ export function reportRow(payout: Payout, apiKeyNames: ReadonlyMap<string, strin
     payout.providerReference,
     payout.failureCode,
     maskedDestination(payout),
+    customerReferenceOf(payout),
+    payout.manual?.attachment?.filename,
   ]);
 }
 

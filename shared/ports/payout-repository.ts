@@ -1,4 +1,5 @@
 import type { Payout, PayoutStatus } from '../domain/payout.js';
+import type { PayoutSearch } from '../domain/payout-search.js';
 
 /** A response kept with an idempotency key, replayed byte for byte on a retry. */
 export interface StoredResponse {
@@ -17,12 +18,8 @@ export interface IdempotencyRecord {
   expiresAt: number;
 }
 
-export interface ListPayoutsFilter {
-  status?: PayoutStatus;
-  purpose?: Payout['purpose'];
-  source?: Payout['source'];
-  createdGte?: string;
-  createdLt?: string;
+/** A page of a payout listing: the search (every given field must match), its size and cursor. */
+export interface ListPayoutsFilter extends PayoutSearch {
   limit: number;
   /** Id of the last payout of the previous page. */
   startingAfter?: string;
@@ -55,16 +52,19 @@ export interface PayoutRepository {
   batchesOf(tenantId: string, payoutIds: readonly string[]): Promise<Map<string, string | null>>;
   /** Strongly consistent; another tenant's payout is simply not found. */
   get(tenantId: string, payoutId: string): Promise<Payout | undefined>;
-  /** Newest first (created_at, then id). */
+  /** Many payouts by id (strongly consistent, BatchGetItem); unknown ids and other tenants' are left out. */
+  getMany(tenantId: string, payoutIds: readonly string[]): Promise<Payout[]>;
+  /**
+   * Newest first (created_at, then id). The search fields beyond status, purpose and source are
+   * filters on the tenant's listing: a page reads the listing until `limit + 1` matches (or the
+   * range's end), so `hasMore` stays exact and the read cost grows with the payouts examined.
+   */
   list(tenantId: string, filter: ListPayoutsFilter): Promise<Page<Payout>>;
   /**
    * Every payout of a time range (and filters), newest first, page after page of the listing index:
    * for exports, which must not hold the whole range in memory.
    */
-  stream(
-    tenantId: string,
-    filter: Omit<ListPayoutsFilter, 'limit' | 'startingAfter'> & { currency?: string },
-  ): AsyncIterable<Payout>;
+  stream(tenantId: string, filter: Omit<ListPayoutsFilter, 'limit' | 'startingAfter'>): AsyncIterable<Payout>;
   /**
    * Replaces `current` with `next` if the stored payout still has `current`'s status and version.
    * @throws ConcurrentModificationError

@@ -1,13 +1,12 @@
 import * as z from 'zod';
 import { PAYOUT_ID_PATTERN } from '../domain/ids.js';
+import { MAX_AMOUNT_MINOR } from '../domain/money.js';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES, type Payout } from '../domain/payout.js';
 import { listOf, timestamp } from './common.js';
+import { currencyCode } from './currency.js';
+import { reference } from './reference.js';
 
-export const reference = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:/-]+$/, 'may contain only letters, digits and . _ : / -');
+export { reference };
 
 const approvalDecision = z.object({
   user_id: z.string(),
@@ -69,16 +68,42 @@ export type PayoutResource = z.infer<typeof payoutResource>;
 
 export const payoutList = listOf(payoutResource, 'PayoutList');
 
-export const listPayoutsQuery = z.strictObject({
-  status: z.enum(PAYOUT_STATUSES).optional(),
-  reference: reference.optional(),
-  purpose: z.enum(PAYOUT_PURPOSES).optional(),
-  source: z.enum(PAYOUT_SOURCES).optional(),
-  created_gte: timestamp.optional(),
-  created_lt: timestamp.optional(),
-  limit: z.coerce.number().int('must be an integer').min(1).max(100).default(20),
-  starting_after: z.string().regex(PAYOUT_ID_PATTERN, 'must be a payout id (next_cursor)').optional(),
-});
+export const listPayoutsQuery = z
+  .strictObject({
+    status: z.enum(PAYOUT_STATUSES).optional(),
+    reference: reference.optional(),
+    purpose: z.enum(PAYOUT_PURPOSES).optional(),
+    source: z.enum(PAYOUT_SOURCES).optional(),
+    created_gte: timestamp.optional(),
+    created_lt: timestamp.optional(),
+    limit: z.coerce.number().int('must be an integer').min(1).max(100).default(20),
+    starting_after: z.string().regex(PAYOUT_ID_PATTERN, 'must be a payout id (next_cursor)').optional(),
+    // Searches (extensions of the contract): filters on the listing, see docs/api.md "Searching payouts".
+    customer_reference: z.string().trim().min(1, 'must not be empty').max(128).optional().meta({
+      description:
+        'Exactly the customer reference of a portal payout (or `metadata.customer_reference`), case-sensitive',
+    }),
+    reference_prefix: reference.optional().meta({ description: 'The reference starts with this' }),
+    amount: z.coerce
+      .number('must be an amount in minor units, such as 1050 for EUR 10.50')
+      .int('must be an integer amount in minor units, such as 1050 for EUR 10.50')
+      .min(1, 'must be more than zero')
+      .max(MAX_AMOUNT_MINOR)
+      .optional()
+      .meta({ description: 'Exact amount in minor units; needs `currency`' }),
+    currency: currencyCode.optional(),
+    iban_last4: z
+      .string()
+      .regex(/^[A-Za-z0-9]{4}$/, 'must be the last 4 characters of an IBAN, such as 3000')
+      .transform((last4) => last4.toUpperCase())
+      .optional()
+      .meta({ description: "The destination IBAN's last 4 characters (bank accounts)" }),
+  })
+  // An amount means nothing without its currency: 1050 is EUR 10.50 but JPY 1,050.
+  .refine((query) => query.amount === undefined || query.currency !== undefined, {
+    message: 'is required with amount (amounts are in the currency’s minor units)',
+    path: ['currency'],
+  });
 export type ListPayoutsQuery = z.output<typeof listPayoutsQuery>;
 
 export const payoutIdParams = z.strictObject({ id: z.string().min(1).max(64) });

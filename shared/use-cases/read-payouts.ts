@@ -1,6 +1,7 @@
 import { NotFoundError } from '../domain/errors.js';
 import { payoutIdFor } from '../domain/ids.js';
 import type { Payout } from '../domain/payout.js';
+import { matchesSearch } from '../domain/payout-search.js';
 import type { ListPayoutsFilter, Page, PayoutRepository } from '../ports/payout-repository.js';
 import { type ListPayoutsQuery, type PayoutResource, toPayoutResource } from '../schemas/payouts.js';
 
@@ -21,14 +22,7 @@ export function listPayoutsUseCase(deps: { payouts: PayoutRepository }) {
     filter: ListPayoutsFilter,
   ): Promise<Page<Payout>> {
     const payout = await deps.payouts.get(tenantId, payoutIdFor(tenantId, reference));
-    const matches =
-      payout &&
-      (!filter.status || payout.status === filter.status) &&
-      (!filter.purpose || payout.purpose === filter.purpose) &&
-      (!filter.source || payout.source === filter.source) &&
-      (!filter.createdGte || payout.createdAt >= filter.createdGte) &&
-      (!filter.createdLt || payout.createdAt < filter.createdLt) &&
-      payout.id !== filter.startingAfter;
+    const matches = payout && matchesSearch(payout, filter) && payout.id !== filter.startingAfter;
     return { items: matches ? [payout] : [], hasMore: false };
   }
 
@@ -37,12 +31,18 @@ export function listPayoutsUseCase(deps: { payouts: PayoutRepository }) {
     query: ListPayoutsQuery,
     view: (payout: Payout) => T = toPayoutResource as (payout: Payout) => T,
   ) {
-    const filter = {
+    const filter: ListPayoutsFilter = {
       status: query.status,
       purpose: query.purpose,
       source: query.source,
-      createdGte: query.created_gte,
-      createdLt: query.created_lt,
+      // One spelling of an instant (`…T00:00:00Z` and `…T00:00:00.000Z`): stored times compare as strings.
+      createdGte: query.created_gte && new Date(query.created_gte).toISOString(),
+      createdLt: query.created_lt && new Date(query.created_lt).toISOString(),
+      customerReference: query.customer_reference,
+      referencePrefix: query.reference_prefix,
+      amount: query.amount,
+      currency: query.currency,
+      ibanLast4: query.iban_last4,
       limit: query.limit,
       startingAfter: query.starting_after,
     };

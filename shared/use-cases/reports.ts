@@ -47,8 +47,17 @@ export function toReportResource(report: Report, downloadUrl: string | null = nu
   };
 }
 
-const fileName = (report: Report) =>
-  `payouts-${report.filters.createdGte.slice(0, 10)}-to-${report.filters.createdLt.slice(0, 10)}-${report.id}`;
+/**
+ * The download's name, both days included: `[2026-11-02, 2026-12-03)` is
+ * `payouts-2026-11-02-to-2026-12-02-rep_….csv`. The last day is the day of the range's last instant
+ * (the end is exclusive), so a range ending at midnight never names the day after it; a one-day
+ * report names its day twice, so every name reads the same way.
+ */
+export function reportFileName(report: Pick<Report, 'id' | 'filters'>, file: 'payouts' | 'totals'): string {
+  const firstDay = report.filters.createdGte.slice(0, 10);
+  const lastDay = new Date(Date.parse(report.filters.createdLt) - 1).toISOString().slice(0, 10);
+  return `payouts-${firstDay}-to-${lastDay}-${report.id}${file === 'totals' ? '-totals' : ''}.csv`;
+}
 
 /**
  * Payout reports: a request writes a `pending` report (its stream record starts the worker through
@@ -135,10 +144,12 @@ export function reportsUseCase(deps: {
     async get(tenantId: string, reportId: string) {
       const report = await existing(tenantId, reportId);
       if (report.status !== 'ready') return toReportResource(report);
-      const name = fileName(report);
       return {
-        ...toReportResource(report, await deps.files.downloadUrl(report.fileKey, `${name}.csv`)),
-        summary_url: await deps.files.downloadUrl(report.summaryKey, `${name}.summary.csv`),
+        ...toReportResource(
+          report,
+          await deps.files.downloadUrl(report.fileKey, reportFileName(report, 'payouts')),
+        ),
+        summary_url: await deps.files.downloadUrl(report.summaryKey, reportFileName(report, 'totals')),
       };
     },
 

@@ -123,7 +123,7 @@ describe('the Business Portal in Chromium', () => {
 
     await page.getByRole('link', { name: 'Payouts', exact: true }).click();
     await page.getByLabel('Source').selectOption('portal');
-    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('button', { name: 'Search' }).click();
     const rows = page.locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('25.00');
@@ -311,7 +311,7 @@ describe('the Business Portal in Chromium', () => {
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByRole('heading', { name: 'Reports' }).waitFor();
     await page.getByRole('button', { name: 'Request export' }).click();
-    const downloadButton = page.getByRole('button', { name: /^Download CSV of the report/ }).first();
+    const downloadButton = page.getByRole('button', { name: /^Download payouts CSV of the report/ }).first();
     await downloadButton.waitFor({ timeout: 30_000 });
     await snap(page, 'reports');
     const [file] = await Promise.all([page.waitForEvent('download'), downloadButton.click()]);

@@ -38,9 +38,35 @@ export interface NewestFirstQuery<T> {
   findCursor?: (id: string) => Promise<{ createdAt: string; id: string } | undefined>;
   /** Attribute equality filters (`{ status: 'paid' }`); undefined values are ignored. */
   equals?: Record<string, string | undefined>;
+  /** A further FilterExpression (its own `#name`/`:value` placeholders), ANDed with `equals`. */
+  where?: FilterCondition;
+  /**
+   * The exact test of a raw item after DynamoDB's filter, for what an expression can only narrow
+   * (an IBAN that ends with four characters: `contains` then `endsWith`). Counted like a match.
+   */
+  keep?: (raw: Record<string, unknown>) => boolean;
   limit: number;
   toItem: (raw: Record<string, unknown>) => T;
 }
+
+/**
+ * Conditions of a FilterExpression, all of which must hold, with their placeholders: built from
+ * named parts by the repository that knows the item.
+ */
+export interface FilterCondition {
+  parts: string[];
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+/** The first page a filtered shard reads; later ones double up to {@link LARGEST_FILTERED_PAGE}. */
+const FIRST_PAGE = 25;
+/**
+ * Items examined per Query once a filter has found few matches: DynamoDB's `Limit` counts items
+ * read, not matches, so a rare match (a customer reference) would otherwise take a round trip per 25
+ * payouts. Pages double from 25; a Query also stops at 1 MB read.
+ */
+const LARGEST_FILTERED_PAGE = 1000;
 
 /**
  * One page of a per-tenant listing, newest first. `[created_gte, created_lt)` and the cursor are a
@@ -85,22 +111,24 @@ async function queryRange<T>(
   const input = rangeQuery(query, lower, upper);
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
+  let pageSize = Math.max(query.limit + 1, FIRST_PAGE);
   do {
     const page = await query.client.send(
-      new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: Math.max(query.limit + 1, 25) }),
+      new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: pageSize }),
     );
     for (const raw of page.Items ?? []) {
       // BETWEEN is inclusive: the cursor itself ends the previous page.
-      if (raw.gsi1sk !== cursorKey) items.push(raw);
+      if (raw.gsi1sk !== cursorKey && (query.keep?.(raw) ?? true)) items.push(raw);
     }
     start = page.LastEvaluatedKey;
+    pageSize = Math.min(pageSize * 2, LARGEST_FILTERED_PAGE);
   } while (start && items.length <= query.limit);
   return items;
 }
 
 /** The query of a listing's sort-key range `[lower, upper]`, newest first, with its equality filters. */
 function rangeQuery(
-  query: Pick<NewestFirstQuery<unknown>, 'table' | 'equals'> & { partition: string },
+  query: Pick<NewestFirstQuery<unknown>, 'table' | 'equals' | 'where'> & { partition: string },
   lower: string,
   upper: string,
 ): QueryCommandInput {
@@ -113,6 +141,15 @@ function rangeQuery(
     values[`:${attribute}`] = value;
     conditions.push(`#${attribute} = :${attribute}`);
   }
+  if (query.where) {
+    Object.assign(names, query.where.names);
+    Object.assign(values, query.where.values);
+    conditions.push(...query.where.parts);
+  }
+  // DynamoDB refuses redundant parentheses: only an OR among other conditions is grouped.
+  const grouped = conditions.map((condition) =>
+    conditions.length > 1 && condition.includes(' OR ') ? `(${condition})` : condition,
+  );
   return {
     TableName: query.table,
     IndexName: GSI1,
@@ -120,7 +157,7 @@ function rangeQuery(
     ExpressionAttributeValues: values,
     ScanIndexForward: false,
     ...(conditions.length > 0
-      ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names }
+      ? { FilterExpression: grouped.join(' AND '), ExpressionAttributeNames: names }
       : {}),
   };
 }
@@ -167,7 +204,7 @@ async function* pagesOf(
     const page = await query.client.send(
       new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: query.pageSize }),
     );
-    yield* page.Items ?? [];
+    for (const raw of page.Items ?? []) if (query.keep?.(raw) ?? true) yield raw;
     start = page.LastEvaluatedKey;
   } while (start);
 }

@@ -13,10 +13,12 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
 import { inParallel } from '../../domain/parallel.js';
 import { isSettled, type Payout, type PayoutStatus } from '../../domain/payout.js';
+import { matchesSearch, type PayoutSearch } from '../../domain/payout-search.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { GSI2, keys, OPEN_PAYOUTS, stripKeys } from './keys.js';
 import {
+  type FilterCondition,
   listingKey,
   queryNewestFirst,
   shardedPartition,
@@ -91,6 +93,65 @@ export function failedConditionItem(
   return unmarshall(reason.Item as Parameters<typeof unmarshall>[0]);
 }
 
+/** The customer reference: a portal payout's documentation, or the integrator's metadata key. */
+const customerReferenceIs =
+  '#manual.#customerReference = :customerReference OR #metadata.#customer_reference = :customerReference';
+const referenceStartsWith = 'begins_with(#reference, :referencePrefix)';
+const amountIs = '#amount = :amount';
+/** DynamoDB has no "ends with": `contains` narrows what is read back, {@link matchesSearch} decides. */
+const ibanContains = 'contains(#destination.#iban, :ibanLast4)';
+
+/**
+ * The FilterExpression of a payout search beyond the equality filters, or undefined when there is
+ * none. A filter does not make DynamoDB read less (every item of the range examined is paid for),
+ * only send less back.
+ */
+function searchCondition(search: PayoutSearch): FilterCondition | undefined {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (search.customerReference !== undefined) {
+    parts.push(customerReferenceIs);
+    Object.assign(names, {
+      '#manual': 'manual',
+      '#customerReference': 'customerReference',
+      '#metadata': 'metadata',
+      '#customer_reference': 'customer_reference',
+    });
+    values[':customerReference'] = search.customerReference;
+  }
+  if (search.referencePrefix !== undefined) {
+    parts.push(referenceStartsWith);
+    names['#reference'] = 'reference';
+    values[':referencePrefix'] = search.referencePrefix;
+  }
+  if (search.amount !== undefined) {
+    parts.push(amountIs);
+    names['#amount'] = 'amount';
+    values[':amount'] = search.amount;
+  }
+  if (search.ibanLast4 !== undefined) {
+    parts.push(ibanContains);
+    Object.assign(names, { '#destination': 'destination', '#iban': 'iban' });
+    values[':ibanLast4'] = search.ibanLast4;
+  }
+  return parts.length > 0 ? { parts, names, values } : undefined;
+}
+
+/** The listing's filters of a search: equalities, the search expression and the exact check. */
+function listingFilters(search: PayoutSearch) {
+  const where = searchCondition(search);
+  return {
+    equals: {
+      status: search.status,
+      purpose: search.purpose,
+      source: search.source,
+      currency: search.currency,
+    },
+    ...(where ? { where, keep: (raw: Record<string, unknown>) => matchesSearch(toPayout(raw), search) } : {}),
+  };
+}
+
 export function createDynamoPayoutRepository(deps: {
   client: DynamoDBDocumentClient;
   table: string;
@@ -104,7 +165,7 @@ export function createDynamoPayoutRepository(deps: {
     return Item ? toPayout(Item) : undefined;
   }
 
-  /** Some attributes of many payouts (strongly consistent); unknown ids are left out. */
+  /** Some attributes (all when none are named) of many payouts (strongly consistent); unknown ids are left out. */
   async function readMany(tenantId: string, payoutIds: readonly string[], attributes: string[]) {
     const found: Record<string, unknown>[] = [];
     const pages: string[][] = [];
@@ -122,10 +183,15 @@ export function createDynamoPayoutRepository(deps: {
               [table]: {
                 Keys: pending,
                 ConsistentRead: true,
-                ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
-                ExpressionAttributeNames: Object.fromEntries(
-                  attributes.map((name, index) => [`#a${index}`, name]),
-                ),
+                // No attributes named: the whole item.
+                ...(attributes.length > 0
+                  ? {
+                      ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
+                      ExpressionAttributeNames: Object.fromEntries(
+                        attributes.map((name, index) => [`#a${index}`, name]),
+                      ),
+                    }
+                  : {}),
               },
             },
           }),
@@ -195,6 +261,12 @@ export function createDynamoPayoutRepository(deps: {
       return items.map((item) => item.status as PayoutStatus);
     },
 
+    async getMany(tenantId, payoutIds) {
+      if (payoutIds.length === 0) return [];
+      const items = await readMany(tenantId, payoutIds, []);
+      return items.map(toPayout);
+    },
+
     async batchesOf(tenantId, payoutIds) {
       const items = await readMany(tenantId, payoutIds, ['id', 'batchId']);
       return new Map(items.map((item) => [item.id as string, (item.batchId as string | null) ?? null]));
@@ -209,7 +281,7 @@ export function createDynamoPayoutRepository(deps: {
         createdLt: filter.createdLt,
         startingAfter: filter.startingAfter,
         findCursor: (id) => get(tenantId, id),
-        equals: { status: filter.status, purpose: filter.purpose, source: filter.source },
+        ...listingFilters(filter),
         limit: filter.limit,
         toItem: toPayout,
       });
@@ -222,12 +294,7 @@ export function createDynamoPayoutRepository(deps: {
         partition: shardPartitions(keys.payoutsOfTenant(tenantId)),
         createdGte: filter.createdGte,
         createdLt: filter.createdLt,
-        equals: {
-          status: filter.status,
-          purpose: filter.purpose,
-          source: filter.source,
-          currency: filter.currency,
-        },
+        ...listingFilters(filter),
         pageSize: 500,
         toItem: toPayout,
       }),
