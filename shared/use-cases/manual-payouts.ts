@@ -16,6 +16,35 @@ import type { TeamStore } from '../ports/team-store.js';
 import { toPayoutResource } from '../schemas/payouts.js';
 import type { createPayoutUseCase } from './create-payout.js';
 
+/**
+ * Entries the criteria list twice: a reason code, or a limit for the same category and currency (a
+ * payout is checked against the first limit found, so a second one would be silently ignored).
+ */
+function repeatedCriteria(body: {
+  reason_codes: { code: string }[];
+  limits: { category: string; currency: string }[];
+}): { param: string; message: string }[] {
+  const problems: { param: string; message: string }[] = [];
+  body.reason_codes.forEach((reason, index) => {
+    if (body.reason_codes.findIndex((other) => other.code === reason.code) < index)
+      problems.push({
+        param: `reason_codes.${index}.code`,
+        message: `repeats the reason code ${reason.code}`,
+      });
+  });
+  body.limits.forEach((limit, index) => {
+    const first = body.limits.findIndex(
+      (other) => other.category === limit.category && other.currency === limit.currency,
+    );
+    if (first < index)
+      problems.push({
+        param: `limits.${index}.currency`,
+        message: `repeats the limit in ${limit.currency} for the same category (entry ${first + 1})`,
+      });
+  });
+  return problems;
+}
+
 export interface ManualPayoutInput {
   category: ManualCategory;
   amount: number;
@@ -116,6 +145,8 @@ export function manualPayoutsUseCase(deps: {
         version: number;
       },
     ) {
+      const repeated = repeatedCriteria(body);
+      if (repeated.length > 0) throw new ValidationError(repeated);
       const current = await criteriaOf(caller.tenantId);
       if (body.version !== current.version)
         throw new ConcurrentModificationError(
