@@ -94,7 +94,8 @@ export async function freshSession(options: { force?: boolean } = {}): Promise<S
         AuthParameters: { REFRESH_TOKEN: latest.refreshToken },
       });
     } catch (error) {
-      if (error instanceof ApiError && error.status === 400) {
+      // Cognito answers 400 for throttling too: only a refused token ends the session.
+      if (error instanceof ApiError && REFUSED.has(error.code)) {
         endSession('expired');
         throw signedOutError();
       }
@@ -107,6 +108,9 @@ export async function freshSession(options: { force?: boolean } = {}): Promise<S
     return next;
   });
 }
+
+/** Cognito's answers to a refresh token that no longer works (revoked, expired, user disabled or gone). */
+const REFUSED = new Set(['NotAuthorizedException', 'UserNotFoundException']);
 
 /** When to refresh an ID token: a minute before its `exp`. */
 function expiryOf(idToken: string): number {

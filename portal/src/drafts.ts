@@ -1,44 +1,57 @@
-import { useCallback } from 'react';
+import { type RefObject, useEffect, useRef } from 'react';
 import { useLocation } from 'react-router';
 import { storedSession } from './session';
 
 /**
  * Unsaved form input that outlives a forced sign-in (an ended session, an idle sign-out): a form keeps
- * its draft in this tab's sessionStorage under its route, and when the member signs in again (the
+ * its draft in this tab's sessionStorage under its address, and when the member signs in again (the
  * portal stays on the same address) the form comes back filled in.
  *
- * Use: `<form ref={useDraft()} …>` is not allowed (a hook in JSX), so call it at the top of the page
- * component — `const draft = useDraft();` — and give the form `ref={draft}`. Every named control is
- * kept (text, selects, text areas, radio buttons, checkboxes), controlled or not; files and passwords
- * are not. A draft is dropped when the form goes away while the member is still signed in (sent, or
- * they went elsewhere) and on sign-out; it is only restored for the member who typed it.
+ * Use: give the page's form a ref and call `useDraft(formRef)` at the top of the page component.
+ * Every named control is kept (text, selects, text areas, radio buttons, checkboxes), controlled or
+ * not; files and passwords are not. A draft is dropped when the form goes away while the member is
+ * still signed in (sent, or they went elsewhere) and on sign-out; only the member who typed it gets
+ * it back.
  */
-export function useDraft(): (form: HTMLFormElement | null) => (() => void) | undefined {
-  const { pathname } = useLocation();
-  return useCallback(
-    (form: HTMLFormElement | null) => {
-      if (!form) return undefined;
-      const key = `${DRAFT_PREFIX}${pathname}`;
-      let restoring = true;
-      void restoreDraft(form, key).finally(() => {
-        restoring = false;
-      });
-      const save = () => {
-        const email = storedSession()?.email;
-        if (!restoring && email)
-          sessionStorage.setItem(key, JSON.stringify({ email, fields: fieldsOf(form) } satisfies Draft));
-      };
-      form.addEventListener('input', save);
-      form.addEventListener('change', save);
-      return () => {
-        form.removeEventListener('input', save);
-        form.removeEventListener('change', save);
-        // Still signed in: the form was sent or left on purpose. Signed out: kept for the next sign-in.
-        if (storedSession()) sessionStorage.removeItem(key);
-      };
+export function useDraft(form: RefObject<HTMLFormElement | null>): void {
+  const { pathname, search } = useLocation();
+  const key = `${DRAFT_PREFIX}${pathname}${search}`;
+  const kept = useRef<{ element: HTMLFormElement; key: string; release: () => void }>(undefined);
+  // The form may appear after the page's first render (once its data loaded): look after each one.
+  useEffect(() => {
+    const element = form.current;
+    if (kept.current?.element === element && kept.current?.key === key) return;
+    kept.current?.release();
+    kept.current = element ? { element, key, release: keepDraft(element, key) } : undefined;
+  });
+  useEffect(
+    () => () => {
+      kept.current?.release();
+      kept.current = undefined;
     },
-    [pathname],
+    [],
   );
+}
+
+/** Restores the draft into `form` and saves it on every change; returns what stops it. */
+function keepDraft(form: HTMLFormElement, key: string): () => void {
+  let restoring = true;
+  void restoreDraft(form, key).finally(() => {
+    restoring = false;
+  });
+  const save = () => {
+    const email = storedSession()?.email;
+    if (!restoring && email)
+      sessionStorage.setItem(key, JSON.stringify({ email, fields: fieldsOf(form) } satisfies Draft));
+  };
+  form.addEventListener('input', save);
+  form.addEventListener('change', save);
+  return () => {
+    form.removeEventListener('input', save);
+    form.removeEventListener('change', save);
+    // Still signed in: the form was sent or left on purpose. Signed out: kept for the next sign-in.
+    if (storedSession()) sessionStorage.removeItem(key);
+  };
 }
 
 /** Drops every draft of this tab (a sign-out on purpose: the next person finds nothing). */
@@ -99,7 +112,8 @@ async function restoreDraft(form: HTMLFormElement, key: string): Promise<void> {
       done.add(index);
       fill(control, field);
     });
-    await new Promise((resolve) => requestAnimationFrame(resolve));
+    // Lets React render what the last round chose (a timer, not a frame: it also runs in a hidden tab).
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
