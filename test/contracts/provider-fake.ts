@@ -58,3 +58,29 @@ export interface ProviderFake {
   ): Promise<{ headers: Record<string, string>; body: string }>;
   close(): Promise<void>;
 }
+
+/**
+ * What a fake offers reconciliation tests (a connector's `statement`): the provider's own records made
+ * to differ from the platform's, as they can in real life.
+ */
+export interface StatementFake {
+  /**
+   * A transfer the provider made for no payout of ours (someone used the account directly, in the
+   * provider's dashboard): listed on the statement of its day (`createdAt`, now unless told) with
+   * `reference` as the key (none unless told). Returns the provider's id of it.
+   */
+  addUnknownTransfer(input: {
+    amount: number;
+    currency: string;
+    reference?: string;
+    createdAt?: number;
+  }): string;
+  /** The provider's records show this amount (the provider's minor units) for the payout's transfer. */
+  changeAmount(payoutId: string, amount: number): void;
+  /** The provider sends the payout's money back (a reversal, a return), booked now. */
+  returnTransfer(payoutId: string): void;
+  /** The provider's listings and lookups no longer show the payout's transfer (missing at the provider). */
+  hideTransfer(payoutId: string): void;
+  /** The most lines a listing answers in one page (the provider's own maximum unless set lower). */
+  setPageSize(size: number): void;
+}

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import type { FakeWebhookKind, ProviderFake, RecordedRequest } from './provider-fake.js';
+import type { FakeWebhookKind, ProviderFake, RecordedRequest, StatementFake } from './provider-fake.js';
 import { stripeDocument } from './stripe-schema.js';
 
 /**
  * A fake Stripe for the connector's contract tests: an HTTP server on 127.0.0.1 that serves the
- * three operations the connector uses (`POST /v1/transfers`, `GET /v1/transfers`, `GET /v1/balance`).
+ * operations the connector uses (`POST /v1/transfers`, `GET /v1/transfers`, `GET /v1/balance`, and
+ * for its statement `GET /v1/balance_transactions` of types `transfer` and `transfer_refund`, with
+ * `expand[]=data.source` and `data.source.transfer`, paged with `starting_after`).
  *
  * - Every request is checked against Stripe's own OpenAPI document (./stripe-schema.ts): one the
  *   document forbids is answered 400 with Stripe's error shape and recorded as invalid. The fake's
@@ -73,7 +75,7 @@ export const STRIPE_FAKE_FAILURES: Readonly<
 /** Stripe's newest API version when the vendored document was taken (the connector pins the same). */
 export const STRIPE_FAKE_API_VERSION = '2025-09-30.clover';
 
-export interface StripeFake extends ProviderFake {
+export interface StripeFake extends ProviderFake, StatementFake {
   credentials: { secret_key: string; webhook_secret: string };
   /** Answers or events of the fake that Stripe's document does not allow (a bug in the fake). */
   invalidResponses(): { what: string; problems: string[] }[];
@@ -123,6 +125,15 @@ interface Transfer {
   transfer_group: string | null;
 }
 
+/** A line of the platform balance's ledger: a transfer leaving, or a reversal coming back. */
+interface BalanceLine {
+  id: string;
+  type: 'transfer' | 'transfer_refund';
+  created: number;
+  transfer: Transfer;
+  reversal?: Reversal;
+}
+
 interface Answer {
   status: number;
   body: unknown;
@@ -164,6 +175,7 @@ export async function startStripeFake(
     ['POST', '/v1/transfers'],
     ['GET', '/v1/transfers'],
     ['GET', '/v1/balance'],
+    ['GET', '/v1/balance_transactions'],
   ]);
   const secretKey = options.secretKey ?? `sk_test_fake${randomBytes(12).toString('hex')}`;
   const webhookSecret = options.webhookSecret ?? `whsec_fake${randomBytes(16).toString('base64url')}`;
@@ -171,6 +183,10 @@ export async function startStripeFake(
   const requests: RecordedRequest[] = [];
   const invalidAnswers: { what: string; problems: string[] }[] = [];
   const transfers = new Map<string, Transfer>();
+  const ledger: BalanceLine[] = [];
+  /** Transfers the statement tests made disappear from every listing (`hideTransfer`). */
+  const hidden = new Set<string>();
+  let pageSize = 100;
   /** Idempotency-Key → the parameters it was first used with and the answer given. */
   const idempotency = new Map<string, { fingerprint: string; answer: Answer }>();
   const running = new Set<string>();
@@ -238,12 +254,97 @@ export async function startStripeFake(
     };
     transfer.reversals.url = `/v1/transfers/${transfer.id}/reversals`;
     transfers.set(transfer.id, transfer);
+    ledger.push({ id: transfer.balance_transaction, type: 'transfer', created: transfer.created, transfer });
     return { status: 200, body: transfer };
+  }
+
+  /** `created` as Stripe's list parameters give it: an exact second or a range. */
+  function inCreated(created: number, filter: unknown): boolean {
+    if (filter === undefined) return true;
+    if (typeof filter === 'number') return created === filter;
+    const range = filter as { gt?: number; gte?: number; lt?: number; lte?: number };
+    return (
+      (range.gt === undefined || created > range.gt) &&
+      (range.gte === undefined || created >= range.gte) &&
+      (range.lt === undefined || created < range.lt) &&
+      (range.lte === undefined || created <= range.lte)
+    );
+  }
+
+  /** A page of a list newest first, after `starting_after`, at most `limit` (and the fake's page size). */
+  function page<T extends { id: string }>(all: T[], params: Record<string, unknown>, url: string): Answer {
+    const limit = Math.min(100, pageSize, Number(params.limit ?? 10));
+    let start = 0;
+    if (params.starting_after !== undefined) {
+      const index = all.findIndex((item) => item.id === params.starting_after);
+      if (index < 0)
+        return {
+          status: 400,
+          body: stripeError('invalid_request_error', `No such object: '${String(params.starting_after)}'`, {
+            code: 'resource_missing',
+            param: 'starting_after',
+          }),
+        };
+      start = index + 1;
+    }
+    return {
+      status: 200,
+      body: {
+        object: 'list',
+        data: all.slice(start, start + limit),
+        has_more: all.length > start + limit,
+        url,
+      },
+    };
+  }
+
+  function listBalanceTransactions(params: Record<string, unknown>): Answer {
+    const expand = new Set((params.expand as string[] | undefined) ?? []);
+    const lines = ledger
+      .filter((line) => !hidden.has(line.transfer.id))
+      .filter((line) => params.type === undefined || line.type === params.type)
+      .filter((line) => inCreated(line.created, params.created))
+      .map((line, index) => ({ line, index }))
+      // Newest first, as Stripe lists (the later of two lines of one second first).
+      .sort((a, b) => b.line.created - a.line.created || b.index - a.index)
+      .map(({ line }) => {
+        const amount = line.reversal ? line.reversal.amount : -line.transfer.amount;
+        const transfer = structuredClone(line.transfer);
+        const source = line.reversal
+          ? expand.has('data.source')
+            ? {
+                ...structuredClone(line.reversal),
+                transfer: expand.has('data.source.transfer') ? transfer : transfer.id,
+              }
+            : line.reversal.id
+          : expand.has('data.source')
+            ? transfer
+            : transfer.id;
+        return {
+          id: line.id,
+          object: 'balance_transaction',
+          amount,
+          available_on: line.created,
+          created: line.created,
+          currency: line.transfer.currency,
+          description: null,
+          exchange_rate: null,
+          fee: 0,
+          fee_details: [],
+          net: amount,
+          reporting_category: line.reversal ? 'transfer_reversal' : 'transfer',
+          source,
+          status: 'available',
+          type: line.type,
+        };
+      });
+    return page(lines, params, '/v1/balance_transactions');
   }
 
   function listTransfers(params: Record<string, unknown>): Answer {
     const limit = Math.min(100, Number(params.limit ?? 10));
     const matching = [...transfers.values()]
+      .filter((t) => !hidden.has(t.id))
       .filter((t) => params.transfer_group === undefined || t.transfer_group === params.transfer_group)
       .filter((t) => params.destination === undefined || t.destination === params.destination)
       .reverse(); // newest first, as Stripe lists
@@ -388,6 +489,8 @@ export async function startStripeFake(
     if (method === 'GET' && check.operation === '/v1/transfers')
       return send(res, listTransfers(check.params), where);
     if (method === 'GET' && check.operation === '/v1/balance') return send(res, balance(), where);
+    if (method === 'GET' && check.operation === '/v1/balance_transactions')
+      return send(res, listBalanceTransactions(check.params), where);
     if (method !== 'POST' || check.operation !== '/v1/transfers')
       return send(
         res,
@@ -490,6 +593,13 @@ export async function startStripeFake(
     transfer.reversals.data.unshift(made);
     transfer.amount_reversed += amount;
     transfer.reversed = transfer.amount_reversed >= transfer.amount;
+    ledger.push({
+      id: made.balance_transaction,
+      type: 'transfer_refund',
+      created: made.created,
+      transfer,
+      reversal: made,
+    });
     return made;
   }
 
@@ -513,6 +623,34 @@ export async function startStripeFake(
     },
     reverse(payoutId, options) {
       reverse(payoutId, options);
+    },
+    addUnknownTransfer({ amount, currency, reference, createdAt }) {
+      const answer = createTransfer({
+        amount,
+        currency: currency.toLowerCase(),
+        destination: 'acct_1SomeoneElse',
+        ...(reference ? { transfer_group: reference } : {}),
+      });
+      const made = answer.body as Transfer;
+      if (answer.status !== 200) throw new Error(`The fake refused the transfer: ${JSON.stringify(made)}`);
+      if (createdAt !== undefined) {
+        made.created = Math.floor(createdAt / 1000);
+        const line = ledger.find((entry) => entry.id === made.balance_transaction);
+        if (line) line.created = made.created;
+      }
+      return made.id;
+    },
+    changeAmount(payoutId, amount) {
+      transferOf(payoutId).amount = amount;
+    },
+    returnTransfer(payoutId) {
+      reverse(payoutId);
+    },
+    hideTransfer(payoutId) {
+      hidden.add(transferOf(payoutId).id);
+    },
+    setPageSize(size) {
+      pageSize = size;
     },
     /**
      * `paid` → `transfer.created`; `returned` → `transfer.reversed` after reversing the transfer in

@@ -92,3 +92,31 @@ export function stripeAmount(amount: number, currency: string): StripeAmount {
     return { ok: false, reason: `the amount is too large to send to Stripe exactly` };
   return { ok: true, amount: Number(converted), currency: currency.toLowerCase() };
 }
+
+/**
+ * The inverse of {@link stripeAmount}, for what Stripe reports (reconciliation): an amount in Stripe's
+ * unit of `currency` (Stripe's lower-case code or ISO's) as ISO 4217 minor units and the ISO code.
+ * Undefined when it has no exact ISO amount (an ISK amount with non-zero "cents", a code that is not a
+ * payable currency): nothing is rounded.
+ */
+export function isoAmountFromStripe(
+  amount: number,
+  currency: string,
+): { amount: number; currency: string } | undefined {
+  const code = currency.toUpperCase();
+  const isoExponent = currencyExponent(code);
+  if (isoExponent === undefined || !Number.isSafeInteger(amount)) return undefined;
+  const stripeExponent = STRIPE_EXPONENTS[code] ?? STRIPE_DEFAULT_EXPONENT;
+  const shift = isoExponent - stripeExponent;
+  const value = BigInt(amount);
+  let converted: bigint;
+  if (shift >= 0) converted = value * 10n ** BigInt(shift);
+  else {
+    const divisor = 10n ** BigInt(-shift);
+    if (value % divisor !== 0n) return undefined;
+    converted = value / divisor;
+  }
+  if (converted > BigInt(Number.MAX_SAFE_INTEGER) || converted < -BigInt(Number.MAX_SAFE_INTEGER))
+    return undefined;
+  return { amount: Number(converted), currency: code };
+}

@@ -10,6 +10,7 @@ import type { Connector, ConnectorRuntime } from '../connector.js';
 import { providerCall } from '../http.js';
 import { stripeAmount } from './amounts.js';
 import { outcomeOfRefusal } from './failures.js';
+import { createStripeStatement } from './statement.js';
 import { outcomeOfTransfer, type StripeTransfer, stripeTransfer, stripeTransferList } from './transfer.js';
 import { readStripeWebhook } from './webhooks.js';
 
@@ -176,6 +177,11 @@ export const stripeConnector: Connector<StripeCredentials> = {
   // Stripe's limit in test mode (sandboxes): 25 requests/s; live mode allows 100 read + 100 write a second.
   defaultRatePerSecond: 25,
   provider: createStripeProvider,
+  statement: (credentials, runtime) =>
+    createStripeStatement(runtime, {
+      Authorization: `Bearer ${credentials.secret_key}`,
+      'Stripe-Version': STRIPE_API_VERSION,
+    }),
   async verifyWebhook(request, credentials, runtime) {
     return readStripeWebhook(request, credentials.webhook_secret, (runtime.now ?? Date.now)());
   },
