@@ -119,10 +119,10 @@ async function errorRounds(page: Page, eyes: Journey, viewport: string) {
   await eyes.snap(page, `new-payout-empty-${viewport}`);
 
   await page.getByLabel('Customer reference').fill('CUST-2001');
-  await page.getByLabel('Amount', { exact: true }).fill('600.00');
+  await page.getByLabel('Amount', { exact: true }).fill('600.50');
   await page.getByLabel('Bank account (IBAN)').check();
   await page.getByLabel('Account holder name').fill('Grace Hopper');
-  await page.getByLabel('IBAN').fill('DE00 1234 5678');
+  await page.getByLabel('IBAN', { exact: true }).fill('DE00 1234 5678');
   await page.getByLabel('Reason').selectOption('billing_mistake');
   await page.getByLabel('Rationale').fill('Charged twice.');
   await page.getByLabel('Ticket link').fill('https://support.example.com/tickets/2001');
@@ -145,7 +145,7 @@ async function errorRounds(page: Page, eyes: Journey, viewport: string) {
   await page.getByLabel('Currency').selectOption('JPY');
   expect(await hint.textContent()).toContain(`${decimalsRule('JPY')}, such as ${exampleAmount('JPY')}.`);
   expect(await hint.textContent()).toContain('At most JPY 50,000 for a support credit.');
-  // Checked as it is typed: 600.00 has decimals yen does not have, said beside the amount.
+  // Checked as it is typed: 600.50 has decimals yen does not have, said beside the amount.
   await expect
     .poll(() => page.locator('.field.invalid', { hasText: 'Amount' }).locator('.error-text').textContent())
     .toBe(`Amount: ${decimalsRule('JPY')} (such as ${exampleAmount('JPY')})`);
@@ -161,7 +161,7 @@ describe('forms that report every problem at once, in words', () => {
 
     // Corrected field by field, the form clears as it is typed and the payout is created.
     await page.getByLabel('Amount', { exact: true }).fill('400.00');
-    await page.getByLabel('IBAN').fill('DE89 3704 0044 0532 0130 00');
+    await page.getByLabel('IBAN', { exact: true }).fill('DE89 3704 0044 0532 0130 00');
     await page.getByLabel('Rationale').fill('Charged twice for the November invoice; refunding the second.');
     await expect.poll(() => page.locator('.field.invalid').count()).toBe(0);
     expect(await page.getByRole('alert').count()).toBe(0);
@@ -195,7 +195,7 @@ describe('forms that report every problem at once, in words', () => {
     expect(await page.getByLabel('Currency').inputValue()).toBe('EUR');
     expect(await page.getByLabel('Bank account (IBAN)').isChecked()).toBe(true);
     expect(await page.getByLabel('Account holder name').inputValue()).toBe('Grace Hopper');
-    expect(await page.getByLabel('IBAN').inputValue()).toBe('');
+    expect(await page.getByLabel('IBAN', { exact: true }).inputValue()).toBe('');
     expect(await page.getByLabel('Reason').inputValue()).toBe('billing_mistake');
     expect(await page.getByLabel('Rationale').inputValue()).toBe(created.manual.rationale);
     expect(await page.getByLabel('Ticket link').inputValue()).toBe(
@@ -203,7 +203,7 @@ describe('forms that report every problem at once, in words', () => {
     );
     expect(await codeNamesShown(page)).toEqual([]);
     await eyes.snap(page, 'new-payout-resubmit');
-    await page.getByLabel('IBAN').fill('DE89370400440532013000');
+    await page.getByLabel('IBAN', { exact: true }).fill('DE89370400440532013000');
     await page.getByLabel('Amount', { exact: true }).fill('350.00');
     await page.getByRole('button', { name: 'Create payout' }).click();
     await page.getByText('The payout was created.').waitFor();
