@@ -3,9 +3,10 @@ import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { formatMoney } from '../../../shared/domain/money';
 import { api } from '../api';
-import { ErrorNotice, Field, Loading, Notice, PageTitle, StatusBadge } from '../components';
+import { ConfirmDialog, ErrorNotice, Field, Loading, Notice, PageTitle, StatusBadge } from '../components';
 import { actorName, dateTime, label, relative } from '../format';
 import type { Me, PortalPayout } from '../types';
+import { payoutTitle, shownStatus } from './Approvals';
 
 const CANCELABLE = ['pending_approval', 'queued'];
 
@@ -29,14 +30,24 @@ export function PayoutDetailPage({ me }: { me: Me }) {
     },
   });
   const [comment, setComment] = useState('');
+  const [confirming, setConfirming] = useState<'cancel' | 'reject' | null>(null);
+  const [rejectComment, setRejectComment] = useState('');
   const decideOn = useMutation({
-    mutationFn: (decision: 'approve' | 'reject') =>
-      api<PortalPayout>(`/payouts/${encodeURIComponent(id)}/${decision}`, {
+    mutationFn: (decision: { approve: true } | { approve: false; comment: string }) =>
+      api<PortalPayout>(`/payouts/${encodeURIComponent(id)}/${decision.approve ? 'approve' : 'reject'}`, {
         method: 'POST',
-        body: comment ? { comment } : {},
+        body: decision.approve
+          ? comment.trim()
+            ? { comment: comment.trim() }
+            : {}
+          : { comment: decision.comment },
       }),
+    // The answer carries the decision: the page shows it at once (no refetch that could still read
+    // the payout as waiting and offer the buttons again).
     onSuccess: (updated) => {
       setComment('');
+      setRejectComment('');
+      setConfirming(null);
       queryClient.setQueryData(['payout', id], updated);
       return queryClient.invalidateQueries({ queryKey: ['approvals'] });
     },
@@ -56,11 +67,15 @@ export function PayoutDetailPage({ me }: { me: Me }) {
     CANCELABLE.includes(data.status) &&
     (data.status !== 'pending_approval' || me.roles.includes('admin') || requester === me.id);
   const approval = data.approval;
+  const status = shownStatus(data);
   const canDecide =
     me.permissions.includes('payouts.approve') &&
-    data.status === 'pending_approval' &&
+    status === 'pending_approval' &&
     requester !== me.id &&
     !approval?.approvals.some((entry) => entry.user_id === me.id);
+  const rejection = status === 'rejected' ? approval?.rejected_by : null;
+  const canResubmit =
+    status === 'rejected' && manual !== null && me.permissions.includes('payouts.create_manual');
 
   return (
     <>
@@ -75,7 +90,8 @@ export function PayoutDetailPage({ me }: { me: Me }) {
               className="danger"
               disabled={cancel.isPending}
               onClick={() => {
-                if (window.confirm('Cancel this payout? It will not be paid.')) cancel.mutate();
+                cancel.reset();
+                setConfirming('cancel');
               }}
             >
               Cancel payout
@@ -83,16 +99,35 @@ export function PayoutDetailPage({ me }: { me: Me }) {
           )
         }
       >
-        {`${formatMoney(data.amount, data.currency)} · ${data.reference}`}
+        {payoutTitle(data)}
       </PageTitle>
       {(location.state as { created?: boolean } | null)?.created && <Notice>The payout was created.</Notice>}
-      <ErrorNotice error={cancel.error ?? download.error ?? decideOn.error} />
+      {rejection && (
+        <section className="rejection" aria-labelledby="rejection">
+          <h2 id="rejection">
+            Rejected by {rejection.name} on {dateTime(rejection.at)}
+          </h2>
+          {rejection.comment && <blockquote className="prose">{rejection.comment}</blockquote>}
+          <p>This payout will not be paid.</p>
+          {canResubmit && (
+            <p>
+              <Link className="button" to={`/payouts/new?from=${encodeURIComponent(data.id)}`}>
+                Resubmit as a new request
+              </Link>{' '}
+              <small>
+                A new payout, prefilled from this one, for you to correct before it goes to approval.
+              </small>
+            </p>
+          )}
+        </section>
+      )}
+      <ErrorNotice error={confirming ? null : (cancel.error ?? download.error ?? decideOn.error)} />
       <section aria-labelledby="details">
         <h2 id="details">Details</h2>
         <dl className="details">
           <dt>Status</dt>
           <dd>
-            <StatusBadge status={data.status} />
+            <StatusBadge status={status} />
             {data.failure_message && <span className="failure"> {data.failure_message}</span>}
             {data.status === 'returned' && data.returned_at && (
               <span className="failure">
@@ -102,8 +137,14 @@ export function PayoutDetailPage({ me }: { me: Me }) {
               </span>
             )}
           </dd>
+          <dt>Amount</dt>
+          <dd>{formatMoney(data.amount, data.currency)}</dd>
+          <dt>Reference</dt>
+          <dd className="wrap">
+            <code>{data.reference}</code>
+          </dd>
           <dt>Payout id</dt>
-          <dd>
+          <dd className="wrap">
             <code>{data.id}</code>
           </dd>
           <dt>Source</dt>
@@ -135,7 +176,7 @@ export function PayoutDetailPage({ me }: { me: Me }) {
             <dt>Rationale</dt>
             <dd className="prose">{manual.rationale}</dd>
             <dt>Ticket</dt>
-            <dd>
+            <dd className="wrap">
               <a href={manual.ticket_url} target="_blank" rel="noreferrer noopener">
                 {manual.ticket_url}
               </a>
@@ -159,7 +200,7 @@ export function PayoutDetailPage({ me }: { me: Me }) {
           <p>
             Needs {approval.required} approval{approval.required > 1 ? 's' : ''} from people other than the
             requester;{' '}
-            {data.status === 'pending_approval'
+            {status === 'pending_approval'
               ? `expires ${relative(approval.expires_at)} (${dateTime(approval.expires_at)})`
               : 'decided'}
             .
@@ -195,7 +236,7 @@ export function PayoutDetailPage({ me }: { me: Me }) {
                 <button
                   type="button"
                   disabled={decideOn.isPending}
-                  onClick={() => decideOn.mutate('approve')}
+                  onClick={() => decideOn.mutate({ approve: true })}
                 >
                   Approve
                 </button>
@@ -203,15 +244,63 @@ export function PayoutDetailPage({ me }: { me: Me }) {
                   type="button"
                   className="danger"
                   disabled={decideOn.isPending}
-                  onClick={() => decideOn.mutate('reject')}
+                  onClick={() => {
+                    decideOn.reset();
+                    setRejectComment(comment);
+                    setConfirming('reject');
+                  }}
                 >
-                  Reject
+                  Reject…
                 </button>
               </div>
             </form>
           )}
         </section>
       )}
+      <ConfirmDialog
+        open={confirming === 'reject'}
+        danger
+        title="Reject this payout?"
+        confirmLabel="Reject payout"
+        confirmDisabled={rejectComment.trim() === '' || decideOn.isPending}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => {
+          if (rejectComment.trim()) decideOn.mutate({ approve: false, comment: rejectComment.trim() });
+        }}
+      >
+        <p>
+          {payoutTitle(data)} will not be paid, and the decision cannot be undone: the requester can only
+          submit a new request.
+        </p>
+        <ErrorNotice error={decideOn.error} />
+        <Field label="Why is it rejected? (required)" hint="The requester reads this on the payout.">
+          {(input) => (
+            <textarea
+              {...input}
+              required
+              rows={3}
+              value={rejectComment}
+              onChange={(event) => setRejectComment(event.target.value)}
+            />
+          )}
+        </Field>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirming === 'cancel'}
+        danger
+        title="Cancel this payout?"
+        confirmLabel="Cancel payout"
+        confirmDisabled={cancel.isPending}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() =>
+          cancel.mutate(undefined, {
+            onSuccess: () => setConfirming(null),
+          })
+        }
+      >
+        <p>{payoutTitle(data)} will not be paid.</p>
+        <ErrorNotice error={cancel.error} />
+      </ConfirmDialog>
       <section aria-labelledby="timeline">
         <h2 id="timeline">Timeline</h2>
         <ol className="timeline">
