@@ -30,7 +30,7 @@ describe('payout criteria: bad input is a 400 naming the field, and nothing is s
     expect((await admin.request('GET', '/settings/manual-payouts')).body.version).toBe(current.version);
   });
 
-  it('refuses a reason code listed twice and an unknown currency, all in one answer', async () => {
+  it('refuses a reason code listed twice, and a currency that is not a payable ISO 4217 code', async () => {
     const current = (await admin.request('GET', '/settings/manual-payouts')).body;
     const first = current.reason_codes[0];
     const unknown = await admin.request('PUT', '/settings/manual-payouts', {
