@@ -189,11 +189,11 @@ describe('forms that report every problem at once, in words', () => {
     );
     expect(await notice.textContent()).toContain('Attachments are never copied');
     expect(await notice.textContent()).toContain('Enter the IBAN again');
-    expect(await page.getByLabel('Support credit').isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Support credit' }).isChecked()).toBe(true);
     expect(await page.getByLabel('Customer reference').inputValue()).toBe('CUST-2001');
     expect(await page.getByLabel('Amount', { exact: true }).inputValue()).toBe('400.00');
     expect(await page.getByLabel('Currency').inputValue()).toBe('EUR');
-    expect(await page.getByLabel('Bank account (IBAN)').isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Bank account (IBAN)' }).isChecked()).toBe(true);
     expect(await page.getByLabel('Account holder name').inputValue()).toBe('Grace Hopper');
     expect(await page.getByLabel('IBAN', { exact: true }).inputValue()).toBe('');
     expect(await page.getByLabel('Reason').inputValue()).toBe('billing_mistake');
