@@ -227,5 +227,5 @@ describe('approvals on a phone (issue 19)', () => {
     expect(eyes.problems).toEqual([]);
     expect(eyes.violations).toEqual([]);
     await requester.close();
-  }, 120_000);
+  }, 240_000);
 });
