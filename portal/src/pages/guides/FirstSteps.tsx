@@ -19,7 +19,9 @@ export function FirstSteps({ me }: { me: Me }) {
   const guide = guideOfRoles(me.roles);
   return (
     <section className="first-steps" aria-labelledby="first-steps-title">
-      <h2 id="first-steps-title">Welcome, {me.name}: your first steps</h2>
+      <h2 id="first-steps-title" className="first-steps-title">
+        Welcome, {me.name}: your first steps
+      </h2>
       <p>
         These steps set you up for your job. The full guide is{' '}
         <Link to={`/help/${guide}`}>{GUIDE_TITLES[guide]}</Link>.

@@ -204,6 +204,7 @@ function BatchFile() {
           1), and nothing is sent until the file has none.
         </li>
       </ul>
+      <p>An example file with a bank account and an email payout:</p>
       <pre className="example-file">
         {`reference,amount,currency,purpose,description,account_holder_name,iban,bic,email
 payroll-2026-11-ada,2500.00,EUR,payroll,November salary,Ada Lovelace,DE89370400440532013000,COBADEFFXXX,
