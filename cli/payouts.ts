@@ -15,6 +15,7 @@ import { teamUseCase } from '../shared/use-cases/team.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { createBatchFromFile } from './batch.js';
 import { connectorCommands } from './connectors.js';
+import { reconciliationCommands } from './reconciliation.js';
 import { CliError, resolveTarget } from './target.js';
 
 /**
@@ -425,6 +426,7 @@ async function invokeRecovery(functionName: string, staleSeconds: number): Promi
 }
 
 connectorCommands(program);
+reconciliationCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(

@@ -212,8 +212,37 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     memoryMb: 256,
   },
   {
+    name: 'reconciliation-runs',
+    description:
+      'POST/GET /v1/reconciliation-runs, GET …/{id}, GET …/{id}/items, POST …/{id}/items/{item_id}/resolve',
+    table: 'read-write',
+    reports: 'read',
+    rateLimited: true,
+  },
+  {
+    name: 'portal-reconciliation',
+    description: 'The portal’s Reconciliation page: runs, differences, resolutions, the items CSV',
+    table: 'read-write',
+    reports: 'read',
+    portal: { userPool: 'read' },
+    rateLimited: true,
+    timeoutSeconds: 29,
+  },
+  {
+    name: 'run-reconciliation',
+    description:
+      'reconciliation_run.requested → the provider’s statement of the day compared with the day’s payouts, the run completed',
+    table: 'read-write',
+    connectorSecrets: 'open',
+    reports: 'write',
+    // A day of 100,000 payouts takes minutes locally; the ceiling leaves room for larger days.
+    timeoutSeconds: 900,
+    memoryMb: 512,
+  },
+  {
     name: DAILY_REPORTS_FUNCTION,
-    description: "Daily (scheduler): the previous day's report for every tenant",
+    description:
+      "Daily (scheduler): the previous day's report for every tenant, and its reconciliation run per payout rail",
     table: 'read-write',
     timeoutSeconds: 300,
   },
@@ -338,6 +367,8 @@ export const RELAYED_ENTITIES = [
   'report',
   'payout_batch',
   'payout_request_rejection',
+  'reconciliation_run',
+  'reconciliation_resolution',
 ];
 
 /** The table stream's event source mapping. */
@@ -422,6 +453,14 @@ export const QUEUES: readonly QueueSpec[] = [
     consumer: { function: 'generate-report', batchSize: 1, maxConcurrency: 2 },
   },
   {
+    name: 'reconciliation',
+    oldestMessageAlarmSeconds: 3600,
+    // The worker marks its run failed after three attempts; ≥ 6× its 900 s timeout.
+    visibilityTimeoutSeconds: 5400,
+    maxReceiveCount: 5,
+    consumer: { function: 'run-reconciliation', batchSize: 1, maxConcurrency: 2 },
+  },
+  {
     // One chunk (≤ 100 payouts) per message; the concurrency caps the write rate of one batch.
     name: 'batch-expansion',
     oldestMessageAlarmSeconds: 900,
@@ -489,10 +528,11 @@ export const RULES: readonly RuleSpec[] = [
   },
   {
     name: 'payout-events-to-webhooks',
-    description: 'Every payout event is offered to the webhook endpoints',
+    description:
+      'Every payout event (and batch and reconciliation event) is offered to the webhook endpoints',
     eventPattern: {
       source: [EVENT_SOURCE],
-      'detail-type': [{ prefix: 'payout.' }, 'payout_batch.completed'],
+      'detail-type': [{ prefix: 'payout.' }, 'payout_batch.completed', 'reconciliation_run.completed'],
     },
     target: { queue: 'webhook-fanout' },
   },
@@ -501,6 +541,12 @@ export const RULES: readonly RuleSpec[] = [
     description: 'Every requested report is generated',
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['report.requested'] },
     target: { queue: 'report-generation' },
+  },
+  {
+    name: 'reconciliation-requests-to-worker',
+    description: 'Every requested reconciliation run is worked',
+    eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['reconciliation_run.requested'] },
+    target: { queue: 'reconciliation' },
   },
   {
     name: 'batch-chunks-to-expansion',
@@ -545,6 +591,33 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'ANY', path: '/portal-api/{proxy+}', function: PORTAL_API_FUNCTION, auth: 'jwt' },
   { method: 'POST', path: '/portal-api/v1/payout-batches', function: 'portal-batches', auth: 'jwt' },
   { method: 'ANY', path: '/portal-api/v1/payout-rails', function: 'portal-rails', auth: 'jwt' },
+  {
+    method: 'ANY',
+    path: '/portal-api/v1/reconciliation-runs',
+    function: 'portal-reconciliation',
+    auth: 'jwt',
+  },
+  {
+    method: 'ANY',
+    path: '/portal-api/v1/reconciliation-runs/{proxy+}',
+    function: 'portal-reconciliation',
+    auth: 'jwt',
+  },
+  { method: 'POST', path: '/v1/reconciliation-runs', function: 'reconciliation-runs', auth: 'api_key' },
+  { method: 'GET', path: '/v1/reconciliation-runs', function: 'reconciliation-runs', auth: 'api_key' },
+  { method: 'GET', path: '/v1/reconciliation-runs/{id}', function: 'reconciliation-runs', auth: 'api_key' },
+  {
+    method: 'GET',
+    path: '/v1/reconciliation-runs/{id}/items',
+    function: 'reconciliation-runs',
+    auth: 'api_key',
+  },
+  {
+    method: 'POST',
+    path: '/v1/reconciliation-runs/{id}/items/{item_id}/resolve',
+    function: 'reconciliation-runs',
+    auth: 'api_key',
+  },
   { method: 'ANY', path: '/portal-api/v1/payout-rails/{proxy+}', function: 'portal-rails', auth: 'jwt' },
   {
     method: 'POST',

@@ -1,23 +1,46 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { reconciliationFromEnvironment } from '../../shared/adapters/reconciliation-wiring.js';
 import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 
-const reports = reportsFromEnvironment();
-const tenants = createDynamoAdapters(loadConfig()).tenants;
+const config = loadConfig();
+const adapters = createDynamoAdapters(config);
+const reports = reportsFromEnvironment({ adapters });
+const reconciliation = reconciliationFromEnvironment({ adapters, config });
 
 /**
- * The daily export (EventBridge Scheduler in AWS, a timer locally): a report of the previous UTC day
- * for every active tenant; running twice for the same day requests nothing new.
+ * The nightly work (EventBridge Scheduler in AWS, a timer locally), for every active tenant: the
+ * report of the previous UTC day, and a reconciliation run of that day per payout rail it has.
+ * Running twice for the same day requests nothing new; one tenant's failure does not stop the others.
  */
-export async function handler(input: { day?: string } = {}): Promise<{ day: string; reports: number }> {
+export async function handler(
+  input: { day?: string } = {},
+): Promise<{ day: string; reports: number; reconciliations: number }> {
   const day = input.day ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   let count = 0;
-  for (const tenant of await tenants.listTenants()) {
+  let runs = 0;
+  const failed: string[] = [];
+  for (const tenant of await adapters.tenants.listTenants()) {
     if (tenant.status !== 'active') continue;
-    await reports.requestDaily(tenant.id, day);
-    count += 1;
+    try {
+      await reports.requestDaily(tenant.id, day);
+      count += 1;
+      for (const connector of await reconciliation.connectorsOf(tenant.id)) {
+        await reconciliation.requestNightly(tenant.id, connector, day);
+        runs += 1;
+      }
+    } catch (error) {
+      logger.error('nightly work failed for a tenant', { tenantId: tenant.id, day, error });
+      failed.push(tenant.id);
+    }
   }
-  logger.info('daily reports requested', { day, tenants: count });
-  return { day, reports: count };
+  logger.info('daily reports and reconciliation runs requested', {
+    day,
+    tenants: count,
+    reconciliations: runs,
+  });
+  // The scheduler retries a failed invocation; what was already requested is found, not doubled.
+  if (failed.length > 0) throw new Error(`nightly work failed for ${failed.length} tenant(s)`);
+  return { day, reports: count, reconciliations: runs };
 }

@@ -180,6 +180,21 @@ export class PayoutsMonitoring extends Construct {
       onAny(recovered, 'OutboxRecovered'),
     );
 
+    // A reconciliation run that found differences (the provider's records disagree with ours).
+    const differences = new MetricFilter(this, 'ReconciliationDifferenceLines', {
+      logGroup: fn('run-reconciliation').logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', 'Reconciliation found differences'),
+      metricNamespace: METRICS_NAMESPACE,
+      metricName: 'ReconciliationDifferences',
+      metricValue: '$.differences',
+      defaultValue: 0,
+    }).metric({ period: fiveMinutes, statistic: 'Sum' });
+    alarm(
+      'ReconciliationDifferences',
+      'A reconciliation run found differences between a provider and the payouts: see the Reconciliation page.',
+      onAny(differences, 'ReconciliationDifferences'),
+    );
+
     // An event on the platform bus that the feed does not hold: forged (or a bug). Never delivered.
     const refused = new MetricFilter(this, 'ForgedEventLines', {
       logGroup: fn('fan-out-webhooks').logGroup,

@@ -10,6 +10,7 @@ import { connectorRuntimes } from './connector-wiring.js';
 import { createDocumentClient } from './dynamodb/client.js';
 import { createDynamoAdapters } from './dynamodb/index.js';
 import { createKmsSecretSealer } from './kms-secret-sealer.js';
+import { createS3ReportFiles } from './s3-report-files.js';
 import { createSandboxStatement } from './sandbox-provider.js';
 
 /** The connector cannot be reconciled for this tenant (not set up, or no statement API). */
@@ -28,7 +29,12 @@ export class StatementUnavailableError extends AppError {
  * deployment offers the sandbox rail).
  */
 export function reconciliationFromEnvironment(
-  shared: { adapters?: ReturnType<typeof createDynamoAdapters>; config?: Config } = {},
+  shared: {
+    adapters?: ReturnType<typeof createDynamoAdapters>;
+    config?: Config;
+    /** The worker reads statements; the API functions only request, list and resolve. */
+    statements?: boolean;
+  } = {},
 ) {
   const config = shared.config ?? loadConfig();
   const adapters = shared.adapters ?? createDynamoAdapters(config);
@@ -57,7 +63,10 @@ export function reconciliationFromEnvironment(
   return reconciliationUseCase({
     runs: adapters.reconciliation,
     payouts: adapters.payouts,
-    statements,
+    ...(shared.statements ? { statements } : {}),
+    ...(config.PAYOUTS_REPORTS_BUCKET
+      ? { files: createS3ReportFiles({ bucket: config.PAYOUTS_REPORTS_BUCKET }) }
+      : {}),
     async connectorsOf(tenantId) {
       const configured = Object.keys(
         (await connectorStore.get(tenantId))?.connectors ?? {},

@@ -85,6 +85,8 @@ export const AUDIT_ACTIONS = [
   'connector.update',
   'connector.remove',
   'connector_routes.update',
+  'reconciliation_run.request',
+  'reconciliation_item.resolve',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -118,6 +120,8 @@ export const AUDIT_ACTION_WORDS: Readonly<Record<AuditAction, string>> = {
   'connector.update': 'Payout rail set up',
   'connector.remove': 'Payout rail removed',
   'connector_routes.update': 'Payout routing changed',
+  'reconciliation_run.request': 'Reconciliation run requested',
+  'reconciliation_item.resolve': 'Reconciliation difference resolved',
 };
 
 /** Every event a tenant can receive (`GET /v1/events`, webhooks), `object.happening`. */
@@ -136,4 +140,5 @@ export const EVENT_TYPES = [
   'webhook_endpoint.disabled',
   'payout_batch.completed',
   'payout.request_rejected',
+  'reconciliation_run.completed',
 ] as const;

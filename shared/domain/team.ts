@@ -33,6 +33,7 @@ export const ACTIONS = {
   'rails.manage': 'Configure payout rails: provider credentials, routing rules, test a connection',
   'audit.read': 'Read the audit log',
   'reports.manage': 'Request and download payout reports',
+  'reconciliation.manage': 'Run reconciliation against the providers and resolve differences with a note',
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -52,6 +53,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'rails.manage': ['admin'],
   'audit.read': ['admin', 'finance'],
   'reports.manage': ['admin', 'finance'],
+  'reconciliation.manage': ['admin', 'finance'],
 };
 
 export function can(roles: readonly Role[], action: Action): boolean {

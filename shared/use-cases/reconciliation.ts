@@ -2,6 +2,7 @@ import { type Caller, SYSTEM, stampFor } from '../domain/audit.js';
 import type { ConnectorName } from '../domain/connectors.js';
 import { ConcurrentModificationError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
+import { formatMinorUnits } from '../domain/money.js';
 import type { Payout } from '../domain/payout.js';
 import {
   classify,
@@ -17,8 +18,10 @@ import {
   type ReconciliationRun,
   runTally,
 } from '../domain/reconciliation.js';
+import { csvLine } from '../domain/reports.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import type { LookedUpTransfer, ReconciliationStore, StatementResolver } from '../ports/reconciliation.js';
+import type { ReportFiles } from '../ports/report-store.js';
 import { toItemResource, toRunResource } from '../schemas/reconciliation.js';
 
 /** A provider record as the provider's side of an item. */
@@ -37,6 +40,48 @@ const lookedUpSide = (found: LookedUpTransfer): ProviderSide => ({ ...found, fou
 const keyOf = (platform: PlatformSide | null, provider: ProviderSide | null) =>
   platform ? platform.payoutId : `ext_${provider?.providerReference ?? ''}`;
 
+/** Where a run's items CSV lives (the reports bucket, under the tenant's prefix). */
+const itemsFileKey = (run: Pick<ReconciliationRun, 'tenantId' | 'id'>) =>
+  `tenants/${run.tenantId}/reconciliation/${run.id}.csv`;
+
+export const ITEM_COLUMNS = [
+  'item_id',
+  'outcome',
+  'payout_id',
+  'reference',
+  'provider_reference',
+  'platform_amount',
+  'platform_currency',
+  'platform_status',
+  'provider_amount',
+  'provider_currency',
+  'provider_status',
+  'provider_created_at',
+  'found_by',
+] as const;
+
+const amountOf = (amount: number | null | undefined, currency: string | null | undefined) =>
+  amount === null || amount === undefined || !currency ? '' : formatMinorUnits(amount, currency);
+
+/** One item as a CSV row (amounts as decimals with the currency's exponent, like the payout report). */
+export function itemCsvRow(item: ReconciliationItem): string {
+  return csvLine([
+    item.key,
+    item.outcome,
+    item.platform?.payoutId,
+    item.platform?.reference,
+    item.provider?.providerReference ?? item.platform?.providerReference,
+    amountOf(item.platform?.amount, item.platform?.currency),
+    item.platform?.currency,
+    item.platform?.status,
+    amountOf(item.provider?.amount, item.provider?.currency),
+    item.provider?.currency,
+    item.provider?.status,
+    item.provider?.createdAt,
+    item.provider?.foundBy,
+  ]);
+}
+
 /** Items are written in pages of this many; progress is saved every PROGRESS_EVERY compared lines. */
 const PAGE = 100;
 const PROGRESS_EVERY = 5_000;
@@ -54,7 +99,10 @@ const LOOKUPS_IN_FLIGHT = 8;
 export function reconciliationUseCase(deps: {
   runs: ReconciliationStore;
   payouts: Pick<PayoutRepository, 'stream' | 'getMany'>;
-  statements: StatementResolver;
+  /** The worker's: each connector's statement (the API functions never read one). */
+  statements?: StatementResolver;
+  /** Where a completed run's items CSV goes (the reports bucket) and how it is downloaded. */
+  files?: ReportFiles;
   /** Which connectors a tenant can reconcile (configured, or the sandbox where offered). */
   connectorsOf: (tenantId: string) => Promise<readonly ConnectorName[]>;
   now?: () => number;
@@ -121,6 +169,7 @@ export function reconciliationUseCase(deps: {
   async function compare(started: ReconciliationRun): Promise<ReconciliationRun> {
     let run = started;
     const { tenantId } = run;
+    if (!deps.statements) throw new Error('reconciliation: this function has no statements wired');
     const statement = await deps.statements(tenantId, run.connector);
     const tally = runTally();
     const compared = new Set<string>();
@@ -241,6 +290,27 @@ export function reconciliationUseCase(deps: {
     // What is left of the statement explains no payout: money moved that we did not ask for.
     for (const record of unnamed.values()) await add(null, providerSideOf(record));
     await flush(true);
+    // The items file, written before the run says completed (so a completed run always has it).
+    if (deps.files) {
+      const ref = run;
+      const items = deps.runs.streamItems(ref);
+      await deps.files.upload(
+        itemsFileKey(ref),
+        (async function* () {
+          yield `\uFEFF${csvLine(ITEM_COLUMNS)}`;
+          let chunk = '';
+          for await (const item of items) {
+            chunk += itemCsvRow(item);
+            if (chunk.length > 64 * 1024) {
+              yield chunk;
+              chunk = '';
+            }
+          }
+          if (chunk) yield chunk;
+        })(),
+        'text/csv; charset=utf-8',
+      );
+    }
     return save(run, {
       status: 'completed',
       counts: tally.counts,
@@ -272,7 +342,16 @@ export function reconciliationUseCase(deps: {
     connectorsOf: deps.connectorsOf,
 
     async get(tenantId: string, runId: string) {
-      return toRunResource(await existing(tenantId, runId));
+      const run = await existing(tenantId, runId);
+      const resource = toRunResource(run);
+      if (run.status !== 'completed' || !deps.files) return resource;
+      return {
+        ...resource,
+        items_csv_url: await deps.files.downloadUrl(
+          itemsFileKey(run),
+          `reconciliation-${run.connector}-${run.date}-${run.id}.csv`,
+        ),
+      };
     },
 
     async list(tenantId: string, query: { limit: number; starting_after?: string }) {

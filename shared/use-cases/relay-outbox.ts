@@ -3,6 +3,7 @@ import { type AuditEntry, auditEntryFor } from '../domain/audit.js';
 import type { PayoutBatch } from '../domain/batches.js';
 import { type EventType, eventIdFor, eventTypesForChange, type InternalEventType } from '../domain/events.js';
 import type { Payout } from '../domain/payout.js';
+import type { ReconciliationRun } from '../domain/reconciliation.js';
 import type { Report } from '../domain/reports.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import type { ApprovalWorkflow, ResumeOutcome } from '../ports/approval-workflow.js';
@@ -11,6 +12,7 @@ import type { InboundRejection } from '../ports/inbound-store.js';
 import type { AuditLog } from '../ports/team-store.js';
 import { toBatchResource } from '../schemas/batches.js';
 import { toPayoutResource } from '../schemas/payouts.js';
+import { toRunResource } from '../schemas/reconciliation.js';
 import { toEndpointResource } from '../schemas/webhooks.js';
 import type { PayoutBatches } from './payout-batches.js';
 
@@ -26,6 +28,13 @@ export interface ReportChange {
   kind: 'report';
   before: Report | undefined;
   after: Report;
+}
+
+/** One committed reconciliation run write (a new run starts its worker; a completed one is announced). */
+export interface ReconciliationChange {
+  kind: 'reconciliation_run';
+  before: ReconciliationRun | undefined;
+  after: ReconciliationRun;
 }
 
 /** One committed payout batch write (a new batch is expanded; a completed one is announced). */
@@ -58,6 +67,7 @@ export interface RelayBatch {
   reports: readonly ReportChange[];
   batches: readonly BatchChange[];
   rejections: readonly InboundRejection[];
+  reconciliations?: readonly ReconciliationChange[];
 }
 
 /** The audit entries of a batch of writes: one per write that carries a new action stamp. */
@@ -78,7 +88,9 @@ export function auditEntriesFor(
               ? 'approvals'
               : entity === 'tenant_connectors'
                 ? 'connectors'
-                : (after.id as string),
+                : entity === 'reconciliation_resolution'
+                  ? `${after.runId as string}/${after.key as string}`
+                  : (after.id as string),
       },
       before: before && strip(before),
       after: strip(after),
@@ -143,6 +155,36 @@ export function reportEvents(changes: readonly ReportChange[]): StoredEvent[] {
         object: 'report',
       }),
     );
+}
+
+/**
+ * Reconciliation runs cause: for a new run, `reconciliation_run.requested` (bus only: its worker);
+ * for a run that completed, `reconciliation_run.completed` (feed, bus, webhooks).
+ */
+export function reconciliationEvents(changes: readonly ReconciliationChange[]): {
+  internal: StoredEvent[];
+  public: StoredEvent[];
+} {
+  const internal: StoredEvent[] = [];
+  const published: StoredEvent[] = [];
+  for (const { before, after } of changes) {
+    if (!before && after.status === 'pending')
+      internal.push(
+        storedEvent({ ...after, updatedAt: after.createdAt }, 'reconciliation_run.requested', {
+          id: after.id,
+          object: 'reconciliation_run',
+        }),
+      );
+    if (before && before.status !== 'completed' && after.status === 'completed')
+      published.push(
+        storedEvent(
+          { ...after, updatedAt: after.completedAt ?? after.updatedAt },
+          'reconciliation_run.completed',
+          toRunResource(after),
+        ),
+      );
+  }
+  return { internal, public: published };
 }
 
 /**
@@ -253,9 +295,15 @@ export function relayOutboxUseCase(deps: {
   return async function relay(batch: RelayBatch): Promise<StoredEvent[]> {
     const { changes, audited, reports, batches, rejections } = batch;
     const announced = batchEvents(batches);
-    const events = [...eventsForChanges(changes), ...announced.public, ...rejectionEvents(rejections)];
+    const reconciled = reconciliationEvents(batch.reconciliations ?? []);
+    const events = [
+      ...eventsForChanges(changes),
+      ...announced.public,
+      ...rejectionEvents(rejections),
+      ...reconciled.public,
+    ];
     // Internal events go to the bus only: the feed and webhooks are the tenant's.
-    const internal = [...reportEvents(reports), ...announced.internal];
+    const internal = [...reportEvents(reports), ...announced.internal, ...reconciled.internal];
     const steps: [string, () => Promise<unknown>][] = [
       [
         'events',

@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { PayoutBatch } from '../../domain/batches.js';
 import type { Payout } from '../../domain/payout.js';
+import type { ReconciliationRun } from '../../domain/reconciliation.js';
 import type { Report } from '../../domain/reports.js';
 import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import type { InboundRejection } from '../../ports/inbound-store.js';
@@ -12,6 +13,7 @@ import type {
   BatchChange,
   EndpointChange,
   PayoutChange,
+  ReconciliationChange,
   RelayBatch,
   ReportChange,
 } from '../../use-cases/relay-outbox.js';
@@ -36,6 +38,7 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
   const reports: ReportChange[] = [];
   const batches: BatchChange[] = [];
   const rejections: InboundRejection[] = [];
+  const reconciliations: ReconciliationChange[] = [];
   for (const record of records) {
     const [oldImage, newImage] = [record.dynamodb?.OldImage as Image, record.dynamodb?.NewImage as Image];
     if (newImage) {
@@ -54,6 +57,13 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
         before: itemIn<PayoutBatch>(oldImage, 'payout_batch'),
         after: batch,
       });
+    const run = itemIn<ReconciliationRun>(newImage, 'reconciliation_run');
+    if (run)
+      reconciliations.push({
+        kind: 'reconciliation_run',
+        before: itemIn<ReconciliationRun>(oldImage, 'reconciliation_run'),
+        after: run,
+      });
     // A rejection is written once (a conditional put): only its first write is announced.
     const rejection = itemIn<InboundRejection>(newImage, 'payout_request_rejection');
     if (rejection && !oldImage) rejections.push(rejection);
@@ -65,5 +75,5 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
         after: endpoint,
       });
   }
-  return { changes, audited, reports, batches, rejections };
+  return { changes, audited, reports, batches, rejections, reconciliations };
 }

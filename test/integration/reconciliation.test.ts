@@ -1,0 +1,219 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
+import { addSandboxLedgerEntry } from '../../shared/adapters/sandbox-provider.js';
+import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
+
+/**
+ * Reconciliation against the sandbox's own ledger, end to end: a day with every outcome kind the
+ * sandbox can produce gives exactly those outcomes and totals; a difference is resolved with a note.
+ */
+const ctx = withTestPlatform('reconciliation');
+const today = new Date().toISOString().slice(0, 10);
+
+async function final(id: string) {
+  return eventually(
+    async () => (await ctx.tenant.request('GET', `/v1/payouts/${id}`)).body,
+    (payout) => ['paid', 'failed', 'returned'].includes(payout.status),
+  );
+}
+
+async function payTo(email: string, amount = 2500) {
+  const created = await ctx.tenant.createPayout(
+    payoutBody({ amount, currency: 'EUR', destination: { type: 'email', email } }),
+  );
+  expect(created.status).toBe(201);
+  return final(created.body.id);
+}
+
+async function completed(runId: string) {
+  return eventually(
+    async () => (await ctx.tenant.request('GET', `/v1/reconciliation-runs/${runId}`)).body,
+    (run) => run.status === 'completed' || run.status === 'failed',
+  );
+}
+
+describe('reconciliation against the sandbox ledger', () => {
+  it('finds every kind of difference of a day, with both sides’ totals, and lets a difference be resolved once', async () => {
+    const matched = await payTo('ok@example.com', 2500);
+    const wrongAmount = await payTo('ada+recon_amount_mismatch@example.com', 1000);
+    const missing = await payTo('bob+recon_missing@example.com', 700);
+    const failed = await payTo('cy+fail_account_closed@example.com', 300);
+    const returnedThere = await payTo('dee@example.com', 400);
+    expect([matched, wrongAmount, missing, returnedThere].map((payout) => payout.status)).toEqual([
+      'paid',
+      'paid',
+      'paid',
+      'paid',
+    ]);
+    expect(failed.status).toBe('failed');
+    // The provider returns a transfer the platform never hears about (its webhook lost).
+    await createDocumentClient().send(
+      new UpdateCommand({
+        TableName: ctx.platform.tableName,
+        Key: keys.sandboxTransfer(returnedThere.id),
+        UpdateExpression: 'SET returnsAt = :past',
+        ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
+    // And moves money for no payout of ours.
+    const stranger = await addSandboxLedgerEntry(
+      { client: createDocumentClient(), table: ctx.platform.tableName },
+      { tenantId: ctx.tenant.tenantId, amount: 9900, currency: 'EUR' },
+    );
+
+    const requested = await ctx.tenant.request('POST', '/v1/reconciliation-runs', {
+      body: { connector: 'sandbox', date: today },
+    });
+    expect(requested.status).toBe(202);
+    expect(requested.body).toMatchObject({
+      object: 'reconciliation_run',
+      status: 'running',
+      connector: 'sandbox',
+      date: today,
+    });
+    expect(requested.body.id).toMatch(/^rr_/);
+
+    const run = await completed(requested.body.id);
+    expect(run.status).toBe('completed');
+    expect(run.counts).toEqual({
+      matched: 2,
+      pending: 0,
+      missing_at_provider: 1,
+      unknown_at_provider: 1,
+      amount_mismatch: 1,
+      status_mismatch: 1,
+    });
+    expect(run.differences).toBe(4);
+    // Paid on our side: 2500 + 1000 + 700 + 400; at the provider: 2500 + 1001 + 9900 (the return left).
+    expect(run.totals).toEqual([
+      {
+        currency: 'EUR',
+        platform: { count: 4, amount: 4600, amount_decimal: '4600' },
+        provider: { count: 3, amount: 13401, amount_decimal: '13401' },
+      },
+    ]);
+
+    const all = (await ctx.tenant.request('GET', `/v1/reconciliation-runs/${run.id}/items?limit=50`)).body;
+    // Differences first, in the order of the outcomes; every payout and the stranger's transfer once.
+    expect(all.data.map((item: any) => item.outcome)).toEqual([
+      'amount_mismatch',
+      'status_mismatch',
+      'missing_at_provider',
+      'unknown_at_provider',
+      'matched',
+      'matched',
+    ]);
+    const byOutcome = (outcome: string) => all.data.filter((item: any) => item.outcome === outcome);
+    expect(byOutcome('amount_mismatch')[0]).toMatchObject({
+      id: wrongAmount.id,
+      payout_id: wrongAmount.id,
+      provider_reference: `sbx_${wrongAmount.id}`,
+      platform: { amount: 1000, currency: 'EUR', status: 'paid' },
+      provider: { amount: 1001, currency: 'EUR', status: 'paid', found_by: 'statement' },
+      resolution: null,
+    });
+    expect(byOutcome('status_mismatch')[0]).toMatchObject({
+      payout_id: returnedThere.id,
+      platform: { status: 'paid' },
+      provider: { status: 'returned' },
+    });
+    expect(byOutcome('missing_at_provider')[0]).toMatchObject({ payout_id: missing.id, provider: null });
+    expect(byOutcome('unknown_at_provider')[0]).toMatchObject({
+      payout_id: null,
+      platform: null,
+      provider_reference: stranger.outcome.providerReference,
+      provider: { amount: 9900, currency: 'EUR', status: 'paid' },
+    });
+    expect(
+      byOutcome('matched')
+        .map((item: any) => item.payout_id)
+        .sort(),
+    ).toEqual([matched.id, failed.id].sort());
+
+    // One outcome, page by page.
+    const firstPage = (await ctx.tenant.request('GET', `/v1/reconciliation-runs/${run.id}/items?limit=1`))
+      .body;
+    expect(firstPage).toMatchObject({ has_more: true, next_cursor: wrongAmount.id });
+    const second = (
+      await ctx.tenant.request(
+        'GET',
+        `/v1/reconciliation-runs/${run.id}/items?limit=1&starting_after=${firstPage.next_cursor}`,
+      )
+    ).body;
+    expect(second.data[0].outcome).toBe('status_mismatch');
+    const onlyMatched = (
+      await ctx.tenant.request('GET', `/v1/reconciliation-runs/${run.id}/items?outcome=matched`)
+    ).body;
+    expect(onlyMatched.data).toHaveLength(2);
+
+    // Resolving: once, with a note; the payout is untouched.
+    const resolved = await ctx.tenant.request(
+      'POST',
+      `/v1/reconciliation-runs/${run.id}/items/${wrongAmount.id}/resolve`,
+      { body: { note: 'Bank fee of 0.01 charged by the provider; booked to fees.' } },
+    );
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.resolution).toMatchObject({
+      note: 'Bank fee of 0.01 charged by the provider; booked to fees.',
+      resolved_by: { type: 'api_key', id: ctx.tenant.apiKeyId },
+    });
+    const again = await ctx.tenant.request(
+      'POST',
+      `/v1/reconciliation-runs/${run.id}/items/${wrongAmount.id}/resolve`,
+      { body: { note: 'Second try' } },
+    );
+    expect(again.status).toBe(400);
+    expect(again.body.error.param).toBe('note');
+    expect((await ctx.tenant.request('GET', `/v1/payouts/${wrongAmount.id}`)).body.version).toBe(
+      wrongAmount.version,
+    );
+
+    // The completion is an event of the tenant's feed (and so a webhook).
+    const events = await eventually(
+      async () => (await ctx.tenant.request('GET', '/v1/events?limit=100')).body.data as any[],
+      (feed) => feed.some((event) => event.type === 'reconciliation_run.completed'),
+    );
+    const completedEvent = events.find((event) => event.type === 'reconciliation_run.completed');
+    expect(completedEvent.data.object).toMatchObject({ id: run.id, counts: run.counts });
+
+    // Re-running the day is a new run, never a silent replacement.
+    const rerun = await ctx.tenant.request('POST', '/v1/reconciliation-runs', {
+      body: { connector: 'sandbox', date: today },
+    });
+    expect(rerun.body.id).not.toBe(run.id);
+    const list = (await ctx.tenant.request('GET', '/v1/reconciliation-runs')).body.data as any[];
+    expect(list.slice(0, 2).map((entry) => entry.id)).toEqual([rerun.body.id, run.id]);
+    await completed(rerun.body.id);
+  });
+
+  it('refuses bad requests with the field named and creates nothing; another tenant’s run is not found', async () => {
+    const before = (await ctx.tenant.request('GET', '/v1/reconciliation-runs?limit=100')).body.data.length;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ connector: 'stripe', date: today }, 'connector'],
+      [{ connector: 'wire', date: today }, 'connector'],
+      [{ connector: 'sandbox', date: '2026-13-01' }, 'date'],
+      [{ connector: 'sandbox', date: '2026-02-30' }, 'date'],
+      [{ connector: 'sandbox', date: '2999-01-01' }, 'date'],
+      [{ connector: 'sandbox' }, 'date'],
+    ];
+    for (const [body, param] of cases) {
+      const response = await ctx.tenant.request('POST', '/v1/reconciliation-runs', { body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.error.param, JSON.stringify(body)).toBe(param);
+    }
+    expect((await ctx.tenant.request('GET', '/v1/reconciliation-runs?limit=100')).body.data.length).toBe(
+      before,
+    );
+
+    const mine = await ctx.tenant.request('POST', '/v1/reconciliation-runs', {
+      body: { connector: 'sandbox', date: '2026-01-01' },
+    });
+    const other = await ctx.platform.newTenant('Other');
+    expect((await other.request('GET', `/v1/reconciliation-runs/${mine.body.id}`)).status).toBe(404);
+    expect((await other.request('GET', `/v1/reconciliation-runs/${mine.body.id}/items`)).status).toBe(404);
+    expect((await ctx.tenant.request('GET', '/v1/reconciliation-runs/rr_nope')).status).toBe(400);
+    await completed(mine.body.id);
+  });
+});
