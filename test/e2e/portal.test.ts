@@ -173,7 +173,7 @@ describe('the Business Portal in Chromium', () => {
 
     // The audit log: both people's actions, appended by the relay moments later.
     await page.getByRole('link', { name: 'Audit log' }).click();
-    const log = page.locator('table.audit tbody');
+    const log = page.locator('ol.audit-entries');
     await expect
       .poll(
         async () => {
@@ -182,12 +182,12 @@ describe('the Business Portal in Chromium', () => {
         },
         { timeout: 20_000 },
       )
-      .toMatch(/Member update/);
+      .toMatch(/Member changed/);
     const text = (await log.textContent()) ?? '';
-    expect(text).toMatch(/Arne Approver \(arne@e2e\.test\)Payout approve/);
-    expect(text).toMatch(/Rita Requester \(rita@e2e\.test\)Payout create/);
-    expect(text).toMatch(/Ada Admin \(ada@e2e\.test\)Member invite/);
-    expect(text).toMatch(/Ada Admin \(ada@e2e\.test\)Member update/);
+    expect(text).toMatch(/Payout approved by Arne Approver \(arne@e2e\.test\)/);
+    expect(text).toMatch(/Payout created by Rita Requester \(rita@e2e\.test\)/);
+    expect(text).toMatch(/Member invited by Ada Admin \(ada@e2e\.test\)/);
+    expect(text).toMatch(/Member changed by Ada Admin \(ada@e2e\.test\)/);
     await snap(page, 'audit-log');
 
     await page.getByRole('link', { name: 'Help' }).click();
