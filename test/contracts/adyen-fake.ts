@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type PrismMock, startPrism } from './prism.js';
-import type { FakeWebhookKind, ProviderFake, RecordedRequest } from './provider-fake.js';
+import type { FakeWebhookKind, ProviderFake, RecordedRequest, StatementFake } from './provider-fake.js';
 
 /**
  * A fake Adyen Balance Platform (Transfers API v4) for contract tests: an HTTP server on 127.0.0.1
@@ -25,6 +25,7 @@ import type { FakeWebhookKind, ProviderFake, RecordedRequest } from './provider-
  * | +fail_account_closed      | 200 `authorised`                             | failed, `counterpartyAccountClosed` (webhook) |
  * | +fail_insufficient_funds  | 200 `refused`, `notEnoughBalance`            | nothing (a refused transfer)      |
  * | +fail_invalid_account     | 422, invalidFields `counterparty…iban`       | nothing (no transfer is made)     |
+ * | +pending                  | 200 `authorised`                             | listed as a `pending` transaction |
  *
  * Which failures are immediate follows where Adyen decides: the source balance is checked when
  * Adyen authorises the transfer, inside the request (a `Transfer` answer carries `status` and
@@ -33,7 +34,9 @@ import type { FakeWebhookKind, ProviderFake, RecordedRequest } from './provider-
  *
  * A transfer is booked (listed by GET /transactions) as soon as it is answered: the POST answer
  * is Adyen's snapshot at authorisation, the ledger moves on at once, so a lookup after a timeout
- * finds the money as Adyen's would once it is booked.
+ * finds the money as Adyen's would once it is booked. A return (`returnTransfer`, a `returned`
+ * webhook) books the money back: an incoming transaction naming the same transfer. GET /transactions
+ * pages with a `cursor` in `_links.next` (`setPageSize` makes pages smaller than `limit`).
  *
  * `webhook(payoutId, kind)` signs a `balancePlatform.transfer.updated` (HmacSignature header) for
  * the payout's latest transfer, with its events so far: `paid` → booked; `failed` → failed with
@@ -41,7 +44,7 @@ import type { FakeWebhookKind, ProviderFake, RecordedRequest } from './provider-
  * left and came back: returned); `returned` → booked, then returned. Adyen's scheme signs no
  * timestamp, so `ageSeconds` only dates `creationDate` back.
  */
-export interface AdyenFake extends ProviderFake {
+export interface AdyenFake extends ProviderFake, StatementFake {
   credentials: { api_key: string; balance_account_id: string; hmac_key: string };
   /** The fake's latest view of the payout's transfer (status, reason), for assertions. */
   transferFor(payoutId: string): FakeTransfer | undefined;
@@ -65,6 +68,9 @@ interface FakeTransaction {
   id: string;
   createdAt: number;
   transfer: FakeTransfer;
+  status: 'booked' | 'pending';
+  /** Money leaving the balance account (the transfer) or coming back (its return). */
+  direction: 'out' | 'in';
 }
 
 const ACCOUNT_HOLDER = { id: 'AH3227C223222C5GXQXF658WB', description: 'Fake account holder' };
@@ -111,6 +117,9 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
   /** Idempotency-Key → the first response, replayed as it was. */
   const responsesByKey = new Map<string, { status: number; body: unknown }>();
   const transactions: FakeTransaction[] = [];
+  /** Transfer ids the statement tests made disappear from the listing (`hideTransfer`). */
+  const hidden = new Set<string>();
+  let pageSize = 100;
   const refusals = { count: 0, status: 503, retryAfterSeconds: undefined as number | undefined };
   const delays = { count: 0, delayMs: 0 };
 
@@ -125,9 +134,25 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
     });
   }
 
+  function transaction(
+    transfer: FakeTransfer,
+    status: FakeTransaction['status'],
+    direction: FakeTransaction['direction'],
+    createdAt = Date.now(),
+  ) {
+    transactions.push({ id: `EVJN${alphanumeric(28)}EUR`, createdAt, transfer, status, direction });
+  }
+
   function book(transfer: FakeTransfer) {
     addEvent(transfer, 'booked');
-    transactions.push({ id: `EVJN${alphanumeric(28)}EUR`, createdAt: Date.now(), transfer });
+    transaction(transfer, 'booked', 'out');
+  }
+
+  /** The money comes back: the transfer is `returned` and an incoming transaction names it. */
+  function returnMoney(transfer: FakeTransfer, reason: string) {
+    if (!transfer.events.some((event) => event.status === 'booked')) book(transfer);
+    addEvent(transfer, 'returned', reason);
+    transaction(transfer, 'booked', 'in');
   }
 
   function transferJson(transfer: FakeTransfer) {
@@ -219,6 +244,7 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
       answer = { status: 200, body: transferJson(transfer) };
       // The ledger moves on right after Adyen's answer (a snapshot at authorisation).
       if (tag === 'fail_account_closed') addEvent(transfer, 'failed', 'counterpartyAccountClosed');
+      else if (tag === 'pending') transaction(transfer, 'pending', 'out');
       else if (tag !== 'fail_insufficient_funds') book(transfer);
     }
     if (key) responsesByKey.set(key, answer);
@@ -236,10 +262,13 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
       };
     const since = Date.parse(query.get('createdSince') ?? '');
     const until = Date.parse(query.get('createdUntil') ?? '');
-    const limit = Math.min(100, Math.max(1, Number(query.get('limit') ?? 10)));
+    const limit = Math.min(100, pageSize, Math.max(1, Number(query.get('limit') ?? 10)));
     const offset = Number(query.get('cursor') ?? 0) || 0;
     const inWindow = transactions.filter(
-      (transaction) => transaction.createdAt >= since && transaction.createdAt <= until,
+      (transaction) =>
+        transaction.createdAt >= since &&
+        transaction.createdAt <= until &&
+        !hidden.has(transaction.transfer.id),
     );
     const page = inWindow.slice(offset, offset + limit);
     const next = new URL(url);
@@ -248,17 +277,18 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
       status: 200,
       body: {
         ...(offset + limit < inWindow.length ? { _links: { next: { href: next.toString() } } } : {}),
-        data: page.map(({ id, createdAt, transfer }) => {
+        data: page.map(({ id, createdAt, transfer, status, direction }) => {
           const date = new Date(createdAt).toISOString();
+          const value = direction === 'out' ? -transfer.amount.value : transfer.amount.value;
           return {
             accountHolder: ACCOUNT_HOLDER,
-            amount: { currency: transfer.amount.currency, value: -transfer.amount.value },
+            amount: { currency: transfer.amount.currency, value },
             balanceAccount: { id: credentials.balance_account_id },
             balancePlatform: BALANCE_PLATFORM,
             bookingDate: date,
             creationDate: date,
             id,
-            status: 'booked',
+            status,
             transfer: { id: transfer.id, reference: transfer.reference },
             valueDate: date,
           };
@@ -343,6 +373,39 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
         .map(([reference]) => reference),
     transferIdFor: (payoutId) => transfersByReference.get(payoutId)?.[0]?.id,
     transferFor: latest,
+    addUnknownTransfer({ amount, currency, reference, createdAt }) {
+      const transfer: FakeTransfer = {
+        id: alphanumeric(16),
+        // Adyen generates a reference when the request gave none.
+        reference: reference ?? alphanumeric(16),
+        amount: { currency, value: amount },
+        status: 'booked',
+        counterparty: {},
+        creationDate: new Date(createdAt ?? Date.now()).toISOString(),
+        sequenceNumber: 1,
+        events: [],
+      };
+      transaction(transfer, 'booked', 'out', createdAt);
+      if (reference)
+        transfersByReference.set(reference, [...(transfersByReference.get(reference) ?? []), transfer]);
+      return transfer.id;
+    },
+    changeAmount(payoutId, amount) {
+      const transfer = latest(payoutId);
+      if (!transfer) throw new Error(`The Adyen fake made no transfer for ${payoutId}`);
+      transfer.amount = { ...transfer.amount, value: amount };
+    },
+    returnTransfer(payoutId) {
+      const transfer = latest(payoutId);
+      if (!transfer) throw new Error(`The Adyen fake made no transfer for ${payoutId}`);
+      returnMoney(transfer, 'refusedByCounterpartyBank');
+    },
+    hideTransfer(payoutId) {
+      for (const transfer of transfersByReference.get(payoutId) ?? []) hidden.add(transfer.id);
+    },
+    setPageSize(size) {
+      pageSize = size;
+    },
     refuseNext(count, status, retryAfterSeconds) {
       Object.assign(refusals, { count, status, retryAfterSeconds });
     },
@@ -360,10 +423,7 @@ export async function startAdyenFake(options: { prism?: PrismMock } = {}): Promi
         if (transfer.status === 'failed' && last) last.reason = transfer.reason = reason;
         else addEvent(transfer, 'failed', reason);
       }
-      if (kind === 'returned') {
-        if (!transfer.events.some((event) => event.status === 'booked')) book(transfer);
-        addEvent(transfer, 'returned', reason);
-      }
+      if (kind === 'returned') returnMoney(transfer, reason);
       transfer.sequenceNumber += 1;
       // Adyen's scheme signs no timestamp: an "old" webhook only carries an old creationDate.
       const creationDate = new Date(Date.now() - (webhookOptions.ageSeconds ?? 0) * 1000).toISOString();

@@ -38,3 +38,24 @@ export function adyenAmount(amount: number, currency: string): AdyenAmount {
     };
   return { ok: true, amount: { currency, value: amount } };
 }
+
+/**
+ * An amount Adyen reports (a transaction's `value`, in Adyen's minor units) in ISO 4217 minor units,
+ * for reconciliation: unchanged except in the four currencies above (CLP, ISK: Adyen has two more
+ * decimals; CVE, IDR: two fewer). Undefined when there is no exact ISO amount (a CLP value with
+ * non-zero "cents", a code that is not a payable currency): nothing is rounded.
+ */
+export function isoAmountFromAdyen(value: number, currency: string): number | undefined {
+  const exponent = currencyExponent(currency);
+  if (exponent === undefined || !Number.isSafeInteger(value)) return undefined;
+  const shift = exponent - (ADYEN_DECIMALS_DIFFERING_FROM_ISO[currency] ?? exponent);
+  const amount = BigInt(value);
+  if (shift >= 0) {
+    const converted = amount * 10n ** BigInt(shift);
+    return converted <= BigInt(Number.MAX_SAFE_INTEGER) && converted >= -BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(converted)
+      : undefined;
+  }
+  const divisor = 10n ** BigInt(-shift);
+  return amount % divisor === 0n ? Number(amount / divisor) : undefined;
+}

@@ -12,6 +12,7 @@ import { type ProviderResponse, providerCall } from '../http.js';
 import { adyenAmount } from './amounts.js';
 import { failureFromValidation } from './failures.js';
 import { finalOutcome } from './outcomes.js';
+import { createAdyenStatement } from './statement.js';
 import { verifyAdyenWebhook } from './webhooks.js';
 
 /**
@@ -282,6 +283,7 @@ export const adyenConnector: Connector<AdyenCredentials> = {
   // Adyen publishes no request rate for the Transfers API: a conservative 10/s for all containers.
   defaultRatePerSecond: 10,
   provider: adyenProvider,
+  statement: createAdyenStatement,
   async verifyWebhook(request, creds, runtime) {
     return verifyAdyenWebhook(request, creds, runtime.now?.() ?? Date.now());
   },
