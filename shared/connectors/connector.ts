@@ -76,7 +76,7 @@ export interface Connector<Credentials extends Record<string, string> = Record<s
   readonly defaultRatePerSecond: number;
   provider(credentials: Credentials, runtime: ConnectorRuntime): ConnectorProvider;
   /**
-   * The provider's own records of the tenant's account, for reconciliation (D64): a day's statement
+   * The provider's own records of the tenant's account, for reconciliation (D71): a day's statement
    * page by page, and a lookup of one payout's transfer by the keys the connector sent.
    */
   statement?(credentials: Credentials, runtime: ConnectorRuntime): ProviderStatement;

@@ -3,7 +3,7 @@ import type { ConnectorName } from './connectors.js';
 import type { Payout, PayoutStatus } from './payout.js';
 
 /**
- * Reconciliation (D64): the provider's own record of the money that moved on a day, compared line by
+ * Reconciliation (D71): the provider's own record of the money that moved on a day, compared line by
  * line with this platform's payouts, so finance signs off on facts rather than on our own records.
  *
  * Outcomes, differences first (the order items are listed in):

@@ -89,7 +89,7 @@ const PROGRESS_EVERY = 5_000;
 const LOOKUPS_IN_FLIGHT = 8;
 
 /**
- * Reconciliation runs (D64). A request writes a `pending` run; its stream record starts the worker
+ * Reconciliation runs (D71). A request writes a `pending` run; its stream record starts the worker
  * through the outbox (`reconciliation_run.requested`); the worker compares the provider's statement of
  * the day with the day's payouts and completes the run (`reconciliation_run.completed`, a webhook).
  *
