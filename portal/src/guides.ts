@@ -11,8 +11,8 @@ export type GuideId = (typeof GUIDE_IDS)[number];
 export const GUIDE_TITLES: Readonly<Record<GuideId, string>> = {
   requester: 'Requesting a payout',
   approver: 'Approving payouts',
-  finance: 'Finance: reports and the audit log',
-  admin: 'Running the team and its rules',
+  finance: 'Reconciling and auditing payouts',
+  admin: 'Running the workspace: people, rules and access',
   viewer: 'Looking up payouts',
 };
 
@@ -63,7 +63,10 @@ export const STATUS_MEANINGS: Readonly<Record<(typeof PAYOUT_STATUSES)[number], 
   canceled: 'The requester or an admin withdrew it before it was sent. It will never be paid.',
 };
 
-/** What a member of each role should do first: shown once, dismissed for good. */
+/**
+ * What a member of each role should do first: shown once, dismissed for good. The link texts avoid
+ * the menu's names ("Approvals", "Team", "Audit log"…): a link is found by its name.
+ */
 export const FIRST_STEPS: Readonly<Record<GuideId, readonly { text: string; to: string }[]>> = {
   requester: [
     { text: 'Read the requester guide: what a rationale that gets approved contains', to: '/help/requester' },
@@ -73,19 +76,19 @@ export const FIRST_STEPS: Readonly<Record<GuideId, readonly { text: string; to: 
   ],
   approver: [
     { text: 'Read what to check before you approve', to: '/help/approver' },
-    { text: 'See how the approval policy decides what needs you', to: '/help/approver#policy' },
-    { text: 'Open the approvals waiting for you', to: '/approvals' },
+    { text: 'See how your rules decide which payouts need you', to: '/help/approver#policy' },
+    { text: 'Open the payouts waiting for your decision', to: '/approvals' },
   ],
   finance: [
     { text: 'Read the finance guide', to: '/help/finance' },
     { text: 'Request a payout report for last month', to: '/reports' },
-    { text: 'Filter the audit log and download it as CSV', to: '/audit-log' },
+    { text: 'Filter the log of actions and download it as CSV', to: '/audit-log' },
   ],
   admin: [
     { text: 'Read the admin guide', to: '/help/admin' },
-    { text: 'Check the payout criteria: reasons, rationale length, limits', to: '/settings' },
-    { text: 'Check the approval policy', to: '/approval-policy' },
-    { text: 'Invite your team and give each person one job', to: '/team' },
+    { text: 'Check the reasons, rationale length and maximum amounts', to: '/settings' },
+    { text: 'Check which payouts need approval, and by how many people', to: '/approval-policy' },
+    { text: 'Invite your colleagues and give each person one job', to: '/team' },
   ],
   viewer: [
     { text: 'Read how to look up a payout', to: '/help/viewer' },
