@@ -13,6 +13,7 @@ import {
 } from '../../../shared/domain/money';
 import { ApiError, api, uploadFile } from '../api';
 import { ErrorNotice, Field, fieldError, Loading, PageTitle } from '../components';
+import { useDraft } from '../drafts';
 import { label } from '../format';
 import type { Criteria, PortalPayout } from '../types';
 
@@ -239,6 +240,7 @@ export function NewPayoutPage() {
   const [file, setFile] = useState<File | undefined>();
   const [fileProblem, setFileProblem] = useState<string | undefined>();
   const formElement = useRef<HTMLFormElement>(null);
+  useDraft(formElement);
   const [focusFirstProblem, setFocusFirstProblem] = useState(0);
 
   useEffect(() => {
