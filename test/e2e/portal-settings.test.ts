@@ -45,7 +45,7 @@ beforeAll(async () => {
     (await apiSignIn(context.platform, 'vic@settings.test')).body.AuthenticationResult.IdToken,
   );
   browser = await launchChromium();
-}, 120_000);
+}, 180_000);
 
 afterAll(() => browser?.close());
 
@@ -190,7 +190,7 @@ describe('settings in the Business Portal', () => {
     expect(eyes.problems).toEqual([]);
     expect(eyes.violations).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 180_000);
 
   it('a viewer following deep links is told which role each page needs, and reads the settings as sentences', async () => {
     const eyes = journey();
@@ -246,5 +246,5 @@ describe('settings in the Business Portal', () => {
     expect(eyes.problems).toEqual([]);
     expect(eyes.violations).toEqual([]);
     await page.close();
-  }, 120_000);
+  }, 180_000);
 });

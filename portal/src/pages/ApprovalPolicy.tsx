@@ -98,7 +98,11 @@ export function PolicySentences({ policy }: { policy: Policy }) {
         {policy.role_grant_delay_hours === 1 ? '' : 's'}. Two-step verification is required of{' '}
         {policy.mfa_required_for_all ? 'every member' : 'approvers and admins'}.
       </p>
-      <p className="muted">Last changed {dateTime(policy.updated_at)}.</p>
+      <p className="muted">
+        {Date.parse(policy.updated_at) > 0
+          ? `Last changed ${dateTime(policy.updated_at)}.`
+          : "Nobody has changed these yet: they are the platform's defaults."}
+      </p>
     </>
   );
 }

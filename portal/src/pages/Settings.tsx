@@ -148,7 +148,11 @@ export function CriteriaSentences({ criteria }: { criteria: Criteria }) {
           Reasons to choose from: {criteria.reason_codes.map((reason) => reason.label).join(', ') || 'none'}.
         </li>
       </ul>
-      <p className="muted">Last changed {dateTime(criteria.updated_at)}.</p>
+      <p className="muted">
+        {Date.parse(criteria.updated_at) > 0
+          ? `Last changed ${dateTime(criteria.updated_at)}.`
+          : "Nobody has changed these yet: they are the platform's defaults."}
+      </p>
     </>
   );
 }
