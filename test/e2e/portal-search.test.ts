@@ -92,12 +92,12 @@ afterAll(() => browser?.close());
 const shownReferences = (page: Page) =>
   page.locator('table tbody tr td:nth-child(2) a, .payout-cards .card-title a').allTextContents();
 
-async function search(page: Page, fill: (page: Page) => Promise<void>) {
+/** Runs a search from cleared fields and waits until the list shows the references expected. */
+async function search(page: Page, fill: (page: Page) => Promise<void>, expected: string[]) {
   await page.getByRole('button', { name: 'Clear' }).click();
   await fill(page);
-  const answered = page.waitForResponse((response) => response.url().includes('/portal-api/v1/payouts?'));
   await page.getByRole('button', { name: 'Search' }).click();
-  await answered;
+  await expect.poll(async () => (await shownReferences(page)).sort(), { timeout: 15_000 }).toEqual(expected);
   await page.getByText('Refreshing payouts…').waitFor({ state: 'detached' });
 }
 
@@ -106,8 +106,10 @@ describe('finding payouts in the portal', () => {
     const page = await trip.open(browser, DESKTOP);
     await signInInBrowser(page, context.platform.url, SUPPORT);
 
-    await search(page, (current) => current.getByLabel('Customer reference').fill('CUST-1001'));
-    expect((await shownReferences(page)).sort()).toEqual(['case-1001-a', 'case-1001-b']);
+    await search(page, (current) => current.getByLabel('Customer reference').fill('CUST-1001'), [
+      'case-1001-a',
+      'case-1001-b',
+    ]);
     const api = await support.request('GET', '/payouts?customer_reference=CUST-1001');
     expect(api.body.data.map((payout: { reference: string }) => payout.reference)).toEqual(
       await shownReferences(page),
@@ -116,17 +118,21 @@ describe('finding payouts in the portal', () => {
     expect(page.url()).toContain('customer=CUST-1001');
     await trip.snap(page, 'payouts-search');
 
-    await search(page, (current) => current.getByLabel('Reference starts with').fill('case-1001-'));
-    expect((await shownReferences(page)).sort()).toEqual(['case-1001-a', 'case-1001-b']);
+    await search(page, (current) => current.getByLabel('Reference starts with').fill('case-1001-'), [
+      'case-1001-a',
+      'case-1001-b',
+    ]);
 
-    await search(page, async (current) => {
-      await current.getByLabel('Amount', { exact: true }).fill('25.00');
-      await current.getByLabel('Currency').selectOption('EUR');
-    });
-    expect((await shownReferences(page)).sort()).toEqual(['case-1001-a', 'case-2002-a']);
+    await search(
+      page,
+      async (current) => {
+        await current.getByLabel('Amount', { exact: true }).fill('25.00');
+        await current.getByLabel('Currency').selectOption('EUR');
+      },
+      ['case-1001-a', 'case-2002-a'],
+    );
 
-    await search(page, (current) => current.getByLabel('IBAN last 4').fill('5432'));
-    expect(await shownReferences(page)).toEqual(['case-1001-a']);
+    await search(page, (current) => current.getByLabel('IBAN last 4').fill('5432'), ['case-1001-a']);
     expect(await page.locator('table tbody tr').first().textContent()).toContain('IBAN ••••5432');
 
     // Bad input: every problem beside its field, in words, and the list left as it was.
@@ -144,7 +150,10 @@ describe('finding payouts in the portal', () => {
     await trip.snap(page, 'payouts-search-problems');
 
     // A payout created meanwhile: coming back to the list shows the refreshing sign, then the new row.
-    await search(page, (current) => current.getByLabel('Customer reference').fill('CUST-1001'));
+    await search(page, (current) => current.getByLabel('Customer reference').fill('CUST-1001'), [
+      'case-1001-a',
+      'case-1001-b',
+    ]);
     await page.getByRole('link', { name: 'case-1001-b' }).click();
     await page
       .getByRole('heading', { level: 1 })
@@ -189,7 +198,7 @@ describe('finding payouts in the portal', () => {
   it('finance gets both files of a report, named by the last day included, and one message for a bad currency', async () => {
     const page = await trip.open(browser, DESKTOP);
     await signInInBrowser(page, context.platform.url, FINANCE);
-    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('link', { name: 'Reports', exact: true }).click();
     await page.getByRole('heading', { name: 'Reports' }).waitFor();
     expect(await page.getByText('Days are UTC days (00:00–24:00 UTC)').count()).toBe(1);
 

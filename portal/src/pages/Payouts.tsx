@@ -84,17 +84,14 @@ function searchQuery(params: URLSearchParams): {
   return Object.keys(problems).length > 0 ? { problems } : { query };
 }
 
-/** Whether the screen is phone-narrow: the list then shows cards instead of a wide table. */
-function useNarrowScreen(): boolean {
-  const media = window.matchMedia('(max-width: 640px)');
-  return useSyncExternalStore(
-    (onChange) => {
-      media.addEventListener('change', onChange);
-      return () => media.removeEventListener('change', onChange);
-    },
-    () => media.matches,
-  );
+/** Phone width, as in styles.css: the list then shows cards instead of a wide table. */
+const NARROW_SCREEN = '(max-width: 640px)';
+function onScreenWidthChange(onChange: () => void) {
+  const media = window.matchMedia(NARROW_SCREEN);
+  media.addEventListener('change', onChange);
+  return () => media.removeEventListener('change', onChange);
 }
+const isNarrowScreen = () => window.matchMedia(NARROW_SCREEN).matches;
 
 /** Where the money goes, masked as the API shows it: "IBAN ••••3000", an email, a Stripe account. */
 function destinationText(destination: PortalPayout['destination']): string {
@@ -110,7 +107,7 @@ const customerOf = (payout: PortalPayout) =>
 export function PayoutsPage({ me }: { me: Me }) {
   const [params, setParams] = useSearchParams();
   const pages = useCursors();
-  const narrow = useNarrowScreen();
+  const narrow = useSyncExternalStore(onScreenWidthChange, isNarrowScreen);
   const [problems, setProblems] = useState<Partial<Record<Filter, string>>>({});
   const search = searchQuery(params);
   const query = new URLSearchParams(search.query);
