@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const portalRoot = fileURLToPath(new URL('../portal', import.meta.url));
-const sharedRoot = fileURLToPath(new URL('../shared/domain', import.meta.url));
+/** The shared modules the portal imports (its vocabulary, money rules and the server's request schemas). */
+const sharedRoots = ['../shared/domain', '../shared/schemas'].map((path) =>
+  fileURLToPath(new URL(path, import.meta.url)),
+);
 
 function newestChange(directory: string): number {
   let newest = 0;
@@ -18,7 +21,7 @@ function newestChange(directory: string): number {
 /** Builds the portal (Vite) when portal/dist is missing or older than its sources. */
 export async function buildPortalIfStale(log: (line: string) => void = console.log): Promise<void> {
   const built = join(portalRoot, 'dist', 'index.html');
-  const sourcesChanged = Math.max(newestChange(portalRoot), newestChange(sharedRoot));
+  const sourcesChanged = Math.max(newestChange(portalRoot), ...sharedRoots.map(newestChange));
   if (existsSync(built) && statSync(built).mtimeMs >= sourcesChanged) return;
   log('Building the Business Portal…');
   const started = performance.now();

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import { ConcurrentModificationError } from '../../shared/domain/errors.js';
+import { newPayout, type Payout, type PayoutStatus } from '../../shared/domain/payout.js';
+import {
+  classify,
+  type ProviderRecord,
+  RECONCILIATION_OUTCOMES,
+  type ReconciliationItem,
+  type ReconciliationRun,
+} from '../../shared/domain/reconciliation.js';
+import type {
+  LookedUpTransfer,
+  ProviderStatement,
+  ReconciliationStore,
+} from '../../shared/ports/reconciliation.js';
+import { reconciliationUseCase } from '../../shared/use-cases/reconciliation.js';
+
+/**
+ * The reconciliation use case against in-memory ports: the rules in milliseconds (the sandbox end to
+ * end is test/integration/reconciliation.test.ts).
+ */
+const TENANT = 'ten_1';
+const DAY = '2026-12-01';
+const caller = { tenantId: TENANT, actor: { type: 'system' } as const, sourceIp: null, requestId: null };
+
+function memoryStore() {
+  const runs = new Map<string, ReconciliationRun>();
+  const items = new Map<string, ReconciliationItem>();
+  const marks = new Map<string, { outcome: ReconciliationItem['outcome']; runId: string; at: string }>();
+  const itemKey = (run: { id: string; attempt: number }, key: string) => `${run.id}#${run.attempt}#${key}`;
+  const ofAttempt = (run: { id: string; attempt: number }) =>
+    [...items.values()]
+      .filter((item) => item.runId === run.id && item.attempt === run.attempt)
+      .sort(
+        (a, b) =>
+          RECONCILIATION_OUTCOMES.indexOf(a.outcome) - RECONCILIATION_OUTCOMES.indexOf(b.outcome) ||
+          a.key.localeCompare(b.key),
+      );
+  const store: ReconciliationStore = {
+    async create(run) {
+      runs.set(run.id, run);
+    },
+    get: async (_tenant, id) => runs.get(id),
+    list: async () => ({ items: [...runs.values()].reverse(), hasMore: false }),
+    async save({ current, next }) {
+      if (runs.get(current.id)?.version !== current.version) throw new ConcurrentModificationError();
+      runs.set(next.id, next);
+    },
+    async putItems(page) {
+      for (const item of page) items.set(itemKey({ id: item.runId, attempt: item.attempt }, item.key), item);
+    },
+    async listItems(run, query) {
+      const all = ofAttempt(run).filter((item) => !query.outcome || item.outcome === query.outcome);
+      const from = query.startingAfter ? all.findIndex((item) => item.key === query.startingAfter) + 1 : 0;
+      return { items: all.slice(from, from + query.limit), hasMore: all.length > from + query.limit };
+    },
+    async *streamItems(run) {
+      yield* ofAttempt(run);
+    },
+    getItem: async (run, outcome, key) => {
+      const item = items.get(itemKey(run, key));
+      return item?.outcome === outcome ? item : undefined;
+    },
+    async saveItem({ current, next }) {
+      const key = itemKey({ id: current.runId, attempt: current.attempt }, current.key);
+      if (items.get(key)?.version !== current.version) throw new ConcurrentModificationError();
+      items.set(key, next);
+    },
+    async markPayouts(_tenant, list) {
+      for (const mark of list) marks.set(mark.payoutId, mark);
+    },
+    marksOf: async () => new Map(marks),
+  };
+  return { store, runs, items, marks };
+}
+
+function payout(reference: string, status: PayoutStatus, amount = 1000, extra: Partial<Payout> = {}): Payout {
+  const created = newPayout({
+    id: `po_${reference}`,
+    tenantId: TENANT,
+    request: {
+      amount,
+      currency: 'EUR',
+      destination: { type: 'email', email: `${reference}@example.com` },
+      reference,
+      purpose: 'refund',
+    } as never,
+    source: 'api',
+    now: `${DAY}T10:00:00.000Z`,
+    connector: 'sandbox',
+  });
+  return {
+    ...created,
+    status,
+    providerReference: status === 'queued' ? null : `sbx_po_${reference}`,
+    ...extra,
+  };
+}
+
+const record = (id: string, amount = 1000, status: ProviderRecord['status'] = 'paid'): ProviderRecord => ({
+  providerReference: `sbx_${id}`,
+  payoutId: id,
+  amount,
+  currency: 'EUR',
+  status,
+  createdAt: `${DAY}T10:00:01.000Z`,
+});
+
+function setUp(input: {
+  payouts: Payout[];
+  pages: ProviderRecord[][];
+  lookups?: Record<string, LookedUpTransfer>;
+  failOnPage?: number;
+}) {
+  const memory = memoryStore();
+  const looked: string[] = [];
+  const statement: ProviderStatement = {
+    async *records() {
+      for (const [index, page] of input.pages.entries()) {
+        if (input.failOnPage === index) throw new Error('provider unavailable');
+        yield page;
+      }
+    },
+    async lookup(payout) {
+      looked.push(payout.id);
+      return input.lookups?.[payout.id];
+    },
+  };
+  const byId = new Map(input.payouts.map((entry) => [entry.id, entry]));
+  const use = reconciliationUseCase({
+    runs: memory.store,
+    payouts: {
+      getMany: async (_tenant, ids) => ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as Payout] : [])),
+      async *stream() {
+        yield* input.payouts;
+      },
+    },
+    statements: async () => statement,
+    connectorsOf: async () => ['sandbox'],
+    now: () => Date.parse(`${DAY}T23:00:00.000Z`) + 86_400_000,
+  });
+  return { use, memory, looked };
+}
+
+describe('classify', () => {
+  const ours = { payoutId: 'po_1', reference: 'r', amount: 100, currency: 'EUR', providerReference: 'x' };
+  it('puts a wrong amount first, then in-flight, then the states', () => {
+    expect(
+      classify({ ...ours, status: 'processing' }, { amount: 101, currency: 'EUR', status: 'pending' }),
+    ).toBe('amount_mismatch');
+    expect(classify({ ...ours, status: 'paid' }, { amount: 100, currency: 'USD', status: 'paid' })).toBe(
+      'amount_mismatch',
+    );
+    expect(
+      classify({ ...ours, status: 'processing' }, { amount: 100, currency: 'EUR', status: 'paid' }),
+    ).toBe('pending');
+    expect(classify({ ...ours, status: 'paid' }, { amount: 100, currency: 'EUR', status: 'pending' })).toBe(
+      'pending',
+    );
+    expect(classify({ ...ours, status: 'paid' }, { amount: 100, currency: 'EUR', status: 'returned' })).toBe(
+      'status_mismatch',
+    );
+    expect(classify({ ...ours, status: 'failed' }, { amount: 100, currency: 'EUR', status: 'paid' })).toBe(
+      'status_mismatch',
+    );
+    expect(
+      classify({ ...ours, status: 'returned' }, { amount: 100, currency: 'EUR', status: 'returned' }),
+    ).toBe('matched');
+  });
+  it('compares only the states when a lookup did not say the amount', () => {
+    expect(classify({ ...ours, status: 'paid' }, { amount: null, currency: null, status: 'paid' })).toBe(
+      'matched',
+    );
+  });
+  it('one side only: in flight is pending, failed needs nothing, money out is missing, money in is unknown', () => {
+    expect(classify({ ...ours, status: 'processing' }, null)).toBe('pending');
+    expect(classify({ ...ours, status: 'failed' }, null)).toBe('matched');
+    expect(classify({ ...ours, status: 'paid' }, null)).toBe('missing_at_provider');
+    expect(classify({ ...ours, status: 'returned' }, null)).toBe('missing_at_provider');
+    expect(classify(null, { amount: 5, currency: 'EUR', status: 'paid' })).toBe('unknown_at_provider');
+    expect(classify(null, { amount: 5, currency: 'EUR', status: 'failed' })).toBe('unknown_at_provider');
+  });
+});
+
+describe('a reconciliation run', () => {
+  it('names each provider record’s payout, looks up only what the statement left out, and counts both sides', async () => {
+    const paid = payout('a', 'paid', 1000);
+    const inFlight = payout('b', 'processing', 500);
+    const bookedYesterday = payout('c', 'paid', 700);
+    const refusedEarly = payout('d', 'failed', 300, { providerReference: null });
+    const elsewhere = payout('e', 'paid', 200, { connector: 'stripe' });
+    const awaiting = payout('f', 'pending_approval', 900);
+    const matchedByReference = payout('g', 'paid', 400);
+    const { use, looked } = setUp({
+      payouts: [paid, inFlight, bookedYesterday, refusedEarly, elsewhere, awaiting, matchedByReference],
+      pages: [
+        // A transfer and its reversal line name the same payout: compared once.
+        [record(paid.id, 1000), record(paid.id, 1000)],
+        [
+          { ...record('x', 5000), payoutId: null, providerReference: 'sbx_stranger' },
+          { ...record('y', 400), payoutId: null, providerReference: 'sbx_po_g' },
+        ],
+      ],
+      lookups: {
+        [bookedYesterday.id]: {
+          providerReference: 'sbx_po_c',
+          status: 'paid',
+          amount: 700,
+          currency: 'EUR',
+          createdAt: `${DAY}T00:00:00.000Z`,
+        },
+      },
+    });
+    const requested = await use.request(caller, { connector: 'sandbox', date: DAY });
+    const run = await use.run(TENANT, requested.id);
+
+    expect(run.status).toBe('completed');
+    expect(run.counts).toEqual({
+      amount_mismatch: 0,
+      status_mismatch: 0,
+      missing_at_provider: 0,
+      unknown_at_provider: 1,
+      pending: 1,
+      matched: 4,
+    });
+    // Only the paid payout the statement did not name was asked for, once.
+    expect(looked).toEqual([bookedYesterday.id]);
+    expect(run.totals).toEqual([
+      {
+        currency: 'EUR',
+        platform: { count: 3, amount: 2100, amount_decimal: '2100' },
+        provider: { count: 4, amount: 7100, amount_decimal: '7100' },
+      },
+    ]);
+    const items = await use.items(TENANT, run.id, { limit: 10 });
+    expect(items.data.map((item) => [item.outcome, item.id])).toEqual([
+      ['unknown_at_provider', 'ext_sbx_stranger'],
+      ['pending', inFlight.id],
+      ['matched', paid.id],
+      ['matched', bookedYesterday.id],
+      ['matched', refusedEarly.id],
+      ['matched', matchedByReference.id],
+    ]);
+    expect(items.data.find((item) => item.id === bookedYesterday.id)?.provider?.found_by).toBe('lookup');
+  });
+
+  it('a worker that died mid-run starts a new attempt whose items are the only ones read', async () => {
+    const paid = payout('a', 'paid');
+    const later = payout('b', 'paid');
+    const pages = [[record(paid.id)], [record(later.id, 999)]];
+    const { use, memory } = setUp({ payouts: [paid, later], pages, failOnPage: 1 });
+    const requested = await use.request(caller, { connector: 'sandbox', date: DAY });
+    await expect(use.run(TENANT, requested.id)).rejects.toThrow('provider unavailable');
+    expect(memory.runs.get(requested.id)).toMatchObject({ status: 'running', attempt: 1 });
+
+    // The redelivered message: the same run, attempt 2, the provider answering again.
+    const retry = setUp({ payouts: [paid, later], pages });
+    for (const [id, run] of memory.runs) retry.memory.runs.set(id, run);
+    for (const [key, item] of memory.items) retry.memory.items.set(key, item);
+    const run = await retry.use.run(TENANT, requested.id);
+    expect(run.status).toBe('completed');
+    expect(retry.memory.runs.get(requested.id)?.attempt).toBe(2);
+    const items = await retry.use.items(TENANT, run.id, { limit: 10 });
+    expect(items.data.map((item) => item.outcome)).toEqual(['amount_mismatch', 'matched']);
+    // A completed run is left alone by a late duplicate message.
+    expect((await retry.use.run(TENANT, requested.id)).completed_at).toBe(run.completed_at);
+  });
+
+  it('resolves a difference once, with who and why, and never a matched line', async () => {
+    const wrong = payout('a', 'paid', 1000);
+    const fine = payout('b', 'paid', 1000);
+    const { use } = setUp({ payouts: [wrong, fine], pages: [[record(wrong.id, 1001), record(fine.id)]] });
+    const run = await use.run(TENANT, (await use.request(caller, { connector: 'sandbox', date: DAY })).id);
+
+    const resolved = await use.resolve(caller, run.id, wrong.id, 'Provider fee of one cent');
+    expect(resolved.resolution).toMatchObject({
+      note: 'Provider fee of one cent',
+      resolved_by: { type: 'system' },
+    });
+    await expect(use.resolve(caller, run.id, wrong.id, 'again')).rejects.toMatchObject({ param: 'note' });
+    await expect(use.resolve(caller, run.id, fine.id, 'nothing to resolve')).rejects.toMatchObject({
+      code: 'resource_missing',
+    });
+  });
+
+  it('refuses a rail the tenant does not have and a day still to come, creating nothing', async () => {
+    const { use, memory } = setUp({ payouts: [], pages: [] });
+    await expect(use.request(caller, { connector: 'stripe', date: DAY })).rejects.toMatchObject({
+      param: 'connector',
+    });
+    await expect(use.request(caller, { connector: 'sandbox', date: '2999-01-01' })).rejects.toMatchObject({
+      param: 'date',
+    });
+    expect(memory.runs.size).toBe(0);
+  });
+});
