@@ -113,7 +113,9 @@ describe('the admin in the Business Portal', () => {
     ]);
     await eyes.snap(page, 'top-bar-workspace-menu');
     await page.keyboard.press('Escape');
-    expect(await page.getByRole('link', { name: 'Team' }).count()).toBe(0);
+    expect(await page.locator('header.topbar').getByRole('link', { name: 'Team', exact: true }).count()).toBe(
+      0,
+    );
     await expect.poll(() => page.locator(':focus').textContent()).toContain('Workspace');
 
     // Webhooks: every problem at once, in words, before anything is sent.
@@ -197,14 +199,14 @@ describe('the admin in the Business Portal', () => {
     await eyes.snap(page, 'webhooks');
 
     // Rotating the secret asks first; Cancel changes nothing.
-    await allCard.getByRole('button', { name: /^Rotate the signing secret/ }).click();
+    await allCard.getByRole('button', { name: /^Rotate signing secret/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Rotate the signing secret?' });
     await dialog.waitFor();
     await eyes.snap(page, 'webhooks-rotate-confirm');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await allCard.locator('.notice').count()).toBe(0);
-    await allCard.getByRole('button', { name: /^Rotate the signing secret/ }).click();
+    await allCard.getByRole('button', { name: /^Rotate signing secret/ }).click();
     await dialog.getByRole('button', { name: 'Rotate secret' }).click();
     const rotated = allCard.locator('.notice code.secret');
     await expect.poll(() => rotated.textContent()).toMatch(/^whsec_/);

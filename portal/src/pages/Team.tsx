@@ -239,7 +239,8 @@ export function TeamPage({ me }: { me: Me }) {
       {members.isPending ? (
         <Loading what="the team" />
       ) : (
-        <div className="table-scroll">
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1).
+        <section className="table-scroll" aria-label="Members" tabIndex={0}>
           <table>
             <caption className="visually-hidden">Members of your team</caption>
             <thead>
@@ -262,7 +263,7 @@ export function TeamPage({ me }: { me: Me }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
       {canManage && <InviteMember />}
     </>
