@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { startPrism } from './prism.js';
-import type { FakeWebhookKind, ProviderFake, RecordedRequest } from './provider-fake.js';
+import type { FakeWebhookKind, ProviderFake, RecordedRequest, StatementFake } from './provider-fake.js';
 
 /**
  * A stateful PayPal (Payouts v1, OAuth 2.0 client credentials, webhooks) for contract tests.
@@ -47,13 +47,23 @@ import type { FakeWebhookKind, ProviderFake, RecordedRequest } from './provider-
  * | +blocked                  | item BLOCKED, RISK_DECLINE |
  * | +pending                  | item PENDING |
  *
+ * Reconciliation: Payouts v1 lists no batches, so the statement reads batches one by one (GET);
+ * `changeAmount`, `returnTransfer` (item RETURNED), `setItemStatus` and `hideTransfer` (the batch
+ * answers 404) change what a GET shows; `addUnknownTransfer` makes a batch no payout asked for (made
+ * in PayPal's own site), which only a listing could find.
+ *
  * Webhooks (`webhook()`) first move the item (SUCCESS, FAILED, RETURNED), then send
  * PAYMENT.PAYOUTS-ITEM.* with the item as `resource` and without its `errors`, as PayPal documents
  * ("webhook resources don't contain error objects": the reason is read with a GET), unless
  * `withErrors`. A signature that would start with '+' or '/' is made again with another transmission
  * id: PayPal's document requires `transmission_sig` to start with a word character.
  */
-export interface PaypalFake extends ProviderFake {
+export interface PaypalFake extends ProviderFake, Omit<StatementFake, 'setPageSize'> {
+  /**
+   * Sets the payout's item to any `transaction_status` PayPal documents (SUCCESS, FAILED, PENDING,
+   * UNCLAIMED, RETURNED, ONHOLD, BLOCKED, REFUNDED, REVERSED, DENIED…), as PayPal moves it.
+   */
+  setItemStatus(payoutId: string, status: string): void;
   webhook(
     payoutId: string,
     kind: FakeWebhookKind,
@@ -146,6 +156,15 @@ const REASONS: Readonly<Record<string, string>> = {
   RECEIVER_UNREGISTERED: 'The recipient did not claim the payout within 30 days.',
 };
 
+/**
+ * PayPal's `amount.value` of an amount in PayPal's minor units: whole units for the currencies PayPal
+ * takes without decimals (HUF, JPY, TWD), else two decimals (integer arithmetic).
+ */
+function paypalValue(amount: number, currency: string): string {
+  if (NO_DECIMALS.has(currency)) return String(amount);
+  return `${Math.floor(amount / 100)}.${String(amount % 100).padStart(2, '0')}`;
+}
+
 function tagOf(email: string): string | undefined {
   return /\+([a-z_]+)\s*$/.exec(email.split('@')[0] ?? '')?.[1];
 }
@@ -206,6 +225,8 @@ export async function startPaypalFake(options: { webhookErrors?: boolean } = {})
   const requests: RecordedRequest[] = [];
   const batches = new Map<string, FakeBatch>();
   const batchBySenderBatchId = new Map<string, string>();
+  /** Batches the statement tests made disappear (`hideTransfer`): PayPal answers 404 for them. */
+  const hiddenBatches = new Set<string>();
   const answersByRequestId = new Map<string, { status: number; body: unknown }>();
   const liveTokens = new Set<string>();
   let issued = 0;
@@ -290,6 +311,12 @@ export async function startPaypalFake(options: { webhookErrors?: boolean } = {})
       items: batch.items.map((item) => itemView(batch, item, false)),
       links: [{ href: `${PAYPAL_LINK_HOST}/v1/payments/payouts/${batch.id}`, rel: 'self', method: 'GET' }],
     };
+  }
+
+  function itemOf(payoutId: string): { batch: FakeBatch; item: FakeItem } {
+    const found = findItem(payoutId);
+    if (!found) throw new Error(`The PayPal fake made no payout item for ${payoutId}`);
+    return found;
   }
 
   function findItem(payoutId: string): { batch: FakeBatch; item: FakeItem } | undefined {
@@ -533,7 +560,7 @@ export async function startPaypalFake(options: { webhookErrors?: boolean } = {})
     const batchId = /^\/v1\/payments\/payouts\/([^/]+)$/.exec(path)?.[1];
     if (record.method === 'GET' && batchId) {
       const batch = batches.get(decodeURIComponent(batchId));
-      if (!batch)
+      if (!batch || hiddenBatches.has(batch.id))
         return send(
           response,
           404,
@@ -603,6 +630,45 @@ export async function startPaypalFake(options: { webhookErrors?: boolean } = {})
     },
     delayNextCreates(count, delayMs) {
       Object.assign(delay, { count, ms: delayMs });
+    },
+    addUnknownTransfer({ amount, currency, reference, createdAt }) {
+      const time = iso(createdAt ?? Date.now());
+      const batch: FakeBatch = {
+        id: paypalId(13),
+        ...(reference ? { senderBatchId: reference } : {}),
+        senderBatchHeader: reference ? { sender_batch_id: reference } : {},
+        timeCreated: time,
+        items: [
+          {
+            payoutItemId: paypalId(13),
+            transactionId: paypalId(17),
+            status: 'SUCCESS',
+            receiver: 'someone@example.com',
+            amount: { value: paypalValue(amount, currency), currency },
+            timeProcessed: time,
+          },
+        ],
+      };
+      batches.set(batch.id, batch);
+      return batch.id;
+    },
+    changeAmount(payoutId, amount) {
+      const { item } = itemOf(payoutId);
+      item.amount = { ...item.amount, value: paypalValue(amount, item.amount.currency) };
+    },
+    returnTransfer(payoutId) {
+      const { item } = itemOf(payoutId);
+      item.status = 'RETURNED';
+      item.errors = { name: 'RECEIVER_UNREGISTERED', message: REASONS.RECEIVER_UNREGISTERED as string };
+      item.timeProcessed = iso(Date.now());
+    },
+    setItemStatus(payoutId, status) {
+      const { item } = itemOf(payoutId);
+      item.status = status;
+      item.timeProcessed = iso(Date.now());
+    },
+    hideTransfer(payoutId) {
+      hiddenBatches.add(itemOf(payoutId).batch.id);
     },
     revokeTokens: () => liveTokens.clear(),
     tokensIssued: () => issued,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Connector } from '../connector.js';
 import type { PaypalCredentials } from './client.js';
 import { createPaypalProvider } from './provider.js';
+import { createPaypalStatement } from './statement.js';
 import { verifyPaypalWebhook } from './webhooks.js';
 
 export type { PaypalCredentials } from './client.js';
@@ -44,5 +45,6 @@ export const paypalConnector: Connector<PaypalCredentials> = {
   // and a webhook one or two. 5 a second, for every container together, stays under it.
   defaultRatePerSecond: 5,
   provider: createPaypalProvider,
+  statement: createPaypalStatement,
   verifyWebhook: verifyPaypalWebhook,
 };
