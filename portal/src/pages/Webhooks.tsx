@@ -45,7 +45,7 @@ const EVENT_GROUPS = [...new Set(EVENT_TYPES.map((type) => type.split('.')[0] as
 
 /** Events whose name alone does not say what happened. */
 const EVENT_WORDS: Readonly<Record<string, string>> = {
-  'payout.request_rejected': 'Request refused (an inbound event or a line of a payout file)',
+  'payout.request_rejected': 'Request refused (event or file)',
 };
 
 /** "payout.paid" → "Paid" inside its group; the whole name elsewhere ("Payout paid"). */
