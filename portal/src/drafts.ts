@@ -64,7 +64,8 @@ const DRAFT_PREFIX = 'payouts.draft.';
 
 interface Draft {
   email: string;
-  fields: { name: string; value: string; checked?: boolean }[];
+  /** Radio buttons and checkboxes also say which of the controls of their name they are. */
+  fields: { name: string; value: string; checked?: boolean; nth?: number }[];
 }
 
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -83,50 +84,62 @@ function controlsOf(form: HTMLFormElement): Control[] {
 }
 
 function fieldsOf(form: HTMLFormElement): Draft['fields'] {
-  return controlsOf(form).map((control) =>
-    control instanceof HTMLInputElement && (control.type === 'radio' || control.type === 'checkbox')
-      ? { name: control.name, value: control.value, checked: control.checked }
-      : { name: control.name, value: control.value },
-  );
+  const seen = new Map<string, number>();
+  return controlsOf(form).map((control) => {
+    const nth = seen.get(control.name) ?? 0;
+    seen.set(control.name, nth + 1);
+    return control instanceof HTMLInputElement && (control.type === 'radio' || control.type === 'checkbox')
+      ? { name: control.name, value: control.value, checked: control.checked, nth }
+      : { name: control.name, value: control.value };
+  });
 }
 
 /**
  * Puts a draft back as if typed: through the element's own value setter and an input/change event,
- * so React's controlled fields update their state too. Choosing a radio button or a select can bring
- * further fields (an IBAN after "Bank account"), so it fills in rounds until nothing new appears.
+ * so React's controlled fields update their state too. One field at a time, letting React render in
+ * between: a handler such as `setForm({ ...form, amount })` reads the state of the last render, so
+ * two events in one go would keep only the second. Choosing a radio button or a select can bring
+ * further fields (an IBAN after "Bank account"), so it goes round until nothing new appears.
  */
 async function restoreDraft(form: HTMLFormElement, key: string): Promise<void> {
   const raw = sessionStorage.getItem(key);
   const draft = raw ? (JSON.parse(raw) as Draft) : undefined;
   if (!draft || draft.email !== storedSession()?.email) return;
+  // A timer, not a frame: it also runs in a hidden tab.
+  const rendered = () => new Promise((resolve) => setTimeout(resolve, 20));
   const done = new Set<number>();
   for (let round = 0; round < 5 && done.size < draft.fields.length; round++) {
-    draft.fields.forEach((field, index) => {
-      if (done.has(index)) return;
-      const control = controlsOf(form).find(
-        (candidate) =>
-          candidate.name === field.name &&
-          (field.checked === undefined || (candidate as HTMLInputElement).value === field.value),
-      );
-      if (!control) return;
+    for (const [index, field] of draft.fields.entries()) {
+      if (done.has(index) || !form.isConnected) continue;
+      // A radio button without a value of its own ("on") is known by its place among its name's.
+      const named = controlsOf(form).filter((candidate) => candidate.name === field.name);
+      const control =
+        field.checked === undefined
+          ? named[0]
+          : field.value === 'on'
+            ? named[field.nth ?? 0]
+            : named.find((candidate) => candidate.value === field.value);
+      if (!control) continue;
       done.add(index);
-      fill(control, field);
-    });
-    // Lets React render what the last round chose (a timer, not a frame: it also runs in a hidden tab).
-    await new Promise((resolve) => setTimeout(resolve, 50));
+      if (fill(control, field)) await rendered();
+    }
+    await rendered();
   }
 }
 
-function fill(control: Control, field: Draft['fields'][number]): void {
+/** Sets one control as the draft has it; whether it changed anything. */
+function fill(control: Control, field: Draft['fields'][number]): boolean {
   if (control instanceof HTMLInputElement && field.checked !== undefined) {
     // A click, as a person would: React's onChange runs (a radio button is only ever chosen).
-    if (control.checked !== field.checked && (field.checked || control.type === 'checkbox')) control.click();
-    return;
+    if (control.checked === field.checked || (!field.checked && control.type === 'radio')) return false;
+    control.click();
+    return true;
   }
-  if (control.value === field.value) return;
+  if (control.value === field.value) return false;
   const prototype = Object.getPrototypeOf(control) as object;
   Object.getOwnPropertyDescriptor(prototype, 'value')?.set?.call(control, field.value);
   control.dispatchEvent(
     new Event(control instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }),
   );
+  return true;
 }
