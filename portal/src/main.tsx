@@ -17,6 +17,7 @@ import { Allowed } from './pages/NotAllowed';
 import { PayoutDetailPage } from './pages/PayoutDetail';
 import { PayoutRailsPage } from './pages/PayoutRails';
 import { PayoutsPage } from './pages/Payouts';
+import { ReconciliationPage, ReconciliationRunPage } from './pages/Reconciliation';
 import { ReportsPage } from './pages/Reports';
 import { RequesterNotices } from './pages/RequesterNotices';
 import { CriteriaReadOnlyPage, SettingsPage } from './pages/Settings';
@@ -47,6 +48,7 @@ const NAV: { to: string; label: string; permission: string; group?: 'workspace' 
   { to: '/batches', label: 'Batches', permission: 'payouts.read' },
   { to: '/approvals', label: 'Approvals', permission: 'payouts.approve' },
   { to: '/reports', label: 'Reports', permission: 'reports.manage' },
+  { to: '/reconciliation', label: 'Reconciliation', permission: 'reconciliation.manage' },
   { to: '/audit-log', label: 'Audit log', permission: 'audit.read' },
   { to: '/team', label: 'Team', permission: 'members.read', group: 'workspace' },
   { to: '/api-keys', label: 'API keys', permission: 'api_keys.manage', group: 'workspace' },
@@ -338,6 +340,32 @@ function Shell() {
                 doing="request and download reports"
               >
                 <ReportsPage />
+              </Allowed>
+            }
+          />
+          <Route
+            path="/reconciliation"
+            element={
+              <Allowed
+                me={me.data}
+                action="reconciliation.manage"
+                title="Reconciliation"
+                doing="reconcile payouts with the providers"
+              >
+                <ReconciliationPage />
+              </Allowed>
+            }
+          />
+          <Route
+            path="/reconciliation/:id"
+            element={
+              <Allowed
+                me={me.data}
+                action="reconciliation.manage"
+                title="Reconciliation run"
+                doing="reconcile payouts with the providers"
+              >
+                <ReconciliationRunPage />
               </Allowed>
             }
           />

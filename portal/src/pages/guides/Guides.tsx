@@ -285,6 +285,19 @@ const GUIDES: Readonly<Record<GuideId, () => ReactNode>> = {
           a totals file sums them per currency and status.
         </p>
       </Section>
+      <Section id="reconciling" title="Reconciling a day">
+        <p>
+          Every night each payout rail's previous day is compared with the provider's own record of it; on{' '}
+          <Link to="/reconciliation">the page that compares a day</Link> you can run any UTC day again. A run
+          lists the differences first: <em>Amount differs</em> (the worst: look at both amounts),{' '}
+          <em>Status differs</em>, <em>Missing at provider</em> (we say it was paid; the provider has no such
+          transfer) and <em>Unknown at provider</em> (money moved for no payout of ours: ask who else uses the
+          account). <em>In flight</em> items are checked again the next day. Compare the totals of both sides
+          per currency, open each difference, settle it with the provider or your bank, then resolve it with a
+          note saying what you checked and what was done. Resolving never changes a payout; the note, your
+          name and the time stay with the run and in the audit log.
+        </p>
+      </Section>
       <Section id="audit" title="The audit log">
         <p>
           The <Link to="/audit-log">Audit log</Link> records every action of a person or an API key: who,
