@@ -15,10 +15,10 @@ const RUN_ID = /^rr_[0-9A-Z]{26}$/;
 const utcDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day as YYYY-MM-DD (a UTC day)')
-  .refine(
-    (day) => new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
-    'is not a day of the calendar',
-  );
+  .refine((day) => {
+    const time = Date.parse(`${day}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(day);
+  }, 'is not a day of the calendar');
 
 export const createReconciliationRunBody = z
   .strictObject({
