@@ -84,11 +84,12 @@ export const listPayoutsQuery = z
         'Exactly the customer reference of a portal payout (or `metadata.customer_reference`), case-sensitive',
     }),
     reference_prefix: reference.optional().meta({ description: 'The reference starts with this' }),
-    amount: z.coerce
-      .number('must be an amount in minor units, such as 1050 for EUR 10.50')
-      .int('must be an integer amount in minor units, such as 1050 for EUR 10.50')
-      .min(1, 'must be more than zero')
-      .max(MAX_AMOUNT_MINOR)
+    // Digits only: "25.00" is refused rather than read as 25 minor units (EUR 0.25).
+    amount: z
+      .string()
+      .regex(/^\d{1,13}$/, 'must be a whole number of minor units, such as 1050 for EUR 10.50')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'must be more than zero').max(MAX_AMOUNT_MINOR))
       .optional()
       .meta({ description: 'Exact amount in minor units; needs `currency`' }),
     currency: currencyCode.optional(),

@@ -161,7 +161,7 @@ describe('searching payouts (portal API)', () => {
     ];
     for (const [query, param] of cases) {
       const response = await support.request('GET', `/payouts?${query.replace(' ', '%20')}`);
-      expect({ query, status: response.status, param: response.body.error.param }).toEqual({
+      expect({ query, status: response.status, param: response.body?.error?.param }).toEqual({
         query,
         status: 400,
         param,

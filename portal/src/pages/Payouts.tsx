@@ -240,7 +240,9 @@ export function PayoutsPage({ me }: { me: Me }) {
           <button
             type="button"
             className="secondary"
-            onClick={() => {
+            onClick={(event) => {
+              // The fields empty at once (the form is rebuilt only when the search in force changes).
+              event.currentTarget.form?.reset();
               setProblems({});
               pages.reset();
               setParams(new URLSearchParams());
