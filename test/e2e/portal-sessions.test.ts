@@ -212,7 +212,7 @@ describe('portal sessions in the browser', () => {
     );
   });
 
-  it('signs a deactivated member out of their open tabs, saying their access was removed', async () => {
+  it('follows a role change in the open tab, and signs a deactivated member out of every tab', async () => {
     await first.reload();
     await signInHere(first);
     await first.getByRole('heading', { name: 'Payouts', exact: true }).waitFor();
@@ -225,6 +225,16 @@ describe('portal sessions in the browser', () => {
     const rita = (await admin.request('GET', '/members')).body.data.find(
       (member: { email: string }) => member.email === REQUESTER,
     );
+
+    // A role change reaches the open tab's menu without a reload (`/me` is read again on focus).
+    const newPayoutLink = first.getByRole('navigation', { name: 'Main' }).getByRole('link', {
+      name: 'New manual payout',
+    });
+    expect(await newPayoutLink.count()).toBe(1);
+    const demoted = await admin.request('PATCH', `/members/${rita.id}`, { body: { roles: ['viewer'] } });
+    await returnToTab(first);
+    expect(demoted.status).toBe(200);
+    await expect.poll(() => newPayoutLink.count(), { timeout: 10_000 }).toBe(0);
 
     const deactivated = await admin.request('PATCH', `/members/${rita.id}`, {
       body: { status: 'deactivated' },
