@@ -12,8 +12,10 @@ export function reportsFromEnvironment(
   shared: { adapters?: ReturnType<typeof createDynamoAdapters>; s3?: S3Client } = {},
 ) {
   const config = loadConfig();
+  const adapters = shared.adapters ?? createDynamoAdapters(config);
   return reportsUseCase({
-    ...(shared.adapters ?? createDynamoAdapters(config)),
+    ...adapters,
+    marks: adapters.reconciliation,
     files: createS3ReportFiles({ bucket: binding(config, 'PAYOUTS_REPORTS_BUCKET'), client: shared.s3 }),
   });
 }

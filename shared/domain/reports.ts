@@ -71,6 +71,9 @@ export const REPORT_COLUMNS = [
   // Added at the end (2026-12): readers that take columns by position keep working.
   'customer_reference',
   'attachment',
+  // The payout's latest reconciliation against its provider (issue 20): outcome and when.
+  'reconciliation_status',
+  'reconciled_at',
 ] as const;
 
 /**
@@ -96,7 +99,11 @@ function maskedDestination(payout: Payout): string {
 }
 
 /** The report row of one payout (amount as a decimal string with the currency's exponent). */
-export function reportRow(payout: Payout, apiKeyNames: ReadonlyMap<string, string> = new Map()): string {
+export function reportRow(
+  payout: Payout,
+  apiKeyNames: ReadonlyMap<string, string> = new Map(),
+  reconciliation?: { outcome: string; at: string },
+): string {
   const history = payout.history ?? [];
   const requestedBy = payout.manual?.requestedBy ?? history[0]?.actor;
   const ended = history.findLast((entry) => entry.status === 'canceled');
@@ -127,6 +134,8 @@ export function reportRow(payout: Payout, apiKeyNames: ReadonlyMap<string, strin
     maskedDestination(payout),
     customerReferenceOf(payout),
     payout.manual?.attachment?.filename,
+    reconciliation?.outcome,
+    reconciliation?.at,
   ]);
 }
 

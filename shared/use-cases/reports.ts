@@ -2,6 +2,7 @@ import { type Caller, SYSTEM, stampFor } from '../domain/audit.js';
 import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { safeTotal } from '../domain/money.js';
+import type { Payout } from '../domain/payout.js';
 import {
   csvLine,
   REPORT_COLUMNS,
@@ -12,6 +13,7 @@ import {
   totalsCollector,
 } from '../domain/reports.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
+import type { ReconciliationStore } from '../ports/reconciliation.js';
 import type { ReportFiles, ReportStore } from '../ports/report-store.js';
 import type { TenantRepository } from '../ports/tenant-repository.js';
 
@@ -69,6 +71,8 @@ export function reportsUseCase(deps: {
   payouts: PayoutRepository;
   tenants: Pick<TenantRepository, 'listApiKeys'>;
   files: ReportFiles;
+  /** Each payout's latest reconciliation outcome (the report's reconciliation columns). */
+  marks?: Pick<ReconciliationStore, 'marksOf'>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -192,17 +196,27 @@ export function reportsUseCase(deps: {
       const payouts = deps.payouts;
       async function* csv() {
         yield `\uFEFF${csvLine(REPORT_COLUMNS)}`;
-        let chunk = '';
+        // Rows go out in groups: one BatchGet of the group's reconciliation marks (issue 20).
+        let group: Payout[] = [];
+        const rowsOf = async (batch: Payout[]) => {
+          const marks = deps.marks
+            ? await deps.marks.marksOf(
+                tenantId,
+                batch.map((payout) => payout.id),
+              )
+            : new Map();
+          return batch.map((payout) => reportRow(payout, apiKeyNames, marks.get(payout.id))).join('');
+        };
         for await (const payout of payouts.stream(tenantId, filters)) {
           rows += 1;
           totals.add(payout);
-          chunk += reportRow(payout, apiKeyNames);
-          if (chunk.length > 64 * 1024) {
-            yield chunk;
-            chunk = '';
+          group.push(payout);
+          if (group.length === 500) {
+            yield await rowsOf(group);
+            group = [];
           }
         }
-        if (chunk) yield chunk;
+        if (group.length > 0) yield await rowsOf(group);
       }
       await deps.files.upload(report.fileKey, csv(), 'text/csv; charset=utf-8');
       const result = totals.result();

@@ -202,7 +202,8 @@ describe('the payout report', () => {
     const text = (await (await fetch(report.download_url)).text()).replace(/^\uFEFF/, '');
 
     const header = text.slice(0, text.indexOf('\r\n')).split(',');
-    expect(header.slice(-3)).toEqual(['destination', 'customer_reference', 'attachment']);
+    expect(header.slice(-5, -2)).toEqual(['destination', 'customer_reference', 'attachment']);
+    expect(header.slice(-2)).toEqual(['reconciliation_status', 'reconciled_at']);
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows.find((row) => row.payout_id === ids.ibanCredit)).toMatchObject({
       customer_reference: 'CUST-1001',

@@ -1,4 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
@@ -25,6 +26,12 @@ async function payTo(email: string, amount = 2500) {
   );
   expect(created.status).toBe(201);
   return final(created.body.id);
+}
+
+async function csvAt(url: string) {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return parse((await response.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
 }
 
 async function completed(runId: string) {
@@ -177,6 +184,28 @@ describe('reconciliation against the sandbox ledger', () => {
     );
     const completedEvent = events.find((event) => event.type === 'reconciliation_run.completed');
     expect(completedEvent.data.object).toMatchObject({ id: run.id, counts: run.counts });
+
+    // The run's items as CSV (written before it said completed), and the payout report's new columns.
+    const items = await csvAt(run.items_csv_url);
+    expect(items.map((row) => row.outcome)).toEqual(all.data.map((item: any) => item.outcome));
+    expect(items[0]).toMatchObject({
+      item_id: wrongAmount.id,
+      platform_amount: '10.00',
+      provider_amount: '10.01',
+      platform_currency: 'EUR',
+    });
+    const report = await ctx.tenant.request('POST', '/v1/reports', {
+      body: { created_gte: `${today}T00:00:00Z`, created_lt: new Date(Date.now() + 60_000).toISOString() },
+    });
+    const ready = await eventually(
+      async () => (await ctx.tenant.request('GET', `/v1/reports/${report.body.id}`)).body,
+      (candidate) => candidate.status === 'ready' || candidate.status === 'failed',
+    );
+    const rows = await csvAt(ready.download_url);
+    const rowOf = (id: string) => rows.find((row) => row.payout_id === id);
+    expect(rowOf(wrongAmount.id)).toMatchObject({ reconciliation_status: 'amount_mismatch' });
+    expect(rowOf(matched.id)).toMatchObject({ reconciliation_status: 'matched' });
+    expect(rowOf(missing.id)?.reconciled_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
     // Re-running the day is a new run, never a silent replacement.
     const rerun = await ctx.tenant.request('POST', '/v1/reconciliation-runs', {
