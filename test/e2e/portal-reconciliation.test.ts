@@ -125,7 +125,9 @@ describe('reconciliation in the Business Portal (issue 20)', () => {
       'Ours: 3 paid, EUR 42.00 — Provider: 3 paid, EUR 134.01',
     ]);
     const csv = await page.getByRole('link', { name: 'Download items (CSV)' }).getAttribute('href');
-    expect(csv).toBeTruthy();
+    const file = await fetch(csv ?? '');
+    expect(file.status).toBe(200);
+    expect((await file.text()).split('\n').filter(Boolean)).toHaveLength(5);
     const items = page.locator('.recon-items tbody tr');
     await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(4);
     expect(await items.locator('td:first-child').allTextContents()).toEqual([
