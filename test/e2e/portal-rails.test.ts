@@ -189,7 +189,8 @@ describe('the Payout rails page in Chromium', () => {
     await signIn(page, 'rita@rails.test');
     expect(await page.getByRole('link', { name: 'Payout rails' }).count()).toBe(0);
     await page.goto(`${platform.url}/payout-rails`);
-    expect(await page.getByRole('alert').textContent()).toContain('Your roles (requester) do not allow this');
+    // A page that says which role would let them, instead of the form.
+    await page.getByText('You need the Admin role to').waitFor();
     expect(await page.locator('input[type="password"]').count()).toBe(0);
 
     const before = (await admin.request('GET', '/payout-rails')).body;

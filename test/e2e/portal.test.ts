@@ -445,8 +445,10 @@ describe('the Business Portal in Chromium', () => {
     await page.getByRole('link', { name: 'Team' }).click();
     const row = page.locator('tr', { hasText: email });
     await expect.poll(() => row.textContent()).toContain('On since');
-    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByRole('button', { name: 'Reset two-step verification of Otto Onboarding' }).click();
+    // Asked first, in the page's own dialog.
+    const confirm = page.getByRole('dialog', { name: 'Reset two-step verification of Otto Onboarding?' });
+    await confirm.getByRole('button', { name: 'Reset two-step verification' }).click();
     await expect.poll(() => row.textContent()).not.toContain('On since');
     expect(await row.locator('td').nth(3).textContent()).toBe('Off');
     await snap(page, 'team-two-step-reset');
