@@ -6,6 +6,18 @@ import { errorBody, idempotencyKey } from './common.js';
 import { eventIdParams, eventList, eventResource, listEventsQuery } from './events.js';
 import { createPayoutBody } from './payout-request.js';
 import { listPayoutsQuery, payoutIdParams, payoutList, payoutResource } from './payouts.js';
+import {
+  createReconciliationRunBody,
+  listReconciliationItemsQuery,
+  listReconciliationRunsQuery,
+  reconciliationItemList,
+  reconciliationItemParams,
+  reconciliationItemResource,
+  reconciliationRunList,
+  reconciliationRunParams,
+  reconciliationRunResource,
+  resolveReconciliationItemBody,
+} from './reconciliation.js';
 import { createReportBody, listReportsQuery, reportIdParams, reportList, reportResource } from './reports.js';
 import {
   createWebhookEndpointBody,
@@ -201,6 +213,57 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       '200': { description: 'The report', ...json(reportResource) },
       ...authErrors,
       '404': error('No such report'),
+    },
+  },
+  'POST /v1/reconciliation-runs': {
+    operationId: 'createReconciliationRun',
+    summary: 'Reconcile one rail and one UTC day against the provider’s own records (asynchronous)',
+    requestBody: json(createReconciliationRunBody),
+    responses: {
+      '202': {
+        description: 'Accepted: poll the run until `status` is `completed`',
+        ...json(reconciliationRunResource),
+      },
+      '400': error('A rail the tenant has not set up names `connector`; a bad or future day names `date`'),
+      ...authErrors,
+    },
+  },
+  'GET /v1/reconciliation-runs': {
+    operationId: 'listReconciliationRuns',
+    summary: 'List reconciliation runs, newest first',
+    requestParams: { query: listReconciliationRunsQuery },
+    responses: { '200': { description: 'A page of runs', ...json(reconciliationRunList) }, ...authErrors },
+  },
+  'GET /v1/reconciliation-runs/{id}': {
+    operationId: 'getReconciliationRun',
+    summary: 'Retrieve a run: counts per outcome, totals per currency on both sides, the items CSV link',
+    requestParams: { path: reconciliationRunParams },
+    responses: {
+      '200': { description: 'The run', ...json(reconciliationRunResource) },
+      ...authErrors,
+      '404': error('No such run'),
+    },
+  },
+  'GET /v1/reconciliation-runs/{id}/items': {
+    operationId: 'listReconciliationItems',
+    summary: 'A run’s items, differences first; `outcome` narrows to one',
+    requestParams: { path: reconciliationRunParams, query: listReconciliationItemsQuery },
+    responses: {
+      '200': { description: 'A page of items', ...json(reconciliationItemList) },
+      ...authErrors,
+      '404': error('No such run'),
+    },
+  },
+  'POST /v1/reconciliation-runs/{id}/items/{item_id}/resolve': {
+    operationId: 'resolveReconciliationItem',
+    summary: 'Resolve a difference with a note (who and why kept, audited); never changes a payout',
+    requestParams: { path: reconciliationItemParams },
+    requestBody: json(resolveReconciliationItemBody),
+    responses: {
+      '200': { description: 'The item with its resolution', ...json(reconciliationItemResource) },
+      '400': error('No note, or the difference is already resolved (names `note`)'),
+      ...authErrors,
+      '404': error('No such run or difference'),
     },
   },
   'POST /v1/webhook-endpoints': {

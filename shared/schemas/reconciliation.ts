@@ -136,6 +136,12 @@ export const reconciliationRunResource = z
       .meta({ description: 'Per currency, the money that went out and stayed out (paid), on each side' }),
     progress: z.object({ provider_records: z.int(), payouts: z.int() }),
     failure: z.string().nullable(),
+    items_csv_url: z
+      .string()
+      .optional()
+      .meta({
+        description: 'Presigned GET of the items CSV, valid 5 minutes (a completed run, retrieved by id)',
+      }),
     created_at: timestamp,
     completed_at: timestamp.nullable(),
   })
