@@ -2,11 +2,11 @@
  * The reconciliation worker alone in its own process (what a Lambda instance holds), for
  * `npm run bench:reconcile`: works one run and prints its figures as JSON, peak RSS included.
  */
-import { reconciliationFromEnvironment } from '../shared/adapters/reconciliation-wiring.js';
+import { reconciliationWorkerFromEnvironment } from '../shared/adapters/reconciliation-worker-wiring.js';
 
 const [tenantId, runId] = process.argv.slice(2) as [string, string];
 const started = performance.now();
-const run = await reconciliationFromEnvironment({ statements: true }).run(tenantId, runId);
+const run = await reconciliationWorkerFromEnvironment().run(tenantId, runId);
 const seconds = (performance.now() - started) / 1000;
 // maxRSS is in kilobytes: the process's peak resident memory.
 console.log(

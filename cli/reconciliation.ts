@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { reconciliationFromEnvironment } from '../shared/adapters/reconciliation-wiring.js';
-import { addSandboxLedgerEntry } from '../shared/adapters/sandbox-provider.js';
+import { addSandboxLedgerEntry } from '../shared/adapters/sandbox-statement.js';
 import { loadConfig } from '../shared/config.js';
 import { SYSTEM } from '../shared/domain/audit.js';
 import { isConnectorName } from '../shared/domain/connectors.js';

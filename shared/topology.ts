@@ -3,6 +3,9 @@
  * rules and state machines. The CDK stack (infra/) and the local runtime (local/) are both built from
  * these entries, so what runs on a laptop is what deploys. Pure data: no CDK or SDK imports.
  */
+import { EXECUTOR_RESERVED_CONCURRENCY } from './execution-limits.js';
+
+export { EXECUTOR_RESERVED_CONCURRENCY };
 
 export interface FunctionSpec {
   /** Folder under functions/ holding `handler.ts`; also the function's logical name. */
@@ -155,7 +158,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     changesVisibilityOf: ['execution'],
     timeoutSeconds: 20,
     // Twice the execution queue's maxConcurrency: room for the outbox sweeper's and retries' work.
-    reservedConcurrency: 10,
+    reservedConcurrency: EXECUTOR_RESERVED_CONCURRENCY,
   },
   ...webhookApiFunctions(),
   {

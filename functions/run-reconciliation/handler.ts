@@ -1,9 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
-import { reconciliationFromEnvironment } from '../../shared/adapters/reconciliation-wiring.js';
+import { reconciliationWorkerFromEnvironment } from '../../shared/adapters/reconciliation-worker-wiring.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 
-const reconciliation = reconciliationFromEnvironment({ statements: true });
+const reconciliation = reconciliationWorkerFromEnvironment();
 /**
  * Attempts before the run is marked failed. A provider outage lasts hours: the queue's backoff spreads
  * the three attempts over them, and a failed run says why (finance requests it again).

@@ -1,11 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config } from '../config.js';
-import type { Connector, ConnectorRuntime } from '../connectors/connector.js';
+import type { ConnectorRuntime } from '../connectors/connector.js';
+import type { ConnectorProfile } from '../connectors/profiles.js';
 import { createTokenBucket, type RequestLimiter, rateForContainers } from '../connectors/token-bucket.js';
 import type { ConnectorName } from '../domain/connectors.js';
 import type { Payout } from '../domain/payout.js';
+import { EXECUTOR_RESERVED_CONCURRENCY } from '../execution-limits.js';
 import type { PayoutProvider } from '../ports/payout-provider.js';
-import { FUNCTIONS } from '../topology.js';
 import { type ConnectorRegistry, openCredentials } from '../use-cases/connectors.js';
 import {
   ConnectorAccountChangedError,
@@ -17,8 +18,7 @@ import { createKmsSecretSealer } from './kms-secret-sealer.js';
 import { SimulatedCrashError } from './sandbox-provider.js';
 
 /** How many executor containers may call a provider at once: each gets its share of the provider's rate. */
-const EXECUTOR_CONTAINERS =
-  FUNCTIONS.find((spec) => spec.name === 'execute-payout')?.reservedConcurrency ?? 1;
+const EXECUTOR_CONTAINERS = EXECUTOR_RESERVED_CONCURRENCY;
 
 /**
  * How each connector reaches its provider in this deployment: the provider's test or live host (as the
@@ -28,13 +28,13 @@ const EXECUTOR_CONTAINERS =
  */
 export function connectorRuntimes(
   config: Pick<Config, 'PAYOUTS_CONNECTOR_BASE_URLS' | 'PAYOUTS_CONNECTOR_TIMEOUT_MS'>,
-  registry: ConnectorRegistry,
+  registry: Readonly<Partial<Record<ConnectorName, ConnectorProfile>>>,
   options: { containers?: number; fetch?: typeof fetch } = {},
 ) {
   const limiters = new Map<string, RequestLimiter>();
   /** `tenantId`: each tenant's provider account has its own rate (one tenant's backlog never starves another's). */
   return function runtimeFor(name: ConnectorName, mode: 'test' | 'live', tenantId = ''): ConnectorRuntime {
-    const connector = registry[name] as Connector;
+    const connector = registry[name] as ConnectorProfile;
     let limiter = limiters.get(`${name}/${tenantId}`);
     if (!limiter) {
       limiter = createTokenBucket({

@@ -2,7 +2,6 @@ import type * as z from 'zod';
 import type { TransferOutcome } from '../domain/execution.js';
 import type { Destination } from '../domain/payout.js';
 import type { ConnectorProvider } from '../ports/payout-provider.js';
-import type { ProviderStatement } from '../ports/reconciliation.js';
 import type { RequestLimiter } from './token-bucket.js';
 
 /** How a connector reaches its provider: the only things that differ between tests, test mode and live. */
@@ -75,11 +74,7 @@ export interface Connector<Credentials extends Record<string, string> = Record<s
   /** Requests per second the provider allows by default (the token bucket's rate, all containers together). */
   readonly defaultRatePerSecond: number;
   provider(credentials: Credentials, runtime: ConnectorRuntime): ConnectorProvider;
-  /**
-   * The provider's own records of the tenant's account, for reconciliation (D71): a day's statement
-   * page by page, and a lookup of one payout's transfer by the keys the connector sent.
-   */
-  statement?(credentials: Credentials, runtime: ConnectorRuntime): ProviderStatement;
+
   /**
    * Verifies the webhook's signature with the tenant's credentials and reads the transfer updates it
    * carries. Throws WebhookVerificationError for a bad, missing or stale signature (nothing changes).

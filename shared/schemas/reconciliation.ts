@@ -1,13 +1,9 @@
 import * as z from 'zod';
 import { CONNECTOR_NAMES } from '../domain/catalog.js';
-import { safeTotal } from '../domain/money.js';
-import {
-  DIFFERENCES,
-  RECONCILIATION_OUTCOMES,
-  type ReconciliationItem,
-  type ReconciliationRun,
-} from '../domain/reconciliation.js';
+import { RECONCILIATION_OUTCOMES } from '../domain/reconciliation.js';
 import { timestamp } from './common.js';
+
+export { toItemResource, toRunResource } from './reconciliation-resource.js';
 
 const RUN_ID = /^rr_[0-9A-Z]{26}$/;
 
@@ -57,63 +53,6 @@ export const resolveReconciliationItemBody = z
   })
   .meta({ id: 'ResolveReconciliationItemRequest' });
 
-const decimal = (amount: string) => ({ amount: safeTotal(BigInt(amount)), amount_decimal: amount });
-
-export function toRunResource(run: ReconciliationRun) {
-  return {
-    id: run.id,
-    object: 'reconciliation_run' as const,
-    status: run.status === 'pending' ? ('running' as const) : run.status,
-    connector: run.connector,
-    date: run.date,
-    trigger: run.trigger,
-    requested_by: run.requestedBy,
-    counts: run.counts,
-    differences: run.counts
-      ? DIFFERENCES.reduce((sum, outcome) => sum + (run.counts?.[outcome] ?? 0), 0)
-      : null,
-    totals:
-      run.totals?.map((total) => ({
-        currency: total.currency,
-        platform: { count: total.platform.count, ...decimal(total.platform.amount) },
-        provider: { count: total.provider.count, ...decimal(total.provider.amount) },
-      })) ?? null,
-    progress: { provider_records: run.progress.providerRecords, payouts: run.progress.payouts },
-    failure: run.failure,
-    created_at: run.createdAt,
-    completed_at: run.completedAt,
-  };
-}
-
-export function toItemResource(item: ReconciliationItem) {
-  return {
-    id: item.key,
-    object: 'reconciliation_item' as const,
-    run_id: item.runId,
-    outcome: item.outcome,
-    payout_id: item.platform?.payoutId ?? null,
-    provider_reference: item.provider?.providerReference ?? item.platform?.providerReference ?? null,
-    platform: item.platform && {
-      reference: item.platform.reference,
-      amount: item.platform.amount,
-      currency: item.platform.currency,
-      status: item.platform.status,
-    },
-    provider: item.provider && {
-      amount: item.provider.amount,
-      currency: item.provider.currency,
-      status: item.provider.status,
-      created_at: item.provider.createdAt,
-      found_by: item.provider.foundBy,
-    },
-    resolution: item.resolution && {
-      resolved_by: item.resolution.by,
-      note: item.resolution.note,
-      resolved_at: item.resolution.at,
-    },
-  };
-}
-
 const side = z.object({ count: z.int(), amount: z.int().nullable(), amount_decimal: z.string() });
 
 export const reconciliationRunResource = z
@@ -136,12 +75,9 @@ export const reconciliationRunResource = z
       .meta({ description: 'Per currency, the money that went out and stayed out (paid), on each side' }),
     progress: z.object({ provider_records: z.int(), payouts: z.int() }),
     failure: z.string().nullable(),
-    items_csv_url: z
-      .string()
-      .optional()
-      .meta({
-        description: 'Presigned GET of the items CSV, valid 5 minutes (a completed run, retrieved by id)',
-      }),
+    items_csv_url: z.string().optional().meta({
+      description: 'Presigned GET of the items CSV, valid 5 minutes (a completed run, retrieved by id)',
+    }),
     created_at: timestamp,
     completed_at: timestamp.nullable(),
   })

@@ -22,7 +22,7 @@ import { csvLine } from '../domain/reports.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import type { LookedUpTransfer, ReconciliationStore, StatementResolver } from '../ports/reconciliation.js';
 import type { ReportFiles } from '../ports/report-store.js';
-import { toItemResource, toRunResource } from '../schemas/reconciliation.js';
+import { toItemResource, toRunResource } from '../schemas/reconciliation-resource.js';
 
 /** A provider record as the provider's side of an item. */
 const providerSideOf = (record: ProviderRecord): ProviderSide => ({

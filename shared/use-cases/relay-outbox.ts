@@ -12,7 +12,7 @@ import type { InboundRejection } from '../ports/inbound-store.js';
 import type { AuditLog } from '../ports/team-store.js';
 import { toBatchResource } from '../schemas/batches.js';
 import { toPayoutResource } from '../schemas/payouts.js';
-import { toRunResource } from '../schemas/reconciliation.js';
+import { toRunResource } from '../schemas/reconciliation-resource.js';
 import { toEndpointResource } from '../schemas/webhooks.js';
 import type { PayoutBatches } from './payout-batches.js';
 

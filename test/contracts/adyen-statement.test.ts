@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adyenConnector } from '../../shared/connectors/adyen/index.js';
 import type { ConnectorRuntime } from '../../shared/connectors/connector.js';
+import { STATEMENTS } from '../../shared/connectors/statements.js';
 import { createTokenBucket } from '../../shared/connectors/token-bucket.js';
 import type { TransferRequest } from '../../shared/ports/payout-provider.js';
 import { type AdyenFake, startAdyenFake } from './adyen-fake.js';
@@ -24,8 +25,7 @@ afterAll(async () => {
 
 const credentials = () => adyenConnector.credentials.parse(fake.credentials);
 const statement = () => {
-  if (!adyenConnector.statement) throw new Error('the Adyen connector has no statement');
-  return adyenConnector.statement(credentials(), runtime);
+  return STATEMENTS.adyen(credentials(), runtime);
 };
 
 function transferRequest(overrides: Partial<TransferRequest> = {}): TransferRequest {

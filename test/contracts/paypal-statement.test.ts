@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorRuntime } from '../../shared/connectors/connector.js';
 import { paypalConnector } from '../../shared/connectors/paypal/index.js';
+import { STATEMENTS } from '../../shared/connectors/statements.js';
 import { createTokenBucket } from '../../shared/connectors/token-bucket.js';
 import type { PayoutStatus } from '../../shared/domain/payout.js';
 import type { TransferRequest } from '../../shared/ports/payout-provider.js';
@@ -22,8 +23,7 @@ afterAll(async () => {
 
 const credentials = () => paypalConnector.credentials.parse(fake.credentials);
 const statement = () => {
-  if (!paypalConnector.statement) throw new Error('the PayPal connector has no statement');
-  return paypalConnector.statement(credentials(), runtime);
+  return STATEMENTS.paypal(credentials(), runtime);
 };
 
 function transferRequest(

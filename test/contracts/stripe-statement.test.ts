@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorRuntime } from '../../shared/connectors/connector.js';
+import { STATEMENTS } from '../../shared/connectors/statements.js';
 import { stripeConnector } from '../../shared/connectors/stripe/index.js';
 import { createTokenBucket } from '../../shared/connectors/token-bucket.js';
 import type { TransferRequest } from '../../shared/ports/payout-provider.js';
@@ -23,8 +24,7 @@ function runtime(): ConnectorRuntime {
 
 const credentials = () => stripeConnector.credentials.parse(fake.credentials);
 const statement = () => {
-  if (!stripeConnector.statement) throw new Error('the Stripe connector has no statement');
-  return stripeConnector.statement(credentials(), runtime());
+  return STATEMENTS.stripe(credentials(), runtime());
 };
 
 function transferRequest(overrides: Partial<TransferRequest> = {}): TransferRequest {

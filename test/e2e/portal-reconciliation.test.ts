@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortalIfStale } from '../../local/build-portal.js';
 import { localDynamoClient } from '../../local/dynamodb-local.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
-import { addSandboxLedgerEntry } from '../../shared/adapters/sandbox-provider.js';
+import { addSandboxLedgerEntry } from '../../shared/adapters/sandbox-statement.js';
 import { launchChromium } from '../helpers/browser.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 import { signIn as apiSignIn, type PortalClient, portalClient, seedTestMember } from '../helpers/portal.js';

@@ -146,7 +146,7 @@ describe('webhook signing secrets', () => {
 });
 
 describe('connector credentials', () => {
-  it('have a key of their own: only the provider callers decrypt, only the Payout rails page also encrypts', () => {
+  it('have a key of their own: only the provider callers (executor, provider webhooks, reconciliation) decrypt, only the Payout rails page also encrypts', () => {
     const key = stack.getLogicalId(stack.connectorSecrets.key.node.defaultChild as any);
     const webhookKey = stack.getLogicalId(stack.webhookSecrets.key.node.defaultChild as any);
     const kmsActionsOf = (name: string, logicalId = key) => {
@@ -158,8 +158,15 @@ describe('connector credentials', () => {
         .sort();
     };
     const users = [...stack.api.functions.keys()].filter((name) => kmsActionsOf(name).length > 0).sort();
-    expect(users).toEqual(['execute-payout', 'portal-rails', 'receive-provider-webhook']);
+    expect(users).toEqual([
+      'execute-payout',
+      'portal-rails',
+      'receive-provider-webhook',
+      'run-reconciliation',
+    ]);
     expect(kmsActionsOf('execute-payout')).toEqual(['kms:Decrypt']);
+    // Reconciliation reads the provider's statement with the tenant's credentials: opens, never seals.
+    expect(kmsActionsOf('run-reconciliation')).toEqual(['kms:Decrypt']);
     expect(kmsActionsOf('receive-provider-webhook')).toEqual(['kms:Decrypt']);
     expect(kmsActionsOf('portal-rails')).toEqual(['kms:Decrypt', 'kms:Encrypt']);
     // The function that signs webhooks cannot open a provider key, and the other way round.

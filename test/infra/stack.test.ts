@@ -283,6 +283,8 @@ describe('permissions', () => {
       'list-payouts',
       'portal-api',
       'portal-batches',
+      'portal-reconciliation',
+      'reconciliation-runs',
     ]);
   });
 

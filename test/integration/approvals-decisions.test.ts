@@ -41,9 +41,13 @@ const payoutWhen = (client: PortalClient, id: string, done: (payout: any) => boo
   eventually(async () => (await client.request('GET', `/payouts/${id}`)).body, done, 20_000);
 
 /** The approver's inbox entry of one payout (every page: the inbox is short here). */
+/** The payout's inbox entry, once the inbox lists it (its approval workflow starts asynchronously). */
 async function inboxEntry(client: PortalClient, id: string) {
-  const { body } = await client.request('GET', '/approvals?limit=100');
-  return body.data.find((payout: any) => payout.id === id);
+  const entries = await eventually(
+    async () => (await client.request('GET', '/approvals?limit=100')).body.data as any[],
+    (data) => data.some((payout) => payout.id === id),
+  );
+  return entries.find((payout) => payout.id === id);
 }
 
 describe('approval decisions (issue 19)', () => {

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
-import { addSandboxLedgerEntry } from '../../shared/adapters/sandbox-provider.js';
+import { addSandboxLedgerEntry } from '../../shared/adapters/sandbox-statement.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 /**

@@ -30,6 +30,7 @@ const VALID_BODIES: Record<string, () => unknown> = {
   'PATCH /v1/webhook-endpoints/{id}': () => ({ description: 'taken over' }),
   'POST /v1/webhook-endpoints/{id}/rotate-secret': () => undefined,
   'POST /v1/webhook-endpoints/{id}/recover': () => ({ since: '2026-01-01T00:00:00.000Z' }),
+  'POST /v1/reconciliation-runs/{id}/items/{item_id}/resolve': () => ({ note: 'taken over' }),
 };
 
 /** Which of tenant A's ids goes into a route's `{id}`. */
@@ -39,6 +40,7 @@ const ID_OF: Record<string, string> = {
   '/v1/reports/': 'report',
   '/v1/payout-batches/': 'batch',
   '/v1/webhook-endpoints/': 'endpoint',
+  '/v1/reconciliation-runs/': 'reconciliation',
 };
 const idFor = (path: string) => {
   const prefix = Object.keys(ID_OF).find((candidate) => path.startsWith(candidate));
@@ -60,6 +62,9 @@ beforeAll(async () => {
     body: { items: [payoutBody()] },
     headers: { 'idempotency-key': randomBytes(6).toString('hex') },
   });
+  const reconciliation = await tenant.request('POST', '/v1/reconciliation-runs', {
+    body: { connector: 'sandbox', date: '2026-01-01' },
+  });
   const [event] = await eventually(
     async () => (await tenant.request('GET', '/v1/events')).body.data as any[],
     (events) => events.length > 0,
@@ -70,6 +75,7 @@ beforeAll(async () => {
     report: report.body.id,
     batch: batch.body.id,
     event: event.id,
+    reconciliation: reconciliation.body.id,
   };
   for (const [name, id] of Object.entries(victim.ids)) expect(String(id), name).toMatch(/^[a-z]+_/);
 });
@@ -90,7 +96,10 @@ describe('API1: no route reaches another tenant’s objects', () => {
       const body = VALID_BODIES[routeKey(route)]?.();
       const answer = await attacker.request(
         route.method,
-        route.path.replace('{id}', idFor(route.path) as string),
+        // An item of the run: the victim's payout (the run's own item ids are payout ids).
+        route.path
+          .replace('{id}', idFor(route.path) as string)
+          .replace('{item_id}', victim.ids.payout as string),
         {
           ...(body !== undefined ? { body } : {}),
           headers: { 'idempotency-key': randomBytes(6).toString('hex') },

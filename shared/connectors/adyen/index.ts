@@ -9,10 +9,10 @@ import {
 } from '../../ports/payout-provider.js';
 import type { Connector, ConnectorRuntime } from '../connector.js';
 import { type ProviderResponse, providerCall } from '../http.js';
+import { CONNECTOR_PROFILES } from '../profiles.js';
 import { adyenAmount } from './amounts.js';
 import { failureFromValidation } from './failures.js';
 import { finalOutcome } from './outcomes.js';
-import { createAdyenStatement } from './statement.js';
 import { verifyAdyenWebhook } from './webhooks.js';
 
 /**
@@ -276,14 +276,8 @@ export const adyenConnector: Connector<AdyenCredentials> = {
   destinationTypes: ['bank_account'],
   credentials,
   publicFields: ['balance_account_id'],
-  baseUrls: {
-    test: 'https://balanceplatform-api-test.adyen.com/btl/v4',
-    live: 'https://balanceplatform-api-live.adyen.com/btl/v4',
-  },
-  // Adyen publishes no request rate for the Transfers API: a conservative 10/s for all containers.
-  defaultRatePerSecond: 10,
+  ...CONNECTOR_PROFILES.adyen,
   provider: adyenProvider,
-  statement: createAdyenStatement,
   async verifyWebhook(request, creds, runtime) {
     return verifyAdyenWebhook(request, creds, runtime.now?.() ?? Date.now());
   },

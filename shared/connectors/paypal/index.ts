@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { Connector } from '../connector.js';
+import { CONNECTOR_PROFILES } from '../profiles.js';
 import type { PaypalCredentials } from './client.js';
 import { createPaypalProvider } from './provider.js';
-import { createPaypalStatement } from './statement.js';
 import { verifyPaypalWebhook } from './webhooks.js';
 
 export type { PaypalCredentials } from './client.js';
@@ -39,12 +39,7 @@ export const paypalConnector: Connector<PaypalCredentials> = {
   destinationTypes: ['email'],
   credentials: z.strictObject({ client_id: clientId, client_secret: clientSecret, webhook_id: webhookId }),
   publicFields: ['client_id', 'webhook_id'],
-  baseUrls: { test: 'https://api-m.sandbox.paypal.com', live: 'https://api-m.paypal.com' },
-  // PayPal publishes no rate; its Payouts test page names "400" for POST calls without a unit. Read as
-  // per minute, that is under 7 a second; a payout costs one to three calls (token, create, lookup)
-  // and a webhook one or two. 5 a second, for every container together, stays under it.
-  defaultRatePerSecond: 5,
+  ...CONNECTOR_PROFILES.paypal,
   provider: createPaypalProvider,
-  statement: createPaypalStatement,
   verifyWebhook: verifyPaypalWebhook,
 };

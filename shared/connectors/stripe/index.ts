@@ -8,9 +8,9 @@ import {
 } from '../../ports/payout-provider.js';
 import type { Connector, ConnectorRuntime } from '../connector.js';
 import { providerCall } from '../http.js';
+import { CONNECTOR_PROFILES, STRIPE_API_VERSION } from '../profiles.js';
 import { stripeAmount } from './amounts.js';
 import { outcomeOfRefusal } from './failures.js';
-import { createStripeStatement } from './statement.js';
 import { outcomeOfTransfer, type StripeTransfer, stripeTransfer, stripeTransferList } from './transfer.js';
 import { readStripeWebhook } from './webhooks.js';
 
@@ -21,7 +21,7 @@ import { readStripeWebhook } from './webhooks.js';
  * October 2025; the version list is in the `stripe` package's changelog). The Transfer fields the
  * connector reads are the same in every version since 2017-04-06.
  */
-export const STRIPE_API_VERSION = '2025-09-30.clover';
+export { STRIPE_API_VERSION };
 
 /** What a tenant configures: a secret or restricted key, and its webhook endpoint's signing secret. */
 export const stripeCredentials = z.object({
@@ -172,16 +172,8 @@ export const stripeConnector: Connector<StripeCredentials> = {
   destinationTypes: ['stripe_account'],
   credentials: stripeCredentials,
   publicFields: [],
-  // One host for both modes: the key's prefix (sk_test_/sk_live_) chooses test or live data.
-  baseUrls: { test: 'https://api.stripe.com', live: 'https://api.stripe.com' },
-  // Stripe's limit in test mode (sandboxes): 25 requests/s; live mode allows 100 read + 100 write a second.
-  defaultRatePerSecond: 25,
+  ...CONNECTOR_PROFILES.stripe,
   provider: createStripeProvider,
-  statement: (credentials, runtime) =>
-    createStripeStatement(runtime, {
-      Authorization: `Bearer ${credentials.secret_key}`,
-      'Stripe-Version': STRIPE_API_VERSION,
-    }),
   async verifyWebhook(request, credentials, runtime) {
     return readStripeWebhook(request, credentials.webhook_secret, (runtime.now ?? Date.now)());
   },

@@ -1,0 +1,40 @@
+import type { Config } from '../config.js';
+import { CONNECTOR_PROFILES } from '../connectors/profiles.js';
+import { STATEMENTS } from '../connectors/statements.js';
+import type { StatementResolver } from '../ports/reconciliation.js';
+import { openCredentials } from '../use-cases/connectors.js';
+import { connectorRuntimes } from './connector-wiring.js';
+import { createDocumentClient } from './dynamodb/client.js';
+import type { createDynamoAdapters } from './dynamodb/index.js';
+import { createKmsSecretSealer } from './kms-secret-sealer.js';
+import { reconciliationFromEnvironment, StatementUnavailableError } from './reconciliation-wiring.js';
+import { createSandboxStatement } from './sandbox-statement.js';
+
+/**
+ * Each rail's statement for a tenant: the sandbox's own ledger where the deployment offers the
+ * sandbox, else the connector's statement opened with the tenant's sealed credentials (KMS).
+ */
+function statementResolver(deps: {
+  config: Config;
+  adapters: ReturnType<typeof createDynamoAdapters>;
+}): StatementResolver {
+  const { config, adapters } = deps;
+  const client = createDocumentClient();
+  const runtimeFor = connectorRuntimes(config, CONNECTOR_PROFILES, { containers: 1 });
+  const sealer = createKmsSecretSealer({ keyId: config.PAYOUTS_CONNECTOR_KEY_ID });
+  return async (tenantId, name) => {
+    if (name === 'sandbox') {
+      if (config.PAYOUTS_SANDBOX_RAIL !== 'on')
+        throw new StatementUnavailableError(name, 'is not offered by this deployment');
+      return createSandboxStatement({ client, table: config.PAYOUTS_TABLE_NAME, tenantId });
+    }
+    const configured = (await adapters.connectors.get(tenantId))?.connectors[name];
+    if (!configured) throw new StatementUnavailableError(name, 'is not set up for this account');
+    const opened = await openCredentials(sealer, tenantId, configured);
+    return STATEMENTS[name](opened.credentials, runtimeFor(name, opened.mode, tenantId));
+  };
+}
+
+/** The reconciliation worker's use case: the request-side wiring plus every rail's statement. */
+export const reconciliationWorkerFromEnvironment = () =>
+  reconciliationFromEnvironment({ statements: statementResolver });
