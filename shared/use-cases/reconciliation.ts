@@ -83,7 +83,7 @@ export function itemCsvRow(item: ReconciliationItem): string {
 }
 
 /** Items are written in pages of this many; progress is saved every PROGRESS_EVERY compared lines. */
-const PAGE = 100;
+const PAGE = 500;
 const PROGRESS_EVERY = 5_000;
 /** Lookups of payouts not on the day's statement, in flight at once. */
 const LOOKUPS_IN_FLIGHT = 8;
@@ -183,16 +183,19 @@ export function reconciliationUseCase(deps: {
       if (pending.length === 0 || (!force && pending.length < PAGE)) return;
       const page = pending;
       pending = [];
-      await deps.runs.putItems(page);
       const at = new Date(now()).toISOString();
-      await deps.runs.markPayouts(
-        tenantId,
-        page.flatMap((item) =>
-          item.platform
-            ? [{ payoutId: item.platform.payoutId, outcome: item.outcome, runId: run.id, at }]
-            : [],
+      // The items and the payouts' marks are independent writes: both at once.
+      await Promise.all([
+        deps.runs.putItems(page),
+        deps.runs.markPayouts(
+          tenantId,
+          page.flatMap((item) =>
+            item.platform
+              ? [{ payoutId: item.platform.payoutId, outcome: item.outcome, runId: run.id, at }]
+              : [],
+          ),
         ),
-      );
+      ]);
       if (sinceProgress >= PROGRESS_EVERY) {
         sinceProgress = 0;
         run = await save(run, { progress: { ...progress } });

@@ -5,6 +5,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { inParallel } from '../../domain/parallel.js';
 import {
   RECONCILIATION_OUTCOMES,
   type ReconciliationItem,
@@ -99,6 +100,13 @@ export function createDynamoReconciliationStore(deps: {
     return found ? stripKeys<ReconciliationItem>(found) : undefined;
   }
 
+  /** A run writes thousands of items: 25 per BatchWriteItem, eight requests in flight. */
+  const putInParallel = async (items: readonly Record<string, unknown>[]) => {
+    const chunks: Record<string, unknown>[][] = [];
+    for (let offset = 0; offset < items.length; offset += 25) chunks.push(items.slice(offset, offset + 25));
+    await inParallel(chunks, 8, (chunk) => putAll(client, table, chunk));
+  };
+
   return {
     async create(run) {
       await client.send(
@@ -121,7 +129,7 @@ export function createDynamoReconciliationStore(deps: {
         toItem: (item) => stripKeys<ReconciliationRun>(item),
       }),
     save: ({ current, next }) => putIfUnchanged(client, table, runItem(next), { version: current.version }),
-    putItems: (items) => putAll(client, table, items.map(itemRecord)),
+    putItems: (items) => putInParallel(items.map(itemRecord)),
     listItems: itemsPage,
     async *streamItems(run) {
       let start: Record<string, unknown> | undefined;
@@ -151,9 +159,7 @@ export function createDynamoReconciliationStore(deps: {
     saveItem: ({ current, next }) =>
       putIfUnchanged(client, table, itemRecord(next), { version: current.version }),
     markPayouts: (tenantId, marks) =>
-      putAll(
-        client,
-        table,
+      putInParallel(
         marks.map((mark) => ({
           ...keys.reconciliationMark(tenantId, mark.payoutId),
           entity: 'reconciliation_mark',
