@@ -79,10 +79,15 @@ async function start(env: Record<string, string>): Promise<Started> {
   return { child, output: () => output };
 }
 
+/**
+ * Ctrl-C as a terminal sends it: SIGINT to the whole foreground process group (tsx and the Node
+ * process it runs). Signalling tsx alone made tsx relay it and, on a loaded machine, sometimes exit
+ * 130 before its child answered.
+ */
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
+    process.kill(-(child.pid as number), 'SIGINT');
   });
 }
 
