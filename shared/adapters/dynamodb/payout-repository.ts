@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -11,10 +10,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
-import { inParallel } from '../../domain/parallel.js';
 import { isSettled, type Payout, type PayoutStatus } from '../../domain/payout.js';
 import { matchesSearch, type PayoutSearch } from '../../domain/payout-search.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
+import { getAll } from './batch-write.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { GSI2, keys, OPEN_PAYOUTS, stripKeys } from './keys.js';
 import {
@@ -167,40 +166,12 @@ export function createDynamoPayoutRepository(deps: {
 
   /** Some attributes (all when none are named) of many payouts (strongly consistent); unknown ids are left out. */
   async function readMany(tenantId: string, payoutIds: readonly string[], attributes: string[]) {
-    const found: Record<string, unknown>[] = [];
-    const pages: string[][] = [];
-    for (let offset = 0; offset < payoutIds.length; offset += 100)
-      pages.push(payoutIds.slice(offset, offset + 100));
-    // BatchGetItem takes 100 keys per call; a few calls in flight at once.
-    await inParallel(pages, 4, async (ids) => {
-      let pending: Record<string, unknown>[] = ids.map((id) => keys.payout(tenantId, id));
-      for (let round = 0; pending.length > 0; round++) {
-        if (round === 8) throw new Error(`${pending.length} payouts still unread after 8 rounds`);
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-        const result = await client.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [table]: {
-                Keys: pending,
-                ConsistentRead: true,
-                // No attributes named: the whole item.
-                ...(attributes.length > 0
-                  ? {
-                      ProjectionExpression: attributes.map((_, index) => `#a${index}`).join(', '),
-                      ExpressionAttributeNames: Object.fromEntries(
-                        attributes.map((name, index) => [`#a${index}`, name]),
-                      ),
-                    }
-                  : {}),
-              },
-            },
-          }),
-        );
-        found.push(...(result.Responses?.[table] ?? []));
-        pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    });
-    return found;
+    return getAll(
+      client,
+      table,
+      payoutIds.map((id) => keys.payout(tenantId, id)),
+      { consistent: true, attributes, inFlight: 4 },
+    );
   }
 
   return {

@@ -5,7 +5,6 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { inParallel } from '../../domain/parallel.js';
 import {
   RECONCILIATION_OUTCOMES,
   type ReconciliationItem,
@@ -13,7 +12,7 @@ import {
   type ReconciliationRun,
 } from '../../domain/reconciliation.js';
 import type { ReconciliationStore } from '../../ports/reconciliation.js';
-import { putAll } from './batch-write.js';
+import { getAll, putAll } from './batch-write.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { keys, stripKeys } from './keys.js';
 import { listingKey, queryNewestFirst } from './newest-first.js';
@@ -25,6 +24,9 @@ const runItem = (run: ReconciliationRun) => ({
   entity: 'reconciliation_run',
   ...run,
 });
+
+/** A run writes thousands of items and marks: eight BatchWriteItems in flight. */
+const WRITES_IN_FLIGHT = 8;
 
 const rankOf = (outcome: ReconciliationOutcome) => RECONCILIATION_OUTCOMES.indexOf(outcome);
 
@@ -100,13 +102,6 @@ export function createDynamoReconciliationStore(deps: {
     return found ? stripKeys<ReconciliationItem>(found) : undefined;
   }
 
-  /** A run writes thousands of items: 25 per BatchWriteItem, eight requests in flight. */
-  const putInParallel = async (items: readonly Record<string, unknown>[]) => {
-    const chunks: Record<string, unknown>[][] = [];
-    for (let offset = 0; offset < items.length; offset += 25) chunks.push(items.slice(offset, offset + 25));
-    await inParallel(chunks, 8, (chunk) => putAll(client, table, chunk));
-  };
-
   return {
     async create(run) {
       await client.send(
@@ -129,7 +124,7 @@ export function createDynamoReconciliationStore(deps: {
         toItem: (item) => stripKeys<ReconciliationRun>(item),
       }),
     save: ({ current, next }) => putIfUnchanged(client, table, runItem(next), { version: current.version }),
-    putItems: (items) => putInParallel(items.map(itemRecord)),
+    putItems: (items) => putAll(client, table, items.map(itemRecord), WRITES_IN_FLIGHT),
     listItems: itemsPage,
     async *streamItems(run) {
       let start: Record<string, unknown> | undefined;
@@ -159,35 +154,32 @@ export function createDynamoReconciliationStore(deps: {
     saveItem: ({ current, next }) =>
       putIfUnchanged(client, table, itemRecord(next), { version: current.version }),
     markPayouts: (tenantId, marks) =>
-      putInParallel(
+      putAll(
+        client,
+        table,
         marks.map((mark) => ({
           ...keys.reconciliationMark(tenantId, mark.payoutId),
           entity: 'reconciliation_mark',
           ...mark,
         })),
+        WRITES_IN_FLIGHT,
       ),
     async marksOf(tenantId, payoutIds) {
-      const marks = new Map<string, { outcome: ReconciliationOutcome; runId: string; at: string }>();
-      for (let offset = 0; offset < payoutIds.length; offset += 100) {
-        let pending: Record<string, unknown>[] = payoutIds
-          .slice(offset, offset + 100)
-          .map((id) => keys.reconciliationMark(tenantId, id));
-        for (let round = 0; pending.length > 0; round++) {
-          if (round === 8) throw new Error(`${pending.length} reconciliation marks unread after 8 rounds`);
-          if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-          const result = await client.send(
-            new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
-          );
-          for (const mark of result.Responses?.[table] ?? [])
-            marks.set(mark.payoutId as string, {
-              outcome: mark.outcome as ReconciliationOutcome,
-              runId: mark.runId as string,
-              at: mark.at as string,
-            });
-          pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
-        }
-      }
-      return marks;
+      const found = await getAll(
+        client,
+        table,
+        payoutIds.map((id) => keys.reconciliationMark(tenantId, id)),
+      );
+      return new Map(
+        found.map((mark) => [
+          mark.payoutId as string,
+          {
+            outcome: mark.outcome as ReconciliationOutcome,
+            runId: mark.runId as string,
+            at: mark.at as string,
+          },
+        ]),
+      );
     },
   };
 }
