@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortalIfStale } from '../../local/build-portal.js';
 import { launchChromium } from '../helpers/browser.js';
-import { withTestPlatform } from '../helpers/platform.js';
+import { eventually, withTestPlatform } from '../helpers/platform.js';
 import { signIn as apiSignIn, type PortalClient, portalClient, seedTestMember } from '../helpers/portal.js';
 import {
   codeNamesShown,
@@ -186,7 +186,18 @@ describe('approvals on a phone (issue 19)', () => {
     const requester = await eyes.open(browser, PHONE);
     await signInInBrowser(requester, context.platform.url, 'rita@approvals.test');
     const notices = requester.locator('.requester-notices');
-    // The workflow marks the payouts rejected a moment after the decisions.
+    // The workflow marks the payouts rejected a moment after the decisions (on a loaded machine its
+    // hops take their time): the notice lists them from then on.
+    await eventually(
+      () =>
+        Promise.all(
+          [first, second, third].map(
+            async (id) => (await clients.rita.request('GET', `/payouts/${id}`)).body.status,
+          ),
+        ),
+      (statuses) => statuses.every((status) => status === 'rejected'),
+      120_000,
+    );
     await expect
       .poll(
         async () => {

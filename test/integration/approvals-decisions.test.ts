@@ -141,8 +141,14 @@ describe('approval decisions (issue 19)', () => {
     const late = await requestPayout(team.requester);
     expect((await team.both.request('POST', `/payouts/${highValue}/approve`)).status).toBe(200);
     // Its deadline passed, and the workflow's timer (set for the original deadline) has not fired yet.
+    // Moved only once its workflow has started (its task token stored): a workflow starting after the
+    // deadline expires the payout at once, as it should, and the inbox would never list it.
     const payouts = context.platform.adapters.payouts;
-    const current = await payouts.get(context.tenant.tenantId, late);
+    const current = await eventually(
+      () => payouts.get(context.tenant.tenantId, late),
+      (payout) => Boolean(payout?.approvalTask?.token),
+      20_000,
+    );
     if (!current?.approval) throw new Error('the payout waits for approval');
     await payouts.transition({
       current,
