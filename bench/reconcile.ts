@@ -9,6 +9,7 @@
  * export's rows/s), and checks every count against what was seeded.
  */
 import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import {
   BatchWriteItemCommand,
@@ -16,6 +17,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { build } from 'esbuild';
 import { createLocalS3 } from '../local/aws/local-s3.js';
 import {
   ensureTable,
@@ -36,7 +38,9 @@ const TARGET_RSS_MB = 256;
 const DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 const dayStart = Date.parse(`${DAY}T00:00:00.000Z`);
 
-const dynamo = await startDynamoDbLocal();
+// A day of 100,000 payouts holds about 400,000 items (payouts, ledger lines, items, marks) in the
+// in-memory emulator: its default 512 MB heap fails with InternalFailure near the end.
+const dynamo = await startDynamoDbLocal({ heapMb: 3072 });
 const s3 = createLocalS3({
   secrets: { [LOCAL_AWS_ENV.AWS_ACCESS_KEY_ID]: LOCAL_AWS_ENV.AWS_SECRET_ACCESS_KEY },
 });
@@ -147,10 +151,36 @@ try {
     { tenantId, actor: SYSTEM, sourceIp: null, requestId: 'bench' },
     { connector: 'sandbox', date: DAY },
   );
+  // The worker as Lambda runs it: one esbuild bundle (as CDK builds it, the AWS SDK from the
+  // runtime — here node_modules), not TypeScript compiled on the fly by tsx, whose own memory would
+  // count against the 256 MB.
+  const workerBundle = join('node_modules', '.cache', 'bench-reconcile-worker.mjs');
+  await build({
+    entryPoints: ['bench/reconcile-worker.ts'],
+    outfile: workerBundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    minify: true,
+    external: ['@aws-sdk/*'],
+    banner: {
+      js: "import { createRequire as __payoutsCreateRequire } from 'node:module'; const require = __payoutsCreateRequire(import.meta.url);",
+    },
+    logLevel: 'error',
+  });
   console.log('Reconciling the day in a worker process…');
   const { stdout } = await promisify(execFile)(
-    'node_modules/.bin/tsx',
-    ['bench/reconcile-worker.ts', tenantId, requested.id],
+    process.execPath,
+    [
+      // `--cpu-prof-dir <dir>` (env PAYOUTS_BENCH_CPU_PROF): where the worker's CPU profile goes.
+      ...(process.env.PAYOUTS_BENCH_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PAYOUTS_BENCH_CPU_PROF}`]
+        : []),
+      workerBundle,
+      tenantId,
+      requested.id,
+    ],
     {
       env,
       maxBuffer: 1024 * 1024,

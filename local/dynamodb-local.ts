@@ -128,7 +128,12 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, output: () 
  * called or when this Node process exits, so Ctrl-C leaves no orphan behind.
  */
 export async function startDynamoDbLocal(
-  options: { dbPath?: string; port?: number } = {},
+  options: {
+    dbPath?: string;
+    port?: number;
+    /** The emulator's Java heap (512 MB by default; an in-memory table of 400,000 items needs more). */
+    heapMb?: number;
+  } = {},
 ): Promise<DynamoDbLocal> {
   assertJava();
   const directory = emulatorDirectory();
@@ -144,7 +149,7 @@ export async function startDynamoDbLocal(
     'java',
     [
       `-Djava.library.path=${join(directory, 'DynamoDBLocal_lib')}`,
-      '-Xmx512m',
+      `-Xmx${options.heapMb ?? 512}m`,
       ...launcher.args,
       ...storage,
       '-sharedDb',

@@ -194,20 +194,27 @@ export function runTally() {
     totals.set(currency, total);
     return total;
   };
+  const count = (item: Pick<ReconciliationItem, 'outcome' | 'platform' | 'provider'>, sign: 1 | -1) => {
+    counts[item.outcome] += sign;
+    if (item.platform?.status === 'paid') {
+      const side = totalOf(item.platform.currency).platform;
+      side[0] += sign;
+      side[1] += BigInt(sign * item.platform.amount);
+    }
+    if (item.provider?.status === 'paid' && item.provider.amount !== null && item.provider.currency) {
+      const side = totalOf(item.provider.currency).provider;
+      side[0] += sign;
+      side[1] += BigInt(sign * item.provider.amount);
+    }
+  };
   return {
     counts,
     add(item: Pick<ReconciliationItem, 'outcome' | 'platform' | 'provider'>) {
-      counts[item.outcome] += 1;
-      if (item.platform?.status === 'paid') {
-        const side = totalOf(item.platform.currency).platform;
-        side[0] += 1;
-        side[1] += BigInt(item.platform.amount);
-      }
-      if (item.provider?.status === 'paid' && item.provider.amount !== null && item.provider.currency) {
-        const side = totalOf(item.provider.currency).provider;
-        side[0] += 1;
-        side[1] += BigInt(item.provider.amount);
-      }
+      count(item, 1);
+    },
+    /** Takes back an item counted before (one a later statement line changed). */
+    remove(item: Pick<ReconciliationItem, 'outcome' | 'platform' | 'provider'>) {
+      count(item, -1);
     },
     totals: (): ReconciliationTotal[] =>
       [...totals.entries()]

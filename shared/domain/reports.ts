@@ -102,7 +102,7 @@ function maskedDestination(payout: Payout): string {
 export function reportRow(
   payout: Payout,
   apiKeyNames: ReadonlyMap<string, string> = new Map(),
-  reconciliation?: { outcome: string; at: string },
+  reconciliation?: { outcome: string; at: string; resolvedAt?: string },
 ): string {
   const history = payout.history ?? [];
   const requestedBy = payout.manual?.requestedBy ?? history[0]?.actor;
@@ -134,7 +134,8 @@ export function reportRow(
     maskedDestination(payout),
     customerReferenceOf(payout),
     payout.manual?.attachment?.filename,
-    reconciliation?.outcome,
+    // A difference a person resolved reads `resolved` (the run's item keeps what it was, who and why).
+    reconciliation?.resolvedAt ? 'resolved' : reconciliation?.outcome,
     reconciliation?.at,
   ]);
 }

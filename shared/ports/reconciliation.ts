@@ -30,6 +30,8 @@ export interface ReconciliationStore {
     run: Pick<ReconciliationRun, 'tenantId' | 'id' | 'attempt'>,
     query: { limit: number; outcome?: ReconciliationOutcome; startingAfter?: string },
   ): Promise<Page<ReconciliationItem>>;
+  /** Deletes every item of an attempt (one a crashed worker left half-written). */
+  dropItems(run: Pick<ReconciliationRun, 'tenantId' | 'id' | 'attempt'>): Promise<void>;
   /** Every item of an attempt, in listing order, page after page (exports). */
   streamItems(run: Pick<ReconciliationRun, 'tenantId' | 'id' | 'attempt'>): AsyncIterable<ReconciliationItem>;
   getItem(
@@ -37,22 +39,32 @@ export interface ReconciliationStore {
     outcome: ReconciliationOutcome,
     key: string,
   ): Promise<ReconciliationItem | undefined>;
+  /**
+   * Puts `next` in place of `previous` (an item a later statement line changed): the outcome is part
+   * of the key, so the previous item is deleted when its key differs.
+   */
+  replaceItem(input: { previous: ReconciliationItem; next: ReconciliationItem }): Promise<void>;
   /** @throws ConcurrentModificationError when the stored item is not at `current.version` */
   saveItem(input: { current: ReconciliationItem; next: ReconciliationItem }): Promise<void>;
   /**
    * Marks each payout with its latest reconciliation outcome (for the payout report): a separate
    * item beside the payout, so reconciling never writes the payout itself.
    */
-  markPayouts(
-    tenantId: string,
-    marks: readonly { payoutId: string; outcome: ReconciliationOutcome; runId: string; at: string }[],
-  ): Promise<void>;
+  markPayouts(tenantId: string, marks: readonly ({ payoutId: string } & ReconciliationMark)[]): Promise<void>;
   /** The marks of many payouts (unknown ids left out). */
-  marksOf(
-    tenantId: string,
-    payoutIds: readonly string[],
-  ): Promise<Map<string, { outcome: ReconciliationOutcome; runId: string; at: string }>>;
+  marksOf(tenantId: string, payoutIds: readonly string[]): Promise<Map<string, ReconciliationMark>>;
 }
+
+/**
+ * A payout's latest reconciliation (the payout report's columns): the outcome of the latest run that
+ * compared it, and when a person resolved that difference, if they did.
+ */
+export type ReconciliationMark = {
+  outcome: ReconciliationOutcome;
+  runId: string;
+  at: string;
+  resolvedAt?: string;
+};
 
 /** What a provider says about one payout's transfer when asked directly (not on the day's statement). */
 export interface LookedUpTransfer {

@@ -172,7 +172,10 @@ export function reconciliationUseCase(deps: {
     if (!deps.statements) throw new Error('reconciliation: this function has no statements wired');
     const statement = await deps.statements(tenantId, run.connector);
     const tally = runTally();
-    const compared = new Set<string>();
+    /** The payouts compared so far, with the outcome each got. */
+    const compared = new Map<string, ReconciliationOutcome>();
+    /** Money that came back for a payout compared on an earlier page (Adyen books it apart). */
+    const laterReturns = new Map<string, ProviderRecord>();
     /** Provider records that name no payout: matched by provider reference in the second pass. */
     const unnamed = new Map<string, ProviderRecord>();
     let pending: ReconciliationItem[] = [];
@@ -214,6 +217,7 @@ export function reconciliationUseCase(deps: {
         version: 1,
       };
       tally.add(item);
+      if (platform) compared.set(platform.payoutId, item.outcome);
       pending.push(item);
       sinceProgress += 1;
       await flush();
@@ -235,13 +239,19 @@ export function reconciliationUseCase(deps: {
       for (const record of records) {
         const payout = record.payoutId ? payouts.get(record.payoutId) : undefined;
         if (!payout) {
-          if (record.payoutId && compared.has(record.payoutId)) continue;
+          if (record.payoutId && compared.has(record.payoutId)) {
+            if (record.status === 'returned') laterReturns.set(record.payoutId, record);
+            continue;
+          }
           if (!unnamed.has(record.providerReference)) unnamed.set(record.providerReference, record);
           continue;
         }
-        // A transfer and its reversal are two lines of one payout: compared once.
-        if (compared.has(payout.id)) continue;
-        compared.add(payout.id);
+        // A transfer and its reversal are two lines of one payout: compared once (the statement
+        // merges a page's lines of one transfer; a return on a later page is applied at the end).
+        if (compared.has(payout.id)) {
+          if (record.status === 'returned') laterReturns.set(payout.id, record);
+          continue;
+        }
         progress.payouts += 1;
         await add(platformSideOf(payout), providerSideOf(record));
       }
@@ -271,7 +281,6 @@ export function reconciliationUseCase(deps: {
     for await (const payout of deps.payouts.stream(tenantId, { createdGte: from, createdLt: until })) {
       if ((payout.connector ?? 'sandbox') !== run.connector) continue;
       if (!RECONCILED_STATUSES.includes(payout.status) || compared.has(payout.id)) continue;
-      compared.add(payout.id);
       progress.payouts += 1;
       const byReference = payout.providerReference ? unnamed.get(payout.providerReference) : undefined;
       if (byReference) {
@@ -293,6 +302,24 @@ export function reconciliationUseCase(deps: {
     // What is left of the statement explains no payout: money moved that we did not ask for.
     for (const record of unnamed.values()) await add(null, providerSideOf(record));
     await flush(true);
+    // A later line saying the money came back wins over the transfer's own line.
+    for (const [payoutId, record] of laterReturns) {
+      const outcome = compared.get(payoutId);
+      const previous = outcome ? await deps.runs.getItem(run, outcome, payoutId) : undefined;
+      if (!previous || previous.provider?.status === 'returned') continue;
+      const provider: ProviderSide = { ...(previous.provider ?? providerSideOf(record)), status: 'returned' };
+      const next: ReconciliationItem = {
+        ...previous,
+        provider,
+        outcome: classify(previous.platform, provider),
+      };
+      tally.remove(previous);
+      tally.add(next);
+      await deps.runs.replaceItem({ previous, next });
+      await deps.runs.markPayouts(tenantId, [
+        { payoutId, outcome: next.outcome, runId: run.id, at: new Date(now()).toISOString() },
+      ]);
+    }
     // The items file, written before the run says completed (so a completed run always has it).
     if (deps.files) {
       const ref = run;
@@ -431,6 +458,15 @@ export function reconciliationUseCase(deps: {
           ]);
         throw error;
       }
+      // The payout report says `resolved` from now on, unless a later run compared the payout since.
+      const payoutId = item.platform?.payoutId;
+      if (payoutId) {
+        const mark = (await deps.runs.marksOf(caller.tenantId, [payoutId])).get(payoutId);
+        if (mark?.runId === run.id)
+          await deps.runs.markPayouts(caller.tenantId, [
+            { ...mark, payoutId, resolvedAt: next.resolution?.at },
+          ]);
+      }
       return toItemResource(next);
     },
 
@@ -454,6 +490,10 @@ export function reconciliationUseCase(deps: {
           return toRunResource(await existing(tenantId, runId));
         throw error;
       }
+      // What earlier attempts wrote is never read: it goes (an attempt that died while dropping
+      // leaves its predecessors, so every earlier one is swept; an empty one costs one Query).
+      for (let attempt = 1; attempt < started.attempt; attempt++)
+        await deps.runs.dropItems({ tenantId, id: runId, attempt });
       return toRunResource(await compare(started));
     },
 

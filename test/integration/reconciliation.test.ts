@@ -203,7 +203,9 @@ describe('reconciliation against the sandbox ledger', () => {
     );
     const rows = await csvAt(ready.download_url);
     const rowOf = (id: string) => rows.find((row) => row.payout_id === id);
-    expect(rowOf(wrongAmount.id)).toMatchObject({ reconciliation_status: 'amount_mismatch' });
+    // Resolved above: the report says so; an unresolved difference keeps its outcome.
+    expect(rowOf(wrongAmount.id)).toMatchObject({ reconciliation_status: 'resolved' });
+    expect(rowOf(missing.id)).toMatchObject({ reconciliation_status: 'missing_at_provider' });
     expect(rowOf(matched.id)).toMatchObject({ reconciliation_status: 'matched' });
     expect(rowOf(missing.id)?.reconciled_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 

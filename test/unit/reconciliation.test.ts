@@ -57,6 +57,13 @@ function memoryStore() {
     async *streamItems(run) {
       yield* ofAttempt(run);
     },
+    async replaceItem({ previous, next }) {
+      items.delete(itemKey({ id: previous.runId, attempt: previous.attempt }, previous.key));
+      items.set(itemKey({ id: next.runId, attempt: next.attempt }, next.key), next);
+    },
+    async dropItems(run) {
+      for (const item of ofAttempt(run)) items.delete(itemKey(run, item.key));
+    },
     getItem: async (run, outcome, key) => {
       const item = items.get(itemKey(run, key));
       return item?.outcome === outcome ? item : undefined;
@@ -257,13 +264,57 @@ describe('a reconciliation run', () => {
     const retry = setUp({ payouts: [paid, later], pages });
     for (const [id, run] of memory.runs) retry.memory.runs.set(id, run);
     for (const [key, item] of memory.items) retry.memory.items.set(key, item);
+    // What the dead attempt had written before it died (its first page).
+    await retry.memory.store.putItems([
+      {
+        runId: requested.id,
+        tenantId: TENANT,
+        attempt: 1,
+        key: paid.id,
+        outcome: 'pending',
+        platform: null,
+        provider: null,
+        resolution: null,
+        version: 1,
+      },
+    ]);
+    expect(retry.memory.items.size).toBe(1);
     const run = await retry.use.run(TENANT, requested.id);
     expect(run.status).toBe('completed');
     expect(retry.memory.runs.get(requested.id)?.attempt).toBe(2);
     const items = await retry.use.items(TENANT, run.id, { limit: 10 });
     expect(items.data.map((item) => item.outcome)).toEqual(['amount_mismatch', 'matched']);
+    // The dead attempt's items are gone; only the completed attempt's remain.
+    expect([...retry.memory.items.values()].map((item) => item.attempt)).toEqual([2, 2]);
     // A completed run is left alone by a late duplicate message.
     expect((await retry.use.run(TENANT, requested.id)).completed_at).toBe(run.completed_at);
+  });
+
+  it('a return booked on a later statement page wins over the transfer line before it', async () => {
+    const returned = payout('a', 'paid', 1000);
+    const kept = payout('b', 'paid', 1000);
+    const { use, memory } = setUp({
+      payouts: [returned, kept],
+      // Adyen books the money coming back as its own transaction: here on the next page.
+      pages: [[record(returned.id), record(kept.id)], [record(returned.id, 1000, 'returned')]],
+    });
+    const run = await use.run(TENANT, (await use.request(caller, { connector: 'sandbox', date: DAY })).id);
+
+    expect(run.counts).toMatchObject({ matched: 1, status_mismatch: 1 });
+    // The provider's side no longer counts the returned transfer as money out; ours still does.
+    expect(run.totals).toEqual([
+      {
+        currency: 'EUR',
+        platform: { count: 2, amount: 2000, amount_decimal: '2000' },
+        provider: { count: 1, amount: 1000, amount_decimal: '1000' },
+      },
+    ]);
+    const items = await use.items(TENANT, run.id, { limit: 10 });
+    expect(items.data.map((item) => [item.outcome, item.id, item.provider?.status])).toEqual([
+      ['status_mismatch', returned.id, 'returned'],
+      ['matched', kept.id, 'paid'],
+    ]);
+    expect(memory.marks.get(returned.id)?.outcome).toBe('status_mismatch');
   });
 
   it('resolves a difference once, with who and why, and never a matched line', async () => {

@@ -10,17 +10,49 @@ const MAX_ROUNDS = 8;
  * unconditional puts whose rewrite carries the same content (events by id, a batch's chunks).
  * `inFlight` requests at once (one by default).
  */
-export async function putAll(
+export function putAll(
   client: DynamoDBDocumentClient,
   table: string,
   items: readonly Record<string, unknown>[],
   inFlight = 1,
 ): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let offset = 0; offset < items.length; offset += BATCH)
-    chunks.push(items.slice(offset, offset + BATCH));
+  return writeAll(
+    client,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    inFlight,
+  );
+}
+
+/** Deletes every item by key, 25 per BatchWriteItem, unprocessed ones again with backoff. */
+export function deleteAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  inFlight = 1,
+): Promise<void> {
+  return writeAll(
+    client,
+    table,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+    inFlight,
+  );
+}
+
+type WriteRequest =
+  | { PutRequest: { Item: Record<string, unknown> } }
+  | { DeleteRequest: { Key: Record<string, unknown> } };
+
+async function writeAll(
+  client: DynamoDBDocumentClient,
+  table: string,
+  all: readonly WriteRequest[],
+  inFlight: number,
+): Promise<void> {
+  const chunks: WriteRequest[][] = [];
+  for (let offset = 0; offset < all.length; offset += BATCH) chunks.push(all.slice(offset, offset + BATCH));
   await inParallel(chunks, inFlight, async (chunk) => {
-    let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+    let requests = chunk;
     for (let round = 0; requests.length > 0; round++) {
       if (round === MAX_ROUNDS)
         throw new Error(`${requests.length} items still unprocessed after ${MAX_ROUNDS} rounds`);

@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -12,7 +13,7 @@ import {
   type ReconciliationRun,
 } from '../../domain/reconciliation.js';
 import type { ReconciliationStore } from '../../ports/reconciliation.js';
-import { getAll, putAll } from './batch-write.js';
+import { deleteAll, getAll, putAll } from './batch-write.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { keys, stripKeys } from './keys.js';
 import { listingKey, queryNewestFirst } from './newest-first.js';
@@ -102,6 +103,24 @@ export function createDynamoReconciliationStore(deps: {
     return found ? stripKeys<ReconciliationItem>(found) : undefined;
   }
 
+  /** An attempt's items, page by page (1 MB each), whole or only `projection`. */
+  async function* itemPages(run: RunRef, projection?: string) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': itemPartition(run), ':prefix': 'ITEM#' },
+          ...(projection ? { ProjectionExpression: projection } : {}),
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
   return {
     async create(run) {
       await client.send(
@@ -127,19 +146,17 @@ export function createDynamoReconciliationStore(deps: {
     putItems: (items) => putAll(client, table, items.map(itemRecord), WRITES_IN_FLIGHT),
     listItems: itemsPage,
     async *streamItems(run) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: table,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': itemPartition(run), ':prefix': 'ITEM#' },
-            ExclusiveStartKey: start,
-          }),
+      for await (const page of itemPages(run))
+        for (const item of page) yield stripKeys<ReconciliationItem>(item);
+    },
+    async dropItems(run) {
+      for await (const page of itemPages(run, 'pk, sk'))
+        await deleteAll(
+          client,
+          table,
+          page.map(({ pk, sk }) => ({ pk, sk })),
+          WRITES_IN_FLIGHT,
         );
-        for (const item of page.Items ?? []) yield stripKeys<ReconciliationItem>(item);
-        start = page.LastEvaluatedKey;
-      } while (start);
     },
     async getItem(run, outcome, key) {
       const { Item } = await client.send(
@@ -150,6 +167,12 @@ export function createDynamoReconciliationStore(deps: {
         }),
       );
       return Item ? stripKeys<ReconciliationItem>(Item) : undefined;
+    },
+    async replaceItem({ previous, next }) {
+      const [before, after] = [itemRecord(previous), itemRecord(next)];
+      await client.send(new PutCommand({ TableName: table, Item: after }));
+      if (before.sk !== after.sk)
+        await client.send(new DeleteCommand({ TableName: table, Key: { pk: before.pk, sk: before.sk } }));
     },
     saveItem: ({ current, next }) =>
       putIfUnchanged(client, table, itemRecord(next), { version: current.version }),
@@ -177,6 +200,7 @@ export function createDynamoReconciliationStore(deps: {
             outcome: mark.outcome as ReconciliationOutcome,
             runId: mark.runId as string,
             at: mark.at as string,
+            ...(typeof mark.resolvedAt === 'string' ? { resolvedAt: mark.resolvedAt } : {}),
           },
         ]),
       );
