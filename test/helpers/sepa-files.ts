@@ -113,8 +113,11 @@ export interface ReturnedEntry {
   reasonCode?: string;
   amountMinor: number;
   bookingDate?: string;
-  /** How the bank codes it: ISO (`PMNT/ICDT/RRTN`, default), German proprietary (GVC 159), or only `RtrInf`. */
-  code?: 'iso' | 'dk' | 'none';
+  /**
+   * How the bank codes it: ISO (`PMNT/ICDT/RRTN`, default), the German banks' proprietary GVC 159, or a
+   * proprietary code the reader does not know (then only `RtrInf` tells it is a return).
+   */
+  code?: 'iso' | 'dk' | 'unknown';
 }
 
 export interface OtherEntry {
@@ -177,7 +180,7 @@ export function camtEntry(entry: CamtEntry): string {
           ? `<BkTxCd>${domain('ICDT', 'RRTN')}</BkTxCd>`
           : code === 'dk'
             ? '<BkTxCd><Prtry><Cd>NRTI+159+00931</Cd><Issr>DK</Issr></Prtry></BkTxCd>'
-            : '';
+            : '<BkTxCd><Prtry><Cd>XRET</Cd><Issr>BANK</Issr></Prtry></BkTxCd>';
       return (
         `<Ntry>${eur(entry.amountMinor)}<CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>${bookingDates(entry.bookingDate)}${ref}${bankCode}` +
         `<NtryDtls><TxDtls><Refs><EndToEndId>${escapeXml(entry.endToEndId)}</EndToEndId></Refs>` +

@@ -194,7 +194,7 @@ describe('readBankFile: camt.054 notifications', () => {
     await expect(read(xml)).rejects.toThrow(/several TxDtls and one lacks AmtDtls/);
   });
 
-  it.each(['iso', 'dk', 'none'] as const)(
+  it.each(['iso', 'dk', 'unknown'] as const)(
     'reads a return coded %s, with the original EndToEndId',
     async (code) => {
       const xml = camt054({
