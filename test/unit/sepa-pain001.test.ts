@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   endToEndIdOf,
   Pain001Error,
   type Pain001Input,
+  remittanceOf,
   type SepaTransfer,
+  sepaTextProblem,
   writePain001,
 } from '../../shared/connectors/sepa/index.js';
 import { payoutIdFor } from '../../shared/domain/ids.js';
@@ -135,6 +138,35 @@ describe('writePain001: files that validate against pain.001.001.03', () => {
     expect((await validatePain001(chunks.join(''))).valid).toBe(true);
   });
 
+  it('writes a valid file whatever people typed as names and references', async () => {
+    const character = fc.oneof(
+      fc.constantFrom(...'abcdefxyzABCXYZ0189 -/().,'),
+      fc.constantFrom(...'äöüÄÖÜßÆØøåéèçñŁżΔЖ&<>"\'_;!…“”„«»'),
+      fc.constantFrom('😀', '中', '\t', '\n', '½', '@', '#', '\u00a0', '\u0000'),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    );
+    const typed = fc.string({ unit: character, minLength: 1, maxLength: 90 });
+    const inputs = fc.sample(fc.record({ name: typed, reference: typed, description: typed }), {
+      numRuns: 300,
+      seed: 21,
+    });
+    const transfers = inputs
+      // What creation would have refused (nothing SEPA can carry, too long) never reaches a file.
+      .filter(
+        ({ name, reference }) =>
+          !sepaTextProblem(name, 70, 'name') && !sepaTextProblem(reference, 140, 'ref'),
+      )
+      .map(({ name, reference, description }, n) =>
+        transfer(n, {
+          creditor: { name, iban: 'DE89370400440532013000' },
+          remittance: remittanceOf(reference, description),
+        }),
+      );
+
+    expect(transfers.length).toBeGreaterThan(100);
+    await writeValid(fileOf(transfers));
+  });
+
   it('fails validation of a file the writer did not write (the oracle is real)', async () => {
     const xml = await collect(writePain001(fileOf([transfer(1)])));
 
@@ -205,6 +237,11 @@ describe('writePain001: refusals', () => {
       /creditor name has no letters/,
     ],
     ['a bad date', { executionDate: '03.12.2026' }, /execution date/],
+    [
+      'a day that does not exist',
+      { executionDate: '2026-02-30' },
+      /execution date '2026-02-30' is not a date/,
+    ],
   ])('refuses %s', async (_, overrides, message) => {
     const input = fileOf([transfer(1, overrides as Partial<SepaTransfer>)]);
 

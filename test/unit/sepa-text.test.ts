@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   endToEndIdOf,
@@ -49,6 +50,20 @@ describe('toSepaText', () => {
 
   it('leaves nothing of text SEPA cannot carry', () => {
     expect(toSepaText('😀 中文 ½')).toBe('');
+  });
+
+  it('gives SEPA text for any string, unchanged when written again', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (value) => {
+        const text = toSepaText(value);
+
+        expect(isSepaText(text)).toBe(true);
+        expect(text).toBe(text.trim());
+        expect(text).not.toContain('  ');
+        expect(toSepaText(text)).toBe(text);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('is idempotent', () => {

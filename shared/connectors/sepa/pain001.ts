@@ -52,6 +52,13 @@ const CHUNK_SIZE = 8192;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real calendar day as `YYYY-MM-DD` (`Date.parse` alone would take 2026-02-30 as 2 March). */
+function isDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
 /**
  * Writes a SEPA credit transfer initiation file (ISO 20022 `pain.001.001.03`, as the EPC's
  * customer-to-bank guidelines use it), yielding it in chunks of a few KB so that a file of any size
@@ -132,7 +139,7 @@ function checkTransfer(transfer: SepaTransfer, position: number): void {
     isSepaIban(transfer.creditor.iban) ? null : `creditor IBAN is not a valid IBAN of a SEPA country`,
     !transfer.creditor.bic || isSepaBic(transfer.creditor.bic) ? null : 'creditor BIC is not valid',
     sepaTextProblem(transfer.remittance, SEPA_REMITTANCE_MAX, 'remittance information'),
-    DATE.test(transfer.executionDate) && !Number.isNaN(Date.parse(transfer.executionDate))
+    isDate(transfer.executionDate)
       ? null
       : `execution date '${transfer.executionDate}' is not a date (YYYY-MM-DD)`,
   ].filter((problem) => problem !== null);
