@@ -241,24 +241,32 @@ export function camt053(spec: CamtSpec & { openingBalanceMinor?: number }): stri
 // ---------------------------------------------------------------------------------------------
 // XSD validation of pain.001 files
 
-const SCHEMA = new URL('../../shared/connectors/sepa/schema/pain.001.001.03.xsd', import.meta.url);
-let schema: Promise<string> | undefined;
+const PAIN_001_SCHEMA = new URL('../../shared/connectors/sepa/schema/pain.001.001.03.xsd', import.meta.url);
+const schemas = new Map<string, Promise<string>>();
 
 /**
- * Validates a pain.001 file against the vendored ISO 20022 `pain.001.001.03` schema with
- * libxml2's xmllint (compiled to WebAssembly, `xmllint-wasm`): the test oracle of issue 21.
- * Memory grows with the file (xmllint holds it), up to 1 GiB.
+ * Validates `xml` against the XSD at `schema` with libxml2's xmllint (compiled to WebAssembly,
+ * `xmllint-wasm`). Memory grows with the file (xmllint holds it), up to 1 GiB.
  */
-export async function validatePain001(
+export async function validateXsd(
   xml: string | Uint8Array,
+  schema: URL,
 ): Promise<{ valid: boolean; errors: string[] }> {
-  schema ??= readFile(SCHEMA, 'utf8');
+  if (!schemas.has(schema.href)) schemas.set(schema.href, readFile(schema, 'utf8'));
   const result = await validateXML({
-    xml: [{ fileName: 'pain001.xml', contents: xml }],
-    schema: [await schema],
+    xml: [{ fileName: 'file.xml', contents: xml }],
+    schema: [await (schemas.get(schema.href) as Promise<string>)],
     maxMemoryPages: 16 * 1024, // 1 GiB in 64 KiB pages
   });
   return { valid: result.valid, errors: result.errors.map((error) => error.rawMessage) };
+}
+
+/**
+ * Validates a pain.001 file against the vendored ISO 20022 `pain.001.001.03` schema: the test
+ * oracle of issue 21.
+ */
+export function validatePain001(xml: string | Uint8Array): Promise<{ valid: boolean; errors: string[] }> {
+  return validateXsd(xml, PAIN_001_SCHEMA);
 }
 
 /** Collects a streamed file (chunks from `writePain001`) into one string. */
