@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { parseCutOff } from '../../domain/bank-files.js';
 import { isSepaCountryIban } from '../../domain/sepa-iban.js';
 import { type Connector, WebhookVerificationError } from '../connector.js';
+import { CONNECTOR_PROFILES } from '../profiles.js';
 import { isSepaBic } from './payout-problems.js';
 import { SEPA_NAME_MAX, sepaTextProblem } from './text.js';
 
@@ -64,8 +65,7 @@ export const sepaFileConnector: Connector<SepaFileSettings> = {
   destinationTypes: ['bank_account'],
   credentials: settings,
   publicFields: ['debtor_name', 'debtor_iban', 'debtor_bic', 'cut_off', 'time_zone'],
-  baseUrls: { test: 'file:', live: 'file:' },
-  defaultRatePerSecond: 1,
+  ...CONNECTOR_PROFILES.sepa_file,
   provider: () => ({
     name: 'sepa_file',
     createTransfer: noProvider,
