@@ -322,6 +322,14 @@ describe('readBankFile: files it cannot read', () => {
     ['no group header', booked.replace(/<GrpHdr>.*?<\/GrpHdr>/, ''), /no GrpHdr\/MsgId/],
     ['an empty file', '', /empty/],
     [
+      'a pain.002 whose blocks come without the original group',
+      pain002({ originalMessageId: 'X', transactions: [{ endToEndId: 'po-A', status: 'RJCT' }] }).replace(
+        /<OrgnlGrpInfAndSts>.*<\/OrgnlGrpInfAndSts>/s,
+        '',
+      ),
+      /no OrgnlGrpInfAndSts before its payment blocks/,
+    ],
+    [
       'a pain.002 without original group',
       pain002({ originalMessageId: 'X' }).replace(/<OrgnlGrpInfAndSts>.*<\/OrgnlGrpInfAndSts>/s, ''),
       /no OrgnlGrpInfAndSts/,

@@ -43,7 +43,7 @@ export function pain002Reader(emit: (event: BankFileEvent) => void): MessageRead
     block.told = true;
     emit({
       kind: 'file_rejected',
-      originalMessageId: group.originalMessageId ?? '',
+      originalMessageId: group.originalMessageId as string, // told after the group, which has it
       originalPaymentInformationId: block.id,
       reasonCode: block.reason,
     });
@@ -51,7 +51,10 @@ export function pain002Reader(emit: (event: BankFileEvent) => void): MessageRead
 
   return {
     open(path) {
-      if (path === BLOCK) block = { id: null, status: null, reason: null, told: false };
+      if (path === BLOCK) {
+        if (!fileTold) throw new BankFileError(`The pain.002 file has no ${GROUP} before its payment blocks`);
+        block = { id: null, status: null, reason: null, told: false };
+      }
       if (path === TRANSACTION) {
         tellBlock();
         transaction = { endToEndId: null, status: null, reason: null };
