@@ -39,8 +39,8 @@ describe('readBankFile: pain.002 status reports', () => {
 
     expect(events).toEqual([
       { kind: 'file', type: 'pain.002', messageId: 'STS-SF-1', originalMessageId: 'SF-1' },
-      { kind: 'accepted', endToEndId: 'po-A' },
-      { kind: 'accepted', endToEndId: 'po-B' },
+      { kind: 'accepted', endToEndId: 'po-A', status: 'ACCP' },
+      { kind: 'accepted', endToEndId: 'po-B', status: 'ACSC' },
       { kind: 'rejected', endToEndId: 'po-C', reasonCode: 'AC01' },
       { kind: 'rejected', endToEndId: 'po-D', reasonCode: 'AC04' },
       { kind: 'rejected', endToEndId: 'po-E', reasonCode: 'AM04' },
@@ -421,7 +421,7 @@ describe('fixtures', () => {
     const xml = await readFile(new URL('../fixtures/sepa/pain002-sample.xml', import.meta.url), 'utf8');
 
     expect((await read(xml)).slice(1)).toEqual([
-      { kind: 'accepted', endToEndId: 'po-01JEXAMPLEA0000000000000000' },
+      { kind: 'accepted', endToEndId: 'po-01JEXAMPLEA0000000000000000', status: 'ACCP' },
       { kind: 'rejected', endToEndId: 'po-01JEXAMPLEB0000000000000000', reasonCode: 'AC01' },
     ]);
   });

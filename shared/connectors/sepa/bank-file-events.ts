@@ -11,8 +11,12 @@ export type BankFileType = 'pain.002' | 'camt.054' | 'camt.053';
  */
 export type BankFileEvent =
   | { kind: 'file'; type: BankFileType; messageId: string; originalMessageId: string | null }
-  /** The bank accepted the transfer for execution (not yet paid: a `booked` entry says that). */
-  | { kind: 'accepted'; endToEndId: string }
+  /**
+   * The bank accepted the transfer for execution (not yet paid: a `booked` entry says that).
+   * `status` is the ISO code: ACCP, ACSP, ACWC, or ACSC (settled on the debtor's side, which some
+   * banks send instead of a statement).
+   */
+  | { kind: 'accepted'; endToEndId: string; status: string }
   /** The bank refused the transfer before executing it; `reasonCode` is an ISO 20022 code. */
   | { kind: 'rejected'; endToEndId: string; reasonCode: string | null }
   /** The bank refused a whole file (`originalPaymentInformationId` null) or one payment block of it. */

@@ -124,17 +124,16 @@ export function pain002Reader(emit: (event: BankFileEvent) => void): MessageRead
 
   function tellTransaction(): void {
     const status = transaction.status ?? block.status ?? group.status;
-    const rejected = status === 'RJCT';
-    if (!rejected && !ACCEPTED.has(status ?? '')) return;
+    if (status === null || (status !== 'RJCT' && !ACCEPTED.has(status))) return;
     const { endToEndId } = transaction;
     if (!endToEndId)
       throw new BankFileError(
         `A ${status} transaction in payment block ${block.id ?? '(no OrgnlPmtInfId)'} has no OrgnlEndToEndId`,
       );
     emit(
-      rejected
+      status === 'RJCT'
         ? { kind: 'rejected', endToEndId, reasonCode: transaction.reason ?? block.reason ?? group.reason }
-        : { kind: 'accepted', endToEndId },
+        : { kind: 'accepted', endToEndId, status },
     );
   }
 }
