@@ -3,6 +3,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { OUTBOX_RECOVERY_FUNCTION } from '../shared/topology.js';
 import { ApprovalWorkflow } from './constructs/approval-workflow.js';
+import { BankFiles } from './constructs/bank-files.js';
 import { BusinessPortal, PortalIdentity } from './constructs/business-portal.js';
 import { InboundFiles } from './constructs/inbound-files.js';
 import { PayoutsMonitoring } from './constructs/monitoring.js';
@@ -25,6 +26,7 @@ export class PayoutsStack extends Stack {
   readonly approvals: ApprovalWorkflow;
   readonly reports: PayoutReports;
   readonly inboundFiles: InboundFiles;
+  readonly bankFiles: BankFiles;
   /** S3 server access logs of every bucket and CloudFront's logs. */
   readonly accessLogs: Bucket;
   readonly monitoring: PayoutsMonitoring;
@@ -60,6 +62,11 @@ export class PayoutsStack extends Stack {
       accessLogs: this.accessLogs,
     });
     this.inboundFiles = new InboundFiles(this, 'InboundFiles', {
+      functions: this.api.functions,
+      queues: this.execution.queues,
+      accessLogs: this.accessLogs,
+    });
+    this.bankFiles = new BankFiles(this, 'BankFiles', {
       functions: this.api.functions,
       queues: this.execution.queues,
       accessLogs: this.accessLogs,
@@ -116,6 +123,11 @@ export class PayoutsStack extends Stack {
     new CfnOutput(this, 'InboundBucketName', {
       value: this.inboundFiles.bucket.bucketName,
       description: "Payroll files: put a CSV under a tenant's routed prefix (<prefix>/<name>.csv)",
+    });
+    new CfnOutput(this, 'BankFilesBucketName', {
+      value: this.bankFiles.bucket.bucketName,
+      description:
+        'SEPA files: pain.001 under tenants/<tenant>/outbound/ for the bank gateway; the bank’s pain.002 and camt under tenants/<tenant>/inbound/',
     });
   }
 }

@@ -6,6 +6,7 @@ import { queueArnVariable, queueUrlVariable } from '../shared/config.js';
 import {
   APPROVAL_TASK_FUNCTION,
   AUTHORIZER_FUNCTION,
+  BANK_FILES,
   DAILY_REPORTS_FUNCTION,
   DAILY_REPORTS_SCHEDULE,
   EVENT_BUS,
@@ -19,6 +20,7 @@ import {
   REJECTION_QUEUE,
   ROUTES,
   RULES,
+  SEPA_CUT_OFF_FUNCTION,
   STREAM_CONSUMER,
 } from '../shared/topology.js';
 import { APPROVAL_WORKFLOW, approvalStateMachine } from '../shared/workflows/approval.js';
@@ -95,6 +97,8 @@ export interface ExecutionOptions {
    * platform starts: 429 with `Retry-After: retryAfterSeconds` when given, else 503.
    */
   providerOutage?: { seconds: number; startsAfterSeconds?: number; retryAfterSeconds?: number };
+  /** How often the SEPA cut-off looks for due cut-offs (seconds; 30 by default, 5 minutes in AWS). */
+  sepaCutOffSeconds?: number;
   /** How often the outbox recovery runs (seconds; 60 by default, every 5 minutes in AWS). */
   outboxRecoverySeconds?: number;
   /** The outbox sweeper's bound (PAYOUTS_OUTBOX_STALE_SECONDS; 15 minutes by default). */
@@ -152,6 +156,7 @@ export const STREAM_DLQ = 'stream-dlq';
 
 /** The local inbound bucket of payroll files (`aws s3 cp … s3://payouts-inbound/<prefix>/…`). */
 export const LOCAL_INBOUND_BUCKET = 'payouts-inbound';
+export const LOCAL_BANK_FILES_BUCKET = 'payouts-bank-files';
 
 async function loadHandlers(): Promise<Map<string, LambdaHandler>> {
   const handlers = new Map<string, LambdaHandler>();
@@ -287,6 +292,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       onObjectCreated: (object, eventName) => {
         if (object.bucket === LOCAL_INBOUND_BUCKET && object.key.toLowerCase().endsWith(INBOUND_FILES.suffix))
           sqs.send(INBOUND_FILES.queue, objectCreatedNotification(object, eventName));
+        // The bank files bucket's, as CDK configures it: new `tenants/….xml` objects → the queue.
+        if (
+          object.bucket === LOCAL_BANK_FILES_BUCKET &&
+          object.key.startsWith('tenants/') &&
+          object.key.toLowerCase().endsWith(BANK_FILES.suffix)
+        )
+          sqs.send(BANK_FILES.queue, objectCreatedNotification(object, eventName));
       },
       // As the attachments bucket's CORS rule allows the portal's origin only.
       allowedOrigins: () => [url],
@@ -328,6 +340,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       PAYOUTS_APPROVAL_STATE_MACHINE_ARN: approvalMachineArn,
       PAYOUTS_USER_POOL_ID: LOCAL_USER_POOL_ID,
       PAYOUTS_INBOUND_BUCKET: LOCAL_INBOUND_BUCKET,
+      PAYOUTS_BANK_FILES_BUCKET: LOCAL_BANK_FILES_BUCKET,
       PAYOUTS_TABLE_NAME: tableName,
       PAYOUTS_STAGE: 'local',
       PAYOUTS_EVENT_BUS_NAME: EVENT_BUS,
@@ -399,6 +412,10 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       onFailure: (record) => sqs.send(STREAM_DLQ, JSON.stringify(record)),
       onError: quietly,
     });
+    // The SEPA cut-off schedule (every few minutes in AWS; every 30 s here, or as the tests set it).
+    const sepaCutOff = startRepeating((execution.sepaCutOffSeconds ?? 30) * 1000, () =>
+      handlerOf(SEPA_CUT_OFF_FUNCTION)({}, lambdaContext(SEPA_CUT_OFF_FUNCTION)).catch(quietly),
+    );
     const recovery = startRepeating(
       (execution.outboxRecoverySeconds ?? LOCAL_OUTBOX_RECOVERY_SECONDS) * 1000,
       () => handlerOf(OUTBOX_RECOVERY_FUNCTION)({}, lambdaContext(OUTBOX_RECOVERY_FUNCTION)).catch(quietly),
@@ -459,6 +476,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
       functionEnvironment,
       async stop() {
         daily?.stop();
+        await sepaCutOff.stop();
         await recovery.stop();
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));

@@ -58,6 +58,8 @@ const environment = z.object({
   PAYOUTS_REPORTS_BUCKET: z.string().min(1).optional(),
   /** The private bucket integrators drop payroll files into (a tenant's files under its prefix). */
   PAYOUTS_INBOUND_BUCKET: z.string().min(1).optional(),
+  /** The private bucket of SEPA files: pain.001 out, the bank's pain.002 and camt in (D72). */
+  PAYOUTS_BANK_FILES_BUCKET: z.string().min(1).optional(),
   /** The KMS key that seals webhook signing secrets (set on the functions that seal or open them). */
   PAYOUTS_SECRETS_KEY_ID: z.string().min(1).optional(),
   /** The Cognito user pool of the portal's team (the local identity provider's pool locally). */
@@ -103,6 +105,7 @@ const LOCAL_NAMES = {
   PAYOUTS_ATTACHMENTS_BUCKET: 'payouts-attachments',
   PAYOUTS_REPORTS_BUCKET: 'payouts-reports',
   PAYOUTS_INBOUND_BUCKET: 'payouts-inbound',
+  PAYOUTS_BANK_FILES_BUCKET: 'payouts-bank-files',
   PAYOUTS_USER_POOL_ID: 'local_pool',
 } as const;
 

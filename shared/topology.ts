@@ -33,6 +33,11 @@ export interface FunctionSpec {
   reports?: 'read' | 'write';
   /** The inbound bucket of payroll files: reads dropped files, writes their result files beside them. */
   inboundFiles?: true;
+  /**
+   * The bank files bucket (SEPA, D72): `write` puts pain.001 files under tenants' outbound prefixes,
+   * `read` reads the bank's files from their inbound prefixes.
+   */
+  bankFiles?: 'read' | 'write';
   /** Webhook signing secrets under the platform's KMS key: `seal` new ones, or `open` stored ones. */
   webhookSecrets?: 'seal' | 'open';
   /**
@@ -105,6 +110,25 @@ export const APPROVAL_TASK_FUNCTION = 'approval-task';
  * queues hold only what failed for a day of retries, so their alarms mean something is broken.
  */
 export const REJECTION_QUEUE = 'inbound-rejections';
+
+/** Cuts tenants' SEPA files when their cut-off is due (a schedule; a timer locally). D72. */
+export const SEPA_CUT_OFF_FUNCTION = 'cut-sepa-files';
+/** How often the cut-off function looks for due cut-offs: a file leaves at most this late. */
+export const SEPA_CUT_OFF_EVERY_MINUTES = 5;
+
+/**
+ * SEPA bank files (issue 21, D72): one private bucket; the platform writes pain.001 files under
+ * `tenants/{tenant}/outbound/` for the tenant's bank gateway (SFTP or EBICS) to fetch, and the
+ * gateway puts the bank's pain.002 and camt.053/054 under `tenants/{tenant}/inbound/`, which S3
+ * announces to the queue.
+ */
+export const BANK_FILES = {
+  queue: 'bank-files',
+  inboundSegment: '/inbound/',
+  suffix: '.xml',
+  /** A day's camt.053 of a busy account stays well below this; larger objects are refused unread. */
+  maxBytes: 512 * 1024 * 1024,
+} as const;
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: AUTHORIZER_FUNCTION, description: 'Resolves an API key to its tenant', table: 'read' },
@@ -284,6 +308,27 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     // Checking 10,000 rows takes CPU: more memory is more CPU (as for create-payout-batch).
     memoryMb: 1024,
     timeoutSeconds: 60,
+  },
+  {
+    name: SEPA_CUT_OFF_FUNCTION,
+    description:
+      "Every few minutes (scheduler): each tenant's due SEPA cut-off → its queued payouts in one pain.001 file",
+    table: 'read-write',
+    bankFiles: 'write',
+    // A file of 100,000 transfers is claimed, counted and streamed out within this; its lease (20 min)
+    // outlives it, so two runs never build one file.
+    timeoutSeconds: 900,
+    memoryMb: 512,
+  },
+  {
+    name: 'read-bank-file',
+    description:
+      'A bank file (pain.002, camt.053/054) in a tenant’s inbound prefix → its payouts paid, failed or returned',
+    table: 'read-write',
+    bankFiles: 'read',
+    changesVisibilityOf: [BANK_FILES.queue],
+    timeoutSeconds: 300,
+    memoryMb: 512,
   },
   {
     name: 'start-approval',
@@ -494,6 +539,15 @@ export const QUEUES: readonly QueueSpec[] = [
     visibilityTimeoutSeconds: 360,
     maxReceiveCount: RECEIVES_FOR_A_DAY,
     consumer: { function: 'accept-payout-file', batchSize: 1, maxConcurrency: 2 },
+  },
+  {
+    // New files in a tenant's inbound prefix of the bank files bucket (S3 event notifications).
+    name: BANK_FILES.queue,
+    oldestMessageAlarmSeconds: 900,
+    // ≥ 6× the reader's 300 s timeout.
+    visibilityTimeoutSeconds: 1800,
+    maxReceiveCount: RECEIVES_FOR_A_DAY,
+    consumer: { function: 'read-bank-file', batchSize: 1, maxConcurrency: 2 },
   },
   {
     name: 'approval-start',

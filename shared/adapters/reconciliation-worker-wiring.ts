@@ -3,7 +3,9 @@ import { CONNECTOR_PROFILES } from '../connectors/profiles.js';
 import { STATEMENTS } from '../connectors/statements.js';
 import type { StatementResolver } from '../ports/reconciliation.js';
 import { openCredentials } from '../use-cases/connectors.js';
+import { createBankStatement } from './bank-statement.js';
 import { connectorRuntimes } from './connector-wiring.js';
+import { createDynamoBankFileStore } from './dynamodb/bank-file-store.js';
 import { createDocumentClient } from './dynamodb/client.js';
 import type { createDynamoAdapters } from './dynamodb/index.js';
 import { createKmsSecretSealer } from './kms-secret-sealer.js';
@@ -30,6 +32,11 @@ function statementResolver(deps: {
     }
     const configured = (await adapters.connectors.get(tenantId))?.connectors[name];
     if (!configured) throw new StatementUnavailableError(name, 'is not set up for this account');
+    if (name === 'sepa_file')
+      return createBankStatement({
+        files: createDynamoBankFileStore({ client, table: config.PAYOUTS_TABLE_NAME }),
+        tenantId,
+      });
     const opened = await openCredentials(sealer, tenantId, configured);
     return STATEMENTS[name](opened.credentials, runtimeFor(name, opened.mode, tenantId));
   };

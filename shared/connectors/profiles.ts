@@ -32,6 +32,8 @@ export const CONNECTOR_PROFILES = {
     // and a webhook one or two. 5 a second, for every container together, stays under it.
     defaultRatePerSecond: 5,
   },
+  // No API: files through the bank files bucket. Present so that every rail has a profile.
+  sepa_file: { baseUrls: { test: 'file:', live: 'file:' }, defaultRatePerSecond: 1 },
 } as const satisfies Record<string, ConnectorProfile>;
 
 /** The Stripe API version every Stripe request pins (payouts, lookups, statements). */

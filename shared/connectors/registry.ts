@@ -2,6 +2,7 @@ import type { ConnectorRegistry } from '../use-cases/connectors.js';
 import { adyenConnector } from './adyen/index.js';
 import type { Connector } from './connector.js';
 import { paypalConnector } from './paypal/index.js';
+import { sepaFileConnector } from './sepa/connector.js';
 import { stripeConnector } from './stripe/index.js';
 
 /**
@@ -13,4 +14,5 @@ export const CONNECTOR_REGISTRY: ConnectorRegistry = {
   stripe: stripeConnector as unknown as Connector,
   adyen: adyenConnector as unknown as Connector,
   paypal: paypalConnector as unknown as Connector,
+  sepa_file: sepaFileConnector as unknown as Connector,
 };

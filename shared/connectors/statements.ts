@@ -13,7 +13,9 @@ import { createStripeStatement } from './stripe/statement.js';
  * provider webhooks stay within the 200 KB budget.
  */
 export const STATEMENTS: Record<
-  Exclude<ConnectorName, 'sandbox'>,
+  // The sandbox and SEPA files keep their statements in the table (the sandbox's ledger, the bank's
+  // statements as they arrived): adapters, not connectors.
+  Exclude<ConnectorName, 'sandbox' | 'sepa_file'>,
   (credentials: Record<string, string>, runtime: ConnectorRuntime) => ProviderStatement
 > = {
   stripe: (credentials, runtime) =>

@@ -25,8 +25,11 @@ export const PAYOUT_PURPOSES = [
 
 export const PAYOUT_SOURCES = ['api', 'portal', 'batch', 'event'] as const;
 
-/** The payout rails (connectors). `sandbox` is the deterministic test rail; the others move real money. */
-export const CONNECTOR_NAMES = ['sandbox', 'stripe', 'adyen', 'paypal'] as const;
+/**
+ * The payout rails (connectors). `sandbox` is the deterministic test rail; the others move real money:
+ * three providers' APIs, and `sepa_file`, SEPA credit transfer files the tenant's bank gateway carries.
+ */
+export const CONNECTOR_NAMES = ['sandbox', 'stripe', 'adyen', 'paypal', 'sepa_file'] as const;
 
 /** Where a payout can be sent (the destination's `type`). */
 export const DESTINATION_TYPES = ['bank_account', 'email', 'stripe_account'] as const;

@@ -1,5 +1,6 @@
 import { CONNECTOR_NAMES, DESTINATION_TYPES } from './catalog.js';
 import type { Destination } from './payout.js';
+import { isSepaCountryIban } from './sepa-iban.js';
 
 export type ConnectorName = (typeof CONNECTOR_NAMES)[number];
 export type DestinationType = (typeof DESTINATION_TYPES)[number];
@@ -11,7 +12,25 @@ export const CONNECTOR_DESTINATIONS: Readonly<Record<ConnectorName, readonly Des
   stripe: ['stripe_account'],
   adyen: ['bank_account'],
   paypal: ['email'],
+  sepa_file: ['bank_account'],
 };
+
+/**
+ * What a rail carries beyond the destination type, where it is narrower: SEPA files carry euros to
+ * IBANs of the SEPA scheme's countries (ibantools' country list, in ./sepa-iban.ts), nothing else.
+ */
+const CONNECTOR_ACCEPTS: Readonly<Partial<Record<ConnectorName, (payout: RoutedPayout) => boolean>>> = {
+  sepa_file: (payout) =>
+    payout.currency === 'EUR' &&
+    payout.destination.type === 'bank_account' &&
+    isSepaCountryIban(payout.destination.iban),
+};
+
+/** What routing reads of a payout: its destination and currency. */
+export interface RoutedPayout {
+  destination: Pick<Destination, 'type'> & { iban?: string };
+  currency: string;
+}
 
 export function isConnectorName(value: string): value is ConnectorName {
   return (CONNECTOR_NAMES as readonly string[]).includes(value);
@@ -66,7 +85,7 @@ export function emptyConnectors(tenantId: string): TenantConnectors {
  */
 export function routePayout(
   config: TenantConnectors | undefined,
-  payout: { destination: Pick<Destination, 'type'>; currency: string },
+  payout: RoutedPayout,
   options: {
     sandboxAvailable: boolean;
     /**
@@ -81,6 +100,7 @@ export function routePayout(
   const { keyMode } = options;
   const usable = (name: ConnectorName) =>
     CONNECTOR_DESTINATIONS[name].includes(type) &&
+    (CONNECTOR_ACCEPTS[name]?.(payout) ?? true) &&
     (name === 'sandbox'
       ? options.sandboxAvailable && keyMode !== 'live'
       : config?.connectors[name] !== undefined &&

@@ -1,4 +1,5 @@
 import type { Connector, ConnectorRuntime } from '../connectors/connector.js';
+import { remittanceOf, sepaPayoutProblems } from '../connectors/sepa/payout-problems.js';
 import { actorLabel, type Caller, stampFor } from '../domain/audit.js';
 import type { AuditAction } from '../domain/catalog.js';
 import {
@@ -9,6 +10,7 @@ import {
   type DestinationType,
   emptyConnectors,
   isConnectorName,
+  type RoutedPayout,
   type RoutingRule,
   routePayout,
   type TenantConnectors,
@@ -40,12 +42,25 @@ export function unsupportedDestination(type: string, currency: string): AppError
 export function connectorRouting(deps: { store: Pick<ConnectorStore, 'get'>; sandboxAvailable: boolean }) {
   return async function route(
     tenantId: string,
-    payout: { destination: Pick<Destination, 'type'>; currency: string },
+    payout: RoutedPayout & { amount?: number; reference?: string; description?: string | null },
     keyMode?: 'test' | 'live',
   ): Promise<ConnectorName> {
     const config = await deps.store.get(tenantId);
     const name = routePayout(config, payout, { sandboxAvailable: deps.sandboxAvailable, keyMode });
     if (!name) throw unsupportedDestination(payout.destination.type, payout.currency);
+    // A SEPA file carries what the EPC's rules allow: refused now, never a file the bank rejects.
+    if (name === 'sepa_file' && payout.destination.type === 'bank_account') {
+      const destination = payout.destination as Extract<Destination, { type: 'bank_account' }>;
+      const problems = sepaPayoutProblems({
+        currency: payout.currency,
+        iban: destination.iban,
+        bic: destination.bic ?? null,
+        accountHolderName: destination.account_holder_name,
+        remittance: remittanceOf(payout.reference ?? '', payout.description),
+        ...(payout.amount === undefined ? {} : { amountMinor: payout.amount }),
+      });
+      if (problems.length > 0) throw new ValidationError(problems);
+    }
     return name;
   };
 }

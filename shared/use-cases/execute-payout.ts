@@ -247,6 +247,9 @@ export function executePayoutUseCase(deps: {
     for (let race = 0; race < MAX_RACES; race++) {
       const current = await deps.payouts.get(tenantId, payoutId);
       if (!current || isSettled(current.status) || current.status === 'pending_approval') return 'skipped';
+      // SEPA payouts leave in the next file at the tenant's cut-off (use-cases/sepa-files.ts), and
+      // the bank's files settle them: nothing to call, now or later.
+      if (current.connector === 'sepa_file') return 'skipped';
 
       const leased = takeLease(current, now(), deps.leaseSeconds); // throws LeaseHeldError: retry later
       try {

@@ -125,6 +125,20 @@ export const keys = {
     sk: `ITEM#${rank}#${key}`,
   }),
   /** A payout's latest reconciliation outcome, beside it (for the payout report). */
+  /** A SEPA file (sk FILE) and its transfers (sk TX#date#payout) share one partition. */
+  bankFile: (tenantId: string, fileId: string) => ({ pk: `TENANT#${tenantId}#BANKFILE#${fileId}`, sk: 'FILE' }),
+  bankFileTransfer: (tenantId: string, fileId: string, executionDate: string, payoutId: string) => ({
+    pk: `TENANT#${tenantId}#BANKFILE#${fileId}`,
+    sk: `TX#${executionDate}#${payoutId}`,
+  }),
+  bankFilesOfTenant: (tenantId: string) => `TENANT#${tenantId}#BANKFILES`,
+  /** A line of a bank statement, by the transfer it names and what happened (booked, returned). */
+  bankLedgerEntry: (tenantId: string, endToEndId: string, kind: string) => ({
+    pk: `TENANT#${tenantId}#BANKLEDGER#${endToEndId}`,
+    sk: kind,
+  }),
+  /** The bank's statement lines of a tenant's booking day (gsi1). */
+  bankLedgerOfDay: (tenantId: string, date: string) => `TENANT#${tenantId}#BANK_LEDGER#${date}`,
   reconciliationMark: (tenantId: string, payoutId: string) => ({
     pk: `TENANT#${tenantId}#PAYOUT#${payoutId}`,
     sk: 'RECON',

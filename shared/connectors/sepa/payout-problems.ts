@@ -1,5 +1,6 @@
 import { electronicFormatIBAN, isSEPACountry, isValidBIC, isValidIBAN } from 'ibantools';
 import { formatMoney } from '../../domain/money.js';
+import { isSepaCountryIban } from '../../domain/sepa-iban.js';
 import { SEPA_NAME_MAX, SEPA_REMITTANCE_MAX, sepaTextProblem, toSepaText } from './text.js';
 
 /**
@@ -45,11 +46,8 @@ export function isSepaBic(bic: string): boolean {
   return BIC_PATTERN.test(normal) && isValidBIC(normal);
 }
 
-/** Whether `iban` (normalised) is a valid IBAN of a country in the SEPA scheme. */
-export function isSepaIban(iban: string): boolean {
-  const normal = normalIban(iban);
-  return isValidIBAN(normal) && isSEPACountry(normal.slice(0, 2));
-}
+/** Whether `iban` (normalised) is a valid IBAN of a country in the SEPA scheme (routing's own rule). */
+export const isSepaIban = isSepaCountryIban;
 
 export interface SepaPayoutInput {
   currency: string;

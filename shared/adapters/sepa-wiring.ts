@@ -1,0 +1,40 @@
+import { binding, type Config, loadConfig } from '../config.js';
+import { parseCutOff } from '../domain/bank-files.js';
+import { applyTransferOutcomeUseCase } from '../use-cases/execute-payout.js';
+import { type SepaSettings, sepaFilesUseCase } from '../use-cases/sepa-files.js';
+import { createDynamoBankFileStore } from './dynamodb/bank-file-store.js';
+import { createDocumentClient } from './dynamodb/client.js';
+import { createDynamoAdapters } from './dynamodb/index.js';
+import { createS3BankFiles } from './s3-bank-files.js';
+
+/**
+ * A tenant's SEPA settings from its `sepa_file` connector. None of them is secret, so all are its
+ * public fields (readable without opening the sealed copy with KMS).
+ */
+export async function sepaSettingsOf(
+  adapters: Pick<ReturnType<typeof createDynamoAdapters>, 'connectors'>,
+  tenantId: string,
+): Promise<SepaSettings | undefined> {
+  const fields = (await adapters.connectors.get(tenantId))?.connectors.sepa_file?.publicFields;
+  if (!fields?.debtor_iban || !fields.debtor_name) return undefined;
+  return {
+    debtor: { name: fields.debtor_name, iban: fields.debtor_iban, bic: fields.debtor_bic || null },
+    cutOff: parseCutOff(fields.cut_off ?? 'hourly', fields.time_zone ?? 'Europe/Berlin'),
+  };
+}
+
+/** The SEPA files use case as its functions (and the CLI) wire it. */
+export function sepaFilesFromEnvironment(
+  shared: { adapters?: ReturnType<typeof createDynamoAdapters>; config?: Config } = {},
+) {
+  const config = shared.config ?? loadConfig();
+  const adapters = shared.adapters ?? createDynamoAdapters(config);
+  const apply = applyTransferOutcomeUseCase({ payouts: adapters.payouts });
+  return sepaFilesUseCase({
+    payouts: adapters.payouts,
+    files: createDynamoBankFileStore({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
+    objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
+    settingsOf: (tenantId) => sepaSettingsOf(adapters, tenantId),
+    applyOutcome: apply,
+  });
+}
