@@ -124,9 +124,11 @@ export const keys = {
     pk: `TENANT#${tenantId}#RECON#${runId}#${attempt}`,
     sk: `ITEM#${rank}#${key}`,
   }),
-  /** A payout's latest reconciliation outcome, beside it (for the payout report). */
   /** A SEPA file (sk FILE) and its transfers (sk TX#date#payout) share one partition. */
-  bankFile: (tenantId: string, fileId: string) => ({ pk: `TENANT#${tenantId}#BANKFILE#${fileId}`, sk: 'FILE' }),
+  bankFile: (tenantId: string, fileId: string) => ({
+    pk: `TENANT#${tenantId}#BANKFILE#${fileId}`,
+    sk: 'FILE',
+  }),
   bankFileTransfer: (tenantId: string, fileId: string, executionDate: string, payoutId: string) => ({
     pk: `TENANT#${tenantId}#BANKFILE#${fileId}`,
     sk: `TX#${executionDate}#${payoutId}`,
@@ -139,6 +141,7 @@ export const keys = {
   }),
   /** The bank's statement lines of a tenant's booking day (gsi1). */
   bankLedgerOfDay: (tenantId: string, date: string) => `TENANT#${tenantId}#BANK_LEDGER#${date}`,
+  /** A payout's latest reconciliation outcome, beside it (for the payout report). */
   reconciliationMark: (tenantId: string, payoutId: string) => ({
     pk: `TENANT#${tenantId}#PAYOUT#${payoutId}`,
     sk: 'RECON',
