@@ -5,16 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_KMS_KEY_ID } from '../../local/aws/local-kms.js';
 import { LOCAL_BANK_FILES_BUCKET } from '../../local/runtime.js';
 import { connectorRuntimes } from '../../shared/adapters/connector-wiring.js';
+import { createDynamoBankFileStore } from '../../shared/adapters/dynamodb/bank-file-store.js';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
 import { createS3BankFiles } from '../../shared/adapters/s3-bank-files.js';
-import { sepaFilesFromEnvironment } from '../../shared/adapters/sepa-wiring.js';
+import { sepaFilesFromEnvironment, sepaSettingsOf } from '../../shared/adapters/sepa-wiring.js';
 import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
 import { endToEndIdOf } from '../../shared/connectors/sepa/identifiers.js';
 import { SYSTEM } from '../../shared/domain/audit.js';
 import { messageIdOf } from '../../shared/domain/bank-files.js';
 import { connectorsUseCase } from '../../shared/use-cases/connectors.js';
-import { inboundPrefix } from '../../shared/use-cases/sepa-files.js';
+import { inboundPrefix, sepaFilesUseCase } from '../../shared/use-cases/sepa-files.js';
 import {
   eventually,
   payoutBody,
@@ -251,5 +253,140 @@ describe('SEPA credit transfer files (issue 21)', () => {
     const files = (await sepa.list(tenant.tenantId, { limit: 10 })).items;
     expect(files.filter((other) => other.key !== null).map((other) => other.key)).toEqual([key]);
     expect(files.every((other) => other.status === 'written')).toBe(true);
+  }, 120_000);
+});
+
+describe('a SEPA builder killed at the worst moments (issue 21)', () => {
+  class Killed extends Error {}
+
+  /** A tenant with the SEPA rail and `count` queued SEPA payouts. */
+  async function queuedPayouts(count: number) {
+    const other = await platform.newTenant('Killed builders');
+    const rails = connectorsUseCase({
+      store: platform.adapters.connectors,
+      sealer: createKmsSecretSealer({ keyId: LOCAL_KMS_KEY_ID }),
+      registry: CONNECTOR_REGISTRY,
+      sandboxAvailable: false,
+      runtimeFor: connectorRuntimes(
+        { PAYOUTS_CONNECTOR_BASE_URLS: undefined, PAYOUTS_CONNECTOR_TIMEOUT_MS: 3000 },
+        CONNECTOR_REGISTRY,
+      ),
+    });
+    await rails.set(caller(other.tenantId), { connector: 'sepa_file', mode: 'test', credentials: DEBTOR });
+    await rails.route(caller(other.tenantId), {
+      rules: [{ destination_type: 'bank_account', currency: 'EUR', connector: 'sepa_file' }],
+    });
+    const ids: string[] = [];
+    for (let index = 0; index < count; index++) {
+      const response = await other.createPayout(sepaPayout(`Payee ${index}`, 100 + index));
+      expect(response.status).toBe(201);
+      ids.push(response.body.id);
+    }
+    await eventually(
+      () => platform.adapters.payouts.getMany(other.tenantId, ids),
+      (payouts) => payouts.every((payout) => payout.status === 'queued'),
+    );
+    return { tenantId: other.tenantId, ids };
+  }
+
+  /** The use case with the platform's adapters, a clock, and faults that kill it mid-way. */
+  function builder(options: {
+    at: number;
+    killAfterClaims?: number;
+    killAtCount?: boolean;
+    killMidUpload?: boolean;
+  }) {
+    const sepa = sepaFilesFromEnvironment();
+    const files = createDynamoBankFileStore({ client: createDocumentClient(), table: platform.tableName });
+    const objects = createS3BankFiles({ bucket: LOCAL_BANK_FILES_BUCKET });
+    let claims = 0;
+    return sepaFilesUseCase({
+      payouts: {
+        ...platform.adapters.payouts,
+        stream: (...args) => platform.adapters.payouts.stream(...args),
+        getMany: (...args) => platform.adapters.payouts.getMany(...args),
+        get: (...args) => platform.adapters.payouts.get(...args),
+        async transition(input) {
+          if (options.killAfterClaims !== undefined && claims >= options.killAfterClaims) throw new Killed();
+          claims += 1;
+          await platform.adapters.payouts.transition(input);
+        },
+      },
+      files: {
+        ...files,
+        async save(input) {
+          if (options.killAtCount && input.next.claimedAt && !input.current.claimedAt) throw new Killed();
+          await files.save(input);
+        },
+      },
+      objects: {
+        ...objects,
+        async write(key, chunks) {
+          if (!options.killMidUpload) return objects.write(key, chunks);
+          let taken = 0;
+          for await (const _chunk of chunks) if (++taken === 2) throw new Killed();
+        },
+      },
+      settingsOf: (tenantId) => sepaSettingsOf(platform.adapters, tenantId),
+      applyOutcome: async () => undefined,
+      now: () => options.at,
+    }) satisfies typeof sepa;
+  }
+
+  /** Every payout in exactly one written file, each file holding exactly the payouts that say so. */
+  async function expectExactlyOnce(tenantId: string, ids: string[]) {
+    const payouts = await platform.adapters.payouts.getMany(tenantId, ids);
+    expect(payouts.map((payout) => payout.status)).toEqual(ids.map(() => 'processing'));
+    const sepa = sepaFilesFromEnvironment();
+    const files = (await sepa.list(tenantId, { limit: 50 })).items;
+    expect(files.every((file) => file.status === 'written')).toBe(true);
+    const inFiles = new Map<string, string>();
+    for (const file of files.filter((candidate) => candidate.key)) {
+      const xml = await objectText(file.key as string);
+      expect(await validatePain001(xml)).toEqual({ valid: true, errors: [] });
+      const listed = [...xml.matchAll(/<EndToEndId>([^<]+)<\/EndToEndId>/g)].map(
+        (match) => match[1] as string,
+      );
+      expect(listed).toHaveLength(file.count as number);
+      for (const endToEndId of listed) {
+        expect(inFiles.has(endToEndId), `${endToEndId} in two files`).toBe(false);
+        inFiles.set(endToEndId, file.id);
+      }
+    }
+    for (const payout of payouts) expect(inFiles.get(endToEndIdOf(payout.id))).toBe(payout.providerReference);
+    expect(inFiles.size).toBe(ids.length);
+  }
+
+  it('killed mid-claim, after claiming, and mid-upload: the next run finishes the same file, each payout once', async () => {
+    const { tenantId, ids } = await queuedPayouts(24);
+    const start = Date.now();
+    await expect(
+      builder({ at: start, killAfterClaims: 9 }).cutOff(tenantId, { force: true }),
+    ).rejects.toThrow(Killed);
+    // Within the dead builder's lease another run waits (a retry later), never claims beside it.
+    await expect(builder({ at: start + 60_000 }).cutOff(tenantId, { force: true })).rejects.toThrow(
+      /being built/,
+    );
+    const afterLease = start + 21 * 60_000;
+    await expect(builder({ at: afterLease, killAtCount: true }).cutOff(tenantId)).rejects.toThrow(Killed);
+    await expect(
+      builder({ at: afterLease + 21 * 60_000, killMidUpload: true }).cutOff(tenantId),
+    ).rejects.toThrow(Killed);
+    const finished = await builder({ at: afterLease + 42 * 60_000 }).cutOff(tenantId);
+    expect(finished[0]).toMatchObject({ status: 'written', count: 24 });
+    await expectExactlyOnce(tenantId, ids);
+  }, 120_000);
+
+  it('two builders of different cut-offs at once: each payout lands in exactly one file', async () => {
+    const { tenantId, ids } = await queuedPayouts(30);
+    const start = Date.now();
+    const results = await Promise.allSettled([
+      builder({ at: start }).cutOff(tenantId, { force: true }),
+      builder({ at: start + 61_000 }).cutOff(tenantId, { force: true }),
+    ]);
+    expect(results.some((result) => result.status === 'fulfilled')).toBe(true);
+    // Whatever the race left (a file being built under a live lease), a later run finishes.
+    await builder({ at: start + 30 * 60_000 }).cutOff(tenantId);
+    await expectExactlyOnce(tenantId, ids);
   }, 120_000);
 });
