@@ -38,7 +38,7 @@ function fieldsOf(values: string[] | undefined, file: string | undefined): Recor
 
 /** `bank_account:EUR=adyen` or `email=paypal` → a routing rule. */
 function ruleOf(text: string) {
-  const match = /^([a-z_]+)(?::([A-Z]{3}))?=([a-z]+)$/.exec(text);
+  const match = /^([a-z_]+)(?::([A-Z]{3}))?=([a-z_]+)$/.exec(text);
   if (!match)
     throw new CliError(
       `--rule ${text}: must be <destination type>[:<currency>]=<connector>, e.g. bank_account:EUR=adyen`,

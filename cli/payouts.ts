@@ -16,6 +16,7 @@ import { tenantAdministration } from '../shared/use-cases/tenants.js';
 import { createBatchFromFile } from './batch.js';
 import { connectorCommands } from './connectors.js';
 import { reconciliationCommands } from './reconciliation.js';
+import { sepaCommands } from './sepa.js';
 import { CliError, resolveTarget } from './target.js';
 
 /**
@@ -427,6 +428,7 @@ async function invokeRecovery(functionName: string, staleSeconds: number): Promi
 
 connectorCommands(program);
 reconciliationCommands(program);
+sepaCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   console.error(

@@ -5,7 +5,7 @@ import { reconciliationFromEnvironment } from '../shared/adapters/reconciliation
 import { addSandboxLedgerEntry } from '../shared/adapters/sandbox-statement.js';
 import { loadConfig } from '../shared/config.js';
 import { SYSTEM } from '../shared/domain/audit.js';
-import { isConnectorName } from '../shared/domain/connectors.js';
+import { CONNECTOR_NAMES, isConnectorName } from '../shared/domain/connectors.js';
 import { formatMoney, parseAmount } from '../shared/domain/money.js';
 import { CliError, resolveTarget } from './target.js';
 
@@ -41,11 +41,11 @@ export function reconciliationCommands(program: Command) {
       'Request a run for one rail and one UTC day (the worker does it; `reconcile show` follows it)',
     )
     .requiredOption('--tenant <id>', 'tenant id (ten_…)')
-    .requiredOption('--connector <name>', 'sandbox | stripe | adyen | paypal')
+    .requiredOption('--connector <name>', CONNECTOR_NAMES.join(' | '))
     .option('--date <day>', 'the UTC day, YYYY-MM-DD (default: yesterday)')
     .action(async (options: { tenant: string; connector: string; date?: string }) => {
       if (!isConnectorName(options.connector))
-        throw new CliError(`--connector ${options.connector}: must be sandbox, stripe, adyen or paypal`);
+        throw new CliError(`--connector ${options.connector}: must be one of ${CONNECTOR_NAMES.join(', ')}`);
       const date = options.date ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new CliError(`--date ${date}: must be YYYY-MM-DD`);
       const { reconciliation, target } = use();

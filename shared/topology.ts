@@ -205,6 +205,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
     table: 'read-write',
     portal: { userPool: 'read' },
     connectorSecrets: 'manage',
+    bankFiles: 'write',
     timeoutSeconds: 29,
   },
   {

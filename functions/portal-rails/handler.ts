@@ -6,6 +6,7 @@ import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/conne
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
+import { sepaFilesFromEnvironment, sepaSettingsOf } from '../../shared/adapters/sepa-wiring.js';
 import { binding, loadConfig } from '../../shared/config.js';
 import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
@@ -20,8 +21,13 @@ const adapters = {
   team: createDynamoTeamStore(deps),
   audit: createDynamoAuditLog(deps),
 };
+// The SEPA files of the `sepa_file` rail: listed, and cut on demand into the bank files bucket.
+const sepaFiles = sepaFilesFromEnvironment({ config });
 
-/** /portal-api/v1/payout-rails[/…]: the Payout rails page, with the same member checks as portal-api. */
+/**
+ * /portal-api/v1/payout-rails[/…]: the Payout rails page (and its SEPA files), with the same member
+ * checks as portal-api.
+ */
 export const handler = portalApi(
   portalRailRoutes(
     connectorsUseCase({
@@ -31,6 +37,7 @@ export const handler = portalApi(
       sandboxAvailable: config.PAYOUTS_SANDBOX_RAIL === 'on',
       runtimeFor: connectorRuntimes(config, CONNECTOR_REGISTRY, { containers: 1 }),
     }),
+    { files: sepaFiles, settingsOf: (tenantId) => sepaSettingsOf(adapters, tenantId) },
   ),
   {
     team: adapters.team,

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { jsonResponse, parse } from '../../shared/http/api-handler.js';
 import type { PortalRoute } from '../../shared/http/portal-handler.js';
 import type { ConnectorsUseCase } from '../../shared/use-cases/connectors.js';
+import type { SepaFiles, SepaSettings } from '../../shared/use-cases/sepa-files.js';
+import { asFileBeingBuilt, nextCutOff, SepaNotSetUpError, toBankFileResource } from './sepa-files.js';
 
 const setConnectorBody = z.strictObject({
   mode: z.enum(['test', 'live']).default('test'),
@@ -21,8 +23,29 @@ const routesBody = z.strictObject({
   default_connector: z.string().max(40).nullable().optional(),
 });
 
-/** The Payout rails page: a tenant's connectors (credentials write-only), routing rules, connection test. */
-export function portalRailRoutes(rails: ConnectorsUseCase): PortalRoute[] {
+const listSepaFilesQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: z
+    .string()
+    // bf_20261202T130000Z: named after the cut-off, to the second (or to the minute).
+    .regex(/^bf_\d{8}T\d{4}(\d{2})?Z$/, 'must be a SEPA file id (next_cursor)')
+    .optional(),
+});
+
+/** What the SEPA files routes need: the use case, and the tenant's settings (its cut-off). */
+export interface SepaFileRoutesDeps {
+  files: Pick<SepaFiles, 'list' | 'cutOff'>;
+  settingsOf: (tenantId: string) => Promise<SepaSettings | undefined>;
+  now?: () => number;
+}
+
+/**
+ * The Payout rails page: a tenant's connectors (credentials write-only), routing rules, connection
+ * test, and the SEPA files of the `sepa_file` rail (listed newest first, cut on demand). The tenant is
+ * always the signed-in member's: another tenant's file id is a cursor that finds nothing.
+ */
+export function portalRailRoutes(rails: ConnectorsUseCase, sepa: SepaFileRoutesDeps): PortalRoute[] {
+  const now = sepa.now ?? Date.now;
   return [
     {
       method: 'GET',
@@ -65,6 +88,37 @@ export function portalRailRoutes(rails: ConnectorsUseCase): PortalRoute[] {
       action: 'rails.manage',
       handler: async ({ caller, json }) =>
         jsonResponse(200, await rails.route(caller, parse(routesBody, json()))),
+    },
+    {
+      method: 'GET',
+      path: '/payout-rails/sepa-files',
+      action: 'rails.manage',
+      handler: async ({ caller, query }) => {
+        const { limit, starting_after } = parse(listSepaFilesQuery, query);
+        const [page, settings] = await Promise.all([
+          sepa.files.list(caller.tenantId, { limit, startingAfter: starting_after }),
+          sepa.settingsOf(caller.tenantId),
+        ]);
+        return jsonResponse(200, {
+          object: 'list',
+          data: page.items.map(toBankFileResource),
+          has_more: page.hasMore,
+          next_cursor: page.hasMore ? (page.items.at(-1)?.id ?? null) : null,
+          // When the schedule cuts the next file (null: the rail is not set up).
+          next_cut_off_at: settings ? nextCutOff(settings.cutOff, now()) : null,
+        });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/payout-rails/sepa-files/cut-off',
+      action: 'rails.manage',
+      handler: async ({ caller }) => {
+        if (!(await sepa.settingsOf(caller.tenantId))) throw new SepaNotSetUpError();
+        // Every payout queued so far, now; files a dead run left unfinished are finished first.
+        const files = await sepa.files.cutOff(caller.tenantId, { force: true }).catch(asFileBeingBuilt);
+        return jsonResponse(200, { object: 'list', data: files.map(toBankFileResource) });
+      },
     },
   ];
 }

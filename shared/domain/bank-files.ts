@@ -83,15 +83,15 @@ export function dueSlot(cutOff: CutOff, now: number): { slot: string; executionD
 
 /** A file's id from its slot: one file per tenant and cut-off, whoever builds it and however often. */
 export function bankFileIdOf(slot: string): string {
-  // 2026-12-02T13:00:00.000Z → bf_20261202T1300Z
-  return `bf_${slot.slice(0, 16).replace(/[-:]/g, '')}Z`;
+  // 2026-12-02T13:00:00.000Z → bf_20261202T130000Z (to the second: a forced cut-off is its own slot)
+  return `bf_${slot.slice(0, 19).replace(/[-:]/g, '')}Z`;
 }
 
 /** The file's `MsgId`: its id in the SEPA character set (no `_`). */
 export const messageIdOf = (fileId: string) => fileId.replace('_', '-');
 /** The file id a `MsgId` (a status report's `OrgnlMsgId`) stands for, or null if not one of ours. */
 export const fileIdOfMessage = (messageId: string) =>
-  /^bf-\d{8}T\d{4}Z$/.test(messageId) ? messageId.replace('-', '_') : null;
+  /^bf-\d{8}T\d{6}Z$/.test(messageId) ? messageId.replace('-', '_') : null;
 
 export type BankFileStatus = 'building' | 'written';
 

@@ -226,8 +226,8 @@ export function sepaFilesUseCase(deps: {
   return {
     /**
      * The due cut-off of a tenant (or, `force`d, one at this minute): files left unfinished are
-     * finished first, then the due slot's file is built unless it already was. Returns the files
-     * finished by this call.
+     * finished first, then the due slot's file is built unless it already was. Returns those
+     * files, the due one last; none when the tenant has no SEPA rail.
      */
     async cutOff(tenantId: string, options: { force?: boolean } = {}): Promise<BankFile[]> {
       const settings = await deps.settingsOf(tenantId);
@@ -237,7 +237,7 @@ export function sepaFilesUseCase(deps: {
       const time = now();
       const due = options.force
         ? {
-            // Now: every payout queued so far (the file is named after this minute).
+            // Now: every payout queued so far.
             slot: new Date(time).toISOString(),
             executionDate: clockIn(settings.cutOff.every === 'day' ? settings.cutOff.timeZone : UTC)(time)
               .date,
@@ -260,7 +260,8 @@ export function sepaFilesUseCase(deps: {
         updatedAt: at,
         version: 1,
       });
-      if (file.status === 'building') finished.push(await finish(file));
+      // The due file, built now or earlier (a second run of the same cut-off finds it written).
+      finished.push(file.status === 'building' ? await finish(file) : file);
       return finished;
     },
 

@@ -53,9 +53,9 @@ describe('SEPA cut-offs (issue 21)', () => {
 
   it('one file id per cut-off, and the MsgId a bank echoes maps back to it', () => {
     const id = bankFileIdOf('2026-12-02T13:00:00.000Z');
-    expect(id).toBe('bf_20261202T1300Z');
-    expect(messageIdOf(id)).toBe('bf-20261202T1300Z');
-    expect(fileIdOfMessage('bf-20261202T1300Z')).toBe(id);
+    expect(id).toBe('bf_20261202T130000Z');
+    expect(messageIdOf(id)).toBe('bf-20261202T130000Z');
+    expect(fileIdOfMessage('bf-20261202T130000Z')).toBe(id);
     expect(fileIdOfMessage('ERP-2026-12-02')).toBeNull();
   });
 });

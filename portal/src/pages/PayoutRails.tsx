@@ -5,6 +5,7 @@ import { ApiError, api, loadConfig, type PortalConfig } from '../api';
 import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
 import { dateTime, label } from '../format';
 import type { Me } from '../types';
+import { SepaFiles } from './SepaFiles';
 
 /** A rail the tenant set up (GET /payout-rails `connectors[]`): its credentials are never returned. */
 interface ConfiguredRail {
@@ -76,9 +77,44 @@ const FIELD_TEXT: Record<string, { label: string; hint?: string }> = {
     label: 'Webhook id',
     hint: 'The id the provider gives the webhook URL above once you add it.',
   },
+  // SEPA credit transfer files: the account the transfers leave from, and when files are cut.
+  debtor_name: {
+    label: 'Account holder name',
+    hint: 'The name of the company account the salaries are paid from, as the bank knows it (up to 70 characters).',
+  },
+  debtor_iban: {
+    label: 'IBAN',
+    hint: 'The IBAN of that account, such as DE89 3704 0044 0532 0130 00 (spaces are fine).',
+  },
+  debtor_bic: {
+    label: 'BIC',
+    hint: 'The BIC of that account’s bank: 8 or 11 characters, such as COBADEFFXXX.',
+  },
+  cut_off: {
+    label: 'Cut-off',
+    hint: 'When the waiting payouts go into a file: hourly (a file every hour), or a time of day such as 14:00 (one file a day, 24-hour clock).',
+  },
+  time_zone: {
+    label: 'Time zone',
+    hint: 'The time zone of the cut-off time, such as Europe/Berlin.',
+  },
 };
 
 const fieldText = (field: string) => FIELD_TEXT[field] ?? { label: label(field) };
+
+/** A saved setting as a person reads it ("Every hour" rather than `hourly`). */
+const SETTING_VALUE_TEXT: Record<string, Record<string, string>> = {
+  cut_off: { hourly: 'Every hour' },
+};
+const settingText = (field: string, value: string) => SETTING_VALUE_TEXT[field]?.[value] ?? value;
+
+/**
+ * A rail whose fields are all public has no secret: what it takes are settings (an account, a
+ * schedule), shown back and prefilled, and nothing signs webhooks for it (SEPA files: the bank
+ * answers with files). Told apart by its fields, never by its name.
+ */
+const settingsOnly = (rail: Pick<AvailableRail, 'fields' | 'public_fields'>) =>
+  rail.fields.length > 0 && rail.fields.every((field) => rail.public_fields?.includes(field));
 
 const DESTINATION_TEXT: Record<string, string> = {
   bank_account: 'Bank account (IBAN)',
@@ -96,6 +132,10 @@ const destinationText = (type: string) => DESTINATION_TEXT[type] ?? label(type);
 function inWords(fieldLabel: string, message: string): string {
   const text = message.trim().replace(/\.$/, '');
   const sentence = (words: string) => `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
+  // A message that names the field itself ("The account holder name must be at most 70 characters").
+  const named = fieldLabel.toLowerCase();
+  if (text.toLowerCase().startsWith(named) || text.toLowerCase().startsWith(`the ${named}`))
+    return sentence(text);
   if (/^(an?|the) /i.test(text)) return sentence(`enter ${text}`);
   if (/^(must|is|may|has|needs|cannot) /.test(text)) return sentence(`${fieldLabel} ${text}`);
   if (/^Too big/.test(text)) return sentence(`${fieldLabel} is too long`);
@@ -170,6 +210,7 @@ function WebhookUrl(props: { config: PortalConfig | undefined; rail: string; ten
 /**
  * The credentials form of one rail. Nothing is prefilled (credentials are write-only) and the inputs
  * are uncontrolled, so no typed secret becomes an attribute of the page; the form is emptied on save.
+ * A rail with settings only (no secret) is prefilled with what is saved.
  */
 function CredentialsForm(props: {
   rail: AvailableRail;
@@ -189,6 +230,7 @@ function CredentialsForm(props: {
   const error = missing ?? save.error;
   const params = rail.fields.map((field) => `credentials.${field}`);
   const visible = new Set(rail.public_fields ?? []);
+  const settings = settingsOnly(rail);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -197,7 +239,7 @@ function CredentialsForm(props: {
     const credentials = Object.fromEntries(
       rail.fields.map((field) => [field, String(data.get(field) ?? '').trim()]),
     );
-    // Every field is needed each time: stored credentials are replaced whole, never shown or merged.
+    // Every field is needed each time: stored credentials (and settings) are replaced whole, never merged.
     const empty = rail.fields.filter((field) => credentials[field] === '');
     if (empty.length > 0) {
       setMissing(
@@ -221,9 +263,14 @@ function CredentialsForm(props: {
   }
 
   return (
-    <form className="form" noValidate onSubmit={submit} aria-label={`Credentials of ${rail.label}`}>
+    <form
+      className="form"
+      noValidate
+      onSubmit={submit}
+      aria-label={`${settings ? 'Settings' : 'Credentials'} of ${rail.label}`}
+    >
       <FormProblems error={error} params={params} />
-      {configured && (
+      {configured && !settings && (
         <p className="muted">
           The stored credentials are never shown: enter every field again to replace them.
         </p>
@@ -238,7 +285,9 @@ function CredentialsForm(props: {
             checked={mode === 'test'}
             onChange={() => setMode('test')}
           />
-          Test (the provider's test environment, no real money)
+          {settings
+            ? 'Test (for payouts made with test API keys)'
+            : "Test (the provider's test environment, no real money)"}
         </label>
         <label className="radio">
           <input
@@ -248,7 +297,7 @@ function CredentialsForm(props: {
             checked={mode === 'live'}
             onChange={() => setMode('live')}
           />
-          Live (moves real money)
+          {settings ? 'Live (for payouts made with live API keys)' : 'Live (moves real money)'}
         </label>
       </fieldset>
       {rail.fields.map((field) => {
@@ -265,6 +314,7 @@ function CredentialsForm(props: {
                 {...input}
                 name={field}
                 type={visible.has(field) ? 'text' : 'password'}
+                defaultValue={settings ? configured?.public_fields[field] : undefined}
                 autoComplete="off"
                 spellCheck={false}
                 required
@@ -310,6 +360,9 @@ function RailCard(props: {
   });
   const carries = configured?.destination_types ?? rail.destination_types ?? [];
   const showForm = rail.fields.length > 0 && (!configured || editing);
+  // Settings only (no secret): nothing to call, no webhook, and its settings are shown back.
+  const settings = settingsOnly(rail);
+  const stored = settings ? 'settings' : 'credentials';
 
   return (
     <section className="card rail" aria-labelledby={headingId}>
@@ -323,7 +376,11 @@ function RailCard(props: {
           <span className="badge">Not set up</span>
         )}
       </div>
-      {saved && configured && <Notice>The credentials of {rail.label} were saved.</Notice>}
+      {saved && configured && (
+        <Notice>
+          The {stored} of {rail.label} were saved.
+        </Notice>
+      )}
       <ErrorNotice error={remove.error} />
       <dl className="details">
         <dt>Carries</dt>
@@ -332,9 +389,7 @@ function RailCard(props: {
           Object.entries(configured.public_fields).map(([field, value]) => (
             <Fragment key={field}>
               <dt>{fieldText(field).label}</dt>
-              <dd>
-                <code>{value}</code>
-              </dd>
+              <dd>{settings ? settingText(field, value) : <code>{value}</code>}</dd>
             </Fragment>
           ))}
         {configured && (
@@ -345,23 +400,25 @@ function RailCard(props: {
             </dd>
           </>
         )}
-        <WebhookUrl config={props.config} rail={rail.name} tenantId={props.tenantId} />
+        {!settings && <WebhookUrl config={props.config} rail={rail.name} tenantId={props.tenantId} />}
       </dl>
       {configured && (
         <>
           <div className="row-actions">
-            <button
-              type="button"
-              className="secondary"
-              aria-label={`Test connection of ${rail.label}`}
-              disabled={test.isPending}
-              onClick={() => {
-                setSaved(false);
-                test.mutate();
-              }}
-            >
-              Test connection
-            </button>
+            {!settings && (
+              <button
+                type="button"
+                className="secondary"
+                aria-label={`Test connection of ${rail.label}`}
+                disabled={test.isPending}
+                onClick={() => {
+                  setSaved(false);
+                  test.mutate();
+                }}
+              >
+                Test connection
+              </button>
+            )}
             {rail.fields.length > 0 && (
               <button
                 type="button"
@@ -372,7 +429,13 @@ function RailCard(props: {
                   setSaved(false);
                 }}
               >
-                {editing ? 'Keep the stored credentials' : 'Replace credentials'}
+                {settings
+                  ? editing
+                    ? 'Keep the saved settings'
+                    : 'Change settings'
+                  : editing
+                    ? 'Keep the stored credentials'
+                    : 'Replace credentials'}
               </button>
             )}
             <button
@@ -383,7 +446,7 @@ function RailCard(props: {
               onClick={() => {
                 if (
                   window.confirm(
-                    `Remove ${rail.label}? Its credentials are deleted and its routing rules go with it; payouts already routed to it wait or fail until it is set up again.`,
+                    `Remove ${rail.label}? Its ${stored} are deleted and its routing rules go with it; payouts already routed to it wait or fail until it is set up again.`,
                   )
                 )
                   remove.mutate();
@@ -691,8 +754,10 @@ export function PayoutRailsPage({ me }: { me: Me }) {
     <div className="rails">
       <PageTitle>Payout rails</PageTitle>
       <p>
-        The payment providers your payouts leave through. Credentials are stored encrypted and never shown
-        again, not even to admins; the connection test makes one harmless call to the provider with them.
+        The payment providers and bank files your payouts leave through. Credentials are stored encrypted and
+        never shown again, not even to admins; the connection test makes one harmless call to the provider
+        with them. SEPA credit transfer files need no secret: their settings (the account paid from, the
+        cut-off) are shown back.
       </p>
       {data.sandbox_available && sandbox && (
         <section className="card rail" aria-labelledby="rail-sandbox">
@@ -706,15 +771,18 @@ export function PayoutRailsPage({ me }: { me: Me }) {
           </p>
         </section>
       )}
-      {offered.map((rail) => (
-        <RailCard
-          key={rail.name}
-          rail={rail}
-          configured={data.connectors.find((candidate) => candidate.name === rail.name)}
-          config={config.data}
-          tenantId={me.tenant_id}
-        />
-      ))}
+      {offered.map((rail) => {
+        const configured = data.connectors.find((candidate) => candidate.name === rail.name);
+        return (
+          <Fragment key={rail.name}>
+            <RailCard rail={rail} configured={configured} config={config.data} tenantId={me.tenant_id} />
+            {/* The one rail that leaves in files: its files, right below its card, once it is set up. */}
+            {rail.name === 'sepa_file' && configured && (
+              <SepaFiles railLabel={rail.label} settingsAt={configured.updated_at} />
+            )}
+          </Fragment>
+        );
+      })}
       <RoutingRules rails={data} />
     </div>
   );
