@@ -1,6 +1,6 @@
 import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { OUTBOX_RECOVERY_FUNCTION } from '../shared/topology.js';
+import { OUTBOX_RECOVERY_FUNCTION, SEPA_CUT_OFF_FUNCTION } from '../shared/topology.js';
 import type { PayoutsStack } from './payouts-stack.js';
 
 /** One acknowledged cdk-nag finding: where, which, and why it stands (never without a reason). */
@@ -32,6 +32,7 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
     `AwsSolutions-IAM5[Resource::${arnToken(bucket)}/${pattern}]`;
   const scheduled = stack.api.functions.get('schedule-daily-reports') as IConstruct;
   const recovery = stack.api.functions.get(OUTBOX_RECOVERY_FUNCTION) as IConstruct;
+  const sepaCutOff = stack.api.functions.get(SEPA_CUT_OFF_FUNCTION) as IConstruct;
   const approvalTask = stack.api.functions.get('approval-task') as IConstruct;
   const helpers = [
     ...cdkHelpers(stack, 'Custom::CDKBucketDeployment'),
@@ -88,6 +89,24 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
       id: objects(stack.inboundFiles.bucket, '*.result.csv'),
       reason:
         "The worker writes only result files, beside each upload (<prefix>/<name>.result.csv); it cannot overwrite a tenant's own files.",
+    },
+    {
+      scope: stack,
+      id: objects(stack.bankFiles.bucket, 'tenants/*/outbound/*'),
+      reason:
+        "SEPA files out (D72): the cut-off writes pain.001 files under each tenant's outbound prefix, one key per file, created at run time; it cannot read, list or write the inbound prefixes.",
+    },
+    {
+      scope: stack,
+      id: objects(stack.bankFiles.bucket, 'tenants/*/inbound/*'),
+      reason:
+        "The bank's files in (D72): the reader reads what S3 announces under a tenant's inbound prefix (the prefix names the tenant); it may not list, delete or write there.",
+    },
+    {
+      scope: stack,
+      id: `AwsSolutions-IAM5[Resource::${arnToken(sepaCutOff)}:*]`,
+      reason:
+        'EventBridge Scheduler invokes the SEPA cut-off function; CDK grants its versions too (lambda:InvokeFunction on this one function only).',
     },
     {
       scope: stack,

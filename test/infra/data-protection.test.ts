@@ -21,7 +21,7 @@ describe('data protection', () => {
 
   it('keeps every bucket private, encrypted and TLS-only', () => {
     const buckets = ofType('AWS::S3::Bucket');
-    expect(buckets.length).toBe(5); // portal site, attachments, reports, inbound files, access logs
+    expect(buckets.length).toBe(6); // portal site, attachments, reports, inbound files, bank files, access logs
     const policies = ofType('AWS::S3::BucketPolicy');
     for (const [id, bucket] of buckets) {
       expect(bucket.Properties.BucketEncryption, id).toBeDefined();

@@ -16,6 +16,7 @@ import {
   OUTBOX_RECOVERY_FUNCTION,
   QUEUES,
   ROUTES,
+  SEPA_CUT_OFF_FUNCTION,
   STREAM_CONSUMER,
 } from '../../shared/topology.js';
 import { approvalStateMachine } from '../../shared/workflows/approval.js';
@@ -375,6 +376,7 @@ describe('HTTP API', () => {
       APPROVAL_TASK_FUNCTION,
       DAILY_REPORTS_FUNCTION,
       OUTBOX_RECOVERY_FUNCTION,
+      SEPA_CUT_OFF_FUNCTION,
       AUTHORIZER_FUNCTION,
       NOT_FOUND_FUNCTION,
       ...ROUTES.map((r) => r.function),
@@ -683,8 +685,8 @@ describe('payout reports', () => {
       );
       const writes = s3.filter((action) => /Put|Delete|Abort/.test(action));
       if (spec.reports === 'write') expect(writes).toContain('s3:PutObject');
-      // The inbound files worker writes result files only (test/infra/inbound.test.ts).
-      else if (!spec.portal && !spec.inboundFiles) expect(writes).toEqual([]);
+      // The inbound files worker writes result files only (test/infra/inbound.test.ts); SEPA below.
+      else if (!spec.portal && !spec.inboundFiles && spec.bankFiles !== 'write') expect(writes).toEqual([]);
     }
   });
 
@@ -692,6 +694,47 @@ describe('payout reports', () => {
     const schedule = scheduleOf(DAILY_REPORTS_FUNCTION);
 
     expect(schedule.Properties.ScheduleExpression).toBe('cron(15 0 * * ? *)');
+  });
+});
+
+describe('SEPA bank files (issue 21)', () => {
+  it('cuts files every 5 minutes through EventBridge Scheduler', () => {
+    expect(scheduleOf(SEPA_CUT_OFF_FUNCTION).Properties.ScheduleExpression).toBe('rate(5 minutes)');
+  });
+
+  it('lets the cut-off write only outbound prefixes and the reader read only inbound ones', () => {
+    const bucket = Object.keys(template.findResources('AWS::S3::Bucket')).find((id) =>
+      id.startsWith('BankFilesBucket'),
+    );
+    expect(bucket).toBeDefined();
+    for (const spec of FUNCTIONS) {
+      const onBankFiles = statementsOf(spec.name).filter((statement) =>
+        JSON.stringify(statement.Resource).includes(bucket as string),
+      );
+      if (!spec.bankFiles) {
+        expect(onBankFiles, spec.name).toEqual([]);
+        continue;
+      }
+      const expected =
+        spec.bankFiles === 'write'
+          ? { actions: ['s3:AbortMultipartUpload', 's3:PutObject'], prefix: '/tenants/*/outbound/*' }
+          : { actions: ['s3:GetObject'], prefix: '/tenants/*/inbound/*' };
+      for (const statement of onBankFiles) {
+        expect([statement.Action].flat().sort(), spec.name).toEqual(expected.actions);
+        expect(JSON.stringify(statement.Resource), spec.name).toContain(expected.prefix);
+      }
+      expect(onBankFiles.length, spec.name).toBeGreaterThan(0);
+    }
+  });
+
+  it('announces new XML files under tenants/ to the bank-files queue', () => {
+    const notifications = template.findResources('Custom::S3BucketNotifications');
+    const bank = Object.values(notifications).find((resource) =>
+      JSON.stringify(resource.Properties.BucketName).includes('BankFilesBucket'),
+    );
+    const filters = JSON.stringify(bank?.Properties.NotificationConfiguration);
+    expect(filters).toContain('"Name":"prefix","Value":"tenants/"');
+    expect(filters).toContain('"Name":"suffix","Value":".xml"');
   });
 });
 
