@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, Fragment, useEffect, useId, useState } from 'react';
 import { DESTINATION_TYPES } from '../../../shared/domain/catalog';
 import { ApiError, api, loadConfig, type PortalConfig } from '../api';
-import { ErrorNotice, Field, fieldError, Loading, Notice, PageTitle } from '../components';
+import { ErrorNotice, Field, fieldProblems, Loading, Notice, PageTitle } from '../components';
 import { dateTime, label } from '../format';
 import type { Me } from '../types';
 import { SepaFiles } from './SepaFiles';
@@ -103,10 +103,11 @@ const FIELD_TEXT: Record<string, { label: string; hint?: string }> = {
 const fieldText = (field: string) => FIELD_TEXT[field] ?? { label: label(field) };
 
 /** A saved setting as a person reads it ("Every hour" rather than `hourly`). */
-const SETTING_VALUE_TEXT: Record<string, Record<string, string>> = {
-  cut_off: { hourly: 'Every hour' },
+const SETTING_TEXT: Record<string, (value: string) => string> = {
+  cut_off: (value) =>
+    value === 'hourly' ? 'Every hour' : /^\d{2}:\d{2}$/.test(value) ? `Every day at ${value}` : value,
 };
-const settingText = (field: string, value: string) => SETTING_VALUE_TEXT[field]?.[value] ?? value;
+const settingText = (field: string, value: string) => SETTING_TEXT[field]?.(value) ?? value;
 
 /**
  * A rail whose fields are all public has no secret: what it takes are settings (an account, a
@@ -143,11 +144,17 @@ function inWords(fieldLabel: string, message: string): string {
   return sentence(text);
 }
 
-/** The problem the API named for a field, in words; undefined when it named none. */
+/**
+ * The problem the API named for a field, in words, under the field's own label; undefined when it
+ * named none. The API's message is taken as written ("must be a valid BIC"), not the portal-wide
+ * wording, which names the field by its path ("Credentials: Debtor iban must…").
+ */
 function problemOf(error: unknown, params: string[], fieldLabel: string): string | undefined {
   for (const param of params) {
-    const message = fieldError(error, param);
-    if (message) return inWords(fieldLabel, message);
+    const messages = fieldProblems(error)
+      .filter((problem) => problem.param === param)
+      .map((problem) => inWords(fieldLabel, problem.message));
+    if (messages.length > 0) return [...new Set(messages)].join(' ');
   }
   return undefined;
 }
