@@ -1,15 +1,15 @@
 import type { S3Event } from 'aws-lambda';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { sepaFilesFromEnvironment } from '../../shared/adapters/sepa-wiring.js';
+import { bankRepliesFromEnvironment } from '../../shared/adapters/sepa-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { BANK_FILES } from '../../shared/topology.js';
-import { tenantOfInboundKey } from '../../shared/use-cases/sepa-files.js';
+import { tenantOfInboundKey } from '../../shared/use-cases/bank-replies.js';
 
 const config = loadConfig();
 const adapters = createDynamoAdapters(config);
-const sepa = sepaFilesFromEnvironment({ adapters, config });
+const replies = bankRepliesFromEnvironment({ adapters, config });
 
 /** S3 writes object keys URL-encoded, with `+` for a space, in its event notifications. */
 const keyOf = (encoded: string) => decodeURIComponent(encoded.replace(/\+/g, ' '));
@@ -42,7 +42,7 @@ export const handler = sqsBatchHandler(async (record) => {
       continue;
     }
     try {
-      const reading = await sepa.readFile(tenantId, key);
+      const reading = await replies.readFile(tenantId, key);
       logger.info('bank file read', {
         ...reading,
         unknown: reading.unknown.slice(0, 20),

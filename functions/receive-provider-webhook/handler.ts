@@ -4,7 +4,7 @@ import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/conne
 import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { loadConfig } from '../../shared/config.js';
-import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
+import { PROVIDER_REGISTRY } from '../../shared/connectors/providers.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { apiHandler, jsonResponse } from '../../shared/http/api-handler.js';
 import { logger } from '../../shared/http/logger.js';
@@ -18,14 +18,14 @@ const config = loadConfig();
 const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
 const store = createDynamoConnectorStore(deps);
 const receive = receiveProviderWebhookUseCase({
-  registry: CONNECTOR_REGISTRY,
+  registry: PROVIDER_REGISTRY,
   store,
   payouts: createDynamoPayoutRepository(deps),
   credentialsOf: connectorCredentials({
     store,
     sealer: createKmsSecretSealer({ keyId: config.PAYOUTS_CONNECTOR_KEY_ID }),
   }),
-  runtimeFor: connectorRuntimes(config, CONNECTOR_REGISTRY, { containers: 1 }),
+  runtimeFor: connectorRuntimes(config, PROVIDER_REGISTRY, { containers: 1 }),
   log: (message, details) => logger.info(message, details),
 });
 

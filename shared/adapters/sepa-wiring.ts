@@ -1,5 +1,6 @@
 import { binding, type Config, loadConfig } from '../config.js';
 import { parseCutOff } from '../domain/bank-files.js';
+import { bankRepliesUseCase } from '../use-cases/bank-replies.js';
 import { applyTransferOutcomeUseCase } from '../use-cases/execute-payout.js';
 import { type SepaSettings, sepaFilesUseCase } from '../use-cases/sepa-files.js';
 import { createDynamoBankFileStore } from './dynamodb/bank-file-store.js';
@@ -23,18 +24,30 @@ export async function sepaSettingsOf(
   };
 }
 
+/** The bank's answers (pain.002, camt.053/054) as the reader function wires them. */
+export function bankRepliesFromEnvironment(
+  shared: { adapters?: ReturnType<typeof createDynamoAdapters>; config?: Config } = {},
+) {
+  const config = shared.config ?? loadConfig();
+  const adapters = shared.adapters ?? createDynamoAdapters(config);
+  return bankRepliesUseCase({
+    payouts: adapters.payouts,
+    files: createDynamoBankFileStore({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
+    objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
+    applyOutcome: applyTransferOutcomeUseCase({ payouts: adapters.payouts }),
+  });
+}
+
 /** The SEPA files use case as its functions (and the CLI) wire it. */
 export function sepaFilesFromEnvironment(
   shared: { adapters?: ReturnType<typeof createDynamoAdapters>; config?: Config } = {},
 ) {
   const config = shared.config ?? loadConfig();
   const adapters = shared.adapters ?? createDynamoAdapters(config);
-  const apply = applyTransferOutcomeUseCase({ payouts: adapters.payouts });
   return sepaFilesUseCase({
     payouts: adapters.payouts,
     files: createDynamoBankFileStore({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
     objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
     settingsOf: (tenantId) => sepaSettingsOf(adapters, tenantId),
-    applyOutcome: apply,
   });
 }

@@ -1,21 +1,16 @@
-import { endToEndIdOf, payoutIdOf } from '../connectors/sepa/identifiers.js';
-import { type BankFileEvent, readBankFile } from '../connectors/sepa/inbound.js';
+import { endToEndIdOf } from '../connectors/sepa/identifiers.js';
 import { writePain001 } from '../connectors/sepa/pain001.js';
 import { normalBic, normalIban, remittanceOf } from '../connectors/sepa/payout-problems.js';
-import { failureFromReason } from '../connectors/sepa/reasons.js';
 import {
   type BankFile,
   type BankFileTransfer,
-  type BankLedgerEntry,
   bankFileIdOf,
   type CutOff,
   clockIn,
   dueSlot,
-  fileIdOfMessage,
   messageIdOf,
 } from '../domain/bank-files.js';
 import { ConcurrentModificationError, RetryLaterError } from '../domain/errors.js';
-import type { TransferOutcome } from '../domain/execution.js';
 import { inParallel } from '../domain/parallel.js';
 import { type Payout, transition } from '../domain/payout.js';
 import type { BankFileObjects, BankFileStore } from '../ports/bank-files.js';
@@ -38,22 +33,6 @@ const UTC = 'UTC';
 /** Where files go and come from in the bank files bucket: one prefix per tenant and direction. */
 export const outboundPrefix = (tenantId: string) => `tenants/${tenantId}/outbound/`;
 export const inboundPrefix = (tenantId: string) => `tenants/${tenantId}/inbound/`;
-/** The tenant a key of the inbound prefix belongs to, or null for any other key. */
-export function tenantOfInboundKey(key: string): string | null {
-  const match = /^tenants\/(ten_[0-9A-Za-z]+)\/inbound\/[^/]+$/.exec(key);
-  return match ? (match[1] as string) : null;
-}
-
-export interface BankFileReading {
-  key: string;
-  type: string | null;
-  /** Payouts changed by the file, and lines that changed nothing (already applied, or not ours). */
-  applied: number;
-  unchanged: number;
-  /** `EndToEndId`s of lines naming no payout of this tenant: kept for reconciliation. */
-  unknown: string[];
-}
-
 /**
  * SEPA credit transfer files (issue 21, D72). `cutOff` claims a tenant's queued `sepa_file` payouts
  * into the file of the due cut-off and writes it to the outbound prefix; `readFile` applies a bank's
@@ -70,13 +49,6 @@ export function sepaFilesUseCase(deps: {
   files: BankFileStore;
   objects: BankFileObjects;
   settingsOf: (tenantId: string) => Promise<SepaSettings | undefined>;
-  /** Applies what the bank says about one payout (the provider webhooks' use case). */
-  applyOutcome: (
-    tenantId: string,
-    payoutId: string,
-    outcome: TransferOutcome,
-    connector: string,
-  ) => Promise<unknown>;
   initiatingPartyName?: string;
   now?: () => number;
 }) {
@@ -268,121 +240,7 @@ export function sepaFilesUseCase(deps: {
     list: (tenantId: string, query: { limit: number; startingAfter?: string }) =>
       deps.files.list(tenantId, query),
     get: (tenantId: string, fileId: string) => deps.files.get(tenantId, fileId),
-
-    /**
-     * Applies a bank file of the tenant's inbound prefix: rejections fail their payouts (the ISO
-     * reason mapped to a failure code), booked debits pay them, returns return them; every booked or
-     * returned line is kept as the bank's statement (reconciliation), ours or not. Reading a file
-     * twice changes nothing the second time: each step is a forward move of the payout, conditional.
-     */
-    async readFile(tenantId: string, key: string): Promise<BankFileReading> {
-      const reading: BankFileReading = { key, type: null, applied: 0, unchanged: 0, unknown: [] };
-      let pending: BankFileEvent[] = [];
-      const flush = async () => {
-        const events = pending;
-        pending = [];
-        const ledger = events.flatMap((event) =>
-          event.kind === 'booked' || event.kind === 'returned' ? [ledgerEntry(tenantId, key, event)] : [],
-        );
-        if (ledger.length > 0) await deps.files.recordLedger(ledger);
-        await inParallel(events, IN_FLIGHT, async (event) => {
-          const changed = await apply(tenantId, event, reading);
-          if (changed) reading.applied += 1;
-          else reading.unchanged += 1;
-        });
-      };
-      for await (const event of readBankFile(deps.objects.read(key))) {
-        if (event.kind === 'file') {
-          reading.type = event.type;
-          continue;
-        }
-        pending.push(event);
-        if (pending.length >= PAGE) await flush();
-      }
-      await flush();
-      return reading;
-    },
   };
-
-  function ledgerEntry(
-    tenantId: string,
-    fileKey: string,
-    event: Extract<BankFileEvent, { kind: 'booked' | 'returned' }>,
-  ): BankLedgerEntry {
-    return {
-      tenantId,
-      endToEndId: event.endToEndId,
-      payoutId: payoutIdOf(event.endToEndId),
-      kind: event.kind,
-      amount: event.amountMinor,
-      currency: event.currency,
-      bookingDate: event.bookingDate,
-      reasonCode: event.kind === 'returned' ? event.reasonCode : null,
-      fileKey,
-      recordedAt: iso(),
-    };
-  }
-
-  /** The payout a bank line names, re-read: only a `sepa_file` payout of this tenant in a file of ours. */
-  async function payoutNamed(tenantId: string, endToEndId: string): Promise<Payout | undefined> {
-    const id = payoutIdOf(endToEndId);
-    const payout = id ? await deps.payouts.get(tenantId, id) : undefined;
-    if (payout?.connector !== 'sepa_file' || !payout.providerReference?.startsWith('bf_')) return undefined;
-    return payout;
-  }
-
-  async function apply(tenantId: string, event: BankFileEvent, reading: BankFileReading): Promise<boolean> {
-    if (event.kind === 'file' || event.kind === 'accepted') return false;
-    if (event.kind === 'file_rejected') {
-      const fileId = fileIdOfMessage(event.originalMessageId);
-      const file = fileId ? await deps.files.get(tenantId, fileId) : undefined;
-      if (!file) {
-        reading.unknown.push(event.originalMessageId);
-        return false;
-      }
-      const failure = failureFromReason(event.reasonCode);
-      for await (const page of deps.files.transfers(file))
-        await inParallel(page, IN_FLIGHT, async (transfer) => {
-          await deps.applyOutcome(
-            tenantId,
-            transfer.payoutId,
-            {
-              status: 'failed',
-              providerReference: file.id,
-              failureCode: failure.failure_code,
-              failureMessage: failure.failure_message,
-            },
-            'sepa_file',
-          );
-        });
-      return true;
-    }
-    const payout = await payoutNamed(tenantId, event.endToEndId);
-    if (!payout) {
-      if (reading.unknown.length < 1000) reading.unknown.push(event.endToEndId);
-      return false;
-    }
-    const providerReference = payout.providerReference as string;
-    let outcome: TransferOutcome;
-    if (event.kind === 'rejected') {
-      const failure = failureFromReason(event.reasonCode);
-      outcome = {
-        status: 'failed',
-        providerReference,
-        failureCode: failure.failure_code,
-        failureMessage: failure.failure_message,
-      };
-    } else if (event.kind === 'booked') outcome = { status: 'paid', providerReference };
-    else
-      outcome = {
-        status: 'returned',
-        providerReference,
-        returnCode: failureFromReason(event.reasonCode).failure_code,
-        returnedAt: `${event.bookingDate}T00:00:00.000Z`,
-      };
-    const result = await deps.applyOutcome(tenantId, payout.id, outcome, 'sepa_file');
-    return result !== 'unchanged';
-  }
 }
 
 export type SepaFiles = ReturnType<typeof sepaFilesUseCase>;

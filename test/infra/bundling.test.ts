@@ -13,13 +13,24 @@ import { FUNCTIONS } from '../../shared/topology.js';
  */
 const BUNDLE_BUDGET_BYTES = 200 * 1024;
 /**
- * Three functions are over it (D24, docs/performance.md): portal-api serves 32 routes (~270 KB,
+ * Some functions are over it (D24, D72, docs/performance.md): portal-api serves 32 routes (~270 KB,
  * ~100 KB of it zod); portal-batches and accept-payout-file carry the CSV parser beside zod and the
  * payout schemas (~240 KB each). Their own budgets keep them from growing unnoticed;
  * `npm run bench:bundles` prints every function's size and init.
  */
 const LARGER_BUDGETS: Readonly<Record<string, number>> = {
-  'portal-api': 300 * 1024,
+  'portal-api': 320 * 1024,
+  // Routing to SEPA (its country list, the EPC's character rules) put these two just over the 200 KB
+  // they had been held to; issue 23 owns bringing every function back to 200 KB.
+  'recover-outbox': 205 * 1024,
+  'accept-inbound-payout': 205 * 1024,
+  'run-reconciliation': 205 * 1024,
+  // Issue 21 (D72): the payout rails page configures every rail (each one's settings schema) and
+  // cuts SEPA files on request (the pain.001 writer); the two SEPA workers run on a schedule and a
+  // queue, off the request path, with the SEPA checks (ibantools) and, for the reader, the XML parser.
+  'portal-rails': 300 * 1024,
+  'cut-sepa-files': 240 * 1024,
+  'read-bank-file': 240 * 1024,
   'portal-batches': 260 * 1024,
   'accept-payout-file': 260 * 1024,
 };

@@ -10,7 +10,11 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
 import { createS3BankFiles } from '../../shared/adapters/s3-bank-files.js';
-import { sepaFilesFromEnvironment, sepaSettingsOf } from '../../shared/adapters/sepa-wiring.js';
+import {
+  bankRepliesFromEnvironment,
+  sepaFilesFromEnvironment,
+  sepaSettingsOf,
+} from '../../shared/adapters/sepa-wiring.js';
 import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
 import { endToEndIdOf } from '../../shared/connectors/sepa/identifiers.js';
 import { SYSTEM } from '../../shared/domain/audit.js';
@@ -244,9 +248,13 @@ describe('SEPA credit transfer files (issue 21)', () => {
 
     // The same files again (a gateway that delivers twice): nothing changes.
     const versions = final.map((payout) => payout.updated_at);
-    const reading = await sepa.readFile(tenant.tenantId, `${inboundPrefix(tenant.tenantId)}statement-1.xml`);
+    const replies = bankRepliesFromEnvironment();
+    const reading = await replies.readFile(
+      tenant.tenantId,
+      `${inboundPrefix(tenant.tenantId)}statement-1.xml`,
+    );
     expect(reading).toMatchObject({ type: 'camt.054', applied: 0, unknown: ['ERP-4711'] });
-    await sepa.readFile(tenant.tenantId, `${inboundPrefix(tenant.tenantId)}status-1.xml`);
+    await replies.readFile(tenant.tenantId, `${inboundPrefix(tenant.tenantId)}status-1.xml`);
     expect((await Promise.all(created.map(statusOf))).map((payout) => payout.updated_at)).toEqual(versions);
 
     // One file was written; the empty cut-offs after it wrote nothing.
@@ -328,7 +336,6 @@ describe('a SEPA builder killed at the worst moments (issue 21)', () => {
         },
       },
       settingsOf: (tenantId) => sepaSettingsOf(platform.adapters, tenantId),
-      applyOutcome: async () => undefined,
       now: () => options.at,
     }) satisfies typeof sepa;
   }

@@ -1,3 +1,4 @@
+import { isSEPACountry } from 'ibantools';
 import { describe, expect, it } from 'vitest';
 import {
   bankFileIdOf,
@@ -6,6 +7,7 @@ import {
   messageIdOf,
   parseCutOff,
 } from '../../shared/domain/bank-files.js';
+import { isSepaCountryIban, SEPA_COUNTRIES } from '../../shared/domain/sepa-iban.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -57,5 +59,14 @@ describe('SEPA cut-offs (issue 21)', () => {
     expect(messageIdOf(id)).toBe('bf-20261202T130000Z');
     expect(fileIdOfMessage('bf-20261202T130000Z')).toBe(id);
     expect(fileIdOfMessage('ERP-2026-12-02')).toBeNull();
+  });
+
+  it('routes by the SEPA scheme’s countries, the same list ibantools keeps', () => {
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const codes = [...letters].flatMap((first) => [...letters].map((second) => first + second));
+    expect([...SEPA_COUNTRIES].sort()).toEqual(codes.filter((code) => isSEPACountry(code)));
+    expect(isSepaCountryIban('fr14 2004 1010 0505 0001 3M02 606')).toBe(true);
+    expect(isSepaCountryIban('BR1800360305000010009795493C1')).toBe(false);
+    expect(isSepaCountryIban(undefined)).toBe(false);
   });
 });

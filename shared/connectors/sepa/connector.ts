@@ -1,9 +1,8 @@
 import * as z from 'zod';
 import { parseCutOff } from '../../domain/bank-files.js';
-import { isSepaCountryIban } from '../../domain/sepa-iban.js';
 import { type Connector, WebhookVerificationError } from '../connector.js';
 import { CONNECTOR_PROFILES } from '../profiles.js';
-import { isSepaBic } from './payout-problems.js';
+import { isSepaBic, isSepaIban } from './payout-problems.js';
 import { SEPA_NAME_MAX, sepaTextProblem } from './text.js';
 
 /** What a tenant sets for its SEPA files: the account they are paid from, and when files are cut. */
@@ -28,7 +27,7 @@ const settings = z
   .superRefine((value, context) => {
     const nameProblem = sepaTextProblem(value.debtor_name, SEPA_NAME_MAX, 'The account holder name');
     if (nameProblem) context.addIssue({ code: 'custom', path: ['debtor_name'], message: nameProblem });
-    if (!isSepaCountryIban(value.debtor_iban))
+    if (!isSepaIban(value.debtor_iban))
       context.addIssue({
         code: 'custom',
         path: ['debtor_iban'],

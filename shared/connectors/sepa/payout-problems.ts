@@ -46,8 +46,11 @@ export function isSepaBic(bic: string): boolean {
   return BIC_PATTERN.test(normal) && isValidBIC(normal);
 }
 
-/** Whether `iban` (normalised) is a valid IBAN of a country in the SEPA scheme (routing's own rule). */
-export const isSepaIban = isSepaCountryIban;
+/** Whether `iban` (normalised) is a valid IBAN of a country in the SEPA scheme. */
+export function isSepaIban(iban: string): boolean {
+  const normal = normalIban(iban);
+  return isValidIBAN(normal) && isSepaCountryIban(normal);
+}
 
 export interface SepaPayoutInput {
   currency: string;
