@@ -98,6 +98,12 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
     },
     {
       scope: stack,
+      id: objects(stack.bankFiles.bucket, 'tenants/*/outbound-test/*'),
+      reason:
+        'SEPA files of a rail in test mode (D72): written where the bank gateway never fetches, so a test key never moves real money.',
+    },
+    {
+      scope: stack,
       id: objects(stack.bankFiles.bucket, 'tenants/*/inbound/*'),
       reason:
         "The bank's files in (D72): the reader reads what S3 announces under a tenant's inbound prefix (the prefix names the tenant); it may not list, delete or write there.",

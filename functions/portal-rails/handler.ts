@@ -37,7 +37,7 @@ export const handler = portalApi(
       sandboxAvailable: config.PAYOUTS_SANDBOX_RAIL === 'on',
       runtimeFor: connectorRuntimes(config, CONNECTOR_REGISTRY, { containers: 1 }),
     }),
-    { files: sepaFiles, settingsOf: (tenantId) => sepaSettingsOf(adapters, tenantId) },
+    { files: sepaFiles, settingsOf: (tenantId) => sepaSettingsOf(adapters, tenantId), audit: adapters.audit },
   ),
   {
     team: adapters.team,

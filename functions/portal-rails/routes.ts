@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { standaloneEntry } from '../../shared/domain/audit.js';
 import { jsonResponse, parse } from '../../shared/http/api-handler.js';
 import type { PortalRoute } from '../../shared/http/portal-handler.js';
+import type { AuditLog } from '../../shared/ports/team-store.js';
 import type { ConnectorsUseCase } from '../../shared/use-cases/connectors.js';
 import type { SepaFiles, SepaSettings } from '../../shared/use-cases/sepa-files.js';
 import { asFileBeingBuilt, nextCutOff, SepaNotSetUpError, toBankFileResource } from './sepa-files.js';
@@ -36,6 +38,8 @@ const listSepaFilesQuery = z.strictObject({
 export interface SepaFileRoutesDeps {
   files: Pick<SepaFiles, 'list' | 'cutOff'>;
   settingsOf: (tenantId: string) => Promise<SepaSettings | undefined>;
+  /** Where the cut-off a person asks for is recorded (`sepa_file.cut_off`). */
+  audit?: Pick<AuditLog, 'append'>;
   now?: () => number;
 }
 
@@ -117,6 +121,18 @@ export function portalRailRoutes(rails: ConnectorsUseCase, sepa: SepaFileRoutesD
         if (!(await sepa.settingsOf(caller.tenantId))) throw new SepaNotSetUpError();
         // Every payout queued so far, now; files a dead run left unfinished are finished first.
         const files = await sepa.files.cutOff(caller.tenantId, { force: true }).catch(asFileBeingBuilt);
+        const due = files.at(-1);
+        if (due && sepa.audit)
+          await sepa.audit.append([
+            standaloneEntry(
+              caller,
+              'sepa_file.cut_off',
+              { type: 'sepa_file', id: due.id },
+              {
+                transfers: { before: null, after: due.count },
+              },
+            ),
+          ]);
         return jsonResponse(200, { object: 'list', data: files.map(toBankFileResource) });
       },
     },

@@ -51,7 +51,10 @@ export class BankFiles extends Construct {
           ? new PolicyStatement({
               // A multipart upload: put, and abort what a dead run left.
               actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-              resources: [this.bucket.arnForObjects('tenants/*/outbound/*')],
+              resources: [
+                this.bucket.arnForObjects('tenants/*/outbound/*'),
+                this.bucket.arnForObjects('tenants/*/outbound-test/*'),
+              ],
             })
           : new PolicyStatement({
               actions: ['s3:GetObject'],

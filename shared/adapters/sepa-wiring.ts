@@ -16,9 +16,11 @@ export async function sepaSettingsOf(
   adapters: Pick<ReturnType<typeof createDynamoAdapters>, 'connectors'>,
   tenantId: string,
 ): Promise<SepaSettings | undefined> {
-  const fields = (await adapters.connectors.get(tenantId))?.connectors.sepa_file?.publicFields;
-  if (!fields?.debtor_iban || !fields.debtor_name) return undefined;
+  const rail = (await adapters.connectors.get(tenantId))?.connectors.sepa_file;
+  const fields = rail?.publicFields;
+  if (!rail || !fields?.debtor_iban || !fields.debtor_name) return undefined;
   return {
+    mode: rail.mode,
     debtor: { name: fields.debtor_name, iban: fields.debtor_iban, bic: fields.debtor_bic || null },
     cutOff: parseCutOff(fields.cut_off ?? 'hourly', fields.time_zone ?? 'Europe/Berlin'),
   };

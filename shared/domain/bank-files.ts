@@ -108,6 +108,11 @@ export interface BankFile {
    * of the same slot finishes it.
    */
   status: BankFileStatus;
+  /**
+   * The rail's mode when the file was cut: a `test` rail's files go to `outbound-test/`, which the
+   * bank gateway never fetches (a test key never moves real money).
+   */
+  mode: 'test' | 'live';
   debtor: { name: string; iban: string; bic: string | null };
   /**
    * Until when one builder owns the file (longer than the builder function's timeout): only the owner

@@ -90,6 +90,7 @@ export const AUDIT_ACTIONS = [
   'connector_routes.update',
   'reconciliation_run.request',
   'reconciliation_item.resolve',
+  'sepa_file.cut_off',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -125,6 +126,7 @@ export const AUDIT_ACTION_WORDS: Readonly<Record<AuditAction, string>> = {
   'connector_routes.update': 'Payout routing changed',
   'reconciliation_run.request': 'Reconciliation run requested',
   'reconciliation_item.resolve': 'Reconciliation difference resolved',
+  'sepa_file.cut_off': 'SEPA file cut',
 };
 
 /** Every event a tenant can receive (`GET /v1/events`, webhooks), `object.happening`. */

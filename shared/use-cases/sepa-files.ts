@@ -18,6 +18,7 @@ import type { PayoutRepository } from '../ports/payout-repository.js';
 
 /** A tenant's SEPA settings, opened from its connector (`sepa_file`). */
 export interface SepaSettings {
+  mode: 'test' | 'live';
   debtor: { name: string; iban: string; bic: string | null };
   cutOff: CutOff;
 }
@@ -31,7 +32,8 @@ export const BUILD_LEASE_SECONDS = 20 * 60;
 const UTC = 'UTC';
 
 /** Where files go and come from in the bank files bucket: one prefix per tenant and direction. */
-export const outboundPrefix = (tenantId: string) => `tenants/${tenantId}/outbound/`;
+export const outboundPrefix = (tenantId: string, mode: 'test' | 'live' = 'live') =>
+  `tenants/${tenantId}/${mode === 'live' ? 'outbound' : 'outbound-test'}/`;
 export const inboundPrefix = (tenantId: string) => `tenants/${tenantId}/inbound/`;
 /**
  * SEPA credit transfer files (issue 21, D72). `cutOff` claims a tenant's queued `sepa_file` payouts
@@ -144,7 +146,7 @@ export function sepaFilesUseCase(deps: {
   /** Writes the counted file to the outbound prefix (the same bytes every time) and marks it written. */
   async function write(file: BankFile): Promise<BankFile> {
     if (!file.count) return save(file, { status: 'written', key: null, leaseUntil: null });
-    const key = `${outboundPrefix(file.tenantId)}${messageIdOf(file.id)}.xml`;
+    const key = `${outboundPrefix(file.tenantId, file.mode ?? 'live')}${messageIdOf(file.id)}.xml`;
     await deps.objects.write(
       key,
       writePain001({
@@ -222,6 +224,7 @@ export function sepaFilesUseCase(deps: {
         slot: due.slot,
         executionDate: due.executionDate,
         status: 'building',
+        mode: settings.mode,
         debtor: settings.debtor,
         leaseUntil: null,
         claimedAt: null,

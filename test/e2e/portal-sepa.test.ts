@@ -193,7 +193,7 @@ describe('SEPA files in the Business Portal (issue 21)', () => {
     expect(await row.locator('td[data-label="Status"]').textContent()).toBe('Written');
     const key = (await row.locator('td[data-label="File"] code').textContent()) ?? '';
     expect(key).toMatch(
-      new RegExp(`^tenants/${context.tenant.tenantId}/outbound/bf-\\d{8}T\\d{4,6}Z\\.xml$`),
+      new RegExp(`^tenants/${context.tenant.tenantId}/outbound-test/bf-\\d{8}T\\d{4,6}Z\\.xml$`),
     );
     expect(await files.locator('tbody tr').count()).toBe(1);
     expect(await codeNamesShown(page)).toEqual([]);

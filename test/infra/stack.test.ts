@@ -717,7 +717,7 @@ describe('SEPA bank files (issue 21)', () => {
       }
       const expected =
         spec.bankFiles === 'write'
-          ? { actions: ['s3:AbortMultipartUpload', 's3:PutObject'], prefix: '/tenants/*/outbound/*' }
+          ? { actions: ['s3:AbortMultipartUpload', 's3:PutObject'], prefix: '/tenants/*/outbound' }
           : { actions: ['s3:GetObject'], prefix: '/tenants/*/inbound/*' };
       for (const statement of onBankFiles) {
         expect([statement.Action].flat().sort(), spec.name).toEqual(expected.actions);
