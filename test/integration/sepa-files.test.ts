@@ -63,12 +63,8 @@ const sepaPayout = (name: string, amount: number, extra: Record<string, unknown>
     ...extra,
   });
 
-beforeAll(async () => {
-  platform = await startTestPlatform('sepa-files', {
-    // No sandbox: a payout SEPA cannot carry is refused. The tests cut files themselves.
-    execution: { sandboxRail: 'off', sepaCutOffSeconds: 3600 },
-  });
-  tenant = await platform.newTenant('Payroll');
+/** The SEPA rail of a tenant (test mode: its key is a test key), EUR bank accounts routed to it. */
+async function setUpSepaRail(tenantId: string) {
   const rails = connectorsUseCase({
     store: platform.adapters.connectors,
     sealer: createKmsSecretSealer({ keyId: LOCAL_KMS_KEY_ID }),
@@ -79,10 +75,19 @@ beforeAll(async () => {
       CONNECTOR_REGISTRY,
     ),
   });
-  await rails.set(caller(tenant.tenantId), { connector: 'sepa_file', mode: 'test', credentials: DEBTOR });
-  await rails.route(caller(tenant.tenantId), {
+  await rails.set(caller(tenantId), { connector: 'sepa_file', mode: 'test', credentials: DEBTOR });
+  await rails.route(caller(tenantId), {
     rules: [{ destination_type: 'bank_account', currency: 'EUR', connector: 'sepa_file' }],
   });
+}
+
+beforeAll(async () => {
+  platform = await startTestPlatform('sepa-files', {
+    // No sandbox: a payout SEPA cannot carry is refused. The tests cut files themselves.
+    execution: { sandboxRail: 'off', sepaCutOffSeconds: 3600 },
+  });
+  tenant = await platform.newTenant('Payroll');
+  await setUpSepaRail(tenant.tenantId);
   receiver = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => {
@@ -275,20 +280,7 @@ describe('a SEPA builder killed at the worst moments (issue 21)', () => {
   /** A tenant with the SEPA rail and `count` queued SEPA payouts. */
   async function queuedPayouts(count: number) {
     const other = await platform.newTenant('Killed builders');
-    const rails = connectorsUseCase({
-      store: platform.adapters.connectors,
-      sealer: createKmsSecretSealer({ keyId: LOCAL_KMS_KEY_ID }),
-      registry: CONNECTOR_REGISTRY,
-      sandboxAvailable: false,
-      runtimeFor: connectorRuntimes(
-        { PAYOUTS_CONNECTOR_BASE_URLS: undefined, PAYOUTS_CONNECTOR_TIMEOUT_MS: 3000 },
-        CONNECTOR_REGISTRY,
-      ),
-    });
-    await rails.set(caller(other.tenantId), { connector: 'sepa_file', mode: 'test', credentials: DEBTOR });
-    await rails.route(caller(other.tenantId), {
-      rules: [{ destination_type: 'bank_account', currency: 'EUR', connector: 'sepa_file' }],
-    });
+    await setUpSepaRail(other.tenantId);
     const ids: string[] = [];
     for (let index = 0; index < count; index++) {
       const response = await other.createPayout(sepaPayout(`Payee ${index}`, 100 + index));
