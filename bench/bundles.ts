@@ -13,6 +13,7 @@ import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE_TARGET } from '../infra/constructs/payouts-function.js';
 import { FUNCTIONS, handlerEntry } from '../shared/topology.js';
 
 const SIZE_TARGET_KB = 200;
@@ -52,7 +53,7 @@ async function bundle(name: string, outfile: string, external: string[]) {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
+    target: LAMBDA_BUNDLE_TARGET,
     minify: true,
     external,
     banner: {

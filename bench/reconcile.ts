@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE_TARGET } from '../infra/constructs/payouts-function.js';
 import { createLocalS3 } from '../local/aws/local-s3.js';
 import {
   ensureTable,
@@ -161,7 +162,7 @@ try {
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
+    target: LAMBDA_BUNDLE_TARGET,
     minify: true,
     external: ['@aws-sdk/*'],
     banner: {

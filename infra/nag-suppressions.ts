@@ -46,7 +46,7 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
       scope: stack,
       id: 'AwsSolutions-L1',
       reason:
-        'Functions run on Node.js 22, the runtime the project is tested against (Node 20 locally, 22 in Lambda); moving to a newer runtime is a deliberate upgrade, not a default.',
+        'Functions run on Node.js 22 (LAMBDA_NODE_MAJOR), the version the project is tested against locally and in CI; moving to a newer runtime is a deliberate one-line upgrade, not a default.',
     },
     {
       scope: stack,

@@ -16,7 +16,7 @@ import { runtimeFilePath } from './runtime-file.js';
  * PAYOUTS_IN_MEMORY=1 (or --in-memory) for a throwaway database, PAYOUTS_QUIET=1 to hide request lines.
  */
 async function main(): Promise<void> {
-  // Node 20 is supported here; Lambda runs Node 22. The SDK's upgrade notice is noise in a terminal.
+  // The project needs Node 22 (D73); on an older Node the SDK's upgrade notice is noise in a terminal.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const dataDir = process.env.PAYOUTS_DATA_DIR ?? '.data';
   const inMemory = process.argv.includes('--in-memory') || process.env.PAYOUTS_IN_MEMORY === '1';

@@ -56,6 +56,13 @@ export interface FunctionSpec {
   reservedConcurrency?: number;
 }
 
+/**
+ * The Node.js major version the functions run on in Lambda (`nodejs22.x`) and their bundles target
+ * (`node22`): one setting. Moving to Node 24 is this line (`test/infra/stack.test.ts` checks that every
+ * function's runtime and bundle target follow it).
+ */
+export const LAMBDA_NODE_MAJOR = 22;
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
 /**

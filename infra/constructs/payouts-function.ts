@@ -1,11 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, RuntimeFamily, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { FUNCTIONS, type FunctionSpec, handlerEntry } from '../../shared/topology.js';
+import { FUNCTIONS, type FunctionSpec, handlerEntry, LAMBDA_NODE_MAJOR } from '../../shared/topology.js';
+
+/** Every function's Lambda runtime and its bundles' esbuild target: both from LAMBDA_NODE_MAJOR. */
+export const LAMBDA_RUNTIME = new Runtime(`nodejs${LAMBDA_NODE_MAJOR}.x`, RuntimeFamily.NODEJS, {
+  supportsInlineCode: true,
+});
+export const LAMBDA_BUNDLE_TARGET = `node${LAMBDA_NODE_MAJOR}`;
 
 /** The repository root: `handlerEntry()` paths are relative to it and esbuild runs from it. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,7 +71,7 @@ export class PayoutsFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       description: spec.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb ?? DEFAULT_MEMORY_MB,
       ...(spec.reservedConcurrency && props.reserveConcurrency !== false
@@ -76,7 +82,7 @@ export class PayoutsFunction extends NodejsFunction {
       logGroup,
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: LAMBDA_BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
         // Maps are only read by Node to rewrite stack traces; the sources themselves are not needed.

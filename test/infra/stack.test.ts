@@ -2,7 +2,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { PayoutsFunction } from '../../infra/constructs/payouts-function.js';
+import {
+  LAMBDA_BUNDLE_TARGET,
+  LAMBDA_RUNTIME,
+  PayoutsFunction,
+} from '../../infra/constructs/payouts-function.js';
 import { PayoutsStack } from '../../infra/payouts-stack.js';
 import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition.js';
 import {
@@ -12,6 +16,7 @@ import {
   DAILY_REPORTS_FUNCTION,
   FUNCTIONS,
   functionSpec,
+  LAMBDA_NODE_MAJOR,
   NOT_FOUND_FUNCTION,
   OUTBOX_RECOVERY_FUNCTION,
   QUEUES,
@@ -195,6 +200,13 @@ describe('functions', () => {
       'CustomCDKBucketDeployment',
       'CustomS3AutoDeleteObjectsCustomResourceProviderHandler',
     ]);
+  });
+
+  it('runs and bundles every function for one Node.js version (LAMBDA_NODE_MAJOR): a one-line upgrade', () => {
+    expect(LAMBDA_RUNTIME.name).toBe(`nodejs${LAMBDA_NODE_MAJOR}.x`);
+    expect(LAMBDA_BUNDLE_TARGET).toBe(`node${LAMBDA_NODE_MAJOR}`);
+    for (const spec of FUNCTIONS)
+      expect(lambdaOf(spec.name).Properties.Runtime, spec.name).toBe(LAMBDA_RUNTIME.name);
   });
 
   it.each(FUNCTIONS.map((spec) => [spec.name, spec] as const))(
