@@ -9,7 +9,7 @@ import { sepaFilesFromEnvironment } from '../shared/adapters/sepa-wiring.js';
 import { loadConfig } from '../shared/config.js';
 import { messageIdOf } from '../shared/domain/bank-files.js';
 import { formatMoney } from '../shared/domain/money.js';
-import { inboundPrefix } from '../shared/use-cases/sepa-files.js';
+import { inboundPrefix } from '../shared/use-cases/bank-replies.js';
 import { CliError, resolveTarget } from './target.js';
 
 /**
@@ -101,12 +101,7 @@ export function sepaCommands(program: Command) {
       const objects = createS3BankFiles({ bucket: config.PAYOUTS_BANK_FILES_BUCKET as string });
       for (const [name, xml] of Object.entries(reply)) {
         const key = `${inboundPrefix(options.tenant)}${file.id}-${name}.xml`;
-        await objects.write(
-          key,
-          (async function* () {
-            yield xml;
-          })(),
-        );
+        await objects.write(key, [xml]);
         console.log(`The bank dropped s3://${config.PAYOUTS_BANK_FILES_BUCKET}/${key}`);
       }
     });

@@ -131,7 +131,6 @@ export const SEPA_CUT_OFF_EVERY_MINUTES = 5;
  */
 export const BANK_FILES = {
   queue: 'bank-files',
-  inboundSegment: '/inbound/',
   suffix: '.xml',
   /** A day's camt.053 of a busy account stays well below this; larger objects are refused unread. */
   maxBytes: 512 * 1024 * 1024,

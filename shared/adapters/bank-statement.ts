@@ -31,7 +31,7 @@ export function createBankStatement(deps: {
       const lines = await deps.files.ledgerOf(deps.tenantId, endToEndIdOf(payout.id));
       // The return, when there is one, says more than the booking it follows.
       const line = lines.find((entry) => entry.kind === 'returned') ?? lines[0];
-      return line ? { ...recordOf(line), createdAt: recordOf(line).createdAt } : undefined;
+      return line ? recordOf(line) : undefined;
     },
   };
 }

@@ -27,7 +27,7 @@ export interface BankFileStore {
 /** The bank files bucket: files out to the bank gateway, the bank's files in. */
 export interface BankFileObjects {
   /** Writes an object from chunks (a multipart upload: never the whole file in memory). */
-  write(key: string, chunks: AsyncIterable<string>): Promise<void>;
+  write(key: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<void>;
   /** An object's content as a stream of chunks. */
   read(key: string): AsyncIterable<Uint8Array>;
 }

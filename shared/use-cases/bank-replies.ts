@@ -13,6 +13,9 @@ import type { PayoutRepository } from '../ports/payout-repository.js';
 const PAGE = 100;
 const IN_FLIGHT = 8;
 
+/** Where a tenant's bank gateway drops the bank's files in the bank files bucket. */
+export const inboundPrefix = (tenantId: string) => `tenants/${tenantId}/inbound/`;
+
 /** The tenant a key of the inbound prefix belongs to, or null for any other key. */
 export function tenantOfInboundKey(key: string): string | null {
   const match = /^tenants\/(ten_[0-9A-Za-z]+)\/inbound\/[^/]+$/.exec(key);
@@ -34,6 +37,17 @@ export interface BankFileReading {
  * statement from a tenant's inbound prefix, applied to the payouts it names. Apart from the cut-off
  * (./sepa-files.ts) so that only the reader bundles the XML parser.
  */
+/** What a bank's rejection (of one transfer, a block or a file) means for a payout. */
+function rejectedBy(reasonCode: string | null, providerReference: string): TransferOutcome {
+  const failure = failureFromReason(reasonCode);
+  return {
+    status: 'failed',
+    providerReference,
+    failureCode: failure.failure_code,
+    failureMessage: failure.failure_message,
+  };
+}
+
 export function bankRepliesUseCase(deps: {
   payouts: Pick<PayoutRepository, 'get'>;
   files: Pick<BankFileStore, 'get' | 'transfers' | 'recordLedger'>;
@@ -120,20 +134,10 @@ export function bankRepliesUseCase(deps: {
         reading.unknown.push(event.originalMessageId);
         return false;
       }
-      const failure = failureFromReason(event.reasonCode);
+      const outcome = rejectedBy(event.reasonCode, file.id);
       for await (const page of deps.files.transfers(file))
         await inParallel(page, IN_FLIGHT, async (transfer) => {
-          await deps.applyOutcome(
-            tenantId,
-            transfer.payoutId,
-            {
-              status: 'failed',
-              providerReference: file.id,
-              failureCode: failure.failure_code,
-              failureMessage: failure.failure_message,
-            },
-            'sepa_file',
-          );
+          await deps.applyOutcome(tenantId, transfer.payoutId, outcome, 'sepa_file');
         });
       return true;
     }
@@ -144,15 +148,8 @@ export function bankRepliesUseCase(deps: {
     }
     const providerReference = payout.providerReference as string;
     let outcome: TransferOutcome;
-    if (event.kind === 'rejected') {
-      const failure = failureFromReason(event.reasonCode);
-      outcome = {
-        status: 'failed',
-        providerReference,
-        failureCode: failure.failure_code,
-        failureMessage: failure.failure_message,
-      };
-    } else if (event.kind === 'booked') outcome = { status: 'paid', providerReference };
+    if (event.kind === 'rejected') outcome = rejectedBy(event.reasonCode, providerReference);
+    else if (event.kind === 'booked') outcome = { status: 'paid', providerReference };
     else
       outcome = {
         status: 'returned',

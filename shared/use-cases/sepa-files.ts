@@ -23,7 +23,7 @@ export interface SepaSettings {
   cutOff: CutOff;
 }
 
-/** Payouts are claimed (and bank answers applied) this many at a time, so many in flight. */
+/** Payouts are claimed this many at a time, so many in flight. */
 const PAGE = 100;
 const IN_FLIGHT = 8;
 /** Longer than the builder function's timeout (15 minutes): a lease outlives its holder. */
@@ -31,14 +31,14 @@ export const BUILD_LEASE_SECONDS = 20 * 60;
 /** The time zone a forced cut-off of an hourly tenant dates its file in. */
 const UTC = 'UTC';
 
-/** Where files go and come from in the bank files bucket: one prefix per tenant and direction. */
-export const outboundPrefix = (tenantId: string, mode: 'test' | 'live' = 'live') =>
+/** Where a tenant's files go in the bank files bucket (the bank's come back: ./bank-replies.ts). */
+export const outboundPrefix = (tenantId: string, mode: 'test' | 'live') =>
   `tenants/${tenantId}/${mode === 'live' ? 'outbound' : 'outbound-test'}/`;
-export const inboundPrefix = (tenantId: string) => `tenants/${tenantId}/inbound/`;
+
 /**
  * SEPA credit transfer files (issue 21, D72). `cutOff` claims a tenant's queued `sepa_file` payouts
- * into the file of the due cut-off and writes it to the outbound prefix; `readFile` applies a bank's
- * pain.002 or camt.053/054 from the inbound prefix to the payouts it names.
+ * into the file of the due cut-off and writes it to the outbound prefix (the bank's answers:
+ * ./bank-replies.ts).
  *
  * Exactly one file per payout, whatever crashes: the payout itself says which file it is in (its
  * `provider_reference`, set by the conditional write that moves it `queued → processing`), and a
@@ -47,7 +47,7 @@ export const inboundPrefix = (tenantId: string) => `tenants/${tenantId}/inbound/
  * id, the same bytes) before it cuts a new one.
  */
 export function sepaFilesUseCase(deps: {
-  payouts: Pick<PayoutRepository, 'stream' | 'getMany' | 'get' | 'transition'>;
+  payouts: Pick<PayoutRepository, 'stream' | 'getMany' | 'transition'>;
   files: BankFileStore;
   objects: BankFileObjects;
   settingsOf: (tenantId: string) => Promise<SepaSettings | undefined>;
@@ -119,10 +119,11 @@ export function sepaFilesUseCase(deps: {
           )
         ).map((payout) => [payout.id, payout]),
       );
-      const lost = page.filter((transfer) => payouts.get(transfer.payoutId)?.providerReference !== file.id);
+      const ours = (transfer: BankFileTransfer) =>
+        payouts.get(transfer.payoutId)?.providerReference === file.id;
+      const lost = page.filter((transfer) => !ours(transfer));
       if (lost.length > 0) await deps.files.dropTransfers(lost);
-      for (const transfer of page) {
-        if (lost.includes(transfer)) continue;
+      for (const transfer of page.filter(ours)) {
         transfers += 1;
         sum += BigInt(transfer.amount);
       }
@@ -146,7 +147,7 @@ export function sepaFilesUseCase(deps: {
   /** Writes the counted file to the outbound prefix (the same bytes every time) and marks it written. */
   async function write(file: BankFile): Promise<BankFile> {
     if (!file.count) return save(file, { status: 'written', key: null, leaseUntil: null });
-    const key = `${outboundPrefix(file.tenantId, file.mode ?? 'live')}${messageIdOf(file.id)}.xml`;
+    const key = `${outboundPrefix(file.tenantId, file.mode)}${messageIdOf(file.id)}.xml`;
     await deps.objects.write(
       key,
       writePain001({

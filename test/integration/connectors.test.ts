@@ -1,6 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_KMS_KEY_ID } from '../../local/aws/local-kms.js';
@@ -14,6 +12,7 @@ import { startPaypalFake } from '../contracts/paypal-fake.js';
 import type { ProviderFake } from '../contracts/provider-fake.js';
 import { startStripeFake } from '../contracts/stripe-fake.js';
 import { payoutBody, startTestPlatform, type TenantClient, type TestPlatform } from '../helpers/platform.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 /**
  * Each connector end to end through `npm start`'s stack, against its provider fake (every request
@@ -24,8 +23,7 @@ import { payoutBody, startTestPlatform, type TenantClient, type TestPlatform } f
 let platform: TestPlatform;
 let tenant: TenantClient;
 const fakes: Record<'stripe' | 'adyen' | 'paypal', ProviderFake> = {} as never;
-let receiver: Server;
-const delivered: { type: string; data: { object: { id: string } } }[] = [];
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 /** Retries an assertion until it holds (or the time is up: the last failure is thrown). */
 async function until(assertion: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
@@ -81,24 +79,7 @@ beforeAll(async () => {
       { destination_type: 'email', connector: 'paypal' },
     ],
   });
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      delivered.push(JSON.parse(body));
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const created = await tenant.request('POST', '/v1/webhook-endpoints', {
-    body: {
-      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
-      enabled_events: ['payout.returned', 'payout.paid', 'payout.failed'],
-    },
-  });
-  expect(created.status).toBe(201);
+  receiver = await startWebhookReceiver(tenant, ['payout.returned', 'payout.paid', 'payout.failed']);
 }, 120_000);
 
 afterAll(async () => {
@@ -188,7 +169,7 @@ describe.each(['stripe', 'adyen', 'paypal'] as const)('the %s connector, end to 
     await until(
       async () =>
         expect(
-          delivered.some((event) => event.type === 'payout.returned' && event.data.object.id === id),
+          receiver.delivered.some((event) => event.type === 'payout.returned' && event.data.object.id === id),
         ).toBe(true),
       30_000,
     );

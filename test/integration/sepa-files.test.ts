@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_KMS_KEY_ID } from '../../local/aws/local-kms.js';
@@ -19,8 +17,9 @@ import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
 import { endToEndIdOf } from '../../shared/connectors/sepa/identifiers.js';
 import { SYSTEM } from '../../shared/domain/audit.js';
 import { messageIdOf } from '../../shared/domain/bank-files.js';
+import { inboundPrefix } from '../../shared/use-cases/bank-replies.js';
 import { connectorsUseCase } from '../../shared/use-cases/connectors.js';
-import { inboundPrefix, sepaFilesUseCase } from '../../shared/use-cases/sepa-files.js';
+import { sepaFilesUseCase } from '../../shared/use-cases/sepa-files.js';
 import {
   eventually,
   payoutBody,
@@ -29,6 +28,7 @@ import {
   type TestPlatform,
 } from '../helpers/platform.js';
 import { camt054, pain002, validatePain001 } from '../helpers/sepa-files.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 /**
  * The `sepa_file` rail end to end through `npm start`'s stack (issue 21): payouts routed to SEPA wait
@@ -39,8 +39,7 @@ import { camt054, pain002, validatePain001 } from '../helpers/sepa-files.js';
  */
 let platform: TestPlatform;
 let tenant: TenantClient;
-let receiver: Server;
-const delivered: { type: string; data: { object: { id: string } } }[] = [];
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 const caller = (tenantId: string) => ({ tenantId, actor: SYSTEM, sourceIp: null, requestId: 'test' });
 
 const DEBTOR = {
@@ -88,24 +87,7 @@ beforeAll(async () => {
   });
   tenant = await platform.newTenant('Payroll');
   await setUpSepaRail(tenant.tenantId);
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      delivered.push(JSON.parse(body));
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const endpoint = await tenant.request('POST', '/v1/webhook-endpoints', {
-    body: {
-      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
-      enabled_events: ['payout.paid', 'payout.failed', 'payout.returned'],
-    },
-  });
-  expect(endpoint.status).toBe(201);
+  receiver = await startWebhookReceiver(tenant, ['payout.paid', 'payout.failed', 'payout.returned']);
 }, 120_000);
 
 afterAll(async () => {
@@ -199,12 +181,7 @@ describe('SEPA credit transfer files (issue 21)', () => {
         { endToEndId: endToEndIdOf(paid), status: 'ACCP' },
       ],
     });
-    await inbound.write(
-      `${inboundPrefix(tenant.tenantId)}status-1.xml`,
-      (async function* () {
-        yield status;
-      })(),
-    );
+    await inbound.write(`${inboundPrefix(tenant.tenantId)}status-1.xml`, [status]);
     const statement = camt054({
       entries: [
         {
@@ -219,12 +196,7 @@ describe('SEPA credit transfer files (issue 21)', () => {
         { kind: 'booked', transactions: [{ endToEndId: 'ERP-4711', amountMinor: 99_00 }] },
       ],
     });
-    await inbound.write(
-      `${inboundPrefix(tenant.tenantId)}statement-1.xml`,
-      (async function* () {
-        yield statement;
-      })(),
-    );
+    await inbound.write(`${inboundPrefix(tenant.tenantId)}statement-1.xml`, [statement]);
 
     const final = await eventually(
       () => Promise.all(created.map(statusOf)),
@@ -244,7 +216,7 @@ describe('SEPA credit transfer files (issue 21)', () => {
     expect(final[1].failure_message).toContain('MS03');
     // Webhooks: each outcome reached the tenant's endpoint.
     await eventually(
-      async () => delivered.map((event) => `${event.type}:${event.data.object.id}`),
+      async () => receiver.delivered.map((event) => `${event.type}:${event.data.object.id}`),
       (seen) =>
         [
           `payout.failed:${closed}`,
@@ -308,9 +280,6 @@ describe('a SEPA builder killed at the worst moments (issue 21)', () => {
     return sepaFilesUseCase({
       payouts: {
         ...platform.adapters.payouts,
-        stream: (...args) => platform.adapters.payouts.stream(...args),
-        getMany: (...args) => platform.adapters.payouts.getMany(...args),
-        get: (...args) => platform.adapters.payouts.get(...args),
         async transition(input) {
           if (options.killAfterClaims !== undefined && claims >= options.killAfterClaims) throw new Killed();
           claims += 1;
