@@ -184,7 +184,8 @@ describe('finding payouts in the portal', () => {
     const phone = await trip.open(browser, PHONE);
     await signInInBrowser(phone, context.platform.url, SUPPORT);
     await phone.goto(`${context.platform.url}/payouts?customer=CUST-1001`);
-    await expect.poll(() => phone.locator('.payout-cards li').count()).toBe(3);
+    // The phone's first load signs in and queries the listing: on a loaded machine, beyond poll's 1 s.
+    await expect.poll(() => phone.locator('.payout-cards li').count(), { timeout: 15_000 }).toBe(3);
     expect(await phone.locator('table').count()).toBe(0);
     expect(await phone.locator('.payout-cards li').first().textContent()).toContain('CUST-1001');
     expect(await sidewaysOverflow(phone)).toBe(0);
