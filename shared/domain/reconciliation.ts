@@ -155,6 +155,8 @@ export interface ReconciliationRun {
   failure: string | null;
   createdAt: string;
   updatedAt: string;
+  /** When the attempt whose items count began (runs stored before it was kept have none). */
+  startedAt?: string | null;
   completedAt: string | null;
   lastAction?: ActionStamp;
   version: number;
@@ -235,3 +237,45 @@ export function dayRange(date: string): { from: string; until: string } {
 
 /** The previous UTC day of `now`: what the nightly run reconciles. */
 export const previousDay = (now: number) => new Date(now - 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * A payout's reconciliation as its own record says (a mark beside the payout): written for every
+ * outcome but `matched` of the payout's own day, so a day of matched payouts writes no mark (D74).
+ */
+export interface ReconciliationMark {
+  outcome: ReconciliationOutcome;
+  runId: string;
+  at: string;
+  resolvedAt?: string;
+}
+
+/** The latest completed run of one connector and UTC day: what the payout report reads "matched" from. */
+export interface DayRun {
+  runId: string;
+  connector: ConnectorName;
+  date: string;
+  /** When its counted attempt began: a payout unchanged since was compared in the state it has now. */
+  startedAt: string;
+  completedAt: string;
+}
+
+/**
+ * The payout report's `reconciliation_status` and `reconciled_at` of one payout (D74), from its mark
+ * and the latest completed run of its connector and creation day:
+ * - a mark written by that run or later (a difference, pending, a payout a later day's statement
+ *   named) says what it says, `resolved` once a person resolved it;
+ * - otherwise the run compared the payout and found nothing to write — `matched` — when the payout was
+ *   in a reconciled status and has not changed since the run began;
+ * - otherwise nothing: the payout is not reconciled in the state it has now.
+ */
+export function reconciliationOf(
+  payout: Pick<Payout, 'status' | 'updatedAt'>,
+  mark: ReconciliationMark | undefined,
+  dayRun: DayRun | undefined,
+): { status: 'resolved' | ReconciliationOutcome; at: string } | undefined {
+  if (mark && (!dayRun || mark.at >= dayRun.startedAt))
+    return { status: mark.resolvedAt ? 'resolved' : mark.outcome, at: mark.at };
+  if (dayRun && RECONCILED_STATUSES.includes(payout.status) && payout.updatedAt <= dayRun.startedAt)
+    return { status: 'matched', at: dayRun.completedAt };
+  return undefined;
+}

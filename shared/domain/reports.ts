@@ -102,7 +102,8 @@ function maskedDestination(payout: Payout): string {
 export function reportRow(
   payout: Payout,
   apiKeyNames: ReadonlyMap<string, string> = new Map(),
-  reconciliation?: { outcome: string; at: string; resolvedAt?: string },
+  /** The payout's reconciliation (`reconciliationOf`, D74): `resolved` once a person resolved it. */
+  reconciliation?: { status: string; at: string },
 ): string {
   const history = payout.history ?? [];
   const requestedBy = payout.manual?.requestedBy ?? history[0]?.actor;
@@ -134,8 +135,7 @@ export function reportRow(
     maskedDestination(payout),
     customerReferenceOf(payout),
     payout.manual?.attachment?.filename,
-    // A difference a person resolved reads `resolved` (the run's item keeps what it was, who and why).
-    reconciliation?.resolvedAt ? 'resolved' : reconciliation?.outcome,
+    reconciliation?.status,
     reconciliation?.at,
   ]);
 }

@@ -84,6 +84,12 @@ export function itemCsvRow(item: ReconciliationItem): string {
 
 /** Items are written in pages of this many; progress is saved every PROGRESS_EVERY compared lines. */
 const PAGE = 500;
+/**
+ * Matched items go out packed this many to a stored record (D74), or fewer when their text passes
+ * PACK_BYTES (DynamoDB items hold 400 KB).
+ */
+const PACK_ITEMS = 200;
+const PACK_BYTES = 300_000;
 const PROGRESS_EVERY = 5_000;
 /** Lookups of payouts not on the day's statement, in flight at once. */
 const LOOKUPS_IN_FLIGHT = 8;
@@ -94,7 +100,9 @@ const LOOKUPS_IN_FLIGHT = 8;
  * the day with the day's payouts and completes the run (`reconciliation_run.completed`, a webhook).
  *
  * The worker holds one entry per payout it has compared (their ids, to skip them in the second pass)
- * and the provider records that name no payout; everything else streams through in pages.
+ * and the provider records that name no payout; everything else streams through in pages. Matched
+ * items (most of a day) are written in packs, and only a payout whose outcome the day's run does not
+ * tell the report gets a mark of its own (D74).
  */
 export function reconciliationUseCase(deps: {
   runs: ReconciliationStore;
@@ -159,6 +167,7 @@ export function reconciliationUseCase(deps: {
       failure: null,
       createdAt: at,
       updatedAt: at,
+      startedAt: null,
       completedAt: null,
       ...(caller ? { lastAction: stampFor(caller, 'reconciliation_run.request', time) } : {}),
       version: 1,
@@ -172,39 +181,58 @@ export function reconciliationUseCase(deps: {
     if (!deps.statements) throw new Error('reconciliation: this function has no statements wired');
     const statement = await deps.statements(tenantId, run.connector);
     const tally = runTally();
-    /** The payouts compared so far, with the outcome each got. */
-    const compared = new Map<string, ReconciliationOutcome>();
+    /**
+     * The payouts compared so far: the outcome of those with a single item, the pack number of the
+     * matched ones (to take one out again when a later line says its money came back).
+     */
+    const compared = new Map<string, ReconciliationOutcome | number>();
     /** Money that came back for a payout compared on an earlier page (Adyen books it apart). */
     const laterReturns = new Map<string, ProviderRecord>();
     /** Provider records that name no payout: matched by provider reference in the second pass. */
     const unnamed = new Map<string, ProviderRecord>();
-    let pending: ReconciliationItem[] = [];
+    let singles: ReconciliationItem[] = [];
+    /** Payouts whose outcome needs a mark of its own (the report cannot read it from the day's run). */
+    let marks: { payoutId: string; outcome: ReconciliationOutcome }[] = [];
+    let pack: ReconciliationItem[] = [];
+    let packBytes = 0;
+    let packSeq = 1;
     let sinceProgress = 0;
     const progress = { ...run.progress };
 
+    const writePack = async () => {
+      if (pack.length === 0) return;
+      const [items, seq] = [pack, packSeq];
+      pack = [];
+      packBytes = 0;
+      packSeq += 1;
+      await deps.runs.putMatchedPack(run, seq, items);
+    };
     const flush = async (force = false) => {
-      if (pending.length === 0 || (!force && pending.length < PAGE)) return;
-      const page = pending;
-      pending = [];
+      if (!force && singles.length + marks.length < PAGE) return;
+      const [page, marked] = [singles, marks];
+      singles = [];
+      marks = [];
       const at = new Date(now()).toISOString();
       // The items and the payouts' marks are independent writes: both at once.
       await Promise.all([
-        deps.runs.putItems(page),
-        deps.runs.markPayouts(
-          tenantId,
-          page.flatMap((item) =>
-            item.platform
-              ? [{ payoutId: item.platform.payoutId, outcome: item.outcome, runId: run.id, at }]
-              : [],
+        page.length > 0 && deps.runs.putItems(page),
+        marked.length > 0 &&
+          deps.runs.markPayouts(
+            tenantId,
+            marked.map((mark) => ({ ...mark, runId: run.id, at })),
           ),
-        ),
       ]);
-      if (sinceProgress >= PROGRESS_EVERY) {
-        sinceProgress = 0;
-        run = await save(run, { progress: { ...progress } });
-      }
     };
-    const add = async (platform: PlatformSide | null, provider: ProviderSide | null) => {
+    const saveProgress = async () => {
+      if (sinceProgress < PROGRESS_EVERY) return;
+      sinceProgress = 0;
+      run = await save(run, { progress: { ...progress } });
+    };
+    /**
+     * Adds an item. `marked`: its payout needs a mark even when matched (a payout created on another
+     * day than the run's, whose own day's run the report reads).
+     */
+    const add = async (platform: PlatformSide | null, provider: ProviderSide | null, marked = false) => {
       const item: ReconciliationItem = {
         runId: run.id,
         tenantId,
@@ -217,10 +245,20 @@ export function reconciliationUseCase(deps: {
         version: 1,
       };
       tally.add(item);
-      if (platform) compared.set(platform.payoutId, item.outcome);
-      pending.push(item);
       sinceProgress += 1;
+      if (platform && (item.outcome !== 'matched' || marked))
+        marks.push({ payoutId: platform.payoutId, outcome: item.outcome });
+      if (item.outcome === 'matched') {
+        if (platform) compared.set(platform.payoutId, packSeq);
+        pack.push(item);
+        packBytes += JSON.stringify(item).length;
+        if (pack.length >= PACK_ITEMS || packBytes >= PACK_BYTES) await writePack();
+      } else {
+        if (platform) compared.set(platform.payoutId, item.outcome);
+        singles.push(item);
+      }
       await flush();
+      await saveProgress();
     };
 
     // Pass 1: the provider's statement of the day, each record to the payout it names.
@@ -253,7 +291,7 @@ export function reconciliationUseCase(deps: {
           continue;
         }
         progress.payouts += 1;
-        await add(platformSideOf(payout), providerSideOf(record));
+        await add(platformSideOf(payout), providerSideOf(record), payout.createdAt.slice(0, 10) !== run.date);
       }
     }
 
@@ -301,11 +339,16 @@ export function reconciliationUseCase(deps: {
 
     // What is left of the statement explains no payout: money moved that we did not ask for.
     for (const record of unnamed.values()) await add(null, providerSideOf(record));
-    await flush(true);
+    await writePack();
     // A later line saying the money came back wins over the transfer's own line.
     for (const [payoutId, record] of laterReturns) {
-      const outcome = compared.get(payoutId);
-      const previous = outcome ? await deps.runs.getItem(run, outcome, payoutId) : undefined;
+      const where = compared.get(payoutId);
+      const previous =
+        typeof where === 'number'
+          ? await deps.runs.takeFromPack(run, where, payoutId)
+          : where
+            ? await deps.runs.getItem(run, where, payoutId)
+            : undefined;
       if (!previous || previous.provider?.status === 'returned') continue;
       const provider: ProviderSide = { ...(previous.provider ?? providerSideOf(record)), status: 'returned' };
       const next: ReconciliationItem = {
@@ -315,11 +358,11 @@ export function reconciliationUseCase(deps: {
       };
       tally.remove(previous);
       tally.add(next);
-      await deps.runs.replaceItem({ previous, next });
-      await deps.runs.markPayouts(tenantId, [
-        { payoutId, outcome: next.outcome, runId: run.id, at: new Date(now()).toISOString() },
-      ]);
+      if (typeof where === 'number') singles.push(next);
+      else await deps.runs.replaceItem({ previous, next });
+      marks.push({ payoutId, outcome: next.outcome });
     }
+    await flush(true);
     // The items file, written before the run says completed (so a completed run always has it).
     if (deps.files) {
       const ref = run;
@@ -341,12 +384,26 @@ export function reconciliationUseCase(deps: {
         'text/csv; charset=utf-8',
       );
     }
-    return save(run, {
+    const completed = await save(run, {
       status: 'completed',
       counts: tally.counts,
       totals: tally.totals(),
       progress,
       completedAt: new Date(now()).toISOString(),
+    });
+    await recordDayRun(completed);
+    return completed;
+  }
+
+  /** The payout report reads "matched" from the latest completed run of a connector and day (D74). */
+  async function recordDayRun(run: ReconciliationRun) {
+    if (run.status !== 'completed' || !run.startedAt || !run.completedAt) return;
+    await deps.runs.recordDayRun(run.tenantId, {
+      runId: run.id,
+      connector: run.connector,
+      date: run.date,
+      startedAt: run.startedAt,
+      completedAt: run.completedAt,
     });
   }
 
@@ -411,12 +468,11 @@ export function reconciliationUseCase(deps: {
         outcome: query.outcome,
         startingAfter: query.starting_after,
       });
-      const data = page.items.map(toItemResource);
       return {
         object: 'list' as const,
-        data,
+        data: page.items.map(toItemResource),
         has_more: page.hasMore,
-        next_cursor: page.hasMore ? (data.at(-1)?.id ?? null) : null,
+        next_cursor: page.nextCursor,
       };
     },
 
@@ -477,13 +533,19 @@ export function reconciliationUseCase(deps: {
      */
     async run(tenantId: string, runId: string) {
       const run = await existing(tenantId, runId);
-      if (run.status === 'completed' || run.status === 'failed') return toRunResource(run);
+      if (run.status === 'completed') {
+        // A redelivered message after a worker stopped between completing and recording the day.
+        await recordDayRun(run);
+        return toRunResource(run);
+      }
+      if (run.status === 'failed') return toRunResource(run);
       let started: ReconciliationRun;
       try {
         started = await save(run, {
           status: 'running',
           attempt: run.attempt + 1,
           progress: { providerRecords: 0, payouts: 0 },
+          startedAt: new Date(now()).toISOString(),
         });
       } catch (error) {
         if (error instanceof ConcurrentModificationError)

@@ -3,6 +3,7 @@ import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js'
 import { newId } from '../domain/ids.js';
 import { safeTotal } from '../domain/money.js';
 import type { Payout } from '../domain/payout.js';
+import { type DayRun, reconciliationOf } from '../domain/reconciliation.js';
 import {
   csvLine,
   REPORT_COLUMNS,
@@ -13,7 +14,7 @@ import {
   totalsCollector,
 } from '../domain/reports.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
-import type { ReconciliationStore } from '../ports/reconciliation.js';
+import { dayKey, type ReconciliationStore } from '../ports/reconciliation.js';
 import type { ReportFiles, ReportStore } from '../ports/report-store.js';
 import type { TenantRepository } from '../ports/tenant-repository.js';
 
@@ -71,8 +72,8 @@ export function reportsUseCase(deps: {
   payouts: PayoutRepository;
   tenants: Pick<TenantRepository, 'listApiKeys'>;
   files: ReportFiles;
-  /** Each payout's latest reconciliation outcome (the report's reconciliation columns). */
-  marks?: Pick<ReconciliationStore, 'marksOf'>;
+  /** Each payout's reconciliation (the report's reconciliation columns): marks and day runs (D74). */
+  marks?: Pick<ReconciliationStore, 'marksOf' | 'dayRunsOf'>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -196,16 +197,42 @@ export function reportsUseCase(deps: {
       const payouts = deps.payouts;
       async function* csv() {
         yield `\uFEFF${csvLine(REPORT_COLUMNS)}`;
-        // Rows go out in groups: one BatchGet of the group's reconciliation marks (issue 20).
+        // Rows go out in groups: one BatchGet of the group's reconciliation marks, and of the latest
+        // runs of connector-days not seen before (a report spans few days; D74).
         let group: Payout[] = [];
+        const dayRuns = new Map<string, DayRun | undefined>();
         const rowsOf = async (batch: Payout[]) => {
-          const marks = deps.marks
-            ? await deps.marks.marksOf(
-                tenantId,
-                batch.map((payout) => payout.id),
-              )
-            : new Map();
-          return batch.map((payout) => reportRow(payout, apiKeyNames, marks.get(payout.id))).join('');
+          const marks = deps.marks;
+          if (!marks) return batch.map((payout) => reportRow(payout, apiKeyNames)).join('');
+          const dayOf = (payout: Payout) => ({
+            connector: payout.connector ?? 'sandbox',
+            date: payout.createdAt.slice(0, 10),
+          });
+          const unseen = new Map<string, { connector: string; date: string }>();
+          for (const payout of batch) {
+            const day = dayOf(payout);
+            const key = dayKey(day.connector, day.date);
+            if (!dayRuns.has(key)) unseen.set(key, day);
+          }
+          const [found, marked] = await Promise.all([
+            unseen.size > 0 ? marks.dayRunsOf(tenantId, [...unseen.values()]) : new Map<string, DayRun>(),
+            marks.marksOf(
+              tenantId,
+              batch.map((payout) => payout.id),
+            ),
+          ]);
+          for (const key of unseen.keys()) dayRuns.set(key, found.get(key));
+          return batch
+            .map((payout) => {
+              const day = dayOf(payout);
+              const reconciliation = reconciliationOf(
+                payout,
+                marked.get(payout.id),
+                dayRuns.get(dayKey(day.connector, day.date)),
+              );
+              return reportRow(payout, apiKeyNames, reconciliation);
+            })
+            .join('');
         };
         for await (const payout of payouts.stream(tenantId, filters)) {
           rows += 1;

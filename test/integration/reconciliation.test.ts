@@ -3,7 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
+import { createDynamoReconciliationStore } from '../../shared/adapters/dynamodb/reconciliation-store.js';
 import { addSandboxLedgerEntry } from '../../shared/adapters/sandbox-statement.js';
+import type { ReconciliationItem, ReconciliationOutcome } from '../../shared/domain/reconciliation.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 /**
@@ -246,5 +248,117 @@ describe('reconciliation against the sandbox ledger', () => {
     expect((await other.request('GET', `/v1/reconciliation-runs/${mine.body.id}/items`)).status).toBe(404);
     expect((await ctx.tenant.request('GET', '/v1/reconciliation-runs/rr_nope')).status).toBe(400);
     await completed(mine.body.id);
+  });
+});
+
+describe('the run store on DynamoDB: matched items in packs (D74)', () => {
+  const item = (runId: string, key: string, outcome: ReconciliationOutcome): ReconciliationItem => ({
+    runId,
+    tenantId: 'ten_store',
+    attempt: 1,
+    key,
+    outcome,
+    platform: {
+      payoutId: key,
+      reference: `ref-${key}`,
+      amount: 100,
+      currency: 'EUR',
+      status: 'paid',
+      providerReference: `sbx_${key}`,
+    },
+    provider: {
+      providerReference: `sbx_${key}`,
+      amount: 100,
+      currency: 'EUR',
+      status: 'paid',
+      createdAt: '2026-12-01T10:00:00.000Z',
+      foundBy: 'statement',
+    },
+    resolution: null,
+    version: 1,
+  });
+
+  it('lists singles then packs, page after page with the cursor it hands out, whatever the page size', async () => {
+    const store = createDynamoReconciliationStore({
+      client: createDocumentClient(),
+      table: ctx.platform.tableName,
+    });
+    const run = { tenantId: 'ten_store', id: `rr_store_${Date.now()}`, attempt: 1 };
+    const matched = Array.from({ length: 230 }, (_, index) => `po_m${String(index).padStart(3, '0')}`);
+    await store.putItems([item(run.id, 'po_a', 'amount_mismatch'), item(run.id, 'po_p', 'pending')]);
+    await store.putMatchedPack(
+      run,
+      1,
+      matched.slice(0, 200).map((key) => item(run.id, key, 'matched')),
+    );
+    await store.putMatchedPack(
+      run,
+      2,
+      matched.slice(200).map((key) => item(run.id, key, 'matched')),
+    );
+    const everything = ['po_a', 'po_p', ...matched];
+
+    for (const [limit, outcome, expected] of [
+      [7, undefined, everything],
+      [100, undefined, everything],
+      [1, 'pending', ['po_p']],
+      [33, 'matched', matched],
+    ] as const) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listItems(run, { limit, outcome, startingAfter: cursor });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((entry) => entry.key));
+        cursor = page.nextCursor ?? undefined;
+        expect(page.hasMore).toBe(cursor !== undefined);
+      } while (cursor);
+      expect(seen).toEqual(expected);
+    }
+    // A packed item reads back whole: its run, attempt and outcome restored.
+    const first = await store.listItems(run, { limit: 1, outcome: 'matched' });
+    expect(first.items[0]).toEqual(item(run.id, 'po_m000', 'matched'));
+    const streamed: string[] = [];
+    for await (const entry of store.streamItems(run)) streamed.push(entry.key);
+    expect(streamed).toEqual(everything);
+
+    // A later line changes a packed item: taken out once; the pack keeps the rest.
+    expect((await store.takeFromPack(run, 2, 'po_m205'))?.key).toBe('po_m205');
+    expect(await store.takeFromPack(run, 2, 'po_m205')).toBeUndefined();
+    const rest = await store.listItems(run, {
+      limit: 100,
+      outcome: 'matched',
+      startingAfter: 'matched:1:199',
+    });
+    expect(rest.items.map((entry) => entry.key)).toEqual(
+      matched.slice(200).filter((key) => key !== 'po_m205'),
+    );
+
+    await store.dropItems(run);
+    expect((await store.listItems(run, { limit: 10 })).items).toEqual([]);
+  });
+
+  it('keeps the run of a day that began last, whatever order runs complete in', async () => {
+    const store = createDynamoReconciliationStore({
+      client: createDocumentClient(),
+      table: ctx.platform.tableName,
+    });
+    const day = (runId: string, startedAt: string) => ({
+      runId,
+      connector: 'sandbox' as const,
+      date: '2026-11-30',
+      startedAt,
+      completedAt: '2026-12-01T01:00:00.000Z',
+    });
+    await store.recordDayRun('ten_days', day('rr_later', '2026-12-01T00:30:00.000Z'));
+    await store.recordDayRun('ten_days', day('rr_earlier', '2026-12-01T00:10:00.000Z'));
+    await store.recordDayRun('ten_days', day('rr_later', '2026-12-01T00:30:00.000Z'));
+    const found = await store.dayRunsOf('ten_days', [
+      { connector: 'sandbox', date: '2026-11-30' },
+      { connector: 'stripe', date: '2026-11-30' },
+    ]);
+    expect([...found.entries()].map(([key, run]) => [key, run.runId])).toEqual([
+      ['sandbox#2026-11-30', 'rr_later'],
+    ]);
   });
 });

@@ -3,15 +3,19 @@ import { ConcurrentModificationError } from '../../shared/domain/errors.js';
 import { newPayout, type Payout, type PayoutStatus } from '../../shared/domain/payout.js';
 import {
   classify,
+  type DayRun,
   type ProviderRecord,
   RECONCILIATION_OUTCOMES,
   type ReconciliationItem,
+  type ReconciliationMark,
   type ReconciliationRun,
+  reconciliationOf,
 } from '../../shared/domain/reconciliation.js';
-import type {
-  LookedUpTransfer,
-  ProviderStatement,
-  ReconciliationStore,
+import {
+  dayKey,
+  type LookedUpTransfer,
+  type ProviderStatement,
+  type ReconciliationStore,
 } from '../../shared/ports/reconciliation.js';
 import { reconciliationUseCase } from '../../shared/use-cases/reconciliation.js';
 
@@ -26,16 +30,27 @@ const caller = { tenantId: TENANT, actor: { type: 'system' } as const, sourceIp:
 function memoryStore() {
   const runs = new Map<string, ReconciliationRun>();
   const items = new Map<string, ReconciliationItem>();
-  const marks = new Map<string, { outcome: ReconciliationItem['outcome']; runId: string; at: string }>();
+  const marks = new Map<string, ReconciliationMark>();
+  /** Matched items in packs, by `run#attempt#seq`, as the worker wrote them. */
+  const packs = new Map<string, ReconciliationItem[]>();
+  const dayRuns = new Map<string, DayRun>();
   const itemKey = (run: { id: string; attempt: number }, key: string) => `${run.id}#${run.attempt}#${key}`;
-  const ofAttempt = (run: { id: string; attempt: number }) =>
-    [...items.values()]
+  const packKey = (run: { id: string; attempt: number }, seq: number) => `${run.id}#${run.attempt}#${seq}`;
+  const packsOf = (run: { id: string; attempt: number }) =>
+    [...packs.entries()]
+      .filter(([key]) => key.startsWith(`${run.id}#${run.attempt}#`))
+      .sort(([a], [b]) => Number(a.split('#')[2]) - Number(b.split('#')[2]))
+      .flatMap(([, packed]) => packed);
+  const ofAttempt = (run: { id: string; attempt: number }) => [
+    ...[...items.values()]
       .filter((item) => item.runId === run.id && item.attempt === run.attempt)
       .sort(
         (a, b) =>
           RECONCILIATION_OUTCOMES.indexOf(a.outcome) - RECONCILIATION_OUTCOMES.indexOf(b.outcome) ||
           a.key.localeCompare(b.key),
-      );
+      ),
+    ...packsOf(run),
+  ];
   const store: ReconciliationStore = {
     async create(run) {
       runs.set(run.id, run);
@@ -49,10 +64,24 @@ function memoryStore() {
     async putItems(page) {
       for (const item of page) items.set(itemKey({ id: item.runId, attempt: item.attempt }, item.key), item);
     },
+    async putMatchedPack(run, seq, page) {
+      packs.set(packKey(run, seq), [...page]);
+    },
+    async takeFromPack(run, seq, key) {
+      const packed = packs.get(packKey(run, seq)) ?? [];
+      const taken = packed.find((item) => item.key === key);
+      packs.set(
+        packKey(run, seq),
+        packed.filter((item) => item !== taken),
+      );
+      return taken;
+    },
     async listItems(run, query) {
       const all = ofAttempt(run).filter((item) => !query.outcome || item.outcome === query.outcome);
       const from = query.startingAfter ? all.findIndex((item) => item.key === query.startingAfter) + 1 : 0;
-      return { items: all.slice(from, from + query.limit), hasMore: all.length > from + query.limit };
+      const hasMore = all.length > from + query.limit;
+      const page = all.slice(from, from + query.limit);
+      return { items: page, hasMore, nextCursor: hasMore ? (page.at(-1)?.key ?? null) : null };
     },
     async *streamItems(run) {
       yield* ofAttempt(run);
@@ -63,6 +92,7 @@ function memoryStore() {
     },
     async dropItems(run) {
       for (const item of ofAttempt(run)) items.delete(itemKey(run, item.key));
+      for (const key of packs.keys()) if (key.startsWith(`${run.id}#${run.attempt}#`)) packs.delete(key);
     },
     getItem: async (run, outcome, key) => {
       const item = items.get(itemKey(run, key));
@@ -77,8 +107,14 @@ function memoryStore() {
       for (const mark of list) marks.set(mark.payoutId, mark);
     },
     marksOf: async () => new Map(marks),
+    async recordDayRun(_tenant, dayRun) {
+      const key = dayKey(dayRun.connector, dayRun.date);
+      const recorded = dayRuns.get(key);
+      if (!recorded || recorded.startedAt <= dayRun.startedAt) dayRuns.set(key, dayRun);
+    },
+    dayRunsOf: async () => new Map(dayRuns),
   };
-  return { store, runs, items, marks };
+  return { store, runs, items, packs, marks, dayRuns, ofAttempt };
 }
 
 function payout(reference: string, status: PayoutStatus, amount = 1000, extra: Partial<Payout> = {}): Payout {
@@ -189,6 +225,59 @@ describe('classify', () => {
   });
 });
 
+describe('the payout report’s reconciliation columns (reconciliationOf, D74)', () => {
+  const dayRun: DayRun = {
+    runId: 'rr_2',
+    connector: 'sandbox',
+    date: DAY,
+    startedAt: '2026-12-02T00:15:00.000Z',
+    completedAt: '2026-12-02T00:16:00.000Z',
+  };
+  const unchanged = { status: 'paid' as const, updatedAt: '2026-12-01T10:00:05.000Z' };
+  const mark = (outcome: ReconciliationMark['outcome'], at: string, resolvedAt?: string) => ({
+    outcome,
+    runId: 'rr_x',
+    at,
+    ...(resolvedAt ? { resolvedAt } : {}),
+  });
+
+  it('a payout the day’s run compared and wrote no mark for is matched, as of the run', () => {
+    expect(reconciliationOf(unchanged, undefined, dayRun)).toEqual({
+      status: 'matched',
+      at: '2026-12-02T00:16:00.000Z',
+    });
+  });
+  it('a mark from that run or later says what it says; resolved once resolved', () => {
+    expect(reconciliationOf(unchanged, mark('amount_mismatch', '2026-12-02T00:15:30.000Z'), dayRun)).toEqual({
+      status: 'amount_mismatch',
+      at: '2026-12-02T00:15:30.000Z',
+    });
+    expect(
+      reconciliationOf(
+        unchanged,
+        mark('amount_mismatch', '2026-12-02T00:15:30.000Z', '2026-12-02T09:00:00.000Z'),
+        dayRun,
+      )?.status,
+    ).toBe('resolved');
+    // A later day's statement named it (no day run of its own day yet).
+    expect(reconciliationOf(unchanged, mark('matched', '2026-12-03T00:15:30.000Z'), undefined)?.status).toBe(
+      'matched',
+    );
+  });
+  it('a mark older than the day’s latest run is replaced by what that run found', () => {
+    expect(reconciliationOf(unchanged, mark('pending', '2026-12-01T23:00:00.000Z'), dayRun)?.status).toBe(
+      'matched',
+    );
+  });
+  it('nothing for a payout that changed since the run began, or was never in a reconciled status', () => {
+    expect(reconciliationOf({ ...unchanged, updatedAt: '2026-12-02T00:15:01.000Z' }, undefined, dayRun)).toBe(
+      undefined,
+    );
+    expect(reconciliationOf({ ...unchanged, status: 'pending_approval' }, undefined, dayRun)).toBe(undefined);
+    expect(reconciliationOf(unchanged, undefined, undefined)).toBe(undefined);
+  });
+});
+
 describe('a reconciliation run', () => {
   it('names each provider record’s payout, looks up only what the statement left out, and counts both sides', async () => {
     const paid = payout('a', 'paid', 1000);
@@ -198,7 +287,7 @@ describe('a reconciliation run', () => {
     const elsewhere = payout('e', 'paid', 200, { connector: 'stripe' });
     const awaiting = payout('f', 'pending_approval', 900);
     const matchedByReference = payout('g', 'paid', 400);
-    const { use, looked } = setUp({
+    const { use, looked, memory } = setUp({
       payouts: [paid, inFlight, bookedYesterday, refusedEarly, elsewhere, awaiting, matchedByReference],
       pages: [
         // A transfer and its reversal line name the same payout: compared once.
@@ -243,12 +332,57 @@ describe('a reconciliation run', () => {
     expect(items.data.map((item) => [item.outcome, item.id])).toEqual([
       ['unknown_at_provider', 'ext_sbx_stranger'],
       ['pending', inFlight.id],
+      // Matched items in the order they were compared (they are written in packs, D74).
       ['matched', paid.id],
-      ['matched', bookedYesterday.id],
       ['matched', refusedEarly.id],
       ['matched', matchedByReference.id],
+      ['matched', bookedYesterday.id],
     ]);
     expect(items.data.find((item) => item.id === bookedYesterday.id)?.provider?.found_by).toBe('lookup');
+    // Matched items went into a pack, the rest are items of their own; only the pending payout has a
+    // mark (the report reads "matched" from the day's run, recorded as completed).
+    expect([...memory.packs.values()].flat().map((item) => item.key)).toEqual([
+      paid.id,
+      refusedEarly.id,
+      matchedByReference.id,
+      bookedYesterday.id,
+    ]);
+    expect([...memory.items.values()].map((item) => item.outcome)).toEqual([
+      'pending',
+      'unknown_at_provider',
+    ]);
+    expect([...memory.marks.entries()].map(([id, mark]) => [id, mark.outcome])).toEqual([
+      [inFlight.id, 'pending'],
+    ]);
+    expect(memory.dayRuns.get(`sandbox#${DAY}`)).toMatchObject({
+      runId: run.id,
+      completedAt: run.completed_at,
+    });
+  });
+
+  it('pages through matched items across packs with the cursor it hands out', async () => {
+    const many = Array.from({ length: 450 }, (_, index) =>
+      payout(`m${String(index).padStart(3, '0')}`, 'paid'),
+    );
+    const { use, memory } = setUp({ payouts: many, pages: [many.map((entry) => record(entry.id))] });
+    const run = await use.run(TENANT, (await use.request(caller, { connector: 'sandbox', date: DAY })).id);
+    expect(run.counts?.matched).toBe(450);
+    // 200 to a pack: three packs, no single items.
+    expect([...memory.packs.values()].map((pack) => pack.length)).toEqual([200, 200, 50]);
+    expect(memory.items.size).toBe(0);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await use.items(TENANT, run.id, {
+        limit: 100,
+        outcome: 'matched',
+        starting_after: cursor,
+      });
+      seen.push(...page.data.map((item) => item.id));
+      cursor = page.next_cursor ?? undefined;
+      expect(page.has_more).toBe(cursor !== undefined);
+    } while (cursor);
+    expect(seen).toEqual(many.map((entry) => entry.id));
   });
 
   it('a worker that died mid-run starts a new attempt whose items are the only ones read', async () => {
@@ -284,8 +418,14 @@ describe('a reconciliation run', () => {
     expect(retry.memory.runs.get(requested.id)?.attempt).toBe(2);
     const items = await retry.use.items(TENANT, run.id, { limit: 10 });
     expect(items.data.map((item) => item.outcome)).toEqual(['amount_mismatch', 'matched']);
-    // The dead attempt's items are gone; only the completed attempt's remain.
-    expect([...retry.memory.items.values()].map((item) => item.attempt)).toEqual([2, 2]);
+    // The dead attempt's items are gone; only the completed attempt's remain (its matched one packed).
+    expect([...retry.memory.items.values()].map((item) => [item.attempt, item.outcome])).toEqual([
+      [2, 'amount_mismatch'],
+    ]);
+    expect(retry.memory.ofAttempt({ id: requested.id, attempt: 2 }).map((item) => item.key)).toEqual([
+      later.id,
+      paid.id,
+    ]);
     // A completed run is left alone by a late duplicate message.
     expect((await retry.use.run(TENANT, requested.id)).completed_at).toBe(run.completed_at);
   });
@@ -315,6 +455,8 @@ describe('a reconciliation run', () => {
       ['matched', kept.id, 'paid'],
     ]);
     expect(memory.marks.get(returned.id)?.outcome).toBe('status_mismatch');
+    // Taken out of its pack: listed once, as the difference.
+    expect([...memory.packs.values()].flat().map((item) => item.key)).toEqual([kept.id]);
   });
 
   it('resolves a difference once, with who and why, and never a matched line', async () => {

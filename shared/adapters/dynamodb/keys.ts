@@ -124,6 +124,19 @@ export const keys = {
     pk: `TENANT#${tenantId}#RECON#${runId}#${attempt}`,
     sk: `ITEM#${rank}#${key}`,
   }),
+  /**
+   * A pack of matched items of one attempt (D74), in the items' partition after the single items of
+   * every other outcome (`rank` is matched's), numbered in the order the worker wrote them.
+   */
+  reconciliationPack: (tenantId: string, runId: string, attempt: number, rank: number, seq: number) => ({
+    pk: `TENANT#${tenantId}#RECON#${runId}#${attempt}`,
+    sk: `ITEM#${rank}#PACK#${String(seq).padStart(7, '0')}`,
+  }),
+  /** The latest completed run of one connector and UTC day (the payout report's "matched", D74). */
+  reconciliationDayRun: (tenantId: string, connector: string, date: string) => ({
+    pk: `TENANT#${tenantId}#RECONDAY#${connector}#${date}`,
+    sk: 'DAYRUN',
+  }),
   /** A SEPA file (sk FILE) and its transfers (sk TX#date#payout) share one partition. */
   bankFile: (tenantId: string, fileId: string) => ({
     pk: `TENANT#${tenantId}#BANKFILE#${fileId}`,

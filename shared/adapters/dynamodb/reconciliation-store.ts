@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -7,12 +8,13 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  type DayRun,
   RECONCILIATION_OUTCOMES,
   type ReconciliationItem,
   type ReconciliationOutcome,
   type ReconciliationRun,
 } from '../../domain/reconciliation.js';
-import type { ReconciliationStore } from '../../ports/reconciliation.js';
+import { dayKey, type ReconciliationStore, type RunRef } from '../../ports/reconciliation.js';
 import { deleteAll, getAll, putAll } from './batch-write.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { keys, stripKeys } from './keys.js';
@@ -38,8 +40,47 @@ const itemRecord = (item: ReconciliationItem) => ({
   ...item,
 });
 
-type RunRef = Pick<ReconciliationRun, 'tenantId' | 'id' | 'attempt'>;
 const itemPartition = (run: RunRef) => keys.reconciliationItem(run.tenantId, run.id, run.attempt, 0, '').pk;
+
+const MATCHED_RANK = rankOf('matched');
+const packKey = (run: RunRef, seq: number) =>
+  keys.reconciliationPack(run.tenantId, run.id, run.attempt, MATCHED_RANK, seq);
+
+/** A matched item in a pack keeps only what differs from its neighbours: its key and both sides. */
+type PackedItem = Pick<ReconciliationItem, 'key' | 'platform' | 'provider'>;
+const packed = ({ key, platform, provider }: ReconciliationItem): PackedItem => ({ key, platform, provider });
+const unpacked = (run: RunRef, item: PackedItem): ReconciliationItem => ({
+  runId: run.id,
+  tenantId: run.tenantId,
+  attempt: run.attempt,
+  key: item.key,
+  outcome: 'matched',
+  platform: item.platform,
+  provider: item.provider,
+  resolution: null,
+  version: 1,
+});
+
+/**
+ * A stored record as the items it holds, each with its cursor: a single item's cursor is its key; a
+ * packed one's `matched:{seq}:{index}` (opaque to callers, who pass `next_cursor` back).
+ */
+function expand(
+  run: RunRef,
+  record: Record<string, unknown>,
+): { item: ReconciliationItem; cursor: string }[] {
+  if (record.entity !== 'reconciliation_pack') {
+    const item = stripKeys<ReconciliationItem>(record);
+    return [{ item, cursor: item.key }];
+  }
+  const seq = record.seq as number;
+  return (record.items as PackedItem[]).map((item, index) => ({
+    item: unpacked(run, item),
+    cursor: `matched:${seq}:${index}`,
+  }));
+}
+
+const PACK_CURSOR = /^matched:(\d+):(\d+)$/;
 
 export function createDynamoReconciliationStore(deps: {
   client: DynamoDBDocumentClient;
@@ -57,32 +98,56 @@ export function createDynamoReconciliationStore(deps: {
     return Item ? stripKeys<ReconciliationRun>(Item) : undefined;
   };
 
-  /** One page of a run's items: differences first, from the cursor (`{rank}#{key}` of the last item). */
+  /**
+   * One page of a run's items: differences first, from the cursor (a single item's key, or a packed
+   * item's `matched:{seq}:{index}`). Reads records until it holds one item more than the page.
+   */
   async function itemsPage(
     run: RunRef,
     query: { limit: number; outcome?: ReconciliationOutcome; startingAfter?: string },
   ) {
     const pk = itemPartition(run);
     const prefix = query.outcome ? `ITEM#${rankOf(query.outcome)}#` : 'ITEM#';
+    let from = prefix;
+    let skip = 0;
     let start: Record<string, unknown> | undefined;
-    if (query.startingAfter) {
-      // The cursor is an item id (a key); its rank is read from the item itself.
+    const packCursor = query.startingAfter?.match(PACK_CURSOR);
+    if (packCursor) {
+      // From the cursor's pack itself, past the items already listed.
+      from = packKey(run, Number(packCursor[1])).sk;
+      skip = Number(packCursor[2]) + 1;
+    } else if (query.startingAfter) {
+      // A single item's key: its rank is read from the item itself.
       const found = await findItem(run, query.startingAfter);
-      if (!found) return { items: [], hasMore: false };
+      if (!found) return { items: [], hasMore: false, nextCursor: null };
       start = keys.reconciliationItem(run.tenantId, run.id, run.attempt, rankOf(found.outcome), found.key);
     }
-    const result = await client.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-        ExclusiveStartKey: start,
-        Limit: query.limit + 1,
-        ConsistentRead: true,
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => stripKeys<ReconciliationItem>(item));
-    return { items: items.slice(0, query.limit), hasMore: items.length > query.limit };
+    const listed: { item: ReconciliationItem; cursor: string }[] = [];
+    do {
+      const result = await client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${prefix}\uffff` },
+          ExclusiveStartKey: start,
+          Limit: query.limit + 1 - listed.length,
+          ConsistentRead: true,
+        }),
+      );
+      for (const record of result.Items ?? []) {
+        const entries = expand(run, record);
+        listed.push(...entries.slice(skip));
+        skip = 0;
+      }
+      start = result.LastEvaluatedKey;
+    } while (start && listed.length <= query.limit);
+    const hasMore = listed.length > query.limit;
+    const page = listed.slice(0, query.limit);
+    return {
+      items: page.map((entry) => entry.item),
+      hasMore,
+      nextCursor: hasMore ? (page.at(-1)?.cursor ?? null) : null,
+    };
   }
 
   /** An item by key whatever its outcome: one BatchGet of its six possible keys. */
@@ -144,10 +209,40 @@ export function createDynamoReconciliationStore(deps: {
       }),
     save: ({ current, next }) => putIfUnchanged(client, table, runItem(next), { version: current.version }),
     putItems: (items) => putAll(client, table, items.map(itemRecord), WRITES_IN_FLIGHT),
+    async putMatchedPack(run, seq, items) {
+      await client.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...packKey(run, seq),
+            entity: 'reconciliation_pack',
+            runId: run.id,
+            attempt: run.attempt,
+            seq,
+            items: items.map(packed),
+          },
+        }),
+      );
+    },
+    async takeFromPack(run, seq, key) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: table, Key: packKey(run, seq), ConsistentRead: true }),
+      );
+      const items = (Item?.items ?? []) as PackedItem[];
+      const index = items.findIndex((item) => item.key === key);
+      const taken = items[index];
+      if (!Item || !taken) return undefined;
+      const rest = items.filter((_, other) => other !== index);
+      // Only the attempt's own worker writes its packs: a plain put or delete.
+      if (rest.length === 0)
+        await client.send(new DeleteCommand({ TableName: table, Key: packKey(run, seq) }));
+      else await client.send(new PutCommand({ TableName: table, Item: { ...Item, items: rest } }));
+      return unpacked(run, taken);
+    },
     listItems: itemsPage,
     async *streamItems(run) {
       for await (const page of itemPages(run))
-        for (const item of page) yield stripKeys<ReconciliationItem>(item);
+        for (const record of page) for (const { item } of expand(run, record)) yield item;
     },
     async dropItems(run) {
       for await (const page of itemPages(run, 'pk, sk'))
@@ -187,6 +282,38 @@ export function createDynamoReconciliationStore(deps: {
         })),
         WRITES_IN_FLIGHT,
       ),
+    async recordDayRun(tenantId, dayRun) {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...keys.reconciliationDayRun(tenantId, dayRun.connector, dayRun.date),
+              entity: 'reconciliation_day_run',
+              ...dayRun,
+            },
+            // The run that began last holds the day; recording the same run again changes nothing.
+            ConditionExpression: 'attribute_not_exists(pk) OR startedAt <= :startedAt',
+            ExpressionAttributeValues: { ':startedAt': dayRun.startedAt },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+    async dayRunsOf(tenantId, days) {
+      const found = await getAll(
+        client,
+        table,
+        days.map((day) => keys.reconciliationDayRun(tenantId, day.connector, day.date)),
+      );
+      return new Map(
+        found.map((item) => {
+          const dayRun = stripKeys<DayRun>(item);
+          return [dayKey(dayRun.connector, dayRun.date), dayRun];
+        }),
+      );
+    },
     async marksOf(tenantId, payoutIds) {
       const found = await getAll(
         client,
