@@ -1,4 +1,5 @@
 import type { Actor, Caller } from '../../../shared/domain/audit.js';
+import { AppError } from '../../../shared/domain/errors.js';
 import type { CreatePayoutBody } from '../../../shared/schemas/payout-request.js';
 
 /** Arrange-step builders shared by the use-case tests (not a test file: vitest picks `*.test.ts`). */
@@ -53,4 +54,14 @@ export function racing<T extends object>(port: T, method: keyof T, rivals: (() =
       };
     },
   });
+}
+
+/** The AppError a use case refused with (fails the test if it resolved or threw anything else). */
+export async function refusal(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
 }

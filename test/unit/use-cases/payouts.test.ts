@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ApprovalPolicy } from '../../../shared/domain/approvals.js';
-import { AppError } from '../../../shared/domain/errors.js';
 import { payoutIdFor } from '../../../shared/domain/ids.js';
 import { newPayout, type Payout, type PayoutStatus, transition } from '../../../shared/domain/payout.js';
 import { listPayoutsQuery } from '../../../shared/schemas/payouts.js';
@@ -9,7 +8,7 @@ import { createPayoutUseCase } from '../../../shared/use-cases/create-payout.js'
 import { getPayoutUseCase, listPayoutsUseCase } from '../../../shared/use-cases/read-payouts.js';
 import { HOUR, testClock } from '../../fakes/clock.js';
 import { memoryPorts } from '../../fakes/memory-ports.js';
-import { callerOf, member, OTHER_TENANT, payoutBody, racing, TENANT } from './given.js';
+import { callerOf, member, OTHER_TENANT, payoutBody, racing, refusal, TENANT } from './given.js';
 
 const START = '2026-12-01T09:00:00.000Z';
 
@@ -38,15 +37,6 @@ function setUp() {
     return (await ports.payouts.get(tenantId, payoutIdFor(tenantId, reference))) as Payout;
   }
   return { ...ports, clock, create, createWithPolicy, given };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
 }
 
 /** A stored payout in any status, as the executor or the workflow would have left it. */
