@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { LocalCognito } from './local-cognito.js';
-import type { LocalEventBridge } from './local-eventbridge.js';
+import type { LocalEventBridge, PutEventsEntry } from './local-eventbridge.js';
 import { callerOf, isLocalCredential, type LocalCaller, senderIdOf } from './local-identity.js';
 import type { LocalKms } from './local-kms.js';
-import type { LocalSqs } from './local-sqs.js';
+import { type LocalSqs, SQS_LIMITS, SqsError } from './local-sqs.js';
 import type { LocalStepFunctions } from './local-stepfunctions.js';
 
 /**
  * One local HTTP endpoint speaking the AWS JSON protocol (`X-Amz-Target`) for the calls our handlers
  * make through the real SDK clients: EventBridge `PutEvents` and SQS `ChangeMessageVisibility`,
  * `SendMessage`, `SendMessageBatch`, `ReceiveMessage`, `DeleteMessage` (the outbox recovery reads the
- * stream's DLQ), `GetQueueUrl`, the Cognito user pool calls, and KMS `Encrypt` /
+ * stream's DLQ), `DeleteMessageBatch`, `GetQueueUrl`, each with the service's limits (see SQS_LIMITS
+ * and EVENTBRIDGE_LIMITS), the Cognito user pool calls, and KMS `Encrypt` /
  * `Decrypt` (webhook signing secrets). The local runtime points `AWS_ENDPOINT_URL_EVENTBRIDGE` and
  * `AWS_ENDPOINT_URL_SQS` here, so the handlers carry no local-only code.
  */
@@ -19,6 +20,21 @@ import type { LocalStepFunctions } from './local-stepfunctions.js';
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 const COGNITO_TARGET = 'AWSCognitoIdentityProviderService.';
+
+/** ReceiveMessage's parameters as SQS bounds them: 1–10 messages, 12 hours, 20 s of long polling. */
+function checkReceive(max: number, visibilityTimeout: number | undefined, waitSeconds: number | undefined) {
+  const bounds: [string, number | undefined, number, number][] = [
+    ['MaxNumberOfMessages', max, 1, SQS_LIMITS.receiveMessages],
+    ['VisibilityTimeout', visibilityTimeout, 0, SQS_LIMITS.visibilitySeconds],
+    ['WaitTimeSeconds', waitSeconds, 0, 20],
+  ];
+  for (const [name, value, min, limit] of bounds)
+    if (value !== undefined && (value < min || value > limit))
+      throw new SqsError(
+        'InvalidParameterValue',
+        `Value ${value} for parameter ${name} is invalid. Reason: Must be between ${min} and ${limit}, if provided.`,
+      );
+}
 
 /** Cognito's answer to a caller that may not run an operation: 403 NotAuthorizedException. */
 export function refuseCognitoOperation(response: ServerResponse, message: string): void {
@@ -58,9 +74,12 @@ export function createAwsJsonEndpoint(deps: {
 }): Server {
   const queueName = (url: unknown) => String(url).split('/').pop() as string;
   const operations: Record<string, (input: never, caller: LocalCaller) => unknown> = {
-    'AWSEvents.PutEvents': (input: { Entries: [] }, caller: LocalCaller) => {
-      const entries = deps.eventBridge.putEvents(input.Entries ?? [], caller.account);
-      return { FailedEntryCount: 0, Entries: entries };
+    'AWSEvents.PutEvents': (input: { Entries?: PutEventsEntry[] }, caller: LocalCaller) => {
+      const entries = deps.eventBridge.putEvents(input.Entries as PutEventsEntry[], caller.account);
+      return {
+        FailedEntryCount: entries.filter((entry) => 'ErrorCode' in entry).length,
+        Entries: entries,
+      };
     },
     'AmazonSQS.ChangeMessageVisibility': (input: { ReceiptHandle: string; VisibilityTimeout: number }) => {
       deps.sqs.changeVisibility(input.ReceiptHandle, input.VisibilityTimeout);
@@ -84,25 +103,30 @@ export function createAwsJsonEndpoint(deps: {
         Entries: { Id: string; MessageBody: string; DelaySeconds?: number }[];
       },
       caller: LocalCaller,
-    ) => ({
-      Successful: input.Entries.map((entry) => ({
-        Id: entry.Id,
-        MessageId: deps.sqs.send(
-          queueName(input.QueueUrl),
-          entry.MessageBody,
-          entry.DelaySeconds ?? 0,
-          senderIdOf(caller),
-        ),
-        MD5OfMessageBody: md5(entry.MessageBody),
-      })),
-      Failed: [],
-    }),
+    ) => {
+      const { Successful, Failed } = deps.sqs.sendBatch(
+        queueName(input.QueueUrl),
+        input.Entries,
+        senderIdOf(caller),
+      );
+      return {
+        Successful: Successful.map((entry) => ({
+          Id: entry.Id,
+          MessageId: entry.MessageId,
+          MD5OfMessageBody: md5(entry.body),
+        })),
+        Failed,
+      };
+    },
     'AmazonSQS.ReceiveMessage': (input: {
       QueueUrl: string;
       MaxNumberOfMessages?: number;
       VisibilityTimeout?: number;
+      WaitTimeSeconds?: number;
     }) => {
-      const records = deps.sqs.receive(queueName(input.QueueUrl), input.MaxNumberOfMessages ?? 1);
+      const max = input.MaxNumberOfMessages ?? 1;
+      checkReceive(max, input.VisibilityTimeout, input.WaitTimeSeconds);
+      const records = deps.sqs.receive(queueName(input.QueueUrl), max);
       if (input.VisibilityTimeout !== undefined)
         for (const record of records)
           deps.sqs.changeVisibility(record.receiptHandle, input.VisibilityTimeout);
@@ -119,6 +143,8 @@ export function createAwsJsonEndpoint(deps: {
       deps.sqs.delete(input.ReceiptHandle);
       return {};
     },
+    'AmazonSQS.DeleteMessageBatch': (input: { Entries: { Id: string; ReceiptHandle: string }[] }) =>
+      deps.sqs.deleteBatch(input.Entries),
     'AmazonSQS.GetQueueUrl': (input: { QueueName: string }) => ({
       QueueUrl: deps.sqs.queueUrl(input.QueueName),
     }),
@@ -164,7 +190,9 @@ export function createAwsJsonEndpoint(deps: {
         response.end(JSON.stringify(output));
       } catch (error) {
         const code = (error as { code?: string }).code ?? 'InternalFailure';
-        response.writeHead(400, { 'content-type': contentType, 'x-amzn-query-error': `${code};Sender` });
+        // SQS answers in JSON with its query-compatible code alongside (what the SDK maps to its exceptions).
+        const queryCode = (error as { queryCode?: string }).queryCode ?? code;
+        response.writeHead(400, { 'content-type': contentType, 'x-amzn-query-error': `${queryCode};Sender` });
         response.end(JSON.stringify({ __type: code, message: (error as Error).message }));
       }
     });

@@ -6,6 +6,9 @@ export const LOCAL_KMS_KEY_ID = 'alias/payouts-webhook-secrets';
 
 const KMS_ERROR = (code: string, message: string) => Object.assign(new Error(message), { code });
 
+/** KMS `Encrypt` takes 1 to 4,096 bytes of plaintext (API Reference, `Encrypt`: Plaintext). */
+export const KMS_MAX_PLAINTEXT_BYTES = 4096;
+
 /** The encryption context as KMS binds it: every key and value, in key order. */
 const contextOf = (context: Record<string, string> | undefined) =>
   Buffer.from(JSON.stringify(Object.entries(context ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))));
@@ -30,13 +33,16 @@ export function createLocalKms(options: { keyFile?: string } = {}) {
     encrypt(input: { KeyId?: string; Plaintext?: string; EncryptionContext?: Record<string, string> }) {
       if (input.KeyId !== LOCAL_KMS_KEY_ID && input.KeyId !== keyArn)
         throw KMS_ERROR('NotFoundException', `Key '${input.KeyId}' does not exist`);
+      const plaintext = Buffer.from(input.Plaintext ?? '', 'base64');
+      if (plaintext.length < 1 || plaintext.length > KMS_MAX_PLAINTEXT_BYTES)
+        throw KMS_ERROR(
+          'ValidationException',
+          `1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length ${plaintext.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${KMS_MAX_PLAINTEXT_BYTES}`}`,
+        );
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(contextOf(input.EncryptionContext));
-      const body = Buffer.concat([
-        cipher.update(Buffer.from(input.Plaintext ?? '', 'base64')),
-        cipher.final(),
-      ]);
+      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       const blob = Buffer.concat([iv, cipher.getAuthTag(), body]);
       return {
         CiphertextBlob: blob.toString('base64'),
@@ -44,7 +50,13 @@ export function createLocalKms(options: { keyFile?: string } = {}) {
         EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
       };
     },
-    decrypt(input: { CiphertextBlob?: string; EncryptionContext?: Record<string, string> }) {
+    decrypt(input: { CiphertextBlob?: string; KeyId?: string; EncryptionContext?: Record<string, string> }) {
+      // A KeyId that names another key than the one that encrypted the blob (the only one here).
+      if (input.KeyId !== undefined && input.KeyId !== LOCAL_KMS_KEY_ID && input.KeyId !== keyArn)
+        throw KMS_ERROR(
+          'IncorrectKeyException',
+          'The key ID in the request does not identify a CMK that can perform this operation.',
+        );
       const blob = Buffer.from(input.CiphertextBlob ?? '', 'base64');
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(0, 12));
