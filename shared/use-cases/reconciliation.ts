@@ -3,6 +3,7 @@ import type { ConnectorName } from '../domain/connectors.js';
 import { ConcurrentModificationError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import { formatMinorUnits } from '../domain/money.js';
+import { oneAhead } from '../domain/parallel.js';
 import type { Payout } from '../domain/payout.js';
 import {
   classify,
@@ -262,7 +263,8 @@ export function reconciliationUseCase(deps: {
     };
 
     // Pass 1: the provider's statement of the day, each record to the payout it names.
-    for await (const records of statement.records(run.date)) {
+    // The statement's next page is read while this one is compared.
+    for await (const records of oneAhead(statement.records(run.date))) {
       progress.providerRecords += records.length;
       const named = [
         ...new Set(

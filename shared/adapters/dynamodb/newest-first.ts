@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { oneAhead } from '../../domain/parallel.js';
 import type { Page } from '../../ports/payout-repository.js';
 import { GSI1 } from './keys.js';
 
@@ -199,12 +200,19 @@ async function* pagesOf(
   },
 ): AsyncIterable<Record<string, unknown>> {
   const input = rangeQuery(query, query.createdGte ?? '0', query.createdLt ?? '9');
+  // The shard's next page is read while the caller works through this one.
+  for await (const page of oneAhead(queryPages(query.client, { ...input, Limit: query.pageSize })))
+    for (const raw of page) if (query.keep?.(raw) ?? true) yield raw;
+}
+
+async function* queryPages(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): AsyncIterable<Record<string, unknown>[]> {
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await query.client.send(
-      new QueryCommand({ ...input, ExclusiveStartKey: start, Limit: query.pageSize }),
-    );
-    for (const raw of page.Items ?? []) if (query.keep?.(raw) ?? true) yield raw;
+    const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    yield page.Items ?? [];
     start = page.LastEvaluatedKey;
   } while (start);
 }
