@@ -112,6 +112,58 @@ function verifySignature(request: IncomingMessage, url: URL, secrets: Record<str
   }
 }
 
+/**
+ * S3's multipart limits (User Guide, "Amazon S3 multipart upload limits"): parts numbered 1 to
+ * 10,000, each at least 5 MiB but the last.
+ */
+export const S3_MULTIPART_LIMITS = { minPartBytes: 5 * 1024 * 1024, maxParts: 10_000 } as const;
+
+/** The parts a CompleteMultipartUpload request lists, in the order given. */
+function listedParts(xmlBody: string): { partNumber: number; etag: string }[] {
+  return [...xmlBody.matchAll(/<Part>([\s\S]*?)<\/Part>/g)].map(([, part]) => ({
+    partNumber: Number(/<PartNumber>\s*(\d+)\s*<\/PartNumber>/.exec(part ?? '')?.[1] ?? Number.NaN),
+    etag: (/<ETag>([\s\S]*?)<\/ETag>/.exec(part ?? '')?.[1] ?? '').replace(/&quot;|"/g, ''),
+  }));
+}
+
+/**
+ * The object a CompleteMultipartUpload makes, as S3 builds it: the parts the request lists (others
+ * uploaded are discarded), in ascending order, each with the ETag its upload returned, and every
+ * listed part but the last at least 5 MiB.
+ */
+function completeParts(parts: Map<number, Buffer>, xmlBody: string): Buffer {
+  const listed = listedParts(xmlBody);
+  if (listed.length === 0)
+    throw new S3Error(
+      400,
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema.',
+    );
+  if (listed.some(({ partNumber }, index) => index > 0 && partNumber <= (listed[index - 1]?.partNumber ?? 0)))
+    throw new S3Error(
+      400,
+      'InvalidPartOrder',
+      'The list of parts was not in ascending order. Parts must be ordered by part number.',
+    );
+  const bodies = listed.map(({ partNumber, etag }) => {
+    const body = parts.get(partNumber);
+    if (!body || etagOf(body).replace(/"/g, '') !== etag)
+      throw new S3Error(
+        400,
+        'InvalidPart',
+        "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+      );
+    return body;
+  });
+  if (bodies.slice(0, -1).some((body) => body.length < S3_MULTIPART_LIMITS.minPartBytes))
+    throw new S3Error(
+      400,
+      'EntityTooSmall',
+      'Your proposed upload is smaller than the minimum allowed object size.',
+    );
+  return Buffer.concat(bodies);
+}
+
 const etagOf = (body: Buffer) => `"${createHash('md5').update(body).digest('hex')}"`;
 
 /**
@@ -177,7 +229,8 @@ export function objectCreatedNotification(object: CreatedObject, eventName: stri
 
 /**
  * A small S3-compatible server for the local runtime: path-style `/{bucket}/{key}` PUT, GET and HEAD,
- * multipart uploads (create, upload part, complete, abort: what `@aws-sdk/lib-storage` uses), SigV4
+ * multipart uploads (create, upload part, complete, abort: what `@aws-sdk/lib-storage` uses; with
+ * S3's part limits, and the object made of the parts the completion lists), SigV4
  * verification (header-signed SDK calls and presigned URLs alike, with expiry) and CORS for the
  * portal in the browser, `aws-chunked` bodies (the AWS CLI), `If-Match` on GET, and event
  * notifications of new objects (`onObjectCreated`). Objects persist under `dataDir` when given.
@@ -272,8 +325,15 @@ export function createLocalS3(options: {
         if (!upload || upload.id !== id)
           throw new S3Error(404, 'NoSuchUpload', 'The specified upload does not exist.');
         if (request.method === 'PUT') {
+          const partNumber = Number(url.searchParams.get('partNumber'));
+          if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > S3_MULTIPART_LIMITS.maxParts)
+            throw new S3Error(
+              400,
+              'InvalidArgument',
+              'Part number must be an integer between 1 and 10000, inclusive',
+            );
           const body = await objectBody(request);
-          upload.parts.set(Number(url.searchParams.get('partNumber')), body);
+          upload.parts.set(partNumber, body);
           response.writeHead(200, { ...cors, etag: etagOf(body) });
           response.end();
           return;
@@ -285,10 +345,7 @@ export function createLocalS3(options: {
           return;
         }
         if (request.method === 'POST') {
-          await readBody(request);
-          const body = Buffer.concat(
-            [...upload.parts.entries()].sort(([a], [b]) => a - b).map(([, part]) => part),
-          );
+          const body = completeParts(upload.parts, (await readBody(request)).toString('utf8'));
           uploads.delete(uploadId);
           store(
             id,
