@@ -2,7 +2,8 @@ import { type Directory, MemberExistsError } from '../../shared/ports/portal.js'
 
 /**
  * {@link Directory} (the identity provider) in memory: one sign-in per email (MemberExistsError
- * otherwise), user ids `user-1`, `user-2`… in creation order, a fixed temporary password.
+ * otherwise), user ids `user-1`, `user-2`… in the order `createUser` made them (users a test puts in
+ * `users` itself take no number), a fixed temporary password.
  */
 export class MemoryDirectory implements Directory {
   readonly users = new Map<
@@ -10,9 +11,12 @@ export class MemoryDirectory implements Directory {
     { userId: string; name: string; tenantId: string; enabled: boolean; mfa: boolean }
   >();
 
+  private created = 0;
+
   async createUser(input: { email: string; name: string; tenantId: string }) {
     if (this.users.has(input.email)) throw new MemberExistsError(input.email);
-    const userId = `user-${this.users.size + 1}`;
+    this.created += 1;
+    const userId = `user-${this.created}`;
     this.users.set(input.email, {
       userId,
       name: input.name,
