@@ -105,6 +105,9 @@ export function createLocalStepFunctions(deps: {
           `State machine ${input.stateMachineArn} does not exist`,
         );
       const name = input.name ?? randomUUID();
+      // StartExecution's `name`: 1–80 characters, none of whitespace, brackets, wildcards or controls.
+      if (name.length < 1 || name.length > 80 || /[\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]/u.test(name))
+        throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
       const arn = `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
       if (executions.has(arn))
         throw new SfnError('ExecutionAlreadyExists', `Execution already exists: '${arn}'`);
