@@ -71,7 +71,7 @@ export interface LocalPlatformOptions {
 
 /** What `npm run bench` counts: Lambda invocations with their duration, and service API calls. */
 export interface PlatformMeter {
-  invoked(functionName: string, milliseconds: number): void;
+  invoked(functionName: string, milliseconds: number, event?: unknown): void;
   /** `SQS.SendMessage` (a message enqueued), `EventBridge.PutEvents` (per entry), `AWSStepFunctions.…` */
   called(operation: string, units?: number): void;
 }
@@ -384,7 +384,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions = {}): Pr
         try {
           return await handler(event, context);
         } finally {
-          meter.invoked(name, performance.now() - started);
+          meter.invoked(name, performance.now() - started, event);
         }
       };
     };
