@@ -29,7 +29,11 @@ function compile(route: RouteSpec): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`), routeKey: `${route.method} ${route.path}` };
 }
 
-/** A Lambda context good enough for handlers and Powertools. */
+/**
+ * A Lambda context good enough for handlers and Powertools. Its 30 s deadline is a placeholder: the
+ * local runtime runs every handler under its function's own timeout (function-timeout.ts), which
+ * replaces `getRemainingTimeInMillis`.
+ */
 export function lambdaContext(functionName: string, requestId: string = randomUUID()): Context {
   const deadline = Date.now() + 30_000;
   return {

@@ -11,6 +11,7 @@ import {
   DAILY_REPORTS_SCHEDULE,
   EVENT_BUS,
   FUNCTIONS,
+  type FunctionSpec,
   handlerEntry,
   INBOUND_EVENT_BUS,
   INBOUND_FILES,
@@ -39,6 +40,7 @@ import { createLocalSqs, type LocalSqs } from './aws/local-sqs.js';
 import { createLocalStepFunctions, type LocalStepFunctions } from './aws/local-stepfunctions.js';
 import { type DynamoDbLocal, ensureTable, LOCAL_AWS_ENV, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalRuntimeError } from './errors.js';
+import { DEFAULT_FUNCTION_TIMEOUT_SECONDS, withFunctionTimeout } from './function-timeout.js';
 import { createPortalServer, LOCAL_IDP_PATH } from './portal-server.js';
 import { checkPortFree } from './ports.js';
 import { startStreamPoller } from './stream-poller.js';
@@ -158,14 +160,31 @@ export const STREAM_DLQ = 'stream-dlq';
 export const LOCAL_INBOUND_BUCKET = 'payouts-inbound';
 export const LOCAL_BANK_FILES_BUCKET = 'payouts-bank-files';
 
-async function loadHandlers(): Promise<Map<string, LambdaHandler>> {
+/** How a handler module is loaded (tests load stand-ins). */
+export type HandlerImporter = (spec: FunctionSpec) => Promise<LambdaHandler>;
+
+const importHandler: HandlerImporter = async (spec) =>
+  ((await import(new URL(handlerEntry(spec.name), repositoryRoot).href)) as { handler: LambdaHandler })
+    .handler;
+
+/**
+ * Every function's handler, run under its topology timeout as Lambda runs it (an invocation past it
+ * fails: its queue message comes back, API Gateway answers 500).
+ */
+export async function loadHandlers(
+  specs: readonly FunctionSpec[] = FUNCTIONS,
+  load: HandlerImporter = importHandler,
+): Promise<Map<string, LambdaHandler>> {
   const handlers = new Map<string, LambdaHandler>();
-  for (const spec of FUNCTIONS) {
-    const module = (await import(new URL(handlerEntry(spec.name), repositoryRoot).href)) as {
-      handler: LambdaHandler;
-    };
-    handlers.set(spec.name, module.handler);
-  }
+  for (const spec of specs)
+    handlers.set(
+      spec.name,
+      withFunctionTimeout(
+        spec.name,
+        await load(spec),
+        spec.timeoutSeconds ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+      ),
+    );
   return handlers;
 }
 
