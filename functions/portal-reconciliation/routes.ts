@@ -1,10 +1,11 @@
-import { jsonResponse, parse } from '../../shared/http/api-handler.js';
+import { csvResponse, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import type { PortalRoute } from '../../shared/http/portal-handler.js';
 import {
   createReconciliationRunBody,
   listReconciliationItemsQuery,
   listReconciliationRunsQuery,
   reconciliationItemParams,
+  reconciliationItemsCsvQuery,
   reconciliationRunParams,
   resolveReconciliationItemBody,
 } from '../../shared/schemas/reconciliation.js';
@@ -53,6 +54,11 @@ export function portalReconciliationRoutes(reconciliation: Reconciliation): Port
       action: 'reconciliation.manage',
       handler: async ({ caller, params, query }) => {
         const { id } = parse(reconciliationRunParams, params);
+        // `format=csv`: the filter's items as they are now, resolutions included.
+        if (query.format !== undefined) {
+          const { outcome } = parse(reconciliationItemsCsvQuery, query);
+          return csvResponse(await reconciliation.itemsCsv(caller.tenantId, id, outcome));
+        }
         return jsonResponse(
           200,
           await reconciliation.items(caller.tenantId, id, parse(listReconciliationItemsQuery, query)),

@@ -1,11 +1,19 @@
 import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { reconciliationFromEnvironment } from '../../shared/adapters/reconciliation-wiring.js';
-import { apiHandler, callerOf, jsonResponse, parse, readJsonBody } from '../../shared/http/api-handler.js';
+import {
+  apiHandler,
+  callerOf,
+  csvResponse,
+  jsonResponse,
+  parse,
+  readJsonBody,
+} from '../../shared/http/api-handler.js';
 import {
   createReconciliationRunBody,
   listReconciliationItemsQuery,
   listReconciliationRunsQuery,
   reconciliationItemParams,
+  reconciliationItemsCsvQuery,
   reconciliationRunParams,
   resolveReconciliationItemBody,
 } from '../../shared/schemas/reconciliation.js';
@@ -46,7 +54,12 @@ export const handler = apiHandler({}, async (request) => {
     }
     case 'GET /v1/reconciliation-runs/{id}/items': {
       const { id } = parse(reconciliationRunParams, request.pathParameters);
-      const query = parse(listReconciliationItemsQuery, request.queryStringParameters ?? {});
+      const parameters = request.queryStringParameters ?? {};
+      if (parameters.format !== undefined) {
+        const { outcome } = parse(reconciliationItemsCsvQuery, parameters);
+        return csvResponse(await reconciliation.itemsCsv(tenantId, id, outcome));
+      }
+      const query = parse(listReconciliationItemsQuery, parameters);
       return jsonResponse(200, await reconciliation.items(tenantId, id, query));
     }
     default: {

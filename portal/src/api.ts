@@ -406,3 +406,32 @@ export async function uploadFile(url: string, headers: Record<string, string>, f
   if (!response.ok)
     throw new ApiError(response.status, 'upload_failed', 'The attachment could not be uploaded: try again.');
 }
+
+/**
+ * Downloads a CSV the portal API builds (`format=csv` on a listing): the server reads every page of
+ * the filter (up to its bound) and answers one file; the browser saves it as `fileName`.
+ */
+export async function downloadCsv(path: string, filters: Record<string, string>, fileName: string) {
+  const { apiBase } = await loadConfig();
+  const session = await freshSession();
+  const query = new URLSearchParams({ ...filters, format: 'csv' });
+  const response = await fetch(`${apiBase}/portal-api/v1${path}?${query}`, {
+    headers: { authorization: `Bearer ${session.idToken}` },
+  });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+    throw new ApiError(
+      response.status,
+      body.error?.code ?? 'error',
+      body.error?.message ?? `The export failed (${response.status}): try again.`,
+    );
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -165,6 +165,9 @@ export function auditEntryFor(input: {
  */
 export function actorLabel(actor: Actor, apiKeyNames: ReadonlyMap<string, string> = new Map()): string {
   if (actor.type === 'member') return actor.email ? `${actor.name} <${actor.email}>` : actor.name;
-  if (actor.type === 'api_key') return `API key ${apiKeyNames.get(actor.id) ?? actor.id} (${actor.id})`;
+  if (actor.type === 'api_key') {
+    const name = apiKeyNames.get(actor.id);
+    return name ? `API key ${name} (${actor.id})` : `API key ${actor.id}`;
+  }
   return 'system';
 }

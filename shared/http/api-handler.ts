@@ -43,6 +43,14 @@ export function jsonResponse(
   };
 }
 
+/** A CSV file as a download: the browser saves it under `fileName`. */
+export function csvResponse(file: { csv: string; fileName: string }): ApiResult {
+  return jsonResponse(200, file.csv, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${file.fileName}"`,
+  });
+}
+
 function requestIdOf(event: ApiEvent): string {
   return event.requestContext?.requestId ?? 'unknown';
 }

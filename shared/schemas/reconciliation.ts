@@ -43,6 +43,15 @@ export const listReconciliationItemsQuery = z.strictObject({
   starting_after: z.string().min(1).max(300).optional(),
 });
 
+/**
+ * `format=csv`: the items of the filter as they are now (resolutions included), one file, up to
+ * ITEMS_CSV_MAX rows; the whole run as it completed is the run's `items_csv_url`.
+ */
+export const reconciliationItemsCsvQuery = z.strictObject({
+  format: z.literal('csv', { error: "must be 'csv', or left out for JSON" }),
+  outcome: z.enum(RECONCILIATION_OUTCOMES).optional(),
+});
+
 export const resolveReconciliationItemBody = z
   .strictObject({
     note: z

@@ -1,4 +1,4 @@
-import { type Caller, SYSTEM, stampFor } from '../domain/audit.js';
+import { actorLabel, type Caller, SYSTEM, stampFor } from '../domain/audit.js';
 import type { ConnectorName } from '../domain/connectors.js';
 import { ConcurrentModificationError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
@@ -59,7 +59,13 @@ export const ITEM_COLUMNS = [
   'provider_status',
   'provider_created_at',
   'found_by',
+  'resolved_by',
+  'resolution_note',
+  'resolved_at',
 ] as const;
+
+/** The most rows `itemsCsv` answers in one request (the whole run is the run's items file). */
+export const ITEMS_CSV_MAX = 10_000;
 
 const amountOf = (amount: number | null | undefined, currency: string | null | undefined) =>
   amount === null || amount === undefined || !currency ? '' : formatMinorUnits(amount, currency);
@@ -80,6 +86,9 @@ export function itemCsvRow(item: ReconciliationItem): string {
     item.provider?.status,
     item.provider?.createdAt,
     item.provider?.foundBy,
+    item.resolution && actorLabel(item.resolution.by),
+    item.resolution?.note,
+    item.resolution?.at,
   ]);
 }
 
@@ -478,11 +487,32 @@ export function reconciliationUseCase(deps: {
       };
     },
 
-    /** Every item of a completed run, in listing order (the CSV export). */
-    async *allItems(tenantId: string, runId: string) {
+    /**
+     * The items of a completed run as a CSV file, as they are now: resolutions included (the run's
+     * items file is written when it completes, before anyone resolved anything). Differences are
+     * few; a filter of more than ITEMS_CSV_MAX items is refused, naming `outcome`.
+     */
+    async itemsCsv(tenantId: string, runId: string, outcome?: ReconciliationOutcome) {
       const run = await existing(tenantId, runId);
-      if (run.status !== 'completed') return;
-      for await (const item of deps.runs.streamItems(run)) yield toItemResource(item);
+      const rows = [`\uFEFF${csvLine(ITEM_COLUMNS)}`];
+      let cursor: string | undefined;
+      if (run.status === 'completed')
+        do {
+          const page = await deps.runs.listItems(run, { limit: 500, outcome, startingAfter: cursor });
+          for (const item of page.items) rows.push(itemCsvRow(item));
+          if (rows.length > ITEMS_CSV_MAX + 1)
+            throw new ValidationError([
+              {
+                param: 'outcome',
+                message: `matches more than ${ITEMS_CSV_MAX.toLocaleString('en')} items: choose an outcome, or download the run's items file`,
+              },
+            ]);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+      return {
+        csv: rows.join(''),
+        fileName: `reconciliation-${run.connector}-${run.date}-${run.id}${outcome ? `-${outcome}` : ''}.csv`,
+      };
     },
 
     /**

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPortalIfStale } from '../../local/build-portal.js';
@@ -124,7 +126,9 @@ describe('reconciliation in the Business Portal (issue 20)', () => {
     expect(await page.locator('.recon-totals li').allTextContents()).toEqual([
       'Ours: 3 paid, EUR 42.00 — Provider: 3 paid, EUR 134.01',
     ]);
-    const csv = await page.getByRole('link', { name: 'Download items (CSV)' }).getAttribute('href');
+    const csv = await page
+      .getByRole('link', { name: 'Download every item as the run found it (CSV)' })
+      .getAttribute('href');
     const file = await fetch(csv ?? '');
     expect(file.status).toBe(200);
     expect((await file.text()).split('\n').filter(Boolean)).toHaveLength(5);
@@ -179,6 +183,26 @@ describe('reconciliation in the Business Portal (issue 20)', () => {
     });
     expect(stored.data[0].resolution.resolved_by).toMatchObject({ type: 'member', name: 'Fiona Finance' });
     expect(await codeNamesShown(page)).toEqual([]);
+    // The items as they are now, resolution included (the run's own file was written before it).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download these items with resolutions (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`reconciliation-sandbox-${today}.csv`);
+    const rows = parse(readFileSync(await download.path()), { bom: true, columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(rows.map((row) => [row.outcome, row.resolved_by, row.resolution_note])).toEqual([
+      [
+        'amount_mismatch',
+        'Fiona Finance <fiona@recon.test>',
+        'The provider charged one cent of fees; booked as bank charges.',
+      ],
+      ['missing_at_provider', '', ''],
+      ['unknown_at_provider', '', ''],
+      ['matched', '', ''],
+    ]);
 
     // On a phone: cards, nothing sideways, on the run and on the list.
     await page.setViewportSize(PHONE);

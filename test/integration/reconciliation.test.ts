@@ -196,6 +196,27 @@ describe('reconciliation against the sandbox ledger', () => {
       provider_amount: '10.01',
       platform_currency: 'EUR',
     });
+    // The items as they are now, as CSV: the resolution is in it (the run's own file predates it).
+    const nowCsv = await fetch(
+      `${ctx.platform.url}/v1/reconciliation-runs/${run.id}/items?format=csv&outcome=amount_mismatch`,
+      { headers: { authorization: `Bearer ${ctx.tenant.apiKey}` } },
+    );
+    expect(nowCsv.status).toBe(200);
+    expect(nowCsv.headers.get('content-disposition')).toBe(
+      `attachment; filename="reconciliation-sandbox-${today}-${run.id}-amount_mismatch.csv"`,
+    );
+    const resolvedRows = parse((await nowCsv.text()).replace(/^\uFEFF/, ''), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(items[0]?.resolution_note).toBe('');
+    expect(resolvedRows.map((row) => [row.item_id, row.resolution_note])).toEqual([
+      [wrongAmount.id, 'Bank fee of 0.01 charged by the provider; booked to fees.'],
+    ]);
+    expect(resolvedRows[0]?.resolved_by).toBe(`API key ${ctx.tenant.apiKeyId}`);
+    const badFormat = await ctx.tenant.request('GET', `/v1/reconciliation-runs/${run.id}/items?format=xlsx`);
+    expect(badFormat.status).toBe(400);
+    expect(badFormat.body.error.param).toBe('format');
     const report = await ctx.tenant.request('POST', '/v1/reports', {
       body: { created_gte: `${today}T00:00:00Z`, created_lt: new Date(Date.now() + 60_000).toISOString() },
     });

@@ -2,40 +2,11 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { auditLogFileName } from '../../../shared/domain/audit-text';
-import { ApiError, api, freshSession, loadConfig } from '../api';
+import { api, downloadCsv } from '../api';
 import { ACTION_CHOICES, type AuditEntryResource, changeSentence, objectHref } from '../audit-format';
 import { ErrorNotice, Field, Loading, PageTitle, useCursors } from '../components';
 import { dateTime } from '../format';
 import type { List } from '../types';
-
-/**
- * Downloads the filtered log as CSV: the server reads every page of the filter (up to its bound) and
- * answers one file; the browser saves it under the server's name for it.
- */
-async function downloadCsv(filters: Record<string, string>): Promise<void> {
-  const { apiBase } = await loadConfig();
-  const session = await freshSession();
-  const query = new URLSearchParams({ ...filters, format: 'csv' });
-  const response = await fetch(`${apiBase}/portal-api/v1/audit-log?${query}`, {
-    headers: { authorization: `Bearer ${session.idToken}` },
-  });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string } };
-    throw new ApiError(
-      response.status,
-      body.error?.code ?? 'error',
-      body.error?.message ?? `The export failed (${response.status}): try again.`,
-    );
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = auditLogFileName({ action: filters.action });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** The append-only audit log: who did what, when, from where, and what changed, in words. */
 export function AuditLogPage() {
@@ -99,7 +70,7 @@ export function AuditLogPage() {
             onClick={async () => {
               setExporting({ busy: true });
               try {
-                await downloadCsv(filters);
+                await downloadCsv('/audit-log', filters, auditLogFileName({ action: filters.action }));
                 setExporting({ busy: false });
               } catch (error) {
                 setExporting({ busy: false, error });

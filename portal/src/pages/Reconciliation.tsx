@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { formatMoney } from '../../../shared/domain/money';
-import { ApiError, api } from '../api';
+import { ApiError, api, downloadCsv } from '../api';
 import {
   ConfirmDialog,
   ErrorNotice,
@@ -363,7 +363,7 @@ function RunResult({ run, counts }: { run: Run; counts: Record<Outcome, number> 
       {run.items_csv_url && (
         <p>
           <a href={run.items_csv_url} download>
-            Download items (CSV)
+            Download every item as the run found it (CSV)
           </a>
         </p>
       )}
@@ -379,6 +379,7 @@ function RunItems({ run }: { run: Run }) {
   const [resolving, setResolving] = useState<Item | null>(null);
   const [note, setNote] = useState('');
   const [resolved, setResolved] = useState<string | null>(null);
+  const [exporting, setExporting] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const query = new URLSearchParams({ limit: '25' });
   if (outcome) query.set('outcome', outcome);
   if (pages.cursor) query.set('starting_after', pages.cursor);
@@ -425,9 +426,31 @@ function RunItems({ run }: { run: Run }) {
             </select>
           )}
         </Field>
+        <div className="filter-actions">
+          <button
+            type="button"
+            className="secondary"
+            disabled={exporting.busy}
+            onClick={async () => {
+              setExporting({ busy: true });
+              try {
+                await downloadCsv(
+                  `/reconciliation-runs/${run.id}/items`,
+                  outcome ? { outcome } : {},
+                  `reconciliation-${run.connector}-${run.date}${outcome ? `-${outcome}` : ''}.csv`,
+                );
+                setExporting({ busy: false });
+              } catch (error) {
+                setExporting({ busy: false, error });
+              }
+            }}
+          >
+            {exporting.busy ? 'Preparing the CSV file…' : 'Download these items with resolutions (CSV)'}
+          </button>
+        </div>
       </div>
       {resolved && <Notice>{resolved}</Notice>}
-      <ErrorNotice error={items.error ?? (resolving ? null : resolve.error)} />
+      <ErrorNotice error={items.error ?? (resolving ? null : (resolve.error ?? exporting.error))} />
       {items.isPending ? (
         <Loading what="items" />
       ) : (
