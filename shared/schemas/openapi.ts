@@ -246,10 +246,18 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
   },
   'GET /v1/reconciliation-runs/{id}/items': {
     operationId: 'listReconciliationItems',
-    summary: 'A run’s items, differences first; `outcome` narrows to one',
-    requestParams: { path: reconciliationRunParams, query: listReconciliationItemsQuery },
+    summary:
+      'A run’s items, differences first; `outcome` narrows to one; `format=csv`: the filter’s items as they are now (resolutions included) as one CSV file, up to 10,000 rows',
+    requestParams: {
+      path: reconciliationRunParams,
+      query: listReconciliationItemsQuery.extend({ format: z.literal('csv').optional() }),
+    },
     responses: {
-      '200': { description: 'A page of items', ...json(reconciliationItemList) },
+      '200': {
+        description: 'A page of items (JSON), or with `format=csv` the items as CSV (text/csv)',
+        ...json(reconciliationItemList),
+      },
+      '400': error('A bad filter or format, or `format=csv` over 10,000 items (names the parameter)'),
       ...authErrors,
       '404': error('No such run'),
     },

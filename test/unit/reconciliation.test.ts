@@ -476,6 +476,30 @@ describe('a reconciliation run', () => {
     });
   });
 
+  it('answers the items of a filter as CSV, resolutions included, and refuses over 10,000 naming outcome', async () => {
+    const many = Array.from({ length: 10_001 }, (_, index) => payout(`c${index}`, 'paid'));
+    const wrong = payout('w', 'paid', 1000);
+    const { use } = setUp({
+      payouts: [wrong, ...many],
+      pages: [[record(wrong.id, 1001), ...many.map((entry) => record(entry.id))]],
+    });
+    const run = await use.run(TENANT, (await use.request(caller, { connector: 'sandbox', date: DAY })).id);
+    await use.resolve(caller, run.id, wrong.id, 'Provider fee of one cent');
+
+    const differences = await use.itemsCsv(TENANT, run.id, 'amount_mismatch');
+    expect(differences.fileName).toBe(`reconciliation-sandbox-${DAY}-${run.id}-amount_mismatch.csv`);
+    const lines = differences.csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/,resolved_by,resolution_note,resolved_at$/);
+    expect(lines[1]).toMatch(
+      new RegExp(`^${wrong.id},amount_mismatch,.*,system,Provider fee of one cent,\\d{4}-`),
+    );
+    await expect(use.itemsCsv(TENANT, run.id)).rejects.toMatchObject({ param: 'outcome' });
+  });
+
   it('refuses a rail the tenant does not have and a day still to come, creating nothing', async () => {
     const { use, memory } = setUp({ payouts: [], pages: [] });
     await expect(use.request(caller, { connector: 'stripe', date: DAY })).rejects.toMatchObject({
