@@ -4,7 +4,7 @@ import { auditLogFileName } from '../../shared/domain/audit-text.js';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.js';
 import { ACTIONS, actionsOf, PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '../../shared/domain/team.js';
 import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
-import { ForbiddenError, type PortalRoute } from '../../shared/http/portal-handler.js';
+import type { PortalRoute } from '../../shared/http/portal-handler.js';
 import type { AuditLog } from '../../shared/ports/team-store.js';
 import type { ApiKey } from '../../shared/ports/tenant-repository.js';
 import { batchIdParams, listBatchesQuery } from '../../shared/schemas/batches.js';
@@ -199,18 +199,7 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
       action: 'payouts.cancel',
       handler: async ({ member, caller, params }) => {
         const { id } = parse(idParams, params);
-        const payout = await use.manualPayouts.get(caller.tenantId, id);
-        // While it waits for approval, only its requester or an admin may withdraw it.
-        if (
-          payout.status === 'pending_approval' &&
-          !member.roles.includes('admin') &&
-          !(payout.manual?.requested_by.type === 'member' && payout.manual.requested_by.id === member.id)
-        ) {
-          throw new ForbiddenError(
-            'Only the requester of this payout or an admin can cancel it while it awaits approval.',
-          );
-        }
-        await use.cancelPayout(caller, id);
+        await use.cancelPayout(caller, id, { id: member.id, admin: member.roles.includes('admin') });
         return jsonResponse(200, await use.manualPayouts.get(caller.tenantId, id));
       },
     },

@@ -105,6 +105,14 @@ export class IllegalTransitionError extends AppError {
 }
 
 /** A conditional write lost a race: the item is not in the state the writer expected. */
+/** The caller is who they say, but may not do this (403). */
+export class ForbiddenError extends AppError {
+  constructor(message: string, code = 'forbidden') {
+    super('permission_error', code, message);
+    this.name = 'ForbiddenError';
+  }
+}
+
 export class ConcurrentModificationError extends AppError {
   constructor(message = 'The resource was changed by another request; retry') {
     super('conflict_error', 'concurrent_modification', message);

@@ -242,3 +242,14 @@ export function transition(
     version: payout.version + 1,
   };
 }
+
+/**
+ * Who may cancel a payout a person asked for: while it waits for approval, only its requester or an
+ * admin may withdraw it (an approver or finance member could otherwise quietly drop a colleague's
+ * request); once approved or queued, anyone whose role may cancel.
+ */
+export function mayCancel(payout: Pick<Payout, 'status' | 'manual'>, member: { id: string; admin: boolean }) {
+  if (payout.status !== 'pending_approval' || member.admin) return true;
+  const requester = payout.manual?.requestedBy;
+  return requester?.type === 'member' && requester.id === member.id;
+}

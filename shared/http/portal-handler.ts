@@ -3,7 +3,12 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { TENANT_CLAIM } from '../adapters/cognito-directory.js';
 import { type Caller, SYSTEM, stamp, standaloneEntry } from '../domain/audit.js';
-import { AppError, AuthenticationError, ConcurrentModificationError } from '../domain/errors.js';
+import {
+  AppError,
+  AuthenticationError,
+  ConcurrentModificationError,
+  ForbiddenError,
+} from '../domain/errors.js';
 import type { RateLimitedAction } from '../domain/rate-limits.js';
 import { ACTIONS, type Action, activeRoles, can, type Member, mfaRequiredFor } from '../domain/team.js';
 import type { Directory } from '../ports/portal.js';
@@ -74,13 +79,6 @@ function securityHeaders(): MiddlewareObj<ApiEvent, ApiResult> {
 function compile(route: PortalRoute) {
   const source = `${PORTAL_API_PREFIX}${route.path}`.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)');
   return { ...route, pattern: new RegExp(`^${source}$`) };
-}
-
-export class ForbiddenError extends AppError {
-  constructor(message: string, code = 'forbidden') {
-    super('permission_error', code, message);
-    this.name = 'ForbiddenError';
-  }
 }
 
 /**

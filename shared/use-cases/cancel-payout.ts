@@ -1,5 +1,6 @@
 import { type Caller, stampFor } from '../domain/audit.js';
-import { type Payout, transition } from '../domain/payout.js';
+import { ForbiddenError } from '../domain/errors.js';
+import { mayCancel, type Payout, transition } from '../domain/payout.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import { type PayoutResource, toPayoutResource } from '../schemas/payouts.js';
 import { updatePayout } from './update-payout.js';
@@ -18,9 +19,21 @@ export function cancelPayoutUseCase(deps: {
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
-  return async function cancelPayout(caller: Caller, payoutId: string): Promise<PayoutResource> {
+  /**
+   * `member`: the portal member canceling (their rule, `mayCancel`, is checked on the payout as read
+   * for the write); an API key may cancel any payout of its tenant.
+   */
+  return async function cancelPayout(
+    caller: Caller,
+    payoutId: string,
+    member?: { id: string; admin: boolean },
+  ): Promise<PayoutResource> {
     const target = { tenantId: caller.tenantId, payoutId, maxAttempts: MAX_ATTEMPTS };
     const canceled = await updatePayout(deps.payouts, target, (current) => {
+      if (member && !mayCancel(current, member))
+        throw new ForbiddenError(
+          'Only the requester of this payout or an admin can cancel it while it awaits approval.',
+        );
       const time = now();
       const action = stampFor(caller, 'payout.cancel', time);
       const next = transition(current, 'canceled', new Date(time).toISOString(), {}, action);
