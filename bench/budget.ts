@@ -25,7 +25,9 @@ const measured = await measureOperations(budget.run, { log: (line) => process.st
 
 function print(path: 'api' | 'batch', phase: MeasuredPhase) {
   const { all, over } = compareWithBudget(budget[path], phase.counts, phase.payouts);
-  console.log(`\n${path} path: ${phase.payouts} payouts, $${phase.costPerMillion.toFixed(2)} per million`);
+  console.log(
+    `\n${path} path: ${phase.payouts} payouts, $${phase.costPerMillion.toFixed(2)} per million ($${phase.countedCostPerMillion.toFixed(2)} without Lambda duration)`,
+  );
   for (const finding of all)
     console.log(
       `  ${finding.operation.padEnd(48)} ${String(finding.measured).padStart(8)}  budget ${finding.bound ? '≤' : ' '}${finding.budget}${finding.measured > finding.budget + 1e-9 ? '  OVER' : ''}`,

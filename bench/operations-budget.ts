@@ -124,8 +124,14 @@ export interface MeasuredPhase {
   payouts: number;
   usage: Usage;
   counts: Record<string, number>;
+  /** The AWS bill per million payouts (`npm run bench`'s model). */
   costPerMillion: number;
+  /** That bill without Lambda's duration: what the counted operations cost, whatever the machine's load. */
+  countedCostPerMillion: number;
 }
+
+/** The cost line priced from wall time (Lambda's GB-seconds), not from counts. */
+const WALL_TIME_LINE = 'Lambda duration (arm64)';
 
 /**
  * The short cost model, in the shape the budget was recorded with: a batch of `batchItems` paid
@@ -148,15 +154,14 @@ export async function measureOperations(
   if (report.problems.length > 0)
     throw new Error(`the cost model's run failed:\n${report.problems.join('\n')}`);
   if (!report.api) throw new Error('the cost model ran no API payouts');
-  const phase = (usage: Usage, total: number): MeasuredPhase => ({
+  const phase = ({ usage, cost, total }: NonNullable<EndToEndReport['api']>): MeasuredPhase => ({
     payouts: usage.payouts,
     usage,
     counts: operationCounts(usage),
     costPerMillion: total,
+    countedCostPerMillion: cost
+      .filter((line) => line.item !== WALL_TIME_LINE)
+      .reduce((sum, line) => sum + line.perMillion, 0),
   });
-  return {
-    api: phase(report.api.usage, report.api.total),
-    batch: phase(report.batch.usage, report.batch.total),
-    report,
-  };
+  return { api: phase(report.api), batch: phase(report.batch), report };
 }
