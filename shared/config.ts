@@ -143,6 +143,20 @@ export function queueArnVariable(queueName: string): string {
 }
 
 /**
+ * The URL (or ARN) of a topology queue the stack binds to this function (`sendsTo`, or its event
+ * source): its value, or an error at cold start naming the variable — never a send to `undefined`.
+ */
+export function queueBinding(kind: 'url' | 'arn', queueName: string, env: NodeJS.ProcessEnv = process.env) {
+  const variable = kind === 'url' ? queueUrlVariable(queueName) : queueArnVariable(queueName);
+  const value = env[variable];
+  if (!value)
+    throw new Error(
+      `${variable} is not set: the stack binds it to every function that uses it (shared/topology.ts)`,
+    );
+  return value;
+}
+
+/**
  * Webhook URLs: https only (unless the deployment allows http) and no loopback in AWS; loopback
  * (and http) allowed locally for demos.
  */

@@ -1,4 +1,3 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoInboundStore } from '../../shared/adapters/dynamodb/inbound-store.js';
@@ -8,7 +7,8 @@ import {
 } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { routerFromEnvironment } from '../../shared/adapters/routing-wiring.js';
-import { loadConfig, queueArnVariable, queueUrlVariable } from '../../shared/config.js';
+import { createSqsDeadLetters } from '../../shared/adapters/sqs-dead-letters.js';
+import { loadConfig, queueBinding } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { eventOrigin, senderOrigin } from '../../shared/ports/inbound-store.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
@@ -20,7 +20,9 @@ const config = loadConfig();
 // Only the stores this function uses: it stays within the bundle budget.
 const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
 const inbound = createDynamoInboundStore(deps);
-const sqs = new SQSClient({});
+const deadLetters = createSqsDeadLetters({ queueUrl: queueBinding('url', REJECTION_QUEUE) });
+/** Only EventBridge can send to the events queue (its rule is the queue's sender). */
+const eventsQueueArn = queueBinding('arn', 'inbound-events');
 const createPayout = createPayoutUseCase({
   payouts: createDynamoPayoutRepository(deps),
   idempotency: createDynamoIdempotencyStore(deps),
@@ -32,28 +34,14 @@ const createPayout = createPayoutUseCase({
 const accepters = Object.fromEntries(
   (['inbound-events', 'inbound-requests'] as const).map((queue) => [
     queue,
-    inboundPayoutsUseCase({
-      inbound,
-      createPayout,
-      deadLetters: {
-        async send(body) {
-          await sqs.send(
-            new SendMessageCommand({
-              QueueUrl: process.env[queueUrlVariable(REJECTION_QUEUE)],
-              MessageBody: body,
-            }),
-          );
-        },
-      },
-    }),
+    inboundPayoutsUseCase({ inbound, createPayout, deadLetters }),
   ]),
 );
 
 /** The request a record carries: an EventBridge event (its source routes it) or a queue message (its sender does). */
 function requestOf(record: SQSRecord) {
-  // Only EventBridge can send to the events queue (its rule is the queue's sender), so only there is
-  // the body an event whose `source` routes it.
-  if (record.eventSourceARN === process.env[queueArnVariable('inbound-events')]) {
+  // Only there is the body an event whose `source` routes it.
+  if (record.eventSourceARN === eventsQueueArn) {
     const event = JSON.parse(record.body) as { id: string; account: string; source: string; detail: unknown };
     return {
       queue: 'inbound-events',

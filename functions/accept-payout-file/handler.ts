@@ -1,10 +1,10 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event } from 'aws-lambda';
 import { batchStores } from '../../shared/adapters/batch-wiring.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoInboundStore } from '../../shared/adapters/dynamodb/inbound-store.js';
 import { createS3InboundFiles } from '../../shared/adapters/s3-inbound-files.js';
-import { binding, loadConfig, queueUrlVariable } from '../../shared/config.js';
+import { createSqsDeadLetters } from '../../shared/adapters/sqs-dead-letters.js';
+import { binding, loadConfig, queueBinding } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { REJECTION_QUEUE } from '../../shared/topology.js';
@@ -12,7 +12,6 @@ import { payoutBatchesUseCase } from '../../shared/use-cases/payout-batches.js';
 import { payoutFilesUseCase } from '../../shared/use-cases/payout-files.js';
 
 const config = loadConfig();
-const sqs = new SQSClient({});
 // One document client for every store this function uses.
 const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
 const stores = batchStores(deps);
@@ -21,16 +20,7 @@ const acceptFile = payoutFilesUseCase({
   batches: payoutBatchesUseCase(stores),
   payouts: stores.payouts,
   files: createS3InboundFiles({ bucket: binding(config, 'PAYOUTS_INBOUND_BUCKET') }),
-  deadLetters: {
-    async send(body) {
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: process.env[queueUrlVariable(REJECTION_QUEUE)],
-          MessageBody: body,
-        }),
-      );
-    },
-  },
+  deadLetters: createSqsDeadLetters({ queueUrl: queueBinding('url', REJECTION_QUEUE) }),
 });
 
 /** S3 writes object keys URL-encoded, with `+` for a space, in its event notifications. */
