@@ -90,6 +90,11 @@ describe('a payout requested by an event or a queue message', () => {
 
     expect(await accept(message(request({ tenant_id: OTHER_TENANT })))).toBe('rejected');
     expect([...payouts.all(TENANT), ...payouts.all(OTHER_TENANT)]).toEqual([]);
+    // Refused as the routed tenant's request: the other tenant hears nothing of it.
+    expect(inbound.rejectionsOf(TENANT).map((rejection) => rejection.reason.details)).toEqual([
+      [{ param: 'tenant_id', message: 'is not a known field' }],
+    ]);
+    expect(inbound.rejectionsOf(OTHER_TENANT)).toEqual([]);
   });
 
   it('is rejected once per request when invalid: recorded for the payout.request_rejected event and dead-lettered', async () => {
