@@ -1,6 +1,6 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
-import { ApiError } from './api';
+import { ApiError, downloadCsv } from './api';
 import { fieldName, messageInWords, problemText } from './fields';
 import { label } from './format';
 import { GUIDE_TITLES, type GuideId, guideOfPath } from './guides';
@@ -299,5 +299,39 @@ export function ConfirmDialog(props: {
         </form>
       )}
     </dialog>
+  );
+}
+
+/**
+ * A button that downloads a CSV the portal API builds from a listing's filter (`downloadCsv`): busy
+ * while the server reads every page, the problem in words if it refuses.
+ */
+export function CsvDownloadButton(props: {
+  label: string;
+  path: string;
+  filters: Record<string, string>;
+  fileName: string;
+}) {
+  const [state, setState] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
+  return (
+    <>
+      <button
+        type="button"
+        className="secondary"
+        disabled={state.busy}
+        onClick={async () => {
+          setState({ busy: true });
+          try {
+            await downloadCsv(props.path, props.filters, props.fileName);
+            setState({ busy: false });
+          } catch (error) {
+            setState({ busy: false, error });
+          }
+        }}
+      >
+        {state.busy ? 'Preparing the CSV file…' : props.label}
+      </button>
+      <ErrorNotice error={state.error} />
+    </>
   );
 }

@@ -2,16 +2,15 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { auditLogFileName } from '../../../shared/domain/audit-text';
-import { api, downloadCsv } from '../api';
+import { api } from '../api';
 import { ACTION_CHOICES, type AuditEntryResource, changeSentence, objectHref } from '../audit-format';
-import { ErrorNotice, Field, Loading, PageTitle, useCursors } from '../components';
+import { CsvDownloadButton, ErrorNotice, Field, Loading, PageTitle, useCursors } from '../components';
 import { dateTime } from '../format';
 import type { List } from '../types';
 
 /** The append-only audit log: who did what, when, from where, and what changed, in words. */
 export function AuditLogPage() {
   const [filters, setFilters] = useState<Record<string, string>>({});
-  const [exporting, setExporting] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const pages = useCursors();
   const query = new URLSearchParams({ limit: '25', ...filters });
   if (pages.cursor) query.set('starting_after', pages.cursor);
@@ -40,7 +39,6 @@ export function AuditLogPage() {
           if (from) next.created_gte = new Date(`${from}T00:00:00`).toISOString();
           if (to) next.created_lt = new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString();
           pages.reset();
-          setExporting({ busy: false });
           setFilters(next);
         }}
       >
@@ -63,28 +61,17 @@ export function AuditLogPage() {
         <Field label="To (including that day)">{(input) => <input {...input} type="date" name="to" />}</Field>
         <div className="filter-actions">
           <button type="submit">Apply filters</button>
-          <button
-            type="button"
-            className="secondary"
-            disabled={exporting.busy}
-            onClick={async () => {
-              setExporting({ busy: true });
-              try {
-                await downloadCsv('/audit-log', filters, auditLogFileName({ action: filters.action }));
-                setExporting({ busy: false });
-              } catch (error) {
-                setExporting({ busy: false, error });
-              }
-            }}
-          >
-            {exporting.busy ? 'Preparing the CSV file…' : 'Download these entries (CSV)'}
-          </button>
+          <CsvDownloadButton
+            label="Download these entries (CSV)"
+            path="/audit-log"
+            filters={filters}
+            fileName={auditLogFileName({ action: filters.action })}
+          />
         </div>
       </form>
       <p className="hint">
         Days are your local days. The download holds every entry of the filter applied, not only this page.
       </p>
-      <ErrorNotice error={exporting.error} />
       <ErrorNotice error={entries.error} />
       {entries.isPending ? (
         <Loading what="the audit log" />

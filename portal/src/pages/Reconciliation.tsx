@@ -2,9 +2,10 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { formatMoney } from '../../../shared/domain/money';
-import { ApiError, api, downloadCsv } from '../api';
+import { ApiError, api } from '../api';
 import {
   ConfirmDialog,
+  CsvDownloadButton,
   ErrorNotice,
   Field,
   fieldProblems,
@@ -379,7 +380,6 @@ function RunItems({ run }: { run: Run }) {
   const [resolving, setResolving] = useState<Item | null>(null);
   const [note, setNote] = useState('');
   const [resolved, setResolved] = useState<string | null>(null);
-  const [exporting, setExporting] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
   const query = new URLSearchParams({ limit: '25' });
   if (outcome) query.set('outcome', outcome);
   if (pages.cursor) query.set('starting_after', pages.cursor);
@@ -427,30 +427,16 @@ function RunItems({ run }: { run: Run }) {
           )}
         </Field>
         <div className="filter-actions">
-          <button
-            type="button"
-            className="secondary"
-            disabled={exporting.busy}
-            onClick={async () => {
-              setExporting({ busy: true });
-              try {
-                await downloadCsv(
-                  `/reconciliation-runs/${run.id}/items`,
-                  outcome ? { outcome } : {},
-                  `reconciliation-${run.connector}-${run.date}${outcome ? `-${outcome}` : ''}.csv`,
-                );
-                setExporting({ busy: false });
-              } catch (error) {
-                setExporting({ busy: false, error });
-              }
-            }}
-          >
-            {exporting.busy ? 'Preparing the CSV file…' : 'Download these items with resolutions (CSV)'}
-          </button>
+          <CsvDownloadButton
+            label="Download these items with resolutions (CSV)"
+            path={`/reconciliation-runs/${run.id}/items`}
+            filters={outcome ? { outcome } : {}}
+            fileName={`reconciliation-${run.connector}-${run.date}${outcome ? `-${outcome}` : ''}.csv`}
+          />
         </div>
       </div>
       {resolved && <Notice>{resolved}</Notice>}
-      <ErrorNotice error={items.error ?? (resolving ? null : (resolve.error ?? exporting.error))} />
+      <ErrorNotice error={items.error ?? (resolving ? null : resolve.error)} />
       {items.isPending ? (
         <Loading what="items" />
       ) : (
