@@ -25,6 +25,9 @@ import { toFieldProblems } from '../schemas/common.js';
 export type ConnectorRegistry = Readonly<Partial<Record<ConnectorName, Connector>>>;
 
 /** 400 `unsupported_destination`: none of the tenant's rails carries this destination. */
+/** The most a KMS Encrypt seals at once (its plaintext limit). */
+const MAX_SEALED_BYTES = 4096;
+
 export function unsupportedDestination(type: string, currency: string): AppError {
   return new AppError(
     'invalid_request_error',
@@ -196,10 +199,16 @@ export function connectorsUseCase(deps: {
       const parsed = connector.credentials.safeParse(input.credentials ?? {});
       if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error, 'credentials'));
       const credentials = parsed.data;
-      const sealed = await deps.sealer.seal(
-        JSON.stringify(credentials),
-        sealContext(caller.tenantId, connector.name),
-      );
+      const plaintext = JSON.stringify(credentials);
+      // KMS encrypts at most 4,096 bytes at once: longer credentials would fail to seal (a 5xx).
+      if (Buffer.byteLength(plaintext) > MAX_SEALED_BYTES)
+        throw new ValidationError([
+          {
+            param: 'credentials',
+            message: `are too long: at most ${MAX_SEALED_BYTES.toLocaleString('en')} bytes together`,
+          },
+        ]);
+      const sealed = await deps.sealer.seal(plaintext, sealContext(caller.tenantId, connector.name));
       const publicFields = Object.fromEntries(
         connector.publicFields.map((field) => [field, String(credentials[field] ?? '')]),
       );

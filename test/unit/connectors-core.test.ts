@@ -316,6 +316,19 @@ describe('connectorsUseCase: setting credentials', () => {
     for (const secret of [ADYEN.api_key, ADYEN.hmac_key]) expect(storedText).not.toContain(secret);
   });
 
+  it('refuses credentials longer than KMS seals at once (4,096 bytes), naming credentials, storing nothing', async () => {
+    const { useCase, sealed, stored } = railsUseCase();
+    // Stripe's key pattern has no length of its own.
+    const long = { ...STRIPE, secret_key: `sk_test_${'A'.repeat(4_100)}` };
+    const error = await rejection(useCase.set(caller, { connector: 'stripe', credentials: long }));
+    expect(paramsOf(error)).toEqual(['credentials']);
+    expect((error as ValidationError).details?.[0]?.message).toBe(
+      'are too long: at most 4,096 bytes together',
+    );
+    expect(sealed).toHaveLength(0);
+    expect(stored()).toBeUndefined();
+  });
+
   it('never puts a secret (or the sealed credentials) in the resource it returns or lists', async () => {
     const { useCase, sealed } = railsUseCase({ sandboxAvailable: true });
 
