@@ -177,8 +177,18 @@ export const OPEN_PAYOUTS = 'OPEN';
 export const GSI1 = 'gsi1';
 export const GSI2 = 'gsi2';
 
-/** An item without its keys and entity tag: the domain object stored in it. */
+/** An item without its keys, entity tag and format: the domain object stored in it. */
 export function stripKeys<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, gsi2pk: _g2, gsi2sk: _s2, entity: _e, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g,
+    gsi1sk: _s,
+    gsi2pk: _g2,
+    gsi2sk: _s2,
+    entity: _e,
+    fmt: _f,
+    ...rest
+  } = item;
   return rest as T;
 }

@@ -10,17 +10,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyKeyTakenError, ReferenceTakenError, WriteConflictError } from '../../domain/errors.js';
-import { isSettled, type Payout, type PayoutStatus } from '../../domain/payout.js';
+import type { Payout } from '../../domain/payout.js';
 import { matchesSearch, type PayoutSearch } from '../../domain/payout-search.js';
 import type { IdempotencyRecord, IdempotencyStore, PayoutRepository } from '../../ports/payout-repository.js';
 import { getAll } from './batch-write.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { GSI2, keys, OPEN_PAYOUTS, stripKeys } from './keys.js';
+import { GSI2, keys, OPEN_PAYOUTS } from './keys.js';
+import { idempotencyMapper, payoutMapper } from './mappers/payout.js';
 import {
   type FilterCondition,
-  listingKey,
   queryNewestFirst,
-  shardedPartition,
   shardPartitions,
   streamNewestFirst,
 } from './newest-first.js';
@@ -29,31 +28,10 @@ const itemIsNew = 'attribute_not_exists(pk)';
 /** A live idempotency record blocks the write; an expired one (TTL may lag by days) is overwritten. */
 const idempotencyKeyIsFreeOrExpired = 'attribute_not_exists(pk) OR expires_at < :now';
 
-export function payoutItem(payout: Payout) {
-  return {
-    ...keys.payout(payout.tenantId, payout.id),
-    gsi1pk: shardedPartition(keys.payoutsOfTenant(payout.tenantId), payout.id),
-    gsi1sk: listingKey(payout),
-    // Open payouts are in the sweeper's index; a final one leaves it (its Put drops the attributes).
-    ...(isSettled(payout.status) ? {} : keys.openPayout(payout)),
-    entity: 'payout',
-    ...payout,
-  };
-}
+/** The item of a payout (kept for the benchmarks and tests that seed tables). */
+export const payoutItem = payoutMapper.toItem;
 
-function toPayout(item: Record<string, unknown>): Payout {
-  return stripKeys<Payout>(item);
-}
-
-function idempotencyItem(record: IdempotencyRecord) {
-  const { expiresAt, ...rest } = record;
-  return {
-    ...keys.idempotency(record.tenantId, record.key),
-    entity: 'idempotency',
-    ...rest,
-    expires_at: expiresAt,
-  };
-}
+const toPayout = payoutMapper.fromItem;
 
 /**
  * The transaction element that writes an idempotency record: conditioned on the key being free (or
@@ -63,7 +41,7 @@ export function idempotencyPut(table: string, record: IdempotencyRecord, now: st
   return {
     Put: {
       TableName: table,
-      Item: idempotencyItem(record),
+      Item: idempotencyMapper.toItem(record),
       ConditionExpression: idempotencyKeyIsFreeOrExpired,
       ExpressionAttributeValues: { ':now': Math.floor(Date.parse(now) / 1000) },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
@@ -71,16 +49,7 @@ export function idempotencyPut(table: string, record: IdempotencyRecord, now: st
   };
 }
 
-export function toIdempotencyRecord(item: Record<string, unknown>): IdempotencyRecord {
-  return {
-    tenantId: item.tenantId as string,
-    key: item.key as string,
-    fingerprint: item.fingerprint as string,
-    response: item.response as IdempotencyRecord['response'],
-    createdAt: item.createdAt as string,
-    expiresAt: item.expires_at as number,
-  };
-}
+export const toIdempotencyRecord = idempotencyMapper.fromItem;
 
 /** The item a failed condition returned (`ALL_OLD`); lib-dynamodb leaves it in wire format. */
 export function failedConditionItem(
@@ -201,7 +170,7 @@ export function createDynamoPayoutRepository(deps: {
         const existingKey = failedConditionItem(error, 0);
         if (existingKey) throw new IdempotencyKeyTakenError(toIdempotencyRecord(existingKey));
         const existingPayout = failedConditionItem(error, 1);
-        if (existingPayout) throw new ReferenceTakenError(existingPayout.id as string);
+        if (existingPayout) throw new ReferenceTakenError(payoutMapper.batchOf(existingPayout).id);
         if (error.CancellationReasons?.some((reason) => reason.Code === 'TransactionConflict')) {
           throw new WriteConflictError(error);
         }
@@ -222,14 +191,15 @@ export function createDynamoPayoutRepository(deps: {
         return { created: true };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        const existing = error.Item ? unmarshall(error.Item as Parameters<typeof unmarshall>[0]) : {};
-        return { created: false, batchId: (existing.batchId as string | null | undefined) ?? null };
+        if (!error.Item) return { created: false, batchId: null };
+        const existing = unmarshall(error.Item as Parameters<typeof unmarshall>[0]);
+        return { created: false, batchId: payoutMapper.batchOf(existing).batchId };
       }
     },
 
     async statusesOf(tenantId, payoutIds) {
       const items = await readMany(tenantId, payoutIds, ['status']);
-      return items.map((item) => item.status as PayoutStatus);
+      return items.map(payoutMapper.statusOf);
     },
 
     async getMany(tenantId, payoutIds) {
@@ -240,7 +210,12 @@ export function createDynamoPayoutRepository(deps: {
 
     async batchesOf(tenantId, payoutIds) {
       const items = await readMany(tenantId, payoutIds, ['id', 'batchId']);
-      return new Map(items.map((item) => [item.id as string, (item.batchId as string | null) ?? null]));
+      return new Map(
+        items.map((item) => {
+          const { id, batchId } = payoutMapper.batchOf(item);
+          return [id, batchId];
+        }),
+      );
     },
 
     list(tenantId, filter) {
@@ -359,8 +334,8 @@ export function createDynamoIdempotencyStore(deps: {
       const { Item } = await client.send(
         new GetCommand({ TableName: table, Key: keys.idempotency(tenantId, key), ConsistentRead: true }),
       );
-      if (!Item || (Item.expires_at as number) < nowSeconds) return undefined;
-      return toIdempotencyRecord(Item);
+      const record = Item && toIdempotencyRecord(Item);
+      return record && record.expiresAt >= nowSeconds ? record : undefined;
     },
   };
 }

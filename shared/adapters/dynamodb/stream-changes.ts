@@ -2,7 +2,6 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { PayoutBatch } from '../../domain/batches.js';
-import type { Payout } from '../../domain/payout.js';
 import type { ReconciliationRun } from '../../domain/reconciliation.js';
 import type { Report } from '../../domain/reports.js';
 import type { WebhookEndpoint } from '../../domain/webhooks.js';
@@ -18,6 +17,8 @@ import type {
   ReportChange,
 } from '../../use-cases/relay-outbox.js';
 import { stripKeys } from './keys.js';
+import { payoutMapper } from './mappers/payout.js';
+import type { ItemMapper } from './mappers/stored-item.js';
 
 type Image = Record<string, AttributeValue> | undefined;
 
@@ -26,6 +27,13 @@ function itemIn<T>(image: Image, entity: string): T | undefined {
   if (!image) return undefined;
   const item = unmarshall(image);
   return item.entity === entity ? stripKeys<T>(item) : undefined;
+}
+
+/** The value of an image if it is an item of the mapper's entity, read through the mapper. */
+function valueIn<T>(image: Image, mapper: ItemMapper<T>): T | undefined {
+  if (!image) return undefined;
+  const item = unmarshall(image);
+  return item.entity === mapper.entity ? mapper.fromItem(item) : undefined;
 }
 
 /**
@@ -46,8 +54,8 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
       if (RELAYED_ENTITIES.includes(after.entity))
         audited.push({ before: oldImage && unmarshall(oldImage), after });
     }
-    const payout = itemIn<Payout>(newImage, 'payout');
-    if (payout) changes.push({ kind: 'payout', before: itemIn<Payout>(oldImage, 'payout'), after: payout });
+    const payout = valueIn(newImage, payoutMapper);
+    if (payout) changes.push({ kind: 'payout', before: valueIn(oldImage, payoutMapper), after: payout });
     const report = itemIn<Report>(newImage, 'report');
     if (report) reports.push({ kind: 'report', before: itemIn<Report>(oldImage, 'report'), after: report });
     const batch = itemIn<PayoutBatch>(newImage, 'payout_batch');
