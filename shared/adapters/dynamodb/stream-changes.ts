@@ -4,7 +4,6 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import type { PayoutBatch } from '../../domain/batches.js';
 import type { ReconciliationRun } from '../../domain/reconciliation.js';
 import type { Report } from '../../domain/reports.js';
-import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import type { InboundRejection } from '../../ports/inbound-store.js';
 import { RELAYED_ENTITIES } from '../../topology.js';
 import type {
@@ -19,6 +18,7 @@ import type {
 import { stripKeys } from './keys.js';
 import { payoutMapper } from './mappers/payout.js';
 import type { ItemMapper } from './mappers/stored-item.js';
+import { webhookEndpointMapper } from './mappers/webhook.js';
 
 type Image = Record<string, AttributeValue> | undefined;
 
@@ -75,11 +75,11 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
     // A rejection is written once (a conditional put): only its first write is announced.
     const rejection = itemIn<InboundRejection>(newImage, 'payout_request_rejection');
     if (rejection && !oldImage) rejections.push(rejection);
-    const endpoint = itemIn<WebhookEndpoint>(newImage, 'webhook_endpoint');
+    const endpoint = valueIn(newImage, webhookEndpointMapper);
     if (endpoint)
       changes.push({
         kind: 'webhook_endpoint',
-        before: itemIn<WebhookEndpoint>(oldImage, 'webhook_endpoint'),
+        before: valueIn(oldImage, webhookEndpointMapper),
         after: endpoint,
       });
   }

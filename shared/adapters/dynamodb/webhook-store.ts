@@ -7,55 +7,13 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentModificationError } from '../../domain/errors.js';
-import type { WebhookEndpoint } from '../../domain/webhooks.js';
-import type { Delivery, DeliveryAttempt, WebhookStore } from '../../ports/webhook-store.js';
+import type { WebhookStore } from '../../ports/webhook-store.js';
 import { auditItem } from './audit-log.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { GSI1, keys, stripKeys } from './keys.js';
-import {
-  listingKey,
-  queryNewestFirst,
-  queryWholePartition,
-  shardedPartition,
-  shardPartitions,
-} from './newest-first.js';
-
-const strip = stripKeys;
-
-const endpointItem = (endpoint: WebhookEndpoint) => ({
-  ...keys.webhookEndpoint(endpoint.tenantId, endpoint.id),
-  gsi1pk: keys.webhookEndpointsOfTenant(endpoint.tenantId),
-  gsi1sk: listingKey(endpoint),
-  entity: 'webhook_endpoint',
-  ...endpoint,
-});
-
-/**
- * Only failed deliveries are indexed (a sparse index: what a recovery lists). Most deliveries
- * succeed on their first attempt and never write the index.
- */
-const deliveryItem = (delivery: Delivery) => ({
-  ...keys.delivery(delivery.tenantId, delivery.id),
-  ...(delivery.status === 'failed'
-    ? {
-        gsi1pk: shardedPartition(
-          keys.deliveriesOfEndpoint(delivery.tenantId, delivery.endpointId),
-          delivery.id,
-        ),
-        gsi1sk: listingKey(delivery),
-      }
-    : {}),
-  entity: 'webhook_delivery',
-  ...delivery,
-});
-
-const attemptItem = (attempt: DeliveryAttempt) => ({
-  ...keys.attempt(attempt.tenantId, attempt.deliveryId, attempt.attempt),
-  gsi1pk: shardedPartition(keys.attemptsOfEndpoint(attempt.tenantId, attempt.endpointId), attempt.id),
-  gsi1sk: `${attempt.attemptedAt}#${attempt.id}`,
-  entity: 'webhook_attempt',
-  ...attempt,
-});
+import { GSI1, keys } from './keys.js';
+import type { ItemMapper } from './mappers/stored-item.js';
+import { deliveryAttemptMapper, deliveryMapper, webhookEndpointMapper } from './mappers/webhook.js';
+import { queryNewestFirst, queryWholePartition, shardPartitions } from './newest-first.js';
 
 function parseAttemptId(id: string): { deliveryId: string; attempt: number } | undefined {
   const match = /^att_([0-9A-Z]{26})_(\d{1,4})$/.exec(id);
@@ -68,9 +26,9 @@ export function createDynamoWebhookStore(deps: {
 }): WebhookStore {
   const { client, table } = deps;
 
-  async function getItem<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+  async function getItem<T>(key: { pk: string; sk: string }, mapper: ItemMapper<T>): Promise<T | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
-    return Item ? strip<T>(Item) : undefined;
+    return Item ? mapper.fromItem(Item) : undefined;
   }
 
   return {
@@ -78,25 +36,25 @@ export function createDynamoWebhookStore(deps: {
       await client.send(
         new PutCommand({
           TableName: table,
-          Item: endpointItem(endpoint),
+          Item: webhookEndpointMapper.toItem(endpoint),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     },
 
     getEndpoint: (tenantId, endpointId) =>
-      getItem<WebhookEndpoint>(keys.webhookEndpoint(tenantId, endpointId)),
+      getItem(keys.webhookEndpoint(tenantId, endpointId), webhookEndpointMapper),
 
     listEndpoints: (tenantId) =>
       queryWholePartition({
         client,
         table,
         partition: keys.webhookEndpointsOfTenant(tenantId),
-        toItem: (item) => strip<WebhookEndpoint>(item),
+        toItem: webhookEndpointMapper.fromItem,
       }),
 
     saveEndpoint: ({ current, next }) =>
-      putIfUnchanged(client, table, endpointItem(next), { version: current.version }),
+      putIfUnchanged(client, table, webhookEndpointMapper.toItem(next), { version: current.version }),
 
     async deleteEndpoint(tenantId, endpointId, audit) {
       try {
@@ -128,7 +86,7 @@ export function createDynamoWebhookStore(deps: {
       }
     },
 
-    getDelivery: (tenantId, deliveryId) => getItem<Delivery>(keys.delivery(tenantId, deliveryId)),
+    getDelivery: (tenantId, deliveryId) => getItem(keys.delivery(tenantId, deliveryId), deliveryMapper),
 
     async saveDelivery({ current, next, attempt }) {
       // The delivery is written only if it is still as read: of two copies of one message, one wins
@@ -139,7 +97,7 @@ export function createDynamoWebhookStore(deps: {
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: deliveryItem(next),
+            Item: deliveryMapper.toItem(next),
             ...(current
               ? {
                   ConditionExpression: '#attempts = :attempts AND #status = :status',
@@ -153,7 +111,8 @@ export function createDynamoWebhookStore(deps: {
         if (error instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError();
         throw error;
       }
-      if (attempt) await client.send(new PutCommand({ TableName: table, Item: attemptItem(attempt) }));
+      if (attempt)
+        await client.send(new PutCommand({ TableName: table, Item: deliveryAttemptMapper.toItem(attempt) }));
     },
 
     listAttempts(tenantId, endpointId, filter) {
@@ -165,12 +124,12 @@ export function createDynamoWebhookStore(deps: {
         findCursor: async (id) => {
           const parsed = parseAttemptId(id);
           const found = parsed
-            ? await getItem<DeliveryAttempt>(keys.attempt(tenantId, parsed.deliveryId, parsed.attempt))
+            ? await getItem(keys.attempt(tenantId, parsed.deliveryId, parsed.attempt), deliveryAttemptMapper)
             : undefined;
           return found && { createdAt: found.attemptedAt, id: found.id };
         },
         limit: filter.limit,
-        toItem: (item) => strip<DeliveryAttempt>(item),
+        toItem: deliveryAttemptMapper.fromItem,
       });
     },
 
@@ -206,10 +165,10 @@ export function createDynamoWebhookStore(deps: {
         createdGte: query.since,
         createdLt: query.until,
         startingAfter: query.startingAfter,
-        findCursor: (id) => getItem<Delivery>(keys.delivery(tenantId, id)),
+        findCursor: (id) => getItem(keys.delivery(tenantId, id), deliveryMapper),
         equals: { status: 'failed' },
         limit: query.limit,
-        toItem: (item) => strip<Delivery>(item),
+        toItem: deliveryMapper.fromItem,
       }),
   };
 }

@@ -1,0 +1,84 @@
+import { describe } from 'vitest';
+import {
+  deliveryAttemptMapper,
+  deliveryMapper,
+  webhookEndpointMapper,
+} from '../../../shared/adapters/dynamodb/mappers/webhook.js';
+import { itBehavesAsAMapper } from './mapper-contract.js';
+
+describe('webhook endpoint items', () => {
+  itBehavesAsAMapper(webhookEndpointMapper, {
+    value: {
+      id: 'we_1',
+      tenantId: 'ten_1',
+      url: 'https://hooks.example.com/payouts',
+      description: 'payouts',
+      enabledEvents: ['payout.paid'],
+      status: 'disabled',
+      disabledReason: 'failing for 5 days',
+      secrets: [
+        { secret: 'whsec_new', createdAt: '2026-12-02T00:00:00.000Z', expiresAt: null },
+        { secret: 'whsec_old', createdAt: '2026-12-01T00:00:00.000Z', expiresAt: '2026-12-03T00:00:00.000Z' },
+      ],
+      failingSince: '2026-11-27T00:00:00.000Z',
+      createdAt: '2026-11-01T00:00:00.000Z',
+      updatedAt: '2026-12-02T00:00:00.000Z',
+      lastAction: {
+        id: 'act_1',
+        action: 'webhook_endpoint.update',
+        actor: { type: 'system' },
+        at: '2026-12-02T00:00:00.000Z',
+        sourceIp: null,
+        requestId: 'req_1',
+      },
+      version: 4,
+    },
+    key: { pk: 'TENANT#ten_1#WEBHOOK#we_1', sk: 'WEBHOOK' },
+    malformed: { secrets: [{ secret: 'whsec_new', createdAt: '2026-12-02T00:00:00.000Z' }] },
+    fields: ['secrets.0.expiresAt'],
+  });
+});
+
+describe('webhook delivery items', () => {
+  itBehavesAsAMapper(deliveryMapper, {
+    value: {
+      id: 'dlv_1',
+      tenantId: 'ten_1',
+      endpointId: 'we_1',
+      eventId: 'evt_1',
+      eventType: 'payout.paid',
+      status: 'failed',
+      attempts: 3,
+      cycleStart: 0,
+      failureReason: 'HTTP 500',
+      createdAt: '2026-12-01T00:00:00.000Z',
+      updatedAt: '2026-12-01T01:00:00.000Z',
+    },
+    key: { pk: 'TENANT#ten_1#DELIVERY#dlv_1', sk: 'DELIVERY' },
+    malformed: { status: 'lost', attempts: undefined },
+    fields: ['status', 'attempts'],
+  });
+});
+
+describe('webhook attempt items', () => {
+  itBehavesAsAMapper(deliveryAttemptMapper, {
+    value: {
+      id: 'att_1_3',
+      tenantId: 'ten_1',
+      deliveryId: 'dlv_1',
+      endpointId: 'we_1',
+      eventId: 'evt_1',
+      eventType: 'payout.paid',
+      attempt: 3,
+      attemptedAt: '2026-12-01T01:00:00.000Z',
+      statusCode: 500,
+      latencyMs: 120,
+      error: null,
+      responseExcerpt: 'oops',
+      succeeded: false,
+    },
+    key: { pk: 'TENANT#ten_1#DELIVERY#dlv_1', sk: 'ATTEMPT#0003' },
+    malformed: { succeeded: 'no' },
+    fields: ['succeeded'],
+  });
+});
