@@ -1,18 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { EventStore, StoredEvent } from '../../ports/event-store.js';
+import type { EventStore } from '../../ports/event-store.js';
 import { putAll } from './batch-write.js';
 import { keys } from './keys.js';
-import { listingKey, queryNewestFirst, shardedPartition, shardPartitions } from './newest-first.js';
+import { eventMapper } from './mappers/event.js';
+import { queryNewestFirst, shardPartitions } from './newest-first.js';
 
-function toEvent(item: Record<string, unknown>): StoredEvent {
-  return {
-    id: item.id as string,
-    tenantId: item.tenantId as string,
-    type: item.type as StoredEvent['type'],
-    createdAt: item.createdAt as string,
-    resource: item.resource as StoredEvent['resource'],
-  };
-}
+const toEvent = eventMapper.fromItem;
 
 export function createDynamoEventStore(deps: { client: DynamoDBDocumentClient; table: string }): EventStore {
   const { client, table } = deps;
@@ -30,17 +23,7 @@ export function createDynamoEventStore(deps: { client: DynamoDBDocumentClient; t
     async saveAll(events) {
       // Unconditional puts are safe: an event id is derived from (payout, version, type), so a
       // rewrite carries exactly the same content.
-      await putAll(
-        client,
-        table,
-        events.map((event) => ({
-          ...keys.event(event.tenantId, event.id),
-          gsi1pk: shardedPartition(keys.eventsOfTenant(event.tenantId), event.id),
-          gsi1sk: listingKey(event),
-          entity: 'event',
-          ...event,
-        })),
-      );
+      await putAll(client, table, events.map(eventMapper.toItem));
     },
 
     list(tenantId, filter) {
