@@ -6,34 +6,17 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type BatchChunk, CHUNK_TTL_DAYS, type PayoutBatch } from '../../domain/batches.js';
+import { type BatchChunk, CHUNK_TTL_DAYS } from '../../domain/batches.js';
 import { IdempotencyKeyTakenError, WriteConflictError } from '../../domain/errors.js';
 import type { BatchStore } from '../../ports/batch-store.js';
 import { putAll } from './batch-write.js';
-import { keys, stripKeys } from './keys.js';
-import { listingKey, queryNewestFirst } from './newest-first.js';
+import { keys } from './keys.js';
+import { batchChunkMapper, batchMapper } from './mappers/batch.js';
+import { queryNewestFirst } from './newest-first.js';
 import { failedConditionItem, idempotencyPut, toIdempotencyRecord } from './payout-repository.js';
 import { withConflictRetries } from './retry.js';
 
-const batchItem = (batch: PayoutBatch) => ({
-  ...keys.batch(batch.tenantId, batch.id),
-  gsi1pk: keys.batchesOfTenant(batch.tenantId),
-  gsi1sk: listingKey(batch),
-  entity: 'payout_batch',
-  ...batch,
-});
-
-const chunkItem = (chunk: BatchChunk, expiresAt: number) => ({
-  ...keys.batchChunk(chunk.tenantId, chunk.batchId, chunk.index),
-  entity: 'payout_batch_chunk',
-  ...chunk,
-  expires_at: expiresAt,
-});
-
-function toChunk(item: Record<string, unknown>): BatchChunk {
-  const { expires_at: _x, ...rest } = stripKeys<BatchChunk & { expires_at?: number }>(item);
-  return rest;
-}
+const toChunk = batchChunkMapper.fromItem;
 
 export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; table: string }): BatchStore {
   const { client, table } = deps;
@@ -42,7 +25,7 @@ export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; t
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: keys.batch(tenantId, batchId), ConsistentRead: true }),
     );
-    return Item ? stripKeys<PayoutBatch>(Item) : undefined;
+    return Item ? batchMapper.fromItem(Item) : undefined;
   }
 
   return {
@@ -51,7 +34,7 @@ export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; t
       await putAll(
         client,
         table,
-        chunks.map((chunk) => chunkItem(chunk, expiresAt)),
+        chunks.map((chunk) => batchChunkMapper.toItem(chunk, expiresAt)),
       );
       try {
         await client.send(
@@ -61,7 +44,7 @@ export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; t
               {
                 Put: {
                   TableName: table,
-                  Item: batchItem(batch),
+                  Item: batchMapper.toItem(batch),
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
@@ -86,7 +69,7 @@ export function createDynamoBatchStore(deps: { client: DynamoDBDocumentClient; t
         startingAfter: query.startingAfter,
         findCursor: (id) => get(tenantId, id),
         limit: query.limit,
-        toItem: (item) => stripKeys<PayoutBatch>(item),
+        toItem: batchMapper.fromItem,
       }),
 
     async getChunk(tenantId, batchId, index) {

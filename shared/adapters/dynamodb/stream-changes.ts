@@ -1,7 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { PayoutBatch } from '../../domain/batches.js';
 import type { ReconciliationRun } from '../../domain/reconciliation.js';
 import type { Report } from '../../domain/reports.js';
 import type { InboundRejection } from '../../ports/inbound-store.js';
@@ -16,6 +15,7 @@ import type {
   ReportChange,
 } from '../../use-cases/relay-outbox.js';
 import { stripKeys } from './keys.js';
+import { batchMapper } from './mappers/batch.js';
 import { payoutMapper } from './mappers/payout.js';
 import type { ItemMapper } from './mappers/stored-item.js';
 import { webhookEndpointMapper } from './mappers/webhook.js';
@@ -58,13 +58,8 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
     if (payout) changes.push({ kind: 'payout', before: valueIn(oldImage, payoutMapper), after: payout });
     const report = itemIn<Report>(newImage, 'report');
     if (report) reports.push({ kind: 'report', before: itemIn<Report>(oldImage, 'report'), after: report });
-    const batch = itemIn<PayoutBatch>(newImage, 'payout_batch');
-    if (batch)
-      batches.push({
-        kind: 'payout_batch',
-        before: itemIn<PayoutBatch>(oldImage, 'payout_batch'),
-        after: batch,
-      });
+    const batch = valueIn(newImage, batchMapper);
+    if (batch) batches.push({ kind: 'payout_batch', before: valueIn(oldImage, batchMapper), after: batch });
     const run = itemIn<ReconciliationRun>(newImage, 'reconciliation_run');
     if (run)
       reconciliations.push({

@@ -11,3 +11,8 @@ export const optionalText = maybeText.optional();
 export const count = z.number();
 export const maybeCount = count.nullable();
 export const flag = z.boolean();
+
+/** An object with a count for each name (counters per status): every name must be there. */
+export function countsOf<const K extends string>(names: readonly K[]) {
+  return z.object(Object.fromEntries(names.map((name) => [name, count])) as Record<K, typeof count>);
+}

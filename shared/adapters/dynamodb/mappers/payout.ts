@@ -13,7 +13,20 @@ import { actionStampSchema, actorSchema } from './actors.js';
 import { count, maybeText, optionalText, text } from './fields.js';
 import { type Exactly, ITEM_FORMAT, type ItemMapper, parseStored } from './stored-item.js';
 
-const status = z.enum(PAYOUT_STATUSES);
+export const payoutStatusSchema = z.enum(PAYOUT_STATUSES);
+const status = payoutStatusSchema;
+
+/** Where a payout goes (a payout's and a batch item's `destination`). */
+export const destinationSchema = z.union([
+  z.object({
+    type: z.literal('bank_account'),
+    account_holder_name: text,
+    iban: text,
+    bic: text.optional(),
+  }),
+  z.object({ type: z.literal('email'), email: text }),
+  z.object({ type: z.literal('stripe_account'), account: text }),
+]);
 
 const decision = z.object({ user_id: text, name: text, at: text, comment: maybeText });
 
@@ -24,16 +37,7 @@ const payoutSchema = z.object({
   status,
   amount: count,
   currency: text,
-  destination: z.union([
-    z.object({
-      type: z.literal('bank_account'),
-      account_holder_name: text,
-      iban: text,
-      bic: text.optional(),
-    }),
-    z.object({ type: z.literal('email'), email: text }),
-    z.object({ type: z.literal('stripe_account'), account: text }),
-  ]),
+  destination: destinationSchema,
   reference: text,
   purpose: z.enum(PAYOUT_PURPOSES),
   description: maybeText,
