@@ -5,41 +5,20 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalPolicy } from '../../domain/approvals.js';
 import { ConcurrentModificationError } from '../../domain/errors.js';
-import type { ManualPayoutCriteria } from '../../domain/manual-payouts.js';
-import type { Member } from '../../domain/team.js';
 import type { TeamStore } from '../../ports/team-store.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { keys, stripKeys } from './keys.js';
-import { listingKey, queryWholePartition } from './newest-first.js';
-
-const memberItem = (member: Member) => ({
-  ...keys.member(member.tenantId, member.id),
-  gsi1pk: keys.membersOfTenant(member.tenantId),
-  gsi1sk: listingKey(member),
-  entity: 'member',
-  ...member,
-});
-
-const criteriaItem = (criteria: ManualPayoutCriteria) => ({
-  ...keys.manualPayoutCriteria(criteria.tenantId),
-  entity: 'manual_payout_criteria',
-  ...criteria,
-});
-
-const policyItem = (policy: ApprovalPolicy) => ({
-  ...keys.approvalPolicy(policy.tenantId),
-  entity: 'approval_policy',
-  ...policy,
-});
+import { keys } from './keys.js';
+import type { ItemMapper } from './mappers/stored-item.js';
+import { approvalPolicyMapper, criteriaMapper, memberMapper } from './mappers/team.js';
+import { queryWholePartition } from './newest-first.js';
 
 export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; table: string }): TeamStore {
   const { client, table } = deps;
 
-  async function getItem<T>(key: { pk: string; sk: string }): Promise<T | undefined> {
+  async function getItem<T>(key: { pk: string; sk: string }, mapper: ItemMapper<T>): Promise<T | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
-    return Item ? stripKeys<T>(Item) : undefined;
+    return Item ? mapper.fromItem(Item) : undefined;
   }
 
   async function putNew(item: Record<string, unknown>): Promise<void> {
@@ -58,17 +37,18 @@ export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; ta
     expectedVersion === 0 ? putNew(item) : putIfUnchanged(client, table, item, { version: expectedVersion });
 
   return {
-    getMember: (tenantId, memberId) => getItem<Member>(keys.member(tenantId, memberId)),
+    getMember: (tenantId, memberId) => getItem(keys.member(tenantId, memberId), memberMapper),
     listMembers: (tenantId) =>
       queryWholePartition({
         client,
         table,
         partition: keys.membersOfTenant(tenantId),
-        toItem: (item) => stripKeys<Member>(item),
+        toItem: memberMapper.fromItem,
       }),
-    addMember: (member) => putNew(memberItem(member)),
+    addMember: (member) => putNew(memberMapper.toItem(member)),
     async saveMember({ current, next, otherAdmin }) {
-      if (!otherAdmin) return putIfUnchanged(client, table, memberItem(next), { version: current.version });
+      if (!otherAdmin)
+        return putIfUnchanged(client, table, memberMapper.toItem(next), { version: current.version });
       try {
         await client.send(
           new TransactWriteCommand({
@@ -76,7 +56,7 @@ export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; ta
               {
                 Put: {
                   TableName: table,
-                  Item: memberItem(next),
+                  Item: memberMapper.toItem(next),
                   ConditionExpression: '#version = :version',
                   ExpressionAttributeNames: { '#version': 'version' },
                   ExpressionAttributeValues: { ':version': current.version },
@@ -100,9 +80,10 @@ export function createDynamoTeamStore(deps: { client: DynamoDBDocumentClient; ta
         throw error;
       }
     },
-    getCriteria: (tenantId) => getItem<ManualPayoutCriteria>(keys.manualPayoutCriteria(tenantId)),
-    saveCriteria: (next, expectedVersion) => saveSetting(criteriaItem(next), expectedVersion),
-    getApprovalPolicy: (tenantId) => getItem<ApprovalPolicy>(keys.approvalPolicy(tenantId)),
-    saveApprovalPolicy: (next, expectedVersion) => saveSetting(policyItem(next), expectedVersion),
+    getCriteria: (tenantId) => getItem(keys.manualPayoutCriteria(tenantId), criteriaMapper),
+    saveCriteria: (next, expectedVersion) => saveSetting(criteriaMapper.toItem(next), expectedVersion),
+    getApprovalPolicy: (tenantId) => getItem(keys.approvalPolicy(tenantId), approvalPolicyMapper),
+    saveApprovalPolicy: (next, expectedVersion) =>
+      saveSetting(approvalPolicyMapper.toItem(next), expectedVersion),
   };
 }
