@@ -6,25 +6,14 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApiKey, Tenant, TenantRepository } from '../../ports/tenant-repository.js';
-import { keys, stripKeys } from './keys.js';
-import { listingKey, queryWholePartition } from './newest-first.js';
+import type { TenantRepository } from '../../ports/tenant-repository.js';
+import { keys } from './keys.js';
+import { apiKeyMapper, tenantMapper } from './mappers/tenant.js';
+import { queryWholePartition } from './newest-first.js';
 
 const notExists = 'attribute_not_exists(pk)';
 
-function apiKeyItem(key: ApiKey) {
-  return {
-    ...keys.apiKey(key.hash),
-    gsi1pk: keys.apiKeysOfTenant(key.tenantId),
-    gsi1sk: key.id,
-    entity: 'api_key',
-    ...key,
-  };
-}
-
-function toApiKey(item: Record<string, unknown>): ApiKey {
-  return stripKeys<ApiKey>(item);
-}
+const toApiKey = apiKeyMapper.fromItem;
 
 export function createDynamoTenantRepository(deps: {
   client: DynamoDBDocumentClient;
@@ -39,17 +28,13 @@ export function createDynamoTenantRepository(deps: {
             {
               Put: {
                 TableName: table,
-                Item: {
-                  ...keys.tenant(tenant.id),
-                  gsi1pk: keys.allTenants,
-                  gsi1sk: listingKey(tenant),
-                  entity: 'tenant',
-                  ...tenant,
-                },
+                Item: tenantMapper.toItem(tenant),
                 ConditionExpression: notExists,
               },
             },
-            { Put: { TableName: table, Item: apiKeyItem(firstKey), ConditionExpression: notExists } },
+            {
+              Put: { TableName: table, Item: apiKeyMapper.toItem(firstKey), ConditionExpression: notExists },
+            },
           ],
         }),
       );
@@ -60,26 +45,14 @@ export function createDynamoTenantRepository(deps: {
         client,
         table,
         partition: keys.allTenants,
-        toItem: (item) => ({
-          id: item.id as string,
-          name: item.name as string,
-          status: item.status as Tenant['status'],
-          createdAt: item.createdAt as string,
-        }),
+        toItem: tenantMapper.fromItem,
       }),
 
     async getTenant(tenantId) {
       const { Item } = await client.send(
         new GetCommand({ TableName: table, Key: keys.tenant(tenantId), ConsistentRead: true }),
       );
-      if (!Item) return undefined;
-      return {
-        id: Item.id,
-        name: Item.name,
-        status: Item.status,
-        createdAt: Item.createdAt,
-        ...(Item.limits ? { limits: Item.limits } : {}),
-      };
+      return Item ? tenantMapper.fromItem(Item) : undefined;
     },
 
     async setLimits(tenantId, limits) {
@@ -102,7 +75,7 @@ export function createDynamoTenantRepository(deps: {
 
     async addApiKey(key) {
       await client.send(
-        new PutCommand({ TableName: table, Item: apiKeyItem(key), ConditionExpression: notExists }),
+        new PutCommand({ TableName: table, Item: apiKeyMapper.toItem(key), ConditionExpression: notExists }),
       );
     },
 
