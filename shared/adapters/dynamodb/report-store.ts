@@ -1,17 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Report } from '../../domain/reports.js';
 import type { ReportStore } from '../../ports/report-store.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { keys, stripKeys } from './keys.js';
-import { listingKey, queryNewestFirst } from './newest-first.js';
-
-const reportItem = (report: Report) => ({
-  ...keys.report(report.tenantId, report.id),
-  gsi1pk: keys.reportsOfTenant(report.tenantId),
-  gsi1sk: listingKey(report),
-  entity: 'report',
-  ...report,
-});
+import { keys } from './keys.js';
+import { reportMapper } from './mappers/report.js';
+import { queryNewestFirst } from './newest-first.js';
 
 export function createDynamoReportStore(deps: {
   client: DynamoDBDocumentClient;
@@ -22,14 +14,14 @@ export function createDynamoReportStore(deps: {
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: keys.report(tenantId, reportId), ConsistentRead: true }),
     );
-    return Item ? stripKeys<Report>(Item) : undefined;
+    return Item ? reportMapper.fromItem(Item) : undefined;
   };
   return {
     async create(report) {
       await client.send(
         new PutCommand({
           TableName: table,
-          Item: reportItem(report),
+          Item: reportMapper.toItem(report),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -43,9 +35,9 @@ export function createDynamoReportStore(deps: {
         startingAfter: query.startingAfter,
         findCursor: (id) => get(tenantId, id),
         limit: query.limit,
-        toItem: (item) => stripKeys<Report>(item),
+        toItem: reportMapper.fromItem,
       }),
     save: ({ current, next }) =>
-      putIfUnchanged(client, table, reportItem(next), { version: current.version }),
+      putIfUnchanged(client, table, reportMapper.toItem(next), { version: current.version }),
   };
 }

@@ -2,7 +2,6 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ReconciliationRun } from '../../domain/reconciliation.js';
-import type { Report } from '../../domain/reports.js';
 import type { InboundRejection } from '../../ports/inbound-store.js';
 import { RELAYED_ENTITIES } from '../../topology.js';
 import type {
@@ -17,6 +16,7 @@ import type {
 import { stripKeys } from './keys.js';
 import { batchMapper } from './mappers/batch.js';
 import { payoutMapper } from './mappers/payout.js';
+import { reportMapper } from './mappers/report.js';
 import type { ItemMapper } from './mappers/stored-item.js';
 import { webhookEndpointMapper } from './mappers/webhook.js';
 
@@ -56,8 +56,8 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
     }
     const payout = valueIn(newImage, payoutMapper);
     if (payout) changes.push({ kind: 'payout', before: valueIn(oldImage, payoutMapper), after: payout });
-    const report = itemIn<Report>(newImage, 'report');
-    if (report) reports.push({ kind: 'report', before: itemIn<Report>(oldImage, 'report'), after: report });
+    const report = valueIn(newImage, reportMapper);
+    if (report) reports.push({ kind: 'report', before: valueIn(oldImage, reportMapper), after: report });
     const batch = valueIn(newImage, batchMapper);
     if (batch) batches.push({ kind: 'payout_batch', before: valueIn(oldImage, batchMapper), after: batch });
     const run = itemIn<ReconciliationRun>(newImage, 'reconciliation_run');
