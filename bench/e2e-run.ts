@@ -90,7 +90,7 @@ const SCHEDULES_OFF_SECONDS = 24 * 3600;
 const APPROVAL_TRANSITIONS = 3;
 
 const memoryOf = (name: string) => FUNCTIONS.find((spec) => spec.name === name)?.memoryMb ?? 256;
-const consumerQueues = new Map(QUEUES.map((queue) => [queue.consumer.function, queue.name]));
+const consumerQueues = new Map<string, string>(QUEUES.map((queue) => [queue.consumer.function, queue.name]));
 
 /** The AWS bill of one phase, per payout and per million payouts, at the list prices of prices.json. */
 export function costOf(usage: Usage): { lines: CostLine[]; total: number } {

@@ -40,7 +40,7 @@ const add = (counts: Record<string, number>, name: string, count: number) => {
 };
 
 /** Functions Lambda hands SQS messages to (a poller receives and deletes for them). */
-const SQS_CONSUMERS = new Set(QUEUES.map((queue) => queue.consumer.function));
+const SQS_CONSUMERS = new Set<string>(QUEUES.map((queue) => queue.consumer.function));
 
 /**
  * Every counted operation of a phase, by name, in total (not per payout). Lambda functions are

@@ -1,6 +1,11 @@
 import { type CfnResource, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { OUTBOX_RECOVERY_FUNCTION, SEPA_CUT_OFF_FUNCTION } from '../shared/topology.js';
+import {
+  APPROVAL_TASK_FUNCTION,
+  DAILY_REPORTS_FUNCTION,
+  OUTBOX_RECOVERY_FUNCTION,
+  SEPA_CUT_OFF_FUNCTION,
+} from '../shared/topology.js';
 import type { PayoutsStack } from './payouts-stack.js';
 
 /** One acknowledged cdk-nag finding: where, which, and why it stands (never without a reason). */
@@ -30,10 +35,10 @@ export function nagAcknowledgements(stack: PayoutsStack): NagAcknowledgement[] {
   const table = arnToken(stack.table.table);
   const objects = (bucket: IConstruct, pattern: string) =>
     `AwsSolutions-IAM5[Resource::${arnToken(bucket)}/${pattern}]`;
-  const scheduled = stack.api.functions.get('schedule-daily-reports') as IConstruct;
+  const scheduled = stack.api.functions.get(DAILY_REPORTS_FUNCTION) as IConstruct;
   const recovery = stack.api.functions.get(OUTBOX_RECOVERY_FUNCTION) as IConstruct;
   const sepaCutOff = stack.api.functions.get(SEPA_CUT_OFF_FUNCTION) as IConstruct;
-  const approvalTask = stack.api.functions.get('approval-task') as IConstruct;
+  const approvalTask = stack.api.functions.get(APPROVAL_TASK_FUNCTION) as IConstruct;
   const helpers = [
     ...cdkHelpers(stack, 'Custom::CDKBucketDeployment'),
     ...cdkHelpers(stack, 'BucketNotificationsHandler'),

@@ -129,7 +129,7 @@ export interface PlatformFaults {
 const repositoryRoot = new URL('..', import.meta.url);
 
 /** How a handler module is loaded (tests load stand-ins). */
-export type HandlerImporter = (spec: FunctionSpec) => Promise<LambdaHandler>;
+export type HandlerImporter = (spec: FunctionSpec<string>) => Promise<LambdaHandler>;
 
 const importHandler: HandlerImporter = async (spec) =>
   ((await import(new URL(handlerEntry(spec.name), repositoryRoot).href)) as { handler: LambdaHandler })
@@ -140,7 +140,7 @@ const importHandler: HandlerImporter = async (spec) =>
  * fails: its queue message comes back, API Gateway answers 500).
  */
 export async function loadHandlers(
-  specs: readonly FunctionSpec[] = FUNCTIONS,
+  specs: readonly FunctionSpec<string>[] = FUNCTIONS,
   load: HandlerImporter = importHandler,
 ): Promise<Map<string, LambdaHandler>> {
   const handlers = new Map<string, LambdaHandler>();

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { DeadLetterQueueName, QueueName } from './topology.js';
 
 const environment = z.object({
   PAYOUTS_TABLE_NAME: z.string().min(1),
@@ -133,12 +134,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** Queue URL variable of a topology queue: `webhook-delivery` → `PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY`. */
-export function queueUrlVariable(queueName: string): string {
+export function queueUrlVariable(queueName: QueueName | DeadLetterQueueName): string {
   return `PAYOUTS_QUEUE_URL_${queueName.toUpperCase().replace(/-/g, '_')}`;
 }
 
 /** ARN variable of a queue, set on its consumer: a function fed by several queues tells them apart. */
-export function queueArnVariable(queueName: string): string {
+export function queueArnVariable(queueName: QueueName): string {
   return `PAYOUTS_QUEUE_ARN_${queueName.toUpperCase().replace(/-/g, '_')}`;
 }
 
@@ -146,7 +147,11 @@ export function queueArnVariable(queueName: string): string {
  * The URL (or ARN) of a topology queue the stack binds to this function (`sendsTo`, or its event
  * source): its value, or an error at cold start naming the variable — never a send to `undefined`.
  */
-export function queueBinding(kind: 'url' | 'arn', queueName: string, env: NodeJS.ProcessEnv = process.env) {
+export function queueBinding(
+  kind: 'url' | 'arn',
+  queueName: QueueName,
+  env: NodeJS.ProcessEnv = process.env,
+) {
   const variable = kind === 'url' ? queueUrlVariable(queueName) : queueArnVariable(queueName);
   const value = env[variable];
   if (!value)

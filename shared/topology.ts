@@ -7,9 +7,105 @@ import { EXECUTOR_RESERVED_CONCURRENCY } from './execution-limits.js';
 
 export { EXECUTOR_RESERVED_CONCURRENCY };
 
-export interface FunctionSpec {
+/**
+ * Every function's name: its folder under functions/ (holding `handler.ts`) and its logical name.
+ * Listed apart from FUNCTIONS because specs and queues name each other (a spec's `sendsTo`, a queue's
+ * consumer): names derived from the specs would be circular. `test/unit/topology-names.test.ts`
+ * checks that the list and the specs (and the folders) match one for one.
+ */
+export const FUNCTION_NAMES = [
+  'api-authorizer',
+  'create-payout',
+  'get-payout',
+  'list-payouts',
+  'cancel-payout',
+  'get-health',
+  'get-openapi',
+  'route-not-found',
+  'list-events',
+  'get-event',
+  'relay-outbox',
+  'recover-outbox',
+  'execute-payout',
+  'create-webhook-endpoint',
+  'list-webhook-endpoints',
+  'get-webhook-endpoint',
+  'update-webhook-endpoint',
+  'delete-webhook-endpoint',
+  'rotate-webhook-secret',
+  'list-webhook-attempts',
+  'recover-webhook-deliveries',
+  'portal-api',
+  'portal-rails',
+  'receive-provider-webhook',
+  'portal-batches',
+  'create-report',
+  'get-report',
+  'list-reports',
+  'generate-report',
+  'reconciliation-runs',
+  'portal-reconciliation',
+  'run-reconciliation',
+  'schedule-daily-reports',
+  'create-payout-batch',
+  'get-payout-batch',
+  'list-payout-batches',
+  'expand-payout-batch',
+  'accept-inbound-payout',
+  'accept-payout-file',
+  'cut-sepa-files',
+  'read-bank-file',
+  'start-approval',
+  'approval-task',
+  'fan-out-webhooks',
+  'deliver-webhook',
+] as const;
+
+/** A topology function's name: a misspelled one fails to compile. */
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** The queues of QUEUES, each consumed by a function (and each with its dead-letter queue). */
+export const CONSUMED_QUEUE_NAMES = [
+  'execution',
+  'webhook-fanout',
+  'webhook-delivery',
+  'report-generation',
+  'reconciliation',
+  'batch-expansion',
+  'inbound-events',
+  'inbound-requests',
+  'inbound-files',
+  'bank-files',
+  'approval-start',
+] as const;
+
+/** A queue that a function consumes (QUEUES): what rules target and consumers change the visibility of. */
+export type ConsumedQueueName = (typeof CONSUMED_QUEUE_NAMES)[number];
+
+/** Every queue the topology names: the consumed ones and the rejections queue (REJECTION_QUEUE). */
+export const QUEUE_NAMES = [...CONSUMED_QUEUE_NAMES, 'inbound-rejections'] as const;
+
+/** A topology queue's name (what a function may send to): a misspelled one fails to compile. */
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** A consumed queue's dead-letter queue (the local runtime gives functions their URLs too). */
+export type DeadLetterQueueName = `${ConsumedQueueName}-dlq`;
+
+/** The names `isFunctionName` accepts, as strings (a runtime check of a name read from outside). */
+const FUNCTION_NAME_SET: ReadonlySet<string> = new Set(FUNCTION_NAMES);
+
+/** Whether a name read at run time (a folder, an argument) is a topology function's. */
+export function isFunctionName(name: string): name is FunctionName {
+  return FUNCTION_NAME_SET.has(name);
+}
+
+/**
+ * A function's spec. `Name` is the topology's names everywhere but in the local runtime, which also
+ * loads tests' stand-in functions under names of their own (`FunctionSpec<string>`).
+ */
+export interface FunctionSpec<Name extends string = FunctionName> {
   /** Folder under functions/ holding `handler.ts`; also the function's logical name. */
-  name: string;
+  name: Name;
   description: string;
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -18,9 +114,9 @@ export interface FunctionSpec {
   /** Publishes to the platform's event bus (events:PutEvents). */
   publishesEvents?: boolean;
   /** Changes the visibility of messages of these queues (backoff of retries). */
-  changesVisibilityOf?: readonly string[];
+  changesVisibilityOf?: readonly ConsumedQueueName[];
   /** Sends messages to these queues (gets their URLs as PAYOUTS_QUEUE_URL_<NAME>). */
-  sendsTo?: readonly string[];
+  sendsTo?: readonly QueueName[];
   /** The portal's needs: admin calls on the team's user pool, the attachments bucket. */
   /**
    * The portal's user pool: `manage` administers the team (invite, enable, disable, two-step reset),
@@ -75,7 +171,7 @@ export interface RouteSpec {
   method: HttpMethod;
   /** API Gateway path syntax: `/v1/payouts/{id}`, `/portal-api/{proxy+}` (greedy). */
   path: string;
-  function: string;
+  function: FunctionName;
   auth: RouteAuth;
   /** A route's own throttle, below the stage's (requests per second and burst, all callers). */
   throttle?: { rateLimit: number; burstLimit: number };
@@ -93,33 +189,33 @@ export const API_KEY_IDENTITY_SOURCE = '$request.header.Authorization';
  */
 export const API_THROTTLE = { rateLimit: 500, burstLimit: 1000 };
 
-export const AUTHORIZER_FUNCTION = 'api-authorizer';
+export const AUTHORIZER_FUNCTION = 'api-authorizer' satisfies FunctionName;
 /** The function the table's stream feeds: publishes committed changes (the outbox relay). */
-export const OUTBOX_RELAY_FUNCTION = 'relay-outbox';
+export const OUTBOX_RELAY_FUNCTION = 'relay-outbox' satisfies FunctionName;
 /** Answers every request that matches no route (the HTTP API's `$default` route). */
-export const NOT_FOUND_FUNCTION = 'route-not-found';
+export const NOT_FOUND_FUNCTION = 'route-not-found' satisfies FunctionName;
 /** The Business Portal's API: every route below PORTAL_API_PREFIX. */
-export const PORTAL_API_FUNCTION = 'portal-api';
+export const PORTAL_API_FUNCTION = 'portal-api' satisfies FunctionName;
 /** Invoked once a day by the scheduler (a timer locally). */
-export const DAILY_REPORTS_FUNCTION = 'schedule-daily-reports';
+export const DAILY_REPORTS_FUNCTION = 'schedule-daily-reports' satisfies FunctionName;
 /** The daily export's schedule (EventBridge Scheduler cron, UTC). */
 export const DAILY_REPORTS_SCHEDULE = { hourUtc: 0, minuteUtc: 15 };
 /** Replays what the relay gave up on and re-drives stranded payouts, on a schedule (a timer locally). */
-export const OUTBOX_RECOVERY_FUNCTION = 'recover-outbox';
+export const OUTBOX_RECOVERY_FUNCTION = 'recover-outbox' satisfies FunctionName;
 /** How often the outbox recovery runs (EventBridge Scheduler rate, minutes). */
 export const OUTBOX_RECOVERY_EVERY_MINUTES = 5;
 /** The approval state machine's task function (see shared/workflows/approval.ts). */
-export const APPROVAL_TASK_FUNCTION = 'approval-task';
+export const APPROVAL_TASK_FUNCTION = 'approval-task' satisfies FunctionName;
 
 /**
  * Refused payout requests (events, queue messages, payroll files), each with its reason and channel:
  * routine business, kept 14 days for operators and integrators' support, never alarmed on. Dead-letter
  * queues hold only what failed for a day of retries, so their alarms mean something is broken.
  */
-export const REJECTION_QUEUE = 'inbound-rejections';
+export const REJECTION_QUEUE = 'inbound-rejections' satisfies QueueName;
 
 /** Cuts tenants' SEPA files when their cut-off is due (a schedule; a timer locally). D72. */
-export const SEPA_CUT_OFF_FUNCTION = 'cut-sepa-files';
+export const SEPA_CUT_OFF_FUNCTION = 'cut-sepa-files' satisfies FunctionName;
 /** How often the cut-off function looks for due cut-offs: a file leaves at most this late. */
 export const SEPA_CUT_OFF_EVERY_MINUTES = 5;
 
@@ -130,7 +226,7 @@ export const SEPA_CUT_OFF_EVERY_MINUTES = 5;
  * announces to the queue.
  */
 export const BANK_FILES = {
-  queue: 'bank-files',
+  queue: 'bank-files' satisfies ConsumedQueueName,
   suffix: '.xml',
   /** A day's camt.053 of a busy account stays well below this; larger objects are refused unread. */
   maxBytes: 512 * 1024 * 1024,
@@ -439,14 +535,15 @@ export const STREAM_CONSUMER = {
    * local poller applies the same patterns.
    */
   filterPatterns: [{ dynamodb: { NewImage: { entity: { S: RELAYED_ENTITIES } } } }],
-};
+} satisfies { function: FunctionName; [setting: string]: unknown };
 
 /**
  * An SQS queue with its dead-letter queue and the Lambda that consumes it. Lambda's SQS event source
- * deletes what the handler acknowledges and reports the rest (`reportBatchItemFailures`).
+ * deletes what the handler acknowledges and reports the rest (`reportBatchItemFailures`). The names
+ * are the topology's everywhere but where a check of its settings takes any queue (`QueueSpec<string, string>`).
  */
-export interface QueueSpec {
-  name: string;
+export interface QueueSpec<Name extends string = ConsumedQueueName, Consumer extends string = FunctionName> {
+  name: Name;
   /** ≥ 6× the consumer's timeout (AWS guidance for Lambda consumers). */
   visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the DLQ (≥ 5; RECEIVES_FOR_A_DAY where money waits). */
@@ -457,7 +554,7 @@ export interface QueueSpec {
    */
   oldestMessageAlarmSeconds: number | null;
   consumer: {
-    function: string;
+    function: Consumer;
     batchSize: number;
     /** Caps concurrent consumers: how the provider's rate limit is respected. */
     maxConcurrency: number;
@@ -580,7 +677,7 @@ export interface RuleSpec {
   bus?: 'inbound';
   /** EventBridge event pattern, evaluated by EventBridge in AWS and by the local emulator locally. */
   eventPattern: Record<string, unknown>;
-  target: { queue: string };
+  target: { queue: ConsumedQueueName };
 }
 
 export const RULES: readonly RuleSpec[] = [
@@ -644,7 +741,7 @@ export const RULES: readonly RuleSpec[] = [
  * files ending in `resultSuffix` are the platform's own results, never read as requests.
  */
 export const INBOUND_FILES = {
-  queue: 'inbound-files',
+  queue: 'inbound-files' satisfies ConsumedQueueName,
   suffix: '.csv',
   resultSuffix: '.result.csv',
   /** 10,000 rows of a wide file stay well below this; larger files are refused unread. */
@@ -755,13 +852,17 @@ export const ROUTES: readonly RouteSpec[] = [
   },
 ];
 
-export function functionSpec(name: string): FunctionSpec {
+export function functionSpec(name: FunctionName): FunctionSpec {
   const spec = FUNCTIONS.find((candidate) => candidate.name === name);
   if (!spec) throw new Error(`Unknown function '${name}' in topology`);
   return spec;
 }
 
-/** Path of a function's handler module, relative to the repository root. */
+/**
+ * Path of a function's handler module, relative to the repository root. Takes any string (the
+ * bundle bench and the local runtime pass names as strings) and refuses one the topology lacks.
+ */
 export function handlerEntry(name: string): string {
-  return `functions/${functionSpec(name).name}/handler.ts`;
+  if (!isFunctionName(name)) throw new Error(`Unknown function '${name}' in topology`);
+  return `functions/${name}/handler.ts`;
 }

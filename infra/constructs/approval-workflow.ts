@@ -3,7 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { APPROVAL_TASK_FUNCTION, FUNCTIONS } from '../../shared/topology.js';
+import { APPROVAL_TASK_FUNCTION, FUNCTIONS, type FunctionName } from '../../shared/topology.js';
 import { approvalStateMachine } from '../../shared/workflows/approval.js';
 import type { PayoutsFunction } from './payouts-function.js';
 
@@ -25,7 +25,7 @@ export class ApprovalWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: ApprovalWorkflowProps) {
     super(scope, id);
-    const fn = (name: string) => {
+    const fn = (name: FunctionName) => {
       const found = props.functions.get(name);
       if (!found) throw new Error(`No function ${name}`);
       return found;

@@ -23,13 +23,19 @@ import {
   WEBHOOK_ATTEMPT_FAILED,
   WEBHOOK_ENDPOINT_DIMENSION,
 } from '../../shared/observability/metrics.js';
-import { OUTBOX_RECOVERY_FUNCTION, OUTBOX_RELAY_FUNCTION, QUEUES } from '../../shared/topology.js';
+import {
+  type ConsumedQueueName,
+  type FunctionName,
+  OUTBOX_RECOVERY_FUNCTION,
+  OUTBOX_RELAY_FUNCTION,
+  QUEUES,
+} from '../../shared/topology.js';
 import type { ApprovalWorkflow } from './approval-workflow.js';
 import type { PayoutApi } from './payout-api.js';
 import type { PayoutExecution } from './payout-execution.js';
 
 /** The executor: its ERROR-level log lines (failed messages, retried) are counted by a metric filter. */
-const EXECUTOR_FUNCTION = 'execute-payout';
+const EXECUTOR_FUNCTION = 'execute-payout' satisfies FunctionName;
 /** Any endpoint whose attempts fail more than this share (%) over three 5-minute periods. */
 const WEBHOOK_FAILURE_RATE_PERCENT = 50;
 /** The API's p99 latency (ms) that raises an alarm, over three 5-minute periods. */
@@ -86,12 +92,12 @@ export class PayoutsMonitoring extends Construct {
       this.alarms.set(name, created);
       return created;
     };
-    const fn = (name: string) => {
+    const fn = (name: FunctionName) => {
       const found = props.api.functions.get(name);
       if (!found) throw new Error(`No function ${name}`);
       return found;
     };
-    const queueOf = (name: string) => {
+    const queueOf = (name: ConsumedQueueName) => {
       const found = props.execution.queues.get(name);
       if (!found) throw new Error(`No queue ${name}`);
       return found;

@@ -22,6 +22,7 @@ import {
   API_THROTTLE,
   AUTHORIZER_FUNCTION,
   FUNCTIONS,
+  type FunctionName,
   NOT_FOUND_FUNCTION,
   ROUTES,
   type RouteAuth,
@@ -92,12 +93,12 @@ export class PayoutApi extends Construct {
       functions.set(spec.name, fn);
     }
     this.functions = functions;
-    const fn = (name: string) => {
+    const fn = (name: FunctionName) => {
       const found = functions.get(name);
       if (!found) throw new Error(`Route target '${name}' is not a topology function`);
       return found;
     };
-    const integration = (name: string) =>
+    const integration = (name: FunctionName) =>
       new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn(name));
 
     this.httpApi = new HttpApi(this, 'HttpApi', {

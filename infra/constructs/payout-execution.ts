@@ -9,9 +9,11 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { queueArnVariable, queueUrlVariable } from '../../shared/config.js';
 import {
+  type ConsumedQueueName,
   EVENT_BUS,
   EVENT_SOURCE,
   FUNCTIONS,
+  type FunctionName,
   type FunctionSpec,
   INBOUND_EVENT_BUS,
   OUTBOX_RECOVERY_EVERY_MINUTES,
@@ -29,7 +31,10 @@ const RETENTION = Duration.days(14);
 const DEFAULT_TIMEOUT_SECONDS = 10;
 
 /** Every problem of a queue's settings against AWS guidance, so all are reported at once. */
-export function queueSpecProblems(spec: QueueSpec, consumer: FunctionSpec | undefined): string[] {
+export function queueSpecProblems(
+  spec: QueueSpec<string, string>,
+  consumer: FunctionSpec<string> | undefined,
+): string[] {
   const problems: string[] = [];
   const timeout = consumer?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (!consumer)
@@ -90,8 +95,8 @@ export class PayoutExecution extends Construct {
   readonly bus: EventBus;
   /** Integrators' bus: `Payout Requested` events (grant them events:PutEvents here only). */
   readonly inboundBus: EventBus;
-  readonly queues: ReadonlyMap<string, Queue>;
-  readonly deadLetterQueues: ReadonlyMap<string, Queue>;
+  readonly queues: ReadonlyMap<ConsumedQueueName, Queue>;
+  readonly deadLetterQueues: ReadonlyMap<ConsumedQueueName, Queue>;
   readonly streamDeadLetterQueue: Queue;
   readonly ruleDeadLetterQueue: Queue;
   /** Refused payout requests with their reasons (routine: no alarm; kept 14 days). */
@@ -99,7 +104,7 @@ export class PayoutExecution extends Construct {
 
   constructor(scope: Construct, id: string, props: PayoutExecutionProps) {
     super(scope, id);
-    const fn = (name: string) => {
+    const fn = (name: FunctionName) => {
       const found = props.functions.get(name);
       if (!found) throw new Error(`'${name}' is not a topology function`);
       return found;
@@ -167,8 +172,8 @@ export class PayoutExecution extends Construct {
       target: new LambdaInvoke(fn(OUTBOX_RECOVERY_FUNCTION), { retryAttempts: 0 }),
     });
 
-    const queues = new Map<string, Queue>();
-    const deadLetterQueues = new Map<string, Queue>();
+    const queues = new Map<ConsumedQueueName, Queue>();
+    const deadLetterQueues = new Map<ConsumedQueueName, Queue>();
     for (const spec of QUEUES) {
       const deadLetter = encryptedQueue(this, `${spec.name}Dlq`, {});
       const queue = encryptedQueue(this, `${spec.name}Queue`, {
