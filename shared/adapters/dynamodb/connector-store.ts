@@ -1,11 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { TenantConnectors } from '../../domain/connectors.js';
 import { ConcurrentModificationError } from '../../domain/errors.js';
 import type { ConnectorStore, ProviderEventRecord } from '../../ports/connector-store.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { keys, stripKeys } from './keys.js';
-import { TABLE_DEFINITION } from './table-definition.js';
+import { keys } from './keys.js';
+import { providerEventMapper, tenantConnectorsMapper } from './mappers/connector.js';
 
 /** Provider events are kept 90 days: longer than any provider retries a webhook. */
 const PROVIDER_EVENT_DAYS = 90;
@@ -34,10 +33,10 @@ export function createDynamoConnectorStore(deps: {
       const { Item } = await client.send(
         new GetCommand({ TableName: table, Key: keys.tenantConnectors(tenantId), ConsistentRead: true }),
       );
-      return Item ? stripKeys<TenantConnectors>(Item) : undefined;
+      return Item ? tenantConnectorsMapper.fromItem(Item) : undefined;
     },
     async save(next, expectedVersion) {
-      const item = { ...keys.tenantConnectors(next.tenantId), entity: 'tenant_connectors', ...next };
+      const item = tenantConnectorsMapper.toItem(next);
       if (expectedVersion === 0) {
         if (!(await putNew(item))) throw new ConcurrentModificationError();
         return;
@@ -45,13 +44,7 @@ export function createDynamoConnectorStore(deps: {
       await putIfUnchanged(client, table, item, { version: expectedVersion });
     },
     recordProviderEvent: (record: ProviderEventRecord) =>
-      putNew({
-        ...keys.providerEvent(record.tenantId, record.connector, record.eventId),
-        entity: 'provider_event',
-        ...record,
-        [TABLE_DEFINITION.ttlAttribute]:
-          Math.floor(Date.parse(record.receivedAt) / 1000) + PROVIDER_EVENT_DAYS * 86_400,
-      }),
+      putNew(providerEventMapper.toItem(record, PROVIDER_EVENT_DAYS)),
     async getProviderEvent(tenantId, connector, eventId) {
       const { Item } = await client.send(
         new GetCommand({
@@ -60,7 +53,7 @@ export function createDynamoConnectorStore(deps: {
           ConsistentRead: true,
         }),
       );
-      return Item ? stripKeys<ProviderEventRecord>(Item) : undefined;
+      return Item ? providerEventMapper.fromItem(Item) : undefined;
     },
   };
 }
