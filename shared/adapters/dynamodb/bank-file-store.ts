@@ -1,36 +1,25 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { BankFile, BankFileTransfer, BankLedgerEntry } from '../../domain/bank-files.js';
+import type { BankLedgerEntry } from '../../domain/bank-files.js';
 import type { BankFileStore } from '../../ports/bank-files.js';
 import { deleteAll, putAll } from './batch-write.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { GSI1, keys, stripKeys } from './keys.js';
-import { listingKey, queryNewestFirst } from './newest-first.js';
+import { GSI1, keys } from './keys.js';
+import { bankFileMapper, bankFileTransferMapper, bankLedgerEntryMapper } from './mappers/bank-file.js';
+import type { ItemMapper } from './mappers/stored-item.js';
+import { queryNewestFirst } from './newest-first.js';
 
 const WRITES_IN_FLIGHT = 4;
 
-const fileItem = (file: BankFile) => ({
-  ...keys.bankFile(file.tenantId, file.id),
-  gsi1pk: keys.bankFilesOfTenant(file.tenantId),
-  gsi1sk: listingKey(file),
-  entity: 'bank_file',
-  ...file,
-});
-
-const transferItem = (transfer: BankFileTransfer) => ({
-  ...keys.bankFileTransfer(transfer.tenantId, transfer.fileId, transfer.executionDate, transfer.payoutId),
-  entity: 'bank_file_transfer',
-  ...transfer,
-});
-
-/** Pages of a query, whole items without their keys. */
+/** Pages of a query, each item read through its mapper. */
 async function* pages<T>(
   client: DynamoDBDocumentClient,
+  mapper: ItemMapper<T>,
   input: ConstructorParameters<typeof QueryCommand>[0],
 ): AsyncGenerator<T[]> {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await client.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    const items = (page.Items ?? []).map((item) => stripKeys<T>(item));
+    const items = (page.Items ?? []).map(mapper.fromItem);
     if (items.length > 0) yield items;
     start = page.LastEvaluatedKey;
   } while (start);
@@ -47,7 +36,7 @@ export function createDynamoBankFileStore(deps: {
     const { Item } = await client.send(
       new GetCommand({ TableName: table, Key: keys.bankFile(tenantId, fileId), ConsistentRead: true }),
     );
-    return Item ? stripKeys<BankFile>(Item) : undefined;
+    return Item ? bankFileMapper.fromItem(Item) : undefined;
   };
 
   return {
@@ -56,7 +45,7 @@ export function createDynamoBankFileStore(deps: {
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: fileItem(file),
+            Item: bankFileMapper.toItem(file),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -69,7 +58,8 @@ export function createDynamoBankFileStore(deps: {
       }
     },
     get,
-    save: ({ current, next }) => putIfUnchanged(client, table, fileItem(next), { version: current.version }),
+    save: ({ current, next }) =>
+      putIfUnchanged(client, table, bankFileMapper.toItem(next), { version: current.version }),
     list: (tenantId, query) =>
       queryNewestFirst({
         client,
@@ -78,11 +68,12 @@ export function createDynamoBankFileStore(deps: {
         startingAfter: query.startingAfter,
         findCursor: (id) => get(tenantId, id),
         limit: query.limit,
-        toItem: (item) => stripKeys<BankFile>(item),
+        toItem: bankFileMapper.fromItem,
       }),
-    putTransfers: (transfers) => putAll(client, table, transfers.map(transferItem), WRITES_IN_FLIGHT),
+    putTransfers: (transfers) =>
+      putAll(client, table, transfers.map(bankFileTransferMapper.toItem), WRITES_IN_FLIGHT),
     transfers: (file) =>
-      pages<BankFileTransfer>(client, {
+      pages(client, bankFileTransferMapper, {
         TableName: table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
         ExpressionAttributeValues: { ':pk': keys.bankFile(file.tenantId, file.id).pk, ':tx': 'TX#' },
@@ -104,20 +95,9 @@ export function createDynamoBankFileStore(deps: {
         WRITES_IN_FLIGHT,
       ),
     recordLedger: (entries) =>
-      putAll(
-        client,
-        table,
-        entries.map((entry) => ({
-          ...keys.bankLedgerEntry(entry.tenantId, entry.endToEndId, entry.kind),
-          gsi1pk: keys.bankLedgerOfDay(entry.tenantId, entry.bookingDate),
-          gsi1sk: `${entry.endToEndId}#${entry.kind}`,
-          entity: 'bank_ledger_entry',
-          ...entry,
-        })),
-        WRITES_IN_FLIGHT,
-      ),
+      putAll(client, table, entries.map(bankLedgerEntryMapper.toItem), WRITES_IN_FLIGHT),
     ledgerOfDay: (tenantId, date) =>
-      pages<BankLedgerEntry>(client, {
+      pages(client, bankLedgerEntryMapper, {
         TableName: table,
         IndexName: GSI1,
         KeyConditionExpression: 'gsi1pk = :pk',
@@ -126,7 +106,7 @@ export function createDynamoBankFileStore(deps: {
       }),
     async ledgerOf(tenantId, endToEndId) {
       const found: BankLedgerEntry[] = [];
-      for await (const page of pages<BankLedgerEntry>(client, {
+      for await (const page of pages(client, bankLedgerEntryMapper, {
         TableName: table,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.bankLedgerEntry(tenantId, endToEndId, '').pk },
