@@ -64,8 +64,11 @@ export const FUNCTION_NAMES = [
 /** A topology function's name: a misspelled one fails to compile. */
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** The queues of QUEUES, each consumed by a function (and each with its dead-letter queue). */
-export const CONSUMED_QUEUE_NAMES = [
+/**
+ * Every queue the topology names: those of QUEUES, each consumed by a function (and each with its
+ * dead-letter queue), and the rejections queue (REJECTION_QUEUE), which nothing consumes.
+ */
+export const QUEUE_NAMES = [
   'execution',
   'webhook-fanout',
   'webhook-delivery',
@@ -77,26 +80,21 @@ export const CONSUMED_QUEUE_NAMES = [
   'inbound-files',
   'bank-files',
   'approval-start',
+  'inbound-rejections',
 ] as const;
-
-/** A queue that a function consumes (QUEUES): what rules target and consumers change the visibility of. */
-export type ConsumedQueueName = (typeof CONSUMED_QUEUE_NAMES)[number];
-
-/** Every queue the topology names: the consumed ones and the rejections queue (REJECTION_QUEUE). */
-export const QUEUE_NAMES = [...CONSUMED_QUEUE_NAMES, 'inbound-rejections'] as const;
 
 /** A topology queue's name (what a function may send to): a misspelled one fails to compile. */
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+/** A queue that a function consumes (QUEUES): what rules target and consumers change the visibility of. */
+export type ConsumedQueueName = Exclude<QueueName, typeof REJECTION_QUEUE>;
+
 /** A consumed queue's dead-letter queue (the local runtime gives functions their URLs too). */
 export type DeadLetterQueueName = `${ConsumedQueueName}-dlq`;
 
-/** The names `isFunctionName` accepts, as strings (a runtime check of a name read from outside). */
-const FUNCTION_NAME_SET: ReadonlySet<string> = new Set(FUNCTION_NAMES);
-
 /** Whether a name read at run time (a folder, an argument) is a topology function's. */
 export function isFunctionName(name: string): name is FunctionName {
-  return FUNCTION_NAME_SET.has(name);
+  return (FUNCTION_NAMES as readonly string[]).includes(name);
 }
 
 /**
