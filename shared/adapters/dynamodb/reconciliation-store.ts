@@ -8,46 +8,31 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
-  type DayRun,
   RECONCILIATION_OUTCOMES,
   type ReconciliationItem,
   type ReconciliationOutcome,
-  type ReconciliationRun,
 } from '../../domain/reconciliation.js';
 import { dayKey, type ReconciliationStore, type RunRef } from '../../ports/reconciliation.js';
 import { deleteAll, getAll, putAll } from './batch-write.js';
 import { putIfUnchanged } from './conditional-put.js';
-import { keys, stripKeys } from './keys.js';
-import { listingKey, queryNewestFirst } from './newest-first.js';
-
-const runItem = (run: ReconciliationRun) => ({
-  ...keys.reconciliationRun(run.tenantId, run.id),
-  gsi1pk: keys.reconciliationRunsOfTenant(run.tenantId),
-  gsi1sk: listingKey(run),
-  entity: 'reconciliation_run',
-  ...run,
-});
+import { keys } from './keys.js';
+import {
+  dayRunMapper,
+  type PackedItem,
+  packKey,
+  rankOf,
+  reconciliationItemMapper,
+  reconciliationMarkMapper,
+  reconciliationPackMapper,
+  reconciliationRunMapper,
+} from './mappers/reconciliation.js';
+import { queryNewestFirst } from './newest-first.js';
 
 /** A run writes thousands of items and marks: eight BatchWriteItems in flight. */
 const WRITES_IN_FLIGHT = 8;
 
-const rankOf = (outcome: ReconciliationOutcome) => RECONCILIATION_OUTCOMES.indexOf(outcome);
-
-/** Items are not relayed (a run writes thousands); a resolution is, through its own entity tag. */
-const itemRecord = (item: ReconciliationItem) => ({
-  ...keys.reconciliationItem(item.tenantId, item.runId, item.attempt, rankOf(item.outcome), item.key),
-  entity: item.resolution ? 'reconciliation_resolution' : 'reconciliation_item',
-  ...item,
-});
-
 const itemPartition = (run: RunRef) => keys.reconciliationItem(run.tenantId, run.id, run.attempt, 0, '').pk;
 
-const MATCHED_RANK = rankOf('matched');
-const packKey = (run: RunRef, seq: number) =>
-  keys.reconciliationPack(run.tenantId, run.id, run.attempt, MATCHED_RANK, seq);
-
-/** A matched item in a pack keeps only what differs from its neighbours: its key and both sides. */
-type PackedItem = Pick<ReconciliationItem, 'key' | 'platform' | 'provider'>;
 const packed = ({ key, platform, provider }: ReconciliationItem): PackedItem => ({ key, platform, provider });
 const unpacked = (run: RunRef, item: PackedItem): ReconciliationItem => ({
   runId: run.id,
@@ -70,11 +55,11 @@ function expand(
   record: Record<string, unknown>,
 ): { item: ReconciliationItem; cursor: string }[] {
   if (record.entity !== 'reconciliation_pack') {
-    const item = stripKeys<ReconciliationItem>(record);
+    const item = reconciliationItemMapper.fromItem(record);
     return [{ item, cursor: item.key }];
   }
-  const seq = record.seq as number;
-  return (record.items as PackedItem[]).map((item, index) => ({
+  const { seq, items } = reconciliationPackMapper.fromItem(record);
+  return items.map((item, index) => ({
     item: unpacked(run, item),
     cursor: `matched:${seq}:${index}`,
   }));
@@ -95,7 +80,7 @@ export function createDynamoReconciliationStore(deps: {
         ConsistentRead: true,
       }),
     );
-    return Item ? stripKeys<ReconciliationRun>(Item) : undefined;
+    return Item ? reconciliationRunMapper.fromItem(Item) : undefined;
   };
 
   /**
@@ -165,7 +150,7 @@ export function createDynamoReconciliationStore(deps: {
       }),
     );
     const found = result.Responses?.[table]?.[0];
-    return found ? stripKeys<ReconciliationItem>(found) : undefined;
+    return found ? reconciliationItemMapper.fromItem(found) : undefined;
   }
 
   /** An attempt's items, page by page (1 MB each), whole or only `projection`. */
@@ -191,7 +176,7 @@ export function createDynamoReconciliationStore(deps: {
       await client.send(
         new PutCommand({
           TableName: table,
-          Item: runItem(run),
+          Item: reconciliationRunMapper.toItem(run),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -205,22 +190,16 @@ export function createDynamoReconciliationStore(deps: {
         startingAfter: query.startingAfter,
         findCursor: (id) => get(tenantId, id),
         limit: query.limit,
-        toItem: (item) => stripKeys<ReconciliationRun>(item),
+        toItem: reconciliationRunMapper.fromItem,
       }),
-    save: ({ current, next }) => putIfUnchanged(client, table, runItem(next), { version: current.version }),
-    putItems: (items) => putAll(client, table, items.map(itemRecord), WRITES_IN_FLIGHT),
+    save: ({ current, next }) =>
+      putIfUnchanged(client, table, reconciliationRunMapper.toItem(next), { version: current.version }),
+    putItems: (items) => putAll(client, table, items.map(reconciliationItemMapper.toItem), WRITES_IN_FLIGHT),
     async putMatchedPack(run, seq, items) {
       await client.send(
         new PutCommand({
           TableName: table,
-          Item: {
-            ...packKey(run, seq),
-            entity: 'reconciliation_pack',
-            runId: run.id,
-            attempt: run.attempt,
-            seq,
-            items: items.map(packed),
-          },
+          Item: reconciliationPackMapper.toItem(run, seq, items.map(packed)),
         }),
       );
     },
@@ -228,15 +207,19 @@ export function createDynamoReconciliationStore(deps: {
       const { Item } = await client.send(
         new GetCommand({ TableName: table, Key: packKey(run, seq), ConsistentRead: true }),
       );
-      const items = (Item?.items ?? []) as PackedItem[];
+      if (!Item) return undefined;
+      const { items } = reconciliationPackMapper.fromItem(Item);
       const index = items.findIndex((item) => item.key === key);
       const taken = items[index];
-      if (!Item || !taken) return undefined;
+      if (!taken) return undefined;
       const rest = items.filter((_, other) => other !== index);
       // Only the attempt's own worker writes its packs: a plain put or delete.
       if (rest.length === 0)
         await client.send(new DeleteCommand({ TableName: table, Key: packKey(run, seq) }));
-      else await client.send(new PutCommand({ TableName: table, Item: { ...Item, items: rest } }));
+      else
+        await client.send(
+          new PutCommand({ TableName: table, Item: reconciliationPackMapper.toItem(run, seq, rest) }),
+        );
       return unpacked(run, taken);
     },
     listItems: itemsPage,
@@ -261,25 +244,24 @@ export function createDynamoReconciliationStore(deps: {
           ConsistentRead: true,
         }),
       );
-      return Item ? stripKeys<ReconciliationItem>(Item) : undefined;
+      return Item ? reconciliationItemMapper.fromItem(Item) : undefined;
     },
     async replaceItem({ previous, next }) {
-      const [before, after] = [itemRecord(previous), itemRecord(next)];
+      const [before, after] = [
+        reconciliationItemMapper.toItem(previous),
+        reconciliationItemMapper.toItem(next),
+      ];
       await client.send(new PutCommand({ TableName: table, Item: after }));
       if (before.sk !== after.sk)
         await client.send(new DeleteCommand({ TableName: table, Key: { pk: before.pk, sk: before.sk } }));
     },
     saveItem: ({ current, next }) =>
-      putIfUnchanged(client, table, itemRecord(next), { version: current.version }),
+      putIfUnchanged(client, table, reconciliationItemMapper.toItem(next), { version: current.version }),
     markPayouts: (tenantId, marks) =>
       putAll(
         client,
         table,
-        marks.map((mark) => ({
-          ...keys.reconciliationMark(tenantId, mark.payoutId),
-          entity: 'reconciliation_mark',
-          ...mark,
-        })),
+        marks.map((mark) => reconciliationMarkMapper.toItem(tenantId, mark)),
         WRITES_IN_FLIGHT,
       ),
     async recordDayRun(tenantId, dayRun) {
@@ -287,11 +269,7 @@ export function createDynamoReconciliationStore(deps: {
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: {
-              ...keys.reconciliationDayRun(tenantId, dayRun.connector, dayRun.date),
-              entity: 'reconciliation_day_run',
-              ...dayRun,
-            },
+            Item: dayRunMapper.toItem(tenantId, dayRun),
             // The run that began last holds the day; recording the same run again changes nothing.
             ConditionExpression: 'attribute_not_exists(pk) OR startedAt <= :startedAt',
             ExpressionAttributeValues: { ':startedAt': dayRun.startedAt },
@@ -309,7 +287,7 @@ export function createDynamoReconciliationStore(deps: {
       );
       return new Map(
         found.map((item) => {
-          const dayRun = stripKeys<DayRun>(item);
+          const dayRun = dayRunMapper.fromItem(item);
           return [dayKey(dayRun.connector, dayRun.date), dayRun];
         }),
       );
@@ -321,15 +299,10 @@ export function createDynamoReconciliationStore(deps: {
         payoutIds.map((id) => keys.reconciliationMark(tenantId, id)),
       );
       return new Map(
-        found.map((mark) => [
-          mark.payoutId as string,
-          {
-            outcome: mark.outcome as ReconciliationOutcome,
-            runId: mark.runId as string,
-            at: mark.at as string,
-            ...(typeof mark.resolvedAt === 'string' ? { resolvedAt: mark.resolvedAt } : {}),
-          },
-        ]),
+        found.map((item) => {
+          const { payoutId, ...mark } = reconciliationMarkMapper.fromItem(item);
+          return [payoutId, mark];
+        }),
       );
     },
   };

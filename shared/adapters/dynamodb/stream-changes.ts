@@ -1,7 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { ReconciliationRun } from '../../domain/reconciliation.js';
 import type { InboundRejection } from '../../ports/inbound-store.js';
 import { RELAYED_ENTITIES } from '../../topology.js';
 import type {
@@ -16,6 +15,7 @@ import type {
 import { stripKeys } from './keys.js';
 import { batchMapper } from './mappers/batch.js';
 import { payoutMapper } from './mappers/payout.js';
+import { reconciliationRunMapper } from './mappers/reconciliation.js';
 import { reportMapper } from './mappers/report.js';
 import type { ItemMapper } from './mappers/stored-item.js';
 import { webhookEndpointMapper } from './mappers/webhook.js';
@@ -60,11 +60,11 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
     if (report) reports.push({ kind: 'report', before: valueIn(oldImage, reportMapper), after: report });
     const batch = valueIn(newImage, batchMapper);
     if (batch) batches.push({ kind: 'payout_batch', before: valueIn(oldImage, batchMapper), after: batch });
-    const run = itemIn<ReconciliationRun>(newImage, 'reconciliation_run');
+    const run = valueIn(newImage, reconciliationRunMapper);
     if (run)
       reconciliations.push({
         kind: 'reconciliation_run',
-        before: itemIn<ReconciliationRun>(oldImage, 'reconciliation_run'),
+        before: valueIn(oldImage, reconciliationRunMapper),
         after: run,
       });
     // A rejection is written once (a conditional put): only its first write is announced.
