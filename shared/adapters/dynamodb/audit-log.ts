@@ -1,25 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry } from '../../domain/audit.js';
 import type { AuditLog } from '../../ports/team-store.js';
 import { keys } from './keys.js';
+import { auditEntryMapper } from './mappers/audit.js';
 import { queryNewestFirst } from './newest-first.js';
 
-export function auditItem(entry: AuditEntry) {
-  return {
-    ...keys.auditEntry(entry.tenantId, entry.id),
-    gsi1pk: keys.auditOfTenant(entry.tenantId),
-    gsi1sk: `${entry.at}#${entry.id}`,
-    entity: 'audit_entry',
-    // Flat copies for the log's filters (FilterExpression reads top-level attributes).
-    action: entry.action,
-    actorId: entry.actor.type === 'system' ? 'system' : entry.actor.id,
-    targetId: entry.target.id,
-    entry,
-  };
-}
+/** The item of an audit entry (other stores append one in their own transactions). */
+export const auditItem = auditEntryMapper.toItem;
 
-const toEntry = (item: Record<string, unknown>) => item.entry as AuditEntry;
+const toEntry = auditEntryMapper.fromItem;
 
 /**
  * The audit log. Entries are only ever put with `attribute_not_exists`: nothing in the platform
@@ -60,7 +49,7 @@ export function createDynamoAuditLog(deps: { client: DynamoDBDocumentClient; tab
           const { Item } = await client.send(
             new GetCommand({ TableName: table, Key: keys.auditEntry(tenantId, id) }),
           );
-          return Item ? { createdAt: (Item.entry as AuditEntry).at, id } : undefined;
+          return Item ? { createdAt: toEntry(Item).at, id } : undefined;
         },
         equals: { action: query.action, actorId: query.actorId, targetId: query.targetId },
         limit: query.limit,
