@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { InboundOrigin, InboundRejection, InboundStore } from '../../ports/inbound-store.js';
+import type { InboundRejection, InboundStore } from '../../ports/inbound-store.js';
 import { keys } from './keys.js';
+import { inboundRejectionMapper, inboundRouteMapper } from './mappers/inbound.js';
 import { queryWholePartition } from './newest-first.js';
 
 export function createDynamoInboundStore(deps: {
@@ -24,15 +25,7 @@ export function createDynamoInboundStore(deps: {
         client.send(
           new PutCommand({
             TableName: table,
-            Item: {
-              ...keys.inboundRoute(origin.kind, origin.value),
-              gsi1pk: keys.inboundRoutesOfTenant(tenantId),
-              gsi1sk: `${origin.kind}#${origin.value}`,
-              entity: 'inbound_route',
-              tenantId,
-              ...origin,
-              createdAt: now,
-            },
+            Item: inboundRouteMapper.toItem({ ...origin, tenantId, createdAt: now }),
             // An origin belongs to one tenant: routing it again to the same tenant is a no-op.
             ConditionExpression: 'attribute_not_exists(pk) OR tenantId = :tenant',
             ExpressionAttributeValues: { ':tenant': tenantId },
@@ -60,7 +53,7 @@ export function createDynamoInboundStore(deps: {
           ConsistentRead: true,
         }),
       );
-      return Item?.tenantId as string | undefined;
+      return Item ? inboundRouteMapper.fromItem(Item).tenantId : undefined;
     },
 
     routesOf: (tenantId) =>
@@ -68,7 +61,10 @@ export function createDynamoInboundStore(deps: {
         client,
         table,
         partition: keys.inboundRoutesOfTenant(tenantId),
-        toItem: (item) => ({ kind: item.kind as InboundOrigin['kind'], value: item.value as string }),
+        toItem: (item) => {
+          const { kind, value } = inboundRouteMapper.fromItem(item);
+          return { kind, value };
+        },
       }),
 
     async reject(rejection: InboundRejection) {
@@ -76,11 +72,7 @@ export function createDynamoInboundStore(deps: {
         client.send(
           new PutCommand({
             TableName: table,
-            Item: {
-              ...keys.inboundRejection(rejection.tenantId, rejection.id),
-              entity: 'payout_request_rejection',
-              ...rejection,
-            },
+            Item: inboundRejectionMapper.toItem(rejection),
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         ),

@@ -12,8 +12,8 @@ import type {
   RelayBatch,
   ReportChange,
 } from '../../use-cases/relay-outbox.js';
-import { stripKeys } from './keys.js';
 import { batchMapper } from './mappers/batch.js';
+import { inboundRejectionMapper } from './mappers/inbound.js';
 import { payoutMapper } from './mappers/payout.js';
 import { reconciliationRunMapper } from './mappers/reconciliation.js';
 import { reportMapper } from './mappers/report.js';
@@ -21,13 +21,6 @@ import type { ItemMapper } from './mappers/stored-item.js';
 import { webhookEndpointMapper } from './mappers/webhook.js';
 
 type Image = Record<string, AttributeValue> | undefined;
-
-/** The item of an image if it is of `entity`, without its keys. */
-function itemIn<T>(image: Image, entity: string): T | undefined {
-  if (!image) return undefined;
-  const item = unmarshall(image);
-  return item.entity === entity ? stripKeys<T>(item) : undefined;
-}
 
 /** The value of an image if it is an item of the mapper's entity, read through the mapper. */
 function valueIn<T>(image: Image, mapper: ItemMapper<T>): T | undefined {
@@ -68,7 +61,7 @@ export function relayBatchOf(records: readonly DynamoDBRecord[]): RelayBatch {
         after: run,
       });
     // A rejection is written once (a conditional put): only its first write is announced.
-    const rejection = itemIn<InboundRejection>(newImage, 'payout_request_rejection');
+    const rejection = valueIn(newImage, inboundRejectionMapper);
     if (rejection && !oldImage) rejections.push(rejection);
     const endpoint = valueIn(newImage, webhookEndpointMapper);
     if (endpoint)
