@@ -177,8 +177,11 @@ export const OPEN_PAYOUTS = 'OPEN';
 export const GSI1 = 'gsi1';
 export const GSI2 = 'gsi2';
 
-/** An item without its keys, entity tag and format: the domain object stored in it. */
-export function stripKeys<T>(item: Record<string, unknown>): T {
+/**
+ * An item without its keys, entity tag and format: its other attributes, unchecked (the relay diffs
+ * them for the audit log). To read an entity, use its mapper (./mappers), which parses the item.
+ */
+export function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
   const {
     pk: _pk,
     sk: _sk,
@@ -190,5 +193,5 @@ export function stripKeys<T>(item: Record<string, unknown>): T {
     fmt: _f,
     ...rest
   } = item;
-  return rest as T;
+  return rest;
 }

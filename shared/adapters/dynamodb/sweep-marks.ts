@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { SweepMark, SweepMarks } from '../../ports/outbox.js';
-import { keys, stripKeys } from './keys.js';
-import { TABLE_DEFINITION } from './table-definition.js';
+import type { SweepMarks } from '../../ports/outbox.js';
+import { keys } from './keys.js';
+import { sweepMarkMapper } from './mappers/outbox-sweep.js';
 
 /** Notes live 30 days (DynamoDB TTL); a payout open that long is re-driven from a fresh note. */
 const NOTE_DAYS = 30;
@@ -15,20 +15,14 @@ export function createDynamoSweepMarks(deps: { client: DynamoDBDocumentClient; t
       const { Item } = await client.send(
         new GetCommand({ TableName: table, Key: keys.outboxSweep(tenantId, payoutId), ConsistentRead: true }),
       );
-      return Item ? stripKeys<SweepMark & { [key: string]: unknown }>(Item) : undefined;
+      return Item ? sweepMarkMapper.fromItem(Item) : undefined;
     },
     async put(next, expected) {
       try {
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: {
-              ...keys.outboxSweep(next.tenantId, next.payoutId),
-              entity: 'outbox_sweep',
-              ...next,
-              [TABLE_DEFINITION.ttlAttribute]:
-                Math.floor(Date.parse(next.nextAt) / 1000) + NOTE_DAYS * 86_400,
-            },
+            Item: sweepMarkMapper.toItem(next, NOTE_DAYS),
             ...(expected
               ? {
                   ConditionExpression: '#status = :status AND #count = :count',
