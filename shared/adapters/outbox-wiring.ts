@@ -3,8 +3,8 @@ import { logger } from '../http/logger.js';
 import { retryBackoff } from '../sqs/batch-handler.js';
 import { EVENT_SOURCE } from '../topology.js';
 import { outboxRecoveryUseCase } from '../use-cases/outbox-recovery.js';
-import { createDocumentClient } from './dynamodb/client.js';
-import { createDynamoAdapters } from './dynamodb/index.js';
+import { tableOf } from './dynamodb/client.js';
+import { createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
 import { relayBatchOf } from './dynamodb/stream-changes.js';
 import { createDynamoSweepMarks } from './dynamodb/sweep-marks.js';
 import { createDynamoStreamReader } from './dynamodb-stream-reader.js';
@@ -21,15 +21,16 @@ export function outboxRecoveryFromEnvironment(
 ) {
   const config = loadConfig();
   if (!config.PAYOUTS_STREAM_DLQ_URL) throw new Error('PAYOUTS_STREAM_DLQ_URL is not set');
-  const adapters = createDynamoAdapters(config);
-  const relay = relayFromEnvironment(adapters);
+  const table = tableOf(config);
+  const payouts = createDynamoPayoutRepository(table);
+  const relay = relayFromEnvironment(table);
   return outboxRecoveryUseCase({
     deadLetters: createSqsStreamDeadLetters({ queueUrl: config.PAYOUTS_STREAM_DLQ_URL }),
     stream: createDynamoStreamReader(),
     relayRecords: (records) => relay(relayBatchOf(records)),
-    openPayouts: (createdBefore) => adapters.payouts.openPayouts(createdBefore),
-    getPayout: (tenantId, payoutId) => adapters.payouts.get(tenantId, payoutId),
-    marks: createDynamoSweepMarks({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
+    openPayouts: (createdBefore) => payouts.openPayouts(createdBefore),
+    getPayout: (tenantId, payoutId) => payouts.get(tenantId, payoutId),
+    marks: createDynamoSweepMarks(table),
     publisher: createEventBridgePublisher({
       busName: binding(config, 'PAYOUTS_EVENT_BUS_NAME'),
       source: EVENT_SOURCE,

@@ -3,7 +3,11 @@ import type { ConnectorName } from '../domain/connectors.js';
 import { AppError } from '../domain/errors.js';
 import type { StatementResolver } from '../ports/reconciliation.js';
 import { reconciliationUseCase } from '../use-cases/reconciliation.js';
-import { createDynamoAdapters } from './dynamodb/index.js';
+import { type Table, tableOf } from './dynamodb/client.js';
+import { createDynamoConnectorStore } from './dynamodb/connector-store.js';
+import type { DynamoAdapters } from './dynamodb/index.js';
+import { createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
+import { createDynamoReconciliationStore } from './dynamodb/reconciliation-store.js';
 import { createS3ReportFiles } from './s3-report-files.js';
 
 /** The connector cannot be reconciled for this tenant (not set up, or no statement API). */
@@ -23,16 +27,13 @@ export class StatementUnavailableError extends AppError {
  */
 export function reconciliationFromEnvironment(
   shared: {
-    adapters?: ReturnType<typeof createDynamoAdapters>;
+    adapters?: ReconciliationStores;
     config?: Config;
-    statements?: (deps: {
-      config: Config;
-      adapters: ReturnType<typeof createDynamoAdapters>;
-    }) => StatementResolver;
+    statements?: (deps: { config: Config; adapters: ReconciliationStores }) => StatementResolver;
   } = {},
 ) {
   const config = shared.config ?? loadConfig();
-  const adapters = shared.adapters ?? createDynamoAdapters(config);
+  const adapters = shared.adapters ?? reconciliationStores(tableOf(config));
   const sandboxOffered = config.PAYOUTS_SANDBOX_RAIL === 'on';
   return reconciliationUseCase({
     runs: adapters.reconciliation,
@@ -48,4 +49,15 @@ export function reconciliationFromEnvironment(
       return sandboxOffered ? ['sandbox', ...configured] : configured;
     },
   });
+}
+
+/** The stores reconciliation uses: its functions bundle only these. */
+export type ReconciliationStores = Pick<DynamoAdapters, 'reconciliation' | 'payouts' | 'connectors'>;
+
+export function reconciliationStores(table: Table): ReconciliationStores {
+  return {
+    reconciliation: createDynamoReconciliationStore(table),
+    payouts: createDynamoPayoutRepository(table),
+    connectors: createDynamoConnectorStore(table),
+  };
 }

@@ -7,19 +7,19 @@ import { createBankStatement } from './bank-statement.js';
 import { connectorRuntimes } from './connector-wiring.js';
 import { createDynamoBankFileStore } from './dynamodb/bank-file-store.js';
 import { createDocumentClient } from './dynamodb/client.js';
-import type { createDynamoAdapters } from './dynamodb/index.js';
 import { createKmsSecretSealer } from './kms-secret-sealer.js';
-import { reconciliationFromEnvironment, StatementUnavailableError } from './reconciliation-wiring.js';
+import {
+  type ReconciliationStores,
+  reconciliationFromEnvironment,
+  StatementUnavailableError,
+} from './reconciliation-wiring.js';
 import { createSandboxStatement } from './sandbox-statement.js';
 
 /**
  * Each rail's statement for a tenant: the sandbox's own ledger where the deployment offers the
  * sandbox, else the connector's statement opened with the tenant's sealed credentials (KMS).
  */
-function statementResolver(deps: {
-  config: Config;
-  adapters: ReturnType<typeof createDynamoAdapters>;
-}): StatementResolver {
+function statementResolver(deps: { config: Config; adapters: ReconciliationStores }): StatementResolver {
   const { config, adapters } = deps;
   const client = createDocumentClient();
   const runtimeFor = connectorRuntimes(config, CONNECTOR_PROFILES, { containers: 1 });

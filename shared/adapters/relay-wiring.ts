@@ -3,22 +3,35 @@ import { EVENT_SOURCE } from '../topology.js';
 import { payoutBatchesUseCase } from '../use-cases/payout-batches.js';
 import { relayOutboxUseCase } from '../use-cases/relay-outbox.js';
 import { approvalWorkflowFromEnvironment } from './approval-wiring.js';
-import { createDynamoAdapters } from './dynamodb/index.js';
+import { createDynamoAuditLog } from './dynamodb/audit-log.js';
+import { createDynamoBatchStore } from './dynamodb/batch-store.js';
+import { type Table, tableOf } from './dynamodb/client.js';
+import { createDynamoEventStore } from './dynamodb/event-store.js';
 import { stripKeys } from './dynamodb/keys.js';
+import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
+import { createDynamoTeamStore } from './dynamodb/team-store.js';
 import { createEventBridgePublisher } from './eventbridge-publisher.js';
 
-/** The outbox relay as its functions wire it (the stream consumer and the outbox recovery). */
-export function relayFromEnvironment(adapters = createDynamoAdapters(loadConfig())) {
+/**
+ * The outbox relay as its functions wire it (the stream consumer and the outbox recovery), with only
+ * the stores it uses. The batches use case only counts settled items here: it routes nothing.
+ */
+export function relayFromEnvironment(table: Table = tableOf(loadConfig())) {
   const config = loadConfig();
   return relayOutboxUseCase({
-    events: adapters.events,
-    audit: adapters.audit,
+    events: createDynamoEventStore(table),
+    audit: createDynamoAuditLog(table),
     strip: stripKeys,
     publisher: createEventBridgePublisher({
       busName: binding(config, 'PAYOUTS_EVENT_BUS_NAME'),
       source: EVENT_SOURCE,
     }),
     workflow: approvalWorkflowFromEnvironment(),
-    batches: payoutBatchesUseCase(adapters),
+    batches: payoutBatchesUseCase({
+      batches: createDynamoBatchStore(table),
+      payouts: createDynamoPayoutRepository(table),
+      idempotency: createDynamoIdempotencyStore(table),
+      team: createDynamoTeamStore(table),
+    }),
   });
 }

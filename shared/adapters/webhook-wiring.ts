@@ -1,6 +1,9 @@
 import { loadConfig, webhookUrlPolicy } from '../config.js';
 import { webhookEndpointsUseCase } from '../use-cases/webhook-endpoints.js';
-import { createDynamoAdapters } from './dynamodb/index.js';
+import { createDynamoAuditLog } from './dynamodb/audit-log.js';
+import { type Table, tableOf } from './dynamodb/client.js';
+import type { DynamoAdapters } from './dynamodb/index.js';
+import { createDynamoWebhookStore } from './dynamodb/webhook-store.js';
 import { createKmsSecretSealer } from './kms-secret-sealer.js';
 import { createSqsDeliveryQueue } from './sqs-delivery-queue.js';
 
@@ -8,10 +11,10 @@ import { createSqsDeliveryQueue } from './sqs-delivery-queue.js';
  * The webhook endpoints use case as every endpoint route's function wires it (once, at cold start);
  * a function that already has the table's adapters passes them.
  */
-export function webhookEndpointsFromEnvironment(adapters?: ReturnType<typeof createDynamoAdapters>) {
+export function webhookEndpointsFromEnvironment(adapters?: Pick<DynamoAdapters, 'webhooks' | 'audit'>) {
   const config = loadConfig();
   const queueUrl = config.PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY;
-  const { webhooks, audit } = adapters ?? createDynamoAdapters(config);
+  const { webhooks, audit } = adapters ?? endpointStores(tableOf(config));
   return webhookEndpointsUseCase({
     webhooks,
     audit,
@@ -19,4 +22,9 @@ export function webhookEndpointsFromEnvironment(adapters?: ReturnType<typeof cre
     policy: webhookUrlPolicy(config),
     sealer: createKmsSecretSealer({ keyId: config.PAYOUTS_SECRETS_KEY_ID }),
   });
+}
+
+/** Only the stores the endpoint routes use: the webhook functions do not bundle the others. */
+function endpointStores(table: Table) {
+  return { webhooks: createDynamoWebhookStore(table), audit: createDynamoAuditLog(table) };
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import { createDynamoAuditLog } from './audit-log.js';
 import { createDynamoBatchStore } from './batch-store.js';
-import { createDocumentClient } from './client.js';
+import { tableOf } from './client.js';
 import { createDynamoConnectorStore } from './connector-store.js';
 import { createDynamoEventStore } from './event-store.js';
 import { createDynamoInboundStore } from './inbound-store.js';
@@ -12,9 +12,13 @@ import { createDynamoTeamStore } from './team-store.js';
 import { createDynamoTenantRepository } from './tenant-repository.js';
 import { createDynamoWebhookStore } from './webhook-store.js';
 
-/** The DynamoDB adapters a function needs, built once per cold start. */
+/**
+ * Every DynamoDB store, on one document client: for the CLI, local tools, tests and the functions
+ * that use most of them (portal-api). A function that uses a few builds those on `tableOf(config)`
+ * instead, so its bundle carries only their code (test/infra/bundling.test.ts).
+ */
 export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>) {
-  const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };
+  const deps = tableOf(config);
   return {
     payouts: createDynamoPayoutRepository(deps),
     idempotency: createDynamoIdempotencyStore(deps),
@@ -30,3 +34,5 @@ export function createDynamoAdapters(config: Pick<Config, 'PAYOUTS_TABLE_NAME'>)
     reconciliation: createDynamoReconciliationStore(deps),
   };
 }
+
+export type DynamoAdapters = ReturnType<typeof createDynamoAdapters>;

@@ -7,6 +7,7 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../domain/errors.js';
 import {
   RECONCILIATION_OUTCOMES,
   type ReconciliationItem,
@@ -67,6 +68,16 @@ function expand(
 
 const PACK_CURSOR = /^matched:(\d+):(\d+)$/;
 
+/** A cursor of another list (another outcome filter): a 400 naming it, not a page that skips items. */
+const notInList = () =>
+  new ValidationError([
+    {
+      param: 'starting_after',
+      message:
+        'is not an item of this list: pass the next_cursor of the page before, with the same outcome filter',
+    },
+  ]);
+
 export function createDynamoReconciliationStore(deps: {
   client: DynamoDBDocumentClient;
   table: string;
@@ -98,6 +109,7 @@ export function createDynamoReconciliationStore(deps: {
     let start: Record<string, unknown> | undefined;
     const packCursor = query.startingAfter?.match(PACK_CURSOR);
     if (packCursor) {
+      if (query.outcome && query.outcome !== 'matched') throw notInList();
       // From the cursor's pack itself, past the items already listed.
       from = packKey(run, Number(packCursor[1])).sk;
       skip = Number(packCursor[2]) + 1;
@@ -105,6 +117,7 @@ export function createDynamoReconciliationStore(deps: {
       // A single item's key: its rank is read from the item itself.
       const found = await findItem(run, query.startingAfter);
       if (!found) return { items: [], hasMore: false, nextCursor: null };
+      if (query.outcome && found.outcome !== query.outcome) throw notInList();
       start = keys.reconciliationItem(run.tenantId, run.id, run.attempt, rankOf(found.outcome), found.key);
     }
     const listed: { item: ReconciliationItem; cursor: string }[] = [];
@@ -149,7 +162,8 @@ export function createDynamoReconciliationStore(deps: {
         },
       }),
     );
-    const found = result.Responses?.[table]?.[0];
+    // A pack's own key (`PACK#…`) names no item.
+    const found = result.Responses?.[table]?.find((record) => !String(record.sk).includes('#PACK#'));
     return found ? reconciliationItemMapper.fromItem(found) : undefined;
   }
 
