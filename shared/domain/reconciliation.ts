@@ -263,7 +263,8 @@ export interface DayRun {
  * The payout report's `reconciliation_status` and `reconciled_at` of one payout (D74), from its mark
  * and the latest completed run of its connector and creation day:
  * - a mark written by that run or later (a difference, pending, a payout a later day's statement
- *   named) says what it says, `resolved` once a person resolved it;
+ *   named) says what it says, `resolved` once a person resolved it; a `matched` or `pending` mark
+ *   only while the payout has not changed since (a difference stays until a person resolves it);
  * - otherwise the run compared the payout and found nothing to write — `matched` — when the payout was
  *   in a reconciled status and has not changed since the run began;
  * - otherwise nothing: the payout is not reconciled in the state it has now.
@@ -273,7 +274,11 @@ export function reconciliationOf(
   mark: ReconciliationMark | undefined,
   dayRun: DayRun | undefined,
 ): { status: 'resolved' | ReconciliationOutcome; at: string } | undefined {
-  if (mark && (!dayRun || mark.at >= dayRun.startedAt))
+  if (
+    mark &&
+    (!dayRun || mark.at >= dayRun.startedAt) &&
+    (DIFFERENCES.includes(mark.outcome) || payout.updatedAt <= mark.at)
+  )
     return { status: mark.resolvedAt ? 'resolved' : mark.outcome, at: mark.at };
   if (dayRun && RECONCILED_STATUSES.includes(payout.status) && payout.updatedAt <= dayRun.startedAt)
     return { status: 'matched', at: dayRun.completedAt };

@@ -88,6 +88,12 @@ export function csvField(value: string | number | null | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/**
+ * The most a CSV answered in one API response may weigh: a Lambda function answers at most 6 MB, and
+ * the body travels JSON-escaped inside that. Bigger files are the report and items files on S3.
+ */
+export const CSV_DOWNLOAD_MAX_BYTES = 5 * 1024 * 1024;
+
 export const csvLine = (fields: readonly (string | number | null | undefined)[]) =>
   `${fields.map(csvField).join(',')}\r\n`;
 

@@ -8,7 +8,7 @@ import {
   targetText,
 } from '../domain/audit-text.js';
 import { AppError } from '../domain/errors.js';
-import { csvLine } from '../domain/reports.js';
+import { CSV_DOWNLOAD_MAX_BYTES, csvLine } from '../domain/reports.js';
 import type { AuditLog, AuditQuery } from '../ports/team-store.js';
 
 /** Entries one CSV export holds at most: a request reads at most this many (pages of 100), never more. */
@@ -87,33 +87,38 @@ export function auditLogUseCase(deps: {
       const names = await namesOf(tenantId);
       const lines = [`\uFEFF${csvLine(AUDIT_CSV_COLUMNS)}`];
       let startingAfter: string | undefined;
+      let bytes = 0;
+      const tooLarge = (what: string) =>
+        new AppError(
+          'invalid_request_error',
+          'export_too_large',
+          `${what} match: choose a shorter period (From and To) or another filter, and export each part.`,
+          { param: 'created_gte' },
+        );
       for (let read = 0; ; ) {
         const page = await deps.audit.list(tenantId, { ...filter, limit: EXPORT_PAGE, startingAfter });
         for (const entry of page.items) {
           const resource = toAuditResource(entry, names);
-          lines.push(
-            csvLine([
-              entry.at,
-              resource.actor.label,
-              resource.action_text,
-              resource.target.label,
-              entry.target.id,
-              resource.changes_text.map(changeLine).join('\n'),
-              entry.sourceIp,
-              entry.requestId,
-              entry.id,
-            ]),
-          );
+          const line = csvLine([
+            entry.at,
+            resource.actor.label,
+            resource.action_text,
+            resource.target.label,
+            entry.target.id,
+            resource.changes_text.map(changeLine).join('\n'),
+            entry.sourceIp,
+            entry.requestId,
+            entry.id,
+          ]);
+          lines.push(line);
+          bytes += Buffer.byteLength(line);
         }
         read += page.items.length;
+        // Large changes can make fewer entries too big for one response.
+        if (bytes > CSV_DOWNLOAD_MAX_BYTES) throw tooLarge('More than 5 MB of entries');
         if (!page.hasMore) break;
         if (read >= AUDIT_EXPORT_MAX_ENTRIES)
-          throw new AppError(
-            'invalid_request_error',
-            'export_too_large',
-            `More than ${AUDIT_EXPORT_MAX_ENTRIES.toLocaleString('en')} entries match: choose a shorter period (From and To) or another filter, and export each part.`,
-            { param: 'created_gte' },
-          );
+          throw tooLarge(`More than ${AUDIT_EXPORT_MAX_ENTRIES.toLocaleString('en')} entries`);
         startingAfter = page.items.at(-1)?.id;
       }
       return lines.join('');

@@ -19,7 +19,7 @@ import {
   type ReconciliationRun,
   runTally,
 } from '../domain/reconciliation.js';
-import { csvLine } from '../domain/reports.js';
+import { CSV_DOWNLOAD_MAX_BYTES, csvLine } from '../domain/reports.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import type { LookedUpTransfer, ReconciliationStore, StatementResolver } from '../ports/reconciliation.js';
 import type { ReportFiles } from '../ports/report-store.js';
@@ -350,7 +350,9 @@ export function reconciliationUseCase(deps: {
 
     // What is left of the statement explains no payout: money moved that we did not ask for.
     for (const record of unnamed.values()) await add(null, providerSideOf(record));
+    // Every item is stored before a later return looks it up (one still in `singles` would be missed).
     await writePack();
+    await flush(true);
     // A later line saying the money came back wins over the transfer's own line.
     for (const [payoutId, record] of laterReturns) {
       const where = compared.get(payoutId);
@@ -490,23 +492,30 @@ export function reconciliationUseCase(deps: {
     /**
      * The items of a completed run as a CSV file, as they are now: resolutions included (the run's
      * items file is written when it completes, before anyone resolved anything). Differences are
-     * few; a filter of more than ITEMS_CSV_MAX items is refused, naming `outcome`.
+     * few; a filter of more than ITEMS_CSV_MAX items, or of more than 5 MB of CSV, is refused, naming
+     * `outcome`.
      */
     async itemsCsv(tenantId: string, runId: string, outcome?: ReconciliationOutcome) {
       const run = await existing(tenantId, runId);
       const rows = [`\uFEFF${csvLine(ITEM_COLUMNS)}`];
+      let bytes = 0;
+      const tooMany = (what: string) =>
+        new ValidationError([
+          { param: 'outcome', message: `${what}: choose an outcome, or download the run's items file` },
+        ]);
       let cursor: string | undefined;
       if (run.status === 'completed')
         do {
           const page = await deps.runs.listItems(run, { limit: 500, outcome, startingAfter: cursor });
-          for (const item of page.items) rows.push(itemCsvRow(item));
+          for (const item of page.items) {
+            const row = itemCsvRow(item);
+            rows.push(row);
+            bytes += Buffer.byteLength(row);
+          }
           if (rows.length > ITEMS_CSV_MAX + 1)
-            throw new ValidationError([
-              {
-                param: 'outcome',
-                message: `matches more than ${ITEMS_CSV_MAX.toLocaleString('en')} items: choose an outcome, or download the run's items file`,
-              },
-            ]);
+            throw tooMany(`matches more than ${ITEMS_CSV_MAX.toLocaleString('en')} items`);
+          // Long resolution notes can make fewer rows too big for one response.
+          if (bytes > CSV_DOWNLOAD_MAX_BYTES) throw tooMany('makes a file of more than 5 MB');
           cursor = page.nextCursor ?? undefined;
         } while (cursor);
       return {

@@ -355,6 +355,22 @@ describe('the run store on DynamoDB: matched items in packs (D74)', () => {
       matched.slice(200).filter((key) => key !== 'po_m205'),
     );
 
+    // A cursor of another list is refused naming starting_after (not a DynamoDB error, not a page
+    // that silently skips): a pack cursor under another outcome, a difference's key under matched.
+    for (const [outcome, startingAfter] of [
+      ['pending', 'matched:1:0'],
+      ['matched', 'po_a'],
+    ] as const)
+      await expect(store.listItems(run, { limit: 10, outcome, startingAfter })).rejects.toMatchObject({
+        statusCode: 400,
+        param: 'starting_after',
+      });
+    // A pack's own key names no item: an empty page, as any unknown key.
+    expect(await store.listItems(run, { limit: 10, startingAfter: 'PACK#0000001' })).toMatchObject({
+      items: [],
+      hasMore: false,
+    });
+
     await store.dropItems(run);
     expect((await store.listItems(run, { limit: 10 })).items).toEqual([]);
   });

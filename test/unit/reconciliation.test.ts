@@ -276,6 +276,20 @@ describe('the payout report’s reconciliation columns (reconciliationOf, D74)',
     expect(reconciliationOf({ ...unchanged, status: 'pending_approval' }, undefined, dayRun)).toBe(undefined);
     expect(reconciliationOf(unchanged, undefined, undefined)).toBe(undefined);
   });
+  it('a matched or pending mark holds only while the payout is unchanged; a difference holds until resolved', () => {
+    // Created on the day, booked the next: the next day's statement named it (mark matched); the money
+    // came back days later. The report must not say matched for a returned payout.
+    const returnedLater = { status: 'returned' as const, updatedAt: '2026-12-05T09:00:00.000Z' };
+    expect(reconciliationOf(returnedLater, mark('matched', '2026-12-03T00:15:30.000Z'), dayRun)).toBe(
+      undefined,
+    );
+    expect(reconciliationOf(returnedLater, mark('pending', '2026-12-03T00:15:30.000Z'), dayRun)).toBe(
+      undefined,
+    );
+    expect(
+      reconciliationOf(returnedLater, mark('amount_mismatch', '2026-12-03T00:15:30.000Z'), dayRun)?.status,
+    ).toBe('amount_mismatch');
+  });
 });
 
 describe('a reconciliation run', () => {
@@ -459,6 +473,30 @@ describe('a reconciliation run', () => {
     expect([...memory.packs.values()].flat().map((item) => item.key)).toEqual([kept.id]);
   });
 
+  it('a return on a later page finds a difference still waiting to be written (review, D74)', async () => {
+    // The transfer line (pending here, paid there) is a single item not yet flushed when the return
+    // line arrives: the return must still reach it.
+    const paid = payout('b', 'paid', 1000);
+    const { use, memory } = setUp({
+      payouts: [paid],
+      pages: [[record(paid.id, 1000, 'pending')], [record(paid.id, 1000, 'returned')]],
+    });
+    const run = await use.run(TENANT, (await use.request(caller, { connector: 'sandbox', date: DAY })).id);
+    expect(run.counts).toMatchObject({ status_mismatch: 1, pending: 0, matched: 0 });
+    expect(memory.marks.get(paid.id)?.outcome).toBe('status_mismatch');
+    // Our payout already says returned, and so does the provider's later line: they agree.
+    const back = payout('a', 'returned', 1000);
+    const again = setUp({
+      payouts: [back],
+      pages: [[record(back.id)], [record(back.id, 1000, 'returned')]],
+    });
+    const agreed = await again.use.run(
+      TENANT,
+      (await again.use.request(caller, { connector: 'sandbox', date: DAY })).id,
+    );
+    expect(agreed.counts).toMatchObject({ matched: 1, status_mismatch: 0 });
+  });
+
   it('resolves a difference once, with who and why, and never a matched line', async () => {
     const wrong = payout('a', 'paid', 1000);
     const fine = payout('b', 'paid', 1000);
@@ -498,6 +536,28 @@ describe('a reconciliation run', () => {
       new RegExp(`^${wrong.id},amount_mismatch,.*,system,Provider fee of one cent,\\d{4}-`),
     );
     await expect(use.itemsCsv(TENANT, run.id)).rejects.toMatchObject({ param: 'outcome' });
+  });
+
+  it('refuses items whose CSV would not fit one response (long notes), naming outcome', async () => {
+    // 5,500 rows, far under 10,000, each with a note of 1,000 characters: over 5 MB.
+    const wrong = Array.from({ length: 5_500 }, (_, index) => payout(`n${index}`, 'paid'));
+    const { use, memory } = setUp({
+      payouts: wrong,
+      pages: [wrong.map((entry) => record(entry.id, 1001))],
+    });
+    const run = await use.run(TENANT, (await use.request(caller, { connector: 'sandbox', date: DAY })).id);
+    // Resolved as `resolve` stores it (one by one through the use case takes seconds here).
+    const resolution = {
+      by: { type: 'system' as const },
+      note: 'x'.repeat(1000),
+      at: `${DAY}T12:00:00.000Z`,
+    };
+    for (const [key, item] of memory.items) memory.items.set(key, { ...item, resolution });
+    await expect(use.itemsCsv(TENANT, run.id, 'amount_mismatch')).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'outcome',
+      message: expect.stringContaining('more than 5 MB'),
+    });
   });
 
   it('refuses a rail the tenant does not have and a day still to come, creating nothing', async () => {
