@@ -3,8 +3,10 @@
  * `npm run bench:reconcile`: works one run and prints its figures as JSON, peak RSS included.
  */
 import { reconciliationWorkerFromEnvironment } from '../shared/adapters/reconciliation-worker-wiring.js';
+import { liveHeapMb, sampleMemory } from './worker-memory.js';
 
 const [tenantId, runId] = process.argv.slice(2) as [string, string];
+const memory = sampleMemory();
 const started = performance.now();
 const run = await reconciliationWorkerFromEnvironment().run(tenantId, runId);
 const seconds = (performance.now() - started) / 1000;
@@ -16,5 +18,7 @@ console.log(
     providerRecords: run.progress.provider_records,
     seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    liveHeapMb: liveHeapMb(),
+    atPeak: memory.peak(),
   }),
 );

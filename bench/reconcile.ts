@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reconcile -- [--payouts 100000]`
+ * `npm run bench:reconcile -- [--payouts 100000] [--memory 256]`
  *
  * Seeds one UTC day of N paid sandbox payouts of one tenant into DynamoDB Local, with the sandbox
  * ledger's record of each (one in a thousand with a different amount, one in a thousand missing) and
@@ -8,17 +8,13 @@
  * worker's peak RSS (target, issue 20: under 256 MB whatever the day's size, and at least the report
  * export's rows/s), and checks every count against what was seeded.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import {
   BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { build } from 'esbuild';
-import { LAMBDA_BUNDLE_TARGET } from '../infra/constructs/payouts-function.js';
 import { createLocalS3 } from '../local/aws/local-s3.js';
 import {
   ensureTable,
@@ -31,11 +27,16 @@ import { reconciliationFromEnvironment } from '../shared/adapters/reconciliation
 import { type SandboxLedgerEntry, sandboxLedgerItem } from '../shared/adapters/sandbox-provider.js';
 import { SYSTEM } from '../shared/domain/audit.js';
 import { newPayout } from '../shared/domain/payout.js';
+import { lambdaHeapFlags, runLambdaWorker } from './lambda-worker.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { values } = parseArgs({ options: { payouts: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: { payouts: { type: 'string', default: '100000' }, memory: { type: 'string', default: '256' } },
+});
 const total = Number(values.payouts);
 const TARGET_RSS_MB = 256;
+/** The worker runs with the heap of a Lambda function of this much memory (bench/lambda-worker.ts). */
+const memoryMb = Number(values.memory);
 const DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 const dayStart = Date.parse(`${DAY}T00:00:00.000Z`);
 
@@ -152,48 +153,16 @@ try {
     { tenantId, actor: SYSTEM, sourceIp: null, requestId: 'bench' },
     { connector: 'sandbox', date: DAY },
   );
-  // The worker as Lambda runs it: one esbuild bundle (as CDK builds it, the AWS SDK from the
-  // runtime — here node_modules), not TypeScript compiled on the fly by tsx, whose own memory would
-  // count against the 256 MB.
-  const workerBundle = join('node_modules', '.cache', 'bench-reconcile-worker.mjs');
-  await build({
-    entryPoints: ['bench/reconcile-worker.ts'],
-    outfile: workerBundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: LAMBDA_BUNDLE_TARGET,
-    minify: true,
-    external: ['@aws-sdk/*'],
-    banner: {
-      js: "import { createRequire as __payoutsCreateRequire } from 'node:module'; const require = __payoutsCreateRequire(import.meta.url);",
-    },
-    logLevel: 'error',
-  });
   console.log('Reconciling the day in a worker process…');
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      // `--cpu-prof-dir <dir>` (env PAYOUTS_BENCH_CPU_PROF): where the worker's CPU profile goes.
-      ...(process.env.PAYOUTS_BENCH_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PAYOUTS_BENCH_CPU_PROF}`]
-        : []),
-      workerBundle,
-      tenantId,
-      requested.id,
-    ],
-    {
-      env,
-      maxBuffer: 1024 * 1024,
-    },
-  );
-  const figures = JSON.parse(stdout.trim().split('\n').pop() as string) as {
+  const figures = await runLambdaWorker<{
     counts: Record<string, number>;
     compared: number;
     providerRecords: number;
     seconds: number;
     peakRssMb: number;
-  };
+    liveHeapMb: number;
+    atPeak: Record<string, number>;
+  }>({ entry: 'bench/reconcile-worker.ts', args: [tenantId, requested.id], memoryMb, env });
   const expected = {
     amount_mismatch: Math.ceil((total - 1) / 1000),
     status_mismatch: 0,
@@ -210,7 +179,8 @@ outcomes           ${Object.entries(figures.counts)
     .join(', ')}
 time               ${figures.seconds.toFixed(1)} s
 throughput         ${Math.round(lines / figures.seconds).toLocaleString()} lines/s
-worker peak RSS    ${figures.peakRssMb.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB: ${figures.peakRssMb < TARGET_RSS_MB ? 'met' : 'MISSED'})`);
+worker peak RSS    ${figures.peakRssMb.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB: ${figures.peakRssMb < TARGET_RSS_MB ? 'met' : 'MISSED'}; V8 heap of a ${memoryMb} MB Lambda: ${lambdaHeapFlags(memoryMb).join(' ')})
+worker live heap   ${figures.liveHeapMb.toFixed(0)} MB at the end, after a full GC; at the peak: ${JSON.stringify(figures.atPeak)} (the run's state: ids of compared payouts)`);
   const wrong = Object.entries({ ...expected, matched: expectedMatched }).filter(
     ([outcome, count]) => figures.counts[outcome] !== count,
   );

@@ -1,13 +1,12 @@
 /**
- * `npm run bench:reports -- [--payouts 100000]`
+ * `npm run bench:reports -- [--payouts 100000] [--memory 256]`
  *
  * Seeds N payouts of one tenant into DynamoDB Local, then runs the report worker in a process of its
- * own (as a Lambda instance would) against the local S3 server: it queries the listing index page by
+ * own (as a Lambda instance would: bench/lambda-worker.ts) against the local S3 server: it queries the listing index page by
  * page and streams the CSV through a multipart upload. Prints rows/s and the worker's peak RSS
  * (target, issue 7: under 256 MB whatever the row count), and checks the file's row count.
  */
-import { execFile } from 'node:child_process';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createLocalS3 } from '../local/aws/local-s3.js';
@@ -23,9 +22,14 @@ import { createS3ReportFiles } from '../shared/adapters/s3-report-files.js';
 import { SYSTEM } from '../shared/domain/audit.js';
 import { newPayout } from '../shared/domain/payout.js';
 import { reportsUseCase } from '../shared/use-cases/reports.js';
+import { lambdaHeapFlags, runLambdaWorker } from './lambda-worker.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { values } = parseArgs({ options: { payouts: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: { payouts: { type: 'string', default: '100000' }, memory: { type: 'string', default: '256' } },
+});
+/** The worker runs with the heap of a Lambda function of this much memory (bench/lambda-worker.ts). */
+const memoryMb = Number(values.memory);
 const total = Number(values.payouts);
 const TARGET_RSS_MB = 256;
 
@@ -116,16 +120,13 @@ try {
     { createdGte: new Date(base - 1000).toISOString(), createdLt: new Date(Date.now() + 1000).toISOString() },
   );
   console.log('Generating the report in a worker process…');
-  const { stdout } = await promisify(execFile)(
-    'node_modules/.bin/tsx',
-    ['bench/report-worker.ts', tenantId, requested.id],
-    { env, maxBuffer: 1024 * 1024 },
-  );
-  const figures = JSON.parse(stdout.trim().split('\n').pop() as string) as {
+  const figures = await runLambdaWorker<{
     rows: number;
     seconds: number;
     peakRssMb: number;
-  };
+    liveHeapMb: number;
+    atPeak: Record<string, number>;
+  }>({ entry: 'bench/report-worker.ts', args: [tenantId, requested.id], memoryMb, env });
   const ready = await reports.get(tenantId, requested.id);
   if (!ready.download_url) throw new Error(`The report is ${ready.status}: ${ready.failure ?? 'no file'}`);
   const file = await fetch(ready.download_url);
@@ -136,7 +137,8 @@ try {
 rows exported      ${figures.rows.toLocaleString()} (file: ${lines.toLocaleString()} data lines, ${(bytes.length / 1e6).toFixed(1)} MB)
 time               ${figures.seconds.toFixed(1)} s
 throughput         ${Math.round(figures.rows / figures.seconds).toLocaleString()} rows/s
-worker peak RSS    ${figures.peakRssMb.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB: ${figures.peakRssMb < TARGET_RSS_MB ? 'met' : 'MISSED'})`);
+worker peak RSS    ${figures.peakRssMb.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB: ${figures.peakRssMb < TARGET_RSS_MB ? 'met' : 'MISSED'}; V8 heap of a ${memoryMb} MB Lambda: ${lambdaHeapFlags(memoryMb).join(' ')})
+worker live heap   ${figures.liveHeapMb.toFixed(0)} MB at the end, after a full GC; at the peak: ${JSON.stringify(figures.atPeak)}`);
   if (figures.rows !== total || lines !== total)
     throw new Error(`Expected ${total} rows, got ${figures.rows} (${lines} lines)`);
 } finally {
