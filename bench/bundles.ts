@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { LAMBDA_BUNDLE_TARGET } from '../infra/constructs/payouts-function.js';
-import { FUNCTIONS, handlerEntry } from '../shared/topology.js';
+import { queueArnVariable, queueUrlVariable } from '../shared/config.js';
+import { FUNCTIONS, handlerEntry, QUEUE_NAMES } from '../shared/topology.js';
 
 const SIZE_TARGET_KB = 200;
 const INIT_TARGET_MS = 150;
@@ -31,7 +32,20 @@ const env = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   PAYOUTS_TABLE_NAME: 'bench',
   PAYOUTS_STAGE: 'aws',
-  PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
+  // Every binding the stack gives a function (a missing one fails at cold start in AWS, as it should).
+  ...Object.fromEntries(
+    QUEUE_NAMES.flatMap((queue) => [
+      [queueUrlVariable(queue), `https://sqs.us-east-1.amazonaws.com/000000000000/${queue}`],
+      [queueArnVariable(queue), `arn:aws:sqs:us-east-1:000000000000:${queue}`],
+    ]),
+  ),
+  PAYOUTS_EVENT_BUS_NAME: 'bench',
+  PAYOUTS_ATTACHMENTS_BUCKET: 'bench-attachments',
+  PAYOUTS_REPORTS_BUCKET: 'bench-reports',
+  PAYOUTS_INBOUND_BUCKET: 'bench-inbound',
+  PAYOUTS_BANK_FILES_BUCKET: 'bench-bank-files',
+  PAYOUTS_USER_POOL_ID: 'us-east-1_bench',
+  PAYOUTS_STREAM_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/stream-dlq',
   PAYOUTS_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
