@@ -5,7 +5,6 @@ import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_KMS_KEY_ID } from '../local/aws/local-kms.js';
 import { startDynamoDbLocal } from '../local/dynamodb-local.js';
 import { type LocalPlatform, startLocalPlatform } from '../local/runtime.js';
-import { connectorRuntimes } from '../shared/adapters/connector-wiring.js';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { createKmsSecretSealer } from '../shared/adapters/kms-secret-sealer.js';
@@ -14,6 +13,7 @@ import { SYSTEM } from '../shared/domain/audit.js';
 import { MAX_LIMIT_PER_SECOND } from '../shared/domain/rate-limits.js';
 import { connectorsUseCase } from '../shared/use-cases/connectors.js';
 import { tenantAdministration } from '../shared/use-cases/tenants.js';
+import { connectorRuntimes } from '../shared/wiring/connectors.js';
 import { type AdyenFake, startAdyenFake } from '../test/contracts/adyen-fake.js';
 import { postPayout } from './load.js';
 

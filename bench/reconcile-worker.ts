@@ -2,7 +2,7 @@
  * The reconciliation worker alone in its own process (what a Lambda instance holds), for
  * `npm run bench:reconcile`: works one run and prints its figures as JSON, peak RSS included.
  */
-import { reconciliationWorkerFromEnvironment } from '../shared/adapters/reconciliation-worker-wiring.js';
+import { reconciliationWorkerFromEnvironment } from '../shared/wiring/reconciliation-worker.js';
 import { liveHeapMb, sampleMemory } from './worker-memory.js';
 
 const [tenantId, runId] = process.argv.slice(2) as [string, string];

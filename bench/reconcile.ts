@@ -23,10 +23,10 @@ import {
   startDynamoDbLocal,
 } from '../local/dynamodb-local.js';
 import { payoutItem } from '../shared/adapters/dynamodb/payout-repository.js';
-import { reconciliationFromEnvironment } from '../shared/adapters/reconciliation-wiring.js';
 import { type SandboxLedgerEntry, sandboxLedgerItem } from '../shared/adapters/sandbox-provider.js';
 import { SYSTEM } from '../shared/domain/audit.js';
 import { newPayout } from '../shared/domain/payout.js';
+import { reconciliationFromEnvironment } from '../shared/wiring/reconciliation.js';
 import { lambdaHeapFlags, runLambdaWorker } from './lambda-worker.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -2,7 +2,7 @@
  * The report worker alone in its own process (what a Lambda instance holds), for
  * `npm run bench:reports`: generates one report and prints its figures as JSON, peak RSS included.
  */
-import { reportsFromEnvironment } from '../shared/adapters/report-wiring.js';
+import { reportsFromEnvironment } from '../shared/wiring/reports.js';
 import { liveHeapMb, sampleMemory } from './worker-memory.js';
 
 const [tenantId, reportId] = process.argv.slice(2) as [string, string];

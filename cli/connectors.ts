@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { LOCAL_KMS_KEY_ID } from '../local/aws/local-kms.js';
-import { connectorRuntimes } from '../shared/adapters/connector-wiring.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { createKmsSecretSealer } from '../shared/adapters/kms-secret-sealer.js';
 import { loadConfig } from '../shared/config.js';
 import { CONNECTOR_REGISTRY } from '../shared/connectors/registry.js';
 import { SYSTEM } from '../shared/domain/audit.js';
 import { type ConnectorsResource, connectorsUseCase } from '../shared/use-cases/connectors.js';
+import { connectorRuntimes } from '../shared/wiring/connectors.js';
 import { CliError, resolveTarget } from './target.js';
 
 const caller = (tenantId: string) => ({ tenantId, actor: SYSTEM, sourceIp: null, requestId: 'cli' });

@@ -411,7 +411,7 @@ async function replayLocally(staleSeconds: number): Promise<RecoveryReport> {
   if (!runtime?.environment)
     throw new CliError('The running platform is too old for this command: restart npm start.');
   Object.assign(process.env, runtime.environment);
-  const { outboxRecoveryFromEnvironment } = await import('../shared/adapters/outbox-wiring.js');
+  const { outboxRecoveryFromEnvironment } = await import('../shared/wiring/outbox-recovery.js');
   return outboxRecoveryFromEnvironment({ log: () => undefined })({ staleSeconds });
 }
 

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
-import { reconciliationFromEnvironment } from '../shared/adapters/reconciliation-wiring.js';
 import { addSandboxLedgerEntry } from '../shared/adapters/sandbox-statement.js';
 import { loadConfig } from '../shared/config.js';
 import { SYSTEM } from '../shared/domain/audit.js';
 import { CONNECTOR_NAMES, isConnectorName } from '../shared/domain/connectors.js';
 import { formatMoney, parseAmount } from '../shared/domain/money.js';
+import { reconciliationFromEnvironment } from '../shared/wiring/reconciliation.js';
 import { CliError, resolveTarget } from './target.js';
 
 const caller = (tenantId: string) => ({ tenantId, actor: SYSTEM, sourceIp: null, requestId: 'cli' });

@@ -5,11 +5,11 @@ import { createDynamoBankFileStore } from '../shared/adapters/dynamodb/bank-file
 import { createDocumentClient } from '../shared/adapters/dynamodb/client.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { createS3BankFiles } from '../shared/adapters/s3-bank-files.js';
-import { sepaFilesFromEnvironment } from '../shared/adapters/sepa-wiring.js';
 import { loadConfig } from '../shared/config.js';
 import { messageIdOf } from '../shared/domain/bank-files.js';
 import { formatMoney } from '../shared/domain/money.js';
 import { inboundPrefix } from '../shared/use-cases/bank-replies.js';
+import { sepaFilesFromEnvironment } from '../shared/wiring/sepa.js';
 import { CliError, resolveTarget } from './target.js';
 
 /**

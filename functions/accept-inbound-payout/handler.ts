@@ -6,7 +6,6 @@ import {
   createDynamoPayoutRepository,
 } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
-import { routerFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { createSqsDeadLetters } from '../../shared/adapters/sqs-dead-letters.js';
 import { loadConfig, queueBinding } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
@@ -15,6 +14,7 @@ import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { REJECTION_QUEUE } from '../../shared/topology.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 import { type InboundChannel, inboundPayoutsUseCase } from '../../shared/use-cases/inbound-payouts.js';
+import { routerFromEnvironment } from '../../shared/wiring/routing.js';
 
 const config = loadConfig();
 // Only the stores this function uses: it stays within the bundle budget.

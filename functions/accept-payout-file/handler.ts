@@ -1,5 +1,4 @@
 import type { S3Event } from 'aws-lambda';
-import { batchStores } from '../../shared/adapters/batch-wiring.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoInboundStore } from '../../shared/adapters/dynamodb/inbound-store.js';
 import { createS3InboundFiles } from '../../shared/adapters/s3-inbound-files.js';
@@ -10,6 +9,7 @@ import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { REJECTION_QUEUE } from '../../shared/topology.js';
 import { payoutBatchesUseCase } from '../../shared/use-cases/payout-batches.js';
 import { payoutFilesUseCase } from '../../shared/use-cases/payout-files.js';
+import { batchStores } from '../../shared/wiring/batches.js';
 
 const config = loadConfig();
 // One document client for every store this function uses.

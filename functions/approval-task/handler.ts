@@ -1,5 +1,5 @@
-import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
 import type { ResumeOutcome } from '../../shared/ports/approval-workflow.js';
+import { approvalsFromEnvironment } from '../../shared/wiring/approvals.js';
 
 const approvals = approvalsFromEnvironment();
 

@@ -1,9 +1,9 @@
-import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { loadConfig } from '../../shared/config.js';
 import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { payoutIdParams } from '../../shared/schemas/payouts.js';
 import { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
+import { approvalsFromEnvironment } from '../../shared/wiring/approvals.js';
 
 const cancelPayout = cancelPayoutUseCase({
   ...createDynamoAdapters(loadConfig()),

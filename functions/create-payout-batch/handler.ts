@@ -1,9 +1,9 @@
-import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { apiHandler, callerOf, jsonResponse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
 import { parseBatchItems } from '../../shared/schemas/batch-request.js';
 import { BATCH_MAX_BODY_BYTES } from '../../shared/schemas/batches.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
+import { batchesFromEnvironment } from '../../shared/wiring/batches.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 
 const rateLimits = rateLimitsFromEnvironment();
 const batches = batchesFromEnvironment();

@@ -4,8 +4,6 @@ import {
   createDynamoPayoutRepository,
 } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
-import { routerFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { stampFor } from '../../shared/domain/audit.js';
 import {
@@ -18,6 +16,8 @@ import {
 import { idempotencyKey } from '../../shared/schemas/common.js';
 import { createPayoutBody } from '../../shared/schemas/payout-request.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
+import { routerFromEnvironment } from '../../shared/wiring/routing.js';
 
 // Only the stores this function uses: it stays within the bundle budget.
 const deps = { client: createDocumentClient(), table: loadConfig().PAYOUTS_TABLE_NAME };

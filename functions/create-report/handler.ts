@@ -1,7 +1,7 @@
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
-import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { createReportBody, reportFilters } from '../../shared/schemas/reports.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
+import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
 
 const reports = reportsFromEnvironment();
 

@@ -1,6 +1,6 @@
-import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
 import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { createWebhookEndpointBody } from '../../shared/schemas/webhooks.js';
+import { webhookEndpointsFromEnvironment } from '../../shared/wiring/webhook-endpoints.js';
 
 const endpoints = webhookEndpointsFromEnvironment();
 

@@ -1,7 +1,7 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { sepaFilesFromEnvironment } from '../../shared/adapters/sepa-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
+import { sepaFilesFromEnvironment } from '../../shared/wiring/sepa.js';
 
 const config = loadConfig();
 const adapters = createDynamoAdapters(config);

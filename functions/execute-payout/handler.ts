@@ -1,5 +1,4 @@
 import type { SQSRecord } from 'aws-lambda';
-import { providerResolver } from '../../shared/adapters/connector-wiring.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createSandboxProvider } from '../../shared/adapters/sandbox-provider.js';
@@ -21,6 +20,7 @@ import {
   executePayoutUseCase,
   TransferNotFoundError,
 } from '../../shared/use-cases/execute-payout.js';
+import { providerResolver } from '../../shared/wiring/connectors.js';
 
 const config = loadConfig();
 const backoff = retryBackoff();

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
-import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { batchesFromEnvironment } from '../../shared/wiring/batches.js';
 
 const batches = batchesFromEnvironment();
 

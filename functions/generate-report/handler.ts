@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
-import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
 
 const reports = reportsFromEnvironment();
 /**

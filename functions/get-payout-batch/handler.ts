@@ -1,6 +1,6 @@
-import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { batchIdParams } from '../../shared/schemas/batches.js';
+import { batchesFromEnvironment } from '../../shared/wiring/batches.js';
 
 const batches = batchesFromEnvironment();
 

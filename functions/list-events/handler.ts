@@ -1,9 +1,9 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { listEventsQuery } from '../../shared/schemas/events.js';
 import { listEventsUseCase } from '../../shared/use-cases/read-events.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 
 const rateLimits = rateLimitsFromEnvironment();
 const listEvents = listEventsUseCase(createDynamoAdapters(loadConfig()));

@@ -1,7 +1,7 @@
-import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { listBatchesQuery } from '../../shared/schemas/batches.js';
+import { batchesFromEnvironment } from '../../shared/wiring/batches.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 
 const rateLimits = rateLimitsFromEnvironment();
 const batches = batchesFromEnvironment();

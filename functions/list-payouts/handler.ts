@@ -1,9 +1,9 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { listPayoutsQuery } from '../../shared/schemas/payouts.js';
 import { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 
 const rateLimits = rateLimitsFromEnvironment();
 const listPayouts = listPayoutsUseCase(createDynamoAdapters(loadConfig()));

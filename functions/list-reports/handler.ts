@@ -1,6 +1,6 @@
-import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { listReportsQuery } from '../../shared/schemas/reports.js';
+import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
 
 const reports = reportsFromEnvironment();
 

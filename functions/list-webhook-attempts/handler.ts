@@ -1,6 +1,6 @@
-import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { endpointIdParams, listAttemptsQuery } from '../../shared/schemas/webhooks.js';
+import { webhookEndpointsFromEnvironment } from '../../shared/wiring/webhook-endpoints.js';
 
 const endpoints = webhookEndpointsFromEnvironment();
 

@@ -1,5 +1,5 @@
-import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
 import { apiHandler, jsonResponse } from '../../shared/http/api-handler.js';
+import { webhookEndpointsFromEnvironment } from '../../shared/wiring/webhook-endpoints.js';
 
 const endpoints = webhookEndpointsFromEnvironment();
 

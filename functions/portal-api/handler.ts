@@ -1,13 +1,7 @@
-import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
-import { batchesFromEnvironment } from '../../shared/adapters/batch-wiring.js';
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
-import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
-import { routingFromEnvironment } from '../../shared/adapters/routing-wiring.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
 import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
-import { webhookEndpointsFromEnvironment } from '../../shared/adapters/webhook-wiring.js';
 import { binding, loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
@@ -18,6 +12,12 @@ import { manualPayoutsUseCase } from '../../shared/use-cases/manual-payouts.js';
 import { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
 import { teamUseCase } from '../../shared/use-cases/team.js';
 import { tenantAdministration } from '../../shared/use-cases/tenants.js';
+import { approvalsFromEnvironment } from '../../shared/wiring/approvals.js';
+import { batchesFromEnvironment } from '../../shared/wiring/batches.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
+import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
+import { routingFromEnvironment } from '../../shared/wiring/routing.js';
+import { webhookEndpointsFromEnvironment } from '../../shared/wiring/webhook-endpoints.js';
 import { portalRoutes } from './routes.js';
 
 const config = loadConfig();

@@ -1,10 +1,10 @@
-import { batchesFromEnvironment, batchStores } from '../../shared/adapters/batch-wiring.js';
 import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
 import { tableOf } from '../../shared/adapters/dynamodb/client.js';
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
 import { binding, loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
+import { batchesFromEnvironment, batchStores } from '../../shared/wiring/batches.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 import { portalBatchRoutes } from './routes.js';
 
 const config = loadConfig();

@@ -2,13 +2,10 @@ import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.
 import { createDynamoAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
 import { tableOf } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
-import {
-  reconciliationFromEnvironment,
-  reconciliationStores,
-} from '../../shared/adapters/reconciliation-wiring.js';
 import { binding, loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
+import { reconciliationFromEnvironment, reconciliationStores } from '../../shared/wiring/reconciliation.js';
 import { portalReconciliationRoutes } from './routes.js';
 
 const config = loadConfig();

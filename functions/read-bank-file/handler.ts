@@ -1,11 +1,11 @@
 import type { S3Event } from 'aws-lambda';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { bankRepliesFromEnvironment } from '../../shared/adapters/sepa-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { BANK_FILES } from '../../shared/topology.js';
 import { tenantOfInboundKey } from '../../shared/use-cases/bank-replies.js';
+import { bankRepliesFromEnvironment } from '../../shared/wiring/sepa.js';
 
 const config = loadConfig();
 const adapters = createDynamoAdapters(config);

@@ -1,4 +1,3 @@
-import { connectorRuntimes } from '../../shared/adapters/connector-wiring.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/connector-store.js';
 import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
@@ -13,6 +12,7 @@ import {
   PROVIDER_WEBHOOK_MAX_BYTES,
   receiveProviderWebhookUseCase,
 } from '../../shared/use-cases/provider-webhooks.js';
+import { connectorRuntimes } from '../../shared/wiring/connectors.js';
 
 const config = loadConfig();
 const deps = { client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME };

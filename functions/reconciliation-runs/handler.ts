@@ -1,5 +1,3 @@
-import { rateLimitsFromEnvironment } from '../../shared/adapters/rate-limit-wiring.js';
-import { reconciliationFromEnvironment } from '../../shared/adapters/reconciliation-wiring.js';
 import {
   apiHandler,
   callerOf,
@@ -17,6 +15,8 @@ import {
   reconciliationRunParams,
   resolveReconciliationItemBody,
 } from '../../shared/schemas/reconciliation.js';
+import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
+import { reconciliationFromEnvironment } from '../../shared/wiring/reconciliation.js';
 
 const reconciliation = reconciliationFromEnvironment();
 const limits = rateLimitsFromEnvironment();

@@ -1,6 +1,6 @@
-import { outboxRecoveryFromEnvironment } from '../../shared/adapters/outbox-wiring.js';
 import { logger } from '../../shared/http/logger.js';
 import type { RecoveryReport } from '../../shared/use-cases/outbox-recovery.js';
+import { outboxRecoveryFromEnvironment } from '../../shared/wiring/outbox-recovery.js';
 
 const recover = outboxRecoveryFromEnvironment();
 

@@ -1,7 +1,7 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { relayBatchOf } from '../../shared/adapters/dynamodb/stream-changes.js';
-import { relayFromEnvironment } from '../../shared/adapters/relay-wiring.js';
 import { logger } from '../../shared/http/logger.js';
+import { relayFromEnvironment } from '../../shared/wiring/relay.js';
 
 const relay = relayFromEnvironment();
 

@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
-import { reconciliationWorkerFromEnvironment } from '../../shared/adapters/reconciliation-worker-wiring.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { reconciliationWorkerFromEnvironment } from '../../shared/wiring/reconciliation-worker.js';
 
 const reconciliation = reconciliationWorkerFromEnvironment();
 /**

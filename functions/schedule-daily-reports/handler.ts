@@ -1,8 +1,8 @@
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { reconciliationFromEnvironment } from '../../shared/adapters/reconciliation-wiring.js';
-import { reportsFromEnvironment } from '../../shared/adapters/report-wiring.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
+import { reconciliationFromEnvironment } from '../../shared/wiring/reconciliation.js';
+import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
 
 const config = loadConfig();
 const adapters = createDynamoAdapters(config);

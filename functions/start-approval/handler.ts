@@ -1,9 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
-import { approvalsFromEnvironment } from '../../shared/adapters/approval-wiring.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { approvalsFromEnvironment } from '../../shared/wiring/approvals.js';
 
 const adapters = createDynamoAdapters(loadConfig());
 const approvals = approvalsFromEnvironment(adapters);

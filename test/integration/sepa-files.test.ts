@@ -2,17 +2,11 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_KMS_KEY_ID } from '../../local/aws/local-kms.js';
 import { LOCAL_BANK_FILES_BUCKET } from '../../local/runtime.js';
-import { connectorRuntimes } from '../../shared/adapters/connector-wiring.js';
 import { createDynamoBankFileStore } from '../../shared/adapters/dynamodb/bank-file-store.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { platformS3Client } from '../../shared/adapters/s3.js';
 import { createS3BankFiles } from '../../shared/adapters/s3-bank-files.js';
-import {
-  bankRepliesFromEnvironment,
-  sepaFilesFromEnvironment,
-  sepaSettingsOf,
-} from '../../shared/adapters/sepa-wiring.js';
 import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
 import { endToEndIdOf } from '../../shared/connectors/sepa/identifiers.js';
 import { SYSTEM } from '../../shared/domain/audit.js';
@@ -20,6 +14,12 @@ import { messageIdOf } from '../../shared/domain/bank-files.js';
 import { inboundPrefix } from '../../shared/use-cases/bank-replies.js';
 import { connectorsUseCase } from '../../shared/use-cases/connectors.js';
 import { sepaFilesUseCase } from '../../shared/use-cases/sepa-files.js';
+import { connectorRuntimes } from '../../shared/wiring/connectors.js';
+import {
+  bankRepliesFromEnvironment,
+  sepaFilesFromEnvironment,
+  sepaSettingsOf,
+} from '../../shared/wiring/sepa.js';
 import {
   eventually,
   payoutBody,

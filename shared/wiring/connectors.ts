@@ -1,4 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoConnectorStore } from '../adapters/dynamodb/connector-store.js';
+import { createKmsSecretSealer } from '../adapters/kms-secret-sealer.js';
+import { SimulatedCrashError } from '../adapters/sandbox-provider.js';
 import type { Config } from '../config.js';
 import type { ConnectorRuntime } from '../connectors/connector.js';
 import type { ConnectorProfile } from '../connectors/profiles.js';
@@ -13,9 +16,6 @@ import {
   ConnectorNotConfiguredError,
   type ProviderResolver,
 } from '../use-cases/execute-payout.js';
-import { createDynamoConnectorStore } from './dynamodb/connector-store.js';
-import { createKmsSecretSealer } from './kms-secret-sealer.js';
-import { SimulatedCrashError } from './sandbox-provider.js';
 
 /** How many executor containers may call a provider at once: each gets its share of the provider's rate. */
 const EXECUTOR_CONTAINERS = EXECUTOR_RESERVED_CONCURRENCY;

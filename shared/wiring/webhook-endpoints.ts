@@ -1,11 +1,11 @@
+import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log.js';
+import { type Table, tableOf } from '../adapters/dynamodb/client.js';
+import type { DynamoAdapters } from '../adapters/dynamodb/index.js';
+import { createDynamoWebhookStore } from '../adapters/dynamodb/webhook-store.js';
+import { createKmsSecretSealer } from '../adapters/kms-secret-sealer.js';
+import { createSqsDeliveryQueue } from '../adapters/sqs-delivery-queue.js';
 import { loadConfig, webhookUrlPolicy } from '../config.js';
 import { webhookEndpointsUseCase } from '../use-cases/webhook-endpoints.js';
-import { createDynamoAuditLog } from './dynamodb/audit-log.js';
-import { type Table, tableOf } from './dynamodb/client.js';
-import type { DynamoAdapters } from './dynamodb/index.js';
-import { createDynamoWebhookStore } from './dynamodb/webhook-store.js';
-import { createKmsSecretSealer } from './kms-secret-sealer.js';
-import { createSqsDeliveryQueue } from './sqs-delivery-queue.js';
 
 /**
  * The webhook endpoints use case as every endpoint route's function wires it (once, at cold start);

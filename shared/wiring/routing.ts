@@ -1,8 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoConnectorStore } from '../adapters/dynamodb/connector-store.js';
 import { loadConfig } from '../config.js';
 import type { ConnectorStore } from '../ports/connector-store.js';
 import { connectorRouting } from '../use-cases/connectors.js';
-import { createDynamoConnectorStore } from './dynamodb/connector-store.js';
 
 /**
  * The tenants' routing rules as the creating functions read them (one GetItem per payout or batch),

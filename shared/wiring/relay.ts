@@ -1,16 +1,19 @@
+import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log.js';
+import { createDynamoBatchStore } from '../adapters/dynamodb/batch-store.js';
+import { type Table, tableOf } from '../adapters/dynamodb/client.js';
+import { createDynamoEventStore } from '../adapters/dynamodb/event-store.js';
+import { stripKeys } from '../adapters/dynamodb/keys.js';
+import {
+  createDynamoIdempotencyStore,
+  createDynamoPayoutRepository,
+} from '../adapters/dynamodb/payout-repository.js';
+import { createDynamoTeamStore } from '../adapters/dynamodb/team-store.js';
+import { createEventBridgePublisher } from '../adapters/eventbridge-publisher.js';
 import { binding, loadConfig } from '../config.js';
 import { EVENT_SOURCE } from '../topology.js';
 import { payoutBatchesUseCase } from '../use-cases/payout-batches.js';
 import { relayOutboxUseCase } from '../use-cases/relay-outbox.js';
-import { approvalWorkflowFromEnvironment } from './approval-wiring.js';
-import { createDynamoAuditLog } from './dynamodb/audit-log.js';
-import { createDynamoBatchStore } from './dynamodb/batch-store.js';
-import { type Table, tableOf } from './dynamodb/client.js';
-import { createDynamoEventStore } from './dynamodb/event-store.js';
-import { stripKeys } from './dynamodb/keys.js';
-import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
-import { createDynamoTeamStore } from './dynamodb/team-store.js';
-import { createEventBridgePublisher } from './eventbridge-publisher.js';
+import { approvalWorkflowFromEnvironment } from './approvals.js';
 
 /**
  * The outbox relay as its functions wire it (the stream consumer and the outbox recovery), with only

@@ -1,11 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoBatchStore } from '../adapters/dynamodb/batch-store.js';
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import {
+  createDynamoIdempotencyStore,
+  createDynamoPayoutRepository,
+} from '../adapters/dynamodb/payout-repository.js';
+import { createDynamoTeamStore } from '../adapters/dynamodb/team-store.js';
 import { loadConfig } from '../config.js';
 import { payoutBatchesUseCase } from '../use-cases/payout-batches.js';
-import { createDynamoBatchStore } from './dynamodb/batch-store.js';
-import { createDocumentClient } from './dynamodb/client.js';
-import { createDynamoIdempotencyStore, createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
-import { createDynamoTeamStore } from './dynamodb/team-store.js';
-import { routingFromEnvironment } from './routing-wiring.js';
+import { routingFromEnvironment } from './routing.js';
 
 /**
  * The payout batches use case as its functions wire it (once, at cold start), with only the stores

@@ -1,14 +1,14 @@
+import { type Table, tableOf } from '../adapters/dynamodb/client.js';
+import { createDynamoConnectorStore } from '../adapters/dynamodb/connector-store.js';
+import type { DynamoAdapters } from '../adapters/dynamodb/index.js';
+import { createDynamoPayoutRepository } from '../adapters/dynamodb/payout-repository.js';
+import { createDynamoReconciliationStore } from '../adapters/dynamodb/reconciliation-store.js';
+import { createS3ReportFiles } from '../adapters/s3-report-files.js';
 import { type Config, loadConfig } from '../config.js';
 import type { ConnectorName } from '../domain/connectors.js';
 import { AppError } from '../domain/errors.js';
 import type { StatementResolver } from '../ports/reconciliation.js';
 import { reconciliationUseCase } from '../use-cases/reconciliation.js';
-import { type Table, tableOf } from './dynamodb/client.js';
-import { createDynamoConnectorStore } from './dynamodb/connector-store.js';
-import type { DynamoAdapters } from './dynamodb/index.js';
-import { createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
-import { createDynamoReconciliationStore } from './dynamodb/reconciliation-store.js';
-import { createS3ReportFiles } from './s3-report-files.js';
 
 /** The connector cannot be reconciled for this tenant (not set up, or no statement API). */
 export class StatementUnavailableError extends AppError {
@@ -23,7 +23,7 @@ export class StatementUnavailableError extends AppError {
 /**
  * The reconciliation use case as its functions wire it: the run store, the payouts, which rails a
  * tenant can reconcile, and the items files. Only the worker passes `statements`
- * (reconciliation-worker-wiring.ts): the API, portal and scheduler functions never bundle a provider.
+ * (wiring/reconciliation-worker.ts): the API, portal and scheduler functions never bundle a provider.
  */
 export function reconciliationFromEnvironment(
   shared: {

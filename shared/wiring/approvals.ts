@@ -1,8 +1,8 @@
+import { createDynamoAdapters } from '../adapters/dynamodb/index.js';
+import { createSfnApprovalWorkflow } from '../adapters/sfn-approval-workflow.js';
 import { loadConfig } from '../config.js';
 import type { ApprovalWorkflow } from '../ports/approval-workflow.js';
 import { approvalsUseCase } from '../use-cases/approvals.js';
-import { createDynamoAdapters } from './dynamodb/index.js';
-import { createSfnApprovalWorkflow } from './sfn-approval-workflow.js';
 
 /** The approval workflow of this deployment (the state machine named by the environment). */
 export function approvalWorkflowFromEnvironment(): ApprovalWorkflow {

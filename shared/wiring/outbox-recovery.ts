@@ -1,16 +1,16 @@
+import { tableOf } from '../adapters/dynamodb/client.js';
+import { createDynamoPayoutRepository } from '../adapters/dynamodb/payout-repository.js';
+import { relayBatchOf } from '../adapters/dynamodb/stream-changes.js';
+import { createDynamoSweepMarks } from '../adapters/dynamodb/sweep-marks.js';
+import { createDynamoStreamReader } from '../adapters/dynamodb-stream-reader.js';
+import { createEventBridgePublisher } from '../adapters/eventbridge-publisher.js';
+import { createSqsStreamDeadLetters } from '../adapters/sqs-stream-dead-letters.js';
 import { binding, loadConfig } from '../config.js';
 import { logger } from '../http/logger.js';
 import { retryBackoff } from '../sqs/batch-handler.js';
 import { EVENT_SOURCE } from '../topology.js';
 import { outboxRecoveryUseCase } from '../use-cases/outbox-recovery.js';
-import { tableOf } from './dynamodb/client.js';
-import { createDynamoPayoutRepository } from './dynamodb/payout-repository.js';
-import { relayBatchOf } from './dynamodb/stream-changes.js';
-import { createDynamoSweepMarks } from './dynamodb/sweep-marks.js';
-import { createDynamoStreamReader } from './dynamodb-stream-reader.js';
-import { createEventBridgePublisher } from './eventbridge-publisher.js';
-import { relayFromEnvironment } from './relay-wiring.js';
-import { createSqsStreamDeadLetters } from './sqs-stream-dead-letters.js';
+import { relayFromEnvironment } from './relay.js';
 
 /**
  * The outbox recovery as the scheduled function and the operators' CLI wire it: the stream's DLQ,

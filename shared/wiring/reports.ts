@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { createDynamoAdapters } from '../adapters/dynamodb/index.js';
+import { createS3ReportFiles } from '../adapters/s3-report-files.js';
 import { binding, loadConfig } from '../config.js';
 import { reportsUseCase } from '../use-cases/reports.js';
-import { createDynamoAdapters } from './dynamodb/index.js';
-import { createS3ReportFiles } from './s3-report-files.js';
 
 /**
  * The reports use case as its functions wire it (once, at cold start); a function that already has

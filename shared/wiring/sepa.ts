@@ -1,12 +1,12 @@
+import { createDynamoBankFileStore } from '../adapters/dynamodb/bank-file-store.js';
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { createDynamoAdapters } from '../adapters/dynamodb/index.js';
+import { createS3BankFiles } from '../adapters/s3-bank-files.js';
 import { binding, type Config, loadConfig } from '../config.js';
 import { parseCutOff } from '../domain/bank-files.js';
 import { bankRepliesUseCase } from '../use-cases/bank-replies.js';
 import { applyTransferOutcomeUseCase } from '../use-cases/execute-payout.js';
 import { type SepaSettings, sepaFilesUseCase } from '../use-cases/sepa-files.js';
-import { createDynamoBankFileStore } from './dynamodb/bank-file-store.js';
-import { createDocumentClient } from './dynamodb/client.js';
-import { createDynamoAdapters } from './dynamodb/index.js';
-import { createS3BankFiles } from './s3-bank-files.js';
 
 /**
  * A tenant's SEPA settings from its `sepa_file` connector. None of them is secret, so all are its

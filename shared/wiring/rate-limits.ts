@@ -1,7 +1,10 @@
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import {
+  createDynamoRequestCounter,
+  createDynamoTenantLimits,
+} from '../adapters/dynamodb/request-counter.js';
 import { loadConfig } from '../config.js';
 import { rateLimitsUseCase } from '../use-cases/rate-limits.js';
-import { createDocumentClient } from './dynamodb/client.js';
-import { createDynamoRequestCounter, createDynamoTenantLimits } from './dynamodb/request-counter.js';
 
 /**
  * The per-tenant rate limits as the API functions wire them (once, at cold start); a function that

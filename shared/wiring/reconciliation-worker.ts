@@ -1,19 +1,19 @@
+import { createBankStatement } from '../adapters/bank-statement.js';
+import { createDynamoBankFileStore } from '../adapters/dynamodb/bank-file-store.js';
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { createKmsSecretSealer } from '../adapters/kms-secret-sealer.js';
+import { createSandboxStatement } from '../adapters/sandbox-statement.js';
 import type { Config } from '../config.js';
 import { CONNECTOR_PROFILES } from '../connectors/profiles.js';
 import { STATEMENTS } from '../connectors/statements.js';
 import type { StatementResolver } from '../ports/reconciliation.js';
 import { openCredentials } from '../use-cases/connectors.js';
-import { createBankStatement } from './bank-statement.js';
-import { connectorRuntimes } from './connector-wiring.js';
-import { createDynamoBankFileStore } from './dynamodb/bank-file-store.js';
-import { createDocumentClient } from './dynamodb/client.js';
-import { createKmsSecretSealer } from './kms-secret-sealer.js';
+import { connectorRuntimes } from './connectors.js';
 import {
   type ReconciliationStores,
   reconciliationFromEnvironment,
   StatementUnavailableError,
-} from './reconciliation-wiring.js';
-import { createSandboxStatement } from './sandbox-statement.js';
+} from './reconciliation.js';
 
 /**
  * Each rail's statement for a tenant: the sandbox's own ledger where the deployment offers the
