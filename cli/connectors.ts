@@ -6,7 +6,8 @@ import { createKmsSecretSealer } from '../shared/adapters/kms-secret-sealer.js';
 import { loadConfig } from '../shared/config.js';
 import { CONNECTOR_REGISTRY } from '../shared/connectors/registry.js';
 import { SYSTEM } from '../shared/domain/audit.js';
-import { type ConnectorsResource, connectorsUseCase } from '../shared/use-cases/connectors.js';
+import type { ConnectorsResource } from '../shared/schemas/connectors-resource.js';
+import { connectorsUseCase } from '../shared/use-cases/connectors.js';
 import { connectorRuntimes } from '../shared/wiring/connectors.js';
 import { CliError, resolveTarget } from './target.js';
 

@@ -6,9 +6,10 @@ import { ACTIONS, actionsOf, PERMISSIONS, ROLE_DESCRIPTIONS, ROLES } from '../..
 import { jsonResponse, parse, requireIdempotencyKey } from '../../shared/http/api-handler.js';
 import type { PortalRoute } from '../../shared/http/portal-handler.js';
 import type { AuditLog } from '../../shared/ports/team-store.js';
-import type { ApiKey } from '../../shared/ports/tenant-repository.js';
+import { toApiKeyResource } from '../../shared/schemas/api-key-resource.js';
 import { batchIdParams, listBatchesQuery } from '../../shared/schemas/batches.js';
 import { idempotencyKey } from '../../shared/schemas/common.js';
+import { toMemberResource } from '../../shared/schemas/member-resource.js';
 import { listPayoutsQuery } from '../../shared/schemas/payouts.js';
 import {
   approvalPolicyBody,
@@ -38,7 +39,7 @@ import { type manualPayoutsUseCase, toPortalPayout } from '../../shared/use-case
 import type { PayoutBatches } from '../../shared/use-cases/payout-batches.js';
 import type { listPayoutsUseCase } from '../../shared/use-cases/read-payouts.js';
 import type { reportsUseCase } from '../../shared/use-cases/reports.js';
-import { type teamUseCase, toMemberResource } from '../../shared/use-cases/team.js';
+import type { teamUseCase } from '../../shared/use-cases/team.js';
 import type { tenantAdministration } from '../../shared/use-cases/tenants.js';
 import type { webhookEndpointsUseCase } from '../../shared/use-cases/webhook-endpoints.js';
 
@@ -55,19 +56,6 @@ export interface PortalUseCases {
   tenants: ReturnType<typeof tenantAdministration>;
   webhooks: ReturnType<typeof webhookEndpointsUseCase>;
   audit: AuditLog;
-}
-
-function toApiKeyResource(key: ApiKey) {
-  return {
-    id: key.id,
-    object: 'api_key' as const,
-    name: key.name,
-    mode: key.mode,
-    hint: key.hint,
-    status: key.status,
-    created_at: key.createdAt,
-    revoked_at: key.revokedAt,
-  };
 }
 
 /** The audit log's filters as the query names them, for the use case. */

@@ -3,9 +3,10 @@ import { standaloneEntry } from '../../shared/domain/audit.js';
 import { jsonResponse, parse } from '../../shared/http/api-handler.js';
 import type { PortalRoute } from '../../shared/http/portal-handler.js';
 import type { AuditLog } from '../../shared/ports/team-store.js';
+import { toBankFileResource } from '../../shared/schemas/bank-file-resource.js';
 import type { ConnectorsUseCase } from '../../shared/use-cases/connectors.js';
 import type { SepaFiles, SepaSettings } from '../../shared/use-cases/sepa-files.js';
-import { asFileBeingBuilt, nextCutOff, SepaNotSetUpError, toBankFileResource } from './sepa-files.js';
+import { asFileBeingBuilt, nextCutOff, SepaNotSetUpError } from './sepa-files.js';
 
 const setConnectorBody = z.strictObject({
   mode: z.enum(['test', 'live']).default('test'),

@@ -1,15 +1,8 @@
-import type { AuditEntry } from '../domain/audit.js';
-import {
-  type AuditNames,
-  actionWords,
-  actorText,
-  changeLine,
-  changeTexts,
-  targetText,
-} from '../domain/audit-text.js';
+import { type AuditNames, changeLine } from '../domain/audit-text.js';
 import { AppError } from '../domain/errors.js';
 import { CSV_DOWNLOAD_MAX_BYTES, csvLine } from '../domain/reports.js';
 import type { AuditLog, AuditQuery } from '../ports/team-store.js';
+import { toAuditResource } from '../schemas/audit-resource.js';
 
 /** Entries one CSV export holds at most: a request reads at most this many (pages of 100), never more. */
 export const AUDIT_EXPORT_MAX_ENTRIES = 10_000;
@@ -30,23 +23,6 @@ export const AUDIT_CSV_COLUMNS = [
 
 /** The filters an export or a page applies (the list query without its paging). */
 export type AuditFilter = Omit<AuditQuery, 'limit' | 'startingAfter'>;
-
-/** An audit entry as the portal API answers it: the stored entry, and who and what in words. */
-export function toAuditResource(entry: AuditEntry, names: AuditNames) {
-  return {
-    id: entry.id,
-    object: 'audit_entry' as const,
-    at: entry.at,
-    action: entry.action,
-    action_text: actionWords(entry.action),
-    actor: { ...entry.actor, label: actorText(entry.actor, names) },
-    target: { ...entry.target, label: targetText(entry.target, names) },
-    source_ip: entry.sourceIp,
-    request_id: entry.requestId,
-    changes: entry.changes,
-    changes_text: changeTexts(entry.changes, names),
-  };
-}
 
 /**
  * The audit log as an auditor reads it: members and API keys named (the log stores ids; a person

@@ -20,6 +20,7 @@ import type { Destination } from '../domain/payout.js';
 import type { ConnectorStore } from '../ports/connector-store.js';
 import type { SecretSealer } from '../ports/secret-sealer.js';
 import { toFieldProblems } from '../schemas/common.js';
+import { toConnectorsResource } from '../schemas/connectors-resource.js';
 
 /** The connectors that move real money, by name (the sandbox is built in: it has no credentials). */
 export type ConnectorRegistry = Readonly<Partial<Record<ConnectorName, Connector>>>;
@@ -93,47 +94,6 @@ export function connectorCredentials(deps: { store: Pick<ConnectorStore, 'get'>;
     return configured ? openCredentials(deps.sealer, tenantId, configured) : undefined;
   };
 }
-
-/** The API's (and the portal's and the CLI's) view of a tenant's rails: never a credential. */
-export function toConnectorsResource(
-  config: TenantConnectors,
-  registry: ConnectorRegistry,
-  sandboxAvailable: boolean,
-) {
-  return {
-    object: 'payout_rails' as const,
-    connectors: Object.values(config.connectors).map((connector) => ({
-      name: connector.name,
-      label: registry[connector.name]?.label ?? connector.name,
-      mode: connector.mode,
-      destination_types: CONNECTOR_DESTINATIONS[connector.name],
-      public_fields: connector.publicFields,
-      updated_at: connector.updatedAt,
-      updated_by: connector.updatedBy,
-    })),
-    available: [
-      ...(sandboxAvailable
-        ? [{ name: 'sandbox', label: 'Sandbox (test outcomes)', fields: [] as string[] }]
-        : []),
-      ...Object.values(registry).map((connector) => ({
-        name: connector.name,
-        label: connector.label,
-        destination_types: connector.destinationTypes,
-        fields: Object.keys((connector.credentials as unknown as { shape?: object }).shape ?? {}),
-        public_fields: connector.publicFields,
-      })),
-    ],
-    sandbox_available: sandboxAvailable,
-    rules: config.rules.map((rule) => ({
-      destination_type: rule.destinationType,
-      currency: rule.currency,
-      connector: rule.connector,
-    })),
-    default_connector: config.defaultConnector,
-    version: config.version,
-  };
-}
-export type ConnectorsResource = ReturnType<typeof toConnectorsResource>;
 
 /**
  * A tenant's payout rails: admins set a connector's credentials (sealed at once, never shown again),

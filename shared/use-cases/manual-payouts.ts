@@ -13,6 +13,7 @@ import type { Destination, Payout } from '../domain/payout.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import type { AttachmentStore } from '../ports/portal.js';
 import type { TeamStore } from '../ports/team-store.js';
+import { toCriteriaResource } from '../schemas/manual-payout-criteria-resource.js';
 import { toPayoutResource } from '../schemas/payouts.js';
 import type { createPayoutUseCase } from './create-payout.js';
 
@@ -76,21 +77,6 @@ export function toPortalPayout(payout: Payout) {
       requested_by: manual.requestedBy,
     },
     timeline: payout.history ?? [],
-  };
-}
-
-function toCriteriaResource(criteria: ManualPayoutCriteria) {
-  return {
-    object: 'manual_payout_criteria' as const,
-    reason_codes: criteria.reasonCodes,
-    min_rationale_length: criteria.minRationaleLength,
-    limits: criteria.limits.map((limit) => ({
-      category: limit.category,
-      currency: limit.currency,
-      max_amount: limit.maxAmount,
-    })),
-    updated_at: criteria.updatedAt,
-    version: criteria.version,
   };
 }
 

@@ -1,7 +1,6 @@
 import { type Caller, SYSTEM, stampFor } from '../domain/audit.js';
 import { ConcurrentModificationError, NotFoundError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { safeTotal } from '../domain/money.js';
 import type { Payout } from '../domain/payout.js';
 import { type DayRun, reconciliationOf } from '../domain/reconciliation.js';
 import {
@@ -17,38 +16,7 @@ import type { PayoutRepository } from '../ports/payout-repository.js';
 import { dayKey, type ReconciliationStore } from '../ports/reconciliation.js';
 import type { ReportFiles, ReportStore } from '../ports/report-store.js';
 import type { TenantRepository } from '../ports/tenant-repository.js';
-
-export function toReportResource(report: Report, downloadUrl: string | null = null) {
-  return {
-    id: report.id,
-    object: 'report' as const,
-    status: report.status,
-    trigger: report.trigger,
-    filters: {
-      created_gte: report.filters.createdGte,
-      created_lt: report.filters.createdLt,
-      status: report.filters.status ?? null,
-      source: report.filters.source ?? null,
-      purpose: report.filters.purpose ?? null,
-      currency: report.filters.currency ?? null,
-    },
-    requested_by: report.requestedBy,
-    rows: report.rows,
-    totals:
-      report.totals?.map((total) => ({
-        currency: total.currency,
-        status: total.status,
-        count: total.count,
-        amount: safeTotal(BigInt(total.amount)),
-        amount_decimal: String(total.amount),
-      })) ?? null,
-    failure: report.failure,
-    download_url: downloadUrl,
-    summary_url: null as string | null,
-    created_at: report.createdAt,
-    completed_at: report.completedAt,
-  };
-}
+import { toReportResource } from '../schemas/report-resource.js';
 
 /**
  * The download's name, both days included: `[2026-11-02, 2026-12-03)` is
