@@ -174,8 +174,13 @@ function setUp(input: {
     runs: memory.store,
     payouts: {
       getMany: async (_tenant, ids) => ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as Payout] : [])),
-      async *stream() {
-        yield* input.payouts;
+      // The day's payouts, as the listing answers them (created within the range).
+      async *stream(_tenant, filter) {
+        yield* input.payouts.filter(
+          (entry) =>
+            (!filter.createdGte || entry.createdAt >= filter.createdGte) &&
+            (!filter.createdLt || entry.createdAt < filter.createdLt),
+        );
       },
     },
     statements: async () => statement,
@@ -471,6 +476,21 @@ describe('a reconciliation run', () => {
     expect(memory.marks.get(returned.id)?.outcome).toBe('status_mismatch');
     // Taken out of its pack: listed once, as the difference.
     expect([...memory.packs.values()].flat().map((item) => item.key)).toEqual([kept.id]);
+  });
+
+  it('a line naming a payout of another day is compared by key and marked; one naming none of ours is unknown', async () => {
+    const today = payout('t', 'paid', 1000);
+    const yesterday = payout('y', 'paid', 700, { createdAt: '2026-11-30T22:00:00.000Z' });
+    const { use, memory } = setUp({
+      payouts: [today, yesterday],
+      pages: [[record(today.id), record(yesterday.id, 700)], [record('po_not_ours', 300)]],
+    });
+    const run = await use.run(TENANT, (await use.request(caller, { connector: 'sandbox', date: DAY })).id);
+    expect(run.counts).toMatchObject({ matched: 2, unknown_at_provider: 1, missing_at_provider: 0 });
+    expect(run.progress.payouts).toBe(2);
+    // Its own day's run cannot tell the report about the payout of another day: it has a mark.
+    expect(memory.marks.get(yesterday.id)?.outcome).toBe('matched');
+    expect(memory.marks.has(today.id)).toBe(false);
   });
 
   it('a return on a later page finds a difference still waiting to be written (review, D74)', async () => {
