@@ -24,7 +24,7 @@ async function startOne(record: SQSRecord): Promise<void> {
     return;
   }
   // Past its expiry (its workflow lost or ended): it expires now, as the workflow would have done.
-  if (Date.parse(payout.approval.expires_at) <= Date.now()) {
+  if (Date.parse(payout.approval.expiresAt) <= Date.now()) {
     const result = await approvals.finish({ tenantId: payout.tenantId, payoutId, outcome: 'expired' });
     logger.warn('overdue payout expired without its workflow', { payoutId, ...result });
     return;
@@ -32,7 +32,7 @@ async function startOne(record: SQSRecord): Promise<void> {
   const result = await approvals.startExecution({
     tenantId: payout.tenantId,
     payoutId: payout.id,
-    expiresAt: payout.approval.expires_at,
+    expiresAt: payout.approval.expiresAt,
   });
   logger.info('approval workflow', { payoutId, result });
 }

@@ -5,7 +5,7 @@ import type { ApprovalState, Payout, PayoutPurpose, PayoutSource } from './payou
 /**
  * Approval policies: which payouts need how many approvals, and the four-eyes rules of deciding.
  * A policy is evaluated when a payout is created and the result is stored on it (`approval.required`,
- * `expires_at`): a later policy change applies to new payouts only.
+ * `expiresAt`): a later policy change applies to new payouts only.
  */
 export interface ApprovalRule {
   name: string;
@@ -105,7 +105,7 @@ export class ApprovalRefusedError extends AppError {
 
 /** Where an approval state stands: approved at the quorum, rejected at the first rejection. */
 export function outcomeOf(approval: ApprovalState): DecisionOutcome {
-  if (approval.rejected_by) return 'rejected';
+  if (approval.rejectedBy) return 'rejected';
   return approval.approvals.length >= approval.required ? 'approved' : 'pending';
 }
 
@@ -121,7 +121,7 @@ function refusalOf(payout: Payout, userId: string, at: string): ApprovalRefusedE
   }
   // Past its deadline the payout waits only for the workflow's timer to mark it expired: a late
   // approval must not win that race and pay what nobody decided on in time.
-  if (Date.parse(at) >= Date.parse(approval.expires_at)) {
+  if (Date.parse(at) >= Date.parse(approval.expiresAt)) {
     return new ApprovalRefusedError(
       'approval_expired',
       'The time to decide on this payout has run out: it expires and is not paid.',
@@ -134,7 +134,7 @@ function refusalOf(payout: Payout, userId: string, at: string): ApprovalRefusedE
       'You requested this payout: someone else has to decide on it (four eyes).',
     );
   }
-  if (approval.approvals.some((entry) => entry.user_id === userId)) {
+  if (approval.approvals.some((entry) => entry.userId === userId)) {
     return new ApprovalRefusedError(
       'already_decided',
       'You already approved this payout: the next approval has to come from someone else.',
@@ -183,9 +183,9 @@ export function decide(
   const refused = refusalOf(payout, decision.userId, decision.at);
   if (refused) throw refused;
   const approval = payout.approval as ApprovalState;
-  const entry = { user_id: decision.userId, name: decision.name, at: decision.at, comment: decision.comment };
+  const entry = { userId: decision.userId, name: decision.name, at: decision.at, comment: decision.comment };
   const next: ApprovalState = decision.approve
     ? { ...approval, approvals: [...approval.approvals, entry] }
-    : { ...approval, rejected_by: entry };
+    : { ...approval, rejectedBy: entry };
   return { approval: next, outcome: outcomeOf(next) };
 }

@@ -69,11 +69,24 @@ export type Destination =
   /** A Stripe Connect connected account (`acct_…`). */
   | { type: 'stripe_account'; account: string };
 
+/** One approver's decision on a payout (the API and the stored item spell it `user_id`). */
+export interface ApprovalDecision {
+  userId: string;
+  name: string;
+  at: string;
+  comment: string | null;
+}
+
+/**
+ * The approvals a payout waits for. The domain spells it in camelCase; the stored item and the API
+ * keep their snake_case names (`rejected_by`, `expires_at`), converted by the payout mapper and
+ * `toPayoutResource`.
+ */
 export interface ApprovalState {
   required: number;
-  approvals: { user_id: string; name: string; at: string; comment: string | null }[];
-  rejected_by: { user_id: string; name: string; at: string; comment: string | null } | null;
-  expires_at: string;
+  approvals: ApprovalDecision[];
+  rejectedBy: ApprovalDecision | null;
+  expiresAt: string;
 }
 
 export interface ExecutionState {
@@ -200,8 +213,8 @@ export function newPayout(input: {
         ? {
             required: input.approval.required,
             approvals: [],
-            rejected_by: null,
-            expires_at: input.approval.expiresAt,
+            rejectedBy: null,
+            expiresAt: input.approval.expiresAt,
           }
         : null,
     failureCode: null,

@@ -131,8 +131,8 @@ export function reportRow(
     payout.manual?.ticketUrl,
     requestedBy ? actorLabel(requestedBy, apiKeyNames) : '',
     approval?.approvals.map((entry) => `${entry.name} at ${entry.at}`).join('; '),
-    approval?.rejected_by
-      ? `rejected by ${approval.rejected_by.name} at ${approval.rejected_by.at}`
+    approval?.rejectedBy
+      ? `rejected by ${approval.rejectedBy.name} at ${approval.rejectedBy.at}`
       : ended
         ? `canceled by ${actorLabel(ended.actor, apiKeyNames)} at ${ended.at}`
         : '',

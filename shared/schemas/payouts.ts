@@ -1,7 +1,13 @@
 import * as z from 'zod';
 import { PAYOUT_ID_PATTERN } from '../domain/ids.js';
 import { MAX_AMOUNT_MINOR } from '../domain/money.js';
-import { PAYOUT_PURPOSES, PAYOUT_SOURCES, PAYOUT_STATUSES, type Payout } from '../domain/payout.js';
+import {
+  type ApprovalDecision,
+  PAYOUT_PURPOSES,
+  PAYOUT_SOURCES,
+  PAYOUT_STATUSES,
+  type Payout,
+} from '../domain/payout.js';
 import { listOf, timestamp } from './common.js';
 import { currencyCode } from './currency.js';
 import { reference } from './reference.js';
@@ -109,6 +115,13 @@ export type ListPayoutsQuery = z.output<typeof listPayoutsQuery>;
 
 export const payoutIdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
+const decisionResource = (decision: ApprovalDecision) => ({
+  user_id: decision.userId,
+  name: decision.name,
+  at: decision.at,
+  comment: decision.comment,
+});
+
 /** The API's view of a payout: snake_case, destination masked (never the full IBAN). */
 export function toPayoutResource(payout: Payout): PayoutResource {
   const { destination } = payout;
@@ -135,7 +148,12 @@ export function toPayoutResource(payout: Payout): PayoutResource {
     metadata: payout.metadata,
     source: payout.source,
     batch_id: payout.batchId,
-    approval: payout.approval,
+    approval: payout.approval && {
+      required: payout.approval.required,
+      approvals: payout.approval.approvals.map(decisionResource),
+      rejected_by: payout.approval.rejectedBy && decisionResource(payout.approval.rejectedBy),
+      expires_at: payout.approval.expiresAt,
+    },
     failure_code: payout.failureCode,
     failure_message: payout.failureMessage,
     provider_reference: payout.providerReference,

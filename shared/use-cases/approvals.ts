@@ -46,7 +46,7 @@ function resumeOutcomeOf(payout: Payout): ResumeOutcome | undefined {
 export function approvalsUseCase(deps: {
   payouts: PayoutRepository;
   workflow: ApprovalWorkflow;
-  /** Tests of expiry: wait this long instead of until the payout's `expires_at`. */
+  /** Tests of expiry: wait this long instead of until the payout's `expiresAt`. */
   timeoutSeconds?: number;
   now?: () => number;
 }) {
@@ -95,14 +95,14 @@ export function approvalsUseCase(deps: {
 
   return {
     /**
-     * How long the payout still waits for its decision: the seconds until its `expires_at`, 0 or less
+     * How long the payout still waits for its decision: the seconds until its `expiresAt`, 0 or less
      * once it is overdue. A payout that no longer waits: 0 (the workflow's last step sees its status).
      */
     async secondsLeft(input: { tenantId: string; payoutId: string }): Promise<number> {
       const payout = await deps.payouts.get(input.tenantId, input.payoutId);
       if (!payout?.approval || payout.status !== 'pending_approval') return 0;
       if (deps.timeoutSeconds) return deps.timeoutSeconds;
-      return Math.ceil((Date.parse(payout.approval.expires_at) - now()) / 1000);
+      return Math.ceil((Date.parse(payout.approval.expiresAt) - now()) / 1000);
     },
 
     /** The first step of an execution: start waiting for the decision unless it is already made. */
@@ -140,8 +140,8 @@ export function approvalsUseCase(deps: {
           return { result: { status: payout.status } };
         const decided = outcomeOf(payout.approval);
         const at = new Date(now()).toISOString();
-        const byMember = (entry: { user_id: string; name: string } | null | undefined): Actor =>
-          entry ? { type: 'member', id: entry.user_id, name: entry.name, email: '' } : SYSTEM;
+        const byMember = (entry: { userId: string; name: string } | null | undefined): Actor =>
+          entry ? { type: 'member', id: entry.userId, name: entry.name, email: '' } : SYSTEM;
         if (decided === 'approved') {
           const next = transition(payout, 'queued', at, { approvalTask: null });
           next.history = [
@@ -154,7 +154,7 @@ export function approvalsUseCase(deps: {
           const next = transition(payout, 'rejected', at, { approvalTask: null });
           next.history = [
             ...(payout.history ?? []),
-            { status: 'rejected', at, actor: byMember(payout.approval.rejected_by) },
+            { status: 'rejected', at, actor: byMember(payout.approval.rejectedBy) },
           ];
           return { next, result: { status: 'rejected' } };
         }
@@ -205,7 +205,7 @@ export function approvalsUseCase(deps: {
       return page.items.filter(
         (payout) =>
           requesterOf(payout) === memberId &&
-          Date.parse(payout.approval?.rejected_by?.at ?? payout.updatedAt) >= since,
+          Date.parse(payout.approval?.rejectedBy?.at ?? payout.updatedAt) >= since,
       );
     },
 

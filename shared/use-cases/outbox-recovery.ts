@@ -109,7 +109,7 @@ export function outboxRecoveryUseCase(deps: {
     if (
       payout.status === 'pending_approval' &&
       payout.approval &&
-      Date.parse(payout.approval.expires_at) + OVERDUE_GRACE_MS < at
+      Date.parse(payout.approval.expiresAt) + OVERDUE_GRACE_MS < at
     )
       return 'outbox.approval_requested';
     return undefined;

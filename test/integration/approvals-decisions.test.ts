@@ -154,7 +154,7 @@ describe('approval decisions (issue 19)', () => {
       current,
       next: {
         ...current,
-        approval: { ...current.approval, expires_at: new Date(Date.now() - 60_000).toISOString() },
+        approval: { ...current.approval, expiresAt: new Date(Date.now() - 60_000).toISOString() },
         version: current.version + 1,
       },
     });

@@ -71,8 +71,8 @@ describe('approval policy', () => {
     expect(payout.approval).toEqual({
       required: 2,
       approvals: [],
-      rejected_by: null,
-      expires_at: '2026-01-04T00:00:00.000Z',
+      rejectedBy: null,
+      expiresAt: '2026-01-04T00:00:00.000Z',
     });
     expect(pending(0).status).toBe('queued');
     expect(pending(0).approval).toBeNull();

@@ -161,8 +161,8 @@ describe('outbox recovery: the sweep', () => {
       approval: {
         required: 1,
         approvals: [],
-        rejected_by: null,
-        expires_at: new Date(T0 - 2 * 3600_000).toISOString(),
+        rejectedBy: null,
+        expiresAt: new Date(T0 - 2 * 3600_000).toISOString(),
       },
     } as Partial<Payout>);
     const onTime = payoutAt('pending_approval', 200, {
@@ -170,8 +170,8 @@ describe('outbox recovery: the sweep', () => {
       approval: {
         required: 1,
         approvals: [],
-        rejected_by: null,
-        expires_at: new Date(T0 + 3600_000).toISOString(),
+        rejectedBy: null,
+        expiresAt: new Date(T0 + 3600_000).toISOString(),
       },
     } as Partial<Payout>);
     onTime.id = 'po_on_time';

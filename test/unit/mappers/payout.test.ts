@@ -27,9 +27,9 @@ const payout: Payout = {
   batchId: 'bat_1',
   approval: {
     required: 1,
-    approvals: [{ user_id: 'usr_2', name: 'Bo', at: '2026-12-01T10:00:00.000Z', comment: null }],
-    rejected_by: null,
-    expires_at: '2026-12-04T10:00:00.000Z',
+    approvals: [{ userId: 'usr_2', name: 'Bo', at: '2026-12-01T10:00:00.000Z', comment: null }],
+    rejectedBy: null,
+    expiresAt: '2026-12-04T10:00:00.000Z',
   },
   failureCode: null,
   failureMessage: null,
@@ -69,6 +69,25 @@ describe('payout items', () => {
 
     expect(item).toMatchObject({ pk: 'TENANT#ten_1#PAYOUT#po_1', sk: 'PAYOUT', entity: 'payout', fmt: 1 });
     expect(payoutMapper.fromItem(item)).toEqual(payout);
+  });
+
+  it('stores the approval under the names it always had (the audit log diffs them), read back in camelCase', () => {
+    const rejected = {
+      ...payout,
+      approval: {
+        ...(payout.approval as NonNullable<Payout['approval']>),
+        rejectedBy: { userId: 'usr_3', name: 'Cy', at: '2026-12-01T11:00:00.000Z', comment: 'No ticket' },
+      },
+    };
+    const item = payoutMapper.toItem(rejected);
+
+    expect(item.approval).toEqual({
+      required: 1,
+      approvals: [{ user_id: 'usr_2', name: 'Bo', at: '2026-12-01T10:00:00.000Z', comment: null }],
+      rejected_by: { user_id: 'usr_3', name: 'Cy', at: '2026-12-01T11:00:00.000Z', comment: 'No ticket' },
+      expires_at: '2026-12-04T10:00:00.000Z',
+    });
+    expect(payoutMapper.fromItem(item)).toEqual(rejected);
   });
 
   it('reads an item written before formats existed (no fmt) as format 1', () => {

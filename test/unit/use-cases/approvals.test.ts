@@ -80,7 +80,7 @@ describe('four eyes', () => {
     expect([again.statusCode, again.code]).toEqual([409, 'already_decided']);
     expect((await approvals.decide(bob, payout.id, approve)).outcome).toBe('approved');
 
-    expect((await stored(payout)).approval?.approvals.map((entry) => entry.user_id)).toEqual([
+    expect((await stored(payout)).approval?.approvals.map((entry) => entry.userId)).toEqual([
       'u-alice',
       'u-bob',
     ]);
@@ -116,8 +116,8 @@ describe('rejecting', () => {
       status: 'rejected',
     });
     const final = await stored(payout);
-    expect(final.approval?.rejected_by).toEqual({
-      user_id: 'u-bob',
+    expect(final.approval?.rejectedBy).toEqual({
+      userId: 'u-bob',
       name: 'Bob',
       at: '2026-12-01T10:00:00.000Z',
       comment: 'Duplicate of inv-0',
@@ -324,7 +324,7 @@ describe('the approval policy', () => {
 
     const after = await requested('inv-2');
 
-    expect([before.approval?.required, before.approval?.expires_at]).toEqual([1, EXPIRES]);
-    expect([after.approval?.required, after.approval?.expires_at]).toEqual([3, '2026-12-02T09:00:00.000Z']);
+    expect([before.approval?.required, before.approval?.expiresAt]).toEqual([1, EXPIRES]);
+    expect([after.approval?.required, after.approval?.expiresAt]).toEqual([3, '2026-12-02T09:00:00.000Z']);
   });
 });

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import {
+  type ApprovalDecision,
+  type ApprovalState,
   isSettled,
   PAYOUT_PURPOSES,
   PAYOUT_SOURCES,
@@ -28,7 +30,11 @@ export const destinationSchema = z.union([
   z.object({ type: z.literal('stripe_account'), account: text }),
 ]);
 
-const decision = z.object({ user_id: text, name: text, at: text, comment: maybeText });
+/** An approver's decision as stored: the item keeps the API's names (`user_id`). */
+const decision = z
+  .object({ user_id: text, name: text, at: text, comment: maybeText })
+  .transform(({ user_id, ...rest }) => ({ userId: user_id, ...rest }));
+const storedDecision = ({ userId, ...rest }: ApprovalDecision) => ({ user_id: userId, ...rest });
 
 /** A payout item's attributes (the attribute names are the domain's, as they always were). */
 const payoutSchema = z.object({
@@ -44,6 +50,8 @@ const payoutSchema = z.object({
   metadata: z.object({}).catchall(text),
   source: z.enum(PAYOUT_SOURCES),
   batchId: maybeText,
+  // Stored as it always was (`rejected_by`, `expires_at`: the audit log's diffs name these); the
+  // domain's names are camelCase.
   approval: z
     .object({
       required: count,
@@ -51,6 +59,11 @@ const payoutSchema = z.object({
       rejected_by: decision.nullable(),
       expires_at: text,
     })
+    .transform(({ rejected_by, expires_at, ...rest }) => ({
+      ...rest,
+      rejectedBy: rejected_by,
+      expiresAt: expires_at,
+    }))
     .nullable(),
   failureCode: maybeText,
   failureMessage: maybeText,
@@ -81,6 +94,15 @@ const payoutSchema = z.object({
 });
 true satisfies Exactly<z.output<typeof payoutSchema>, Payout>;
 
+function storedApproval({ rejectedBy, expiresAt, approvals, ...rest }: ApprovalState) {
+  return {
+    ...rest,
+    approvals: approvals.map(storedDecision),
+    rejected_by: rejectedBy && storedDecision(rejectedBy),
+    expires_at: expiresAt,
+  };
+}
+
 /** The attributes a projection of payouts reads (`statusesOf`, `batchesOf`, a failed condition's item). */
 const statusOnly = payoutSchema.pick({ status: true });
 const batchOnly = payoutSchema.pick({ id: true, batchId: true });
@@ -99,6 +121,7 @@ export const payoutMapper = {
     entity: 'payout',
     fmt: ITEM_FORMAT,
     ...payout,
+    approval: payout.approval && storedApproval(payout.approval),
   }),
   fromItem: (raw: Record<string, unknown>): Payout => parseStored('payout', payoutSchema, raw),
   /** The status of an item read with the projection `status`. */
