@@ -1,4 +1,6 @@
-import { createDynamoAdapters } from '../adapters/dynamodb/index.js';
+import { tableOf } from '../adapters/dynamodb/client.js';
+import type { DynamoAdapters } from '../adapters/dynamodb/index.js';
+import { createDynamoPayoutRepository } from '../adapters/dynamodb/payout-repository.js';
 import { createSfnApprovalWorkflow } from '../adapters/sfn-approval-workflow.js';
 import { loadConfig } from '../config.js';
 import type { ApprovalWorkflow } from '../ports/approval-workflow.js';
@@ -14,11 +16,14 @@ export function approvalWorkflowFromEnvironment(): ApprovalWorkflow {
   return createSfnApprovalWorkflow({ stateMachineArn: arn });
 }
 
-/** The approvals use case as its functions wire it (once, at cold start), on the given adapters if any. */
-export function approvalsFromEnvironment(adapters?: ReturnType<typeof createDynamoAdapters>) {
+/**
+ * The approvals use case as its functions wire it (once, at cold start), on the given adapters if
+ * any, else on a payout repository of its own (the only store it uses).
+ */
+export function approvalsFromEnvironment(adapters?: Pick<DynamoAdapters, 'payouts'>) {
   const config = loadConfig();
   return approvalsUseCase({
-    payouts: (adapters ?? createDynamoAdapters(config)).payouts,
+    payouts: adapters?.payouts ?? createDynamoPayoutRepository(tableOf(config)),
     workflow: approvalWorkflowFromEnvironment(),
     timeoutSeconds: config.PAYOUTS_APPROVAL_TIMEOUT_SECONDS,
   });

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoBatchStore } from '../adapters/dynamodb/batch-store.js';
-import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { tableOf } from '../adapters/dynamodb/client.js';
 import {
   createDynamoIdempotencyStore,
   createDynamoPayoutRepository,
@@ -16,9 +16,7 @@ import { routingFromEnvironment } from './routing.js';
  * already has the table's adapters passes them.
  */
 export function batchesFromEnvironment(adapters?: Parameters<typeof payoutBatchesUseCase>[0]) {
-  return payoutBatchesUseCase(
-    adapters ?? batchStores({ client: createDocumentClient(), table: loadConfig().PAYOUTS_TABLE_NAME }),
-  );
+  return payoutBatchesUseCase(adapters ?? batchStores(tableOf(loadConfig())));
 }
 
 /** The stores of the batches use case, on a function's own document client. */

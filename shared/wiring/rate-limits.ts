@@ -1,4 +1,4 @@
-import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { tableOf } from '../adapters/dynamodb/client.js';
 import {
   createDynamoRequestCounter,
   createDynamoTenantLimits,
@@ -11,10 +11,7 @@ import { rateLimitsUseCase } from '../use-cases/rate-limits.js';
  * already has a document client passes it.
  */
 export function rateLimitsFromEnvironment(
-  deps: Parameters<typeof createDynamoRequestCounter>[0] = {
-    client: createDocumentClient(),
-    table: loadConfig().PAYOUTS_TABLE_NAME,
-  },
+  deps: Parameters<typeof createDynamoRequestCounter>[0] = tableOf(loadConfig()),
 ) {
   return rateLimitsUseCase({
     counter: createDynamoRequestCounter(deps),

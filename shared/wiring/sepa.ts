@@ -1,6 +1,8 @@
 import { createDynamoBankFileStore } from '../adapters/dynamodb/bank-file-store.js';
-import { createDocumentClient } from '../adapters/dynamodb/client.js';
-import { createDynamoAdapters } from '../adapters/dynamodb/index.js';
+import { tableOf } from '../adapters/dynamodb/client.js';
+import { createDynamoConnectorStore } from '../adapters/dynamodb/connector-store.js';
+import type { DynamoAdapters } from '../adapters/dynamodb/index.js';
+import { createDynamoPayoutRepository } from '../adapters/dynamodb/payout-repository.js';
 import { createS3BankFiles } from '../adapters/s3-bank-files.js';
 import { binding, type Config, loadConfig } from '../config.js';
 import { parseCutOff } from '../domain/bank-files.js';
@@ -13,7 +15,7 @@ import { type SepaSettings, sepaFilesUseCase } from '../use-cases/sepa-files.js'
  * public fields (readable without opening the sealed copy with KMS).
  */
 export async function sepaSettingsOf(
-  adapters: Pick<ReturnType<typeof createDynamoAdapters>, 'connectors'>,
+  adapters: Pick<DynamoAdapters, 'connectors'>,
   tenantId: string,
 ): Promise<SepaSettings | undefined> {
   const rail = (await adapters.connectors.get(tenantId))?.connectors.sepa_file;
@@ -26,30 +28,41 @@ export async function sepaSettingsOf(
   };
 }
 
-/** The bank's answers (pain.002, camt.053/054) as the reader function wires them. */
-export function bankRepliesFromEnvironment(
-  shared: { adapters?: ReturnType<typeof createDynamoAdapters>; config?: Config } = {},
-) {
+/** The stores both SEPA use cases read (a caller that has the table's adapters passes them). */
+type SepaWiring = { adapters?: Pick<DynamoAdapters, 'payouts' | 'connectors'>; config?: Config };
+
+/** What both SEPA use cases stand on: payouts, rails, the bank files' items and their bucket. */
+function bankFilesOf(shared: SepaWiring) {
   const config = shared.config ?? loadConfig();
-  const adapters = shared.adapters ?? createDynamoAdapters(config);
+  const table = tableOf(config);
+  return {
+    adapters: shared.adapters ?? {
+      payouts: createDynamoPayoutRepository(table),
+      connectors: createDynamoConnectorStore(table),
+    },
+    files: createDynamoBankFileStore(table),
+    objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
+  };
+}
+
+/** The bank's answers (pain.002, camt.053/054) as the reader function wires them. */
+export function bankRepliesFromEnvironment(shared: SepaWiring = {}) {
+  const { adapters, files, objects } = bankFilesOf(shared);
   return bankRepliesUseCase({
     payouts: adapters.payouts,
-    files: createDynamoBankFileStore({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
-    objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
+    files,
+    objects,
     applyOutcome: applyTransferOutcomeUseCase({ payouts: adapters.payouts }),
   });
 }
 
 /** The SEPA files use case as its functions (and the CLI) wire it. */
-export function sepaFilesFromEnvironment(
-  shared: { adapters?: ReturnType<typeof createDynamoAdapters>; config?: Config } = {},
-) {
-  const config = shared.config ?? loadConfig();
-  const adapters = shared.adapters ?? createDynamoAdapters(config);
+export function sepaFilesFromEnvironment(shared: SepaWiring = {}) {
+  const { adapters, files, objects } = bankFilesOf(shared);
   return sepaFilesUseCase({
     payouts: adapters.payouts,
-    files: createDynamoBankFileStore({ client: createDocumentClient(), table: config.PAYOUTS_TABLE_NAME }),
-    objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
+    files,
+    objects,
     settingsOf: (tenantId) => sepaSettingsOf(adapters, tenantId),
   });
 }
