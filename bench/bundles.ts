@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { LAMBDA_BUNDLE_TARGET } from '../infra/constructs/payouts-function.js';
-import { queueArnVariable, queueUrlVariable } from '../shared/config.js';
+import { LOCAL_NAMES, queueArnVariable, queueUrlVariable } from '../shared/config.js';
 import { FUNCTIONS, handlerEntry, QUEUE_NAMES } from '../shared/topology.js';
 
 const SIZE_TARGET_KB = 200;
@@ -39,12 +39,8 @@ const env = {
       [queueArnVariable(queue), `arn:aws:sqs:us-east-1:000000000000:${queue}`],
     ]),
   ),
-  PAYOUTS_EVENT_BUS_NAME: 'bench',
-  PAYOUTS_ATTACHMENTS_BUCKET: 'bench-attachments',
-  PAYOUTS_REPORTS_BUCKET: 'bench-reports',
-  PAYOUTS_INBOUND_BUCKET: 'bench-inbound',
-  PAYOUTS_BANK_FILES_BUCKET: 'bench-bank-files',
-  PAYOUTS_USER_POOL_ID: 'us-east-1_bench',
+  // The resource bindings (bus, buckets, user pool), under the names they have locally.
+  ...LOCAL_NAMES,
   PAYOUTS_STREAM_DLQ_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/stream-dlq',
   PAYOUTS_APPROVAL_STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:bench',
   POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -101,7 +101,7 @@ export type Config = z.infer<typeof environment>;
  * missing binding: in AWS a function whose binding is missing fails at cold start (see `binding`),
  * instead of sending money events to a bus or bucket that happens to have the local name.
  */
-const LOCAL_NAMES = {
+export const LOCAL_NAMES = {
   PAYOUTS_EVENT_BUS_NAME: 'payouts',
   PAYOUTS_ATTACHMENTS_BUCKET: 'payouts-attachments',
   PAYOUTS_REPORTS_BUCKET: 'payouts-reports',
