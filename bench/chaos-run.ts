@@ -583,10 +583,11 @@ function actAsAdyen(deps: {
     await sleep(500 + Math.random() * 2500);
     const returned = await fake.webhook(payoutId, 'returned');
     stats.signed += 1;
-    stats.returned += 1;
+    // Which return this is, taken now: another one may be counted while this one is posted.
+    const nth = ++stats.returned;
     returnedIds.add(payoutId);
     await post(returned, payoutId);
-    if (stats.returned % 2 === 1) {
+    if (nth % 2 === 1) {
       stats.outOfOrder += 1;
       await post(update, payoutId);
     }

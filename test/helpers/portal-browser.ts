@@ -75,7 +75,15 @@ export async function sidewaysOverflow(page: Page): Promise<number> {
 export async function codeNamesShown(page: Page): Promise<string[]> {
   const texts = await page
     .locator('[role="alert"], .error-text, .notice, [role="status"]')
-    .evaluateAll((elements) => elements.map((element) => element.textContent ?? ''));
+    // What is shown as code (a secret to copy, an identifier) is meant verbatim; only the words count.
+    .evaluateAll((elements) =>
+      elements.map((element) => {
+        let words = element.textContent ?? '';
+        for (const verbatim of element.querySelectorAll('code'))
+          words = words.replace(verbatim.textContent ?? '', '');
+        return words;
+      }),
+    );
   const codeName = /\b[a-z]+_[a-z_]+\b|\b[a-z]{2,}\.[a-z_]{2,}\b/;
   return texts.filter((text) => {
     const match = codeName.exec(text.replace(/https?:\/\/\S+|\S+@\S+/g, ''));
