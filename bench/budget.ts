@@ -49,7 +49,22 @@ function recorded(path: 'api' | 'batch', phase: MeasuredPhase): Record<string, B
   return next;
 }
 
+/** Where the money goes: each cost line and the write units by item, per payout. */
+function printCost(path: 'api' | 'batch') {
+  const phase = measured.report[path];
+  if (!phase) return;
+  console.log(`\n${path} path, cost per million payouts by line:`);
+  for (const line of phase.cost)
+    console.log(`  ${line.item.padEnd(36)} ${line.perPayout.padStart(18)}  $${line.perMillion.toFixed(2)}`);
+  const byItem = Object.entries(phase.usage.dynamo.writeUnitsByItem).sort(([, a], [, b]) => b - a);
+  console.log(
+    `  write units per payout by item: ${byItem.map(([kind, units]) => `${kind} ${(units / phase.usage.payouts).toFixed(2)}`).join(', ')}`,
+  );
+}
+
 const over = print('api', measured.api) + print('batch', measured.batch);
+printCost('api');
+printCost('batch');
 if (values.write) {
   const next = {
     ...budget,

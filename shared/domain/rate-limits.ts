@@ -33,7 +33,8 @@ export function limitOf(limits: Partial<TenantLimits> | undefined, action: RateL
   return action === 'create' ? merged.createPerSecond : merged.listPerSecond;
 }
 
-const windowSecondsOf = (action: RateLimitedAction) =>
+/** The length of an action's window in seconds: a second, or a minute for reports. */
+export const windowSecondsOf = (action: RateLimitedAction) =>
   action === 'portal' || action === 'report' ? FIXED_LIMITS[action].windowSeconds : 1;
 
 /** The window a moment falls in for an action (its start, in epoch seconds): a second, or a minute. */

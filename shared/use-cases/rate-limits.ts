@@ -4,22 +4,77 @@ import {
   rateLimited,
   type TenantLimits,
   windowOf,
+  windowSecondsOf,
 } from '../domain/rate-limits.js';
 
-/** Counts requests per tenant, action and one-second window (a conditional counter in the table). */
+/** Counts requests per tenant, action and window (a conditional counter in the table). */
 export interface RequestCounter {
-  /** Adds one to the window's count unless it already reached `limit`; false when it had. */
-  increment(tenantId: string, action: string, window: number, limit: number): Promise<boolean>;
+  /**
+   * Adds `count` to the window's count if that keeps it within `limit`; otherwise adds 1 if the
+   * window is below `limit`. Returns what it added: `count`, 1, or 0 when the window is full.
+   */
+  claim(tenantId: string, action: string, window: number, limit: number, count: number): Promise<number>;
 }
 
 /** How long a function instance keeps a tenant's limits: a change applies within a minute. */
 const LIMITS_CACHE_MS = 60_000;
 
 /**
- * Per-tenant rate limits on the API's hot paths. Each request is one conditional increment of the
- * tenant's counter for the current second, shared by every function instance (in-memory counting
- * would multiply the limit by the number of instances). The limits themselves are read from the
- * tenant once a minute per instance.
+ * How far ahead an instance claims: the requests it would serve in this share of a second at the rate
+ * it served them so far. A slice left unused when the second ends is lost to the tenant, so it is
+ * kept to what the next quarter second needs, and never past the window's end.
+ */
+const SLICE_SECONDS = 0.25;
+/** No slice is more than a tenth of the limit: ten instances at full speed share a second. */
+const MAX_SLICE_SHARE = 0.1;
+/** Allowances an instance keeps before it forgets those of past windows (one per tenant, action, member). */
+const MAX_ALLOWANCES = 10_000;
+
+/** The tokens an instance holds for one tenant, action and window. */
+interface Allowance {
+  window: number;
+  left: number;
+  /** Requests this instance let through in this window, and in the window before. */
+  served: number;
+  servedBefore: number;
+  /** The window is full: no request is let through until the next one (and nothing is written). */
+  full: boolean;
+  /** A claim in flight: the requests that arrive meanwhile wait for it instead of claiming too. */
+  claiming?: Promise<void>;
+}
+
+/**
+ * The slice an instance claims: what it would serve in the next `SLICE_SECONDS` (or until the
+ * window ends, if sooner) at its recent rate, between 1 and a tenth of the limit. A slow instance
+ * claims one token per request, exactly as a counter per request would.
+ */
+export function sliceSize(input: {
+  limit: number;
+  windowSeconds: number;
+  /** Requests served in this window so far and in the previous one. */
+  served: number;
+  servedBefore: number;
+  /** Seconds into the window. */
+  elapsed: number;
+}): number {
+  if (input.windowSeconds !== 1) return 1;
+  const rate = Math.max(input.servedBefore, input.elapsed > 0 ? input.served / input.elapsed : 0);
+  const ahead = Math.min(SLICE_SECONDS, Math.max(0, input.windowSeconds - input.elapsed));
+  const wanted = Math.floor(rate * ahead + 1e-9);
+  return Math.max(1, Math.min(wanted, Math.floor(input.limit * MAX_SLICE_SHARE)));
+}
+
+/**
+ * Per-tenant rate limits on the API's hot paths (D79). The count of each tenant, action and
+ * one-second window is one conditional counter in the table, shared by every function instance
+ * (in-memory counting would multiply the limit by the number of instances). An instance does not
+ * write it for every request: it claims a slice of tokens at once — its own rate over the next
+ * quarter second — and serves requests from the slice until it runs out. The sum of all slices
+ * never exceeds the limit (each claim is one conditional write), so the limit holds exactly; what
+ * an instance holds unused when the second ends is the price (a tenant near its limit may be
+ * refused a few requests early). An instance serving a request now and then claims one token per
+ * request, as before. A full window is remembered until it ends: a flood writes nothing more.
+ * The limits themselves are read from the tenant once a minute per instance.
  */
 export function rateLimitsUseCase(deps: {
   counter: RequestCounter;
@@ -28,6 +83,7 @@ export function rateLimitsUseCase(deps: {
 }) {
   const now = deps.now ?? Date.now;
   const cache = new Map<string, { limits: Partial<TenantLimits> | undefined; until: number }>();
+  const allowances = new Map<string, Allowance>();
 
   async function limitsOf(tenantId: string, at: number) {
     const cached = cache.get(tenantId);
@@ -37,17 +93,64 @@ export function rateLimitsUseCase(deps: {
     return limits;
   }
 
+  /** The allowance of `key` in the window `at` falls in (a new window starts empty). */
+  function allowanceOf(key: string, window: number, windowSeconds: number): Allowance {
+    const current = allowances.get(key);
+    if (current?.window === window) return current;
+    const servedBefore = current?.window === window - windowSeconds ? current.served : 0;
+    const fresh: Allowance = { window, left: 0, served: 0, servedBefore, full: false };
+    if (allowances.size >= MAX_ALLOWANCES)
+      for (const [other, allowance] of allowances) if (allowance.window < window) allowances.delete(other);
+    allowances.set(key, fresh);
+    return fresh;
+  }
+
+  async function claim(
+    allowance: Allowance,
+    tenantId: string,
+    counted: string,
+    limit: number,
+    windowSeconds: number,
+    at: number,
+  ) {
+    const count = sliceSize({
+      limit,
+      windowSeconds,
+      served: allowance.served,
+      servedBefore: allowance.servedBefore,
+      elapsed: at / 1000 - allowance.window,
+    });
+    const granted = await deps.counter.claim(tenantId, counted, allowance.window, limit, count);
+    allowance.left += granted;
+    if (granted === 0) allowance.full = true;
+  }
+
   return {
     /**
      * Counts one request; throws 429 `rate_limited` (with Retry-After) when over the limit. With a
      * `subject` (a member), the limit is that subject's within the tenant, not the whole tenant's.
      */
     async take(tenantId: string, action: RateLimitedAction, subject?: string): Promise<void> {
-      const at = now();
-      const limit = limitOf(await limitsOf(tenantId, at), action);
+      const limit = limitOf(await limitsOf(tenantId, now()), action);
       const counted = subject ? `${action}.${subject}` : action;
-      if (!(await deps.counter.increment(tenantId, counted, windowOf(at, action), limit)))
-        throw rateLimited(action, limit, at);
+      const key = `${tenantId}\u0000${counted}`;
+      const windowSeconds = windowSecondsOf(action);
+      for (;;) {
+        const at = now();
+        const allowance = allowanceOf(key, windowOf(at, action), windowSeconds);
+        if (allowance.left > 0) {
+          allowance.left -= 1;
+          allowance.served += 1;
+          return;
+        }
+        if (allowance.full) throw rateLimited(action, limit, at);
+        if (!allowance.claiming) {
+          allowance.claiming = claim(allowance, tenantId, counted, limit, windowSeconds, at).finally(() => {
+            allowance.claiming = undefined;
+          });
+        }
+        await allowance.claiming;
+      }
     },
   };
 }

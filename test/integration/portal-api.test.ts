@@ -439,13 +439,19 @@ describe('the audit log', () => {
       headers: { 'cloudfront-viewer-address': '203.0.113.7:50123' },
     });
     const viaApi = await context.tenant.createPayout(payoutBody());
+    const endpoint = await context.tenant.request('POST', '/v1/webhook-endpoints', {
+      body: { url: 'http://127.0.0.1:9/audit', enabled_events: ['payout.paid'] },
+    });
+    expect(endpoint.status).toBe(201);
     const key = await members.admin.request('POST', '/api-keys', { body: { name: 'Refund service' } });
     expect(key.body.secret).toMatch(/^sk_test_/);
 
     const entries = await eventually(
       () => members.finance.request('GET', '/audit-log?limit=100'),
       (response) =>
-        response.body.data.length >= 4 && response.body.data.some((e: any) => e.action === 'api_key.create'),
+        response.body.data.length >= 4 &&
+        response.body.data.some((e: any) => e.action === 'api_key.create') &&
+        response.body.data.some((e: any) => e.action === 'webhook_endpoint.create'),
     );
 
     const of = (action: string, target: string) =>
@@ -460,12 +466,19 @@ describe('the audit log', () => {
       roles: { before: ['viewer'], after: ['finance'] },
     });
     expect(of('member.update', invited.body.id).source_ip).toMatch(/^203\.0\.113\.7 via 127\.0\.0\.1$/);
-    expect(of('payout.create', viaApi.body.id)).toMatchObject({
+    // An API key's actions are audited, except the payouts it creates: their history names the key (D78).
+    expect(of('webhook_endpoint.create', endpoint.body.id)).toMatchObject({
+      actor: { type: 'api_key', id: context.tenant.apiKeyId },
+      source_ip: expect.stringMatching(/127\.0\.0\.1/),
+    });
+    expect(of('payout.create', viaApi.body.id)).toBeUndefined();
+    const payout = await members.finance.request('GET', `/payouts/${viaApi.body.id}`);
+    expect(payout.body.timeline[0]).toMatchObject({
       actor: { type: 'api_key', id: context.tenant.apiKeyId },
     });
     // Secrets never reach the log.
     expect(JSON.stringify(of('api_key.create', key.body.id))).not.toContain(key.body.secret);
-    expect(JSON.stringify(of('payout.create', viaApi.body.id))).not.toContain('DE89370400440532013000');
+    expect(JSON.stringify(of('webhook_endpoint.create', endpoint.body.id))).not.toContain('whsec_');
 
     const filtered = await members.admin.request('GET', '/audit-log?action=member.update');
     expect(filtered.body.data.every((entry: any) => entry.action === 'member.update')).toBe(true);
