@@ -48,6 +48,7 @@ export class PayoutsStack extends Stack {
       fn.bindEnvironment({
         PAYOUTS_SANDBOX_RAIL: settings.sandboxRail,
         PAYOUTS_WEBHOOK_SCHEMES: settings.webhookSchemes,
+        PAYOUTS_BUS_EVENTS: settings.busEvents,
       });
     this.execution = new PayoutExecution(this, 'Execution', {
       table: this.table,

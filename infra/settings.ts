@@ -11,6 +11,11 @@ export interface DeploymentSettings {
   sandboxRail: 'off' | 'on';
   /** Webhook URL schemes: `https`, or `https,http` for a test account's plain-http receivers. */
   webhookSchemes: 'https' | 'https,http';
+  /**
+   * Which events go on the platform's bus (D80): `routed` (those its rules route) or `all` (every
+   * event, for rules of the operator's own; $1 per million events each). Webhooks do not need it.
+   */
+  busEvents: 'routed' | 'all';
   /** Where alarms are emailed (optional: the SNS topic is there either way). */
   alarmEmail?: string;
   /** The API stage's throttle, requests per second and burst (docs/deploy.md sizes them). */
@@ -33,6 +38,7 @@ const CHOICES = {
   webhookSchemes: ['https', 'https,http'],
   reserveConcurrency: ['on', 'off'],
   portalMfa: ['roles', 'everyone'],
+  busEvents: ['routed', 'all'],
 } as const;
 
 /** Reads the context values; every problem is reported at once. */
@@ -52,6 +58,7 @@ export function deploymentSettings(node: Node): DeploymentSettings {
   const webhookSchemes = choice('webhookSchemes');
   const reserveConcurrency = choice('reserveConcurrency');
   const portalMfa = choice('portalMfa');
+  const busEvents = choice('busEvents');
   const count = (key: 'apiRateLimit' | 'apiBurstLimit', fallback: number, max: number): number => {
     const value = Number(node.tryGetContext(key) ?? fallback);
     if (!Number.isInteger(value) || value < 1 || value > max)
@@ -72,6 +79,7 @@ export function deploymentSettings(node: Node): DeploymentSettings {
     apiBurstLimit,
     reserveConcurrency,
     portalMfa,
+    busEvents,
     ...(typeof alarmEmail === 'string' ? { alarmEmail } : {}),
   };
 }

@@ -48,6 +48,13 @@ const environment = z.object({
    * a test account whose receivers have no certificate. Private addresses stay refused either way.
    */
   PAYOUTS_WEBHOOK_SCHEMES: z.enum(['https', 'https,http']).default('https'),
+  /**
+   * Which events the relay puts on the platform's bus (D80): `routed` (the default) only those a
+   * platform rule routes (execution, approvals, reports, batches, reconciliation); `all` every event,
+   * for an operator's own rules on the bus ($1 per million events more for each). Webhooks are
+   * offered their events through the fan-out queue either way.
+   */
+  PAYOUTS_BUS_EVENTS: z.enum(['routed', 'all']).default('routed'),
   /** Seconds between webhook attempts, comma-separated (tests compress it); default: the contract's. */
   PAYOUTS_WEBHOOK_RETRY_SCHEDULE: z.string().optional(),
   /** The webhook delivery queue (fan-out and recovery send to it). */

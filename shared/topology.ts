@@ -248,9 +248,11 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: 'get-event', description: 'GET /v1/events/{id}', table: 'read' },
   {
     name: OUTBOX_RELAY_FUNCTION,
-    description: 'Table stream → events feed + EventBridge (the outbox relay)',
+    description: 'Table stream → events feed, webhook fan-out queue + EventBridge (the outbox relay)',
     table: 'read-write',
     publishesEvents: true,
+    // Payout events go straight to the webhook fan-out (D80); the bus gets what its rules route.
+    sendsTo: ['webhook-fanout'],
     // Resumes approval executions whose decision it sees committed (the outbox path of D29).
     approvals: 'resume',
     timeoutSeconds: 30,
@@ -263,6 +265,7 @@ export const FUNCTIONS: readonly FunctionSpec[] = [
       'Every 5 minutes: replays relay batches from the stream DLQ, re-drives open payouts whose next step was lost',
     table: 'read-write',
     publishesEvents: true,
+    sendsTo: ['webhook-fanout'],
     // The replay runs the relay's every step, approval resumes included.
     approvals: 'resume',
     readsStreamDlq: true,
@@ -678,22 +681,25 @@ export interface RuleSpec {
   target: { queue: ConsumedQueueName };
 }
 
+/**
+ * The events offered to webhook endpoints: the relay sends them straight to this queue (D80), not
+ * through the bus — the bus carries what a rule below routes (and every event when the operator sets
+ * `busEvents=all` for rules of their own).
+ */
+export const WEBHOOK_FAN_OUT = {
+  queue: 'webhook-fanout' satisfies ConsumedQueueName,
+  offered: (type: string) =>
+    type.startsWith('payout.') ||
+    type === 'payout_batch.completed' ||
+    type === 'reconciliation_run.completed',
+} as const;
+
 export const RULES: readonly RuleSpec[] = [
   {
     name: 'queued-payouts-to-execution',
     description: 'Every payout that becomes queued is executed (and any the outbox sweeper finds stranded)',
     eventPattern: { source: [EVENT_SOURCE], 'detail-type': ['payout.queued', 'outbox.execution_requested'] },
     target: { queue: 'execution' },
-  },
-  {
-    name: 'payout-events-to-webhooks',
-    description:
-      'Every payout event (and batch and reconciliation event) is offered to the webhook endpoints',
-    eventPattern: {
-      source: [EVENT_SOURCE],
-      'detail-type': [{ prefix: 'payout.' }, 'payout_batch.completed', 'reconciliation_run.completed'],
-    },
-    target: { queue: 'webhook-fanout' },
   },
   {
     name: 'report-requests-to-worker',
@@ -731,6 +737,16 @@ export const RULES: readonly RuleSpec[] = [
     target: { queue: 'approval-start' },
   },
 ];
+
+/**
+ * The event types a rule of the platform's bus routes (exact `detail-type` lists): with
+ * `busEvents=routed`, the only ones the relay puts on the bus.
+ */
+export const BUS_ROUTED_TYPES: ReadonlySet<string> = new Set(
+  RULES.filter((rule) => rule.bus !== 'inbound').flatMap(
+    (rule) => (rule.eventPattern['detail-type'] as string[] | undefined) ?? [],
+  ),
+);
 
 /**
  * Payroll files (issue 9): a CSV put under a tenant's prefix of the inbound bucket creates a batch.

@@ -140,11 +140,13 @@ export function createPayoutUseCase(deps: {
     const time = now();
     const createdAt = new Date(time).toISOString();
     const fingerprint = requestFingerprint('payouts.create', input.rawBody);
-    const connector = deps.route ? await routeOrReplay(input, fingerprint, time) : undefined;
-    const policy = deps.team
-      ? ((await deps.team.getApprovalPolicy(input.tenantId)) ??
-        defaultApprovalPolicy(input.tenantId, createdAt))
-      : undefined;
+    // The rails and the policy are read at once (one round trip, not two), never from a cache: a rule
+    // an admin tightens applies to the next payout (D80).
+    const [connector, stored] = await Promise.all([
+      deps.route ? routeOrReplay(input, fingerprint, time) : undefined,
+      deps.team?.getApprovalPolicy(input.tenantId),
+    ]);
+    const policy = deps.team ? (stored ?? defaultApprovalPolicy(input.tenantId, createdAt)) : undefined;
     const required = policy
       ? requiredApprovals(policy, { ...input.body, source: input.source, purpose: input.body.purpose })
       : 0;

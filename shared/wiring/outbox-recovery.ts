@@ -3,14 +3,12 @@ import { createDynamoPayoutRepository } from '../adapters/dynamodb/payout-reposi
 import { relayBatchOf } from '../adapters/dynamodb/stream-changes.js';
 import { createDynamoSweepMarks } from '../adapters/dynamodb/sweep-marks.js';
 import { createDynamoStreamReader } from '../adapters/dynamodb-stream-reader.js';
-import { createEventBridgePublisher } from '../adapters/eventbridge-publisher.js';
 import { createSqsStreamDeadLetters } from '../adapters/sqs-stream-dead-letters.js';
-import { binding, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
 import { logger } from '../http/logger.js';
 import { retryBackoff } from '../sqs/batch-handler.js';
-import { EVENT_SOURCE } from '../topology.js';
 import { outboxRecoveryUseCase } from '../use-cases/outbox-recovery.js';
-import { relayFromEnvironment } from './relay.js';
+import { publisherFromEnvironment, relayFromEnvironment } from './relay.js';
 
 /**
  * The outbox recovery as the scheduled function and the operators' CLI wire it: the stream's DLQ,
@@ -31,10 +29,7 @@ export function outboxRecoveryFromEnvironment(
     openPayouts: (createdBefore) => payouts.openPayouts(createdBefore),
     getPayout: (tenantId, payoutId) => payouts.get(tenantId, payoutId),
     marks: createDynamoSweepMarks(table),
-    publisher: createEventBridgePublisher({
-      busName: binding(config, 'PAYOUTS_EVENT_BUS_NAME'),
-      source: EVENT_SOURCE,
-    }),
+    publisher: publisherFromEnvironment(),
     staleSeconds: options.staleSeconds ?? config.PAYOUTS_OUTBOX_STALE_SECONDS,
     // Hidden until shortly before the next scheduled run.
     replayRetrySeconds: Math.max(1, Math.round(config.PAYOUTS_OUTBOX_RECOVERY_SECONDS * 0.8)),

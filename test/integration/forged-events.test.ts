@@ -1,16 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { queueBinding } from '../../shared/config.js';
 import { eventIdFor } from '../../shared/domain/events.js';
 import { logger } from '../../shared/http/logger.js';
-import { EVENT_BUS, EVENT_SOURCE } from '../../shared/topology.js';
+import { EVENT_BUS, EVENT_SOURCE, WEBHOOK_FAN_OUT } from '../../shared/topology.js';
 import { eventually, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 /**
- * A forged platform event (someone who may put events on the platform's bus) must not become a
- * validly signed webhook: the fan-out reads every event from the tenant's feed by id and refuses one
- * the feed does not hold. In AWS the bus's resource policy refuses `payouts.platform` events from
- * anyone but the platform's publishers before that (test/infra/execution.test.ts).
+ * A forged platform event must not become a validly signed webhook. On the platform's bus it reaches
+ * no webhook at all: the relay offers events to the fan-out queue directly (D80), and no rule of the
+ * bus targets it. Put on the fan-out queue itself (someone allowed to send to it), the fan-out reads
+ * the event from the tenant's feed by id and refuses one the feed does not hold. In AWS the bus's
+ * resource policy refuses `payouts.platform` events from anyone but the platform's publishers, and
+ * only the relay and the outbox recovery may send to the queue (test/infra/execution.test.ts).
  */
 const context = withTestPlatform('forged-events', { execution: { webhookRetrySchedule: '1,1' } });
 const received: string[] = [];
@@ -34,8 +38,8 @@ async function receiver(): Promise<string> {
   return `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`;
 }
 
-describe('forged events on the platform bus', () => {
-  it('a forged payout.paid naming tenant B and a payout that does not exist sends no webhook, and says so at ERROR', async () => {
+describe('forged events on the platform bus and the fan-out queue', () => {
+  it('a forged payout.paid naming tenant B and a payout that does not exist sends no webhook, and the fan-out says so at ERROR', async () => {
     const victim = await context.platform.newTenant('Victim B');
     const url = await receiver();
     const endpoint = await victim.request('POST', '/v1/webhook-endpoints', {
@@ -45,6 +49,27 @@ describe('forged events on the platform bus', () => {
     const errors = vi.spyOn(logger, 'error');
 
     const forgedId = eventIdFor('po_FORGED0000000000000000000', 3, 'payout.paid');
+    const forgedDetail = {
+      id: forgedId,
+      object: 'event',
+      type: 'payout.paid',
+      created_at: new Date().toISOString(),
+      tenant_id: victim.tenantId,
+      data: {
+        object: { id: 'po_FORGED0000000000000000000', object: 'payout', status: 'paid', amount: 424_200 },
+      },
+    };
+    // Straight onto the fan-out queue, in the shape the relay sends.
+    await new SQSClient({}).send(
+      new SendMessageCommand({
+        QueueUrl: queueBinding('url', WEBHOOK_FAN_OUT.queue),
+        MessageBody: JSON.stringify({
+          source: EVENT_SOURCE,
+          'detail-type': 'payout.paid',
+          detail: forgedDetail,
+        }),
+      }),
+    );
     await new EventBridgeClient({}).send(
       new PutEventsCommand({
         Entries: [

@@ -1,0 +1,70 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { EventPublisher } from '../ports/event-store.js';
+
+/** SendMessageBatch takes 10 messages per call. */
+const BATCH = 10;
+
+/**
+ * Offers events to the webhook fan-out queue directly (D80): one message per event, in the shape an
+ * EventBridge rule target delivers (`source`, `detail-type`, `detail` with the event id and tenant),
+ * so the fan-out reads one format whichever way an event came. Only ids travel: the fan-out reads
+ * the event from the tenant's feed. A partly failed batch throws: the relay's batch is retried, and
+ * the fan-out dedupes by event id.
+ */
+export function createSqsFanOutPublisher(deps: {
+  queueUrl: string;
+  source: string;
+  client?: SQSClient;
+}): EventPublisher {
+  const client = deps.client ?? new SQSClient({});
+  return {
+    async publish(events) {
+      for (let offset = 0; offset < events.length; offset += BATCH) {
+        const batch = events.slice(offset, offset + BATCH);
+        const result = await client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: deps.queueUrl,
+            Entries: batch.map((event, index) => ({
+              Id: String(index),
+              MessageBody: JSON.stringify({
+                source: deps.source,
+                'detail-type': event.type,
+                time: event.createdAt,
+                detail: { id: event.id, tenant_id: event.tenantId },
+              }),
+            })),
+          }),
+        );
+        if ((result.Failed ?? []).length > 0)
+          throw new Error(
+            `SQS refused ${result.Failed?.length} of ${batch.length} events for the webhook fan-out`,
+          );
+      }
+    },
+  };
+}
+
+/**
+ * Where the relay's events go (D80): those offered to webhooks to the fan-out queue, those a bus
+ * rule routes to the bus — or every event to the bus when the operator keeps rules of their own
+ * on it (`busEvents=all`). Both run; either failing fails the publish (both sides dedupe by id).
+ */
+export function routedPublisher(deps: {
+  bus: EventPublisher;
+  fanOut: EventPublisher;
+  offeredToWebhooks: (type: string) => boolean;
+  routedOnBus: (type: string) => boolean;
+  busEvents: 'routed' | 'all';
+}): EventPublisher {
+  return {
+    async publish(events) {
+      const toBus =
+        deps.busEvents === 'all' ? events : events.filter((event) => deps.routedOnBus(event.type));
+      const toWebhooks = events.filter((event) => deps.offeredToWebhooks(event.type));
+      await Promise.all([
+        toBus.length > 0 ? deps.bus.publish(toBus) : undefined,
+        toWebhooks.length > 0 ? deps.fanOut.publish(toWebhooks) : undefined,
+      ]);
+    },
+  };
+}
