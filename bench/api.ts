@@ -42,7 +42,9 @@ GetItem + 2-item transaction ${format(floor)}   (the storage work of one create,
 throughput ratio  ${throughputRatio.toFixed(2)}  (target ≥ 0.33) ${throughputRatio >= 1 / 3 ? 'OK' : 'BELOW TARGET'}
 p99 ratio         ${p99Ratio.toFixed(2)}  (target ≤ 3.00) ${p99Ratio <= 3 ? 'OK' : 'ABOVE TARGET'}
 API vs its storage floor: throughput ${(api.perSecond / floor.perSecond).toFixed(2)}, p99 ${(api.p99 / floor.p99).toFixed(2)}
-Per payout the API does 1 consistent GetItem (authorizer) and 1 TransactWriteItems of 2 items.`);
+Per payout the API does 1 consistent GetItem (authorizer), 1 consistent BatchGetItem (payout rails and
+approval policy, D81), 1 TransactWriteItems of 2 items, and a rate-limit slice claim now and then (D79);
+the storage floor models the first and the third.`);
 }
 
 main().catch((error) => {

@@ -1,4 +1,5 @@
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { coalesceConsistentGets } from '../../shared/adapters/dynamodb/coalesced-gets.js';
 import {
   createDynamoIdempotencyStore,
   createDynamoPayoutRepository,
@@ -18,8 +19,12 @@ import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 import { routerFromEnvironment } from '../../shared/wiring/routing.js';
 
-// Only the stores this function uses: it stays within the bundle budget.
-const deps = { client: createDocumentClient(), table: loadConfig().PAYOUTS_TABLE_NAME };
+// Only the stores this function uses: it stays within the bundle budget. The rails and the policy,
+// read at once for each payout, share one BatchGetItem (D81).
+const deps = {
+  client: coalesceConsistentGets(createDocumentClient()),
+  table: loadConfig().PAYOUTS_TABLE_NAME,
+};
 const createPayout = createPayoutUseCase({
   payouts: createDynamoPayoutRepository(deps),
   idempotency: createDynamoIdempotencyStore(deps),
