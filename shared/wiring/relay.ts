@@ -43,7 +43,6 @@ export function publisherFromEnvironment(): EventPublisher {
  * the stores it uses. The batches use case only counts settled items here: it routes nothing.
  */
 export function relayFromEnvironment(table: Table = tableOf(loadConfig())) {
-  const config = loadConfig();
   return relayOutboxUseCase({
     events: createDynamoEventStore(table),
     audit: createDynamoAuditLog(table),
