@@ -1,8 +1,6 @@
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventPublisher } from '../ports/event-store.js';
-
-/** SendMessageBatch takes 10 messages per call. */
-const BATCH = 10;
+import { sendInBatches } from './sqs-batch.js';
 
 /**
  * Offers events to the webhook fan-out queue directly (D80): one message per event, in the shape an
@@ -18,29 +16,18 @@ export function createSqsFanOutPublisher(deps: {
 }): EventPublisher {
   const client = deps.client ?? new SQSClient({});
   return {
-    async publish(events) {
-      for (let offset = 0; offset < events.length; offset += BATCH) {
-        const batch = events.slice(offset, offset + BATCH);
-        const result = await client.send(
-          new SendMessageBatchCommand({
-            QueueUrl: deps.queueUrl,
-            Entries: batch.map((event, index) => ({
-              Id: String(index),
-              MessageBody: JSON.stringify({
-                source: deps.source,
-                'detail-type': event.type,
-                time: event.createdAt,
-                detail: { id: event.id, tenant_id: event.tenantId },
-              }),
-            })),
-          }),
-        );
-        if ((result.Failed ?? []).length > 0)
-          throw new Error(
-            `SQS refused ${result.Failed?.length} of ${batch.length} events for the webhook fan-out`,
-          );
-      }
-    },
+    publish: (events) =>
+      sendInBatches(
+        client,
+        deps.queueUrl,
+        events.map((event) => ({
+          source: deps.source,
+          'detail-type': event.type,
+          time: event.createdAt,
+          detail: { id: event.id, tenant_id: event.tenantId },
+        })),
+        'events for the webhook fan-out',
+      ),
   };
 }
 

@@ -70,6 +70,7 @@ describe('forged events on the platform bus and the fan-out queue', () => {
         }),
       }),
     );
+    // And on the bus, where no rule offers it to webhooks.
     await new EventBridgeClient({}).send(
       new PutEventsCommand({
         Entries: [
@@ -77,21 +78,7 @@ describe('forged events on the platform bus and the fan-out queue', () => {
             EventBusName: EVENT_BUS,
             Source: EVENT_SOURCE,
             DetailType: 'payout.paid',
-            Detail: JSON.stringify({
-              id: forgedId,
-              object: 'event',
-              type: 'payout.paid',
-              created_at: new Date().toISOString(),
-              tenant_id: victim.tenantId,
-              data: {
-                object: {
-                  id: 'po_FORGED0000000000000000000',
-                  object: 'payout',
-                  status: 'paid',
-                  amount: 424_200,
-                },
-              },
-            }),
+            Detail: JSON.stringify(forgedDetail),
           },
         ],
       }),
