@@ -743,9 +743,13 @@ export const RULES: readonly RuleSpec[] = [
  * `busEvents=routed`, the only ones the relay puts on the bus.
  */
 export const BUS_ROUTED_TYPES: ReadonlySet<string> = new Set(
-  RULES.filter((rule) => rule.bus !== 'inbound').flatMap(
-    (rule) => (rule.eventPattern['detail-type'] as string[] | undefined) ?? [],
-  ),
+  RULES.filter((rule) => rule.bus !== 'inbound').flatMap((rule) => {
+    const types: unknown = rule.eventPattern['detail-type'];
+    // A pattern the relay cannot read as a list of names would silently keep its events off the bus.
+    if (!Array.isArray(types) || !types.every((type) => typeof type === 'string'))
+      throw new Error(`Rule ${rule.name}: a platform bus rule must list its detail-types by name (D80)`);
+    return types as string[];
+  }),
 );
 
 /**

@@ -63,6 +63,9 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
     integrationError: '$context.integrationErrorMessage',
     authorizerError: '$context.authorizer.error',
     tenantId: '$context.authorizer.tenantId',
+    // The key of the call: with the request id, IP and time, the trail of a payout an API key
+    // created (its history names the key; D78).
+    apiKeyId: '$context.authorizer.apiKeyId',
   }),
 );
 
@@ -153,7 +156,7 @@ export class PayoutApi extends Construct {
       throttle,
       accessLogSettings: {
         destination: new LogGroupLogDestination(
-          new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH }),
+          new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR }),
         ),
         format: ACCESS_LOG_FORMAT,
       },

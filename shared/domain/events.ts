@@ -8,7 +8,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
  * Events the platform publishes to its own bus for its own workers, never stored in the tenant's
- * feed nor offered to webhooks (the webhook rule matches `payout.*`, which none of these starts with).
+ * feed nor offered to webhooks (`WEBHOOK_FAN_OUT.offered` takes `payout.*`, which none of these starts with).
  * The `outbox.*` ones are the outbox sweeper's: a payout whose next step was lost is asked for again.
  */
 export const INTERNAL_EVENT_TYPES = [

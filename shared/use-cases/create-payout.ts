@@ -141,7 +141,7 @@ export function createPayoutUseCase(deps: {
     const createdAt = new Date(time).toISOString();
     const fingerprint = requestFingerprint('payouts.create', input.rawBody);
     // The rails and the policy are read at once (one round trip, not two), never from a cache: a rule
-    // an admin tightens applies to the next payout (D80).
+    // an admin tightens applies to the next payout (D81).
     const [connector, stored] = await Promise.all([
       deps.route ? routeOrReplay(input, fingerprint, time) : undefined,
       deps.team?.getApprovalPolicy(input.tenantId),

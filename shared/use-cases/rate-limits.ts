@@ -39,6 +39,9 @@ interface Allowance {
   servedBefore: number;
   /** The window is full: no request is let through until the next one (and nothing is written). */
   full: boolean;
+  /** A slice did not fit: the rest of the window is claimed one token at a time (one write each). */
+  tight: boolean;
+  windowSeconds: number;
   /** A claim in flight: the requests that arrive meanwhile wait for it instead of claiming too. */
   claiming?: Promise<void>;
 }
@@ -58,7 +61,9 @@ export function sliceSize(input: {
   elapsed: number;
 }): number {
   if (input.windowSeconds !== 1) return 1;
-  const rate = Math.max(input.servedBefore, input.elapsed > 0 ? input.served / input.elapsed : 0);
+  // This second's rate is read over at least a slice's time: two quick requests at the start of a
+  // second are not a rate of thousands.
+  const rate = Math.max(input.servedBefore, input.served / Math.max(input.elapsed, SLICE_SECONDS));
   const ahead = Math.min(SLICE_SECONDS, Math.max(0, input.windowSeconds - input.elapsed));
   const wanted = Math.floor(rate * ahead + 1e-9);
   return Math.max(1, Math.min(wanted, Math.floor(input.limit * MAX_SLICE_SHARE)));
@@ -98,9 +103,21 @@ export function rateLimitsUseCase(deps: {
     const current = allowances.get(key);
     if (current?.window === window) return current;
     const servedBefore = current?.window === window - windowSeconds ? current.served : 0;
-    const fresh: Allowance = { window, left: 0, served: 0, servedBefore, full: false };
-    if (allowances.size >= MAX_ALLOWANCES)
-      for (const [other, allowance] of allowances) if (allowance.window < window) allowances.delete(other);
+    const fresh: Allowance = {
+      window,
+      windowSeconds,
+      left: 0,
+      served: 0,
+      servedBefore,
+      full: false,
+      tight: false,
+    };
+    if (allowances.size >= MAX_ALLOWANCES) {
+      // Forget the allowances whose window has ended (of any length: seconds and minutes).
+      const nowSeconds = now() / 1000;
+      for (const [other, allowance] of allowances)
+        if (allowance.window + allowance.windowSeconds <= nowSeconds) allowances.delete(other);
+    }
     allowances.set(key, fresh);
     return fresh;
   }
@@ -113,15 +130,18 @@ export function rateLimitsUseCase(deps: {
     windowSeconds: number,
     at: number,
   ) {
-    const count = sliceSize({
-      limit,
-      windowSeconds,
-      served: allowance.served,
-      servedBefore: allowance.servedBefore,
-      elapsed: at / 1000 - allowance.window,
-    });
+    const count = allowance.tight
+      ? 1
+      : sliceSize({
+          limit,
+          windowSeconds,
+          served: allowance.served,
+          servedBefore: allowance.servedBefore,
+          elapsed: at / 1000 - allowance.window,
+        });
     const granted = await deps.counter.claim(tenantId, counted, allowance.window, limit, count);
     allowance.left += granted;
+    if (granted < count) allowance.tight = true;
     if (granted === 0) allowance.full = true;
   }
 

@@ -49,6 +49,7 @@ describe('forged events on the platform bus and the fan-out queue', () => {
     const errors = vi.spyOn(logger, 'error');
 
     const forgedId = eventIdFor('po_FORGED0000000000000000000', 3, 'payout.paid');
+    const onBusId = eventIdFor('po_FORGED0000000000000000000', 4, 'payout.paid');
     const forgedDetail = {
       id: forgedId,
       object: 'event',
@@ -78,7 +79,7 @@ describe('forged events on the platform bus and the fan-out queue', () => {
             EventBusName: EVENT_BUS,
             Source: EVENT_SOURCE,
             DetailType: 'payout.paid',
-            Detail: JSON.stringify(forgedDetail),
+            Detail: JSON.stringify({ ...forgedDetail, id: onBusId }),
           },
         ],
       }),
@@ -95,6 +96,11 @@ describe('forged events on the platform bus and the fan-out queue', () => {
     });
 
     // A real payout of B's is still delivered (and only it): the receiver works, the forgery got nothing.
+    // By then the bus's copy would long have reached the fan-out had any rule sent it there: it did not.
+    const refusedIds = () =>
+      errors.mock.calls
+        .filter(([message]) => String(message).startsWith('Refused'))
+        .map(([, details]) => (details as { eventId?: string }).eventId);
     const real = await victim.createPayout(payoutBody());
     await eventually(
       async () => received.map((body) => JSON.parse(body)),
@@ -103,6 +109,7 @@ describe('forged events on the platform bus and the fan-out queue', () => {
       30_000,
     );
     expect(received.some((body) => body.includes('po_FORGED'))).toBe(false);
+    expect(refusedIds()).toEqual([forgedId]);
     errors.mockRestore();
   }, 60_000);
 });

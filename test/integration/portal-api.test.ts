@@ -446,6 +446,11 @@ describe('the audit log', () => {
     const key = await members.admin.request('POST', '/api-keys', { body: { name: 'Refund service' } });
     expect(key.body.secret).toMatch(/^sk_test_/);
 
+    // The payout paid: the relay is past the batch of its creation (and that batch's audit step).
+    await eventually(
+      () => members.finance.request('GET', `/payouts/${viaApi.body.id}`),
+      (response) => response.body.status === 'paid',
+    );
     const entries = await eventually(
       () => members.finance.request('GET', '/audit-log?limit=100'),
       (response) =>

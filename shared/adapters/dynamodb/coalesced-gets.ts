@@ -1,7 +1,12 @@
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { TABLE_DEFINITION } from './table-definition.js';
 
 /** BatchGetItem hands back keys it did not read (throttling); they are asked for again, a few times. */
 const UNPROCESSED_RETRIES = 5;
+/** BatchGetItem reads at most 100 keys per call. */
+const MAX_KEYS = 100;
+/** The only input a coalesced GetItem may have: anything else (a projection, consumed capacity) is honoured by a plain GetItem. */
+const PLAIN_GET = new Set(['TableName', 'Key', 'ConsistentRead']);
 
 interface Waiting {
   key: Record<string, unknown>;
@@ -9,7 +14,9 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-const keyString = (key: Record<string, unknown>) => `${String(key.pk)}\u0000${String(key.sk)}`;
+const { partitionKey, sortKey } = TABLE_DEFINITION;
+const keyString = (key: Record<string, unknown>) =>
+  `${String(key[partitionKey])}\u0000${String(key[sortKey])}`;
 
 /**
  * The document client with one change: strongly consistent GetItems of whole items on the same table,
@@ -23,7 +30,18 @@ export function coalesceConsistentGets(client: DynamoDBDocumentClient): DynamoDB
 
   async function batchGet(table: string, waiting: Waiting[]) {
     const found = new Map<string, Record<string, unknown>>();
-    let keys = [...new Map(waiting.map(({ key }) => [keyString(key), key])).values()];
+    const unique = [...new Map(waiting.map(({ key }) => [keyString(key), key])).values()];
+    for (let offset = 0; offset < unique.length; offset += MAX_KEYS)
+      await readKeys(table, unique.slice(offset, offset + MAX_KEYS), found);
+    return found;
+  }
+
+  async function readKeys(
+    table: string,
+    first: Record<string, unknown>[],
+    found: Map<string, Record<string, unknown>>,
+  ) {
+    let keys = first;
     for (let attempt = 0; keys.length > 0; attempt++) {
       if (attempt > UNPROCESSED_RETRIES) throw new Error(`BatchGetItem left ${keys.length} keys unread`);
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
@@ -33,7 +51,6 @@ export function coalesceConsistentGets(client: DynamoDBDocumentClient): DynamoDB
       for (const item of output.Responses?.[table] ?? []) found.set(keyString(item), item);
       keys = (output.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[];
     }
-    return found;
   }
 
   function flush(table: string) {
@@ -69,16 +86,17 @@ export function coalesceConsistentGets(client: DynamoDBDocumentClient): DynamoDB
     }).then((Item) => ({ Item, $metadata: {} }));
   }
 
-  const coalescable = (command: unknown): command is GetCommand =>
+  const coalescable = (command: unknown, rest: unknown[]): command is GetCommand =>
+    rest.length === 0 &&
     command instanceof GetCommand &&
     command.input.ConsistentRead === true &&
-    command.input.ProjectionExpression === undefined;
+    Object.keys(command.input).every((name) => PLAIN_GET.has(name));
 
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property !== 'send') return Reflect.get(target, property, receiver);
       return (command: unknown, ...rest: unknown[]) =>
-        coalescable(command)
+        coalescable(command, rest)
           ? coalescedGet(command)
           : (target.send as (...args: unknown[]) => unknown).call(target, command, ...rest);
     },

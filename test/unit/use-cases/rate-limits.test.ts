@@ -60,7 +60,7 @@ describe('per-tenant rate limits, counted in slices (D79)', () => {
     }
     expect(accepted).toBe(800);
     expect(counter.claims.length).toBeLessThan(800 / 10);
-    // Claimed and served agree: nothing is counted that was not claimed.
+    // Every request served was claimed first (the counter holds at least what was served).
     expect([...counter.counts.values()].reduce((sum, count) => sum + count, 0)).toBeGreaterThanOrEqual(800);
   });
 
@@ -73,6 +73,25 @@ describe('per-tenant rate limits, counted in slices (D79)', () => {
       clock.advance(1000);
     }
     expect(counter.claims).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('once a slice does not fit, the rest of the second is claimed one token at a time, one write each', async () => {
+    const clock = testClock('2026-12-01T09:00:01.000Z');
+    const counter = memoryRequestCounter();
+    const busy = instance(counter, clock.now, 100);
+    // `busy` serves 400 a second (in the second before the one measured): slices of 10, a tenth of the limit.
+    for (let step = 0; step < 40; step++) {
+      await burst(busy, 2);
+      clock.advance(25);
+    }
+    expect(clock.iso()).toBe('2026-12-01T09:00:02.000Z');
+    // 95 of this second's 100 are taken by other instances.
+    counter.counts.set(`${TENANT}|create|${Date.parse('2026-12-01T09:00:02.000Z') / 1000}`, 95);
+    counter.claims.length = 0;
+    expect(await burst(busy, 8)).toEqual({ accepted: 5, refused: 3 });
+    // A slice of 10 that no longer fits yields one token (the counter's fallback); then single
+    // tokens: 4 more granted, 1 refused, after which the second is full and nothing is written.
+    expect(counter.claims).toEqual([10, 1, 1, 1, 1, 1]);
   });
 
   it('a full second is remembered: a flood is refused without another write, with Retry-After', async () => {
@@ -110,7 +129,9 @@ describe('sliceSize', () => {
   it('is the next quarter second at the instance’s own rate, at least 1, at most a tenth of the limit', () => {
     expect(sliceSize(base)).toBe(1);
     expect(sliceSize({ ...base, servedBefore: 200 })).toBe(50);
-    expect(sliceSize({ ...base, served: 40, elapsed: 0.1 })).toBe(100);
+    // This second's rate is read over at least a quarter second: 40 served in 0.1 s is 160/s here.
+    expect(sliceSize({ ...base, served: 40, elapsed: 0.1 })).toBe(40);
+    expect(sliceSize({ ...base, served: 2, elapsed: 0.001 })).toBe(2);
     expect(sliceSize({ ...base, servedBefore: 10_000 })).toBe(100);
     expect(sliceSize({ ...base, limit: 5, servedBefore: 10_000 })).toBe(1);
   });
