@@ -34,7 +34,10 @@ export function createSqsFanOutPublisher(deps: {
 /**
  * Where the relay's events go (D80): those offered to webhooks to the fan-out queue, those a bus
  * rule routes to the bus — or every event to the bus when the operator keeps rules of their own
- * on it (`busEvents=all`). Both run; either failing fails the publish (both sides dedupe by id).
+ * on it (`busEvents=all`). The bus first, then the queue: while the bus is down the relay's batch
+ * fails before it offers anything to webhooks, so its retries (ten, then the stream DLQ) do not
+ * hand the fan-out the same events again each time. Either failing fails the publish; both
+ * consumers dedupe by event id.
  */
 export function routedPublisher(deps: {
   bus: EventPublisher;
@@ -48,10 +51,8 @@ export function routedPublisher(deps: {
       const toBus =
         deps.busEvents === 'all' ? events : events.filter((event) => deps.routedOnBus(event.type));
       const toWebhooks = events.filter((event) => deps.offeredToWebhooks(event.type));
-      await Promise.all([
-        toBus.length > 0 ? deps.bus.publish(toBus) : undefined,
-        toWebhooks.length > 0 ? deps.fanOut.publish(toWebhooks) : undefined,
-      ]);
+      if (toBus.length > 0) await deps.bus.publish(toBus);
+      if (toWebhooks.length > 0) await deps.fanOut.publish(toWebhooks);
     },
   };
 }

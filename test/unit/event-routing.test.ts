@@ -62,6 +62,25 @@ describe('where the relay publishes (D80)', () => {
     }
   });
 
+  it('offers nothing to webhooks while the bus refuses (the relay retries its batch whole)', async () => {
+    const fanOut = recorder();
+    const publisher = routedPublisher({
+      bus: {
+        async publish() {
+          throw new Error('the bus is down');
+        },
+      },
+      fanOut,
+      offeredToWebhooks: WEBHOOK_FAN_OUT.offered,
+      routedOnBus: (type) => BUS_ROUTED_TYPES.has(type),
+      busEvents: 'routed',
+    });
+    await expect(publisher.publish([event('payout.created'), event('payout.queued')])).rejects.toThrow(
+      'the bus is down',
+    );
+    expect(fanOut.published).toEqual([]);
+  });
+
   it('fails the publish when either side fails (the relay retries its batch)', async () => {
     const failing: EventPublisher = {
       async publish() {
