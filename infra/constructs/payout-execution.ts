@@ -23,7 +23,6 @@ import {
   REJECTION_QUEUE,
   RULES,
   STREAM_CONSUMER,
-  WEBHOOK_FAN_OUT,
 } from '../../shared/topology.js';
 import type { PayoutsFunction } from './payouts-function.js';
 import type { PayoutsTable } from './payouts-table.js';
@@ -215,7 +214,6 @@ export class PayoutExecution extends Construct {
         );
       }
     }
-    this.onlySendersSendTo(WEBHOOK_FAN_OUT.queue, fn);
 
     // Rules keep the topology's raw EventBridge pattern (an L1 rule): no lossy mapping to CDK props.
     this.ruleDeadLetterQueue = encryptedQueue(this, 'RuleTargetDlq', {});
@@ -240,28 +238,5 @@ export class PayoutExecution extends Construct {
       allowRuleToSend(queue, cfnRule);
       allowRuleToSend(this.ruleDeadLetterQueue, cfnRule);
     }
-  }
-
-  /**
-   * Only the functions the topology lets send to `name` may send to it, whatever IAM grants others
-   * (D80): the relay and the outbox recovery offer events to the webhook fan-out straight, so a
-   * message there is trusted to come from them (the fan-out still reads each event from the feed).
-   */
-  private onlySendersSendTo(name: ConsumedQueueName, fn: (name: FunctionName) => PayoutsFunction): void {
-    const queue = this.queues.get(name);
-    if (!queue) throw new Error(`no queue '${name}'`);
-    const senders = FUNCTIONS.filter((spec) => spec.sendsTo?.includes(name)).map(
-      (spec) => fn(spec.name).role?.roleArn ?? '',
-    );
-    queue.addToResourcePolicy(
-      new PolicyStatement({
-        sid: 'OnlyItsSendersSend',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['sqs:SendMessage'],
-        resources: [queue.queueArn],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': senders } },
-      }),
-    );
   }
 }

@@ -130,26 +130,6 @@ describe('the buses (forged events)', () => {
       expect(allowed).toContain(resources[functionId(name)].Properties.Role['Fn::GetAtt'][0]);
   });
 
-  it('lets only the relay and the outbox recovery send to the webhook fan-out queue (a Deny on the queue, D80)', () => {
-    const queueId = stack.getLogicalId(
-      stack.execution.queues.get('webhook-fanout')?.node.defaultChild as never,
-    );
-    const statements = ofType('AWS::SQS::QueuePolicy')
-      .filter((policy) => JSON.stringify(policy.Properties.Queues).includes(queueId))
-      .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-    const deny = statements.find((statement: any) => statement.Sid === 'OnlyItsSendersSend');
-    expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sqs:SendMessage' });
-    const senders = FUNCTIONS.filter((spec) => spec.sendsTo?.includes('webhook-fanout')).map(
-      (spec) => spec.name,
-    );
-    expect(senders.sort()).toEqual(['recover-outbox', 'relay-outbox']);
-    const allowed = JSON.stringify(deny.Condition.ArnNotEquals['aws:PrincipalArn']);
-    for (const name of senders)
-      expect(allowed).toContain(resources[functionId(name)].Properties.Role['Fn::GetAtt'][0]);
-    // No rule delivers to it any more: nothing else needs to send.
-    expect(RULES.filter((rule) => rule.target.queue === 'webhook-fanout')).toEqual([]);
-  });
-
   it("puts integrators' Payout Requested rule on their own bus, not the platform's", () => {
     const rules = ofType('AWS::Events::Rule');
     const inbound = rules.filter((rule) =>
