@@ -42,6 +42,8 @@ interface Allowance {
   /** A slice did not fit: the rest of the window is claimed one token at a time (one write each). */
   tight: boolean;
   windowSeconds: number;
+  /** Requests of this instance waiting for a claim: the next claim asks for at least as many. */
+  waiting: number;
   /** A claim in flight: the requests that arrive meanwhile wait for it instead of claiming too. */
   claiming?: Promise<void>;
 }
@@ -111,6 +113,7 @@ export function rateLimitsUseCase(deps: {
       servedBefore,
       full: false,
       tight: false,
+      waiting: 0,
     };
     if (allowances.size >= MAX_ALLOWANCES) {
       // Forget the allowances whose window has ended (of any length: seconds and minutes).
@@ -139,9 +142,12 @@ export function rateLimitsUseCase(deps: {
           servedBefore: allowance.servedBefore,
           elapsed: at / 1000 - allowance.window,
         });
-    const granted = await deps.counter.claim(tenantId, counted, allowance.window, limit, count);
+    // Requests already waiting in this instance (one process serving many at once) are served by
+    // this claim too, rather than one round trip each.
+    const wanted = Math.min(limit, Math.max(count, allowance.waiting));
+    const granted = await deps.counter.claim(tenantId, counted, allowance.window, limit, wanted);
     allowance.left += granted;
-    if (granted < count) allowance.tight = true;
+    if (granted < wanted) allowance.tight = true;
     if (granted === 0) allowance.full = true;
   }
 
@@ -169,7 +175,12 @@ export function rateLimitsUseCase(deps: {
             allowance.claiming = undefined;
           });
         }
-        await allowance.claiming;
+        allowance.waiting += 1;
+        try {
+          await allowance.claiming;
+        } finally {
+          allowance.waiting -= 1;
+        }
       }
     },
   };
