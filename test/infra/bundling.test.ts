@@ -28,6 +28,8 @@ const LARGER_BUDGETS: Readonly<Record<string, number>> = {
   // stores they use, which kept the others within budget; these two read payouts, tenants, members and
   // inbound routes themselves (~201 KB and ~207 KB). Issue 23 owns bringing them back to 200 KB.
   'execute-payout': 210 * 1024,
+  // Issue 23 (D79): the rate limiter's slices put it a few hundred bytes over 200 KB; to shrink.
+  'create-payout-batch': 205 * 1024,
   'accept-inbound-payout': 215 * 1024,
   // Issue 21 (D72): the payout rails page configures every rail (each one's settings schema) and
   // cuts SEPA files on request (the pain.001 writer); the two SEPA workers run on a schedule and a
