@@ -21,7 +21,9 @@ export function outboxRecoveryFromEnvironment(
   if (!config.PAYOUTS_STREAM_DLQ_URL) throw new Error('PAYOUTS_STREAM_DLQ_URL is not set');
   const table = tableOf(config);
   const payouts = createDynamoPayoutRepository(table);
-  const relay = relayFromEnvironment(table);
+  // One publisher (its EventBridge and SQS clients) for the replayed batches and the sweeper's requests.
+  const publisher = publisherFromEnvironment();
+  const relay = relayFromEnvironment(table, publisher);
   return outboxRecoveryUseCase({
     deadLetters: createSqsStreamDeadLetters({ queueUrl: config.PAYOUTS_STREAM_DLQ_URL }),
     stream: createDynamoStreamReader(),
@@ -29,7 +31,7 @@ export function outboxRecoveryFromEnvironment(
     openPayouts: (createdBefore) => payouts.openPayouts(createdBefore),
     getPayout: (tenantId, payoutId) => payouts.get(tenantId, payoutId),
     marks: createDynamoSweepMarks(table),
-    publisher: publisherFromEnvironment(),
+    publisher,
     staleSeconds: options.staleSeconds ?? config.PAYOUTS_OUTBOX_STALE_SECONDS,
     // Hidden until shortly before the next scheduled run.
     replayRetrySeconds: Math.max(1, Math.round(config.PAYOUTS_OUTBOX_RECOVERY_SECONDS * 0.8)),

@@ -39,15 +39,19 @@ export function publisherFromEnvironment(): EventPublisher {
 }
 
 /**
- * The outbox relay as its functions wire it (the stream consumer and the outbox recovery), with only
- * the stores it uses. The batches use case only counts settled items here: it routes nothing.
+ * The outbox relay as its functions wire it (the stream consumer and the outbox recovery, which
+ * passes the publisher it also uses itself), with only the stores it uses. The batches use case
+ * only counts settled items here: it routes nothing.
  */
-export function relayFromEnvironment(table: Table = tableOf(loadConfig())) {
+export function relayFromEnvironment(
+  table: Table = tableOf(loadConfig()),
+  publisher: EventPublisher = publisherFromEnvironment(),
+) {
   return relayOutboxUseCase({
     events: createDynamoEventStore(table),
     audit: createDynamoAuditLog(table),
     strip: stripKeys,
-    publisher: publisherFromEnvironment(),
+    publisher,
     workflow: approvalWorkflowFromEnvironment(),
     batches: payoutBatchesUseCase({
       batches: createDynamoBatchStore(table),
