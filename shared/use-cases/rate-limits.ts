@@ -125,19 +125,12 @@ export function rateLimitsUseCase(deps: {
     return fresh;
   }
 
-  async function claim(
-    allowance: Allowance,
-    tenantId: string,
-    counted: string,
-    limit: number,
-    windowSeconds: number,
-    at: number,
-  ) {
+  async function claim(allowance: Allowance, tenantId: string, counted: string, limit: number, at: number) {
     const count = allowance.tight
       ? 1
       : sliceSize({
           limit,
-          windowSeconds,
+          windowSeconds: allowance.windowSeconds,
           served: allowance.served,
           servedBefore: allowance.servedBefore,
           elapsed: at / 1000 - allowance.window,
@@ -171,7 +164,7 @@ export function rateLimitsUseCase(deps: {
         }
         if (allowance.full) throw rateLimited(action, limit, at);
         if (!allowance.claiming) {
-          allowance.claiming = claim(allowance, tenantId, counted, limit, windowSeconds, at).finally(() => {
+          allowance.claiming = claim(allowance, tenantId, counted, limit, at).finally(() => {
             allowance.claiming = undefined;
           });
         }
