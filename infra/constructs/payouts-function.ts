@@ -24,16 +24,25 @@ const DEFAULT_TIMEOUT_SECONDS = 10;
  * `create-payout` ~730 KB instead of ~185 KB (client-dynamodb, smithy, every credential provider),
  * and the handlers use only long-stable DynamoDB APIs, so the runtime's SDK version (which lags the
  * version pinned in package-lock.json) is not a risk worth 4x the code to load on cold start.
- * Set this to `[]` to pin the SDK version in the bundle instead: the `require` banner keeps it working.
+ * Set this to `[]` to pin the SDK version in the bundle instead.
  */
-const EXTERNAL_MODULES = ['@aws-sdk/*'];
+const EXTERNAL_MODULES = ['@aws-sdk/*'] as const;
 
 /**
- * ESM output has no `require`; esbuild turns a CommonJS dependency's `require('node:…')` into a shim
- * that throws "Dynamic require of … is not supported". Defining `require` up front makes those work.
+ * The esbuild settings of every function's bundle, shared with `npm run bench:bundles` so it measures
+ * what is deployed. CommonJS, not ESM (issue 23): the handler is `require`d by the Lambda runtime and
+ * `require`s the runtime's SDK directly. An ESM bundle made Node load the SDK's CommonJS files through
+ * its ESM loader, which scans each for its exports (cjs-module-lexer) first: about 10 % of every
+ * function's module init here (create-payout 209 → 183 ms, the sum over 45 functions −9 %;
+ * docs/performance.md). Nothing in `functions/` or `shared/` uses top-level await or `import.meta`,
+ * which CommonJS would not allow; esbuild fails the build if one is added.
  */
-const REQUIRE_BANNER =
-  "import { createRequire as __payoutsCreateRequire } from 'node:module'; const require = __payoutsCreateRequire(import.meta.url);";
+export const LAMBDA_BUNDLING = {
+  format: 'cjs',
+  target: LAMBDA_BUNDLE_TARGET,
+  minify: true,
+  external: EXTERNAL_MODULES,
+} as const;
 
 export interface PayoutsFunctionProps {
   /** The function's topology entry: its name locates `functions/<name>/handler.ts`. */
@@ -46,7 +55,7 @@ export interface PayoutsFunctionProps {
 
 /**
  * A handler from `functions/` as a Lambda function with the project's defaults: Node.js 22 on arm64,
- * an ESM bundle built by the local esbuild (minified, with source maps), its own log group with a
+ * a CommonJS bundle built by the local esbuild (minified, with source maps), its own log group with a
  * retention period, and X-Ray tracing.
  */
 export class PayoutsFunction extends NodejsFunction {
@@ -81,14 +90,13 @@ export class PayoutsFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       bundling: {
-        format: OutputFormat.ESM,
-        target: LAMBDA_BUNDLE_TARGET,
-        minify: true,
+        format: OutputFormat.CJS,
+        target: LAMBDA_BUNDLING.target,
+        minify: LAMBDA_BUNDLING.minify,
         sourceMap: true,
         // Maps are only read by Node to rewrite stack traces; the sources themselves are not needed.
         sourcesContent: false,
-        banner: REQUIRE_BANNER,
-        externalModules: EXTERNAL_MODULES,
+        externalModules: [...LAMBDA_BUNDLING.external],
       },
     });
     this.bindEnvironment({

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coldStartEnvironment } from '../../bench/lambda-environment.js';
 import { PayoutsStack } from '../../infra/payouts-stack.js';
 import { FUNCTIONS } from '../../shared/topology.js';
 
@@ -56,17 +59,53 @@ describe('bundling', () => {
 
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  it.each(FUNCTIONS.map((spec) => [spec.name]))('%s is bundled offline into a small ESM module', (name) => {
+  /** The directory of a function's deployed code in the cloud assembly. */
+  function assetDirOf(name: string): string {
     const fn = stack.api.functions.get(name)!;
     const code = (fn.node.defaultChild as CfnFunction).code as CfnFunction.CodeProperty;
     const assetHash = String(stack.resolve(code.s3Key)).replace(/\.zip$/, '');
-    const assetDir = join(assemblyDir, `asset.${assetHash}`);
+    return join(assemblyDir, `asset.${assetHash}`);
+  }
 
-    const files = readdirSync(assetDir).sort();
-    const size = statSync(join(assetDir, 'index.mjs')).size;
+  it.each(FUNCTIONS.map((spec) => [spec.name]))(
+    '%s is bundled offline into a small CommonJS module',
+    (name) => {
+      const assetDir = assetDirOf(name);
+      const handler = (stack.api.functions.get(name)!.node.defaultChild as CfnFunction).handler;
 
-    expect(files).toEqual(['index.mjs', 'index.mjs.map']);
-    expect(size).toBeGreaterThan(1_000);
-    expect(size).toBeLessThan(LARGER_BUDGETS[name] ?? BUNDLE_BUDGET_BYTES);
-  });
+      expect(handler).toBe('index.handler');
+      const files = readdirSync(assetDir).sort();
+      const size = statSync(join(assetDir, 'index.js')).size;
+
+      expect(files).toEqual(['index.js', 'index.js.map']);
+      expect(size).toBeGreaterThan(1_000);
+      expect(size).toBeLessThan(LARGER_BUDGETS[name] ?? BUNDLE_BUDGET_BYTES);
+    },
+  );
+
+  it('every bundle starts as the Lambda runtime starts it: required as CommonJS, its handler a function', async () => {
+    // One process requires every bundle from its asset directory (no package.json there, so `index.js`
+    // is CommonJS, as in Lambda); the repository's node_modules stands in for the runtime's SDK. Node 22
+    // would also load an ESM `index.js` this way (syntax detection, require of ESM): both are off, so
+    // a bundle that is not CommonJS fails here.
+    const script = `const out = {}; for (const [name, file] of JSON.parse(process.argv[1])) {
+      try { out[name] = typeof require(file).handler; } catch (error) { out[name] = String(error); } }
+      console.log(JSON.stringify(out));`;
+    const bundles = FUNCTIONS.map((spec) => [spec.name, join(assetDirOf(spec.name), 'index.js')]);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--no-experimental-detect-module',
+        '--no-experimental-require-module',
+        '-e',
+        script,
+        JSON.stringify(bundles),
+      ],
+      {
+        env: coldStartEnvironment({ PATH: process.env.PATH, NODE_PATH: join(process.cwd(), 'node_modules') }),
+      },
+    );
+
+    expect(JSON.parse(stdout)).toEqual(Object.fromEntries(FUNCTIONS.map((spec) => [spec.name, 'function'])));
+  }, 60_000);
 });
