@@ -1,11 +1,14 @@
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { tableOf } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/connector-store.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { reconciliationFromEnvironment } from '../../shared/wiring/reconciliation.js';
-import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
+import { reportStores, reportsFromEnvironment } from '../../shared/wiring/reports.js';
 
 const config = loadConfig();
-const adapters = createDynamoAdapters(config);
+const table = tableOf(config);
+// Only the stores the nightly work uses (the reports' and reconciliation's), on one client.
+const adapters = { ...reportStores(table), connectors: createDynamoConnectorStore(table) };
 const reports = reportsFromEnvironment({ adapters });
 const reconciliation = reconciliationFromEnvironment({ adapters, config });
 
