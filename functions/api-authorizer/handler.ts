@@ -2,12 +2,15 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { tableOf } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoTenantRepository } from '../../shared/adapters/dynamodb/tenant-repository.js';
 import { loadConfig } from '../../shared/config.js';
 import type { AuthorizerContext } from '../../shared/http/api-handler.js';
 import { authenticateApiKeyUseCase } from '../../shared/use-cases/tenants.js';
 
-const authenticate = authenticateApiKeyUseCase(createDynamoAdapters(loadConfig()));
+const authenticate = authenticateApiKeyUseCase({
+  tenants: createDynamoTenantRepository(tableOf(loadConfig())),
+});
 
 /**
  * HTTP API Lambda authorizer (simple responses). Requests without credentials never reach it (its

@@ -1,7 +1,9 @@
 import type { ResumeOutcome } from '../../shared/ports/approval-workflow.js';
+import { approvalWorkflowFromEnvironment } from '../../shared/wiring/approval-workflow.js';
 import { approvalsFromEnvironment } from '../../shared/wiring/approvals.js';
 
-const approvals = approvalsFromEnvironment();
+// Every task may resume the workflow: its client is built at cold start, not on first call.
+const approvals = approvalsFromEnvironment(undefined, approvalWorkflowFromEnvironment());
 
 type TaskInput =
   | { action: 'await'; tenant_id: string; payout_id: string; task_token: string }

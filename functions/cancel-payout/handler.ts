@@ -1,13 +1,15 @@
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { tableOf } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { loadConfig } from '../../shared/config.js';
 import { apiHandler, callerOf, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { payoutIdParams } from '../../shared/schemas/payouts.js';
 import { cancelPayoutUseCase } from '../../shared/use-cases/cancel-payout.js';
 import { approvalsFromEnvironment } from '../../shared/wiring/approvals.js';
 
+const payouts = createDynamoPayoutRepository(tableOf(loadConfig()));
 const cancelPayout = cancelPayoutUseCase({
-  ...createDynamoAdapters(loadConfig()),
-  afterCancel: approvalsFromEnvironment().afterCancel,
+  payouts,
+  afterCancel: approvalsFromEnvironment({ payouts }).afterCancel,
 });
 
 /** POST /v1/payouts/{id}/cancel */

@@ -1,4 +1,6 @@
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { tableOf } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoEventStore } from '../../shared/adapters/dynamodb/event-store.js';
+import { createDynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { createSqsDeliveryQueue } from '../../shared/adapters/sqs-delivery-queue.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
@@ -8,10 +10,10 @@ import { fanOutWebhooksUseCase, UnknownEventError } from '../../shared/use-cases
 const config = loadConfig();
 if (!config.PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY)
   throw new Error('PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY is not set');
-const adapters = createDynamoAdapters(config);
+const table = tableOf(config);
 const fanOut = fanOutWebhooksUseCase({
-  webhooks: adapters.webhooks,
-  events: adapters.events,
+  webhooks: createDynamoWebhookStore(table),
+  events: createDynamoEventStore(table),
   queue: createSqsDeliveryQueue({ queueUrl: config.PAYOUTS_QUEUE_URL_WEBHOOK_DELIVERY }),
 });
 

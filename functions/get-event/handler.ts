@@ -1,10 +1,11 @@
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { tableOf } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoEventStore } from '../../shared/adapters/dynamodb/event-store.js';
 import { loadConfig } from '../../shared/config.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { eventIdParams } from '../../shared/schemas/events.js';
 import { getEventUseCase } from '../../shared/use-cases/read-events.js';
 
-const getEvent = getEventUseCase(createDynamoAdapters(loadConfig()));
+const getEvent = getEventUseCase({ events: createDynamoEventStore(tableOf(loadConfig())) });
 
 /** GET /v1/events/{id} */
 export const handler = apiHandler({}, async (request) => {

@@ -1,10 +1,11 @@
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { tableOf } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { loadConfig } from '../../shared/config.js';
 import { apiHandler, jsonResponse, parse } from '../../shared/http/api-handler.js';
 import { payoutIdParams } from '../../shared/schemas/payouts.js';
 import { getPayoutUseCase } from '../../shared/use-cases/read-payouts.js';
 
-const getPayout = getPayoutUseCase(createDynamoAdapters(loadConfig()));
+const getPayout = getPayoutUseCase({ payouts: createDynamoPayoutRepository(tableOf(loadConfig())) });
 
 /** GET /v1/payouts/{id} */
 export const handler = apiHandler({}, async (request) => {

@@ -1,7 +1,5 @@
-import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
+import { builtOnFirstCall } from '../../shared/adapters/built-on-first-call.js';
 import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { platformS3Client } from '../../shared/adapters/s3.js';
-import { createS3AttachmentStore } from '../../shared/adapters/s3-attachments.js';
 import { binding, loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { approvalPolicyUseCase } from '../../shared/use-cases/approval-policy.js';
@@ -14,6 +12,7 @@ import { teamUseCase } from '../../shared/use-cases/team.js';
 import { tenantAdministration } from '../../shared/use-cases/tenants.js';
 import { approvalsFromEnvironment } from '../../shared/wiring/approvals.js';
 import { batchesFromEnvironment } from '../../shared/wiring/batches.js';
+import { directoryFromEnvironment } from '../../shared/wiring/directory.js';
 import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
 import { routingFromEnvironment } from '../../shared/wiring/routing.js';
@@ -22,33 +21,32 @@ import { portalRoutes } from './routes.js';
 
 const config = loadConfig();
 const adapters = createDynamoAdapters(config);
-const directory = createCognitoDirectory({
-  userPoolId: binding(config, 'PAYOUTS_USER_POOL_ID'),
-  // Cognito emails temporary passwords; the local identity provider hands them to the inviting admin.
-  handOverPassword: config.PAYOUTS_STAGE === 'local',
-});
+// Cognito emails temporary passwords; the local identity provider hands them to the inviting admin.
+const directory = directoryFromEnvironment(config, { handOverPassword: config.PAYOUTS_STAGE === 'local' });
 
 const approvals = approvalsFromEnvironment(adapters);
 // New payouts are routed to the tenant's rails (400 unsupported_destination when none accepts one).
 const routing = routingFromEnvironment({ store: adapters.connectors });
-// One S3 client for attachments and reports.
-const s3 = platformS3Client();
+// Attachments and report files load the S3 client on first use (issue 23): most portal requests
+// never touch a bucket.
+const attachmentsBucket = binding(config, 'PAYOUTS_ATTACHMENTS_BUCKET');
 
 /** ANY /portal-api/{proxy+}: the Business Portal's API, behind the HTTP API's JWT authorizer. */
 export const handler = portalApi(
   portalRoutes({
     approvals,
     batches: batchesFromEnvironment({ ...adapters, routing }),
-    reports: reportsFromEnvironment({ adapters, s3 }),
+    reports: reportsFromEnvironment({ adapters }),
     approvalPolicy: approvalPolicyUseCase({ team: adapters.team }),
     listPayouts: listPayoutsUseCase(adapters),
     cancelPayout: cancelPayoutUseCase({ ...adapters, afterCancel: approvals.afterCancel }),
     manualPayouts: manualPayoutsUseCase({
       ...adapters,
-      attachments: createS3AttachmentStore({
-        bucket: binding(config, 'PAYOUTS_ATTACHMENTS_BUCKET'),
-        client: s3,
-      }),
+      attachments: builtOnFirstCall(() =>
+        import('../../shared/adapters/s3-attachments.js').then((store) =>
+          store.createS3AttachmentStore({ bucket: attachmentsBucket }),
+        ),
+      ),
       createPayout: createPayoutUseCase({ ...adapters, route: connectorRouting(routing) }),
     }),
     team: teamUseCase({ team: adapters.team, directory }),

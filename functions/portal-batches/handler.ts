@@ -1,9 +1,9 @@
-import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
 import { tableOf } from '../../shared/adapters/dynamodb/client.js';
-import { binding, loadConfig } from '../../shared/config.js';
+import { loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { batchesFromEnvironment, batchStores } from '../../shared/wiring/batches.js';
+import { directoryFromEnvironment } from '../../shared/wiring/directory.js';
 import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 import { portalBatchRoutes } from './routes.js';
 
@@ -17,8 +17,5 @@ export const handler = portalApi(portalBatchRoutes(batchesFromEnvironment(stores
   audit: createDynamoAuditLog(table),
   rateLimits: rateLimitsFromEnvironment(),
   // Only to ask whether a member's TOTP is on (two-step sign-in, D53).
-  directory: createCognitoDirectory({
-    userPoolId: binding(config, 'PAYOUTS_USER_POOL_ID'),
-    handOverPassword: false,
-  }),
+  directory: directoryFromEnvironment(config),
 });

@@ -1,14 +1,14 @@
-import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/connector-store.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
-import { binding, loadConfig } from '../../shared/config.js';
+import { loadConfig } from '../../shared/config.js';
 import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
 import { connectorsUseCase } from '../../shared/use-cases/connectors.js';
 import { connectorRuntimes } from '../../shared/wiring/connectors.js';
+import { directoryFromEnvironment } from '../../shared/wiring/directory.js';
 import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 import { sepaFilesFromEnvironment, sepaSettingsOf } from '../../shared/wiring/sepa.js';
 import { portalRailRoutes } from './routes.js';
@@ -43,9 +43,6 @@ export const handler = portalApi(
     team: adapters.team,
     audit: adapters.audit,
     rateLimits: rateLimitsFromEnvironment(),
-    directory: createCognitoDirectory({
-      userPoolId: binding(config, 'PAYOUTS_USER_POOL_ID'),
-      handOverPassword: false,
-    }),
+    directory: directoryFromEnvironment(config),
   },
 );

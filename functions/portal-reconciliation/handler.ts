@@ -1,9 +1,9 @@
-import { createCognitoDirectory } from '../../shared/adapters/cognito-directory.js';
 import { createDynamoAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
 import { tableOf } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
-import { binding, loadConfig } from '../../shared/config.js';
+import { loadConfig } from '../../shared/config.js';
 import { portalApi } from '../../shared/http/portal-handler.js';
+import { directoryFromEnvironment } from '../../shared/wiring/directory.js';
 import { rateLimitsFromEnvironment } from '../../shared/wiring/rate-limits.js';
 import { reconciliationFromEnvironment, reconciliationStores } from '../../shared/wiring/reconciliation.js';
 import { portalReconciliationRoutes } from './routes.js';
@@ -20,9 +20,6 @@ export const handler = portalApi(
     team: createDynamoTeamStore(table),
     audit: createDynamoAuditLog(table),
     rateLimits: rateLimitsFromEnvironment(),
-    directory: createCognitoDirectory({
-      userPoolId: binding(config, 'PAYOUTS_USER_POOL_ID'),
-      handOverPassword: false,
-    }),
+    directory: directoryFromEnvironment(config),
   },
 );

@@ -1,12 +1,15 @@
 import type { SQSRecord } from 'aws-lambda';
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
+import { tableOf } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
+import { approvalWorkflowFromEnvironment } from '../../shared/wiring/approval-workflow.js';
 import { approvalsFromEnvironment } from '../../shared/wiring/approvals.js';
 
-const adapters = createDynamoAdapters(loadConfig());
-const approvals = approvalsFromEnvironment(adapters);
+const adapters = { payouts: createDynamoPayoutRepository(tableOf(loadConfig())) };
+// Every message starts a workflow: its client is built at cold start, not on first call.
+const approvals = approvalsFromEnvironment(adapters, approvalWorkflowFromEnvironment());
 
 /**
  * `payout.approval_requested` (or the outbox sweeper's `outbox.approval_requested`) → one approval

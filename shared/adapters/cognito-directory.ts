@@ -11,8 +11,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { type Directory, MemberExistsError } from '../ports/portal.js';
 
-/** The claim carrying a user's tenant: a Cognito custom attribute only the admin API may write. */
-export const TENANT_CLAIM = 'custom:tenant_id';
+import { TENANT_CLAIM } from './cognito-claims.js';
+
+export { TENANT_CLAIM };
 
 /** A temporary password that satisfies Cognito's default policy (upper, lower, digit, symbol). */
 export function temporaryPassword(): string {

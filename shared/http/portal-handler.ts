@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { TENANT_CLAIM } from '../adapters/cognito-directory.js';
+import { TENANT_CLAIM } from '../adapters/cognito-claims.js';
 import { type Caller, SYSTEM, stamp, standaloneEntry } from '../domain/audit.js';
 import {
   AppError,

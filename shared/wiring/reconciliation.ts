@@ -3,12 +3,12 @@ import { createDynamoConnectorStore } from '../adapters/dynamodb/connector-store
 import type { DynamoAdapters } from '../adapters/dynamodb/index.js';
 import { createDynamoPayoutRepository } from '../adapters/dynamodb/payout-repository.js';
 import { createDynamoReconciliationStore } from '../adapters/dynamodb/reconciliation-store.js';
-import { createS3ReportFiles } from '../adapters/s3-report-files.js';
 import { type Config, loadConfig } from '../config.js';
 import type { ConnectorName } from '../domain/connectors.js';
 import { AppError } from '../domain/errors.js';
 import type { StatementResolver } from '../ports/reconciliation.js';
 import { reconciliationUseCase } from '../use-cases/reconciliation.js';
+import { reportFilesOnFirstCall } from './reports.js';
 
 /** The connector cannot be reconciled for this tenant (not set up, or no statement API). */
 export class StatementUnavailableError extends AppError {
@@ -40,7 +40,7 @@ export function reconciliationFromEnvironment(
     payouts: adapters.payouts,
     ...(shared.statements ? { statements: shared.statements({ config, adapters }) } : {}),
     ...(config.PAYOUTS_REPORTS_BUCKET
-      ? { files: createS3ReportFiles({ bucket: config.PAYOUTS_REPORTS_BUCKET }) }
+      ? { files: reportFilesOnFirstCall(config.PAYOUTS_REPORTS_BUCKET) }
       : {}),
     async connectorsOf(tenantId) {
       const configured = Object.keys(

@@ -15,7 +15,7 @@ import type { EventPublisher } from '../ports/event-store.js';
 import { BUS_ROUTED_TYPES, EVENT_SOURCE, WEBHOOK_FAN_OUT } from '../topology.js';
 import { payoutBatchesUseCase } from '../use-cases/payout-batches.js';
 import { relayOutboxUseCase } from '../use-cases/relay-outbox.js';
-import { approvalWorkflowFromEnvironment } from './approvals.js';
+import { approvalWorkflowOnFirstCall } from './approvals.js';
 
 /**
  * Where the relay and the outbox recovery publish (D80): payout events straight to the webhook
@@ -52,7 +52,7 @@ export function relayFromEnvironment(
     audit: createDynamoAuditLog(table),
     strip: stripKeys,
     publisher,
-    workflow: approvalWorkflowFromEnvironment(),
+    workflow: approvalWorkflowOnFirstCall(),
     batches: payoutBatchesUseCase({
       batches: createDynamoBatchStore(table),
       payouts: createDynamoPayoutRepository(table),

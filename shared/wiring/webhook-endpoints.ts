@@ -1,9 +1,9 @@
+import { builtOnFirstCall } from '../adapters/built-on-first-call.js';
 import { createDynamoAuditLog } from '../adapters/dynamodb/audit-log.js';
 import { type Table, tableOf } from '../adapters/dynamodb/client.js';
 import type { DynamoAdapters } from '../adapters/dynamodb/index.js';
 import { createDynamoWebhookStore } from '../adapters/dynamodb/webhook-store.js';
 import { createKmsSecretSealer } from '../adapters/kms-secret-sealer.js';
-import { createSqsDeliveryQueue } from '../adapters/sqs-delivery-queue.js';
 import { loadConfig, webhookUrlPolicy } from '../config.js';
 import { webhookEndpointsUseCase } from '../use-cases/webhook-endpoints.js';
 
@@ -18,7 +18,14 @@ export function webhookEndpointsFromEnvironment(adapters?: Pick<DynamoAdapters, 
   return webhookEndpointsUseCase({
     webhooks,
     audit,
-    queue: queueUrl ? createSqsDeliveryQueue({ queueUrl }) : undefined,
+    // Only redelivery enqueues: the SQS client is loaded by the first request that does (issue 23).
+    queue: queueUrl
+      ? builtOnFirstCall(() =>
+          import('../adapters/sqs-delivery-queue.js').then((queue) =>
+            queue.createSqsDeliveryQueue({ queueUrl }),
+          ),
+        )
+      : undefined,
     policy: webhookUrlPolicy(config),
     sealer: createKmsSecretSealer({ keyId: config.PAYOUTS_SECRETS_KEY_ID }),
   });

@@ -108,4 +108,31 @@ describe('bundling', () => {
 
     expect(JSON.parse(stdout)).toEqual(Object.fromEntries(FUNCTIONS.map((spec) => [spec.name, 'function'])));
   }, 60_000);
+
+  /** SDK clients a function loads on first use, not at cold start (issue 23; wiring/*OnFirstCall). */
+  const LOADED_ON_FIRST_USE: Readonly<Record<string, readonly string[]>> = {
+    'list-reports': ['client-s3', 's3-request-presigner', 'lib-storage'],
+    'schedule-daily-reports': ['client-s3'],
+    'portal-api': ['client-s3', 'client-cognito-identity-provider', 'client-sfn', 'client-sqs'],
+    'portal-batches': ['client-cognito-identity-provider'],
+    'create-webhook-endpoint': ['client-sqs'],
+    'cancel-payout': ['client-sfn'],
+    'relay-outbox': ['client-sfn'],
+  };
+
+  it.each(Object.entries(LOADED_ON_FIRST_USE))('%s starts without loading %j', async (name, packages) => {
+    const script = `require(process.argv[1]);
+      console.log(JSON.stringify(Object.keys(require.cache).map((file) => /@aws-sdk[\\/]([^\\/]+)/.exec(file)?.[1]).filter(Boolean)));`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-e', script, join(assetDirOf(name), 'index.js')],
+      {
+        env: coldStartEnvironment({ PATH: process.env.PATH, NODE_PATH: join(process.cwd(), 'node_modules') }),
+      },
+    );
+    const loaded = new Set(JSON.parse(stdout) as string[]);
+
+    expect(loaded.has('client-dynamodb')).toBe(true);
+    expect(packages.filter((sdkPackage) => loaded.has(sdkPackage))).toEqual([]);
+  });
 });
