@@ -1,9 +1,14 @@
 import type { SQSRecord } from 'aws-lambda';
+import { createS3ReportFiles } from '../../shared/adapters/s3-report-files.js';
+import { binding, loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
 
-const reports = reportsFromEnvironment();
+// Every message uploads a report: the S3 client is built at cold start, not on first call (D82).
+const reports = reportsFromEnvironment({
+  files: createS3ReportFiles({ bucket: binding(loadConfig(), 'PAYOUTS_REPORTS_BUCKET') }),
+});
 /**
  * Attempts before the report is marked failed. A run that times out never reaches its own `catch`:
  * the next receive past the limit marks it failed instead of starting again, so a report never

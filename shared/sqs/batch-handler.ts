@@ -1,5 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { RetryLaterError } from '../domain/errors.js';
 import { logger } from '../http/logger.js';
@@ -67,6 +67,10 @@ function queueUrlOf(record: SQSRecord, endpoint: string | undefined): string {
  * failed ones (`reportBatchItemFailures`), and delays each failed record's next delivery by a capped,
  * jittered exponential backoff (ChangeMessageVisibility), or by the delay a {@link RetryLaterError}
  * asks for. This is the only retry layer: handlers never retry or sleep themselves.
+ *
+ * The SQS client that delays failed records is built by the first failure (D82): a consumer that
+ * sends nothing to SQS itself (the executor, the approvals, the report and reconciliation workers)
+ * does not load it on every cold start for the rare batch with a failure.
  */
 export function sqsBatchHandler(
   recordHandler: (record: SQSRecord) => Promise<void>,
@@ -77,7 +81,14 @@ export function sqsBatchHandler(
   } = {},
 ) {
   const backoff = options.backoff ?? retryBackoff();
-  const sqs = options.sqs ?? new SQSClient({});
+  let sqs: Promise<{ client: SQSClient; sdk: typeof import('@aws-sdk/client-sqs') }> | undefined;
+  const delayer = () => {
+    sqs ??= import('@aws-sdk/client-sqs').then((sdk) => ({
+      sdk,
+      client: options.sqs ?? new sdk.SQSClient({}),
+    }));
+    return sqs;
+  };
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new BatchProcessor(EventType.SQS);
@@ -112,8 +123,9 @@ export function sqsBatchHandler(
             backoffSeconds(Number(record.attributes.ApproximateReceiveCount), backoff),
         );
         try {
-          await sqs.send(
-            new ChangeMessageVisibilityCommand({
+          const { client, sdk } = await delayer();
+          await client.send(
+            new sdk.ChangeMessageVisibilityCommand({
               QueueUrl: queueUrlOf(record, endpoint),
               ReceiptHandle: record.receiptHandle,
               VisibilityTimeout: delay,

@@ -2,6 +2,7 @@ import { createBankStatement } from '../adapters/bank-statement.js';
 import { createDynamoBankFileStore } from '../adapters/dynamodb/bank-file-store.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
 import { createKmsSecretSealer } from '../adapters/kms-secret-sealer.js';
+import { createS3ReportFiles } from '../adapters/s3-report-files.js';
 import { createSandboxStatement } from '../adapters/sandbox-statement.js';
 import type { Config } from '../config.js';
 import { CONNECTOR_PROFILES } from '../connectors/profiles.js';
@@ -42,6 +43,12 @@ function statementResolver(deps: { config: Config; adapters: ReconciliationStore
   };
 }
 
-/** The reconciliation worker's use case: the request-side wiring plus every rail's statement. */
+/**
+ * The reconciliation worker's use case: the request-side wiring plus every rail's statement, and the
+ * items files' S3 client built at cold start (every run uploads its items file; D82).
+ */
 export const reconciliationWorkerFromEnvironment = () =>
-  reconciliationFromEnvironment({ statements: statementResolver });
+  reconciliationFromEnvironment({
+    statements: statementResolver,
+    files: (bucket) => createS3ReportFiles({ bucket }),
+  });

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from '../config.js';
 import type { ConnectorName } from '../domain/connectors.js';
 import { AppError } from '../domain/errors.js';
 import type { StatementResolver } from '../ports/reconciliation.js';
+import type { ReportFiles } from '../ports/report-store.js';
 import { reconciliationUseCase } from '../use-cases/reconciliation.js';
 import { reportFilesOnFirstCall } from './reports.js';
 
@@ -30,6 +31,8 @@ export function reconciliationFromEnvironment(
     adapters?: ReconciliationStores;
     config?: Config;
     statements?: (deps: { config: Config; adapters: ReconciliationStores }) => StatementResolver;
+    /** The items files' bucket as the function uses it (default: its client built on first call). */
+    files?: (bucket: string) => ReportFiles;
   } = {},
 ) {
   const config = shared.config ?? loadConfig();
@@ -40,7 +43,7 @@ export function reconciliationFromEnvironment(
     payouts: adapters.payouts,
     ...(shared.statements ? { statements: shared.statements({ config, adapters }) } : {}),
     ...(config.PAYOUTS_REPORTS_BUCKET
-      ? { files: reportFilesOnFirstCall(config.PAYOUTS_REPORTS_BUCKET) }
+      ? { files: (shared.files ?? reportFilesOnFirstCall)(config.PAYOUTS_REPORTS_BUCKET) }
       : {}),
     async connectorsOf(tenantId) {
       const configured = Object.keys(

@@ -7,6 +7,7 @@ import { createDynamoReconciliationStore } from '../adapters/dynamodb/reconcilia
 import { createDynamoReportStore } from '../adapters/dynamodb/report-store.js';
 import { createDynamoTenantRepository } from '../adapters/dynamodb/tenant-repository.js';
 import { binding, loadConfig } from '../config.js';
+import type { ReportFiles } from '../ports/report-store.js';
 import { reportsUseCase } from '../use-cases/reports.js';
 
 /** The stores reports use: the report functions bundle only these. */
@@ -14,9 +15,12 @@ export type ReportStores = Pick<DynamoAdapters, 'reports' | 'payouts' | 'tenants
 
 /**
  * The reports use case as its functions wire it (once, at cold start); a function that already has
- * the table's adapters or an S3 client passes them, so no second client is built.
+ * the table's adapters or an S3 client passes them, so no second client is built. The report worker,
+ * which uploads on every message, passes report files built at cold start.
  */
-export function reportsFromEnvironment(shared: { adapters?: ReportStores; s3?: S3Client } = {}) {
+export function reportsFromEnvironment(
+  shared: { adapters?: ReportStores; s3?: S3Client; files?: ReportFiles } = {},
+) {
   const config = loadConfig();
   const adapters = shared.adapters ?? reportStores(tableOf(config));
   return reportsUseCase({
@@ -24,7 +28,7 @@ export function reportsFromEnvironment(shared: { adapters?: ReportStores; s3?: S
     payouts: adapters.payouts,
     tenants: adapters.tenants,
     marks: adapters.reconciliation,
-    files: reportFilesOnFirstCall(binding(config, 'PAYOUTS_REPORTS_BUCKET'), shared.s3),
+    files: shared.files ?? reportFilesOnFirstCall(binding(config, 'PAYOUTS_REPORTS_BUCKET'), shared.s3),
   });
 }
 

@@ -118,6 +118,9 @@ describe('bundling', () => {
     'create-webhook-endpoint': ['client-sqs'],
     'cancel-payout': ['client-sfn'],
     'relay-outbox': ['client-sfn'],
+    // The queue consumers' failure backoff builds its SQS client on the first failure.
+    'start-approval': ['client-sqs'],
+    'expand-payout-batch': ['client-sqs'],
   };
 
   it.each(Object.entries(LOADED_ON_FIRST_USE))('%s starts without loading %j', async (name, packages) => {
