@@ -10,6 +10,9 @@
  * 100,000 rows); the reconciliation worker ran without heap limits, so V8 sized its heap for this
  * whole machine and collected lazily (333 MB). A first version of this module that the workers
  * imported bundled aws-cdk-lib into them (~300 MB before any work).
+ *
+ * The functions are CommonJS bundles since D82; a worker entry here is a script with top-level
+ * await, so it stays an ESM bundle (the handler code it runs is the same; the SDK is loaded once).
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';

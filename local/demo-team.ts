@@ -1,4 +1,4 @@
-import { TENANT_CLAIM } from '../shared/adapters/cognito-directory.js';
+import { TENANT_CLAIM } from '../shared/adapters/cognito-claims.js';
 import { createDynamoAdapters } from '../shared/adapters/dynamodb/index.js';
 import { mfaRequiredFor, newMember, type Role } from '../shared/domain/team.js';
 import type { LocalCognito } from './aws/local-cognito.js';

@@ -42,7 +42,7 @@ export const handler = portalApi(
     cancelPayout: cancelPayoutUseCase({ ...adapters, afterCancel: approvals.afterCancel }),
     manualPayouts: manualPayoutsUseCase({
       ...adapters,
-      attachments: builtOnFirstCall(() =>
+      attachments: builtOnFirstCall({ uploadUrl: true, describe: true, downloadUrl: true }, () =>
         import('../../shared/adapters/s3-attachments.js').then((store) =>
           store.createS3AttachmentStore({ bucket: attachmentsBucket }),
         ),

@@ -27,7 +27,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket, HttpMethods, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { TENANT_CLAIM } from '../../shared/adapters/cognito-directory.js';
+import { TENANT_CLAIM } from '../../shared/adapters/cognito-claims.js';
 import { portalContentSecurityPolicy } from '../../shared/http/portal-csp.js';
 import type { PayoutApi } from './payout-api.js';
 import { functionsWhere, REPO_ROOT } from './payouts-function.js';

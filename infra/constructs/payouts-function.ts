@@ -35,13 +35,16 @@ const EXTERNAL_MODULES = ['@aws-sdk/*'] as const;
  * its ESM loader, which scans each for its exports (cjs-module-lexer) first: about 10 % of every
  * function's module init here (create-payout 209 → 183 ms, the sum over 45 functions −9 %;
  * docs/performance.md). Nothing in `functions/` or `shared/` uses top-level await or `import.meta`,
- * which CommonJS would not allow; esbuild fails the build if one is added.
+ * which CommonJS would not allow: esbuild fails the build on the first, and on the second through
+ * the log override below (by default it only warns).
  */
 export const LAMBDA_BUNDLING = {
   format: 'cjs',
   target: LAMBDA_BUNDLE_TARGET,
   minify: true,
   external: EXTERNAL_MODULES,
+  // esbuild only warns about `import.meta` in CommonJS (it would be empty at run time): an error here.
+  logOverride: { 'empty-import-meta': 'error' },
 } as const;
 
 export interface PayoutsFunctionProps {
@@ -97,6 +100,9 @@ export class PayoutsFunction extends NodejsFunction {
         // Maps are only read by Node to rewrite stack traces; the sources themselves are not needed.
         sourcesContent: false,
         externalModules: [...LAMBDA_BUNDLING.external],
+        esbuildArgs: {
+          '--log-override': `empty-import-meta=${LAMBDA_BUNDLING.logOverride['empty-import-meta']}`,
+        },
       },
     });
     this.bindEnvironment({

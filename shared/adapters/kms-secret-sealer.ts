@@ -11,9 +11,9 @@ const SEALED_PREFIX = 'kms:';
  * instance's life (a rotation seals a new value), so a delivery does not cost a KMS call.
  */
 export function createKmsSecretSealer(config: { keyId: string | undefined }): SecretSealer {
-  let client: Promise<{ kms: KMSClient; sdk: typeof import('@aws-sdk/client-kms') }> | undefined;
+  let client: Promise<{ kms: KMSClient; sdk: typeof import('./kms-sdk.js') }> | undefined;
   const sdk = () => {
-    client ??= import('@aws-sdk/client-kms').then((module) => ({
+    client ??= import('./kms-sdk.js').then((module) => ({
       kms: new module.KMSClient({}),
       sdk: module,
     }));

@@ -81,9 +81,9 @@ export function sqsBatchHandler(
   } = {},
 ) {
   const backoff = options.backoff ?? retryBackoff();
-  let sqs: Promise<{ client: SQSClient; sdk: typeof import('@aws-sdk/client-sqs') }> | undefined;
+  let sqs: Promise<{ client: SQSClient; sdk: typeof import('./sqs-sdk.js') }> | undefined;
   const delayer = () => {
-    sqs ??= import('@aws-sdk/client-sqs').then((sdk) => ({
+    sqs ??= import('./sqs-sdk.js').then((sdk) => ({
       sdk,
       client: options.sqs ?? new sdk.SQSClient({}),
     }));

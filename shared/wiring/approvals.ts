@@ -12,7 +12,7 @@ import { approvalsUseCase } from '../use-cases/approvals.js';
  * their every cold start ~40 ms here.
  */
 export function approvalWorkflowOnFirstCall(): ApprovalWorkflow {
-  return builtOnFirstCall(() =>
+  return builtOnFirstCall({ start: true, resume: true }, () =>
     import('./approval-workflow.js').then((workflow) => workflow.approvalWorkflowFromEnvironment()),
   );
 }

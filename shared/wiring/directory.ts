@@ -14,7 +14,7 @@ export function directoryFromEnvironment(
   options: { handOverPassword: boolean } = { handOverPassword: false },
 ): Directory {
   const userPoolId = binding(config, 'PAYOUTS_USER_POOL_ID');
-  return builtOnFirstCall(() =>
+  return builtOnFirstCall({ createUser: true, setEnabled: true, mfaEnabled: true, resetMfa: true }, () =>
     import('../adapters/cognito-directory.js').then((directory) =>
       directory.createCognitoDirectory({ userPoolId, handOverPassword: options.handOverPassword }),
     ),

@@ -48,7 +48,7 @@ export function reportStores(table: Table): ReportStores {
  * functions ~100–150 ms of every cold start.
  */
 export function reportFilesOnFirstCall(bucket: string, client?: S3Client) {
-  return builtOnFirstCall(() =>
+  return builtOnFirstCall({ upload: true, put: true, downloadUrl: true }, () =>
     import('../adapters/s3-report-files.js').then((files) => files.createS3ReportFiles({ bucket, client })),
   );
 }

@@ -20,7 +20,7 @@ export function webhookEndpointsFromEnvironment(adapters?: Pick<DynamoAdapters, 
     audit,
     // Only redelivery enqueues: the SQS client is loaded by the first request that does (issue 23).
     queue: queueUrl
-      ? builtOnFirstCall(() =>
+      ? builtOnFirstCall({ enqueue: true }, () =>
           import('../adapters/sqs-delivery-queue.js').then((queue) =>
             queue.createSqsDeliveryQueue({ queueUrl }),
           ),

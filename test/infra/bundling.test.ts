@@ -22,10 +22,13 @@ const BUNDLE_BUDGET_BYTES = 200 * 1024;
  * `npm run bench:bundles` prints every function's size and init.
  */
 const LARGER_BUDGETS: Readonly<Record<string, number>> = {
-  'portal-api': 320 * 1024,
+  // D82: CommonJS helpers and the first-call wrappers (~0.5 KB) put it at 320.1 KB.
+  'portal-api': 325 * 1024,
   // Routing to SEPA (its country list, the EPC's character rules) put these two just over the 200 KB
   // they had been held to; issue 23 owns bringing every function back to 200 KB.
-  'recover-outbox': 205 * 1024,
+  // recover-outbox: 205.5 KB after D82 (CommonJS helpers); 11 KB of it is shared/topology.ts, which
+  // the relay's routing (BUS_ROUTED_TYPES, derived from the rules) and RELAYED_ENTITIES pull in.
+  'recover-outbox': 210 * 1024,
   'run-reconciliation': 205 * 1024,
   // Issue 22 (D75): every stored item is parsed by its entity's mapper (zod). Functions wire only the
   // stores they use, which kept the others within budget; these two read payouts, tenants, members and

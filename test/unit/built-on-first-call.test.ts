@@ -9,7 +9,7 @@ interface Greeter {
 /** A greeter whose load is counted, and fails `failures` times first. */
 function counted(failures = 0) {
   const state = { loads: 0, calls: 0 };
-  const greeter = builtOnFirstCall<Greeter>(async () => {
+  const greeter = builtOnFirstCall<Greeter>({ greet: true, count: true }, async () => {
     state.loads += 1;
     if (state.loads <= failures) throw new Error('the module did not load');
     const prefix = 'Hello';
@@ -36,7 +36,7 @@ describe('builtOnFirstCall', () => {
   });
 
   it('passes the arguments and the error of the built adapter through', async () => {
-    const failing = builtOnFirstCall<Greeter>(async () => ({
+    const failing = builtOnFirstCall<Greeter>({ greet: true, count: true }, async () => ({
       greet: async (name) => {
         throw new Error(`no greeting for ${name}`);
       },
@@ -54,11 +54,14 @@ describe('builtOnFirstCall', () => {
     expect(state.loads).toBe(2);
   });
 
-  it('is not a thenable, so it can be awaited or returned from an async function as itself', async () => {
+  it("has only the port's methods: awaiting, serialising or printing it loads nothing", async () => {
     const { greeter, state } = counted();
     const same = await (async () => greeter)();
 
     expect(same).toBe(greeter);
+    expect(Object.keys(greeter).sort()).toEqual(['count', 'greet']);
+    expect(JSON.stringify({ greeter })).toBe('{"greeter":{}}');
+    expect(String(greeter)).toBe('[object Object]');
     expect(state.loads).toBe(0);
   });
 });
