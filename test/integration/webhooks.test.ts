@@ -177,6 +177,51 @@ describe('delivery', () => {
     });
   });
 
+  it('keeps a delivery that succeeds at once as one item holding its attempt, listed and paged as any attempt (D83)', async () => {
+    const tenant = await ctx.platform.newTenant('At once');
+    const hook = await receiver();
+    const endpoint = await subscribe(tenant, hook.url, ['*']);
+    await tenant.createPayout(payoutBody());
+    await eventually(
+      async () => hook.received.length,
+      (count) => count >= 4,
+    );
+
+    // Page through the attempt log one at a time: every cursor is an attempt held in a delivery item.
+    const listed: any[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      const query = after ? `?limit=1&starting_after=${after}` : '?limit=1';
+      const { status, body } = await tenant.request(
+        'GET',
+        `/v1/webhook-endpoints/${endpoint.id}/deliveries${query}`,
+      );
+      expect(status).toBe(200);
+      listed.push(...body.data);
+      if (!body.has_more) break;
+      after = body.data.at(-1).id;
+    }
+    expect(listed.map((attempt) => [attempt.attempt, attempt.status_code, attempt.succeeded])).toEqual(
+      Array.from({ length: 4 }, () => [1, 200, true]),
+    );
+    expect(new Set(listed.map((attempt) => attempt.event_id)).size).toBe(4);
+
+    // Stored: the deliveries hold their attempt; no attempt item of their own was written.
+    const { localDynamoClient } = await import('../../local/dynamodb-local.js');
+    const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
+    const client = localDynamoClient(ctx.platform.dynamodbEndpoint);
+    const scan = await client.send(
+      new ScanCommand({
+        TableName: ctx.platform.tableName,
+        FilterExpression: 'endpointId = :endpoint',
+        ExpressionAttributeValues: { ':endpoint': { S: endpoint.id } },
+      }),
+    );
+    client.destroy();
+    const entities = (scan.Items ?? []).map((item) => [item.entity?.S, item.firstAttempt !== undefined]);
+    expect(entities.sort()).toEqual(Array.from({ length: 4 }, () => ['webhook_delivery', true]));
+  });
+
   it('disables an endpoint that answers 410 Gone', async () => {
     const tenant = await ctx.platform.newTenant('Gone');
     const hook = await receiver(() => 410);

@@ -12,6 +12,7 @@ import { shardedPartition } from './newest-first.js';
  * | event           | TENANT#{tenantId}#EVENT#{eventId}   | EVENT   | TENANT#{tenantId}#EVENTS#{shard} | {createdAt}#{eventId} | events feed (written by the relay) |
  * | webhook endpoint | TENANT#{tenantId}#WEBHOOK#{endpointId} | WEBHOOK | TENANT#{tenantId}#WEBHOOKS | {createdAt}#{id} | endpoints of a tenant (fan-out) |
  * | delivery        | TENANT#{tenantId}#DELIVERY#{deliveryId} | DELIVERY | TENANT#{t}#WEBHOOK#{we}#DELIVERIES#{shard} | {createdAt}#{id} | one per (event, endpoint); recovery |
+ * | delivery, succeeded at once (D83) | TENANT#{tenantId}#DELIVERY#{deliveryId} | DELIVERY | TENANT#{t}#WEBHOOK#{we}#ATTEMPTS#{shard} | {attemptedAt}#{attemptId} | holds its first attempt: the attempt log's entry |
  * | delivery attempt | TENANT#{tenantId}#DELIVERY#{deliveryId} | ATTEMPT#{n} | TENANT#{t}#WEBHOOK#{we}#ATTEMPTS#{shard} | {attemptedAt}#{id} | attempt log of an endpoint |
  * | member          | TENANT#{tenantId}#MEMBER#{memberId} | MEMBER  | TENANT#{tenantId}#MEMBERS | {createdAt}#{memberId} | the team (member id = the identity provider's sub) |
  * | manual payout criteria | TENANT#{tenantId}            | CRITERIA#MANUAL_PAYOUTS |            |                     | reason codes, limits |

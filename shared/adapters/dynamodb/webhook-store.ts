@@ -12,7 +12,14 @@ import { auditItem } from './audit-log.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { GSI1, keys } from './keys.js';
 import type { ItemMapper } from './mappers/stored-item.js';
-import { deliveryAttemptMapper, deliveryMapper, webhookEndpointMapper } from './mappers/webhook.js';
+import {
+  attemptOfLogItem,
+  deliveryAttemptMapper,
+  deliveryMapper,
+  firstAttemptOf,
+  succeededAtFirstAttemptItem,
+  webhookEndpointMapper,
+} from './mappers/webhook.js';
 import { queryNewestFirst, queryWholePartition, shardPartitions } from './newest-first.js';
 
 function parseAttemptId(id: string): { deliveryId: string; attempt: number } | undefined {
@@ -29,6 +36,14 @@ export function createDynamoWebhookStore(deps: {
   async function getItem<T>(key: { pk: string; sk: string }, mapper: ItemMapper<T>): Promise<T | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
     return Item ? mapper.fromItem(Item) : undefined;
+  }
+
+  /** The first attempt a delivery's item holds (D83), if the delivery exists and holds one. */
+  async function firstAttemptInDelivery(tenantId: string, deliveryId: string) {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: table, Key: keys.delivery(tenantId, deliveryId), ConsistentRead: true }),
+    );
+    return Item ? firstAttemptOf(Item) : undefined;
   }
 
   return {
@@ -92,12 +107,14 @@ export function createDynamoWebhookStore(deps: {
       // The delivery is written only if it is still as read: of two copies of one message, one wins
       // and records attempt n; the other writes nothing. The attempt follows as a plain put (its id is
       // fixed): no transaction, which would double the cost of both writes. A crash between the two
-      // loses that one line of the attempt log, never the delivery's state.
+      // loses that one line of the attempt log, never the delivery's state. A delivery that succeeds
+      // at its first attempt (most do) is one item holding that attempt (D83).
+      const oneItem = !current && attempt?.attempt === 1 && next.status === 'succeeded';
       try {
         await client.send(
           new PutCommand({
             TableName: table,
-            Item: deliveryMapper.toItem(next),
+            Item: oneItem ? succeededAtFirstAttemptItem(next, attempt) : deliveryMapper.toItem(next),
             ...(current
               ? {
                   ConditionExpression: '#attempts = :attempts AND #status = :status',
@@ -111,7 +128,7 @@ export function createDynamoWebhookStore(deps: {
         if (error instanceof ConditionalCheckFailedException) throw new ConcurrentModificationError();
         throw error;
       }
-      if (attempt)
+      if (attempt && !oneItem)
         await client.send(new PutCommand({ TableName: table, Item: deliveryAttemptMapper.toItem(attempt) }));
     },
 
@@ -123,13 +140,18 @@ export function createDynamoWebhookStore(deps: {
         startingAfter: filter.startingAfter,
         findCursor: async (id) => {
           const parsed = parseAttemptId(id);
-          const found = parsed
-            ? await getItem(keys.attempt(tenantId, parsed.deliveryId, parsed.attempt), deliveryAttemptMapper)
-            : undefined;
+          if (!parsed) return undefined;
+          const found =
+            (await getItem(
+              keys.attempt(tenantId, parsed.deliveryId, parsed.attempt),
+              deliveryAttemptMapper,
+            )) ??
+            // A first attempt may live in its delivery's item (D83).
+            (parsed.attempt === 1 ? await firstAttemptInDelivery(tenantId, parsed.deliveryId) : undefined);
           return found && { createdAt: found.attemptedAt, id: found.id };
         },
         limit: filter.limit,
-        toItem: deliveryAttemptMapper.fromItem,
+        toItem: attemptOfLogItem,
       });
     },
 

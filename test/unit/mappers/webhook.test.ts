@@ -1,7 +1,12 @@
-import { describe } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { keys } from '../../../shared/adapters/dynamodb/keys.js';
+import { StoredItemError } from '../../../shared/adapters/dynamodb/mappers/stored-item.js';
 import {
+  attemptOfLogItem,
   deliveryAttemptMapper,
   deliveryMapper,
+  firstAttemptOf,
+  succeededAtFirstAttemptItem,
   webhookEndpointMapper,
 } from '../../../shared/adapters/dynamodb/mappers/webhook.js';
 import { itBehavesAsAMapper } from './mapper-contract.js';
@@ -80,5 +85,63 @@ describe('webhook attempt items', () => {
     key: { pk: 'TENANT#ten_1#DELIVERY#dlv_1', sk: 'ATTEMPT#0003' },
     malformed: { succeeded: 'no' },
     fields: ['succeeded'],
+  });
+});
+
+describe('a delivery that succeeded at its first attempt, as one item (D83)', () => {
+  const delivery = {
+    id: 'dlv_01JABCDEFGHJKMNPQRSTVWXYZ0',
+    tenantId: 'ten_1',
+    endpointId: 'we_1',
+    eventId: 'evt_1',
+    eventType: 'payout.paid',
+    status: 'succeeded' as const,
+    attempts: 1,
+    cycleStart: 0,
+    failureReason: null,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: '2026-12-01T00:00:01.000Z',
+  };
+  const attempt = {
+    id: 'att_01JABCDEFGHJKMNPQRSTVWXYZ0_1',
+    tenantId: 'ten_1',
+    deliveryId: delivery.id,
+    endpointId: 'we_1',
+    eventId: 'evt_1',
+    eventType: 'payout.paid',
+    attempt: 1,
+    attemptedAt: '2026-12-01T00:00:01.000Z',
+    statusCode: 200,
+    latencyMs: 35,
+    error: null,
+    responseExcerpt: null,
+    succeeded: true,
+  };
+
+  it('is the delivery, in its endpoint attempt log where the attempt item would be', () => {
+    const item = succeededAtFirstAttemptItem(delivery, attempt);
+    const attemptItem = deliveryAttemptMapper.toItem(attempt);
+
+    expect(item).toMatchObject({ ...keys.delivery('ten_1', delivery.id), entity: 'webhook_delivery' });
+    expect([item.gsi1pk, item.gsi1sk]).toEqual([attemptItem.gsi1pk, attemptItem.gsi1sk]);
+    expect(deliveryMapper.fromItem(item)).toEqual(delivery);
+    expect(attemptOfLogItem(item)).toEqual(attempt);
+    expect(firstAttemptOf(item)).toEqual(attempt);
+  });
+
+  it('reads attempt items of the log as before, and a delivery without an attempt as none', () => {
+    expect(attemptOfLogItem(deliveryAttemptMapper.toItem(attempt))).toEqual(attempt);
+    expect(firstAttemptOf(deliveryMapper.toItem(delivery))).toBeUndefined();
+    expect(() => attemptOfLogItem(deliveryMapper.toItem(delivery))).toThrow(StoredItemError);
+  });
+
+  it('is refused for anything but a first attempt that succeeded', () => {
+    expect(() => succeededAtFirstAttemptItem({ ...delivery, status: 'pending' }, attempt)).toThrow(
+      /first attempt/,
+    );
+    expect(() => succeededAtFirstAttemptItem(delivery, { ...attempt, attempt: 2 })).toThrow(/first attempt/);
+    expect(() => succeededAtFirstAttemptItem(delivery, { ...attempt, succeeded: false })).toThrow(
+      /first attempt/,
+    );
   });
 });

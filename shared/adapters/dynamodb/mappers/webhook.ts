@@ -5,7 +5,7 @@ import { keys } from '../keys.js';
 import { listingKey, shardedPartition } from '../newest-first.js';
 import { actionStampSchema } from './actors.js';
 import { count, flag, maybeCount, maybeText, text } from './fields.js';
-import { type Exactly, ITEM_FORMAT, type ItemMapper, parseStored } from './stored-item.js';
+import { type Exactly, ITEM_FORMAT, type ItemMapper, parseStored, StoredItemError } from './stored-item.js';
 
 const endpointSchema = z.object({
   id: text,
@@ -95,13 +95,20 @@ const attemptSchema = z.object({
 });
 true satisfies Exactly<z.output<typeof attemptSchema>, DeliveryAttempt>;
 
+/** An attempt's place in its endpoint's attempt log (gsi1, sharded, newest first). */
+function attemptLogKeys(attempt: DeliveryAttempt) {
+  return {
+    gsi1pk: shardedPartition(keys.attemptsOfEndpoint(attempt.tenantId, attempt.endpointId), attempt.id),
+    gsi1sk: `${attempt.attemptedAt}#${attempt.id}`,
+  };
+}
+
 /** One attempt of a delivery, in the delivery's partition and in its endpoint's attempt log (gsi1). */
 export const deliveryAttemptMapper = {
   entity: 'webhook_attempt',
   toItem: (attempt: DeliveryAttempt) => ({
     ...keys.attempt(attempt.tenantId, attempt.deliveryId, attempt.attempt),
-    gsi1pk: shardedPartition(keys.attemptsOfEndpoint(attempt.tenantId, attempt.endpointId), attempt.id),
-    gsi1sk: `${attempt.attemptedAt}#${attempt.id}`,
+    ...attemptLogKeys(attempt),
     entity: 'webhook_attempt',
     fmt: ITEM_FORMAT,
     ...attempt,
@@ -109,3 +116,40 @@ export const deliveryAttemptMapper = {
   fromItem: (raw: Record<string, unknown>): DeliveryAttempt =>
     parseStored('webhook_attempt', attemptSchema, raw),
 } satisfies ItemMapper<DeliveryAttempt>;
+
+/**
+ * A delivery that succeeded at its first attempt, as one item (D83): the delivery, with that attempt
+ * inside it (`firstAttempt`), in the endpoint's attempt log (gsi1) where the attempt's own item would
+ * be. Most deliveries are these: one item and one index entry instead of two items and an entry. A
+ * succeeded delivery is final (never written again), so the entry never moves; the failed-deliveries
+ * index (gsi1, only while failed) is not this delivery's.
+ */
+export function succeededAtFirstAttemptItem(delivery: Delivery, attempt: DeliveryAttempt) {
+  if (delivery.status !== 'succeeded' || attempt.attempt !== 1 || !attempt.succeeded)
+    throw new Error(`Only a delivery that succeeded at its first attempt is one item (${delivery.id})`);
+  return { ...deliveryMapper.toItem(delivery), ...attemptLogKeys(attempt), firstAttempt: attempt };
+}
+
+const firstAttemptSchema = z.object({ firstAttempt: attemptSchema.optional() });
+
+/** The first attempt a delivery item holds (D83), if it holds one. */
+export function firstAttemptOf(raw: Record<string, unknown>): DeliveryAttempt | undefined {
+  return parseStored('webhook_delivery', firstAttemptSchema, raw).firstAttempt;
+}
+
+/**
+ * The endpoint's attempt log (gsi1) as stored: attempt items, and deliveries that hold their first
+ * attempt (D83), each read as the attempt it records.
+ */
+export function attemptOfLogItem(raw: Record<string, unknown>): DeliveryAttempt {
+  if (raw.entity !== deliveryMapper.entity) return deliveryAttemptMapper.fromItem(raw);
+  const attempt = firstAttemptOf(raw);
+  if (!attempt)
+    throw new StoredItemError(
+      deliveryMapper.entity,
+      raw,
+      ['firstAttempt'],
+      'firstAttempt: missing in the attempt log',
+    );
+  return attempt;
+}
