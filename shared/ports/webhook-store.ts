@@ -48,8 +48,10 @@ export interface WebhookStore {
   getDelivery(tenantId: string, deliveryId: string): Promise<Delivery | undefined>;
   /**
    * Writes the delivery if the stored one is still `current` (`current` undefined: it must not exist
-   * yet, its first attempt), then its attempt; a lost race writes neither.
-   * @throws ConcurrentModificationError when `current` is no longer what is stored
+   * yet, its first attempt), then its attempt; a lost race writes neither. A delivery that succeeded
+   * at its first attempt is final: the store may keep that attempt in the delivery (D83) and refuses
+   * any later write of it.
+   * @throws ConcurrentModificationError when `current` is no longer what is stored, or is final
    */
   saveDelivery(input: {
     current: Delivery | undefined;

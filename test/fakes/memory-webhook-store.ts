@@ -21,6 +21,8 @@ export class MemoryWebhookStore implements WebhookStore {
   private readonly endpoints = new Map<string, WebhookEndpoint>();
   private readonly deliveries = new Map<string, Delivery>();
   private readonly attempts = new Map<string, DeliveryAttempt>();
+  /** Deliveries that succeeded at their first attempt: final (D83). */
+  private readonly final = new Set<string>();
 
   constructor(readonly audit: MemoryAuditLog = new MemoryAuditLog()) {}
 
@@ -69,8 +71,11 @@ export class MemoryWebhookStore implements WebhookStore {
     const unchanged = current
       ? stored?.attempts === current.attempts && stored?.status === current.status
       : stored === undefined;
-    if (!unchanged) throw new ConcurrentModificationError();
+    // A delivery that succeeded at its first attempt is final (the port; D83).
+    if (!unchanged || this.final.has(slot(next.tenantId, next.id))) throw new ConcurrentModificationError();
     this.deliveries.set(slot(next.tenantId, next.id), structuredClone(next));
+    if (!current && attempt?.attempt === 1 && attempt.succeeded && next.status === 'succeeded')
+      this.final.add(slot(next.tenantId, next.id));
     if (attempt) this.attempts.set(slot(attempt.tenantId, attempt.id), structuredClone(attempt));
   }
 

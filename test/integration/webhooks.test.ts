@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoWebhookStore } from '../../shared/adapters/dynamodb/webhook-store.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
-import { RetryLaterError } from '../../shared/domain/errors.js';
+import { ConcurrentModificationError, RetryLaterError } from '../../shared/domain/errors.js';
 import { deliverWebhookUseCase } from '../../shared/use-cases/deliver-webhooks.js';
 import { eventually, payoutBody, type TenantClient, withTestPlatform } from '../helpers/platform.js';
 
@@ -177,17 +179,18 @@ describe('delivery', () => {
     });
   });
 
-  it('keeps a delivery that succeeds at once as one item holding its attempt, listed and paged as any attempt (D83)', async () => {
+  it('keeps a delivery that succeeds at once as one item holding its attempt, listed and paged with the other attempts (D83)', async () => {
     const tenant = await ctx.platform.newTenant('At once');
-    const hook = await receiver();
+    // The first request fails: that delivery is retried (two attempt items); the other three succeed at once.
+    const hook = await receiver((count) => (count === 1 ? 500 : 200));
     const endpoint = await subscribe(tenant, hook.url, ['*']);
     await tenant.createPayout(payoutBody());
     await eventually(
       async () => hook.received.length,
-      (count) => count >= 4,
+      (count) => count >= 5,
     );
 
-    // Page through the attempt log one at a time: every cursor is an attempt held in a delivery item.
+    // Page through the attempt log one at a time, across both kinds of item.
     const listed: any[] = [];
     let after: string | undefined;
     for (let page = 0; page < 10; page++) {
@@ -201,12 +204,19 @@ describe('delivery', () => {
       if (!body.has_more) break;
       after = body.data.at(-1).id;
     }
-    expect(listed.map((attempt) => [attempt.attempt, attempt.status_code, attempt.succeeded])).toEqual(
-      Array.from({ length: 4 }, () => [1, 200, true]),
-    );
+    const summary = listed.map((attempt) => [attempt.attempt, attempt.status_code, attempt.succeeded]);
+    expect(summary.sort()).toEqual([
+      [1, 200, true],
+      [1, 200, true],
+      [1, 200, true],
+      [1, 500, false],
+      [2, 200, true],
+    ]);
     expect(new Set(listed.map((attempt) => attempt.event_id)).size).toBe(4);
+    const times = listed.map((attempt) => attempt.attempted_at);
+    expect(times).toEqual([...times].sort().reverse());
 
-    // Stored: the deliveries hold their attempt; no attempt item of their own was written.
+    // Stored: three deliveries hold their attempt; the retried one has two attempt items of its own.
     const { localDynamoClient } = await import('../../local/dynamodb-local.js');
     const { ScanCommand } = await import('@aws-sdk/client-dynamodb');
     const client = localDynamoClient(ctx.platform.dynamodbEndpoint);
@@ -217,9 +227,30 @@ describe('delivery', () => {
         ExpressionAttributeValues: { ':endpoint': { S: endpoint.id } },
       }),
     );
-    client.destroy();
     const entities = (scan.Items ?? []).map((item) => [item.entity?.S, item.firstAttempt !== undefined]);
-    expect(entities.sort()).toEqual(Array.from({ length: 4 }, () => ['webhook_delivery', true]));
+    expect(entities.sort()).toEqual([
+      ['webhook_attempt', false],
+      ['webhook_attempt', false],
+      ['webhook_delivery', false],
+      ['webhook_delivery', true],
+      ['webhook_delivery', true],
+      ['webhook_delivery', true],
+    ]);
+
+    // A delivery holding its attempt is final: the store refuses to write it again, even as read.
+    const store = createDynamoWebhookStore({
+      client: createDocumentClient(client),
+      table: ctx.platform.tableName,
+    });
+    const held = (scan.Items ?? []).find((item) => item.firstAttempt !== undefined)!;
+    const stored = (await store.getDelivery(tenant.tenantId, held.id!.S!))!;
+    await expect(
+      store.saveDelivery({
+        current: stored,
+        next: { ...stored, status: 'failed', failureReason: 'rewritten' },
+      }),
+    ).rejects.toBeInstanceOf(ConcurrentModificationError);
+    client.destroy();
   });
 
   it('disables an endpoint that answers 410 Gone', async () => {

@@ -108,8 +108,9 @@ export function createDynamoWebhookStore(deps: {
       // and records attempt n; the other writes nothing. The attempt follows as a plain put (its id is
       // fixed): no transaction, which would double the cost of both writes. A crash between the two
       // loses that one line of the attempt log, never the delivery's state. A delivery that succeeds
-      // at its first attempt (most do) is one item holding that attempt (D83).
-      const oneItem = !current && attempt?.attempt === 1 && next.status === 'succeeded';
+      // at its first attempt (most do) is one item holding that attempt (D83), and final: no write
+      // replaces it (that would drop the attempt it holds), whatever the caller read.
+      const oneItem = !current && attempt?.attempt === 1 && attempt.succeeded && next.status === 'succeeded';
       try {
         await client.send(
           new PutCommand({
@@ -117,8 +118,13 @@ export function createDynamoWebhookStore(deps: {
             Item: oneItem ? succeededAtFirstAttemptItem(next, attempt) : deliveryMapper.toItem(next),
             ...(current
               ? {
-                  ConditionExpression: '#attempts = :attempts AND #status = :status',
-                  ExpressionAttributeNames: { '#attempts': 'attempts', '#status': 'status' },
+                  ConditionExpression:
+                    '#attempts = :attempts AND #status = :status AND attribute_not_exists(#held)',
+                  ExpressionAttributeNames: {
+                    '#attempts': 'attempts',
+                    '#status': 'status',
+                    '#held': 'firstAttempt',
+                  },
                   ExpressionAttributeValues: { ':attempts': current.attempts, ':status': current.status },
                 }
               : { ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -141,13 +147,10 @@ export function createDynamoWebhookStore(deps: {
         findCursor: async (id) => {
           const parsed = parseAttemptId(id);
           if (!parsed) return undefined;
+          // A first attempt usually lives in its delivery's item (D83); later ones in items of their own.
           const found =
-            (await getItem(
-              keys.attempt(tenantId, parsed.deliveryId, parsed.attempt),
-              deliveryAttemptMapper,
-            )) ??
-            // A first attempt may live in its delivery's item (D83).
-            (parsed.attempt === 1 ? await firstAttemptInDelivery(tenantId, parsed.deliveryId) : undefined);
+            (parsed.attempt === 1 ? await firstAttemptInDelivery(tenantId, parsed.deliveryId) : undefined) ??
+            (await getItem(keys.attempt(tenantId, parsed.deliveryId, parsed.attempt), deliveryAttemptMapper));
           return found && { createdAt: found.attemptedAt, id: found.id };
         },
         limit: filter.limit,

@@ -127,6 +127,15 @@ describe('a delivery that succeeded at its first attempt, as one item (D83)', ()
     expect(deliveryMapper.fromItem(item)).toEqual(delivery);
     expect(attemptOfLogItem(item)).toEqual(attempt);
     expect(firstAttemptOf(item)).toEqual(attempt);
+    // Only what is the attempt's own is stored again: the rest is the delivery's.
+    expect(Object.keys(item.firstAttempt).sort()).toEqual([
+      'attemptedAt',
+      'error',
+      'latencyMs',
+      'responseExcerpt',
+      'statusCode',
+      'succeeded',
+    ]);
   });
 
   it('reads attempt items of the log as before, and a delivery without an attempt as none', () => {
@@ -141,6 +150,9 @@ describe('a delivery that succeeded at its first attempt, as one item (D83)', ()
     );
     expect(() => succeededAtFirstAttemptItem(delivery, { ...attempt, attempt: 2 })).toThrow(/first attempt/);
     expect(() => succeededAtFirstAttemptItem(delivery, { ...attempt, succeeded: false })).toThrow(
+      /first attempt/,
+    );
+    expect(() => succeededAtFirstAttemptItem(delivery, { ...attempt, deliveryId: 'dlv_other' })).toThrow(
       /first attempt/,
     );
   });

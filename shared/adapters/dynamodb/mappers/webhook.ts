@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { WebhookEndpoint } from '../../../domain/webhooks.js';
+import { attemptIdFor, type WebhookEndpoint } from '../../../domain/webhooks.js';
 import type { Delivery, DeliveryAttempt } from '../../../ports/webhook-store.js';
 import { keys } from '../keys.js';
 import { listingKey, shardedPartition } from '../newest-first.js';
@@ -117,24 +117,59 @@ export const deliveryAttemptMapper = {
     parseStored('webhook_attempt', attemptSchema, raw),
 } satisfies ItemMapper<DeliveryAttempt>;
 
+/** What a delivery item holds of its first attempt (D83): the attempt's own fields, not the delivery's. */
+const heldAttemptSchema = attemptSchema.pick({
+  attemptedAt: true,
+  statusCode: true,
+  latencyMs: true,
+  error: true,
+  responseExcerpt: true,
+  succeeded: true,
+});
+
 /**
- * A delivery that succeeded at its first attempt, as one item (D83): the delivery, with that attempt
- * inside it (`firstAttempt`), in the endpoint's attempt log (gsi1) where the attempt's own item would
- * be. Most deliveries are these: one item and one index entry instead of two items and an entry. A
- * succeeded delivery is final (never written again), so the entry never moves; the failed-deliveries
- * index (gsi1, only while failed) is not this delivery's.
+ * A delivery that succeeded at its first attempt, as one item (D83): the delivery, holding what is
+ * the attempt's own (`firstAttempt`: when, the answer, the latency), in the endpoint's attempt log
+ * (gsi1) where the attempt's item would be. Most deliveries are these: one item and one index entry
+ * instead of two items and an entry, and never more units than those (the item is the delivery plus
+ * ~150 bytes and the response excerpt, which the attempt item carried too). A succeeded delivery is
+ * final (the store refuses to write it again), so the entry never moves; the failed-deliveries index
+ * (gsi1, only while failed) is not this delivery's.
  */
 export function succeededAtFirstAttemptItem(delivery: Delivery, attempt: DeliveryAttempt) {
-  if (delivery.status !== 'succeeded' || attempt.attempt !== 1 || !attempt.succeeded)
+  if (
+    delivery.status !== 'succeeded' ||
+    attempt.attempt !== 1 ||
+    !attempt.succeeded ||
+    attempt.deliveryId !== delivery.id ||
+    attempt.id !== attemptIdFor(delivery.id, 1)
+  )
     throw new Error(`Only a delivery that succeeded at its first attempt is one item (${delivery.id})`);
-  return { ...deliveryMapper.toItem(delivery), ...attemptLogKeys(attempt), firstAttempt: attempt };
+  const { attemptedAt, statusCode, latencyMs, error, responseExcerpt, succeeded } = attempt;
+  return {
+    ...deliveryMapper.toItem(delivery),
+    ...attemptLogKeys(attempt),
+    firstAttempt: { attemptedAt, statusCode, latencyMs, error, responseExcerpt, succeeded },
+  };
 }
 
-const firstAttemptSchema = z.object({ firstAttempt: attemptSchema.optional() });
+const holdingSchema = deliverySchema.extend({ firstAttempt: heldAttemptSchema.optional() });
 
 /** The first attempt a delivery item holds (D83), if it holds one. */
 export function firstAttemptOf(raw: Record<string, unknown>): DeliveryAttempt | undefined {
-  return parseStored('webhook_delivery', firstAttemptSchema, raw).firstAttempt;
+  const { firstAttempt, ...delivery } = parseStored('webhook_delivery', holdingSchema, raw);
+  return (
+    firstAttempt && {
+      id: attemptIdFor(delivery.id, 1),
+      tenantId: delivery.tenantId,
+      deliveryId: delivery.id,
+      endpointId: delivery.endpointId,
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      attempt: 1,
+      ...firstAttempt,
+    }
+  );
 }
 
 /**
