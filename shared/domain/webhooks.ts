@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { ActionStamp } from './audit.js';
 import type { EventType } from './events.js';
-import { stableId } from './ids.js';
 
 /** A secret keeps signing beside its successor for 24 hours after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
@@ -98,15 +97,7 @@ export function signedHeaders(input: {
   };
 }
 
-/** One delivery per (event, endpoint): the same pair always has the same id, however often fanned out. */
-export function deliveryIdFor(eventId: string, endpointId: string): string {
-  return `dlv_${stableId([eventId, endpointId])}`;
-}
-
-/** Attempt ids name their delivery and number (`att_<delivery>_<n>`), so a list cursor is a key. */
-export function attemptIdFor(deliveryId: string, attempt: number): string {
-  return `att_${deliveryId.slice('dlv_'.length)}_${attempt}`;
-}
+export { attemptIdFor, deliveryIdFor } from './delivery-ids.js';
 
 /**
  * The retry schedule (seconds after each failed attempt), from `PAYOUTS_WEBHOOK_RETRY_SCHEDULE` or

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { attemptIdFor, type WebhookEndpoint } from '../../../domain/webhooks.js';
+import { attemptIdFor } from '../../../domain/delivery-ids.js';
+import type { WebhookEndpoint } from '../../../domain/webhooks.js';
 import type { Delivery, DeliveryAttempt } from '../../../ports/webhook-store.js';
 import { keys } from '../keys.js';
 import { listingKey, shardedPartition } from '../newest-first.js';
