@@ -4,6 +4,18 @@
  * these entries, so what runs on a laptop is what deploys. Pure data: no CDK or SDK imports.
  */
 import { EXECUTOR_RESERVED_CONCURRENCY } from './execution-limits.js';
+import { BANK_FILES, EVENT_SOURCE, REJECTION_QUEUE, RELAYED_ENTITIES } from './topology-constants.js';
+
+export {
+  BANK_FILES,
+  BUS_ROUTED_TYPES,
+  EVENT_BUS,
+  EVENT_SOURCE,
+  INBOUND_FILES,
+  REJECTION_QUEUE,
+  RELAYED_ENTITIES,
+  WEBHOOK_FAN_OUT,
+} from './topology-constants.js';
 
 export { EXECUTOR_RESERVED_CONCURRENCY };
 
@@ -205,30 +217,10 @@ export const OUTBOX_RECOVERY_EVERY_MINUTES = 5;
 /** The approval state machine's task function (see shared/workflows/approval.ts). */
 export const APPROVAL_TASK_FUNCTION = 'approval-task' satisfies FunctionName;
 
-/**
- * Refused payout requests (events, queue messages, payroll files), each with its reason and channel:
- * routine business, kept 14 days for operators and integrators' support, never alarmed on. Dead-letter
- * queues hold only what failed for a day of retries, so their alarms mean something is broken.
- */
-export const REJECTION_QUEUE = 'inbound-rejections' satisfies QueueName;
-
 /** Cuts tenants' SEPA files when their cut-off is due (a schedule; a timer locally). D72. */
 export const SEPA_CUT_OFF_FUNCTION = 'cut-sepa-files' satisfies FunctionName;
 /** How often the cut-off function looks for due cut-offs: a file leaves at most this late. */
 export const SEPA_CUT_OFF_EVERY_MINUTES = 5;
-
-/**
- * SEPA bank files (issue 21, D72): one private bucket; the platform writes pain.001 files under
- * `tenants/{tenant}/outbound/` for the tenant's bank gateway (SFTP or EBICS) to fetch, and the
- * gateway puts the bank's pain.002 and camt.053/054 under `tenants/{tenant}/inbound/`, which S3
- * announces to the queue.
- */
-export const BANK_FILES = {
-  queue: 'bank-files' satisfies ConsumedQueueName,
-  suffix: '.xml',
-  /** A day's camt.053 of a busy account stays well below this; larger objects are refused unread. */
-  maxBytes: 512 * 1024 * 1024,
-} as const;
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
   { name: AUTHORIZER_FUNCTION, description: 'Resolves an API key to its tenant', table: 'read' },
@@ -503,26 +495,6 @@ function webhookApiFunctions(): FunctionSpec[] {
   ];
 }
 
-/** The platform's EventBridge bus and the `source` of every event the platform publishes. */
-export const EVENT_BUS = 'payouts';
-export const EVENT_SOURCE = 'payouts.platform';
-
-/** Entities whose writes the relay reads: payouts and endpoints (events) and every audited item. */
-export const RELAYED_ENTITIES = [
-  'payout',
-  'webhook_endpoint',
-  'api_key',
-  'member',
-  'manual_payout_criteria',
-  'approval_policy',
-  'tenant_connectors',
-  'report',
-  'payout_batch',
-  'payout_request_rejection',
-  'reconciliation_run',
-  'reconciliation_resolution',
-];
-
 /** The table stream's event source mapping. */
 export const STREAM_CONSUMER = {
   function: OUTBOX_RELAY_FUNCTION,
@@ -681,19 +653,6 @@ export interface RuleSpec {
   target: { queue: ConsumedQueueName };
 }
 
-/**
- * The events offered to webhook endpoints: the relay sends them straight to this queue (D80), not
- * through the bus — the bus carries what a rule below routes (and every event when the operator sets
- * `busEvents=all` for rules of their own).
- */
-export const WEBHOOK_FAN_OUT = {
-  queue: 'webhook-fanout' satisfies ConsumedQueueName,
-  offered: (type: string) =>
-    type.startsWith('payout.') ||
-    type === 'payout_batch.completed' ||
-    type === 'reconciliation_run.completed',
-} as const;
-
 export const RULES: readonly RuleSpec[] = [
   {
     name: 'queued-payouts-to-execution',
@@ -739,32 +698,22 @@ export const RULES: readonly RuleSpec[] = [
 ];
 
 /**
- * The event types a rule of the platform's bus routes (exact `detail-type` lists): with
- * `busEvents=routed`, the only ones the relay puts on the bus.
+ * The event types the rules of the platform's bus route (exact `detail-type` lists), derived from
+ * `rules`: `BUS_ROUTED_TYPES` (topology-constants.ts) must equal this (test/unit/event-routing.test.ts).
  */
-export const BUS_ROUTED_TYPES: ReadonlySet<string> = new Set(
-  RULES.filter((rule) => rule.bus !== 'inbound').flatMap((rule) => {
-    const types: unknown = rule.eventPattern['detail-type'];
-    // A pattern the relay cannot read as a list of names would silently keep its events off the bus.
-    if (!Array.isArray(types) || !types.every((type) => typeof type === 'string'))
-      throw new Error(`Rule ${rule.name}: a platform bus rule must list its detail-types by name (D80)`);
-    return types as string[];
-  }),
-);
-
-/**
- * Payroll files (issue 9): a CSV put under a tenant's prefix of the inbound bucket creates a batch.
- * S3 notifies the queue of every new object whose key ends in `suffix` (in AWS, an event
- * notification; locally, the local S3 server); the result file is written beside the upload, and
- * files ending in `resultSuffix` are the platform's own results, never read as requests.
- */
-export const INBOUND_FILES = {
-  queue: 'inbound-files' satisfies ConsumedQueueName,
-  suffix: '.csv',
-  resultSuffix: '.result.csv',
-  /** 10,000 rows of a wide file stay well below this; larger files are refused unread. */
-  maxBytes: 10 * 1024 * 1024,
-} as const;
+export function busRoutedTypesOf(rules: readonly RuleSpec[]): ReadonlySet<string> {
+  return new Set(
+    rules
+      .filter((rule) => rule.bus !== 'inbound')
+      .flatMap((rule) => {
+        const types: unknown = rule.eventPattern['detail-type'];
+        // A pattern the relay cannot read as a list of names would silently keep its events off the bus.
+        if (!Array.isArray(types) || !types.every((type) => typeof type === 'string'))
+          throw new Error(`Rule ${rule.name}: a platform bus rule must list its detail-types by name (D80)`);
+        return types as string[];
+      }),
+  );
+}
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'ANY', path: '/portal-api/{proxy+}', function: PORTAL_API_FUNCTION, auth: 'jwt' },

@@ -11,7 +11,7 @@ import { loadConfig, queueBinding } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { eventOrigin, senderOrigin } from '../../shared/ports/inbound-store.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
-import { REJECTION_QUEUE } from '../../shared/topology.js';
+import { REJECTION_QUEUE } from '../../shared/topology-constants.js';
 import { createPayoutUseCase } from '../../shared/use-cases/create-payout.js';
 import { type InboundChannel, inboundPayoutsUseCase } from '../../shared/use-cases/inbound-payouts.js';
 import { routerFromEnvironment } from '../../shared/wiring/routing.js';

@@ -6,7 +6,7 @@ import { createSqsDeadLetters } from '../../shared/adapters/sqs-dead-letters.js'
 import { binding, loadConfig, queueBinding } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
-import { REJECTION_QUEUE } from '../../shared/topology.js';
+import { REJECTION_QUEUE } from '../../shared/topology-constants.js';
 import { payoutBatchesUseCase } from '../../shared/use-cases/payout-batches.js';
 import { payoutFilesUseCase } from '../../shared/use-cases/payout-files.js';
 import { batchStores } from '../../shared/wiring/batches.js';

@@ -3,7 +3,7 @@ import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
 import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
-import { BANK_FILES } from '../../shared/topology.js';
+import { BANK_FILES } from '../../shared/topology-constants.js';
 import { tenantOfInboundKey } from '../../shared/use-cases/bank-replies.js';
 import { bankRepliesFromEnvironment } from '../../shared/wiring/sepa.js';
 

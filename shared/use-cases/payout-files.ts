@@ -6,7 +6,7 @@ import type { DroppedFile, InboundFiles } from '../ports/inbound-files.js';
 import type { InboundOrigin, InboundRejection, InboundStore } from '../ports/inbound-store.js';
 import type { PayoutRepository } from '../ports/payout-repository.js';
 import { checkBatchCsv, type FileProblem } from '../schemas/batch-csv.js';
-import { INBOUND_FILES } from '../topology.js';
+import { INBOUND_FILES } from '../topology-constants.js';
 import { type DeadLetters, deadLetterBody, originNotRouted, rejectionId } from './inbound-payouts.js';
 import type { PayoutBatches } from './payout-batches.js';
 

@@ -12,7 +12,7 @@ import { createEventBridgePublisher } from '../adapters/eventbridge-publisher.js
 import { createSqsFanOutPublisher, routedPublisher } from '../adapters/sqs-fan-out-publisher.js';
 import { binding, loadConfig, queueBinding } from '../config.js';
 import type { EventPublisher } from '../ports/event-store.js';
-import { BUS_ROUTED_TYPES, EVENT_SOURCE, WEBHOOK_FAN_OUT } from '../topology.js';
+import { BUS_ROUTED_TYPES, EVENT_SOURCE, WEBHOOK_FAN_OUT } from '../topology-constants.js';
 import { payoutBatchesUseCase } from '../use-cases/payout-batches.js';
 import { relayOutboxUseCase } from '../use-cases/relay-outbox.js';
 import { approvalWorkflowOnFirstCall } from './approvals.js';

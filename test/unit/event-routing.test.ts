@@ -4,7 +4,13 @@ import { createSqsFanOutPublisher, routedPublisher } from '../../shared/adapters
 import { EVENT_TYPES } from '../../shared/domain/catalog.js';
 import { INTERNAL_EVENT_TYPES } from '../../shared/domain/events.js';
 import type { EventPublisher, StoredEvent } from '../../shared/ports/event-store.js';
-import { BUS_ROUTED_TYPES, EVENT_SOURCE, WEBHOOK_FAN_OUT } from '../../shared/topology.js';
+import {
+  BUS_ROUTED_TYPES,
+  busRoutedTypesOf,
+  EVENT_SOURCE,
+  RULES,
+  WEBHOOK_FAN_OUT,
+} from '../../shared/topology.js';
 
 const event = (type: string, n = 1): StoredEvent =>
   ({
@@ -37,6 +43,13 @@ describe('where the relay publishes (D80)', () => {
     expect([...BUS_ROUTED_TYPES]).toEqual(
       expect.arrayContaining(['payout.queued', 'payout.approval_requested']),
     );
+  });
+
+  it('puts on the bus exactly the event types its rules route (the list the relay reads is written out)', () => {
+    expect([...BUS_ROUTED_TYPES].sort()).toEqual([...busRoutedTypesOf(RULES)].sort());
+    // A platform rule that does not list its types by name is refused, not silently skipped.
+    const vague = { ...RULES[0]!, name: 'vague', eventPattern: { 'detail-type': [{ prefix: 'payout.' }] } };
+    expect(() => busRoutedTypesOf([vague])).toThrow(/must list its detail-types by name/);
   });
 
   it('sends the bus only what a rule routes, unless every event is asked for; webhooks get theirs either way', async () => {

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { InboundRejection } from '../../ports/inbound-store.js';
-import { RELAYED_ENTITIES } from '../../topology.js';
+import { RELAYED_ENTITIES } from '../../topology-constants.js';
 import type {
   AuditedChange,
   BatchChange,
