@@ -7,7 +7,7 @@ import {
   type TransferCheckMessage,
 } from '../../shared/adapters/sqs-transfer-checks.js';
 import { loadConfig } from '../../shared/config.js';
-import { PROVIDER_REGISTRY } from '../../shared/connectors/providers.js';
+import { PROVIDER_RAILS } from '../../shared/connectors/provider-rails.js';
 import { RetryLaterError } from '../../shared/domain/errors.js';
 import { LeaseHeldError } from '../../shared/domain/execution.js';
 import { logger } from '../../shared/http/logger.js';
@@ -34,7 +34,7 @@ const sandbox = createSandboxProvider({
   outage: config.PAYOUTS_SANDBOX_CHAOS_OUTAGE,
 });
 // Each payout leaves through its own rail, with its tenant's credentials (opened once per container).
-const providerFor = providerResolver({ client, table, config, registry: PROVIDER_REGISTRY, sandbox });
+const providerFor = providerResolver({ client, table, config, registry: PROVIDER_RAILS, sandbox });
 if (!config.PAYOUTS_QUEUE_URL_EXECUTION) throw new Error('PAYOUTS_QUEUE_URL_EXECUTION is not set');
 const execute = executePayoutUseCase({
   payouts,

@@ -86,3 +86,12 @@ export interface Connector<Credentials extends Record<string, string> = Record<s
     runtime: ConnectorRuntime,
   ): Promise<ProviderWebhookEvent[]>;
 }
+
+/**
+ * A connector without its webhook verification: what the executor needs (it calls the provider and
+ * never reads a provider's webhook), so its bundle leaves the verification code out (issue 23).
+ */
+export type ProviderRail<Credentials extends Record<string, string> = Record<string, string>> = Omit<
+  Connector<Credentials>,
+  'verifyWebhook'
+>;

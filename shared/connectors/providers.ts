@@ -1,13 +1,14 @@
 import type { ConnectorRegistry } from '../use-cases/connectors.js';
-import { adyenConnector } from './adyen/index.js';
+import { adyenConnector } from './adyen/connector.js';
 import type { Connector } from './connector.js';
-import { paypalConnector } from './paypal/index.js';
-import { stripeConnector } from './stripe/index.js';
+import { paypalConnector } from './paypal/connector.js';
+import { stripeConnector } from './stripe/connector.js';
 
 /**
- * The rails with a provider API: what the executor calls and what sends provider webhooks. Apart
- * from the full registry (./registry.ts, which adds SEPA files) so that the executor and the
- * provider-webhook function do not bundle the SEPA rail they never use.
+ * The connectors with a provider API (each rail with its webhook verification): what the
+ * provider-webhook function reads. Apart from the full registry (./registry.ts, which adds SEPA
+ * files) so that it does not bundle the SEPA rail; the executor takes the rails alone
+ * (./provider-rails.ts).
  */
 export const PROVIDER_REGISTRY: ConnectorRegistry = {
   stripe: stripeConnector as unknown as Connector,

@@ -5,12 +5,13 @@ import { SimulatedCrashError } from '../adapters/sandbox-provider.js';
 import type { Config } from '../config.js';
 import type { ConnectorRuntime } from '../connectors/connector.js';
 import type { ConnectorProfile } from '../connectors/profiles.js';
+import type { ProviderRailRegistry } from '../connectors/provider-rails.js';
 import { createTokenBucket, type RequestLimiter, rateForContainers } from '../connectors/token-bucket.js';
 import type { ConnectorName } from '../domain/connectors.js';
 import type { Payout } from '../domain/payout.js';
 import { EXECUTOR_RESERVED_CONCURRENCY } from '../execution-limits.js';
 import type { PayoutProvider } from '../ports/payout-provider.js';
-import { type ConnectorRegistry, openCredentials } from '../use-cases/connectors.js';
+import { openCredentials } from '../use-cases/connectors.js';
 import {
   ConnectorAccountChangedError,
   ConnectorNotConfiguredError,
@@ -77,7 +78,8 @@ export function providerResolver(deps: {
   client: DynamoDBDocumentClient;
   table: string;
   config: Config;
-  registry: ConnectorRegistry;
+  /** The rails the executor calls: their webhook verification is not needed here. */
+  registry: ProviderRailRegistry;
   sandbox: PayoutProvider;
 }): ProviderResolver {
   const store = createDynamoConnectorStore({ client: deps.client, table: deps.table });

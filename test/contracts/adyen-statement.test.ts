@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adyenConnector } from '../../shared/connectors/adyen/index.js';
+import { adyenConnector } from '../../shared/connectors/adyen/connector.js';
 import type { ConnectorRuntime } from '../../shared/connectors/connector.js';
 import { STATEMENTS } from '../../shared/connectors/statements.js';
 import { createTokenBucket } from '../../shared/connectors/token-bucket.js';

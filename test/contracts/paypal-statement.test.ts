@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorRuntime } from '../../shared/connectors/connector.js';
-import { paypalConnector } from '../../shared/connectors/paypal/index.js';
+import { paypalConnector } from '../../shared/connectors/paypal/connector.js';
 import { STATEMENTS } from '../../shared/connectors/statements.js';
 import { createTokenBucket } from '../../shared/connectors/token-bucket.js';
 import type { PayoutStatus } from '../../shared/domain/payout.js';

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorRuntime, WebhookVerificationError } from '../../shared/connectors/connector.js';
-import { type PaypalCredentials, paypalConnector } from '../../shared/connectors/paypal/index.js';
+import { paypalConnector } from '../../shared/connectors/paypal/connector.js';
+import type { PaypalCredentials } from '../../shared/connectors/paypal/index.js';
 import { createTokenBucket } from '../../shared/connectors/token-bucket.js';
 import {
   ProviderAuthenticationError,

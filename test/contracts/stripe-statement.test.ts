@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorRuntime } from '../../shared/connectors/connector.js';
 import { STATEMENTS } from '../../shared/connectors/statements.js';
-import { stripeConnector } from '../../shared/connectors/stripe/index.js';
+import { stripeConnector } from '../../shared/connectors/stripe/connector.js';
 import { createTokenBucket } from '../../shared/connectors/token-bucket.js';
 import type { TransferRequest } from '../../shared/ports/payout-provider.js';
 import { dayFromToday, payoutOf, readStatement, today } from './statement-helpers.js';

@@ -3,7 +3,8 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorRuntime, WebhookVerificationError } from '../../shared/connectors/connector.js';
 import { stripeAmount } from '../../shared/connectors/stripe/amounts.js';
-import { STRIPE_API_VERSION, stripeConnector } from '../../shared/connectors/stripe/index.js';
+import { stripeConnector } from '../../shared/connectors/stripe/connector.js';
+import { STRIPE_API_VERSION } from '../../shared/connectors/stripe/index.js';
 import { createTokenBucket } from '../../shared/connectors/token-bucket.js';
 import {
   ProviderAuthenticationError,

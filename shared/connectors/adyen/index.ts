@@ -7,13 +7,12 @@ import {
   ProviderUnavailableError,
   type TransferRequest,
 } from '../../ports/payout-provider.js';
-import type { Connector, ConnectorRuntime } from '../connector.js';
+import type { ConnectorRuntime, ProviderRail } from '../connector.js';
 import { type ProviderResponse, providerCall } from '../http.js';
 import { CONNECTOR_PROFILES } from '../profiles.js';
 import { adyenAmount } from './amounts.js';
 import { failureFromValidation } from './failures.js';
 import { finalOutcome } from './outcomes.js';
-import { verifyAdyenWebhook } from './webhooks.js';
 
 /**
  * Adyen Transfers API v4 on the Balance Platform: payouts to bank accounts (IBAN) from the tenant's
@@ -269,8 +268,8 @@ function adyenProvider(creds: AdyenCredentials, runtime: ConnectorRuntime): Conn
   };
 }
 
-/** The Adyen connector: bank payouts (IBAN) through the Transfers API v4 of the Balance Platform. */
-export const adyenConnector: Connector<AdyenCredentials> = {
+/** The Adyen rail: bank payouts (IBAN) through the Transfers API v4 of the Balance Platform. */
+export const adyenRail: ProviderRail<AdyenCredentials> = {
   name: 'adyen',
   label: 'Adyen Transfers',
   destinationTypes: ['bank_account'],
@@ -278,7 +277,4 @@ export const adyenConnector: Connector<AdyenCredentials> = {
   publicFields: ['balance_account_id'],
   ...CONNECTOR_PROFILES.adyen,
   provider: adyenProvider,
-  async verifyWebhook(request, creds, runtime) {
-    return verifyAdyenWebhook(request, creds, runtime.now?.() ?? Date.now());
-  },
 };

@@ -1,9 +1,8 @@
 import * as z from 'zod';
-import type { Connector } from '../connector.js';
+import type { ProviderRail } from '../connector.js';
 import { CONNECTOR_PROFILES } from '../profiles.js';
 import type { PaypalCredentials } from './client.js';
 import { createPaypalProvider } from './provider.js';
-import { verifyPaypalWebhook } from './webhooks.js';
 
 export type { PaypalCredentials } from './client.js';
 
@@ -33,7 +32,7 @@ const webhookId = z
  * per payout. See ./README.md for what is sent, the idempotency anchor, the failure codes and the
  * webhook scheme.
  */
-export const paypalConnector: Connector<PaypalCredentials> = {
+export const paypalRail: ProviderRail<PaypalCredentials> = {
   name: 'paypal',
   label: 'PayPal Payouts',
   destinationTypes: ['email'],
@@ -41,5 +40,4 @@ export const paypalConnector: Connector<PaypalCredentials> = {
   publicFields: ['client_id', 'webhook_id'],
   ...CONNECTOR_PROFILES.paypal,
   provider: createPaypalProvider,
-  verifyWebhook: verifyPaypalWebhook,
 };

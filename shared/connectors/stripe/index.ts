@@ -6,13 +6,12 @@ import {
   ProviderUnavailableError,
   type TransferRequest,
 } from '../../ports/payout-provider.js';
-import type { Connector, ConnectorRuntime } from '../connector.js';
+import type { ConnectorRuntime, ProviderRail } from '../connector.js';
 import { providerCall } from '../http.js';
 import { CONNECTOR_PROFILES, STRIPE_API_VERSION } from '../profiles.js';
 import { stripeAmount } from './amounts.js';
 import { outcomeOfRefusal } from './failures.js';
 import { outcomeOfTransfer, type StripeTransfer, stripeTransfer, stripeTransferList } from './transfer.js';
-import { readStripeWebhook } from './webhooks.js';
 
 /**
  * The Stripe API version every call is pinned to (`Stripe-Version`), so that a change of the
@@ -165,8 +164,8 @@ function createStripeProvider(credentials: StripeCredentials, runtime: Connector
   };
 }
 
-/** Stripe Connect: transfers to connected accounts, webhooks signed with `Stripe-Signature`. */
-export const stripeConnector: Connector<StripeCredentials> = {
+/** The Stripe rail: Stripe Connect transfers to connected accounts. */
+export const stripeRail: ProviderRail<StripeCredentials> = {
   name: 'stripe',
   label: 'Stripe Connect',
   destinationTypes: ['stripe_account'],
@@ -174,7 +173,4 @@ export const stripeConnector: Connector<StripeCredentials> = {
   publicFields: [],
   ...CONNECTOR_PROFILES.stripe,
   provider: createStripeProvider,
-  async verifyWebhook(request, credentials, runtime) {
-    return readStripeWebhook(request, credentials.webhook_secret, (runtime.now ?? Date.now)());
-  },
 };
