@@ -11,7 +11,6 @@ import type { WebhookStore } from '../../ports/webhook-store.js';
 import { auditItem } from './audit-log.js';
 import { putIfUnchanged } from './conditional-put.js';
 import { GSI1, keys } from './keys.js';
-import type { ItemMapper } from './mappers/stored-item.js';
 import {
   attemptOfLogItem,
   deliveryAttemptMapper,
@@ -33,17 +32,13 @@ export function createDynamoWebhookStore(deps: {
 }): WebhookStore {
   const { client, table } = deps;
 
-  async function getItem<T>(key: { pk: string; sk: string }, mapper: ItemMapper<T>): Promise<T | undefined> {
+  /** The item at `key` as `read` makes it (a mapper's `fromItem`), or undefined. */
+  async function getItem<T>(
+    key: { pk: string; sk: string },
+    read: (raw: Record<string, unknown>) => T | undefined,
+  ): Promise<T | undefined> {
     const { Item } = await client.send(new GetCommand({ TableName: table, Key: key, ConsistentRead: true }));
-    return Item ? mapper.fromItem(Item) : undefined;
-  }
-
-  /** The first attempt a delivery's item holds (D83), if the delivery exists and holds one. */
-  async function firstAttemptInDelivery(tenantId: string, deliveryId: string) {
-    const { Item } = await client.send(
-      new GetCommand({ TableName: table, Key: keys.delivery(tenantId, deliveryId), ConsistentRead: true }),
-    );
-    return Item ? firstAttemptOf(Item) : undefined;
+    return Item ? read(Item) : undefined;
   }
 
   return {
@@ -58,7 +53,7 @@ export function createDynamoWebhookStore(deps: {
     },
 
     getEndpoint: (tenantId, endpointId) =>
-      getItem(keys.webhookEndpoint(tenantId, endpointId), webhookEndpointMapper),
+      getItem(keys.webhookEndpoint(tenantId, endpointId), webhookEndpointMapper.fromItem),
 
     listEndpoints: (tenantId) =>
       queryWholePartition({
@@ -101,7 +96,8 @@ export function createDynamoWebhookStore(deps: {
       }
     },
 
-    getDelivery: (tenantId, deliveryId) => getItem(keys.delivery(tenantId, deliveryId), deliveryMapper),
+    getDelivery: (tenantId, deliveryId) =>
+      getItem(keys.delivery(tenantId, deliveryId), deliveryMapper.fromItem),
 
     async saveDelivery({ current, next, attempt }) {
       // The delivery is written only if it is still as read: of two copies of one message, one wins
@@ -149,8 +145,13 @@ export function createDynamoWebhookStore(deps: {
           if (!parsed) return undefined;
           // A first attempt usually lives in its delivery's item (D83); later ones in items of their own.
           const found =
-            (parsed.attempt === 1 ? await firstAttemptInDelivery(tenantId, parsed.deliveryId) : undefined) ??
-            (await getItem(keys.attempt(tenantId, parsed.deliveryId, parsed.attempt), deliveryAttemptMapper));
+            (parsed.attempt === 1
+              ? await getItem(keys.delivery(tenantId, parsed.deliveryId), firstAttemptOf)
+              : undefined) ??
+            (await getItem(
+              keys.attempt(tenantId, parsed.deliveryId, parsed.attempt),
+              deliveryAttemptMapper.fromItem,
+            ));
           return found && { createdAt: found.attemptedAt, id: found.id };
         },
         limit: filter.limit,
@@ -190,7 +191,7 @@ export function createDynamoWebhookStore(deps: {
         createdGte: query.since,
         createdLt: query.until,
         startingAfter: query.startingAfter,
-        findCursor: (id) => getItem(keys.delivery(tenantId, id), deliveryMapper),
+        findCursor: (id) => getItem(keys.delivery(tenantId, id), deliveryMapper.fromItem),
         equals: { status: 'failed' },
         limit: query.limit,
         toItem: deliveryMapper.fromItem,
