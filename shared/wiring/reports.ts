@@ -1,4 +1,3 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { builtOnFirstCall } from '../adapters/built-on-first-call.js';
 import { type Table, tableOf } from '../adapters/dynamodb/client.js';
 import type { DynamoAdapters } from '../adapters/dynamodb/index.js';
@@ -15,12 +14,10 @@ export type ReportStores = Pick<DynamoAdapters, 'reports' | 'payouts' | 'tenants
 
 /**
  * The reports use case as its functions wire it (once, at cold start); a function that already has
- * the table's adapters or an S3 client passes them, so no second client is built. The report worker,
- * which uploads on every message, passes report files built at cold start.
+ * the table's adapters passes them, so no second client is built. The report worker, which uploads on
+ * every message, passes report files built at cold start.
  */
-export function reportsFromEnvironment(
-  shared: { adapters?: ReportStores; s3?: S3Client; files?: ReportFiles } = {},
-) {
+export function reportsFromEnvironment(shared: { adapters?: ReportStores; files?: ReportFiles } = {}) {
   const config = loadConfig();
   const adapters = shared.adapters ?? reportStores(tableOf(config));
   return reportsUseCase({
@@ -28,7 +25,7 @@ export function reportsFromEnvironment(
     payouts: adapters.payouts,
     tenants: adapters.tenants,
     marks: adapters.reconciliation,
-    files: shared.files ?? reportFilesOnFirstCall(binding(config, 'PAYOUTS_REPORTS_BUCKET'), shared.s3),
+    files: shared.files ?? reportFilesOnFirstCall(binding(config, 'PAYOUTS_REPORTS_BUCKET')),
   });
 }
 
@@ -47,8 +44,8 @@ export function reportStores(table: Table): ReportStores {
  * creating, listing and scheduling reports never touch the bucket, and loading them cost those
  * functions ~100–150 ms of every cold start.
  */
-export function reportFilesOnFirstCall(bucket: string, client?: S3Client) {
+export function reportFilesOnFirstCall(bucket: string) {
   return builtOnFirstCall({ upload: true, put: true, downloadUrl: true }, () =>
-    import('../adapters/s3-report-files.js').then((files) => files.createS3ReportFiles({ bucket, client })),
+    import('../adapters/s3-report-files.js').then((files) => files.createS3ReportFiles({ bucket })),
   );
 }
