@@ -5,6 +5,25 @@ type AsyncPort<T> = { [K in keyof T]: (...args: never[]) => Promise<unknown> };
 export type MethodsOf<T> = { readonly [K in keyof T]-?: true };
 
 /**
+ * `load` run on the first call of the answer, its promise kept for every later call: how a module (and
+ * the AWS SDK client it builds) is loaded on first use instead of at cold start (D82). A failed load is
+ * forgotten, so the next call tries again; a module that fails to evaluate stays failed in that
+ * instance (esbuild's lazy module wrapper keeps the error).
+ */
+export function loadedOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    if (!loaded) {
+      loaded = load();
+      loaded.catch(() => {
+        loaded = undefined;
+      });
+    }
+    return loaded;
+  };
+}
+
+/**
  * An adapter built on its first call instead of at cold start (D82): `load` imports the adapter's
  * module (and with it the AWS SDK client it builds) and makes it. For the clients most requests of
  * a function never use: loading one of the SDK's clients costs a cold start 30–150 ms here (S3 with
@@ -17,23 +36,14 @@ export type MethodsOf<T> = { readonly [K in keyof T]-?: true };
  *
  * `load` must reach the adapter through `import()` of a module of ours: a static import anywhere in
  * the function's bundle loads the SDK at cold start again (esbuild keeps a dynamically imported
- * module's code in the bundle and runs it on first import). If `load` fails (the adapter's factory
- * throws), the next call tries again; a module that fails to evaluate stays failed in that instance.
+ * module's code in the bundle and runs it on first import). A failed `load` is retried as
+ * {@link loadedOnce} says.
  */
 export function builtOnFirstCall<T extends AsyncPort<T>>(
   methods: NoInfer<MethodsOf<T>>,
   load: () => Promise<T>,
 ): T {
-  let built: Promise<T> | undefined;
-  const ready = () => {
-    if (!built) {
-      built = load();
-      built.catch(() => {
-        built = undefined;
-      });
-    }
-    return built;
-  };
+  const ready = loadedOnce(load);
   const port: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
   for (const name of Object.keys(methods)) {
     port[name] = async (...args: unknown[]) => {

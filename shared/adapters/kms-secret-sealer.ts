@@ -1,5 +1,5 @@
-import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SecretContext, SecretSealer } from '../ports/secret-sealer.js';
+import { loadedOnce } from './built-on-first-call.js';
 
 /** Sealed values carry this prefix; a value without it is a secret stored before sealing existed. */
 const SEALED_PREFIX = 'kms:';
@@ -11,14 +11,9 @@ const SEALED_PREFIX = 'kms:';
  * instance's life (a rotation seals a new value), so a delivery does not cost a KMS call.
  */
 export function createKmsSecretSealer(config: { keyId: string | undefined }): SecretSealer {
-  let client: Promise<{ kms: KMSClient; sdk: typeof import('./kms-sdk.js') }> | undefined;
-  const sdk = () => {
-    client ??= import('./kms-sdk.js').then((module) => ({
-      kms: new module.KMSClient({}),
-      sdk: module,
-    }));
-    return client;
-  };
+  const sdk = loadedOnce(() =>
+    import('./kms-sdk.js').then((module) => ({ kms: new module.KMSClient({}), sdk: module })),
+  );
   const opened = new Map<string, string>();
   const cacheKey = (sealed: string, context: SecretContext) =>
     `${context.tenant_id}/${'endpoint_id' in context ? context.endpoint_id : `connector:${context.connector}`}/${sealed}`;

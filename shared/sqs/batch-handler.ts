@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { loadedOnce } from '../adapters/built-on-first-call.js';
 import { RetryLaterError } from '../domain/errors.js';
 import { logger } from '../http/logger.js';
 
@@ -81,14 +82,9 @@ export function sqsBatchHandler(
   } = {},
 ) {
   const backoff = options.backoff ?? retryBackoff();
-  let sqs: Promise<{ client: SQSClient; sdk: typeof import('./sqs-sdk.js') }> | undefined;
-  const delayer = () => {
-    sqs ??= import('./sqs-sdk.js').then((sdk) => ({
-      sdk,
-      client: options.sqs ?? new sdk.SQSClient({}),
-    }));
-    return sqs;
-  };
+  const delayer = loadedOnce(() =>
+    import('./sqs-sdk.js').then((sdk) => ({ sdk, client: options.sqs ?? new sdk.SQSClient({}) })),
+  );
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const processor = new BatchProcessor(EventType.SQS);
