@@ -42,6 +42,7 @@ import type { reportsUseCase } from '../../shared/use-cases/reports.js';
 import type { teamUseCase } from '../../shared/use-cases/team.js';
 import type { tenantAdministration } from '../../shared/use-cases/tenants.js';
 import type { webhookEndpointsUseCase } from '../../shared/use-cases/webhook-endpoints.js';
+import * as z from '../../shared/zod.js';
 
 /** The use cases behind the portal API: the same ones the public API and the CLI use. */
 export interface PortalUseCases {
@@ -501,7 +502,7 @@ export function portalRoutes(use: PortalUseCases): PortalRoute[] {
         if (format !== undefined && format !== 'csv')
           throw new ValidationError([{ param: 'format', message: "must be 'csv', or left out for JSON" }]);
         if (format === 'csv') {
-          const filter = auditFilter(parse(auditQuery.omit({ limit: true, starting_after: true }), rest));
+          const filter = auditFilter(parse(z.omit(auditQuery, { limit: true, starting_after: true }), rest));
           return jsonResponse(200, await auditLog.exportCsv(member.tenantId, filter), {
             'content-type': 'text/csv; charset=utf-8',
             'content-disposition': `attachment; filename="${auditLogFileName(filter)}"`,

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { standaloneEntry } from '../../shared/domain/audit.js';
 import { jsonResponse, parse } from '../../shared/http/api-handler.js';
 import type { PortalRoute } from '../../shared/http/portal-handler.js';
@@ -6,33 +5,32 @@ import type { AuditLog } from '../../shared/ports/team-store.js';
 import { toBankFileResource } from '../../shared/schemas/bank-file-resource.js';
 import type { ConnectorsUseCase } from '../../shared/use-cases/connectors.js';
 import type { SepaFiles, SepaSettings } from '../../shared/use-cases/sepa-files.js';
+import * as z from '../../shared/zod.js';
 import { asFileBeingBuilt, nextCutOff, SepaNotSetUpError } from './sepa-files.js';
 
 const setConnectorBody = z.strictObject({
-  mode: z.enum(['test', 'live']).default('test'),
-  credentials: z.record(z.string(), z.string().max(4096)),
+  mode: z._default(z.enum(['test', 'live']), 'test'),
+  credentials: z.record(z.string(), z.string().check(z.maxLength(4096))),
 });
 
 const routesBody = z.strictObject({
   rules: z
     .array(
       z.strictObject({
-        destination_type: z.string().max(40),
-        currency: z.string().max(3).nullable().optional(),
-        connector: z.string().max(40),
+        destination_type: z.string().check(z.maxLength(40)),
+        currency: z.optional(z.nullable(z.string().check(z.maxLength(3)))),
+        connector: z.string().check(z.maxLength(40)),
       }),
     )
-    .max(50, 'has at most 50 rules'),
-  default_connector: z.string().max(40).nullable().optional(),
+    .check(z.maxLength(50, 'has at most 50 rules')),
+  default_connector: z.optional(z.nullable(z.string().check(z.maxLength(40)))),
 });
 
 const listSepaFilesQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  starting_after: z
-    .string()
-    // bf_20261202T130000Z: named after the cut-off, to the second (or to the minute).
-    .regex(/^bf_\d{8}T\d{4}(\d{2})?Z$/, 'must be a SEPA file id (next_cursor)')
-    .optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+  starting_after: z.optional(
+    z.string().check(z.regex(/^bf_\d{8}T\d{4}(\d{2})?Z$/, 'must be a SEPA file id (next_cursor)')),
+  ),
 });
 
 /** What the SEPA files routes need: the use case, and the tenant's settings (its cut-off). */

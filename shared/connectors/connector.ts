@@ -1,7 +1,7 @@
-import type * as z from 'zod';
 import type { TransferOutcome } from '../domain/execution.js';
 import type { Destination } from '../domain/payout.js';
 import type { ConnectorProvider } from '../ports/payout-provider.js';
+import type * as z from '../zod.js';
 import type { RequestLimiter } from './token-bucket.js';
 
 /** How a connector reaches its provider: the only things that differ between tests, test mode and live. */
@@ -66,7 +66,7 @@ export interface Connector<Credentials extends Record<string, string> = Record<s
   /** The destination types this rail can carry. */
   readonly destinationTypes: readonly Destination['type'][];
   /** The credentials a tenant sets, validated (field names are the CLI's and the portal's). */
-  readonly credentials: z.ZodType<Credentials>;
+  readonly credentials: z.ZodMiniType<Credentials>;
   /** Credential fields safe to show back (ids, never keys or secrets). */
   readonly publicFields: readonly (keyof Credentials & string)[];
   /** The provider's API hosts per mode; a deployment may point a connector elsewhere (tests, fakes). */

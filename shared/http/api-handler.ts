@@ -5,7 +5,6 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
 import type { Caller } from '../domain/audit.js';
 import { AppError, AuthenticationError, ValidationError } from '../domain/errors.js';
 import type { RateLimitedAction } from '../domain/rate-limits.js';
@@ -13,6 +12,7 @@ import { hiddenCharacterAt } from '../domain/text.js';
 import { toFieldProblems } from '../schemas/common.js';
 import type { RateLimits } from '../use-cases/rate-limits.js';
 import type { ApiPrincipal } from '../use-cases/tenants.js';
+import type * as z from '../zod.js';
 import { logger } from './logger.js';
 
 /** What the API authorizer puts in `requestContext.authorizer.lambda`. */
@@ -202,7 +202,7 @@ export function callerOf(request: ApiRequest): Caller {
 }
 
 /** Validates `value` against `schema` or throws a 400 naming every bad field. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.output<S> {
+export function parse<S extends z.ZodMiniType>(schema: S, value: unknown, prefix = ''): z.output<S> {
   const result = schema.safeParse(value ?? (prefix ? {} : undefined));
   if (!result.success) throw new ValidationError(toFieldProblems(result.error, prefix));
   return result.data;
@@ -211,7 +211,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix = '
 /** The `Idempotency-Key` header, required on every creating POST. */
 export function requireIdempotencyKey(
   event: { headers?: Record<string, string | undefined> },
-  schema: z.ZodType<string>,
+  schema: z.ZodMiniType<string>,
 ): string {
   const value = event.headers?.['idempotency-key'];
   if (value === undefined || value === '') {

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { BATCH_MAX_ITEMS } from '../domain/batches.js';
 import { type FieldProblem, ValidationError } from '../domain/errors.js';
+import * as z from '../zod.js';
 import { toFieldProblems } from './common.js';
 import { type CreatePayoutBody, createPayoutBody } from './payout-request.js';
 
@@ -9,16 +9,20 @@ export const createBatchBody = z
   .strictObject({
     items: z
       .array(createPayoutBody)
-      .min(1, 'must contain at least 1 item')
-      .max(BATCH_MAX_ITEMS, `must contain at most ${BATCH_MAX_ITEMS} items`),
+      .check(
+        z.minLength(1, 'must contain at least 1 item'),
+        z.maxLength(BATCH_MAX_ITEMS, `must contain at most ${BATCH_MAX_ITEMS} items`),
+      ),
   })
-  .meta({ id: 'CreatePayoutBatchRequest' });
+  .check(z.meta({ id: 'CreatePayoutBatchRequest' }));
 
 const envelope = z.strictObject({
   items: z
     .array(z.unknown())
-    .min(1, 'must contain at least 1 item')
-    .max(BATCH_MAX_ITEMS, `must contain at most ${BATCH_MAX_ITEMS} items`),
+    .check(
+      z.minLength(1, 'must contain at least 1 item'),
+      z.maxLength(BATCH_MAX_ITEMS, `must contain at most ${BATCH_MAX_ITEMS} items`),
+    ),
 });
 
 /**

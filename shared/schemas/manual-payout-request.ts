@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { MANUAL_CATEGORIES } from '../domain/catalog.js';
+import * as z from '../zod.js';
 import { createPayoutBody, destinationInput } from './payout-request.js';
 import { reference } from './reference.js';
 
@@ -12,20 +12,23 @@ import { reference } from './reference.js';
 
 const httpsOrHttpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. the ticket in your helpdesk' })
-  .max(2048);
+  .check(z.maxLength(2048));
 
 export const manualPayoutBody = z.strictObject({
   category: z.enum(MANUAL_CATEGORIES),
   amount: createPayoutBody.shape.amount,
   currency: createPayoutBody.shape.currency,
   destination: destinationInput,
-  customer_reference: z.string().trim().min(1, 'is required').max(128),
-  reason_code: z.string().min(1, 'is required').max(64),
-  rationale: z.string().trim().min(1, 'is required').max(4000),
+  customer_reference: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(128)),
+  reason_code: z.string().check(z.minLength(1, 'is required'), z.maxLength(64)),
+  rationale: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(4000)),
   ticket_url: httpsOrHttpUrl,
-  attachment: z
-    .strictObject({ key: z.string().min(1).max(512), filename: z.string().min(1).max(200) })
-    .optional(),
-  reference: reference.optional(),
+  attachment: z.optional(
+    z.strictObject({
+      key: z.string().check(z.minLength(1), z.maxLength(512)),
+      filename: z.string().check(z.minLength(1), z.maxLength(200)),
+    }),
+  ),
+  reference: z.optional(reference),
 });
 export type ManualPayoutBody = z.output<typeof manualPayoutBody>;

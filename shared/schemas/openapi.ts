@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import * as z from '../zod.js';
 import { createBatchBody } from './batch-request.js';
 import { batchIdParams, batchList, batchResource, listBatchesQuery } from './batches.js';
 import { errorBody, idempotencyKey } from './common.js';
@@ -30,7 +30,7 @@ import {
   webhookEndpointResource,
 } from './webhooks.js';
 
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const json = (schema: z.ZodMiniType) => ({ content: { 'application/json': { schema } } });
 const error = (description: string) => ({ description, ...json(errorBody) });
 const authErrors = { '401': error('Missing, invalid or revoked API key') };
 /** Creation and listing are limited per tenant per second (`tenants limits`, docs/deploy.md). */
@@ -65,7 +65,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
     requestParams: {
       path: z.object({
         connector: z.enum(['stripe', 'adyen', 'paypal']),
-        tenant_id: z.string().meta({ example: 'ten_01JD7X2Q4M6N8P0R2S4T6V8W0Y' }),
+        tenant_id: z.string().check(z.meta({ example: 'ten_01JD7X2Q4M6N8P0R2S4T6V8W0Y' })),
       }),
     },
     requestBody: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } },
@@ -250,7 +250,7 @@ export const OPERATIONS: Record<string, ZodOpenApiOperationObject> = {
       'A run’s items, differences first; `outcome` narrows to one; `format=csv`: the filter’s items as they are now (resolutions included) as one CSV file, up to 10,000 rows',
     requestParams: {
       path: reconciliationRunParams,
-      query: listReconciliationItemsQuery.extend({ format: z.literal('csv').optional() }),
+      query: z.extend(listReconciliationItemsQuery, { format: z.optional(z.literal('csv')) }),
     },
     responses: {
       '200': {

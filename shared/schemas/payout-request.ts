@@ -1,7 +1,7 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
-import * as z from 'zod';
 import { PAYOUT_PURPOSES } from '../domain/catalog.js';
 import { MAX_AMOUNT_MINOR } from '../domain/money.js';
+import * as z from '../zod.js';
 import { idempotencyKey } from './common.js';
 import { currencyCode } from './currency.js';
 import { reference } from './reference.js';
@@ -13,41 +13,44 @@ import { reference } from './reference.js';
  * forms with these same schemas.
  */
 
-const holderName = z.string().trim().min(1, 'is required').max(140);
+const holderName = z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(140));
 
 const bankAccountDestination = z
   .strictObject({
     type: z.literal('bank_account'),
     account_holder_name: holderName,
-    iban: z
-      .string()
-      .max(64)
-      .overwrite((value) => electronicFormatIBAN(value) ?? value)
-      .refine((value) => isValidIBAN(value), 'must be a valid IBAN (country, length and checksum)'),
-    bic: z
-      .string()
-      .overwrite((value) => value.toUpperCase())
-      .refine((value) => isValidBIC(value), 'must be a valid BIC (8 or 11 characters)')
-      .optional(),
+    iban: z.string().check(
+      z.maxLength(64),
+      z.overwrite((value) => electronicFormatIBAN(value) ?? value),
+      z.refine((value) => isValidIBAN(value), 'must be a valid IBAN (country, length and checksum)'),
+    ),
+    bic: z.optional(
+      z.string().check(
+        z.overwrite((value) => value.toUpperCase()),
+        z.refine((value) => isValidBIC(value), 'must be a valid BIC (8 or 11 characters)'),
+      ),
+    ),
   })
-  .meta({ id: 'BankAccountDestination' });
+  .check(z.meta({ id: 'BankAccountDestination' }));
 
 const emailDestination = z
   .strictObject({
     type: z.literal('email'),
-    email: z.email('must be a valid email address').max(254),
+    email: z.email('must be a valid email address').check(z.maxLength(254)),
   })
-  .meta({ id: 'EmailDestination' });
+  .check(z.meta({ id: 'EmailDestination' }));
 
 const stripeAccountDestination = z
   .strictObject({
     type: z.literal('stripe_account'),
     account: z
       .string()
-      .max(255)
-      .regex(/^acct_[A-Za-z0-9_]{1,250}$/, "must be a Stripe connected account id ('acct_…')"),
+      .check(
+        z.maxLength(255),
+        z.regex(/^acct_[A-Za-z0-9_]{1,250}$/, "must be a Stripe connected account id ('acct_…')"),
+      ),
   })
-  .meta({ id: 'StripeAccountDestination' });
+  .check(z.meta({ id: 'StripeAccountDestination' }));
 
 export const destinationInput = z.discriminatedUnion(
   'type',
@@ -62,27 +65,33 @@ export const destinationInput = z.discriminatedUnion(
 
 export const metadata = z
   .record(
-    z.string().min(1).max(40, 'keys are at most 40 characters'),
-    z.string().max(500, 'values are at most 500 characters'),
+    z.string().check(z.minLength(1), z.maxLength(40, 'keys are at most 40 characters')),
+    z.string().check(z.maxLength(500, 'values are at most 500 characters')),
   )
-  .refine((value) => Object.keys(value).length <= 50, 'has at most 50 keys')
-  .meta({ description: 'Up to 50 keys of at most 40 characters, string values of at most 500 characters.' });
+  .check(
+    z.refine((value) => Object.keys(value).length <= 50, 'has at most 50 keys'),
+    z.meta({
+      description: 'Up to 50 keys of at most 40 characters, string values of at most 500 characters.',
+    }),
+  );
 
 export const createPayoutBody = z
   .strictObject({
     amount: z
       .int('must be an integer amount in minor units (cents)')
-      .positive('must be greater than 0')
-      .max(MAX_AMOUNT_MINOR, `must be at most ${MAX_AMOUNT_MINOR}`),
+      .check(
+        z.positive('must be greater than 0'),
+        z.lte(MAX_AMOUNT_MINOR, `must be at most ${MAX_AMOUNT_MINOR}`),
+      ),
     currency: currencyCode,
     destination: destinationInput,
     reference,
-    purpose: z.enum(PAYOUT_PURPOSES).default('other'),
-    description: z.string().max(1000).nullable().optional(),
-    metadata: metadata.optional(),
+    purpose: z._default(z.enum(PAYOUT_PURPOSES), 'other'),
+    description: z.optional(z.nullable(z.string().check(z.maxLength(1000)))),
+    metadata: z.optional(metadata),
   })
-  .meta({ id: 'CreatePayoutRequest' });
+  .check(z.meta({ id: 'CreatePayoutRequest' }));
 export type CreatePayoutBody = z.output<typeof createPayoutBody>;
 
 /** A payout requested by an event or a queue message: the API's create body plus its idempotency key. */
-export const inboundPayoutRequest = createPayoutBody.extend({ idempotency_key: idempotencyKey });
+export const inboundPayoutRequest = z.extend(createPayoutBody, { idempotency_key: idempotencyKey });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * A payout's reference as callers write it. On its own, with no imports but zod, so that the
@@ -7,6 +7,8 @@ import * as z from 'zod';
  */
 export const reference = z
   .string()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:/-]+$/, 'may contain only letters, digits and . _ : / -');
+  .check(
+    z.minLength(1),
+    z.maxLength(128),
+    z.regex(/^[A-Za-z0-9._:/-]+$/, 'may contain only letters, digits and . _ : / -'),
+  );

@@ -1,47 +1,50 @@
-import * as z from 'zod';
 import { EVENT_TYPES } from '../domain/events.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import type { DeliveryAttempt } from '../ports/webhook-store.js';
+import * as z from '../zod.js';
 import { listOf, timestamp } from './common.js';
 
 const enabledEvents = z
   .array(z.enum(['*', ...EVENT_TYPES]))
-  .min(1, 'lists at least one event type, or "*"')
-  .max(EVENT_TYPES.length + 1);
+  .check(z.minLength(1, 'lists at least one event type, or "*"'), z.maxLength(EVENT_TYPES.length + 1));
 
 export const createWebhookEndpointBody = z
   .strictObject({
-    url: z.string().min(1).max(2048),
+    url: z.string().check(z.minLength(1), z.maxLength(2048)),
     enabled_events: enabledEvents,
-    description: z.string().max(500).nullable().optional(),
+    description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
   })
-  .meta({ id: 'CreateWebhookEndpointRequest' });
+  .check(z.meta({ id: 'CreateWebhookEndpointRequest' }));
 
 export const updateWebhookEndpointBody = z
   .strictObject({
-    url: z.string().min(1).max(2048).optional(),
-    enabled_events: enabledEvents.optional(),
-    description: z.string().max(500).nullable().optional(),
-    status: z.enum(['enabled', 'disabled']).optional(),
+    url: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+    enabled_events: z.optional(enabledEvents),
+    description: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+    status: z.optional(z.enum(['enabled', 'disabled'])),
   })
-  .meta({ id: 'UpdateWebhookEndpointRequest' });
+  .check(z.meta({ id: 'UpdateWebhookEndpointRequest' }));
 
-export const recoverBody = z.strictObject({ since: timestamp }).meta({ id: 'RecoverDeliveriesRequest' });
+export const recoverBody = z
+  .strictObject({ since: timestamp })
+  .check(z.meta({ id: 'RecoverDeliveriesRequest' }));
 
 export const webhookEndpointResource = z
   .object({
     id: z.string(),
     object: z.literal('webhook_endpoint'),
     url: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     enabled_events: z.array(z.string()),
     status: z.enum(['enabled', 'disabled']),
-    disabled_reason: z.string().nullable(),
+    disabled_reason: z.nullable(z.string()),
     created_at: timestamp,
     updated_at: timestamp,
-    secret: z.string().optional().meta({ description: 'Only in the response that created the endpoint.' }),
+    secret: z
+      .optional(z.string())
+      .check(z.meta({ description: 'Only in the response that created the endpoint.' })),
   })
-  .meta({ id: 'WebhookEndpoint' });
+  .check(z.meta({ id: 'WebhookEndpoint' }));
 
 export const webhookEndpointList = listOf(webhookEndpointResource, 'WebhookEndpointList');
 
@@ -54,22 +57,22 @@ export const deliveryAttemptResource = z
     event_type: z.string(),
     attempt: z.int(),
     attempted_at: timestamp,
-    status_code: z.int().nullable(),
+    status_code: z.nullable(z.int()),
     latency_ms: z.int(),
     succeeded: z.boolean(),
-    error: z.string().nullable(),
-    response_excerpt: z.string().nullable(),
+    error: z.nullable(z.string()),
+    response_excerpt: z.nullable(z.string()),
   })
-  .meta({ id: 'WebhookDeliveryAttempt' });
+  .check(z.meta({ id: 'WebhookDeliveryAttempt' }));
 
 export const deliveryAttemptList = listOf(deliveryAttemptResource, 'WebhookDeliveryAttemptList');
 
 export const listAttemptsQuery = z.strictObject({
-  limit: z.coerce.number().int('must be an integer').min(1).max(100).default(20),
-  starting_after: z.string().max(100).optional(),
+  limit: z._default(z.coerce.number().check(z.int('must be an integer'), z.gte(1), z.lte(100)), 20),
+  starting_after: z.optional(z.string().check(z.maxLength(100))),
 });
 
-export const endpointIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+export const endpointIdParams = z.strictObject({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 export function toEndpointResource(endpoint: WebhookEndpoint) {
   return {

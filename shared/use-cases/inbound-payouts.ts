@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import { AppError, ValidationError } from '../domain/errors.js';
 import { stableId } from '../domain/ids.js';
 import { hiddenCharacterAt } from '../domain/text.js';
@@ -10,6 +9,7 @@ import type {
 } from '../ports/inbound-store.js';
 import { toFieldProblems } from '../schemas/common.js';
 import { inboundPayoutRequest } from '../schemas/payout-request.js';
+import type * as z from '../zod.js';
 import type { createPayoutUseCase } from './create-payout.js';
 
 export type { InboundChannel };
@@ -104,7 +104,7 @@ export function inboundPayoutsUseCase(deps: {
       const hidden = hiddenCharacterAt(message.body);
       if (hidden) throw new ValidationError([{ param: hidden.path || 'body', message: hidden.message }]);
       const parsed = inboundPayoutRequest.safeParse(message.body);
-      if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error as z.ZodError));
+      if (!parsed.success) throw new ValidationError(toFieldProblems(parsed.error as z.core.$ZodError));
       const { idempotency_key: idempotencyKey, ...body } = parsed.data;
       const { idempotency_key: _key, ...rawBody } = fields;
       const result = await deps.createPayout({ tenantId, idempotencyKey, rawBody, body, source: 'event' });

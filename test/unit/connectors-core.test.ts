@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import type { Connector, ConnectorRuntime } from '../../shared/connectors/connector.js';
 import { CONNECTOR_REGISTRY } from '../../shared/connectors/registry.js';
 import type { Caller } from '../../shared/domain/audit.js';
@@ -27,6 +26,7 @@ import {
   ConnectorNotConfiguredError,
   executePayoutUseCase,
 } from '../../shared/use-cases/execute-payout.js';
+import * as z from '../../shared/zod.js';
 
 const T0 = Date.parse('2026-12-02T09:00:00.000Z');
 

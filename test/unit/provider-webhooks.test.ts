@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import {
   type Connector,
   type ProviderWebhookEvent,
@@ -16,6 +15,7 @@ import type { PayoutRepository } from '../../shared/ports/payout-repository.js';
 import type { SecretSealer } from '../../shared/ports/secret-sealer.js';
 import { type ConnectorRegistry, connectorCredentials } from '../../shared/use-cases/connectors.js';
 import { receiveProviderWebhookUseCase } from '../../shared/use-cases/provider-webhooks.js';
+import * as z from '../../shared/zod.js';
 
 const T0 = Date.parse('2026-12-02T09:00:00.000Z');
 const RECEIVED = T0 + 60_000;

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { TransferOutcome } from '../../domain/execution.js';
 import type { Destination } from '../../domain/payout.js';
 import {
@@ -7,6 +6,7 @@ import {
   ProviderUnavailableError,
   type TransferRequest,
 } from '../../ports/payout-provider.js';
+import * as z from '../../zod.js';
 import type { ConnectorRuntime, ProviderRail } from '../connector.js';
 import { type ProviderResponse, providerCall } from '../http.js';
 import { CONNECTOR_PROFILES } from '../profiles.js';
@@ -39,14 +39,18 @@ export type AdyenCredentials = {
 const credentials = z.strictObject({
   api_key: z
     .string()
-    .min(1)
-    .max(1000)
-    .regex(/^[\x21-\x7e]+$/, 'must be an Adyen API key (visible ASCII, no spaces)'),
-  balance_account_id: z.string().regex(/^BA[0-9A-Z]{8,62}$/, 'must be an Adyen balance account id (BA…)'),
+    .check(
+      z.minLength(1),
+      z.maxLength(1000),
+      z.regex(/^[\x21-\x7e]+$/, 'must be an Adyen API key (visible ASCII, no spaces)'),
+    ),
+  balance_account_id: z
+    .string()
+    .check(z.regex(/^BA[0-9A-Z]{8,62}$/, 'must be an Adyen balance account id (BA…)')),
   hmac_key: z
     .string()
-    .regex(/^(?:[0-9A-Fa-f]{2}){16,128}$/, 'must be the hex HMAC key of the Adyen webhook endpoint'),
-}) satisfies z.ZodType<AdyenCredentials>;
+    .check(z.regex(/^(?:[0-9A-Fa-f]{2}){16,128}$/, 'must be the hex HMAC key of the Adyen webhook endpoint')),
+}) satisfies z.ZodMiniType<AdyenCredentials>;
 
 /** Adyen keeps an Idempotency-Key's first response at least this long (its API idempotency guide). */
 export const IDEMPOTENCY_KEY_DAYS = 7;
@@ -60,30 +64,30 @@ const LOOKUP_MARGIN_MS = 60 * 60 * 1000;
 const MAX_LOOKUP_PAGES = 10;
 
 const transferResponse = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   status: z.string(),
-  reason: z.string().optional(),
-  creationDate: z.string().optional(),
+  reason: z.optional(z.string()),
+  creationDate: z.optional(z.string()),
 });
 
 const restServiceError = z.object({
-  errorCode: z.string().optional(),
-  title: z.string().optional(),
-  detail: z.string().optional(),
-  invalidFields: z.array(z.object({ name: z.string(), message: z.string().optional() })).optional(),
+  errorCode: z.optional(z.string()),
+  title: z.optional(z.string()),
+  detail: z.optional(z.string()),
+  invalidFields: z.optional(z.array(z.object({ name: z.string(), message: z.optional(z.string()) }))),
 });
 
 const transactionPage = z.object({
-  data: z
-    .array(
+  data: z.optional(
+    z.array(
       z.object({
         status: z.string(),
-        amount: z.object({ value: z.number() }).optional(),
-        transfer: z.object({ id: z.string().optional(), reference: z.string().optional() }).optional(),
+        amount: z.optional(z.object({ value: z.number() })),
+        transfer: z.optional(z.object({ id: z.optional(z.string()), reference: z.optional(z.string()) })),
       }),
-    )
-    .optional(),
-  _links: z.object({ next: z.object({ href: z.string() }).optional() }).optional(),
+    ),
+  ),
+  _links: z.optional(z.object({ next: z.optional(z.object({ href: z.string() })) })),
 });
 
 /** `referenceForBeneficiary` for a bank transfer to an IBAN: letters and digits, at most 35. */

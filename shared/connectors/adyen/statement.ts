@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { dayRange, type ProviderRecord, type ProviderRecordStatus } from '../../domain/reconciliation.js';
 import { ProviderUnavailableError } from '../../ports/payout-provider.js';
 import type { LookedUpTransfer, ProviderStatement } from '../../ports/reconciliation.js';
+import * as z from '../../zod.js';
 import type { ConnectorRuntime } from '../connector.js';
 import { providerCall } from '../http.js';
 import { isoAmountFromAdyen } from './amounts.js';
@@ -40,18 +40,18 @@ const LOOKUP_MARGIN_MS = 60 * 60 * 1000;
 const MAX_LOOKUP_PAGES = 10;
 
 const transaction = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   status: z.string(),
-  amount: z.object({ currency: z.string(), value: z.number().int() }),
-  creationDate: z.string().optional(),
-  bookingDate: z.string().optional(),
-  transfer: z.object({ id: z.string().optional(), reference: z.string().optional() }).optional(),
+  amount: z.object({ currency: z.string(), value: z.number().check(z.int()) }),
+  creationDate: z.optional(z.string()),
+  bookingDate: z.optional(z.string()),
+  transfer: z.optional(z.object({ id: z.optional(z.string()), reference: z.optional(z.string()) })),
 });
 type Transaction = z.infer<typeof transaction>;
 
 const transactionPage = z.object({
-  data: z.array(transaction).optional(),
-  _links: z.object({ next: z.object({ href: z.string() }).optional() }).optional(),
+  data: z.optional(z.array(transaction)),
+  _links: z.optional(z.object({ next: z.optional(z.object({ href: z.string() })) })),
 });
 
 /** What one transaction says about its transfer. */

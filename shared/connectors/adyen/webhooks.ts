@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import type { ProviderWebhookEvent, ProviderWebhookRequest } from '../connector.js';
 import { WebhookVerificationError } from '../connector.js';
 import { safeEqual } from '../http.js';
@@ -21,24 +21,24 @@ const SIGNATURE_FORMAT = /^[A-Za-z0-9+/]{43}=$/;
 const webhookType = z.object({ type: z.string() });
 
 const transferEvent = z.object({
-  status: z.string().optional(),
-  bookingDate: z.string().optional(),
+  status: z.optional(z.string()),
+  bookingDate: z.optional(z.string()),
 });
 
 /** The parts of a Transfer webhook (TransferNotificationRequest, Transfer webhooks v3) this reads. */
 const transferNotification = z.object({
-  type: z.string().optional(),
+  type: z.optional(z.string()),
   data: z.object({
-    id: z.string().optional(),
+    id: z.optional(z.string()),
     status: z.string(),
-    reason: z.string().optional(),
-    reference: z.string().optional(),
-    category: z.string().optional(),
-    direction: z.string().optional(),
-    sequenceNumber: z.number().int().optional(),
-    balanceAccount: z.object({ id: z.string().optional() }).optional(),
-    creationDate: z.string().optional(),
-    events: z.array(transferEvent).optional(),
+    reason: z.optional(z.string()),
+    reference: z.optional(z.string()),
+    category: z.optional(z.string()),
+    direction: z.optional(z.string()),
+    sequenceNumber: z.optional(z.number().check(z.int())),
+    balanceAccount: z.optional(z.object({ id: z.optional(z.string()) })),
+    creationDate: z.optional(z.string()),
+    events: z.optional(z.array(transferEvent)),
   }),
 });
 

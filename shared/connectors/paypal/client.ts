@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { ProviderAuthenticationError, ProviderUnavailableError } from '../../ports/payout-provider.js';
+import * as z from '../../zod.js';
 import type { ConnectorRuntime } from '../connector.js';
 import { type ProviderResponse, providerCall } from '../http.js';
 
@@ -21,9 +21,9 @@ export const PAYOUTS_SCOPE = 'https://uri.paypal.com/payments/payouts';
 const TOKEN_MARGIN_SECONDS = 300;
 
 const tokenAnswer = z.looseObject({
-  access_token: z.string().min(1),
-  expires_in: z.number().positive(),
-  scope: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  expires_in: z.number().check(z.positive()),
+  scope: z.optional(z.string()),
 });
 
 export type TokenAnswer = z.infer<typeof tokenAnswer>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import type { ProviderRail } from '../connector.js';
 import { CONNECTOR_PROFILES } from '../profiles.js';
 import type { PaypalCredentials } from './client.js';
@@ -9,23 +9,29 @@ export type { PaypalCredentials } from './client.js';
 // Printable ASCII without spaces; a client id never holds ':' (it is the Basic auth separator).
 const clientId = z
   .string()
-  .trim()
-  .min(1, 'is required')
-  .max(256)
-  .regex(/^[\x21-\x39\x3B-\x7E]+$/, "may contain only printable characters, no spaces or ':'");
+  .check(
+    z.trim(),
+    z.minLength(1, 'is required'),
+    z.maxLength(256),
+    z.regex(/^[\x21-\x39\x3B-\x7E]+$/, "may contain only printable characters, no spaces or ':'"),
+  );
 const clientSecret = z
   .string()
-  .trim()
-  .min(1, 'is required')
-  .max(256)
-  .regex(/^[\x21-\x7E]+$/, 'may contain only printable characters, no spaces');
+  .check(
+    z.trim(),
+    z.minLength(1, 'is required'),
+    z.maxLength(256),
+    z.regex(/^[\x21-\x7E]+$/, 'may contain only printable characters, no spaces'),
+  );
 // PayPal's verify-webhook-signature request takes webhook ids of at most 50 letters and digits.
 const webhookId = z
   .string()
-  .trim()
-  .min(1, 'is required')
-  .max(50)
-  .regex(/^[A-Za-z0-9]+$/, 'must be the PayPal webhook id (letters and digits)');
+  .check(
+    z.trim(),
+    z.minLength(1, 'is required'),
+    z.maxLength(50),
+    z.regex(/^[A-Za-z0-9]+$/, 'must be the PayPal webhook id (letters and digits)'),
+  );
 
 /**
  * PayPal Payouts (v1): pays email addresses from the tenant's PayPal balance, one batch of one item

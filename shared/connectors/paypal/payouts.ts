@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import type { TransferOutcome } from '../../domain/execution.js';
 import { currencyExponent, formatMinorUnits } from '../../domain/money.js';
 import type { TransferRequest } from '../../ports/payout-provider.js';
+import * as z from '../../zod.js';
 import { type ItemReport, itemOutcome } from './failures.js';
 
 /**
@@ -62,21 +62,21 @@ export function createPayoutBody(request: TransferRequest, email: string, value:
 const link = z.looseObject({ href: z.string() });
 
 const paypalError = z.looseObject({
-  name: z.string().optional(),
-  message: z.string().optional(),
-  debug_id: z.string().optional(),
-  details: z
-    .array(
+  name: z.optional(z.string()),
+  message: z.optional(z.string()),
+  debug_id: z.optional(z.string()),
+  details: z.optional(
+    z.array(
       z.looseObject({
-        field: z.string().optional(),
-        issue: z.string().optional(),
-        description: z.string().optional(),
-        link: z.array(link).optional(),
-        links: z.array(link).optional(),
+        field: z.optional(z.string()),
+        issue: z.optional(z.string()),
+        description: z.optional(z.string()),
+        link: z.optional(z.array(link)),
+        links: z.optional(z.array(link)),
       }),
-    )
-    .optional(),
-  links: z.array(link).optional(),
+    ),
+  ),
+  links: z.optional(z.array(link)),
 });
 
 export type PaypalError = z.infer<typeof paypalError>;
@@ -87,26 +87,26 @@ export function readError(body: unknown): PaypalError {
   return parsed.success ? parsed.data : {};
 }
 
-const itemErrors = z.looseObject({ name: z.string().optional(), message: z.string().optional() });
+const itemErrors = z.looseObject({ name: z.optional(z.string()), message: z.optional(z.string()) });
 
 /** A payout item, as PayPal shows it in a batch, on its own, and in PAYMENT.PAYOUTS-ITEM.* webhooks. */
 export const payoutItem = z.looseObject({
-  payout_item_id: z.string().optional(),
-  payout_batch_id: z.string().optional(),
-  sender_batch_id: z.string().optional(),
-  transaction_status: z.string().optional(),
-  time_processed: z.string().optional(),
+  payout_item_id: z.optional(z.string()),
+  payout_batch_id: z.optional(z.string()),
+  sender_batch_id: z.optional(z.string()),
+  transaction_status: z.optional(z.string()),
+  time_processed: z.optional(z.string()),
   // An object in PayPal's document; an array is read too (its first error).
-  errors: z.union([itemErrors, z.array(itemErrors)]).optional(),
-  payout_item: z.looseObject({ sender_item_id: z.string().optional() }).optional(),
+  errors: z.optional(z.union([itemErrors, z.array(itemErrors)])),
+  payout_item: z.optional(z.looseObject({ sender_item_id: z.optional(z.string()) })),
 });
 
 export type PayoutItem = z.infer<typeof payoutItem>;
 
 const batchHeader = z.looseObject({
-  payout_batch_id: z.string().min(1),
+  payout_batch_id: z.string().check(z.minLength(1)),
   batch_status: z.string(),
-  sender_batch_header: z.looseObject({ sender_batch_id: z.string().optional() }).optional(),
+  sender_batch_header: z.optional(z.looseObject({ sender_batch_id: z.optional(z.string()) })),
 });
 
 /** The create answer (201, and the same answer replayed for a repeated PayPal-Request-Id). */
@@ -115,7 +115,7 @@ export const createAnswer = z.looseObject({ batch_header: batchHeader });
 /** GET /v1/payments/payouts/{payout_batch_id}. */
 export const batchAnswer = z.looseObject({
   batch_header: batchHeader,
-  items: z.array(payoutItem).optional(),
+  items: z.optional(z.array(payoutItem)),
 });
 
 export type BatchAnswer = z.infer<typeof batchAnswer>;

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import { parseMajorUnits } from '../../domain/money.js';
 import type { Payout } from '../../domain/payout.js';
 import type { ProviderRecord, ProviderRecordStatus } from '../../domain/reconciliation.js';
 import type { LookedUpTransfer, ProviderStatement } from '../../ports/reconciliation.js';
+import * as z from '../../zod.js';
 import type { ConnectorRuntime } from '../connector.js';
 import { createPaypalClient, type PaypalCredentials } from './client.js';
 import { fetchBatch } from './lookups.js';
@@ -26,9 +26,9 @@ import type { PayoutItem } from './payouts.js';
  */
 
 const itemAmount = z.looseObject({
-  payout_item: z
-    .looseObject({ amount: z.looseObject({ value: z.string(), currency: z.string() }).optional() })
-    .optional(),
+  payout_item: z.optional(
+    z.looseObject({ amount: z.optional(z.looseObject({ value: z.string(), currency: z.string() })) }),
+  ),
 });
 
 /**

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { TransferOutcome } from '../../domain/execution.js';
+import * as z from '../../zod.js';
 import {
   type ConnectorRuntime,
   type ProviderWebhookEvent,
@@ -31,9 +31,9 @@ const HEADERS = {
 } as const;
 
 const webhookEvent = z.looseObject({
-  id: z.string().min(1),
-  event_type: z.string().min(1),
-  create_time: z.string().optional(),
+  id: z.string().check(z.minLength(1)),
+  event_type: z.string().check(z.minLength(1)),
+  create_time: z.optional(z.string()),
   resource: z.record(z.string(), z.unknown()),
 });
 
@@ -55,8 +55,8 @@ const STATUS_BY_EVENT: Readonly<Record<string, string>> = {
 const batchResource = z.looseObject({
   batch_header: z.looseObject({
     payout_batch_id: z.string(),
-    batch_status: z.string().optional(),
-    sender_batch_header: z.looseObject({ sender_batch_id: z.string().optional() }).optional(),
+    batch_status: z.optional(z.string()),
+    sender_batch_header: z.optional(z.looseObject({ sender_batch_id: z.optional(z.string()) })),
   }),
 });
 

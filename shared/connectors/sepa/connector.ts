@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { parseCutOff } from '../../domain/bank-files.js';
+import * as z from '../../zod.js';
 import { type Connector, WebhookVerificationError } from '../connector.js';
 import { CONNECTOR_PROFILES } from '../profiles.js';
 import { isSepaBic, isSepaIban } from './payout-problems.js';
@@ -14,39 +14,41 @@ export type SepaFileSettings = {
   time_zone: string;
 };
 
-const required = z.string().trim().min(1, 'is required');
+const required = z.string().check(z.trim(), z.minLength(1, 'is required'));
 
 const settings = z
   .strictObject({
-    debtor_name: required.max(200),
-    debtor_iban: required.max(50),
-    debtor_bic: required.max(20),
-    cut_off: required.max(10),
-    time_zone: required.max(64),
+    debtor_name: required.check(z.maxLength(200)),
+    debtor_iban: required.check(z.maxLength(50)),
+    debtor_bic: required.check(z.maxLength(20)),
+    cut_off: required.check(z.maxLength(10)),
+    time_zone: required.check(z.maxLength(64)),
   })
-  .superRefine((value, context) => {
-    const nameProblem = sepaTextProblem(value.debtor_name, SEPA_NAME_MAX, 'The account holder name');
-    if (nameProblem) context.addIssue({ code: 'custom', path: ['debtor_name'], message: nameProblem });
-    if (!isSepaIban(value.debtor_iban))
-      context.addIssue({
-        code: 'custom',
-        path: ['debtor_iban'],
-        message: 'must be a valid IBAN of a country in the SEPA scheme',
-      });
-    if (!isSepaBic(value.debtor_bic))
-      context.addIssue({
-        code: 'custom',
-        path: ['debtor_bic'],
-        message: 'must be a valid BIC (8 or 11 characters)',
-      });
-    try {
-      parseCutOff(value.cut_off, value.time_zone);
-    } catch (error) {
-      const problem = (error as { details?: { param: string; message: string }[] }).details?.[0];
-      const field = problem?.param.endsWith('time_zone') ? 'time_zone' : 'cut_off';
-      context.addIssue({ code: 'custom', path: [field], message: problem?.message ?? 'is not a cut-off' });
-    }
-  });
+  .check(
+    z.superRefine((value, context) => {
+      const nameProblem = sepaTextProblem(value.debtor_name, SEPA_NAME_MAX, 'The account holder name');
+      if (nameProblem) context.addIssue({ code: 'custom', path: ['debtor_name'], message: nameProblem });
+      if (!isSepaIban(value.debtor_iban))
+        context.addIssue({
+          code: 'custom',
+          path: ['debtor_iban'],
+          message: 'must be a valid IBAN of a country in the SEPA scheme',
+        });
+      if (!isSepaBic(value.debtor_bic))
+        context.addIssue({
+          code: 'custom',
+          path: ['debtor_bic'],
+          message: 'must be a valid BIC (8 or 11 characters)',
+        });
+      try {
+        parseCutOff(value.cut_off, value.time_zone);
+      } catch (error) {
+        const problem = (error as { details?: { param: string; message: string }[] }).details?.[0];
+        const field = problem?.param.endsWith('time_zone') ? 'time_zone' : 'cut_off';
+        context.addIssue({ code: 'custom', path: [field], message: problem?.message ?? 'is not a cut-off' });
+      }
+    }),
+  );
 
 const noProvider = () => {
   throw new Error('SEPA payouts leave in files at the cut-off, never one call at a time');

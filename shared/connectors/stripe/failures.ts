@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import type { FAILURE_CODES } from '../../domain/catalog.js';
 import type { TransferOutcome } from '../../domain/execution.js';
 import { ProviderTimeoutError, ProviderUnavailableError } from '../../ports/payout-provider.js';
+import * as z from '../../zod.js';
 
 export type FailureCode = (typeof FAILURE_CODES)[number];
 
@@ -9,9 +9,9 @@ export type FailureCode = (typeof FAILURE_CODES)[number];
 const stripeErrorBody = z.object({
   error: z.object({
     type: z.string(),
-    code: z.string().optional(),
-    message: z.string().optional(),
-    param: z.string().optional(),
+    code: z.optional(z.string()),
+    message: z.optional(z.string()),
+    param: z.optional(z.string()),
   }),
 });
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { TransferOutcome } from '../../domain/execution.js';
 import {
   type ConnectorProvider,
@@ -6,6 +5,7 @@ import {
   ProviderUnavailableError,
   type TransferRequest,
 } from '../../ports/payout-provider.js';
+import * as z from '../../zod.js';
 import type { ConnectorRuntime, ProviderRail } from '../connector.js';
 import { providerCall } from '../http.js';
 import { CONNECTOR_PROFILES, STRIPE_API_VERSION } from '../profiles.js';
@@ -27,12 +27,16 @@ export const stripeCredentials = z.object({
   /** `sk_test_…`/`sk_live_…`, or a restricted key `rk_…` with Transfers (write) and Balance (read). */
   secret_key: z
     .string()
-    .regex(
-      /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
-      "must be a Stripe secret or restricted key ('sk_test_…', 'rk_live_…')",
+    .check(
+      z.regex(
+        /^(sk|rk)_(test|live)_[A-Za-z0-9]+$/,
+        "must be a Stripe secret or restricted key ('sk_test_…', 'rk_live_…')",
+      ),
     ),
   /** The signing secret of the webhook endpoint that points at the platform (`whsec_…`). */
-  webhook_secret: z.string().regex(/^whsec_\S+$/, "must be a Stripe webhook signing secret ('whsec_…')"),
+  webhook_secret: z
+    .string()
+    .check(z.regex(/^whsec_\S+$/, "must be a Stripe webhook signing secret ('whsec_…')")),
 });
 export type StripeCredentials = z.infer<typeof stripeCredentials>;
 

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { dayRange, type ProviderRecord, type ProviderRecordStatus } from '../../domain/reconciliation.js';
 import { ProviderUnavailableError } from '../../ports/payout-provider.js';
 import type { LookedUpTransfer, ProviderStatement } from '../../ports/reconciliation.js';
+import * as z from '../../zod.js';
 import type { ConnectorRuntime } from '../connector.js';
 import { providerCall } from '../http.js';
 import { isoAmountFromStripe } from './amounts.js';
@@ -26,7 +26,7 @@ import { payoutIdOf, type StripeTransfer, stripeTransfer, stripeTransferList } f
 const PAGE_SIZE = 100;
 
 /** A transfer as read in a statement: the connector's Transfer fields and when it was made. */
-const statementTransfer = stripeTransfer.extend({ created: z.number().int() });
+const statementTransfer = z.extend(stripeTransfer, { created: z.number().check(z.int()) });
 type StatementTransfer = z.infer<typeof statementTransfer>;
 
 const reversal = z.object({
@@ -36,9 +36,9 @@ const reversal = z.object({
 });
 
 const balanceTransaction = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   object: z.literal('balance_transaction'),
-  created: z.number().int(),
+  created: z.number().check(z.int()),
   type: z.string(),
   source: z.unknown(),
 });

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { FAILURE_CODES } from '../../domain/catalog.js';
 import type { TransferOutcome } from '../../domain/execution.js';
+import * as z from '../../zod.js';
 import type { FailureCode } from './failures.js';
 
 /**
@@ -8,27 +8,27 @@ import type { FailureCode } from './failures.js';
  * reads. These fields have kept their meaning since API version 2017-04-06.
  */
 export const stripeTransfer = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   object: z.literal('transfer'),
-  amount: z.number().int(),
-  amount_reversed: z.number().int(),
+  amount: z.number().check(z.int()),
+  amount_reversed: z.number().check(z.int()),
   currency: z.string(),
   /** True only once the whole amount was reversed. */
   reversed: z.boolean(),
-  transfer_group: z.string().nullish(),
-  metadata: z.record(z.string(), z.string()).nullish(),
-  reversals: z
-    .object({
+  transfer_group: z.nullish(z.string()),
+  metadata: z.nullish(z.record(z.string(), z.string())),
+  reversals: z.nullish(
+    z.object({
       data: z.array(
         z.object({
           id: z.string(),
-          amount: z.number().int(),
-          created: z.number().int(),
-          metadata: z.record(z.string(), z.string()).nullish(),
+          amount: z.number().check(z.int()),
+          created: z.number().check(z.int()),
+          metadata: z.nullish(z.record(z.string(), z.string())),
         }),
       ),
-    })
-    .nullish(),
+    }),
+  ),
 });
 export type StripeTransfer = z.infer<typeof stripeTransfer>;
 

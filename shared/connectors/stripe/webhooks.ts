@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import * as z from 'zod';
 import type { TransferOutcome } from '../../domain/execution.js';
+import * as z from '../../zod.js';
 import {
   type ProviderWebhookEvent,
   type ProviderWebhookRequest,
@@ -59,11 +59,11 @@ export function verifyStripeSignature(
 
 /** A Stripe event (https://docs.stripe.com/api/events/object), as much of it as is read. */
 const stripeEvent = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   object: z.literal('event'),
   type: z.string(),
-  created: z.number().int(),
-  data: z.object({ object: z.looseObject({ object: z.string().optional() }) }),
+  created: z.number().check(z.int()),
+  data: z.object({ object: z.looseObject({ object: z.optional(z.string()) }) }),
 });
 
 /** What an event about a transfer means for its payout (null: nothing changes). */

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { AuditEntry } from '../../../domain/audit.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { actorSchema } from './actors.js';
 import { maybeText, text } from './fields.js';
@@ -14,7 +14,7 @@ const entrySchema = z.object({
   target: z.object({ type: text, id: text }),
   sourceIp: maybeText,
   requestId: maybeText,
-  changes: z.object({}).catchall(z.object({ before: z.unknown(), after: z.unknown() })),
+  changes: z.catchall(z.object({}), z.object({ before: z.unknown(), after: z.unknown() })),
 });
 true satisfies Exactly<z.output<typeof entrySchema>, AuditEntry>;
 

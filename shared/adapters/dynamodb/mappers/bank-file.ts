@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { BankFile, BankFileTransfer, BankLedgerEntry } from '../../../domain/bank-files.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey } from '../newest-first.js';
 import { count, maybeCount, maybeText, text } from './fields.js';

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   BATCH_COUNT_KEYS,
   BATCH_STATUSES,
@@ -6,6 +5,7 @@ import {
   type PayoutBatch,
 } from '../../../domain/batches.js';
 import { PAYOUT_PURPOSES, PAYOUT_STATUSES } from '../../../domain/payout.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey } from '../newest-first.js';
 import { actionStampSchema, actorSchema } from './actors.js';
@@ -23,13 +23,13 @@ const batchSchema = z.object({
   created: count,
   duplicate: count,
   live: countsOf(PAYOUT_STATUSES),
-  final: countsOf(BATCH_COUNT_KEYS).nullable(),
+  final: z.nullable(countsOf(BATCH_COUNT_KEYS)),
   requestedBy: actorSchema,
   policySource: z.enum(['api', 'portal', 'event']),
   createdAt: text,
   updatedAt: text,
   completedAt: maybeText,
-  lastAction: actionStampSchema.optional(),
+  lastAction: z.optional(actionStampSchema),
   version: count,
 });
 true satisfies Exactly<z.output<typeof batchSchema>, PayoutBatch>;
@@ -60,9 +60,9 @@ const chunkSchema = z.object({
       destination: destinationSchema,
       reference: text,
       purpose: z.enum(PAYOUT_PURPOSES),
-      description: maybeText.optional(),
-      metadata: z.object({}).catchall(text).optional(),
-      connector: text.optional(),
+      description: z.optional(maybeText),
+      metadata: z.optional(z.catchall(z.object({}), text)),
+      connector: z.optional(text),
     }),
   ),
   doneAt: maybeText,

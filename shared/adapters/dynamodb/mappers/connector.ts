@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { CONNECTOR_NAMES, DESTINATION_TYPES, type TenantConnectors } from '../../../domain/connectors.js';
 import type { ProviderEventRecord } from '../../../ports/connector-store.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { TABLE_DEFINITION } from '../table-definition.js';
 import { count, maybeText, text } from './fields.js';
@@ -12,7 +12,7 @@ const configuredConnector = z.object({
   name: connectorName,
   mode: z.enum(['test', 'live']),
   sealedCredentials: text,
-  publicFields: z.object({}).catchall(text),
+  publicFields: z.catchall(z.object({}), text),
   updatedAt: text,
   updatedBy: text,
 });
@@ -21,15 +21,15 @@ const tenantConnectorsSchema = z.object({
   tenantId: text,
   // One optional attribute per rail: a tenant configures some of them.
   connectors: z.object(
-    Object.fromEntries(CONNECTOR_NAMES.map((name) => [name, configuredConnector.optional()])) as Record<
+    Object.fromEntries(CONNECTOR_NAMES.map((name) => [name, z.optional(configuredConnector)])) as Record<
       (typeof CONNECTOR_NAMES)[number],
-      z.ZodOptional<typeof configuredConnector>
+      z.ZodMiniOptional<typeof configuredConnector>
     >,
   ),
   rules: z.array(
     z.object({ destinationType: z.enum(DESTINATION_TYPES), currency: maybeText, connector: connectorName }),
   ),
-  defaultConnector: connectorName.nullable(),
+  defaultConnector: z.nullable(connectorName),
   version: count,
 });
 true satisfies Exactly<z.output<typeof tenantConnectorsSchema>, TenantConnectors>;
@@ -59,12 +59,12 @@ const providerEventSchema = z.object({
   type: text,
   payoutId: maybeText,
   providerReference: maybeText,
-  outcome: z
-    .union([
+  outcome: z.nullable(
+    z.union([
       z.object({
         status: z.literal('paid'),
         providerReference: reference,
-        checkAgainAfterSeconds: count.optional(),
+        checkAgainAfterSeconds: z.optional(count),
       }),
       z.object({ status: z.literal('pending'), providerReference: reference }),
       z.object({
@@ -79,8 +79,8 @@ const providerEventSchema = z.object({
         returnCode: text,
         returnedAt: text,
       }),
-    ])
-    .nullable(),
+    ]),
+  ),
   result: text,
   receivedAt: text,
 });

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { EVENT_TYPES } from '../../../domain/catalog.js';
 import { INTERNAL_EVENT_TYPES } from '../../../domain/events.js';
 import type { StoredEvent } from '../../../ports/event-store.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey, shardedPartition } from '../newest-first.js';
 import { text } from './fields.js';

@@ -1,15 +1,15 @@
-import * as z from 'zod';
+import * as z from '../../../zod.js';
 
 /*
  * The attribute schemas every mapper uses, built once and shared: a smaller bundle (every function
  * carries every mapper) and nothing built per read.
  */
 export const text = z.string();
-export const maybeText = text.nullable();
+export const maybeText = z.nullable(text);
 /** An attribute added after items were first written: older items lack it. */
-export const optionalText = maybeText.optional();
+export const optionalText = z.optional(maybeText);
 export const count = z.number();
-export const maybeCount = count.nullable();
+export const maybeCount = z.nullable(count);
 export const flag = z.boolean();
 
 /** An object with a count for each name (counters per status): every name must be there. */

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { InboundOrigin, InboundRejection } from '../../../ports/inbound-store.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { maybeText, text } from './fields.js';
 import { type Exactly, ITEM_FORMAT, type ItemMapper, parseStored } from './stored-item.js';

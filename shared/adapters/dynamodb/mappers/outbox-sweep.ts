@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { SweepMark } from '../../../ports/outbox.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { TABLE_DEFINITION } from '../table-definition.js';
 import { count, text } from './fields.js';

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   type ApprovalDecision,
   type ApprovalState,
@@ -9,6 +8,7 @@ import {
   type Payout,
 } from '../../../domain/payout.js';
 import type { IdempotencyRecord } from '../../../ports/payout-repository.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey, shardedPartition } from '../newest-first.js';
 import { actionStampSchema, actorSchema } from './actors.js';
@@ -24,16 +24,17 @@ export const destinationSchema = z.union([
     type: z.literal('bank_account'),
     account_holder_name: text,
     iban: text,
-    bic: text.optional(),
+    bic: z.optional(text),
   }),
   z.object({ type: z.literal('email'), email: text }),
   z.object({ type: z.literal('stripe_account'), account: text }),
 ]);
 
 /** An approver's decision as stored: the item keeps the API's names (`user_id`). */
-const decision = z
-  .object({ user_id: text, name: text, at: text, comment: maybeText })
-  .transform(({ user_id, ...rest }) => ({ userId: user_id, ...rest }));
+const decision = z.pipe(
+  z.object({ user_id: text, name: text, at: text, comment: maybeText }),
+  z.transform(({ user_id, ...rest }) => ({ userId: user_id, ...rest })),
+);
 const storedDecision = ({ userId, ...rest }: ApprovalDecision) => ({ user_id: userId, ...rest });
 
 /** A payout item's attributes (the attribute names are the domain's, as they always were). */
@@ -47,24 +48,26 @@ const payoutSchema = z.object({
   reference: text,
   purpose: z.enum(PAYOUT_PURPOSES),
   description: maybeText,
-  metadata: z.object({}).catchall(text),
+  metadata: z.catchall(z.object({}), text),
   source: z.enum(PAYOUT_SOURCES),
   batchId: maybeText,
   // Stored as it always was (`rejected_by`, `expires_at`: the audit log's diffs name these); the
   // domain's names are camelCase.
-  approval: z
-    .object({
-      required: count,
-      approvals: z.array(decision),
-      rejected_by: decision.nullable(),
-      expires_at: text,
-    })
-    .transform(({ rejected_by, expires_at, ...rest }) => ({
-      ...rest,
-      rejectedBy: rejected_by,
-      expiresAt: expires_at,
-    }))
-    .nullable(),
+  approval: z.nullable(
+    z.pipe(
+      z.object({
+        required: count,
+        approvals: z.array(decision),
+        rejected_by: z.nullable(decision),
+        expires_at: text,
+      }),
+      z.transform(({ rejected_by, expires_at, ...rest }) => ({
+        ...rest,
+        rejectedBy: rejected_by,
+        expiresAt: expires_at,
+      })),
+    ),
+  ),
   failureCode: maybeText,
   failureMessage: maybeText,
   providerReference: maybeText,
@@ -75,21 +78,22 @@ const payoutSchema = z.object({
   createdAt: text,
   updatedAt: text,
   paidAt: maybeText,
-  execution: z.object({ attempts: count, leaseExpiresAt: text }).nullable(),
-  manual: z
-    .object({
-      reasonCode: text,
-      rationale: text,
-      ticketUrl: text,
-      customerReference: text,
-      attachment: z.object({ key: text, filename: text, contentType: text, size: count }).nullable(),
-      requestedBy: actorSchema,
-    })
-    .nullable()
-    .optional(),
-  history: z.array(z.object({ status, at: text, actor: actorSchema })).optional(),
-  lastAction: actionStampSchema.optional(),
-  approvalTask: z.object({ token: text }).nullable().optional(),
+  execution: z.nullable(z.object({ attempts: count, leaseExpiresAt: text })),
+  manual: z.optional(
+    z.nullable(
+      z.object({
+        reasonCode: text,
+        rationale: text,
+        ticketUrl: text,
+        customerReference: text,
+        attachment: z.nullable(z.object({ key: text, filename: text, contentType: text, size: count })),
+        requestedBy: actorSchema,
+      }),
+    ),
+  ),
+  history: z.optional(z.array(z.object({ status, at: text, actor: actorSchema }))),
+  lastAction: z.optional(actionStampSchema),
+  approvalTask: z.optional(z.nullable(z.object({ token: text }))),
   version: count,
 });
 true satisfies Exactly<z.output<typeof payoutSchema>, Payout>;
@@ -104,8 +108,8 @@ function storedApproval({ rejectedBy, expiresAt, approvals, ...rest }: ApprovalS
 }
 
 /** The attributes a projection of payouts reads (`statusesOf`, `batchesOf`, a failed condition's item). */
-const statusOnly = payoutSchema.pick({ status: true });
-const batchOnly = payoutSchema.pick({ id: true, batchId: true });
+const statusOnly = z.pick(payoutSchema, { status: true });
+const batchOnly = z.pick(payoutSchema, { id: true, batchId: true });
 
 /**
  * A payout item: the payout itself, listed newest first on gsi1 (8 shards), and on gsi2 while it is

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { CONNECTOR_NAMES } from '../../../domain/catalog.js';
 import {
   type DayRun,
@@ -9,6 +8,7 @@ import {
   type ReconciliationRun,
 } from '../../../domain/reconciliation.js';
 import type { RunRef } from '../../../ports/reconciliation.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey } from '../newest-first.js';
 import { actionStampSchema, actorSchema } from './actors.js';
@@ -29,15 +29,15 @@ const runSchema = z.object({
   trigger: z.enum(['request', 'scheduled']),
   requestedBy: actorSchema,
   attempt: count,
-  counts: countsOf(RECONCILIATION_OUTCOMES).nullable(),
-  totals: z.array(z.object({ currency: text, platform: sideTotal, provider: sideTotal })).nullable(),
+  counts: z.nullable(countsOf(RECONCILIATION_OUTCOMES)),
+  totals: z.nullable(z.array(z.object({ currency: text, platform: sideTotal, provider: sideTotal }))),
   progress: z.object({ providerRecords: count, payouts: count }),
   failure: maybeText,
   createdAt: text,
   updatedAt: text,
-  startedAt: maybeText.optional(),
+  startedAt: z.optional(maybeText),
   completedAt: maybeText,
-  lastAction: actionStampSchema.optional(),
+  lastAction: z.optional(actionStampSchema),
   version: count,
 });
 true satisfies Exactly<z.output<typeof runSchema>, ReconciliationRun>;
@@ -80,10 +80,10 @@ const itemSchema = z.object({
   attempt: count,
   key: text,
   outcome,
-  platform: platformSide.nullable(),
-  provider: providerSide.nullable(),
-  resolution: z.object({ by: actorSchema, note: text, at: text }).nullable(),
-  lastAction: actionStampSchema.optional(),
+  platform: z.nullable(platformSide),
+  provider: z.nullable(providerSide),
+  resolution: z.nullable(z.object({ by: actorSchema, note: text, at: text })),
+  lastAction: z.optional(actionStampSchema),
   version: count,
 });
 true satisfies Exactly<z.output<typeof itemSchema>, ReconciliationItem>;
@@ -113,7 +113,7 @@ export type PackedItem = Pick<ReconciliationItem, 'key' | 'platform' | 'provider
 const packSchema = z.object({
   seq: count,
   items: z.array(
-    z.object({ key: text, platform: platformSide.nullable(), provider: providerSide.nullable() }),
+    z.object({ key: text, platform: z.nullable(platformSide), provider: z.nullable(providerSide) }),
   ),
 });
 true satisfies Exactly<z.output<typeof packSchema>, { seq: number; items: PackedItem[] }>;
@@ -139,7 +139,7 @@ export const reconciliationPackMapper = {
   fromItem: (raw: Record<string, unknown>) => parseStored('reconciliation_pack', packSchema, raw),
 };
 
-const markSchema = z.object({ payoutId: text, outcome, runId: text, at: text, resolvedAt: text.optional() });
+const markSchema = z.object({ payoutId: text, outcome, runId: text, at: text, resolvedAt: z.optional(text) });
 type PayoutMark = { payoutId: string } & ReconciliationMark;
 true satisfies Exactly<z.output<typeof markSchema>, PayoutMark>;
 

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import { PAYOUT_PURPOSES, PAYOUT_SOURCES } from '../../../domain/catalog.js';
 import type { Report } from '../../../domain/reports.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey } from '../newest-first.js';
 import { actionStampSchema, actorSchema } from './actors.js';
@@ -15,32 +15,38 @@ const reportSchema = z.object({
   filters: z.object({
     createdGte: text,
     createdLt: text,
-    status: payoutStatusSchema.optional(),
-    source: z.enum(PAYOUT_SOURCES).optional(),
-    purpose: z.enum(PAYOUT_PURPOSES).optional(),
-    currency: text.optional(),
+    status: z.optional(payoutStatusSchema),
+    source: z.optional(z.enum(PAYOUT_SOURCES)),
+    purpose: z.optional(z.enum(PAYOUT_PURPOSES)),
+    currency: z.optional(text),
   }),
   requestedBy: actorSchema,
   trigger: z.enum(['request', 'scheduled']),
   rows: maybeCount,
-  totals: z
-    .array(
+  totals: z.nullable(
+    z.array(
       z.object({
         currency: text,
         status: payoutStatusSchema,
         count,
         // Decimal digits; reports written before 2026-12 stored the sum as a number (still format 1).
-        amount: z.union([text, z.int().transform((amount) => BigInt(amount).toString())]),
+        amount: z.union([
+          text,
+          z.pipe(
+            z.int(),
+            z.transform((amount) => BigInt(amount).toString()),
+          ),
+        ]),
       }),
-    )
-    .nullable(),
+    ),
+  ),
   fileKey: text,
   summaryKey: text,
   failure: maybeText,
   createdAt: text,
   updatedAt: text,
   completedAt: maybeText,
-  lastAction: actionStampSchema.optional(),
+  lastAction: z.optional(actionStampSchema),
   version: count,
 });
 true satisfies Exactly<z.output<typeof reportSchema>, Report>;

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../../../zod.js';
 
 /**
  * The format of the items this code writes, stored on each as `fmt`. An item written before the
@@ -50,7 +50,7 @@ export interface ItemMapper<T> {
  * Reads a stored item with `schema` (compiled once, at module level, by the caller): keys, index keys
  * and other attributes the schema does not name are left out of the value.
  */
-export function parseStored<S extends z.ZodType>(
+export function parseStored<S extends z.ZodMiniType>(
   entity: string,
   schema: S,
   raw: Record<string, unknown>,

@@ -1,8 +1,8 @@
-import * as z from 'zod';
 import type { ApprovalPolicy } from '../../../domain/approvals.js';
 import { MANUAL_CATEGORIES, PAYOUT_PURPOSES, PAYOUT_SOURCES } from '../../../domain/catalog.js';
 import type { ManualPayoutCriteria } from '../../../domain/manual-payouts.js';
 import { type Member, ROLES } from '../../../domain/team.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey } from '../newest-first.js';
 import { actionStampSchema } from './actors.js';
@@ -18,25 +18,25 @@ const memberSchema = z.object({
   email: text,
   name: text,
   roles: z.array(role),
-  pendingRoles: z.array(role).optional(),
-  grants: z
-    .array(
+  pendingRoles: z.optional(z.array(role)),
+  grants: z.optional(
+    z.array(
       z.object({
         role,
-        grantedBy: person.nullable(),
+        grantedBy: z.nullable(person),
         grantedAt: text,
         effectiveAt: text,
-        confirmedBy: person.nullable().optional(),
+        confirmedBy: z.optional(z.nullable(person)),
       }),
-    )
-    .optional(),
+    ),
+  ),
   status: z.enum(['active', 'deactivated']),
-  mfaEnrolledAt: text.optional(),
-  invitedBy: text.nullable(),
+  mfaEnrolledAt: z.optional(text),
+  invitedBy: z.nullable(text),
   createdAt: text,
   updatedAt: text,
   version: count,
-  lastAction: actionStampSchema.optional(),
+  lastAction: z.optional(actionStampSchema),
 });
 true satisfies Exactly<z.output<typeof memberSchema>, Member>;
 
@@ -61,7 +61,7 @@ const criteriaSchema = z.object({
   limits: z.array(z.object({ category: z.enum(MANUAL_CATEGORIES), currency: text, maxAmount: count })),
   updatedAt: text,
   version: count,
-  lastAction: actionStampSchema.optional(),
+  lastAction: z.optional(actionStampSchema),
 });
 true satisfies Exactly<z.output<typeof criteriaSchema>, ManualPayoutCriteria>;
 
@@ -83,19 +83,19 @@ const policySchema = z.object({
   rules: z.array(
     z.object({
       name: text,
-      sources: z.array(z.enum(PAYOUT_SOURCES)).optional(),
-      purposes: z.array(z.enum(PAYOUT_PURPOSES)).optional(),
-      currency: text.optional(),
-      minAmount: count.optional(),
+      sources: z.optional(z.array(z.enum(PAYOUT_SOURCES))),
+      purposes: z.optional(z.array(z.enum(PAYOUT_PURPOSES))),
+      currency: z.optional(text),
+      minAmount: z.optional(count),
       approvals: count,
     }),
   ),
   expiryHours: count,
-  roleGrantDelayHours: count.optional(),
-  mfaRequiredForAll: flag.optional(),
+  roleGrantDelayHours: z.optional(count),
+  mfaRequiredForAll: z.optional(flag),
   updatedAt: text,
   version: count,
-  lastAction: actionStampSchema.optional(),
+  lastAction: z.optional(actionStampSchema),
 });
 true satisfies Exactly<z.output<typeof policySchema>, ApprovalPolicy>;
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { ApiKey, Tenant } from '../../../ports/tenant-repository.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey } from '../newest-first.js';
 import { actionStampSchema } from './actors.js';
@@ -12,7 +12,7 @@ const tenantSchema = z.object({
   status: z.enum(['active', 'disabled']),
   createdAt: text,
   // Set by an operator with an update of this one attribute (`setLimits`), absent until then.
-  limits: z.object({ createPerSecond: count.optional(), listPerSecond: count.optional() }).optional(),
+  limits: z.optional(z.object({ createPerSecond: z.optional(count), listPerSecond: z.optional(count) })),
 });
 true satisfies Exactly<z.output<typeof tenantSchema>, Tenant>;
 
@@ -39,9 +39,9 @@ const apiKeySchema = z.object({
   hint: text,
   status: z.enum(['active', 'revoked']),
   createdAt: text,
-  createdBy: maybeText.optional(),
+  createdBy: z.optional(maybeText),
   revokedAt: maybeText,
-  lastAction: actionStampSchema.optional(),
+  lastAction: z.optional(actionStampSchema),
 });
 true satisfies Exactly<z.output<typeof apiKeySchema>, ApiKey>;
 

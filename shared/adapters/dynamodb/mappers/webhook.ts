@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import { attemptIdFor } from '../../../domain/delivery-ids.js';
 import type { WebhookEndpoint } from '../../../domain/webhooks.js';
 import type { Delivery, DeliveryAttempt } from '../../../ports/webhook-store.js';
+import * as z from '../../../zod.js';
 import { keys } from '../keys.js';
 import { listingKey, shardedPartition } from '../newest-first.js';
 import { actionStampSchema } from './actors.js';
@@ -20,7 +20,7 @@ const endpointSchema = z.object({
   failingSince: maybeText,
   createdAt: text,
   updatedAt: text,
-  lastAction: actionStampSchema.optional(),
+  lastAction: z.optional(actionStampSchema),
   version: count,
 });
 true satisfies Exactly<z.output<typeof endpointSchema>, WebhookEndpoint>;
@@ -119,7 +119,7 @@ export const deliveryAttemptMapper = {
 } satisfies ItemMapper<DeliveryAttempt>;
 
 /** What a delivery item holds of its first attempt (D83): the attempt's own fields, not the delivery's. */
-const heldAttemptSchema = attemptSchema.pick({
+const heldAttemptSchema = z.pick(attemptSchema, {
   attemptedAt: true,
   statusCode: true,
   latencyMs: true,
@@ -154,7 +154,7 @@ export function succeededAtFirstAttemptItem(delivery: Delivery, attempt: Deliver
   };
 }
 
-const holdingSchema = deliverySchema.extend({ firstAttempt: heldAttemptSchema.optional() });
+const holdingSchema = z.extend(deliverySchema, { firstAttempt: z.optional(heldAttemptSchema) });
 
 /** The first attempt a delivery item holds (D83), if it holds one. */
 export function firstAttemptOf(raw: Record<string, unknown>): DeliveryAttempt | undefined {
