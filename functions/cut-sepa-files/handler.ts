@@ -1,11 +1,25 @@
-import { createDynamoAdapters } from '../../shared/adapters/dynamodb/index.js';
-import { loadConfig } from '../../shared/config.js';
+import { tableOf } from '../../shared/adapters/dynamodb/client.js';
+import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/connector-store.js';
+import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
+import { createDynamoTenantRepository } from '../../shared/adapters/dynamodb/tenant-repository.js';
+import { createS3BankFiles } from '../../shared/adapters/s3-bank-files.js';
+import { binding, loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sepaFilesFromEnvironment } from '../../shared/wiring/sepa.js';
 
 const config = loadConfig();
-const adapters = createDynamoAdapters(config);
-const sepa = sepaFilesFromEnvironment({ adapters, config });
+// Only the stores this function uses, and the bucket it writes on every run built at cold start.
+const table = tableOf(config);
+const adapters = {
+  payouts: createDynamoPayoutRepository(table),
+  connectors: createDynamoConnectorStore(table),
+  tenants: createDynamoTenantRepository(table),
+};
+const sepa = sepaFilesFromEnvironment({
+  adapters,
+  config,
+  objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
+});
 
 /**
  * Every few minutes (EventBridge Scheduler in AWS, a timer locally): each active tenant with the

@@ -1,6 +1,7 @@
 import { createDynamoAuditLog } from '../../shared/adapters/dynamodb/audit-log.js';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.js';
 import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/connector-store.js';
+import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
 import { createDynamoTeamStore } from '../../shared/adapters/dynamodb/team-store.js';
 import { createKmsSecretSealer } from '../../shared/adapters/kms-secret-sealer.js';
 import { loadConfig } from '../../shared/config.js';
@@ -21,8 +22,12 @@ const adapters = {
   team: createDynamoTeamStore(deps),
   audit: createDynamoAuditLog(deps),
 };
-// The SEPA files of the `sepa_file` rail: listed, and cut on demand into the bank files bucket.
-const sepaFiles = sepaFilesFromEnvironment({ config });
+// The SEPA files of the `sepa_file` rail: listed, and cut on demand into the bank files bucket (its
+// S3 client loaded on the first cut: most requests of this function configure rails).
+const sepaFiles = sepaFilesFromEnvironment({
+  adapters: { payouts: createDynamoPayoutRepository(deps), connectors: adapters.connectors },
+  config,
+});
 
 /**
  * /portal-api/v1/payout-rails[/…]: the Payout rails page (and its SEPA files), with the same member

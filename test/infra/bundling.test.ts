@@ -99,6 +99,7 @@ describe('bundling', () => {
     'schedule-daily-reports': ['client-s3'],
     'portal-api': ['client-s3', 'client-cognito-identity-provider', 'client-sfn', 'client-sqs'],
     'portal-batches': ['client-cognito-identity-provider'],
+    'portal-rails': ['client-s3', 'lib-storage', 'client-cognito-identity-provider', 'client-kms'],
     'create-webhook-endpoint': ['client-sqs'],
     'cancel-payout': ['client-sfn'],
     'relay-outbox': ['client-sfn'],
