@@ -75,23 +75,27 @@ export const metadata = z
     }),
   );
 
-export const createPayoutBody = z
-  .strictObject({
-    amount: z
-      .int('must be an integer amount in minor units (cents)')
-      .check(
-        z.positive('must be greater than 0'),
-        z.lte(MAX_AMOUNT_MINOR, `must be at most ${MAX_AMOUNT_MINOR}`),
-      ),
-    currency: currencyCode,
-    destination: destinationInput,
-    reference,
-    purpose: z._default(z.enum(PAYOUT_PURPOSES), 'other'),
-    description: z.optional(z.nullable(z.string().check(z.maxLength(1000)))),
-    metadata: z.optional(metadata),
-  })
-  .check(z.meta({ id: 'CreatePayoutRequest' }));
+/**
+ * The create body's fields, untagged: with `zod/mini` a schema's metadata is one of its checks and
+ * travels with `z.extend` (D84), so the inbound request extends these, not the documented body.
+ */
+const createPayoutFields = z.strictObject({
+  amount: z
+    .int('must be an integer amount in minor units (cents)')
+    .check(
+      z.positive('must be greater than 0'),
+      z.lte(MAX_AMOUNT_MINOR, `must be at most ${MAX_AMOUNT_MINOR}`),
+    ),
+  currency: currencyCode,
+  destination: destinationInput,
+  reference,
+  purpose: z._default(z.enum(PAYOUT_PURPOSES), 'other'),
+  description: z.optional(z.nullable(z.string().check(z.maxLength(1000)))),
+  metadata: z.optional(metadata),
+});
+
+export const createPayoutBody = createPayoutFields.check(z.meta({ id: 'CreatePayoutRequest' }));
 export type CreatePayoutBody = z.output<typeof createPayoutBody>;
 
 /** A payout requested by an event or a queue message: the API's create body plus its idempotency key. */
-export const inboundPayoutRequest = z.extend(createPayoutBody, { idempotency_key: idempotencyKey });
+export const inboundPayoutRequest = z.extend(createPayoutFields, { idempotency_key: idempotencyKey });

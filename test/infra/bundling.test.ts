@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,6 +64,10 @@ describe('bundling', () => {
       expect(files).toEqual(['index.js', 'index.js.map']);
       expect(size).toBeGreaterThan(1_000);
       expect(size).toBeLessThan(LARGER_BUDGETS[name] ?? BUNDLE_BUDGET_BYTES);
+      // D84: zod's classic API (its base constructor is named "ZodType"; mini's are "ZodMini…" and
+      // core's "$Zod…") would put all of zod back in the bundle.
+      const classicZod = readFileSync(join(assetDir, 'index.js'), 'utf8').includes('"ZodType"');
+      expect(classicZod, 'zod classic API in the bundle').toBe(false);
     },
   );
 
