@@ -1,25 +1,12 @@
-import { tableOf } from '../../shared/adapters/dynamodb/client.js';
-import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/connector-store.js';
-import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
-import { createDynamoTenantRepository } from '../../shared/adapters/dynamodb/tenant-repository.js';
-import { createS3BankFiles } from '../../shared/adapters/s3-bank-files.js';
-import { binding, loadConfig } from '../../shared/config.js';
+import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sepaFilesFromEnvironment } from '../../shared/wiring/sepa.js';
+import { sepaWorkerWiring } from '../../shared/wiring/sepa-workers.js';
 
 const config = loadConfig();
-// Only the stores this function uses, and the bucket it writes on every run built at cold start.
-const table = tableOf(config);
-const adapters = {
-  payouts: createDynamoPayoutRepository(table),
-  connectors: createDynamoConnectorStore(table),
-  tenants: createDynamoTenantRepository(table),
-};
-const sepa = sepaFilesFromEnvironment({
-  adapters,
-  config,
-  objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
-});
+const wiring = sepaWorkerWiring(config);
+const { adapters } = wiring;
+const sepa = sepaFilesFromEnvironment(wiring);
 
 /**
  * Every few minutes (EventBridge Scheduler in AWS, a timer locally): each active tenant with the

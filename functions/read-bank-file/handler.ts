@@ -1,29 +1,16 @@
 import type { S3Event } from 'aws-lambda';
-import { tableOf } from '../../shared/adapters/dynamodb/client.js';
-import { createDynamoConnectorStore } from '../../shared/adapters/dynamodb/connector-store.js';
-import { createDynamoPayoutRepository } from '../../shared/adapters/dynamodb/payout-repository.js';
-import { createDynamoTenantRepository } from '../../shared/adapters/dynamodb/tenant-repository.js';
-import { createS3BankFiles } from '../../shared/adapters/s3-bank-files.js';
-import { binding, loadConfig } from '../../shared/config.js';
+import { loadConfig } from '../../shared/config.js';
 import { logger } from '../../shared/http/logger.js';
 import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { BANK_FILES } from '../../shared/topology-constants.js';
 import { tenantOfInboundKey } from '../../shared/use-cases/bank-replies.js';
 import { bankRepliesFromEnvironment } from '../../shared/wiring/sepa.js';
+import { sepaWorkerWiring } from '../../shared/wiring/sepa-workers.js';
 
 const config = loadConfig();
-// Only the stores this function uses, and the bucket it reads on every message built at cold start.
-const table = tableOf(config);
-const adapters = {
-  payouts: createDynamoPayoutRepository(table),
-  connectors: createDynamoConnectorStore(table),
-  tenants: createDynamoTenantRepository(table),
-};
-const replies = bankRepliesFromEnvironment({
-  adapters,
-  config,
-  objects: createS3BankFiles({ bucket: binding(config, 'PAYOUTS_BANK_FILES_BUCKET') }),
-});
+const wiring = sepaWorkerWiring(config);
+const { adapters } = wiring;
+const replies = bankRepliesFromEnvironment(wiring);
 
 /** S3 writes object keys URL-encoded, with `+` for a space, in its event notifications. */
 const keyOf = (encoded: string) => decodeURIComponent(encoded.replace(/\+/g, ' '));
