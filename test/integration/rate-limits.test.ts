@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { payoutBody, withTestPlatform } from '../helpers/platform.js';
+import { type ApiResponse, payoutBody, withTestPlatform } from '../helpers/platform.js';
 
 const context = withTestPlatform('rate-limits');
 
@@ -15,15 +15,22 @@ describe('per-tenant rate limits', () => {
     const tenant = await platform.newTenant('Limited');
     await platform.admin.setLimits(tenant.tenantId, { createPerSecond: 3 });
 
-    const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => tenant.createPayout(payoutBody())));
-    const windows = windowsBetween(started, Date.now());
-
-    const created = answers.filter((answer) => answer.status === 201);
-    const limited = answers.filter((answer) => answer.status === 429);
-    expect(created.length + limited.length).toBe(20);
+    // A burst of 20 spread over 7 or more seconds (a loaded machine) could all fit in the limit:
+    // burst again until one is refused; each burst stays within the limit of the seconds it spans.
+    const created: ApiResponse[] = [];
+    const limited: ApiResponse[] = [];
+    for (let burst = 0; burst < 5 && limited.length === 0; burst++) {
+      const started = Date.now();
+      const answers = await Promise.all(Array.from({ length: 20 }, () => tenant.createPayout(payoutBody())));
+      const windows = windowsBetween(started, Date.now());
+      const burstCreated = answers.filter((answer) => answer.status === 201);
+      const burstLimited = answers.filter((answer) => answer.status === 429);
+      expect(burstCreated.length + burstLimited.length).toBe(20);
+      expect(burstCreated.length).toBeLessThanOrEqual(3 * windows);
+      created.push(...burstCreated);
+      limited.push(...burstLimited);
+    }
     expect(created.length).toBeGreaterThan(0);
-    expect(created.length).toBeLessThanOrEqual(3 * windows);
     expect(limited[0]?.headers.get('retry-after')).toBe('1');
     expect(limited[0]?.body.error).toMatchObject({
       type: 'rate_limit_error',
