@@ -6,8 +6,10 @@ import { sqsBatchHandler } from '../../shared/sqs/batch-handler.js';
 import { reportsFromEnvironment } from '../../shared/wiring/reports.js';
 
 // Every message uploads a report: the S3 client is built at cold start, not on first call (D82).
+const config = loadConfig();
 const reports = reportsFromEnvironment({
-  files: createS3ReportFiles({ bucket: binding(loadConfig(), 'PAYOUTS_REPORTS_BUCKET') }),
+  config,
+  files: createS3ReportFiles({ bucket: binding(config, 'PAYOUTS_REPORTS_BUCKET') }),
 });
 /**
  * Attempts before the report is marked failed. A run that times out never reaches its own `catch`:

@@ -5,7 +5,7 @@ import { createDynamoPayoutRepository } from '../adapters/dynamodb/payout-reposi
 import { createDynamoReconciliationStore } from '../adapters/dynamodb/reconciliation-store.js';
 import { createDynamoReportStore } from '../adapters/dynamodb/report-store.js';
 import { createDynamoTenantRepository } from '../adapters/dynamodb/tenant-repository.js';
-import { binding, loadConfig } from '../config.js';
+import { binding, type Config, loadConfig } from '../config.js';
 import type { ReportFiles } from '../ports/report-store.js';
 import { reportsUseCase } from '../use-cases/reports.js';
 
@@ -15,10 +15,12 @@ export type ReportStores = Pick<DynamoAdapters, 'reports' | 'payouts' | 'tenants
 /**
  * The reports use case as its functions wire it (once, at cold start); a function that already has
  * the table's adapters passes them, so no second client is built. The report worker, which uploads on
- * every message, passes report files built at cold start.
+ * every message, passes report files built at cold start (and the configuration it read for them).
  */
-export function reportsFromEnvironment(shared: { adapters?: ReportStores; files?: ReportFiles } = {}) {
-  const config = loadConfig();
+export function reportsFromEnvironment(
+  shared: { adapters?: ReportStores; files?: ReportFiles; config?: Config } = {},
+) {
+  const config = shared.config ?? loadConfig();
   const adapters = shared.adapters ?? reportStores(tableOf(config));
   return reportsUseCase({
     reports: adapters.reports,
